@@ -1,0 +1,1 @@
+"""The hardware layer: board protocol, drivers, simulators, headsets. Never imports `kiosk`."""

@@ -1,0 +1,1 @@
+"""Benchmarks behind `kiosk bench ...`: each prints its figures as a table."""

@@ -1,0 +1,146 @@
+"""`kiosk bench render`: GL renderer vs a bare full-screen quad vs pygame software blits.
+
+For each scene: Python CPU per frame (batching, then GL submission), the time the GL
+driver needs to finish the frame (fill), the full frame, its ratio to a bare textured
+full-screen quad on the same context, and the pygame-ce software renderer on the same
+scene. Then the idle attract screen's CPU use under the real frame loop.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import moderngl
+import numpy as np
+
+from kiosk.bench.scenes import BenchScene, standard_scenes
+from kiosk.clock import MonotonicClock
+from kiosk.events import InputEvent
+from kiosk.render import shaders
+from kiosk.render.context import create_offscreen_context
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.software import SoftwareRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.attract import AttractCard, AttractScreen
+from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    name: str
+    widgets: int
+    instances: int
+    draws: int
+    build_ms: float
+    submit_ms: float
+    finish_ms: float
+    frame_ms: float
+    ratio_to_quad: float
+    software_ms: float
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bare_quad_ms(ctx: moderngl.Context, fbo: moderngl.Framebuffer, size: tuple[int, int], frames: int) -> float:
+    """One textured quad over the whole target: the least a full-screen frame costs."""
+    program = ctx.program(vertex_shader=shaders.BARE_QUAD_VERTEX, fragment_shader=shaders.BARE_QUAD_FRAGMENT)
+    quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
+    vao = ctx.vertex_array(program, [(quad, "2f", "in_corner")])
+    texture = ctx.texture((256, 256), 4, np.full((256, 256, 4), 90, np.uint8).tobytes())
+    texture.use(0)
+    samples = []
+    for _ in range(frames + 3):
+        start = time.perf_counter()
+        fbo.use()
+        ctx.viewport = (0, 0, *size)
+        vao.render(moderngl.TRIANGLE_STRIP)
+        ctx.finish()
+        samples.append(time.perf_counter() - start)
+    for obj in (vao, quad, texture, program):
+        obj.release()
+    return _median_ms(samples[3:])
+
+
+def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: BenchScene, frames: int,
+                  quad_ms: float) -> SceneResult:
+    build, submit, finish, total, soft = [], [], [], [], []
+    batches = []
+    for frame in range(frames + 3):
+        scene = bench.scene_at(frame)
+        t0 = time.perf_counter()
+        batches = renderer.builder.build(scene)
+        renderer._upload_atlases()
+        t1 = time.perf_counter()
+        renderer.submit(batches, scene)
+        t2 = time.perf_counter()
+        renderer.finish()
+        t3 = time.perf_counter()
+        software.draw(scene)
+        t4 = time.perf_counter()
+        if frame >= 3:  # the first frames fill the atlases and caches
+            build.append(t1 - t0)
+            submit.append(t2 - t1)
+            finish.append(t3 - t2)
+            total.append(t3 - t0)
+            soft.append(t4 - t3)
+    frame_ms = _median_ms(total)
+    return SceneResult(bench.name, bench.widgets, sum(len(b.rows) for b in batches), len(batches),
+                       _median_ms(build), _median_ms(submit), _median_ms(finish), frame_ms,
+                       frame_ms / quad_ms, _median_ms(soft))
+
+
+def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: float) -> tuple[float, int]:
+    """Share of one core the real frame loop uses on the attract screen, and frames drawn."""
+    clock = MonotonicClock()
+    stop = threading.Event()
+
+    def wait(timeout: float | None) -> list[InputEvent]:
+        stop.wait(timeout)
+        return []
+
+    screen = AttractScreen(cards, start=clock.now() - 7.0)  # first slide one second in
+    loop = FrameLoop(screen, renderer, clock, wait, FramePacer(60, 30), FixedStep())
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    loop.run(until=clock.now() + seconds)
+    renderer.finish()
+    return (time.process_time() - cpu0) / (time.perf_counter() - wall0), loop.stats.frames_drawn
+
+
+def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
+                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> list[SceneResult]:
+    ctx = create_offscreen_context()
+    fonts = FontFiles.bundled(assets)
+    roots = [assets / "images", scenarios]
+    renderer = GLRenderer(ctx, size, roots, fonts)
+    software = SoftwareRenderer(size, fonts, roots)
+    quad = bare_quad_ms(ctx, renderer.fbo, size, frames)
+    emit(f"GL: {ctx.info['GL_RENDERER']} · {ctx.info['GL_VERSION']} · target {size[0]}×{size[1]} · "
+         f"median of {frames} frames")
+    emit(f"bare full-screen textured quad: {quad:.2f} ms/frame (the baseline)")
+    emit("")
+    header = (f"{'scene':36} {'widgets':>7} {'inst':>6} {'draws':>5} {'py build':>9} {'py submit':>9} "
+              f"{'py total':>9} {'GL finish':>9} {'frame':>8} {'÷ quad':>7} {'pygame sw':>9} {'sw ÷ GL':>7}")
+    emit(header)
+    emit("-" * len(header))
+    results = []
+    for bench in standard_scenes(cards):
+        r = measure_scene(renderer, software, bench, frames, quad)
+        results.append(r)
+        emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.submit_ms:8.3f}m "
+             f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
+             f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+    emit("(m = milliseconds; py = Python CPU on the main thread; GL finish = waiting for llvmpipe/GPU fill)")
+    if idle_seconds > 0:
+        share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
+        emit("")
+        emit(f"idle attract screen under the real frame loop: {share * 100:.1f}% of one core over "
+             f"{idle_seconds:.0f} s ({drawn} frames drawn, slides every 8 s at 30 fps)")
+    renderer.release()
+    return results

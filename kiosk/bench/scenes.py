@@ -1,0 +1,56 @@
+"""The standard benchmark scenes, built from the sample trades (or stand-ins)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.runtime import theme
+from kiosk.runtime.attract import AttractCard, AttractScreen
+from kiosk.runtime.catalogue import catalogue_grid, catalogue_scene
+from kiosk.runtime.view import Button, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text
+
+SceneAt = Callable[[int], Scene]  # frame number → scene
+
+
+@dataclass(frozen=True)
+class BenchScene:
+    name: str
+    widgets: int
+    scene_at: SceneAt
+
+
+def _stress_widget(i: int, phase: float, image: str) -> Node:
+    col, row = i % 40, i // 40
+    x, y = 16 + col * 47.6, 40 + row * 41.0
+    kind = i % 4
+    if kind == 0:
+        return Panel(Rect(x, y, 44, 36), theme.SURFACE, radius=8, border=2, border_color=theme.DOT)
+    if kind == 1:
+        return Text(x + 4, y + 6, f"{(i + int(phase * 10)) % 100:02d}", 18, theme.TEXT)
+    if kind == 2:
+        return ProgressBar(Rect(x, y + 12, 44, 12), (i * 0.037 + phase) % 1.0, theme.ACCENT, theme.DOT)
+    return Image(Rect(x, y, 44, 36), image, radius=6)
+
+
+def standard_scenes(cards: list[AttractCard]) -> list[BenchScene]:
+    attract = AttractScreen(cards, start=0.0)
+    many = (cards * (24 // max(1, len(cards)) + 1))[:24]
+    grid = catalogue_grid(many)
+    image = cards[0].image
+    static_stress = Group(tuple(_stress_widget(i, 0.0, image) for i in range(1000)))
+
+    def stress_rebuilt(frame: int) -> Scene:
+        phase = frame / 60
+        return Scene(Group(tuple(_stress_widget(i, phase, image) for i in range(1000))), theme.BACKGROUND)
+
+    return [
+        BenchScene("attract (still)", 20, lambda f: attract.view(1.0)),
+        BenchScene("attract (sliding)", 24, lambda f: attract.view(8.0 + (f % 40) / 60)),
+        BenchScene("catalogue 24 cards (scrolling)", 24 * 6, lambda f: catalogue_scene(grid, (f % 60) * 2.0)),
+        BenchScene("stress 1000 widgets (scrolling)", 1000,
+                   lambda f: Scene(Group((static_stress,), dy=-(f % 30)), theme.BACKGROUND)),
+        BenchScene("stress 1000 widgets (all rebuilt)", 1000, stress_rebuilt),
+        BenchScene("button", 1, lambda f: Scene(Group((Button(Rect(560, 900, 800, 110), "Go", theme.ACCENT),)),
+                                                 theme.BACKGROUND)),
+    ]

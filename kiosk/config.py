@@ -1,0 +1,113 @@
+"""Kiosk configuration: a TOML file read into typed, frozen settings.
+
+Every error names the file and the key, e.g. `kiosk.toml: display.width: expected an
+integer between 320 and 7680, got "big"`. Settings are passed down explicitly; there is
+no global config object.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    width: int = 1920
+    height: int = 1080
+    fullscreen: bool = False
+    max_fps: int = 60
+    idle_fps: int = 30  # frame rate cap for attract-screen animations: saves the CPU
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    scenarios: Path = Path("scenarios")
+    assets: Path = Path("assets")
+    language: str = "fr"
+
+
+@dataclass(frozen=True)
+class Settings:
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    content: ContentSettings = field(default_factory=ContentSettings)
+
+
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "display.width": (320, 7680),
+    "display.height": (240, 4320),
+    "display.max_fps": (1, 240),
+    "display.idle_fps": (1, 240),
+}
+_LANGUAGES = ("fr", "en", "ar", "uk")
+
+
+def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{where}: {key}: expected {expected}, got {value!r}",
+                           hint=f"fix or remove `{key.rsplit('.', maxsplit=1)[-1]}` in that section")
+
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if isinstance(default, int):
+        lo, hi = _INT_RANGES.get(key, (0, 2**31))
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise bad(f"an integer between {lo} and {hi}")
+        return value
+    if isinstance(default, Path):
+        if not isinstance(value, str) or not value:
+            raise bad("a path as a string")
+        return Path(value)
+    if isinstance(default, str):
+        if key == "content.language" and value not in _LANGUAGES:
+            raise bad("one of " + ", ".join(_LANGUAGES))
+        if not isinstance(value, str):
+            raise bad("a string")
+        return value
+    raise AssertionError(f"no checker for {key}")  # pragma: no cover - programming error
+
+
+def _section(where: str, name: str, default: Any, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table", hint=f"write it as a `[{name}]` section")
+    known = {f.name for f in fields(default)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{where}: {name}.{unknown[0]}: unknown key",
+                          hint="known keys: " + ", ".join(sorted(known)))
+    changes = {k: _check_value(where, f"{name}.{k}", getattr(default, k), v) for k, v in raw.items()}
+    return replace(default, **changes)
+
+
+def parse_settings(text: str, where: str = "<config>") -> Settings:
+    """Parse TOML text into Settings; `where` names the source in error messages."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
+    base = Settings()
+    unknown = sorted(set(raw) - {"display", "content"})
+    if unknown:
+        raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: content, display")
+    return Settings(
+        display=_section(where, "display", base.display, raw.get("display", {})),
+        content=_section(where, "content", base.content, raw.get("content", {})),
+    )
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Settings from a file, or the defaults when no file is given."""
+    if path is None:
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})",
+                          hint="check the path given to --config") from exc
+    return parse_settings(text, where=str(path))

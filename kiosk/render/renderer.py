@@ -1,0 +1,185 @@
+"""The GL renderer: draws a Scene into its own framebuffer, then presents it.
+
+Rendering always targets an offscreen colour-only framebuffer, so screenshots, recordings
+and golden tests read exactly what the screen shows (reading `ctx.screen` is not portable),
+and a window only costs one framebuffer copy per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import moderngl
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.render import shaders
+from kiosk.render.atlas import Atlas
+from kiosk.render.batcher import Batch, FrameBuilder, Material
+from kiosk.render.images import ImageLibrary
+from kiosk.render.text import ROW, FontFiles, TextEngine
+from kiosk.runtime.view import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
+
+GLYPH_ATLAS_SIZE = 2048
+IMAGE_ATLAS_SIZE = 2048
+_ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """Where the design space lands on the target: uniform scale, centred (letterbox)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    scale: float
+
+    @staticmethod
+    def fit(target: tuple[int, int], design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT)) -> Viewport:
+        scale = min(target[0] / design[0], target[1] / design[1])
+        w, h = round(design[0] * scale), round(design[1] * scale)
+        return Viewport((target[0] - w) // 2, (target[1] - h) // 2, w, h, scale)
+
+    def to_design(self, px: float, py: float, target_height: int) -> tuple[float, float]:
+        """Target pixel (origin top-left) → design-space point."""
+        return (px - self.x) / self.scale, (py - (target_height - self.y - self.h)) / self.scale
+
+
+def _set_uniform(program: moderngl.Program, name: str, value: object) -> None:
+    """Set a uniform if the linker kept it (unused uniforms are optimised away)."""
+    if name in program:
+        uniform = program[name]
+        assert isinstance(uniform, moderngl.Uniform)
+        uniform.value = value
+
+
+class _InstancePool:
+    """Per material, one (buffer, vao) per batch slot in a frame; buffers grow, never shrink."""
+
+    def __init__(self, ctx: moderngl.Context, program: moderngl.Program, quad: moderngl.Buffer) -> None:
+        self.ctx, self.program, self.quad = ctx, program, quad
+        self.slots: list[tuple[moderngl.Buffer, moderngl.VertexArray, int]] = []
+
+    def slot(self, index: int, rows: npt.NDArray[np.float32]) -> moderngl.VertexArray:
+        needed = rows.nbytes
+        while len(self.slots) <= index:
+            self.slots.append(self._make(4096 * 4 * ROW))
+        buffer, vao, capacity = self.slots[index]
+        if needed > capacity:
+            vao.release()
+            buffer.release()
+            self.slots[index] = self._make(max(needed, capacity * 2))
+            buffer, vao, capacity = self.slots[index]
+        buffer.write(rows.tobytes() if not rows.flags.c_contiguous else rows)
+        return vao
+
+    def _make(self, capacity: int) -> tuple[moderngl.Buffer, moderngl.VertexArray, int]:
+        buffer = self.ctx.buffer(reserve=capacity, dynamic=True)
+        # The linker drops attributes a material does not read: skip their bytes.
+        present = [name for name in _ATTRIBUTES if name in self.program]
+        layout = " ".join("4f" if name in present else "16x" for name in _ATTRIBUTES) + "/i"
+        vao = self.ctx.vertex_array(self.program, [(self.quad, "2f", "in_corner"),
+                                                   (buffer, layout, *present)])
+        return buffer, vao, capacity
+
+    def release(self) -> None:
+        for buffer, vao, _ in self.slots:
+            vao.release()
+            buffer.release()
+        self.slots.clear()
+
+
+class GLRenderer:
+    def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
+                 fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None) -> None:
+        self.ctx = ctx
+        self.size = size
+        self.viewport = Viewport.fit(size)
+        self._present = present
+        self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
+        glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
+        image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
+        self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
+        self.images = ImageLibrary(asset_roots, image_atlas)
+        self.builder = FrameBuilder(self.text, self.images)
+        self._textures = {
+            "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
+            "image": ctx.texture((IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE), 4),
+        }
+        self._atlases = {"text": glyph_atlas, "image": image_atlas}
+        quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
+        sources: dict[Material, str] = {"shape": shaders.SHAPE_FRAGMENT, "image": shaders.IMAGE_FRAGMENT,
+                                        "text": shaders.TEXT_FRAGMENT}
+        self._programs: dict[Material, moderngl.Program] = {
+            m: ctx.program(vertex_shader=shaders.VERTEX, fragment_shader=src) for m, src in sources.items()}
+        self._pools = {m: _InstancePool(ctx, p, quad) for m, p in self._programs.items()}
+        self._quad = quad
+        for program in self._programs.values():
+            _set_uniform(program, "u_view", (DESIGN_WIDTH, DESIGN_HEIGHT))
+            _set_uniform(program, "u_px", 1.0 / self.viewport.scale)
+            _set_uniform(program, "u_atlas", 0)
+        self.last_batches: list[Batch] = []
+
+    # -- drawing ------------------------------------------------------------------------
+    def draw(self, scene: Scene) -> None:
+        batches = self.builder.build(scene)
+        self._upload_atlases()
+        self.submit(batches, scene)
+        self.last_batches = batches
+
+    def submit(self, batches: list[Batch], scene: Scene) -> None:
+        """GL work only: clear, then one instanced draw per (layer, material)."""
+        ctx = self.ctx
+        self.fbo.use()
+        ctx.viewport = (0, 0, *self.size)
+        self.fbo.clear(*scene.background)
+        vp = self.viewport
+        ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        used: dict[Material, int] = {"shape": 0, "image": 0, "text": 0}
+        for batch in batches:
+            if not len(batch.rows):
+                continue
+            if batch.material != "shape":
+                self._textures[batch.material].use(0)
+            vao = self._pools[batch.material].slot(used[batch.material], batch.rows)
+            used[batch.material] += 1
+            vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(batch.rows))
+
+    def _upload_atlases(self) -> None:
+        for material, atlas in self._atlases.items():
+            band = atlas.take_dirty()
+            if band is not None:
+                top, bottom = band
+                texture = self._textures[material]
+                # Atlas rows are stored top-down and sampled with v from the top, so row r of
+                # the array is row r of the texture: upload the band as is.
+                texture.write(atlas.pixels[top:bottom].tobytes(), viewport=(0, top, atlas.width, bottom - top))
+
+    def present(self) -> None:
+        if self._present is not None:
+            self._present(self.fbo)
+
+    def finish(self) -> None:
+        """Wait for the GPU: for benchmarks and before reading pixels."""
+        self.ctx.finish()
+
+    # -- reading back -------------------------------------------------------------------
+    def read_pixels(self) -> npt.NDArray[np.uint8]:
+        """The current frame as H×W×4 RGBA, top row first."""
+        data = self.fbo.read(components=4, alignment=1)
+        return np.frombuffer(data, np.uint8).reshape(self.size[1], self.size[0], 4)[::-1].copy()
+
+    def release(self) -> None:
+        for pool in self._pools.values():
+            pool.release()
+        for texture in self._textures.values():
+            texture.release()
+        for program in self._programs.values():
+            program.release()
+        self._quad.release()
+        self.fbo.release()

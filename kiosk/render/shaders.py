@@ -1,0 +1,108 @@
+"""GLSL 330 core sources: one program per material, sharing the instanced vertex stage.
+
+Colours leave the fragment stage premultiplied (blend ONE, ONE_MINUS_SRC_ALPHA). Edges are
+anti-aliased with signed distances measured in target pixels (`u_px` logical units each).
+"""
+
+VERTEX = """
+#version 330
+in vec2 in_corner;
+in vec4 in_rect;
+in vec4 in_extra;
+in vec4 in_color;
+in vec4 in_params;
+uniform vec2 u_view;
+out vec2 v_local;
+out vec2 v_half;
+out vec2 v_uv;
+out vec4 v_extra;
+out vec4 v_color;
+out vec4 v_params;
+void main() {
+    vec2 p = in_rect.xy + in_corner * in_rect.zw;
+    v_half = in_rect.zw * 0.5;
+    v_local = (in_corner - 0.5) * in_rect.zw;
+    v_uv = mix(in_extra.xy, in_extra.zw, in_corner);
+    v_extra = in_extra;
+    v_color = in_color;
+    v_params = in_params;
+    gl_Position = vec4(p.x / u_view.x * 2.0 - 1.0, 1.0 - p.y / u_view.y * 2.0, 0.0, 1.0);
+}
+"""
+
+_SDF = """
+uniform float u_px;
+float sd_round_box(vec2 p, vec2 b, float r) {
+    vec2 q = abs(p) - b + r;
+    return length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
+}
+float coverage(float radius) {
+    float r = min(radius, min(v_half.x, v_half.y));
+    return clamp(0.5 - sd_round_box(v_local, v_half, r) / u_px, 0.0, 1.0);
+}
+"""
+
+_FRAGMENT_HEAD = """
+#version 330
+in vec2 v_local;
+in vec2 v_half;
+in vec2 v_uv;
+in vec4 v_extra;
+in vec4 v_color;
+in vec4 v_params;
+out vec4 f_color;
+"""
+
+SHAPE_FRAGMENT = _FRAGMENT_HEAD + _SDF + """
+void main() {
+    float r = min(v_params.x, min(v_half.x, v_half.y));
+    float d = sd_round_box(v_local, v_half, r);
+    float outer = clamp(0.5 - d / u_px, 0.0, 1.0);
+    vec4 c = v_color;
+    if (v_params.y > 0.0) {
+        float inner = clamp(0.5 - (d + v_params.y) / u_px, 0.0, 1.0);
+        c = mix(v_extra, v_color, inner);
+    }
+    float a = c.a * outer;
+    if (a <= 0.0) discard;
+    f_color = vec4(c.rgb * a, a);
+}
+"""
+
+IMAGE_FRAGMENT = _FRAGMENT_HEAD + _SDF + """
+uniform sampler2D u_atlas;
+void main() {
+    vec4 texel = texture(u_atlas, v_uv);  // premultiplied
+    float mask = v_params.x > 0.0 ? coverage(v_params.x) : 1.0;
+    f_color = texel * vec4(v_color.rgb, 1.0) * (v_color.a * mask);
+}
+"""
+
+TEXT_FRAGMENT = _FRAGMENT_HEAD + """
+uniform sampler2D u_atlas;
+void main() {
+    float a = texture(u_atlas, v_uv).r * v_color.a;
+    f_color = vec4(v_color.rgb * a, a);
+}
+"""
+
+# The baseline of the benchmark: one textured quad over the whole target, nothing else.
+BARE_QUAD_VERTEX = """
+#version 330
+in vec2 in_corner;
+out vec2 v_uv;
+void main() {
+    v_uv = in_corner;
+    gl_Position = vec4(in_corner * 2.0 - 1.0, 0.0, 1.0);
+}
+"""
+
+BARE_QUAD_FRAGMENT = """
+#version 330
+in vec2 v_uv;
+uniform sampler2D u_texture;
+out vec4 f_color;
+void main() {
+    f_color = texture(u_texture, v_uv);
+}
+"""

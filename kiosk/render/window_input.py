@@ -1,0 +1,55 @@
+"""SDL (pygame) events → engine input events, in design-space coordinates.
+
+Touch screens arrive as SDL finger events (USB HID touch via evdev); mice and keyboards
+as their own events. Mouse events synthesised from touches are dropped, so a tap counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+from kiosk.events import InputEvent, KeyPressed, PointerDown, PointerUp, QuitRequested
+from kiosk.render.renderer import Viewport
+
+TOUCH_MOUSEID = getattr(pygame, "TOUCH_MOUSEID", -1)
+
+
+def make_event_translator(viewport: Viewport, window_size: tuple[int, int],
+                          clock: Callable[[], float]) -> Callable[[pygame.event.Event], InputEvent | None]:
+    width, height = window_size
+
+    def design(px: float, py: float) -> tuple[float, float]:
+        # Window pixels have their origin top-left; the viewport's y is counted from the bottom.
+        return viewport.to_design(px, py, height)
+
+    def translate(event: pygame.event.Event) -> InputEvent | None:
+        now = clock()
+        if event.type == pygame.QUIT:
+            return QuitRequested(now)
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            if getattr(event, "touch", False) or getattr(event, "which", None) == TOUCH_MOUSEID:
+                return None
+            x, y = design(*event.pos)
+            return (PointerDown if event.type == pygame.MOUSEBUTTONDOWN else PointerUp)(x, y, now)
+        if event.type in (pygame.FINGERDOWN, pygame.FINGERUP):
+            x, y = design(event.x * width, event.y * height)
+            return (PointerDown if event.type == pygame.FINGERDOWN else PointerUp)(x, y, now)
+        if event.type == pygame.KEYDOWN:
+            return KeyPressed(pygame.key.name(event.key), now)
+        return None
+
+    return translate
+
+
+def make_pygame_input(translate: Callable[[pygame.event.Event], InputEvent | None]
+                      ) -> Callable[[float | None], list[InputEvent]]:
+    """An InputSource that sleeps in SDL until an event or the timeout: no busy loop."""
+
+    def wait(timeout: float | None) -> list[InputEvent]:
+        first = pygame.event.wait() if timeout is None else pygame.event.wait(max(0, round(timeout * 1000)))
+        raw = [first, *pygame.event.get()] if first.type != pygame.NOEVENT else pygame.event.get()
+        return [e for e in map(translate, raw) if e is not None]
+
+    return wait

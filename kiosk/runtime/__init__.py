@@ -1,0 +1,1 @@
+"""Session runtime: pure state machines that produce view models for the renderer."""

@@ -1,0 +1,149 @@
+"""The attract screen: shortage trades on a slow carousel and one call to touch.
+
+The view is a pure function of the time: cards hold still for `period` seconds and then
+slide for `slide` seconds. While they hold still the same Scene object is returned, so the
+renderer draws nothing and an idle kiosk sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiosk.events import InputEvent, KeyPressed, PointerDown
+from kiosk.runtime import theme
+from kiosk.runtime.tween import Tween, ease_in_out_cubic
+from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text
+
+CARD_W, CARD_H, CARD_GAP = 500.0, 520.0, 40.0
+VISIBLE = 3
+STRIP_X = (1920 - (VISIBLE * CARD_W + (VISIBLE - 1) * CARD_GAP)) / 2
+STRIP_Y = 330.0
+
+
+@dataclass(frozen=True, slots=True)
+class AttractCard:
+    title: str
+    pitch: str
+    badge: str
+    image: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttractTexts:
+    title: str = "Des métiers qui recrutent près de chez vous"
+    subtitle: str = "Vidéos, immersion à 360° et mises en situation · 10 minutes · anonyme et gratuit"
+    call: str = "Touchez l'écran pour commencer"
+    other_languages: str = "Touch the screen to start · Торкніться екрана, щоб почати"
+    credit: str = "Compétences : ESCO v1.1.1 © Union européenne"
+
+
+def _card(card: AttractCard, x: float, opacity: float) -> Group:
+    children: tuple[Node, ...] = (
+        Panel(Rect(0, 0, CARD_W, CARD_H), theme.SURFACE, radius=28),
+        Image(Rect(20, 20, CARD_W - 40, 230), card.image, radius=18),
+        Panel(Rect(36, 36, 24 + 13.5 * len(card.badge), 44), theme.ALERT, radius=22, layer=1),
+        Text(48, 40, card.badge, 24, theme.TEXT, "bold", layer=1),
+        Column(24, 262, (Text(0, 0, card.title, 38, theme.TEXT, "bold", max_width=CARD_W - 48),
+                         Text(0, 0, card.pitch, 25, theme.TEXT_MUTED, max_width=CARD_W - 48),
+                         Text(0, 4, f"Code ROME {card.code}", 20, theme.TEXT_MUTED)), gap=6),
+    )
+    return Group(children, dx=x, dy=STRIP_Y, opacity=opacity)
+
+
+class AttractScreen:
+    """Implements the loop's Screen protocol; `touched` is the message sent up."""
+
+    def __init__(self, cards: Sequence[AttractCard], start: float, texts: AttractTexts | None = None,
+                 period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False) -> None:
+        self.cards = tuple(cards)
+        self.start = start
+        self.texts = texts or AttractTexts()
+        self.period = period
+        self.slide = 0.0 if reduced_motion else slide
+        self.touched = False
+        self._chrome = self._build_chrome()
+        self._still: dict[int, Scene] = {}
+
+    # -- Screen protocol --------------------------------------------------------------
+    def handle(self, event: InputEvent, now: float) -> None:
+        if isinstance(event, PointerDown | KeyPressed):
+            self.touched = True
+
+    def update(self, dt: float, now: float) -> None:
+        """Nothing advances by steps here: the carousel is a function of the time."""
+
+    def animating(self, now: float) -> bool:
+        return 0.0 < self._phase(now)[1] < 1.0
+
+    def next_change(self, now: float) -> float | None:
+        if len(self.cards) <= VISIBLE:
+            return None
+        cycles = int((now - self.start) // self.period) + 1
+        return self.start + cycles * self.period
+
+    def view(self, now: float) -> Scene:
+        index, progress = self._phase(now)
+        if progress >= 1.0:
+            scene = self._still.get(index)
+            if scene is None:
+                scene = self._still[index] = self._scene(index, 1.0)
+            return scene
+        return self._scene(index, progress)
+
+    # -- building -----------------------------------------------------------------------
+    def _phase(self, now: float) -> tuple[int, float]:
+        """(index of the first card shown, slide progress 0..1 towards the next index)."""
+        if len(self.cards) <= VISIBLE:
+            return 0, 1.0
+        elapsed = max(0.0, now - self.start)
+        cycle = int(elapsed // self.period)
+        tween = Tween(0.0, 1.0, cycle * self.period, self.slide, ease_in_out_cubic)
+        progress = tween.value(elapsed) if cycle > 0 else 1.0
+        return (cycle - (progress < 1.0)) % len(self.cards), progress
+
+    def _build_chrome(self) -> Group:
+        t = self.texts
+        return Group((
+            Text(80, 48, "NOVA", 44, theme.ACCENT, "bold"),
+            Text(235, 60, "Découvrir · Essayer · Valoriser", 26, theme.TEXT_MUTED),
+            Text(960, 130, t.title, 66, theme.TEXT, "bold", "center"),
+            Text(960, 232, t.subtitle, 30, theme.TEXT_MUTED, align="center"),
+            Panel(Rect(560, 912, 800, 100), theme.ACCENT, radius=50),
+            Text(960, 932, t.call, 44, theme.ON_ACCENT, "bold", "center"),
+            Text(960, 1032, t.other_languages, 24, theme.TEXT_MUTED, align="center"),
+            Text(1840, 1036, t.credit, 18, theme.TEXT_MUTED, align="right"),
+        ))
+
+    def _scene(self, index: int, progress: float) -> Scene:
+        n = len(self.cards)
+        step = CARD_W + CARD_GAP
+        shift = -step * progress if progress < 1.0 else 0.0
+        cards: list[Node] = []
+        shown = VISIBLE + (1 if progress < 1.0 else 0)
+        for k in range(min(shown, n)):
+            opacity = 1.0
+            if progress < 1.0 and k == 0:
+                opacity = 1.0 - progress
+            elif progress < 1.0 and k == VISIBLE:
+                opacity = progress
+            cards.append(_card(self.cards[(index + k) % n], STRIP_X + k * step + shift, opacity))
+        return Scene(Group((self._chrome, *cards, self._dots(index, progress))), theme.BACKGROUND,
+                     labels=("attract", f"card:{index}"))
+
+    def _dots(self, index: int, progress: float) -> Group:
+        n = len(self.cards)
+        spacing = 34.0
+        x0 = 960 - spacing * (n - 1) / 2
+        current = (index + (progress if progress < 1.0 else 0.0)) % n
+        dots: list[Node] = [Panel(Rect(x0 + i * spacing - 7, 876, 14, 14), theme.DOT, radius=7) for i in range(n)]
+        dots.append(Panel(Rect(x0 + current * spacing - 16, 872, 32, 22), theme.ACCENT, radius=11, layer=1))
+        return Group(tuple(dots))
+
+
+def cards_from_trades(trades: Sequence[tuple[str, str, str, str, int]]) -> list[AttractCard]:
+    """(title, pitch, image, ROME code, shortage level) rows → cards with a plain badge."""
+    badges = {5: "Très recherché", 4: "Recherché", 3: "Demandé"}
+    return [AttractCard(title, pitch, badges.get(level, "Demandé"), image, code)
+            for title, pitch, image, code, level in trades]

@@ -1,0 +1,169 @@
+"""The frame loop: fixed-step updates on an injected clock, drawing only when the view
+changed, and pacing that sleeps instead of spinning.
+
+The loop owns no device: the clock, the input source, the sleeper and the renderer are
+passed in. Tests run it on a ManualClock whose sleeper advances time, so no test waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiosk.clock import Clock
+from kiosk.events import InputEvent, QuitRequested
+from kiosk.histogram import Histogram
+from kiosk.runtime.view import Scene
+
+
+class Renderer(Protocol):
+    def draw(self, scene: Scene) -> None: ...
+    def present(self) -> None: ...
+
+
+class Screen(Protocol):
+    """What the loop drives: one of the runtime's screens or the whole session."""
+
+    def handle(self, event: InputEvent, now: float) -> None: ...
+    def update(self, dt: float, now: float) -> None: ...
+    def view(self, now: float) -> Scene: ...
+    def animating(self, now: float) -> bool:
+        """True while the view changes by itself (tweens running)."""
+        ...
+    def next_change(self, now: float) -> float | None:
+        """When the view will start changing by itself next, or None if only input can."""
+        ...
+
+
+@dataclass
+class FixedStep:
+    """Turns elapsed wall time into a whole number of fixed `dt` updates.
+
+    At most `max_steps` run per frame: after a stall the runtime catches up a little and
+    drops the rest instead of freezing in a spiral of updates.
+    """
+
+    dt: float = 1 / 60
+    max_steps: int = 5
+    _accumulator: float = 0.0
+    _last: float | None = None
+
+    def advance(self, now: float) -> int:
+        if self._last is None:
+            self._last = now
+            return 0
+        self._accumulator += max(0.0, now - self._last)
+        self._last = now
+        steps = int(self._accumulator / self.dt)
+        self._accumulator -= steps * self.dt
+        if steps > self.max_steps:
+            self._accumulator = 0.0
+            steps = self.max_steps
+        return steps
+
+
+@dataclass
+class FramePacer:
+    """Decides when the next frame is due: `max_fps` while animating, `idle_fps` when the
+    only motion is ambient, and not at all while nothing changes."""
+
+    max_fps: int = 60
+    idle_fps: int = 30
+
+    def next_wake(self, now: float, last_frame: float, animating: bool, ambient: bool,
+                  next_change: float | None) -> float | None:
+        if animating:
+            return last_frame + 1.0 / (self.idle_fps if ambient else self.max_fps)
+        return next_change
+
+
+@dataclass
+class LoopStats:
+    frames_drawn: int = 0
+    updates: int = 0
+    draw_seconds: Histogram = field(default_factory=Histogram)
+
+
+InputSource = Callable[[float | None], Sequence[InputEvent]]
+"""Returns pending events, waiting at most the given seconds (None: until one comes)."""
+
+
+@dataclass
+class _Periodic:
+    every: float
+    callback: Callable[[float], None]
+    due: float
+
+
+class FrameLoop:
+    def __init__(self, screen: Screen, renderer: Renderer, clock: Clock, wait_input: InputSource,
+                 pacer: FramePacer, step: FixedStep | None = None, ambient: bool = True) -> None:
+        self.screen = screen
+        self.renderer = renderer
+        self.clock = clock
+        self.wait_input = wait_input
+        self.pacer = pacer
+        self.step = step or FixedStep()
+        self.ambient = ambient  # attract-style animation: paced at idle_fps
+        self.stats = LoopStats()
+        self.quit = False
+        self._last_scene: Scene | None = None
+        self._last_frame = float("-inf")
+        self._periodic: list[_Periodic] = []
+        self._deadline: float | None = None
+
+    def every(self, seconds: float, callback: Callable[[float], None]) -> None:
+        """Call `callback(now)` every `seconds` of clock time, after frames are drawn
+        (screenshots, watchdog pings). The first call comes after one period."""
+        if seconds <= 0:
+            raise ValueError("a period must be positive")
+        self._periodic.append(_Periodic(seconds, callback, self.clock.now() + seconds))
+
+    def _next_wake(self, now: float) -> float | None:
+        wake = self.pacer.next_wake(now, self._last_frame, self.screen.animating(now), self.ambient,
+                                    self.screen.next_change(now))
+        candidates = [w for w in (wake, self._deadline, *(p.due for p in self._periodic)) if w is not None]
+        return min(candidates) if candidates else None
+
+    def tick(self) -> bool:
+        """One iteration: wait for input or the next due time, update, maybe draw.
+        Returns True if a frame was drawn."""
+        now = self.clock.now()
+        wake = self._next_wake(now)
+        for event in self.wait_input(None if wake is None else max(0.0, wake - now)):
+            if isinstance(event, QuitRequested):
+                self.quit = True
+            self.screen.handle(event, self.clock.now())
+        now = self.clock.now()
+        for _ in range(self.step.advance(now)):
+            self.screen.update(self.step.dt, now)
+            self.stats.updates += 1
+        drew = self._draw_if_changed(now)
+        for periodic in self._periodic:
+            if now >= periodic.due:
+                periodic.callback(now)
+                while periodic.due <= now:  # after a long wait, skip the missed periods
+                    periodic.due += periodic.every
+        return drew
+
+    def _draw_if_changed(self, now: float) -> bool:
+        scene = self.screen.view(now)
+        # Pace from this look at the view, drawn or not: an animation whose view did not
+        # change this time must still wait a frame period, not spin.
+        self._last_frame = now
+        if scene is self._last_scene or scene == self._last_scene:
+            return False
+        started = self.clock.now()
+        self.renderer.draw(scene)
+        self.renderer.present()
+        self.stats.draw_seconds.observe(self.clock.now() - started)
+        self.stats.frames_drawn += 1
+        self._last_scene = scene
+        return True
+
+    def run(self, until: float | None = None) -> None:
+        """Loop until quit, or until the clock reaches `until`."""
+        self._deadline = until
+        while not self.quit and (until is None or self.clock.now() < until):
+            self.tick()

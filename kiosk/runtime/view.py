@@ -1,0 +1,133 @@
+"""The view model: what the screen shows, as immutable values.
+
+The runtime builds a `Scene` from its state; the renderer draws it and decides nothing.
+Coordinates are logical pixels of a 1920×1080 design space, origin top-left; the
+renderer scales them to the real target. Within one `layer`, shapes are drawn under
+images, and images under text; higher layers draw over lower ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DESIGN_WIDTH = 1920
+DESIGN_HEIGHT = 1080
+
+Color = tuple[float, float, float, float]
+TRANSPARENT: Color = (0.0, 0.0, 0.0, 0.0)
+WHITE: Color = (1.0, 1.0, 1.0, 1.0)
+BLACK: Color = (0.0, 0.0, 0.0, 1.0)
+
+
+def rgba(hex_code: str, alpha: float = 1.0) -> Color:
+    """`rgba("#1d3557")` → a Color; handy for themes."""
+    h = hex_code.lstrip("#")
+    if len(h) != 6:
+        raise ValueError(f"expected a colour like #1d3557, got {hex_code!r}")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, alpha)
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def contains(self, px: float, py: float) -> bool:
+        return self.x <= px < self.x + self.w and self.y <= py < self.y + self.h
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    rect: Rect
+    fill: Color
+    radius: float = 0.0
+    border: float = 0.0
+    border_color: Color = TRANSPARENT
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    rect: Rect
+    source: str  # a name the renderer's asset finder resolves, e.g. "trades/cook.png"
+    tint: Color = WHITE
+    radius: float = 0.0
+    layer: int = 0
+
+
+Align = Literal["left", "center", "right"]
+Weight = Literal["regular", "bold"]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    x: float  # left edge, centre or right edge depending on `align`
+    y: float  # top of the first line
+    text: str
+    size: float = 32.0
+    color: Color = WHITE
+    weight: Weight = "regular"
+    align: Align = "left"
+    max_width: float | None = None  # wrap lines longer than this
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    rect: Rect
+    label: str
+    fill: Color
+    label_color: Color = WHITE
+    size: float = 36.0
+    focused: bool = False  # drawn with a thick outline (keyboard and switch scanning)
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressBar:
+    rect: Rect
+    value: float  # 0..1
+    fill: Color
+    track: Color
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """Texts flowed top to bottom from (x, y): each starts `gap` below the previous one's
+    last line, so a title that wraps pushes the text under it down. A child's own x and y
+    are offsets within the column."""
+
+    x: float
+    y: float
+    children: tuple[Text, ...]
+    gap: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Children moved by (dx, dy) and faded by `opacity`.
+
+    A Group object reused from one frame to the next is compiled once by the renderer:
+    keep static subtrees as the same object and only their offset or opacity costs.
+    """
+
+    children: tuple[Node, ...]
+    dx: float = 0.0
+    dy: float = 0.0
+    opacity: float = 1.0
+
+
+Node = Panel | Image | Text | Button | ProgressBar | Column | Group
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    root: Group
+    background: Color = BLACK
+    width: float = DESIGN_WIDTH
+    height: float = DESIGN_HEIGHT
+    labels: tuple[str, ...] = field(default=())  # screen name etc., for tests and logs

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.render.atlas import Atlas, ShelfPacker
+from kiosk.render.batcher import FrameBuilder
+from kiosk.render.images import ImageLibrary
+from kiosk.render.renderer import Viewport
+from kiosk.render.text import FontFiles, TextEngine
+from kiosk.runtime.view import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Text
+from tests.conftest import ASSETS, SCENARIOS
+
+RED = (1.0, 0.0, 0.0, 1.0)
+
+
+@pytest.fixture
+def builder() -> FrameBuilder:
+    text = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    images = ImageLibrary([ASSETS / "images", SCENARIOS], Atlas(1024, 1024, 4, "image"))
+    return FrameBuilder(text, images)
+
+
+@given(st.lists(st.tuples(st.integers(1, 300), st.integers(1, 300)), max_size=60))
+def test_packed_regions_never_overlap_and_stay_inside(sizes: list[tuple[int, int]]) -> None:
+    packer = ShelfPacker(512, 512)
+    placed = [r for w, h in sizes if (r := packer.pack(w, h)) is not None]
+    for r in placed:
+        assert r.x >= 0 and r.x + r.w <= 512 and r.y >= 0 and r.y + r.h <= 512
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
+
+
+def test_atlas_reports_dirty_band_once() -> None:
+    atlas = Atlas(64, 64, 1, "t")
+    region = atlas.add(np.full((5, 7, 1), 200, np.uint8))
+    assert region is not None
+    assert atlas.take_dirty() == (0, 5)
+    assert atlas.take_dirty() is None
+    assert atlas.pixels[0:5, 0:7].min() == 200
+    assert atlas.add(np.zeros((100, 4, 1), np.uint8)) is None
+
+
+def test_text_layout_wraps_aligns_and_is_cached(builder: FrameBuilder) -> None:
+    engine = builder.text
+    one = engine.layout("Électricien du bâtiment", 32)
+    assert one.lines == 1 and len(one.rows) == len("Électricien du bâtiment".replace(" ", ""))  # spaces draw nothing
+    wrapped = engine.layout("Électricien du bâtiment", 32, max_width=one.width * 0.6)
+    assert wrapped.lines == 2 and wrapped.height == pytest.approx(2 * 32 * 1.25)
+    centred = engine.layout("abc", 32, align="center")
+    assert centred.rows[:, 0].min() < 0 < centred.rows[:, 0].max()
+    assert engine.layout("Électricien du bâtiment", 32) is one
+
+
+def test_fallback_face_draws_arabic_and_cyrillic(builder: FrameBuilder) -> None:
+    engine = builder.text
+    for text in ("مرحبا", "Привіт"):
+        layout = engine.layout(text, 40)
+        assert len(layout.rows) == len(text)
+        assert layout.width > 40
+
+
+def test_batches_group_by_layer_then_material(builder: FrameBuilder) -> None:
+    scene = Scene(Group((
+        Text(0, 0, "Hi", layer=1),
+        Panel(Rect(0, 0, 10, 10), RED, layer=1),
+        Image(Rect(0, 0, 10, 10), "commis-de-cuisine/media/card.png"),
+        Panel(Rect(5, 5, 10, 10), RED),
+    )))
+    batches = builder.build(scene)
+    assert [(b.layer, b.material) for b in batches] == [(0, "shape"), (0, "image"), (1, "shape"), (1, "text")]
+    assert [len(b.rows) for b in batches] == [1, 1, 1, 2]
+
+
+def test_group_offset_and_opacity_apply_to_children(builder: FrameBuilder) -> None:
+    panel = Panel(Rect(10, 20, 30, 40), RED, radius=4)
+    rows = builder.build(Scene(Group((Group((panel,), dx=100, dy=200, opacity=0.5),))))[0].rows
+    assert rows[0, 0:4].tolist() == [110, 220, 30, 40]
+    assert rows[0, 11] == pytest.approx(0.5)
+    assert rows[0, 12] == 4
+
+
+def test_large_static_group_is_compiled_once_and_reused(builder: FrameBuilder) -> None:
+    grid = Group(tuple(Panel(Rect(i * 10, 0, 8, 8), RED) for i in range(50)))
+    first = builder.build(Scene(Group((Group((grid,), dy=0),))))[0].rows.copy()
+    calls = 0
+    original = builder._panel
+
+    def counting(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        original(*args)  # type: ignore[arg-type]
+
+    builder._panel = counting  # type: ignore[method-assign]
+    moved = builder.build(Scene(Group((Group((grid,), dy=-7),))))[0].rows
+    assert calls == 0
+    np.testing.assert_allclose(moved[:, 1], first[:, 1] - 7)
+
+
+def test_painters_order_survives_cached_groups(builder: FrameBuilder) -> None:
+    grid = Group(tuple(Panel(Rect(i, 0, 1, 1), RED) for i in range(10)))
+    over = Panel(Rect(500, 500, 5, 5), (0.0, 1.0, 0.0, 1.0))
+    rows = builder.build(Scene(Group((grid, over))))[0].rows
+    assert rows[-1, 0] == 500  # drawn last, so on top
+
+
+def test_widgets_lower_to_primitives(builder: FrameBuilder) -> None:
+    batches = builder.build(Scene(Group((
+        Button(Rect(0, 0, 400, 100), "Go", RED, focused=True),
+        ProgressBar(Rect(0, 200, 100, 10), 0.5, RED, (0.2, 0.2, 0.2, 1.0)),
+    ))))
+    shapes = batches[0].rows
+    assert len(shapes) == 4  # focus ring, button, track, fill
+    assert shapes[3, 2] == 50  # half-full bar
+    text = batches[1].rows
+    assert text[:, 1].min() > 0 and text[:, 1].max() < 100  # label centred inside the button
+
+
+def test_column_flows_wrapped_text_downwards(builder: FrameBuilder) -> None:
+    long = "un titre assez long pour passer sur deux lignes"
+    col = Column(0, 0, (Text(0, 0, long, 40, max_width=300), Text(0, 0, "X", 40)), gap=10)
+    rows = builder.build(Scene(Group((col,))))[0].rows
+    height = builder.text.layout(long, 40, max_width=300).height
+    assert rows[-1, 1] > height  # the "X" sits below both lines of the title
+
+
+def test_missing_image_becomes_a_placeholder_shape(builder: FrameBuilder) -> None:
+    batches = builder.build(Scene(Group((Image(Rect(0, 0, 50, 50), "nope.png"),))))
+    assert [(b.material, len(b.rows)) for b in batches] == [("shape", 1)]
+
+
+def test_unknown_node_type_is_refused(builder: FrameBuilder) -> None:
+    with pytest.raises(TypeError, match="cannot draw"):
+        builder.build(Scene(Group(("text",))))  # type: ignore[arg-type]
+
+
+def test_viewport_letterboxes_and_maps_touches_back() -> None:
+    vp = Viewport.fit((1000, 1000))
+    assert (vp.w, vp.h, vp.x) == (1000, 562, 0)
+    x, y = vp.to_design(500, 500, 1000)
+    assert x == pytest.approx(960) and y == pytest.approx(540, abs=2)
