@@ -48,29 +48,34 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def bare_quad_ms(ctx: moderngl.Context, fbo: moderngl.Framebuffer, size: tuple[int, int], frames: int) -> float:
+class BareQuad:
     """One textured quad over the whole target: the least a full-screen frame costs."""
-    program = ctx.program(vertex_shader=shaders.BARE_QUAD_VERTEX, fragment_shader=shaders.BARE_QUAD_FRAGMENT)
-    quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
-    vao = ctx.vertex_array(program, [(quad, "2f", "in_corner")])
-    texture = ctx.texture((256, 256), 4, np.full((256, 256, 4), 90, np.uint8).tobytes())
-    texture.use(0)
-    samples = []
-    for _ in range(frames + 3):
+
+    def __init__(self, ctx: moderngl.Context, fbo: moderngl.Framebuffer, size: tuple[int, int]) -> None:
+        self.ctx, self.fbo, self.size = ctx, fbo, size
+        self.program = ctx.program(vertex_shader=shaders.BARE_QUAD_VERTEX, fragment_shader=shaders.BARE_QUAD_FRAGMENT)
+        self.quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
+        self.vao = ctx.vertex_array(self.program, [(self.quad, "2f", "in_corner")])
+        self.texture = ctx.texture((256, 256), 4, np.full((256, 256, 4), 90, np.uint8).tobytes())
+
+    def frame_seconds(self) -> float:
         start = time.perf_counter()
-        fbo.use()
-        ctx.viewport = (0, 0, *size)
-        vao.render(moderngl.TRIANGLE_STRIP)
-        ctx.finish()
-        samples.append(time.perf_counter() - start)
-    for obj in (vao, quad, texture, program):
-        obj.release()
-    return _median_ms(samples[3:])
+        self.fbo.use()
+        self.ctx.viewport = (0, 0, *self.size)
+        self.texture.use(0)
+        self.vao.render(moderngl.TRIANGLE_STRIP)
+        self.ctx.finish()
+        return time.perf_counter() - start
+
+    def release(self) -> None:
+        for obj in (self.vao, self.quad, self.texture, self.program):
+            obj.release()
 
 
 def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: BenchScene, frames: int,
-                  quad_ms: float) -> SceneResult:
-    build, submit, finish, total, soft = [], [], [], [], []
+                  quad: BareQuad) -> SceneResult:
+    """Frames of the scene interleaved with bare-quad frames, so both see the same machine load."""
+    build, submit, finish, total, soft, baseline = [], [], [], [], [], []
     batches = []
     for frame in range(frames + 3):
         scene = bench.scene_at(frame)
@@ -84,7 +89,9 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
         t3 = time.perf_counter()
         software.draw(scene)
         t4 = time.perf_counter()
-        if frame >= 3:  # the first frames fill the atlases and caches
+        quad_seconds = quad.frame_seconds()
+        if frame >= 3:
+            baseline.append(quad_seconds)  # the first frames fill the atlases and caches
             build.append(t1 - t0)
             submit.append(t2 - t1)
             finish.append(t3 - t2)
@@ -93,7 +100,7 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
     frame_ms = _median_ms(total)
     return SceneResult(bench.name, bench.widgets, sum(len(b.rows) for b in batches), len(batches),
                        _median_ms(build), _median_ms(submit), _median_ms(finish), frame_ms,
-                       frame_ms / quad_ms, _median_ms(soft))
+                       frame_ms / _median_ms(baseline), _median_ms(soft))
 
 
 def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: float) -> tuple[float, int]:
@@ -120,13 +127,15 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     roots = [assets / "images", scenarios]
     renderer = GLRenderer(ctx, size, roots, fonts)
     software = SoftwareRenderer(size, fonts, roots)
-    quad = bare_quad_ms(ctx, renderer.fbo, size, frames)
+    quad = BareQuad(ctx, renderer.fbo, size)
+    quad_ms = _median_ms([quad.frame_seconds() for _ in range(frames)])
     emit(f"GL: {ctx.info['GL_RENDERER']} · {ctx.info['GL_VERSION']} · target {size[0]}×{size[1]} · "
          f"median of {frames} frames")
-    emit(f"bare full-screen textured quad: {quad:.2f} ms/frame (the baseline)")
+    emit(f"bare full-screen textured quad: {quad_ms:.2f} ms/frame (the baseline; re-measured between the"
+         " frames of each scene for its ratio)")
     emit("")
-    header = (f"{'scene':36} {'widgets':>7} {'inst':>6} {'draws':>5} {'py build':>9} {'py submit':>9} "
-              f"{'py total':>9} {'GL finish':>9} {'frame':>8} {'÷ quad':>7} {'pygame sw':>9} {'sw ÷ GL':>7}")
+    header = (f"{'scene':36} {'widgets':>7} {'inst':>6} {'draws':>5} {'py build':>9} {'GL submit':>9} "
+              f"{'CPU total':>9} {'GL finish':>9} {'frame':>8} {'÷ quad':>7} {'pygame sw':>9} {'sw ÷ GL':>7}")
     emit(header)
     emit("-" * len(header))
     results = []
@@ -136,11 +145,13 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
         emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.submit_ms:8.3f}m "
              f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
              f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
-    emit("(m = milliseconds; py = Python CPU on the main thread; GL finish = waiting for llvmpipe/GPU fill)")
+    emit("(m = milliseconds. py build: Python batching of the Scene. GL submit: the draw calls on the main thread,")
+    emit(" which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill. frame: all three.)")
     if idle_seconds > 0:
         share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
         emit("")
         emit(f"idle attract screen under the real frame loop: {share * 100:.1f}% of one core over "
              f"{idle_seconds:.0f} s ({drawn} frames drawn, slides every 8 s at 30 fps)")
+    quad.release()
     renderer.release()
     return results
