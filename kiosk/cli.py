@@ -113,9 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except KioskError as exc:
-        print(f"kiosk: error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"kiosk: hint: {exc.hint}", file=sys.stderr)
+        print(f"kiosk: error: {exc}", file=sys.stderr)  # one line: what went wrong, then (hint: what to do)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

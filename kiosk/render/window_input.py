@@ -48,8 +48,12 @@ def make_pygame_input(translate: Callable[[pygame.event.Event], InputEvent | Non
     """An InputSource that sleeps in SDL until an event or the timeout: no busy loop."""
 
     def wait(timeout: float | None) -> list[InputEvent]:
-        first = pygame.event.wait() if timeout is None else pygame.event.wait(max(0, round(timeout * 1000)))
-        raw = [first, *pygame.event.get()] if first.type != pygame.NOEVENT else pygame.event.get()
+        milliseconds = None if timeout is None else round(timeout * 1000)
+        if milliseconds is not None and milliseconds <= 0:
+            raw = pygame.event.get()  # due now: poll (SDL treats a 0 ms wait as "forever")
+        else:
+            first = pygame.event.wait() if milliseconds is None else pygame.event.wait(milliseconds)
+            raw = [first, *pygame.event.get()] if first.type != pygame.NOEVENT else pygame.event.get()
         return [e for e in map(translate, raw) if e is not None]
 
     return wait

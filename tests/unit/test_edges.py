@@ -32,11 +32,30 @@ def test_sdl_events_become_design_space_input() -> None:
 
     window = (960, 540)  # half the design size: coordinates double
     translate = make_event_translator(Viewport.fit(window), window, lambda: 3.0)
-    E = pygame.event.Event
-    assert translate(E(pygame.MOUSEBUTTONDOWN, pos=(480, 270), button=1, touch=False)) == PointerDown(960, 540, 3.0)
-    assert translate(E(pygame.MOUSEBUTTONDOWN, pos=(1, 1), button=1, touch=True)) is None  # synthesised by touch
-    assert translate(E(pygame.FINGERDOWN, x=0.25, y=0.5, touch_id=1, finger_id=0)) == PointerDown(480, 540, 3.0)
-    assert translate(E(pygame.FINGERUP, x=1.0, y=1.0, touch_id=1, finger_id=0)) == PointerUp(1920, 1080, 3.0)
-    assert translate(E(pygame.KEYDOWN, key=pygame.K_RETURN)) == KeyPressed("return", 3.0)
-    assert translate(E(pygame.QUIT)) == QuitRequested(3.0)
-    assert translate(E(pygame.WINDOWMOVED, x=0, y=0)) is None
+    ev = pygame.event.Event
+    assert translate(ev(pygame.MOUSEBUTTONDOWN, pos=(480, 270), button=1, touch=False)) == PointerDown(960, 540, 3.0)
+    assert translate(ev(pygame.MOUSEBUTTONDOWN, pos=(1, 1), button=1, touch=True)) is None  # synthesised by touch
+    assert translate(ev(pygame.FINGERDOWN, x=0.25, y=0.5, touch_id=1, finger_id=0)) == PointerDown(480, 540, 3.0)
+    assert translate(ev(pygame.FINGERUP, x=1.0, y=1.0, touch_id=1, finger_id=0)) == PointerUp(1920, 1080, 3.0)
+    assert translate(ev(pygame.KEYDOWN, key=pygame.K_RETURN)) == KeyPressed("return", 3.0)
+    assert translate(ev(pygame.QUIT)) == QuitRequested(3.0)
+    assert translate(ev(pygame.WINDOWMOVED, x=0, y=0)) is None
+
+
+def test_pygame_input_never_blocks_when_a_frame_is_due_now() -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    pygame = pytest.importorskip("pygame")
+    from kiosk.render.window_input import make_pygame_input
+
+    pygame.display.init()
+    try:
+        wait = make_pygame_input(lambda event: None)
+        assert wait(0.0) == []  # returns at once; a 0 ms SDL wait would block forever
+        assert wait(0.0004) == []
+        pygame.event.post(pygame.event.Event(pygame.USEREVENT))
+        seen: list[int] = []
+        wait = make_pygame_input(lambda event: seen.append(event.type))  # type: ignore[func-returns-value]
+        wait(0.05)
+        assert pygame.USEREVENT in seen
+    finally:
+        pygame.display.quit()
