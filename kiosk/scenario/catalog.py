@@ -9,11 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from kiosk.errors import ContentError
+from kiosk.scenario.source import LocatedError, YNode, parse
 
 log = logging.getLogger(__name__)
 
@@ -36,37 +34,46 @@ class TradeSummary:
         return values.get(language) or values["fr"]
 
 
-def _texts(where: str, data: dict[str, Any], key: str) -> dict[str, str]:
-    value = data.get(key)
-    if not isinstance(value, dict) or not isinstance(value.get("fr"), str):
-        raise ContentError(f"{where}: trade.{key}: expected texts per language with at least `fr`",
-                           hint=f"write `{key}: {{fr: ..., en: ...}}`")
-    return {str(k): str(v) for k, v in value.items()}
+def _texts(node: YNode, key: str, source: str) -> dict[str, str]:
+    value = node.get(key)
+    where = value.mark if value is not None else node.mark
+    if value is None or not isinstance(value.value, dict) or "fr" not in value.value:
+        raise LocatedError(where, f"trade.{key}: expected texts per language with at least `fr`",
+                           f"write `{key}: {{fr: ..., en: ...}}`", source)
+    texts: dict[str, str] = {}
+    for language, text in value.value.items():
+        if not isinstance(text.value, str) or not text.value.strip():
+            raise LocatedError(text.mark, f"trade.{key}.{language}: expected some text", "write the text", source)
+        texts[language] = text.value
+    return texts
 
 
 def read_trade(pack_dir: Path) -> TradeSummary:
-    where = str(pack_dir / "pack.yaml")
+    path = pack_dir / "pack.yaml"
     try:
-        raw = yaml.safe_load((pack_dir / "pack.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{where}: cannot read pack metadata: {exc}", hint="run `kiosk lint` on it") from exc
-    trade = raw.get("trade") if isinstance(raw, dict) else None
-    if not isinstance(trade, dict):
-        raise ContentError(f"{where}: missing `trade:` section", hint="see docs/authoring.md")
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot read pack metadata ({exc})", hint="save it as UTF-8 text") from exc
+    root = parse(source, str(path))
+    trade = root.get("trade")
+    if trade is None or not isinstance(trade.value, dict):
+        raise LocatedError(trade.mark if trade else root.mark, "missing `trade:` section",
+                           "see docs/architecture.md for the pack metadata", source)
     shortage = trade.get("shortage")
-    level = shortage.get("level") if isinstance(shortage, dict) else None
-    if not isinstance(level, int) or level not in SHORTAGE_LEVELS:
-        raise ContentError(f"{where}: trade.shortage.level: expected 1..5, got {level!r}",
-                           hint="use the DARES tension level of the trade")
-    return TradeSummary(
-        pack_id=pack_dir.name,
-        rome=str(trade.get("rome", "")),
-        title=_texts(where, trade, "title"),
-        pitch=_texts(where, trade, "pitch"),
-        sector=str(trade.get("sector", "")),
-        shortage_level=level,
-        card_image=str(trade.get("card_image", "")),
-    )
+    level_node = shortage.get("level") if shortage is not None else None
+    level = level_node.value if level_node is not None else None
+    if not isinstance(level, int) or isinstance(level, bool) or level not in SHORTAGE_LEVELS:
+        where = (level_node or shortage or trade).mark
+        raise LocatedError(where, f"trade.shortage.level: expected 1..5, got {level!r}",
+                           "use the DARES tension level of the trade: `shortage: {level: 4}`", source)
+
+    def plain(key: str) -> str:
+        node = trade.get(key) if trade is not None else None
+        return "" if node is None or node.value is None else str(node.value)
+
+    return TradeSummary(pack_id=pack_dir.name, rome=plain("rome"), title=_texts(trade, "title", source),
+                        pitch=_texts(trade, "pitch", source), sector=plain("sector"), shortage_level=level,
+                        card_image=plain("card_image"))
 
 
 def discover_trades(root: Path) -> tuple[list[TradeSummary], list[ContentError]]:

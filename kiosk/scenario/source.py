@@ -1,0 +1,117 @@
+"""YAML with positions: every value keeps the file, line and column it came from, so an
+error in authored content reads like a compiler's — `file:line:col: message`, the line
+itself with a caret under the spot, and a hint saying how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from kiosk.errors import ContentError
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    file: str
+    line: int  # 1-based
+    col: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class YNode:
+    """A YAML value and where it was written. Mappings hold YNodes keyed by plain strings."""
+
+    value: Any  # dict[str, YNode] | list[YNode] | str | int | float | bool | None
+    mark: Mark
+
+    def get(self, key: str) -> YNode | None:
+        return self.value.get(key) if isinstance(self.value, dict) else None
+
+
+class LocatedError(ContentError):
+    """A content error at a known place in a file."""
+
+    def __init__(self, mark: Mark, message: str, hint: str, source: str = "") -> None:
+        super().__init__(f"{mark}: {message}", hint)
+        self.mark = mark
+        self.snippet = snippet(source, mark) if source else ""
+
+    def report(self) -> str:
+        """The full, multi-line report: location, message, the line with a caret, the hint."""
+        parts = [self.message]
+        if self.snippet:
+            parts.append(self.snippet)
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+
+def snippet(source: str, mark: Mark) -> str:
+    lines = source.splitlines()
+    if not 1 <= mark.line <= len(lines):
+        return ""
+    gutter = f"{mark.line:4d} | "
+    return f"{gutter}{lines[mark.line - 1]}\n{' ' * (len(gutter) - 2)}| {' ' * (mark.col - 1)}^"
+
+
+def _mark(file: str, node: yaml.Node) -> Mark:
+    return Mark(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def parse(source: str, file: str) -> YNode:
+    """Parse YAML text into YNodes; syntax errors and duplicate keys become LocatedErrors."""
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(source)  # checks characters already: inside the try
+        root = loader.get_single_node()
+        if root is None:
+            raise LocatedError(Mark(file, 1, 1), "the file is empty", "start with `format: nova-pack/1`", source)
+        return _convert(loader, root, file, source)
+    except yaml.reader.ReaderError as exc:
+        line = source.count("\n", 0, exc.position) + 1
+        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise LocatedError(Mark(file, line, col), f"character {char} is not allowed in YAML",
+                           "remove control characters (copy-paste from a PDF or a word processor?)",
+                           source) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise LocatedError(where, f"YAML syntax: {problem}",
+                           "check indentation (spaces, not tabs) and quote text containing ':' or '#'",
+                           source) from exc
+    except yaml.YAMLError as exc:  # errors without a position (e.g. bad characters)
+        raise LocatedError(Mark(file, 1, 1), f"YAML: {exc}", "save the file as UTF-8 text", source) from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, file: str, source: str) -> YNode:
+    mark = _mark(file, node)
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, YNode] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str | int | float | bool):
+                raise LocatedError(_mark(file, key_node), "a key must be a plain word",
+                                   "write keys like `title:`", source)
+            key = str(key)
+            if key in mapping:
+                raise LocatedError(_mark(file, key_node), f"duplicate key `{key}`",
+                                   f"`{key}` is already set at line {mapping[key].mark.line}; keep one", source)
+            mapping[key] = _convert(loader, value_node, file, source)
+        return YNode(mapping, mark)
+    if isinstance(node, yaml.SequenceNode):
+        return YNode([_convert(loader, item, file, source) for item in node.value], mark)
+    value = loader.construct_object(node)
+    if not isinstance(value, str | int | float | bool | type(None)):
+        value = str(value)  # dates and other exotic scalars are kept as written text
+    return YNode(value, mark)
