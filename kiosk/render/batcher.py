@@ -9,8 +9,9 @@ a new offset/opacity, so static subtrees cost almost nothing per frame.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -92,6 +93,11 @@ class FrameBuilder:
         self._cache: dict[int, tuple[Group, dict[Key, Rows]]] = {}
         self._used: set[int] = set()
         self._generations = (text.atlas.generation, images.atlas.generation)
+        # One dict lookup per node: the cheapest dispatch in the hottest loop.
+        self._emitters: dict[type, Callable[[Any, float, float, float, dict[Key, _Acc]], None]] = {
+            Panel: self._panel, Text: self._text, Image: self._image, Button: self._button,
+            ProgressBar: self._progress, Group: self._emit_group, Column: self._column,
+        }
 
     # -- public -------------------------------------------------------------------------
     def build(self, scene: Scene) -> list[Batch]:
@@ -144,24 +150,12 @@ class FrameBuilder:
 
     def _emit_children(self, children: tuple[Node, ...], dx: float, dy: float, opacity: float,
                        accs: dict[Key, _Acc]) -> None:
+        emitters = self._emitters
         for node in children:
-            kind = type(node)
-            if kind is Panel:
-                self._panel(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is Text:
-                self._text(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is Image:
-                self._image(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is Button:
-                self._button(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is ProgressBar:
-                self._progress(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is Group:
-                self._emit_group(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            elif kind is Column:
-                self._column(node, dx, dy, opacity, accs)  # type: ignore[arg-type]
-            else:
-                raise TypeError(f"cannot draw {kind.__name__}")
+            emit = emitters.get(type(node))
+            if emit is None:
+                raise TypeError(f"cannot draw {type(node).__name__}")
+            emit(node, dx, dy, opacity, accs)
 
     def _shape(self, accs: dict[Key, _Acc], layer: int, x: float, y: float, w: float, h: float,
                fill: Color, opacity: float, radius: float = 0.0, border: float = 0.0,

@@ -86,18 +86,12 @@ def test_group_offset_and_opacity_apply_to_children(builder: FrameBuilder) -> No
 def test_large_static_group_is_compiled_once_and_reused(builder: FrameBuilder) -> None:
     grid = Group(tuple(Panel(Rect(i * 10, 0, 8, 8), RED) for i in range(50)))
     first = builder.build(Scene(Group((Group((grid,), dy=0),))))[0].rows.copy()
-    calls = 0
-    original = builder._panel
-
-    def counting(*args: object) -> None:
-        nonlocal calls
-        calls += 1
-        original(*args)  # type: ignore[arg-type]
-
-    builder._panel = counting  # type: ignore[method-assign]
+    compiled = builder._cache[id(grid)][1]
     moved = builder.build(Scene(Group((Group((grid,), dy=-7),))))[0].rows
-    assert calls == 0
+    assert builder._cache[id(grid)][1] is compiled  # not walked again
     np.testing.assert_allclose(moved[:, 1], first[:, 1] - 7)
+    builder.build(Scene(Group(())))
+    assert id(grid) not in builder._cache  # unused for a frame: dropped
 
 
 def test_painters_order_survives_cached_groups(builder: FrameBuilder) -> None:
