@@ -80,8 +80,7 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
     for frame in range(frames + 3):
         scene = bench.scene_at(frame)
         t0 = time.perf_counter()
-        batches = renderer.builder.build(scene)
-        renderer._upload_atlases()
+        batches = renderer.prepare(scene)
         t1 = time.perf_counter()
         renderer.submit(batches, scene)
         t2 = time.perf_counter()

@@ -125,10 +125,15 @@ class GLRenderer:
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
-        batches = self.builder.build(scene)
-        self._upload_atlases()
+        batches = self.prepare(scene)
         self.submit(batches, scene)
         self.last_batches = batches
+
+    def prepare(self, scene: Scene) -> list[Batch]:
+        """CPU side of a frame: batch the scene and upload any new glyphs or images."""
+        batches = self.builder.build(scene)
+        self._upload_atlases()
+        return batches
 
     def submit(self, batches: list[Batch], scene: Scene) -> None:
         """GL work only: clear, then one instanced draw per (layer, material)."""

@@ -67,8 +67,10 @@ def read_trade(pack_dir: Path) -> TradeSummary:
         raise LocatedError(where, f"trade.shortage.level: expected 1..5, got {level!r}",
                            "use the DARES tension level of the trade: `shortage: {level: 4}`", source)
 
+    section: YNode = trade  # narrowed above; a named binding keeps it narrowed inside plain()
+
     def plain(key: str) -> str:
-        node = trade.get(key) if trade is not None else None
+        node = section.get(key)
         return "" if node is None or node.value is None else str(node.value)
 
     return TradeSummary(pack_id=pack_dir.name, rome=plain("rome"), title=_texts(trade, "title", source),
