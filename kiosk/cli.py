@@ -12,6 +12,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import KioskError
+from kiosk.scenario.load import PackError
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -51,6 +52,50 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record-fps", type=_positive, default=10.0, help="recording frame rate (default 10)")
     run.add_argument("--out", type=Path, default=Path("out"), help="folder for screenshots (default ./out)")
     run.add_argument("--reduced-motion", action="store_true", help="no sliding or fading animations")
+
+    lint = commands.add_parser(
+        "lint", help="check scenario packs (errors and warnings, file:line:col)",
+        description="Check scenario packs: schema, references, graph (unreachable steps, dead ends, loops "
+                    "without exit), translations, media, evidence (each claimed skill needs 3 independent "
+                    "observations), timers (readable at a slow reading speed), manifest.",
+        epilog="exit codes: 0 no errors; 1 warnings with --strict; 65 errors")
+    lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a pack folder, or a folder of packs")
+    lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one finding per line")
+    lint.add_argument("--require-sealed", action="store_true", help="a pack without manifest.json is an error")
+
+    graph = commands.add_parser("graph", help="draw a scenario: steps, branches, skills each answer feeds")
+    graph.add_argument("pack", type=Path, metavar="PACK")
+    graph.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                       help="FILE.svg, FILE.png, FILE.pdf or FILE.dot")
+    graph.add_argument("--lang", default="fr", help="language of the texts (default fr)")
+
+    pack = commands.add_parser("pack", help="scenario pack tools")
+    pack_what = pack.add_subparsers(dest="pack_command", required=True, metavar="ACTION")
+    seal = pack_what.add_parser("seal", help="write manifest.json (sha256 of every file) to publish a pack")
+    seal.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas of pack.yaml and scenario.yaml")
+    schema.add_argument("--out", type=Path, default=Path("docs/schema"), help="folder (default docs/schema)")
+
+    preview = commands.add_parser(
+        "preview", help="play a scenario pack; reloads when its files change",
+        description="Play a pack as a job seeker would (touch, mouse, keys 1-9, Enter, R to restart). It "
+                    "reloads on every save and stays on the current step; an error in the saved file is "
+                    "shown in a banner while the last good version keeps playing. Headless, it answers "
+                    "each step and saves one screenshot per step.")
+    preview.add_argument("pack", type=Path, metavar="PACK")
+    preview.add_argument("--headless", action="store_true", help="offscreen: walk the scenario, save screenshots")
+    preview.add_argument("--window", action="store_true", help="open a window even when no display is detected")
+    preview.add_argument("--size", type=_size, help="window or offscreen size, e.g. 1280x720")
+    preview.add_argument("--out", type=Path, default=Path("out/preview"), help="screenshot folder")
+    preview.add_argument("--answers", default="", metavar="A,B,...",
+                         help="headless answers in order: option ids, `a+b` for several picks, `correct` for an "
+                              "ordering; default: the first option")
+    preview.add_argument("--lang", default="fr", help="language (default fr)")
+    preview.add_argument("--easy", action="store_true", help="easy-read (FALC) texts where the pack has them")
+    preview.add_argument("--watch", action="store_true", help="headless: walk again after every save")
+    preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
     bench = commands.add_parser("bench", help="print performance benchmarks")
     bench_what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
@@ -104,14 +149,58 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from kiosk.commands.content import lint
+
+    return lint(args.paths, strict=args.strict, output=args.format, require_sealed=args.require_sealed)
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from kiosk.commands.content import graph
+
+    print(f"graph: {graph(args.pack, args.output, args.lang)}")
+    return 0
+
+
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from kiosk.commands.content import seal_packs
+
+    return seal_packs(args.packs)
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from kiosk.commands.content import write_schemas
+
+    for path in write_schemas(args.out):
+        print(f"schema: {path}")
+    return 0
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from kiosk.commands.preview import PreviewRun, run_preview
+
+    run = PreviewRun(headless=args.headless, window=args.window, size=args.size, out_dir=args.out,
+                     answers=tuple(a for a in args.answers.split(",") if a), language=args.lang, easy=args.easy,
+                     duration=args.duration, watch=args.watch)
+    summary = run_preview(_settings(args), args.pack, run)
+    print(f"preview: {summary.mode}, path {' → '.join(summary.path)}")
+    if summary.screenshots:
+        print(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    handlers = {"run": _cmd_run, "bench": _cmd_bench}
+    handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
+                "schema": _cmd_schema, "preview": _cmd_preview}
     try:
         return handlers[args.command](args)
+    except PackError as exc:  # content errors get the full compiler-style report
+        print(exc.report(), file=sys.stderr)
+        return exc.exit_code
     except KioskError as exc:
         print(f"kiosk: error: {exc}", file=sys.stderr)  # one line: what went wrong, then (hint: what to do)
         return exc.exit_code

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri ffmpeg)
+APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri ffmpeg graphviz)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -24,4 +24,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# Sample packs: draw the media their YAML names (kept out of git), then seal them.
+.venv/bin/python scripts/make_sample_media.py
 echo "setup: ready (.venv/bin/kiosk --help)"

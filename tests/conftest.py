@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -23,12 +26,46 @@ def gl_context() -> Iterator[object]:
     ctx.release()
 
 
+def _media_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_sample_media", REPO / "scripts" / "make_sample_media.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
-def sample_cards() -> list[object]:
+def published_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample packs as a kiosk receives them: media present, sealed. A copy: tests never
+    touch the repository. Media the setup script already drew are reused, others drawn."""
+    from kiosk.scenario.load import find_packs, inspect_pack
+    from kiosk.scenario.manifest import seal
+
+    root = tmp_path_factory.mktemp("published") / "scenarios"
+    shutil.copytree(SCENARIOS, root, ignore=shutil.ignore_patterns("manifest.json"))
+    script = _media_script()
+    for pack_dir in find_packs([root]):
+        draft = inspect_pack(pack_dir, check_manifest=False).draft
+        assert draft is not None, f"{pack_dir.name} does not pass the schema"
+        script.make_pack_media(draft, force=False)
+        seal(pack_dir)
+    return root
+
+
+@pytest.fixture
+def scenarios_copy(published_scenarios: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the published packs, for tests that break them."""
+    target = tmp_path / "scenarios"
+    shutil.copytree(published_scenarios, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_cards(published_scenarios: Path) -> list[object]:
     from kiosk.runtime.attract import cards_from_trades
     from kiosk.scenario.catalog import discover_trades
 
-    trades, errors = discover_trades(SCENARIOS)
+    trades, errors = discover_trades(published_scenarios)
     assert not errors
     return list(cards_from_trades([(t.text("title", "fr"), t.text("pitch", "fr"), t.card_image, t.rome,
                                     t.shortage_level) for t in trades]))

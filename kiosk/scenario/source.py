@@ -5,6 +5,7 @@ itself with a caret under the spot, and a hint saying how to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +30,33 @@ class YNode:
 
     value: Any  # dict[str, YNode] | list[YNode] | str | int | float | bool | None
     mark: Mark
+    key_marks: dict[str, Mark] | None = None  # mappings only: where each key was written
 
     def get(self, key: str) -> YNode | None:
         return self.value.get(key) if isinstance(self.value, dict) else None
+
+    def key_mark(self, key: str) -> Mark:
+        return (self.key_marks or {}).get(key, self.mark)
+
+    def plain(self) -> Any:
+        """The value as plain Python (dicts, lists, scalars), positions dropped."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+    def at(self, path: Sequence[str | int]) -> YNode:
+        """The node at a path of keys and indices; as deep as the path exists."""
+        node = self
+        for part in path:
+            in_mapping = isinstance(node.value, dict) and isinstance(part, str) and part in node.value
+            in_list = isinstance(node.value, list) and isinstance(part, int) and 0 <= part < len(node.value)
+            if in_mapping or in_list:
+                node = node.value[part]
+            else:
+                break
+        return node
 
 
 class LocatedError(ContentError):
@@ -98,6 +123,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, file: str, source: str) -
     mark = _mark(file, node)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, YNode] = {}
+        key_marks: dict[str, Mark] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node)
             if not isinstance(key, str | int | float | bool):
@@ -108,7 +134,8 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, file: str, source: str) -
                 raise LocatedError(_mark(file, key_node), f"duplicate key `{key}`",
                                    f"`{key}` is already set at line {mapping[key].mark.line}; keep one", source)
             mapping[key] = _convert(loader, value_node, file, source)
-        return YNode(mapping, mark)
+            key_marks[key] = _mark(file, key_node)
+        return YNode(mapping, mark, key_marks)
     if isinstance(node, yaml.SequenceNode):
         return YNode([_convert(loader, item, file, source) for item in node.value], mark)
     value = loader.construct_object(node)

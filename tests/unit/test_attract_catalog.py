@@ -7,11 +7,10 @@ import pytest
 from kiosk.events import PointerDown
 from kiosk.runtime.attract import AttractScreen
 from kiosk.scenario.catalog import discover_trades
-from tests.conftest import SCENARIOS
 
 
-def test_sample_packs_list_shortage_trades_first() -> None:
-    trades, errors = discover_trades(SCENARIOS)
+def test_sample_packs_list_shortage_trades_first(published_scenarios: Path) -> None:
+    trades, errors = discover_trades(published_scenarios)
     assert not errors
     assert len(trades) == 5
     levels = [t.shortage_level for t in trades]
@@ -19,16 +18,13 @@ def test_sample_packs_list_shortage_trades_first() -> None:
     assert all(t.rome and t.title["fr"] and t.title["en"] for t in trades)
 
 
-def test_a_broken_pack_is_skipped_and_the_others_served(tmp_path: Path) -> None:
-    good = tmp_path / "good"
-    good.mkdir()
-    (good / "pack.yaml").write_text((SCENARIOS / "commis-de-cuisine" / "pack.yaml").read_text())
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    (bad / "pack.yaml").write_text("trade:\n  title: {en: only English}\n  shortage: {level: 9}\n")
-    trades, errors = discover_trades(tmp_path)
-    assert [t.pack_id for t in trades] == ["good"]
-    assert len(errors) == 1 and "bad/pack.yaml" in str(errors[0]) and "shortage.level" in str(errors[0])
+def test_a_broken_pack_is_skipped_and_the_others_served(scenarios_copy: Path) -> None:
+    bad = scenarios_copy / "commis-de-cuisine" / "pack.yaml"
+    bad.write_text(bad.read_text().replace("level: 4", "level: 9"))
+    trades, errors = discover_trades(scenarios_copy)
+    assert len(trades) == 4 and "commis-de-cuisine" not in [t.pack_id for t in trades]
+    assert len(errors) == 1
+    assert "commis-de-cuisine/pack.yaml" in str(errors[0]) and "shortage.level" in str(errors[0])
 
 
 def test_attract_holds_still_between_slides(sample_cards: list) -> None:  # type: ignore[type-arg]

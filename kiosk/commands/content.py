@@ -1,0 +1,91 @@
+"""Trainers' tools: `kiosk lint`, `kiosk graph`, `kiosk pack seal`, `kiosk schema`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.errors import ContentError
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.graph import render_graph, to_dot
+from kiosk.scenario.load import Inspection, PackError, find_packs, inspect_pack
+from kiosk.scenario.manifest import seal
+from kiosk.scenario.schema import pack_schema, scenario_schema
+
+EXIT_OK = 0
+EXIT_WARNINGS = 1  # --strict and warnings only
+EXIT_ERRORS = ContentError.exit_code  # 65, EX_DATAERR
+
+
+def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", require_sealed: bool = False,
+         out: TextIO | None = None) -> int:
+    """Check packs; print every finding; return the exit code CI should see."""
+    out = out or sys.stdout
+    skills = read_skills()
+    inspections = [inspect_pack(p, skills, require_sealed=require_sealed) for p in find_packs(list(paths))]
+    if not inspections:
+        raise ContentError(f"no scenario packs under {', '.join(map(str, paths))}",
+                           hint="give a pack folder (with pack.yaml) or a folder of packs")
+    errors = sum(len(i.errors) for i in inspections)
+    warnings = sum(len(i.warnings) for i in inspections)
+    if output == "json":
+        for inspection in inspections:
+            for d in inspection.diagnostics:
+                out.write(json.dumps({"pack": inspection.pack_dir.name, "severity": str(d.severity),
+                                      "file": d.mark.file, "line": d.mark.line, "col": d.mark.col,
+                                      "check": d.check, "message": d.message, "hint": d.hint},
+                                     ensure_ascii=False) + "\n")
+    else:
+        for inspection in inspections:
+            _print_text(inspection, out)
+        out.write(f"lint: {len(inspections)} pack(s), {errors} error(s), {warnings} warning(s)\n")
+    if errors:
+        return EXIT_ERRORS
+    return EXIT_WARNINGS if strict and warnings else EXIT_OK
+
+
+def _print_text(inspection: Inspection, out: TextIO) -> None:
+    for diagnostic in inspection.diagnostics:
+        out.write(diagnostic.render() + "\n\n")
+    pack = inspection.pack
+    if pack is not None:
+        skills = sorted({c for o in pack.scenario.observables.values() for c in o.skills})
+        sealed = "sealed" if pack.sealed else "not sealed"
+        out.write(f"ok  {inspection.pack_dir.name} {pack.version}: {len(pack.scenario.steps)} steps, "
+                  f"skills {' '.join(skills)}, {sealed}\n")
+    else:
+        out.write(f"BAD {inspection.pack_dir.name}: {len(inspection.errors)} error(s)\n")
+
+
+def graph(pack_dir: Path, out_path: Path, language: str) -> Path:
+    inspection = inspect_pack(pack_dir, check_manifest=False)
+    pack = inspection.draft
+    if pack is None:  # errors before the model could be built: nothing to draw
+        raise PackError(inspection.diagnostics)
+    return render_graph(to_dot(pack, read_skills(), language), out_path)
+
+
+def seal_packs(paths: Sequence[Path], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    code = EXIT_OK
+    for pack_dir in find_packs(list(paths)):
+        inspection = inspect_pack(pack_dir, check_manifest=False)
+        if inspection.errors:
+            out.write(f"not sealed: {pack_dir} has {len(inspection.errors)} error(s); run `kiosk lint {pack_dir}`\n")
+            code = EXIT_ERRORS
+            continue
+        out.write(f"sealed: {seal(pack_dir)}\n")
+    return code
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in (("pack.schema.json", pack_schema()), ("scenario.schema.json", scenario_schema())):
+        path = out_dir / name
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,129 @@
+"""Schema-valid YAML nodes → the frozen model. Assumes `validate` passed: no checks here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from kiosk.scenario.model import (
+    ChoiceStep,
+    Credit,
+    DialogueStep,
+    EndStep,
+    HotspotStep,
+    Line,
+    Observable,
+    Option,
+    OrderingRule,
+    OrderingStep,
+    Scenario,
+    Step,
+    Text,
+    Trade,
+    VideoStep,
+)
+from kiosk.scenario.source import YNode
+
+DEFAULT_MAX_CREDIT = 2
+DEFAULT_HOTSPOT_RADIUS = 10.0
+
+
+def text(node: YNode | None) -> Text | None:
+    if node is None:
+        return None
+    values = {k: v.value for k, v in node.value.items() if k != "falc"}
+    falc_node = node.get("falc")
+    falc = {k: v.value for k, v in falc_node.value.items()} if falc_node is not None else {}
+    return Text(MappingProxyType(values), MappingProxyType(falc), node.mark)
+
+
+def _text(node: YNode | None) -> Text:
+    built = text(node)
+    assert built is not None  # required by the schema
+    return built
+
+
+def _str(node: YNode | None) -> str | None:
+    return None if node is None else str(node.value)
+
+
+def _evidence(node: YNode | None) -> tuple[Credit, ...]:
+    if node is None:
+        return ()
+    return tuple(Credit(k, int(v.value), node.key_mark(k)) for k, v in node.value.items())
+
+
+def _option(node: YNode) -> Option:
+    get = node.get
+    return Option(
+        id=str(node.value["id"].value), text=_text(get("text")), feedback=text(get("feedback")),
+        evidence=_evidence(get("evidence")), next=_str(get("next")),
+        yaw=float(get("yaw").value) if get("yaw") else 0.0,  # type: ignore[union-attr]
+        pitch=float(get("pitch").value) if get("pitch") else 0.0,  # type: ignore[union-attr]
+        radius=float(get("radius").value) if get("radius") else DEFAULT_HOTSPOT_RADIUS,  # type: ignore[union-attr]
+        mark=node.mark)
+
+
+def _options(node: YNode | None) -> tuple[Option, ...]:
+    return tuple(_option(o) for o in node.value) if node is not None else ()
+
+
+def step(node: YNode) -> Step:
+    get = node.get
+    kind = node.value["type"].value
+    sid, prompt, mark = str(node.value["id"].value), text(get("text")), node.mark
+    if kind in ("video", "video360"):
+        captions = get("captions")
+        return VideoStep(sid, prompt, mark, clip=str(node.value["clip"].value), immersive=kind == "video360",
+                         captions=MappingProxyType({k: str(v.value) for k, v in captions.value.items()}
+                                                   if captions else {}), next=_str(get("next")))
+    if kind == "dialogue":
+        lines = tuple(Line(_text(line.get("speaker")), _text(line.get("says"))) for line in node.value["lines"].value)
+        return DialogueStep(sid, prompt, mark, lines=lines, image=_str(get("image")), next=_str(get("next")))
+    if kind in ("choice", "multiple_choice", "timed_choice"):
+        seconds = get("seconds")
+        return ChoiceStep(sid, prompt, mark, choices=_options(get("options")), multiple=kind == "multiple_choice",
+                          seconds=float(seconds.value) if seconds else None, timeout_next=_str(get("timeout")),
+                          image=_str(get("image")), next=_str(get("next")))
+    if kind == "ordering":
+        evidence = node.value["evidence"]
+        rules = tuple(OrderingRule(k, int(v.value["exact"].value), int(v.value["near"].value) if v.get("near") else 0,
+                                   evidence.key_mark(k)) for k, v in evidence.value.items())
+        return OrderingStep(sid, prompt, mark, items=_options(get("items")),
+                            correct=tuple(str(i.value) for i in node.value["correct"].value), rules=rules,
+                            next=_str(get("next")))
+    if kind == "hotspot":
+        multiple = get("multiple")
+        return HotspotStep(sid, prompt, mark, image=str(node.value["image"].value), spots=_options(get("spots")),
+                           multiple=bool(multiple.value) if multiple else False, next=_str(get("next")))
+    return EndStep(sid, prompt, mark)
+
+
+def scenario(root: YNode) -> Scenario:
+    observables = {}
+    for oid, node in root.value["observables"].value.items():
+        maximum = node.get("max")
+        observables[oid] = Observable(oid, tuple(str(s.value) for s in node.value["skills"].value),
+                                      int(maximum.value) if maximum else DEFAULT_MAX_CREDIT,
+                                      _text(node.get("describe")), root.value["observables"].key_mark(oid))
+    return Scenario(id=str(root.value["id"].value), title=_text(root.get("title")),
+                    languages=tuple(str(v.value) for v in root.value["languages"].value),
+                    start=str(root.value["start"].value), observables=MappingProxyType(observables),
+                    steps=tuple(step(s) for s in root.value["steps"].value), file=root.mark.file, mark=root.mark)
+
+
+def trade(root: YNode) -> Trade:
+    node = root.value["trade"]
+    shortage = node.value["shortage"]
+    return Trade(rome=str(node.value["rome"].value), title=_text(node.get("title")), pitch=_text(node.get("pitch")),
+                 sector=str(node.value["sector"].value), shortage_level=int(shortage.value["level"].value),
+                 shortage_source=str(shortage.value["source"].value),
+                 card_image=str(node.value["card_image"].value), video=_str(node.get("video")))
+
+
+def pack_id_and_version(root: YNode) -> tuple[str, str]:
+    return str(root.value["id"].value), str(root.value["version"].value)
+
+
+def scenario_path(pack_dir: Path, root: YNode) -> Path:
+    return pack_dir / str(root.value["scenario"].value)

@@ -1,0 +1,153 @@
+"""Loading a scenario pack: read, parse, validate against the schema, build the model,
+apply the content rules, verify the manifest. `inspect_pack` reports everything (for
+`kiosk lint`); `load_pack` returns a servable pack or raises the first error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from kiosk.errors import ContentError
+from kiosk.scenario import build
+from kiosk.scenario.checks import REQUIRED_LANGUAGES, FileExists, ScenarioChecker, check_trade
+from kiosk.scenario.diagnostics import Diagnostic, Reporter, from_located
+from kiosk.scenario.esco import Skill, read_skills
+from kiosk.scenario.manifest import verify
+from kiosk.scenario.model import Pack
+from kiosk.scenario.source import LocatedError, Mark, YNode, parse
+from kiosk.scenario.validate import validate
+
+log = logging.getLogger(__name__)
+PACK_FILE = "pack.yaml"
+
+
+class PackError(ContentError):
+    """A pack that cannot be served; `diagnostics` holds every finding, errors first."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        first = diagnostics[0]
+        more = len([d for d in diagnostics if d.severity == "error"]) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''}: run `kiosk lint`)" if more > 0 else ""
+        super().__init__(f"{first.mark}: {first.message}{suffix}", first.hint)
+        self.diagnostics = diagnostics
+        self.mark = first.mark
+
+    def report(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+@dataclass
+class Inspection:
+    pack_dir: Path
+    pack: Pack | None = None  # None when the pack has errors: it must not be served
+    draft: Pack | None = None  # the pack as written, whenever it passed the schema (tools use it)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def _read(path: Path, report: Reporter) -> YNode | None:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        report.error(Mark(str(path), 1, 1), "file not found", "check the file name (paths are relative to the pack)",
+                     "file")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "save it as UTF-8 text", "file")
+        return None
+    report.sources[str(path)] = source
+    try:
+        return parse(source, str(path))
+    except LocatedError as exc:
+        report.found.append(from_located(exc, "syntax"))
+        return None
+
+
+def _exists_in(pack_dir: Path) -> FileExists:
+    root = pack_dir.resolve()
+
+    def exists(relative: str) -> bool:
+        if PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
+            return False
+        return (root / relative).is_file()
+    return exists
+
+
+def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = False,
+                 check_manifest: bool = True) -> Inspection:
+    """Every finding about one pack; the pack itself when it has no errors."""
+    report = Reporter()
+    result = Inspection(pack_dir)
+    skills = read_skills() if skills is None else skills
+    pack_root = _read(pack_dir / PACK_FILE, report)
+    if pack_root is not None and validate(pack_root, "pack", report):
+        pack_id, version = build.pack_id_and_version(pack_root)
+        if pack_id != pack_dir.name:
+            report.error(pack_root.at(["id"]).mark, f"pack id `{pack_id}` differs from its folder `{pack_dir.name}`",
+                         f"rename the folder or write `id: {pack_dir.name}`", "reference")
+        scenario_root = _read(build.scenario_path(pack_dir, pack_root), report)
+        if scenario_root is not None and validate(scenario_root, "scenario", report):
+            scenario = build.scenario(scenario_root)
+            trade = build.trade(pack_root)
+            exists = _exists_in(pack_dir)
+            ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
+            check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
+            sealed = verify(pack_dir, report, required=require_sealed) if check_manifest else False
+            result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed)
+            if not report.errors:
+                result.pack = result.draft
+    result.diagnostics = sorted(report.found, key=lambda d: (d.severity != "error", d.mark.file, d.mark.line,
+                                                             d.mark.col))
+    return result
+
+
+def load_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = True) -> Pack:
+    """A pack ready to serve, or PackError with its first error (and all findings)."""
+    inspection = inspect_pack(pack_dir, skills, require_sealed=require_sealed)
+    if inspection.pack is None:
+        raise PackError(inspection.diagnostics)
+    return inspection.pack
+
+
+def find_packs(paths: list[Path]) -> list[Path]:
+    """Pack folders named by `paths`: a pack folder, its pack.yaml, or a folder of packs."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file() and path.name == PACK_FILE:
+            found.append(path.parent)
+        elif (path / PACK_FILE).is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if (p / PACK_FILE).is_file()))
+        elif path.is_file() and path.parent.joinpath(PACK_FILE).is_file():
+            found.append(path.parent)  # e.g. scenario.yaml
+        else:
+            raise ContentError(f"{path}: no scenario pack here", hint="give a pack folder or a folder of packs")
+    return list(dict.fromkeys(found))
+
+
+def load_packs(root: Path, skills: Mapping[str, Skill] | None = None, *,
+               require_sealed: bool = True) -> tuple[list[Pack], list[PackError]]:
+    """Every servable pack under `root` (shortage first) and the errors of the others: one
+    bad pack never stops the kiosk from serving the good ones."""
+    skills = read_skills() if skills is None else skills
+    packs: list[Pack] = []
+    errors: list[PackError] = []
+    for pack_dir in sorted(p for p in root.iterdir() if (p / PACK_FILE).is_file()) if root.is_dir() else []:
+        try:
+            packs.append(load_pack(pack_dir, skills, require_sealed=require_sealed))
+        except PackError as exc:
+            log.error("pack skipped: %s", exc)
+            errors.append(exc)
+    packs.sort(key=lambda p: (-p.trade.shortage_level, p.trade.title.get("fr")))
+    return packs, errors

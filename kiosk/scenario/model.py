@@ -1,0 +1,284 @@
+"""What a scenario pack is, once loaded: frozen values the runtime and scoring read.
+
+Evidence model (evidence-centred design): a step is a task; the *observables* it can
+produce are the ones its options, hotspots or ordering rule mention. When the player
+leaves the step, each of those observables receives a credit 0..max (0 when the chosen
+answer does not mention it). Each observable bears on one or more ESCO transversal skills.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from kiosk.scenario.source import Mark
+
+NOWHERE = Mark("<built>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One text in every language the trainer wrote, plus easy-read (FALC) variants."""
+
+    values: Mapping[str, str]
+    falc: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    mark: Mark = NOWHERE
+
+    def get(self, language: str, *, easy: bool = False) -> str:
+        """The text in `language` (easy-read if asked and written), else French."""
+        if easy and language in self.falc:
+            return self.falc[language]
+        return self.values.get(language) or self.values.get("fr") or next(iter(self.values.values()), "")
+
+    def words(self, language: str) -> int:
+        return len(self.get(language).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Observable:
+    id: str
+    skills: tuple[str, ...]  # ESCO transversal skill codes, e.g. ("T4.3",)
+    max_credit: int  # credits run 0..max_credit
+    describe: Text  # what the behaviour is, in plain words: feeds the explanations
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    observable: str
+    credit: int
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An answer the player can pick: a choice option, or a hotspot in a 360° image."""
+
+    id: str
+    text: Text
+    feedback: Text | None = None
+    evidence: tuple[Credit, ...] = ()
+    next: str | None = None  # branch; None = the step's own `next`
+    yaw: float = 0.0  # hotspots only: degrees, 0 = straight ahead, + to the right
+    pitch: float = 0.0  # hotspots only: degrees, + up
+    radius: float = 0.0  # hotspots only: degrees of arc that count as a hit
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Fields shared by every step type."""
+
+    id: str
+    text: Text | None
+    mark: Mark
+
+    kind = "step"
+
+    def options(self) -> tuple[Option, ...]:
+        return ()
+
+    def default_next(self) -> str | None:
+        return None
+
+    def successors(self) -> Iterator[tuple[str, Option | None]]:
+        """Every step this one can lead to, with the option that leads there (None: default)."""
+        for option in self.options():
+            if option.next is not None:
+                yield option.next, option
+        default = self.default_next()
+        if default is not None:
+            yield default, None
+
+    def evidence(self) -> tuple[Credit, ...]:
+        return tuple(c for o in self.options() for c in o.evidence)
+
+    def media(self) -> Iterator[tuple[str, Mark]]:
+        return iter(())
+
+    def texts(self) -> Iterator[Text]:
+        if self.text is not None:
+            yield self.text
+        for option in self.options():
+            yield option.text
+            if option.feedback is not None:
+                yield option.feedback
+
+
+@dataclass(frozen=True, slots=True)
+class VideoStep(Step):
+    clip: str = ""
+    captions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    immersive: bool = False  # True: an equirectangular 360° clip
+    next: str | None = None
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "video360" if self.immersive else "video"
+
+    def default_next(self) -> str | None:
+        return self.next
+
+    def media(self) -> Iterator[tuple[str, Mark]]:
+        yield self.clip, self.mark
+        for path in self.captions.values():
+            yield path, self.mark
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    speaker: Text
+    says: Text
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueStep(Step):
+    lines: tuple[Line, ...] = ()
+    image: str | None = None
+    next: str | None = None
+    kind = "dialogue"
+
+    def default_next(self) -> str | None:
+        return self.next
+
+    def media(self) -> Iterator[tuple[str, Mark]]:
+        if self.image:
+            yield self.image, self.mark
+
+    def texts(self) -> Iterator[Text]:
+        yield from Step.texts(self)
+        for line in self.lines:
+            yield line.speaker
+            yield line.says
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceStep(Step):
+    """Single choice; `multiple` lets the player pick several; `seconds` makes it timed."""
+
+    choices: tuple[Option, ...] = ()
+    multiple: bool = False
+    seconds: float | None = None
+    timeout_next: str | None = None  # where a timed choice goes when the time is up
+    image: str | None = None
+    next: str | None = None
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "timed_choice" if self.seconds is not None else "multiple_choice" if self.multiple else "choice"
+
+    def options(self) -> tuple[Option, ...]:
+        return self.choices
+
+    def default_next(self) -> str | None:
+        return self.next
+
+    def successors(self) -> Iterator[tuple[str, Option | None]]:
+        yield from Step.successors(self)
+        if self.timeout_next is not None:
+            yield self.timeout_next, None
+
+    def media(self) -> Iterator[tuple[str, Mark]]:
+        if self.image:
+            yield self.image, self.mark
+
+
+@dataclass(frozen=True, slots=True)
+class OrderingRule:
+    """Credit for an ordering: `exact` when every item is in place, `near` when one
+    swap of neighbours away from the right order, else 0."""
+
+    observable: str
+    exact: int
+    near: int = 0
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class OrderingStep(Step):
+    items: tuple[Option, ...] = ()  # shown shuffled; ids in `correct` give the right order
+    correct: tuple[str, ...] = ()
+    rules: tuple[OrderingRule, ...] = ()
+    next: str | None = None
+    kind = "ordering"
+
+    def default_next(self) -> str | None:
+        return self.next
+
+    def evidence(self) -> tuple[Credit, ...]:
+        return tuple(Credit(r.observable, r.exact, r.mark) for r in self.rules)
+
+    def texts(self) -> Iterator[Text]:
+        yield from Step.texts(self)
+        for item in self.items:
+            yield item.text
+
+
+@dataclass(frozen=True, slots=True)
+class HotspotStep(Step):
+    """Find things in a 360° image: each hotspot behaves like a choice option."""
+
+    image: str = ""
+    spots: tuple[Option, ...] = ()
+    multiple: bool = False
+    next: str | None = None
+    kind = "hotspot"
+
+    def options(self) -> tuple[Option, ...]:
+        return self.spots
+
+    def default_next(self) -> str | None:
+        return self.next
+
+    def media(self) -> Iterator[tuple[str, Mark]]:
+        yield self.image, self.mark
+
+
+@dataclass(frozen=True, slots=True)
+class EndStep(Step):
+    kind = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    title: Text
+    languages: tuple[str, ...]  # every text must exist in each of these
+    start: str
+    observables: Mapping[str, Observable]
+    steps: tuple[Step, ...]
+    file: str
+    mark: Mark = NOWHERE
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def step_ids(self) -> set[str]:
+        return {s.id for s in self.steps}
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    rome: str  # ROME 4.0 code, e.g. "G1602"
+    title: Text
+    pitch: Text
+    sector: str
+    shortage_level: int  # DARES tension, 1 (low) .. 5 (very high)
+    shortage_source: str
+    card_image: str  # relative to the pack folder
+    video: str | None = None  # short presentation clip of the trade
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    version: str
+    root: Path
+    trade: Trade
+    scenario: Scenario
+    sealed: bool  # a manifest was present and every file matched it

@@ -1,0 +1,151 @@
+"""Schema validation with messages a trainer understands, placed where the mistake is."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any, cast
+
+import jsonschema
+
+from kiosk.scenario.diagnostics import Reporter
+from kiosk.scenario.schema import STEP_TYPES, Schema, pack_schema, scenario_schema
+from kiosk.scenario.source import Mark, YNode
+
+TYPE_WORDS = {"string": "text", "object": "a block of `key: value` lines", "array": "a list (`- ...` lines)",
+              "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+
+
+@cache
+def _validator(which: str) -> jsonschema.Draft202012Validator:
+    schema = pack_schema() if which == "pack" else scenario_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _leaves(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+    """The innermost errors: an if/then or allOf failure is reported by what failed inside."""
+    for error in errors:
+        if error.context:
+            yield from _leaves(error.context)
+        else:
+            yield error
+
+
+def _path(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
+
+
+def _allowed_keys(schema: Schema) -> list[str]:
+    return [k for k in schema.get("properties", {})]
+
+
+def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str, str]:
+    """(where, message, hint) for one schema error."""
+    path = list(error.absolute_path)
+    node = root.at(path)
+    where = _path(path)
+    kind = error.validator
+    schema = cast(Schema, error.schema)
+    value: Any = error.validator_value
+    if kind == "additionalProperties" and isinstance(node.value, dict):
+        allowed = _allowed_keys(schema)
+        unknown = [k for k in node.value if k not in allowed and not _matches_pattern(k, schema)]
+        key = unknown[0] if unknown else ""
+        if " " in key:
+            hint = "a comma inside `{ ... }` cuts the text in two: put the whole text in quotes, or write it " \
+                "on its own line (`fr: ...`)"
+        elif "patternProperties" in schema and not allowed:
+            hint = "ids use lowercase letters, digits, '-' and '_'; languages are codes like `fr`, `en`"
+        else:
+            hint = _suggest(key, allowed) or f"allowed here: {', '.join(allowed)}"
+        return node.key_mark(key), f"{where}: unknown key `{key}`", hint
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+        return node.mark, f"{where}: missing `{missing}`", f"add `{missing}:` to this block (see docs/authoring.md)"
+    if kind == "type":
+        expected = value if isinstance(value, str) else value[0]
+        got = node.value
+        hint = f"write {TYPE_WORDS.get(expected, expected)} here"
+        if isinstance(got, bool) and expected == "string":
+            hint = "YAML reads yes/no/on/off/true/false as a boolean: put the text in quotes"
+        elif expected == "string" and got is None:
+            hint = "the value is empty: write the text after the colon"
+        return node.mark, f"{where}: expected {TYPE_WORDS.get(expected, expected)}, got {_describe(got)}", hint
+    if kind in ("enum", "const"):
+        allowed_values = value if kind == "enum" else [value]
+        hint = _suggest(str(node.value), [str(v) for v in allowed_values]) or \
+            f"use one of: {', '.join(str(v) for v in allowed_values)}"
+        if path and path[-1] == "type":
+            hint += f" (step types: {', '.join(STEP_TYPES)})"
+        return node.mark, f"{where}: `{node.value}` is not allowed here", hint
+    if kind == "pattern":
+        return node.mark, f"{where}: `{node.value}` is not a valid value here", _pattern_hint(path, str(value))
+    if kind in ("minItems", "minProperties", "minLength"):
+        return node.mark, f"{where}: needs at least {value} {_unit(kind)}", \
+            "add the missing entries"
+    if kind in ("minimum", "maximum", "exclusiveMinimum"):
+        return node.mark, f"{where}: {node.value} is out of range ({error.message})", \
+            "check the allowed range in docs/authoring.md"
+    if kind == "uniqueItems":
+        return node.mark, f"{where}: the list repeats an entry", "list each entry once"
+    return node.mark, f"{where}: {error.message}", "see docs/authoring.md and docs/schema/"
+
+
+def _matches_pattern(key: str, schema: Schema) -> bool:
+    return any(re.search(p, key) for p in schema.get("patternProperties", {}))
+
+
+def _pattern_hint(path: list[Any], pattern: str) -> str:
+    last = path[-1] if path else ""
+    if last == "rome":
+        return "a ROME 4.0 code is a letter and four digits, e.g. G1602"
+    if last == "version":
+        return "write three numbers, e.g. 1.0.0"
+    if "skills" in path:
+        return "use an ESCO transversal skill code such as T4.3 (see assets/esco/transversal_skills.csv)"
+    if pattern.startswith("^(?!/)"):
+        return "write a path inside the pack, relative to it, with '/' (e.g. media/clip.mp4)"
+    return "ids use lowercase letters, digits, '-' and '_' (e.g. ask-colleague)"
+
+
+def _unit(kind: str) -> str:
+    return {"minItems": "entries", "minProperties": "entries", "minLength": "character"}[kind]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a block of keys"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value[:30]!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def validate(root: YNode, which: str, report: Reporter) -> bool:
+    """Check `root` against the pack or scenario schema; True when it conforms."""
+    before = len(report.errors)
+    seen: set[tuple[str, str]] = set()
+    errors = sorted(_leaves(_validator(which).iter_errors(root.plain())), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        mark, message, hint = _explain(error, root)
+        if (str(mark), message) in seen:
+            continue
+        seen.add((str(mark), message))
+        report.error(mark, message, hint, "schema")
+    return len(report.errors) == before
