@@ -1,0 +1,142 @@
+"""Playing one scenario: a pure state machine. `PlayState` is a value; every transition
+returns a new one. Time comes in as an argument (`now`), never from a clock here.
+
+Intents: `choose(id)` (single choice, hotspot), `toggle(id)` + `confirm()` (multiple
+picks), `move(item, index)` + `confirm()` (ordering), `proceed()` (video, dialogue,
+feedback), `tick(now)` (timers).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from kiosk.scenario.evidence import Observation, observe
+from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, Option, OrderingStep, Scenario, Step
+
+
+@dataclass(frozen=True, slots=True)
+class PlayState:
+    step_id: str
+    entered_at: float  # when the current step began: timed choices count from here
+    picked: tuple[str, ...] = ()  # option ids selected in the current step
+    order: tuple[str, ...] = ()  # ordering steps: the items as currently arranged
+    feedback: str | None = None  # an option whose feedback is shown before moving on
+    pending_next: str | None = None  # where to go once the feedback is read
+    observations: tuple[Observation, ...] = ()
+    path: tuple[str, ...] = ()  # steps visited, in order
+    finished: bool = False
+    seed: int = 0  # shuffles ordering items the same way in a replay
+
+
+def _arrange(step: Step, seed: int) -> tuple[str, ...]:
+    if not isinstance(step, OrderingStep):
+        return ()
+    items = [i.id for i in step.items]
+    rng = random.Random(f"{seed}:{step.id}")
+    for _ in range(10):  # never show the right order to begin with
+        rng.shuffle(items)
+        if tuple(items) != step.correct:
+            break
+    return tuple(items)
+
+
+def start(scenario: Scenario, now: float, seed: int = 0) -> PlayState:
+    return _enter(scenario, PlayState(scenario.start, now, seed=seed), scenario.start, now)
+
+
+def _enter(scenario: Scenario, state: PlayState, step_id: str, now: float) -> PlayState:
+    step = scenario.step(step_id)
+    return replace(state, step_id=step_id, entered_at=now, picked=(), order=_arrange(step, state.seed), feedback=None,
+                   pending_next=None, path=(*state.path, step_id), finished=isinstance(step, EndStep))
+
+
+def jump(scenario: Scenario, state: PlayState, step_id: str, now: float) -> PlayState:
+    """Go straight to a step (previews: stay on the step being edited after a reload)."""
+    return _enter(scenario, state, step_id, now)
+
+
+def current(scenario: Scenario, state: PlayState) -> Step:
+    return scenario.step(state.step_id)
+
+
+def _leave(scenario: Scenario, state: PlayState, answer: tuple[str, ...], target: str | None, now: float,
+           *, timed_out: bool = False, feedback: Option | None = None) -> PlayState:
+    step = current(scenario, state)
+    observed = (*state.observations, *observe(scenario, step, answer, timed_out=timed_out))
+    state = replace(state, observations=observed, picked=answer)
+    if target is None:
+        return replace(state, finished=True)  # lint forbids this; a preview of a broken draft must not crash
+    if feedback is not None and feedback.feedback is not None:
+        return replace(state, feedback=feedback.id, pending_next=target)
+    return _enter(scenario, state, target, now)
+
+
+def proceed(scenario: Scenario, state: PlayState, now: float) -> PlayState:
+    """Continue: past a video or dialogue, or past the feedback of an answer."""
+    if state.finished:
+        return state
+    if state.feedback is not None and state.pending_next is not None:
+        return _enter(scenario, state, state.pending_next, now)
+    step = current(scenario, state)
+    if step.options() or isinstance(step, OrderingStep):
+        return state  # a question needs an answer, not "continue"
+    return _leave(scenario, state, (), step.default_next(), now)
+
+
+def choose(scenario: Scenario, state: PlayState, option_id: str, now: float) -> PlayState:
+    """Pick one answer of a single choice (or a hotspot): record it and branch."""
+    step = current(scenario, state)
+    option = next((o for o in step.options() if o.id == option_id), None)
+    if option is None or state.feedback is not None or state.finished:
+        return state
+    if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+        return toggle(scenario, state, option_id)
+    return _leave(scenario, state, (option_id,), option.next or step.default_next(), now, feedback=option)
+
+
+def toggle(scenario: Scenario, state: PlayState, option_id: str) -> PlayState:
+    step = current(scenario, state)
+    if option_id not in {o.id for o in step.options()} or state.feedback is not None:
+        return state
+    picked = tuple(p for p in state.picked if p != option_id) if option_id in state.picked else \
+        (*state.picked, option_id)
+    return replace(state, picked=picked)
+
+
+def move(scenario: Scenario, state: PlayState, item_id: str, index: int) -> PlayState:
+    """Ordering: put `item_id` at position `index`."""
+    if item_id not in state.order:
+        return state
+    items = [i for i in state.order if i != item_id]
+    items.insert(max(0, min(index, len(items))), item_id)
+    return replace(state, order=tuple(items))
+
+
+def confirm(scenario: Scenario, state: PlayState, now: float) -> PlayState:
+    """Validate a multiple pick or an ordering."""
+    step = current(scenario, state)
+    if state.feedback is not None or state.finished:
+        return state
+    if isinstance(step, OrderingStep):
+        return _leave(scenario, state, state.order, step.default_next(), now)
+    if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+        return _leave(scenario, state, state.picked, step.default_next(), now)
+    return state
+
+
+def seconds_left(scenario: Scenario, state: PlayState, now: float) -> float | None:
+    step = current(scenario, state)
+    if not isinstance(step, ChoiceStep) or step.seconds is None or state.feedback is not None or state.finished:
+        return None
+    return max(0.0, state.entered_at + step.seconds - now)
+
+
+def tick(scenario: Scenario, state: PlayState, now: float) -> PlayState:
+    """Time passes: a timed choice whose time is up moves on with no credit."""
+    left = seconds_left(scenario, state, now)
+    if left is not None and left <= 0.0:
+        step = current(scenario, state)
+        assert isinstance(step, ChoiceStep)
+        return _leave(scenario, state, (), step.timeout_next or step.default_next(), now, timed_out=True)
+    return state

@@ -1,0 +1,188 @@
+"""What a scenario step looks like on the flat screen: a Scene plus the touch targets.
+
+Pure: (scenario, play state, language, time) in; (Scene, targets) out. A target pairs a
+rectangle with the action a tap there performs, so pointer and keyboard input map to the
+same intents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.runtime import theme
+from kiosk.runtime.play import PlayState, current, seconds_left
+from kiosk.runtime.view import Button, Column, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text, rgba
+from kiosk.scenario.model import (
+    ChoiceStep,
+    DialogueStep,
+    EndStep,
+    HotspotStep,
+    OrderingStep,
+    Scenario,
+    Step,
+    VideoStep,
+)
+
+Action = tuple[str, ...]  # ("choose", id) ("toggle", id) ("confirm",) ("proceed",) ("move", id, index)
+MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
+
+LABELS = {
+    "fr": {"continue": "Continuer", "validate": "Valider", "step": "Étape", "left": "s restantes",
+           "results": "Ce que le scénario a observé", "flat": "Vue à plat (aperçu formateur)",
+           "video": "Vidéo", "video360": "Vidéo 360°", "up": "Monter", "down": "Descendre"},
+    "en": {"continue": "Continue", "validate": "Confirm", "step": "Step", "left": "s left",
+           "results": "What the scenario observed", "flat": "Flat view (trainer preview)",
+           "video": "Video", "video360": "360° video", "up": "Up", "down": "Down"},
+}
+PICKED = rgba("#2a9d8f")
+OPTION = theme.SURFACE
+MARGIN = 120.0
+WIDTH = 1920.0 - 2 * MARGIN
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    rect: Rect
+    action: Action
+
+
+def _label(language: str, key: str) -> str:
+    return LABELS.get(language, LABELS["en"])[key]
+
+
+def _header(scenario: Scenario, state: PlayState, trade_title: str, language: str) -> list[Node]:
+    done = len(state.path) / max(1, len(scenario.steps))
+    return [
+        Text(MARGIN, 36, f"{trade_title} · {scenario.title.get(language)}", 26, theme.TEXT_MUTED),
+        Text(1920 - MARGIN, 36, f"{_label(language, 'step')} {len(state.path)}", 26, theme.TEXT_MUTED,
+             align="right"),
+        ProgressBar(Rect(MARGIN, 80, WIDTH, 8), min(1.0, done), theme.ACCENT, theme.DOT),
+    ]
+
+
+def _button(rect: Rect, label: str, action: Action, targets: list[Target], *, picked: bool = False,
+            primary: bool = False) -> Button:
+    targets.append(Target(rect, action))
+    fill = theme.ACCENT if primary else PICKED if picked else OPTION
+    colour = theme.ON_ACCENT if primary else theme.TEXT
+    return Button(rect, label, fill, colour, size=34)
+
+
+def _continue(language: str, targets: list[Target], key: str = "continue", action: Action = ("proceed",)) -> Button:
+    return _button(Rect(1920 - MARGIN - 420, 940, 420, 100), _label(language, key), action, targets, primary=True)
+
+
+def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
+             multiple: bool) -> list[Node]:
+    nodes: list[Node] = []
+    options = step.options()
+    height = min(110.0, (900 - top) / max(1, len(options)) - 16)
+    for index, option in enumerate(options):
+        picked = option.id in state.picked
+        rect = Rect(MARGIN, top + index * (height + 16), WIDTH, height)
+        nodes.append(_button(rect, f"{index + 1}. {option.text.get(language, easy=easy)}",
+                             ("toggle" if multiple else "choose", option.id), targets, picked=picked))
+        if multiple:  # a checkbox, so the choice never shows by colour alone (WCAG 1.4.1)
+            nodes.extend(_checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, picked))
+    return nodes
+
+
+def _checkbox(x: float, y: float, checked: bool) -> list[Node]:
+    box: list[Node] = [Panel(Rect(x, y, 44, 44), theme.BACKGROUND, radius=8, border=4, border_color=theme.TEXT,
+                             layer=1)]
+    if checked:
+        box.append(Panel(Rect(x + 11, y + 11, 22, 22), theme.ACCENT, radius=4, layer=2))
+    return box
+
+
+def _ordering(step: OrderingStep, state: PlayState, language: str, top: float, targets: list[Target]) -> list[Node]:
+    nodes: list[Node] = []
+    by_id = {i.id: i for i in step.items}
+    for index, item_id in enumerate(state.order):
+        y = top + index * 112
+        nodes.append(Panel(Rect(MARGIN, y, WIDTH - 440, 100), OPTION, radius=16))
+        nodes.append(Text(MARGIN + 32, y + 28, f"{index + 1}. {by_id[item_id].text.get(language)}", 34, theme.TEXT,
+                          max_width=WIDTH - 520))
+        if index > 0:
+            nodes.append(_button(Rect(1920 - MARGIN - 420, y, 200, 100), _label(language, "up"),
+                                 ("move", item_id, str(index - 1)), targets))
+        if index < len(state.order) - 1:
+            nodes.append(_button(Rect(1920 - MARGIN - 200, y, 200, 100), _label(language, "down"),
+                                 ("move", item_id, str(index + 1)), targets))
+    return nodes
+
+
+def _hotspots(step: HotspotStep, state: PlayState, language: str, media: MediaImage,
+              targets: list[Target]) -> list[Node]:
+    area = Rect(310, 250, 1300, 650)  # 2:1 like the equirectangular picture
+    image = media(step.image)
+    nodes: list[Node] = [Image(area, image, radius=12) if image else Panel(area, theme.SURFACE, radius=12),
+                         Text(area.x, area.y + area.h + 8, _label(language, "flat"), 22, theme.TEXT_MUTED)]
+    for index, spot in enumerate(step.spots):
+        x = area.x + (spot.yaw + 180) / 360 * area.w
+        y = area.y + (90 - spot.pitch) / 180 * area.h
+        size = 72.0
+        picked = spot.id in state.picked
+        action = ("toggle" if step.multiple else "choose", spot.id)
+        nodes.append(_button(Rect(x - size / 2, y - size / 2, size, size), str(index + 1), action, targets,
+                             picked=picked))
+    return nodes
+
+
+def build_view(scenario: Scenario, state: PlayState, *, language: str, trade_title: str, now: float,
+               media: MediaImage, easy: bool = False, banner: str | None = None) -> tuple[Scene, list[Target]]:
+    step = current(scenario, state)
+    targets: list[Target] = []
+    nodes: list[Node] = _header(scenario, state, trade_title, language)
+    prompt = step.text.get(language, easy=easy) if step.text else ""
+    if prompt:
+        nodes.append(Text(MARGIN, 120, prompt, 44, theme.TEXT, "bold", max_width=WIDTH))
+    top = 300.0 if prompt else 160.0
+    option = next((o for o in step.options() if o.id == state.feedback), None)
+    if option is not None and option.feedback is not None:
+        nodes.append(Panel(Rect(MARGIN, 300, WIDTH, 400), theme.SURFACE, radius=24))
+        nodes.append(Column(MARGIN + 48, 340, (
+            Text(0, 0, option.text.get(language, easy=easy), 34, theme.TEXT_MUTED, max_width=WIDTH - 96),
+            Text(0, 0, option.feedback.get(language, easy=easy), 40, theme.TEXT, "bold", max_width=WIDTH - 96)),
+            gap=28))
+        nodes.append(_continue(language, targets))
+    elif isinstance(step, VideoStep):
+        poster = media(step.clip)
+        area = Rect(480, top, 960, 540)
+        nodes.append(Image(area, poster, radius=12) if poster else Panel(area, theme.SURFACE, radius=12))
+        nodes.append(Text(960, top + 550, f"{_label(language, step.kind)} · {step.clip}", 24, theme.TEXT_MUTED,
+                          align="center"))
+        nodes.append(_continue(language, targets))
+    elif isinstance(step, DialogueStep):
+        lines = tuple(t for line in step.lines for t in (
+            Text(0, 0, line.speaker.get(language), 30, theme.ACCENT, "bold"),
+            Text(0, 0, line.says.get(language, easy=easy), 38, theme.TEXT, max_width=WIDTH - 96)))
+        nodes.append(Column(MARGIN + 48, top, lines, gap=18))
+        nodes.append(_continue(language, targets))
+    elif isinstance(step, OrderingStep):
+        nodes.extend(_ordering(step, state, language, top, targets))
+        nodes.append(_continue(language, targets, "validate", ("confirm",)))
+    elif isinstance(step, HotspotStep):
+        nodes.extend(_hotspots(step, state, language, media, targets))
+        if step.multiple:
+            nodes.append(_continue(language, targets, "validate", ("confirm",)))
+    elif isinstance(step, ChoiceStep):
+        left = seconds_left(scenario, state, now)
+        if left is not None and step.seconds:
+            nodes.append(ProgressBar(Rect(MARGIN, top - 50, WIDTH, 16), left / step.seconds, theme.ALERT, theme.DOT))
+            nodes.append(Text(1920 - MARGIN, top - 100, f"{left:.0f} {_label(language, 'left')}", 28, theme.TEXT,
+                              align="right"))
+        nodes.extend(_options(step, state, language, easy, top, targets, step.multiple))
+        if step.multiple:
+            nodes.append(_continue(language, targets, "validate", ("confirm",)))
+    elif isinstance(step, EndStep):
+        nodes.append(Text(MARGIN, 260, _label(language, "results"), 32, theme.ACCENT, "bold"))
+        rows = tuple(Text(0, 0, f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", 26, theme.TEXT_MUTED)
+                     for o in state.observations)
+        nodes.append(Column(MARGIN, 320, rows[:22], gap=6))
+    if banner:
+        nodes.append(Panel(Rect(0, 1000, 1920, 80), theme.ALERT, layer=2))
+        nodes.append(Text(MARGIN, 1020, banner, 26, theme.TEXT, max_width=1920 - 2 * MARGIN, layer=2))
+    labels = ("preview", f"step:{step.id}", f"kind:{step.kind}") + (("feedback",) if option else ())
+    return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=labels), targets

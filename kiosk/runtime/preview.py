@@ -1,0 +1,116 @@
+"""`kiosk preview`: the trainer plays a scenario as a job seeker would see it, and every
+save of the YAML reloads it in place (same step when it still exists).
+
+The screen takes the pack as an attribute and reports nothing up but `quit`; the
+composition root watches the files and calls `reload()` or `show_error()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.events import InputEvent, KeyPressed, PointerDown
+from kiosk.runtime import play
+from kiosk.runtime.play import PlayState
+from kiosk.runtime.play_view import MediaImage, Target, build_view
+from kiosk.runtime.view import Scene
+from kiosk.scenario.model import Pack
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewOptions:
+    language: str = "fr"
+    easy: bool = False  # show easy-read (FALC) texts where written
+
+
+class PreviewScreen:
+    def __init__(self, pack: Pack, now: float, media: MediaImage, options: PreviewOptions | None = None) -> None:
+        self.pack = pack
+        self.media = media
+        self.options = options or PreviewOptions()
+        self.state: PlayState = play.start(pack.scenario, now)
+        self.error: str | None = None
+        self._targets: list[Target] = []
+        self._cache: tuple[tuple[object, ...], Scene] | None = None
+
+    # -- messages from the composition root ------------------------------------------------
+    def reload(self, pack: Pack, now: float) -> None:
+        """Take the new version of the pack; stay on the current step if it still exists."""
+        step_id = self.state.step_id
+        self.pack = pack
+        self.error = None
+        self.state = play.start(pack.scenario, now)
+        if step_id in pack.scenario.step_ids() and step_id != self.state.step_id:
+            self.state = play.jump(pack.scenario, self.state, step_id, now)
+
+    def show_error(self, message: str) -> None:
+        """The saved file has an error: keep playing the last good version, say why."""
+        self.error = message
+
+    # -- intents -------------------------------------------------------------------------
+    def act(self, action: tuple[str, ...], now: float) -> None:
+        scenario = self.pack.scenario
+        kind = action[0]
+        if kind == "choose":
+            self.state = play.choose(scenario, self.state, action[1], now)
+        elif kind == "toggle":
+            self.state = play.toggle(scenario, self.state, action[1])
+        elif kind == "move":
+            self.state = play.move(scenario, self.state, action[1], int(action[2]))
+        elif kind == "confirm":
+            self.state = play.confirm(scenario, self.state, now)
+        elif kind == "proceed":
+            self.state = play.proceed(scenario, self.state, now)
+        elif kind == "restart":
+            self.state = play.start(scenario, now)
+
+    def targets(self, now: float) -> list[Target]:
+        self.view(now)
+        return self._targets
+
+    # -- Screen protocol -----------------------------------------------------------------
+    def handle(self, event: InputEvent, now: float) -> None:
+        if isinstance(event, PointerDown):
+            for target in reversed(self.targets(now)):
+                if target.rect.contains(event.x, event.y):
+                    self.act(target.action, now)
+                    return
+        elif isinstance(event, KeyPressed):
+            self._key(event.key, now)
+
+    def _key(self, key: str, now: float) -> None:
+        targets = self.targets(now)
+        if key == "r" or (key == "return" and self.state.finished):
+            self.act(("restart",), now)
+        elif key.isdigit() and key != "0":
+            picks = [t for t in targets if t.action[0] in ("choose", "toggle")]
+            if int(key) <= len(picks):
+                self.act(picks[int(key) - 1].action, now)
+        elif key in ("return", "space"):
+            finals = [t for t in targets if t.action[0] in ("proceed", "confirm")]
+            if finals:
+                self.act(finals[0].action, now)
+
+    def update(self, dt: float, now: float) -> None:
+        self.state = play.tick(self.pack.scenario, self.state, now)
+
+    def animating(self, now: float) -> bool:
+        return False
+
+    def next_change(self, now: float) -> float | None:
+        left = play.seconds_left(self.pack.scenario, self.state, now)
+        if left is None:
+            return None
+        return now + min(left, 1.0 - (now - self.state.entered_at) % 1.0)  # countdown shows whole seconds
+
+    def view(self, now: float) -> Scene:
+        left = play.seconds_left(self.pack.scenario, self.state, now)
+        key = (id(self.pack), self.state, self.error, None if left is None else int(left + 0.999))
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        scene, self._targets = build_view(
+            self.pack.scenario, self.state, language=self.options.language,
+            trade_title=self.pack.trade.title.get(self.options.language), now=now, media=self.media,
+            easy=self.options.easy, banner=self.error)
+        self._cache = (key, scene)
+        return scene

@@ -1,0 +1,125 @@
+"""Playing a scenario: evidence rules, the pure player, and the preview screen's reload."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.events import KeyPressed, PointerDown
+from kiosk.runtime import play
+from kiosk.runtime.preview import PreviewScreen
+from kiosk.scenario.evidence import observe, swap_distance
+from kiosk.scenario.load import load_pack
+from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack
+
+
+@pytest.fixture(scope="module")
+def commis(published_scenarios: Path) -> Pack:
+    return load_pack(published_scenarios / "commis-de-cuisine")
+
+
+def test_swap_distance_counts_neighbour_swaps() -> None:
+    assert swap_distance("abcd", "abcd") == 0
+    assert swap_distance("bacd", "abcd") == 1
+    assert swap_distance("dcba", "abcd") == 6
+
+
+def test_ordering_credits_exact_near_and_wrong(commis: Pack) -> None:
+    step = commis.scenario.step("mise-en-place")
+    assert isinstance(step, OrderingStep)
+    right = step.correct
+    near = (right[1], right[0], *right[2:])
+    far = tuple(reversed(right))
+    credits = [observe(commis.scenario, step, order)[0].credit for order in (right, near, far)]
+    assert credits == [2, 1, 0]
+    assert observe(commis.scenario, step, right, timed_out=True)[0].credit == 0
+
+
+def test_multiple_picks_add_up_and_are_capped(commis: Pack) -> None:
+    step = commis.scenario.step("hygiene")
+    assert isinstance(step, HotspotStep)
+    all_spots = tuple(s.id for s in step.spots)
+    (obs,) = observe(commis.scenario, step, all_spots)
+    assert (obs.observable, obs.credit, obs.max_credit) == ("repere-risque-hygiene", 3, 3)
+    (obs,) = observe(commis.scenario, step, ("evier",))
+    assert obs.credit == 0  # the decoy earns nothing, but the observation exists
+
+
+def test_a_choice_observes_every_observable_it_mentions(commis: Pack) -> None:
+    step = commis.scenario.step("livraison")
+    got = {o.observable: o.credit for o in observe(commis.scenario, step, ("accepter",))}
+    assert got == {"controle-temperature": 0, "signale-probleme": 0}
+    got = {o.observable: o.credit for o in observe(commis.scenario, step, ("refuser",))}
+    assert got == {"controle-temperature": 2, "signale-probleme": 2}
+
+
+def test_walking_a_branch_records_path_feedback_and_evidence(commis: Pack) -> None:
+    s = commis.scenario
+    state = play.start(s, now=0.0)
+    assert state.step_id == "arrivee" and state.path == ("arrivee",)
+    state = play.proceed(s, play.proceed(s, state, 1.0), 2.0)  # video, dialogue
+    assert state.step_id == "hygiene"
+    assert play.proceed(s, state, 3.0) is state  # a question needs an answer
+    state = play.confirm(s, play.toggle(s, play.toggle(s, state, "viande"), "poubelle"), 4.0)
+    state = play.confirm(s, state, 5.0)  # ordering as shuffled
+    assert state.step_id == "livraison"
+    state = play.choose(s, state, "accepter", 6.0)
+    assert state.feedback == "accepter" and state.step_id == "livraison"  # feedback first
+    state = play.proceed(s, state, 7.0)
+    assert state.step_id == "chaine-du-froid"  # the branch
+    assert [o.credit for o in state.observations if o.step_id == "hygiene"] == [2]
+
+
+def test_ordering_is_never_shown_solved_and_replays_identically(commis: Pack) -> None:
+    s = commis.scenario
+    step = s.step("mise-en-place")
+    assert isinstance(step, OrderingStep)
+    for seed in range(30):
+        state = play.jump(s, play.start(s, 0.0, seed=seed), "mise-en-place", 0.0)
+        assert state.order != step.correct and sorted(state.order) == sorted(step.correct)
+        assert play.jump(s, play.start(s, 0.0, seed=seed), "mise-en-place", 0.0).order == state.order
+    moved = play.move(s, state, state.order[-1], 0)
+    assert moved.order[0] == state.order[-1]
+
+
+def test_timed_choice_runs_out_to_its_timeout_with_zero_credit(commis: Pack) -> None:
+    s = commis.scenario
+    step = s.step("coup-de-feu")
+    assert isinstance(step, ChoiceStep) and step.seconds is not None
+    state = play.jump(s, play.start(s, 0.0), "coup-de-feu", 100.0)
+    assert play.seconds_left(s, state, 110.0) == pytest.approx(step.seconds - 10)
+    assert play.tick(s, state, 100.0 + step.seconds - 0.01) is state
+    state = play.tick(s, state, 100.0 + step.seconds)
+    assert state.step_id == step.timeout_next
+    assert {o.credit for o in state.observations} == {0}
+    assert all(o.answer == () for o in state.observations)
+
+
+def test_preview_taps_keys_and_reload_keep_the_step(commis: Pack) -> None:
+    screen = PreviewScreen(commis, 0.0, lambda media: None)
+    screen.handle(KeyPressed("return", 1.0), 1.0)
+    assert screen.state.step_id == "brief"
+    (target,) = screen.targets(2.0)  # the Continue button
+    rect = target.rect
+    screen.handle(PointerDown(rect.x + rect.w / 2, rect.y + rect.h / 2, 2.0), 2.0)
+    assert screen.state.step_id == "hygiene"
+    screen.handle(KeyPressed("2", 3.0), 3.0)
+    assert screen.state.picked == ("viande",)
+    edited = replace(commis, scenario=replace(commis.scenario, title=replace(commis.scenario.title)))
+    screen.reload(edited, 4.0)
+    assert screen.state.step_id == "hygiene" and screen.pack is edited
+    screen.show_error("scenario.yaml:3:1: bad")
+    assert "scenario.yaml:3:1: bad" in str(screen.view(5.0))
+    screen.handle(KeyPressed("r", 6.0), 6.0)
+    assert screen.state.step_id == "arrivee"
+
+
+def test_preview_countdown_redraws_each_second(commis: Pack) -> None:
+    screen = PreviewScreen(commis, 0.0, lambda media: None)
+    screen.state = play.jump(commis.scenario, screen.state, "coup-de-feu", 10.0)
+    first = screen.view(10.2)
+    assert screen.view(10.4) is first  # same whole second: nothing to draw
+    assert screen.view(11.2) is not first
+    assert screen.next_change(10.2) == pytest.approx(11.0)
