@@ -197,7 +197,7 @@ def _watch_headless(screen: PreviewScreen, renderer: GLRenderer, run: PreviewRun
     import time
 
     watcher = PackWatcher(pack_dir)
-    reload = _reloader(screen, watcher, thumbs, cache, summary)
+    reload = reloader(screen, watcher, thumbs, cache, summary)
     deadline = None if run.duration is None else clock.now() + run.duration
     while deadline is None or clock.now() < deadline:
         time.sleep(0.5)
@@ -228,7 +228,7 @@ def _window(screen: PreviewScreen, size: tuple[int, int], roots: list[Path], fon
                      ambient=False)
     watcher = PackWatcher(pack_dir)
     summary = PreviewSummary("window")
-    loop.every(0.5, _reloader(screen, watcher, thumbs, cache, summary))
+    loop.every(0.5, reloader(screen, watcher, thumbs, cache, summary))
     try:
         loop.run(until=None if run.duration is None else clock.now() + run.duration)
     finally:
@@ -237,7 +237,7 @@ def _window(screen: PreviewScreen, size: tuple[int, int], roots: list[Path], fon
     return summary
 
 
-def _reloader(screen: PreviewScreen, watcher: PackWatcher, thumbs: dict[str, str], cache: Path,
+def reloader(screen: PreviewScreen, watcher: PackWatcher, thumbs: dict[str, str], cache: Path,
               summary: PreviewSummary) -> Callable[[float], None]:
     def check(now: float) -> None:
         result = watcher.poll()

@@ -45,3 +45,4 @@ def test_watcher_reloads_on_save_and_reports_errors(scenarios_copy: Path) -> Non
     error = watcher.poll()
     assert isinstance(error, ContentError)
     assert "start: `entrepo` is not a step of this scenario" in str(error)
+
