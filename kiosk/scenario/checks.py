@@ -140,16 +140,14 @@ class ScenarioChecker:
 
     def check_references(self) -> None:
         self._ref(self.scenario.start, self.root.at(["start"]), "start:")
-        for index, step in enumerate(self.scenario.steps):
+        for step_node in self.step_nodes:
             for key in ("next", "timeout"):
-                node = self._node(index, key)
-                if node is not self.step_nodes[index]:
+                if (node := step_node.get(key)) is not None:
                     self._ref(str(node.value), node, f"{key}:")
             for list_key in ("options", "spots"):
-                for j, option in enumerate(step.options() if self._node(index, list_key) is not
-                                           self.step_nodes[index] else ()):
-                    if option.next is not None:
-                        self._ref(option.next, self._node(index, list_key, j, "next"), "next:")
+                for option_node in (answers.value if (answers := step_node.get(list_key)) is not None else []):
+                    if (node := option_node.get("next")) is not None:
+                        self._ref(str(node.value), node, "next:")
 
     def check_graph(self) -> None:
         scenario = self.scenario
@@ -263,18 +261,16 @@ class ScenarioChecker:
                                             "this `next:` is ignored", "use the step's `next:`", "graph")
 
     def check_media(self) -> None:
-        for index in range(len(self.scenario.steps)):
+        for step_node in self.step_nodes:
             for key in ("clip", "image"):
-                node = self._node(index, key)
-                if node is not self.step_nodes[index]:
+                if (node := step_node.get(key)) is not None:
                     check_media(str(node.value), key, node.mark, self.exists, self.report)
-            captions = self._node(index, "captions")
-            if captions is not self.step_nodes[index]:
-                for language, node in captions.value.items():
-                    check_media(str(node.value), "captions", node.mark, self.exists, self.report)
-                    if language not in self.scenario.languages:
-                        self.report.warning(node.mark, f"captions in `{language}`, which the scenario does not "
-                                            "declare", "add it to `languages:` or remove the file", "translation")
+            captions = step_node.get("captions")
+            for language, node in (captions.value.items() if captions is not None else []):
+                check_media(str(node.value), "captions", node.mark, self.exists, self.report)
+                if language not in self.scenario.languages:
+                    self.report.warning(node.mark, f"captions in `{language}`, which the scenario does not "
+                                        "declare", "add it to `languages:` or remove the file", "translation")
 
 
 def check_text(text: Text, languages: Iterable[str], report: Reporter) -> None:

@@ -31,11 +31,6 @@ class Diagnostic:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)
 
-    def as_error(self) -> LocatedError:
-        error = LocatedError(self.mark, self.message, self.hint)
-        error.snippet = self.snippet
-        return error
-
 
 def from_located(error: LocatedError, check: str) -> Diagnostic:
     message = error.message.removeprefix(f"{error.mark}: ")

@@ -95,8 +95,6 @@ class Step:
     def evidence(self) -> tuple[Credit, ...]:
         return tuple(c for o in self.options() for c in o.evidence)
 
-    def media(self) -> Iterator[tuple[str, Mark]]:
-        return iter(())
 
     def texts(self) -> Iterator[Text]:
         if self.text is not None:
@@ -121,10 +119,6 @@ class VideoStep(Step):
     def default_next(self) -> str | None:
         return self.next
 
-    def media(self) -> Iterator[tuple[str, Mark]]:
-        yield self.clip, self.mark
-        for path in self.captions.values():
-            yield path, self.mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +137,6 @@ class DialogueStep(Step):
     def default_next(self) -> str | None:
         return self.next
 
-    def media(self) -> Iterator[tuple[str, Mark]]:
-        if self.image:
-            yield self.image, self.mark
 
     def texts(self) -> Iterator[Text]:
         yield from Step.texts(self)
@@ -180,9 +171,6 @@ class ChoiceStep(Step):
         if self.timeout_next is not None:
             yield self.timeout_next, None
 
-    def media(self) -> Iterator[tuple[str, Mark]]:
-        if self.image:
-            yield self.image, self.mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,8 +220,6 @@ class HotspotStep(Step):
     def default_next(self) -> str | None:
         return self.next
 
-    def media(self) -> Iterator[tuple[str, Mark]]:
-        yield self.image, self.mark
 
 
 @dataclass(frozen=True, slots=True)

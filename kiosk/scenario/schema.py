@@ -138,14 +138,18 @@ def _step() -> Schema:
     return {"type": "object", "properties": COMMON_STEP, "required": ["id", "type"], "allOf": branches}
 
 
+def _document(name: str, title: str, description: str, properties: Schema, required: list[str],
+              defs: Schema) -> Schema:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{SCHEMA_BASE}/{name}.schema.json",
+            "title": title, "description": description, "type": "object", "properties": properties,
+            "required": required, "additionalProperties": False, "$defs": defs}
+
+
 def scenario_schema() -> Schema:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_BASE}/scenario.schema.json",
-        "title": "Nova Kiosk scenario",
-        "description": "A work scenario: steps, branches, and the evidence each answer gives. See docs/authoring.md.",
-        "type": "object",
-        "properties": {
+    return _document(
+        "scenario", "Nova Kiosk scenario",
+        "A work scenario: steps, branches, and the evidence each answer gives. See docs/authoring.md.",
+        {
             "format": {"const": SCENARIO_FORMAT},
             "id": _id("Scenario id."),
             "title": TEXT_REF,
@@ -171,21 +175,15 @@ def scenario_schema() -> Schema:
             },
             "steps": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/step"}},
         },
-        "required": ["format", "id", "title", "languages", "start", "observables", "steps"],
-        "additionalProperties": False,
-        "$defs": {"text": TEXT, "evidence": EVIDENCE, "option": _option(hotspot=False),
-                  "hotspot": _option(hotspot=True), "step": _step()},
-    }
+        ["format", "id", "title", "languages", "start", "observables", "steps"],
+        {"text": TEXT, "evidence": EVIDENCE, "option": _option(hotspot=False), "hotspot": _option(hotspot=True),
+         "step": _step()})
 
 
 def pack_schema() -> Schema:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_BASE}/pack.schema.json",
-        "title": "Nova Kiosk scenario pack",
-        "description": "A trade and its scenario. See docs/authoring.md.",
-        "type": "object",
-        "properties": {
+    return _document(
+        "pack", "Nova Kiosk scenario pack", "A trade and its scenario. See docs/authoring.md.",
+        {
             "format": {"const": PACK_FORMAT},
             "id": _id("Pack id: the folder name."),
             "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "description": "Semantic version."},
@@ -209,7 +207,5 @@ def pack_schema() -> Schema:
                 "additionalProperties": False,
             },
         },
-        "required": ["format", "id", "version", "scenario", "trade"],
-        "additionalProperties": False,
-        "$defs": {"text": TEXT},
-    }
+        ["format", "id", "version", "scenario", "trade"],
+        {"text": TEXT})
