@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.scenario.source import LocatedError, Mark, snippet
+from kiosk.scenario.source import LocatedError, Mark, compiler_report, snippet
 
 
 class Severity(StrEnum):
@@ -24,12 +24,7 @@ class Diagnostic:
 
     def render(self) -> str:
         """Compiler style: `file:line:col: error: message`, the line with a caret, the hint."""
-        parts = [f"{self.mark}: {self.severity}: {self.message}"]
-        if self.snippet:
-            parts.append(self.snippet)
-        if self.hint:
-            parts.append(f"  hint: {self.hint}")
-        return "\n".join(parts)
+        return compiler_report(f"{self.mark}: {self.severity}: {self.message}", self.snippet, self.hint)
 
 
 def from_located(error: LocatedError, check: str) -> Diagnostic:

@@ -69,12 +69,17 @@ class LocatedError(ContentError):
 
     def report(self) -> str:
         """The full, multi-line report: location, message, the line with a caret, the hint."""
-        parts = [self.message]
-        if self.snippet:
-            parts.append(self.snippet)
-        if self.hint:
-            parts.append(f"  hint: {self.hint}")
-        return "\n".join(parts)
+        return compiler_report(self.message, self.snippet, self.hint)
+
+
+def compiler_report(headline: str, snippet_text: str, hint: str) -> str:
+    """`file:line:col: ...`, then the line with a caret under the spot, then `hint: ...`."""
+    parts = [headline]
+    if snippet_text:
+        parts.append(snippet_text)
+    if hint:
+        parts.append(f"  hint: {hint}")
+    return "\n".join(parts)
 
 
 def snippet(source: str, mark: Mark) -> str:
