@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--watch", action="store_true", help="headless: walk again after every save")
     preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
+    _scoring_parsers(commands)
+
     bench = commands.add_parser("bench", help="print performance benchmarks")
     bench_what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
     render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits")
@@ -105,6 +107,85 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
     return parser
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a whole number ≥ 1")
+    return value
+
+
+def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scoring = commands.add_parser(
+        "scoring", help="item parameters of the skill scoring model: init, simulate, calibrate, validate",
+        description="The measurement model behind skill estimates (see docs/scoring.md). Item parameters live in "
+                    "each pack's scoring.yaml; calibration writes the next version from stored sessions.")
+    what = scoring.add_subparsers(dest="scoring_command", required=True, metavar="ACTION")
+    init = what.add_parser("init", help="write or refresh scoring.yaml (provisional values for new items)")
+    init.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    simulate = what.add_parser("simulate", help="write the responses of a simulated cohort (CSV)")
+    simulate.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    simulate.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
+    simulate.add_argument("--people", type=_count, default=1000, help="visitors (default 1000)")
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    simulate.add_argument("--dif", metavar="ITEM@SKILL:GROUP=LEVEL:SHIFT",
+                          help="make one item harder for one group, e.g. "
+                               "commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0")
+    calibrate = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new version",
+                                epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
+    calibrate.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    calibrate.add_argument("--responses", type=Path, required=True, metavar="FILE.csv",
+                           help="responses exported from the kiosk's store (or simulated)")
+    calibrate.add_argument("--min-visits", type=_count, default=200, help="refuse below this (default 200)")
+    calibrate.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+    validate = what.add_parser("validate", help="check recovery, interval coverage, reliability and DIF "
+                                                "detection on simulated cohorts")
+    validate.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
+    validate.add_argument("--people", type=_count, default=2000, help="visitors per cohort (default 2000)")
+    validate.add_argument("--dif-runs", type=_count, default=20, help="cohorts for the DIF check (default 20)")
+    validate.add_argument("--seed", type=int, default=2026)
+    validate.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+
+    report = commands.add_parser(
+        "report", help="psychometric report for trainers: items, reliability, information, DIF (PDF, PNG, CSV)",
+        description="Per item difficulty and discrimination, reliability and information by skill, and DIF "
+                    "across language, input device and kiosk/headset, from stored sessions.")
+    report.add_argument("pack", nargs="?", help="a pack id or folder (or --all)")
+    report.add_argument("--all", action="store_true", help="every pack under the scenarios folder")
+    report.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs")
+    report.add_argument("--responses", type=Path, required=True, metavar="FILE.csv")
+    report.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="folder (default out/report)")
+
+
+def _cmd_scoring(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from kiosk.commands import scoring
+
+    if args.scoring_command == "init":
+        return scoring.init(args.packs)
+    if args.scoring_command == "simulate":
+        return scoring.simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif)
+    if args.scoring_command == "calibrate":
+        return scoring.calibrate_packs(args.packs, args.responses, today=date.today(), min_visits=args.min_visits,
+                                       dry_run=args.dry_run)
+    return scoring.run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
+                                  check=args.check)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.commands.report import write_report
+
+    if args.all == bool(args.pack):
+        raise KioskError("name one pack or give --all", hint="e.g. `kiosk report commis-de-cuisine --responses F`")
+    if args.all:
+        write_report([args.scenarios], args.responses, args.out)
+    elif Path(args.pack).is_dir():
+        write_report([Path(args.pack)], args.responses, args.out)
+    else:
+        write_report([args.scenarios], args.responses, args.out, pack_ids=[args.pack])
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -195,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
-                "schema": _cmd_schema, "preview": _cmd_preview}
+                "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

@@ -26,6 +26,8 @@ def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", r
     out = out or sys.stdout
     skills = read_skills()
     inspections = [inspect_pack(p, skills, require_sealed=require_sealed) for p in find_packs(list(paths))]
+    for inspection in inspections:
+        _add_bank_findings(inspection)
     if not inspections:
         raise ContentError(f"no scenario packs under {', '.join(map(str, paths))}",
                            hint="give a pack folder (with pack.yaml) or a folder of packs")
@@ -45,6 +47,16 @@ def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", r
     if errors:
         return EXIT_ERRORS
     return EXIT_WARNINGS if strict and warnings else EXIT_OK
+
+
+def _add_bank_findings(inspection: Inspection) -> None:
+    from kiosk.commands.scoring import bank_findings
+
+    if inspection.pack is None:
+        return
+    inspection.diagnostics.extend(bank_findings(inspection.pack))
+    if inspection.errors:
+        inspection.pack = None
 
 
 def _print_text(inspection: Inspection, out: TextIO) -> None:

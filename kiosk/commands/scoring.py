@@ -1,0 +1,218 @@
+"""Scoring tools: `kiosk scoring init|simulate|calibrate|validate` and the bank checks of `kiosk lint`.
+
+Reading packs and response files, writing scoring.yaml and CSVs happens here; the
+measurement model itself (kiosk.scoring) never touches a file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import TextIO
+
+from kiosk.errors import ContentError
+from kiosk.scenario.diagnostics import Diagnostic, Reporter
+from kiosk.scenario.load import find_packs, inspect_pack
+from kiosk.scenario.model import Pack, Scenario
+from kiosk.scenario.source import LocatedError, Mark
+from kiosk.scoring.bank import (
+    BANK_FILE,
+    ItemBank,
+    ItemKey,
+    ItemParams,
+    initial_bank,
+    read_bank,
+    scenario_items,
+    write_bank,
+)
+from kiosk.scoring.calibrate import calibrate
+from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
+from kiosk.scoring.simulate import CohortSpec, PlantedDif, simulate
+from kiosk.scoring.validate import render, validate
+
+
+@dataclass(frozen=True)
+class Scored:
+    pack: Pack
+    bank: ItemBank
+
+
+def open_packs(paths: Sequence[Path], *, need_bank: bool = True) -> list[Scored]:
+    """Packs (valid, sealed or not) with their item banks; a pack without one gets provisional values."""
+    found: list[Scored] = []
+    for pack_dir in find_packs(list(paths)):
+        inspection = inspect_pack(pack_dir, check_manifest=False)
+        if inspection.pack is None:
+            raise ContentError(f"{pack_dir}: the pack has errors", hint=f"run `kiosk lint {pack_dir}`")
+        bank = read_bank(inspection.pack)
+        if bank is None:
+            if need_bank:
+                raise ContentError(f"{pack_dir}: no {BANK_FILE}", hint=f"run `kiosk scoring init {pack_dir}`")
+            bank = initial_bank(inspection.pack)
+        found.append(Scored(inspection.pack, bank))
+    return found
+
+
+def all_params(scored: Sequence[Scored]) -> dict[ItemKey, ItemParams]:
+    params: dict[ItemKey, ItemParams] = {}
+    for s in scored:
+        params.update(refreshed(s.bank, s.pack).items)
+    return params
+
+
+def scenarios_of(scored: Sequence[Scored]) -> dict[str, tuple[str, Scenario]]:
+    return {s.pack.id: (s.pack.version, s.pack.scenario) for s in scored}
+
+
+def refreshed(bank: ItemBank, pack: Pack) -> ItemBank:
+    """The bank fitted to the scenario as it is now: known items keep their values, new ones start
+    provisional, removed ones go. The version moves on when anything changed."""
+    fresh = initial_bank(pack)
+    items = {k: bank.items[k] if k in bank.items and len(bank.items[k].b) == len(p.b) else p
+             for k, p in fresh.items.items()}
+    if items == dict(bank.items) and bank.scenario_version == pack.version:
+        return bank
+    return ItemBank(pack.id, pack.version, bank.version + 1, MappingProxyType(items), bank.calibration)
+
+
+def init(paths: Sequence[Path], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    for pack_dir in find_packs(list(paths)):
+        inspection = inspect_pack(pack_dir, check_manifest=False)
+        if inspection.pack is None:
+            raise ContentError(f"{pack_dir}: the pack has errors", hint=f"run `kiosk lint {pack_dir}`")
+        pack = inspection.pack
+        current = read_bank(pack)
+        bank = initial_bank(pack) if current is None else refreshed(current, pack)
+        if bank is current:
+            out.write(f"unchanged: {pack_dir / BANK_FILE} (version {bank.version})\n")
+            continue
+        out.write(f"wrote: {write_bank(pack.root, bank)} (version {bank.version}, {len(bank.items)} items); "
+                  f"reseal with `kiosk pack seal {pack_dir}`\n")
+    return 0
+
+
+def simulate_to_csv(paths: Sequence[Path], output: Path, *, people: int, seed: int, dif: str | None,
+                    out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    scored = open_packs(paths, need_bank=False)
+    planted = None
+    if dif:
+        planted = _planted(dif, all_params(scored))
+    cohort = simulate(scenarios_of(scored), all_params(scored), CohortSpec(people, seed=seed, dif=planted))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(write_csv(cohort.table), encoding="utf-8")
+    out.write(f"simulated: {people} visits, {int((cohort.table.credits >= 0).sum())} responses -> {output}\n")
+    return 0
+
+
+def load_responses(path: Path) -> ResponseTable:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read the responses ({exc.strerror})",
+                           hint="export them from the kiosk's store, or make some with `kiosk scoring simulate`"
+                           ) from exc
+    return read_csv(text, str(path))
+
+
+def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_visits: int, dry_run: bool,
+                    out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    scored = open_packs(paths)
+    table = load_responses(responses)
+    current = {s.pack.id: refreshed(s.bank, s.pack) for s in scored}
+    stale = sorted(p for p, v in table.scenario_versions.items() if p in current and v != current[p].scenario_version)
+    if stale:
+        raise ContentError(f"{responses}: responses for {', '.join(stale)} were given to another scenario version",
+                           hint="calibrate each scenario version from its own sessions (filter the export)")
+    start = {k: v for bank in current.values() for k, v in bank.items.items()}
+    fit = calibrate(table, start, min_visits=min_visits)
+    for s in scored:
+        bank = current[s.pack.id]
+        items = {k: fit.params[k] for k in bank.items}
+        moved = sum(1 for k in bank.items if items[k] != bank.items[k])
+        new = ItemBank(bank.pack, bank.scenario_version, bank.version + 1, MappingProxyType(items),
+                       MappingProxyType({"source": str(responses.name), "visits": fit.visits,
+                                         "date": today.isoformat(),
+                                         "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)}))
+        if dry_run:
+            out.write(f"would write {s.pack.id}: version {new.version}, {moved} of {len(items)} items refitted\n")
+        else:
+            out.write(f"wrote: {write_bank(s.pack.root, new)} (version {new.version}, {moved} of {len(items)} items "
+                      f"refitted); reseal with `kiosk pack seal {s.pack.root}`\n")
+    for key, why in sorted(fit.kept.items()):
+        out.write(f"  kept {key}: {why}\n")
+    for skill, ok in sorted(fit.converged.items()):
+        if not ok:
+            out.write(f"  warning: {skill} did not converge in {fit.iterations[skill]} iterations\n")
+    return 0
+
+
+def run_validation(paths: Sequence[Path], *, people: int, dif_runs: int, seed: int, check: bool,
+                   out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    scored = open_packs(paths, need_bank=False)
+    def progress(text: str) -> None:
+        sys.stderr.write(f"validate: {text}\n")
+
+    result = validate(scenarios_of(scored), all_params(scored), people=people, dif_runs=dif_runs, seed=seed,
+                      progress=progress)
+    out.write(render(result) + "\n")
+    return 1 if check and not all(result.meets_targets().values()) else 0
+
+
+def check_bank(pack: Pack, report: Reporter) -> None:
+    """Lint findings about scoring.yaml: unreadable, stale, or out of step with the scenario."""
+    path = pack.root / BANK_FILE
+    try:
+        bank = read_bank(pack)
+    except LocatedError as exc:
+        report.error(exc.mark, exc.message, exc.hint, "scoring")
+        return
+    if bank is None:
+        report.warning(Mark(str(path), 1, 1), f"no {BANK_FILE}: scores will use provisional item parameters",
+                       f"run `kiosk scoring init {pack.root}`", "scoring")
+        return
+    mark = Mark(str(path), 1, 1)
+    if bank.pack != pack.id:
+        report.error(mark, f"{BANK_FILE} is for pack `{bank.pack}`, not `{pack.id}`", f"write `pack: {pack.id}`",
+                     "scoring")
+    if bank.scenario_version != pack.version:
+        report.warning(mark, f"item parameters were fitted for scenario version {bank.scenario_version}; the pack "
+                       f"is {pack.version}", f"run `kiosk scoring init {pack.root}` (keeps what still applies)",
+                       "scoring")
+    maxima = dict(scenario_items(pack.id, pack.scenario))
+    missing = sorted(k for k in maxima if k not in bank.items)
+    extra = sorted(k for k in bank.items if k not in maxima)
+    wrong = sorted(k for k in maxima if k in bank.items and len(bank.items[k].b) != maxima[k])
+    if missing or extra:
+        report.warning(mark, f"{len(missing)} item(s) without parameters, {len(extra)} unknown item(s) "
+                       f"(e.g. {(missing or extra)[0].local} {(missing or extra)[0].skill})",
+                       f"run `kiosk scoring init {pack.root}`", "scoring")
+    for key in wrong:
+        report.error(mark, f"item {key.local} {key.skill} has {len(bank.items[key].b)} thresholds but its observable "
+                     f"gives credits up to {maxima[key]}", "one threshold per credit above 0", "scoring")
+
+
+def bank_findings(pack: Pack) -> list[Diagnostic]:
+    report = Reporter()
+    check_bank(pack, report)
+    return report.found
+
+
+def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
+    # ITEM@SKILL:GROUP=LEVEL:SHIFT, e.g. commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0
+    try:
+        item, group_level, shift = spec.split(":")
+        group, level = group_level.split("=")
+        key = next(k for k in params if str(k) == item)
+        return PlantedDif(key, group, level, float(shift))
+    except (ValueError, StopIteration):
+        raise ContentError(f"cannot read --dif {spec!r}",
+                           hint="write PACK/STEP/OBSERVABLE@SKILL:GROUP=LEVEL:SHIFT, e.g. "
+                                "commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0") from None

@@ -1,0 +1,1 @@
+"""Scoring: from a visit's observations to skill estimates with uncertainty and explanations."""

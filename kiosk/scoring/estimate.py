@@ -1,0 +1,152 @@
+"""A visit's skill profile: one posterior per ESCO skill from every scenario played.
+
+Each observation the scenarios produced (kiosk.scenario.evidence) becomes one response per
+skill its observable bears on. Responses are put in a canonical order before anything is
+summed, so the order answers were given never changes a bit of the result; an item seen
+twice (a loop back to a step) counts once, with the first answer, because a second try after
+feedback measures learning, not the skill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.scenario.evidence import Observation
+from kiosk.scenario.model import Scenario, Text
+from kiosk.scoring.bank import ItemBank, ItemKey, ItemParams, provisional_params
+from kiosk.scoring.gpcm import expected_credit
+from kiosk.scoring.posterior import percentile, posterior, summarise
+
+SCORING_FORMAT = "nova-scoring/1"
+TYPICAL = np.zeros(1)  # θ of a typical visitor: what "better than expected" is measured against
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """When an estimate is worth showing. Too little evidence is said so — never shown as low."""
+
+    min_steps: int = 3  # independent observations: distinct steps bearing on the skill
+    max_sd: float = 0.75  # posterior SD in logits; the population SD is 1
+    level: float = 0.90  # credible interval shown
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """One scenario of a visit: its observations in the order they were made."""
+
+    pack: str
+    scenario: Scenario
+    bank: ItemBank | None  # None: the pack ships no parameters yet (provisional values are used)
+    observations: tuple[Observation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    key: ItemKey
+    credit: int
+    max_credit: int
+    params: ItemParams
+    describe: Text  # the observable's plain-language sentence
+    stamp: str  # which parameter set `params` came from
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    """One piece of the trace shown beside an estimate."""
+
+    key: ItemKey
+    credit: int
+    max_credit: int
+    direction: int  # +1 more than a typical visitor would show, -1 less, 0 about the same
+    weight: float  # how much this answer moved the estimate, relative to a typical visitor
+    describe: Text
+
+
+@dataclass(frozen=True, slots=True)
+class SkillEstimate:
+    skill: str
+    enough: bool  # False: "not enough evidence yet" — the numbers below must not be shown as a level
+    theta: float  # posterior mean, logits of the visitor population (0 = typical)
+    sd: float
+    low: float  # credible interval at `level`
+    high: float
+    level: float
+    steps: int  # independent observations
+    responses: int
+    evidence: tuple[EvidenceLine, ...]  # strongest first
+    stamps: tuple[str, ...]  # the parameter sets used (model, pack, scenario version, version)
+
+    @property
+    def percentile(self) -> float:
+        return percentile(self.theta)
+
+    @property
+    def percentile_range(self) -> tuple[float, float]:
+        return percentile(self.low), percentile(self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    estimates: tuple[SkillEstimate, ...]  # one per skill with any evidence, by skill code
+    format: str = SCORING_FORMAT
+
+    def get(self, skill: str) -> SkillEstimate | None:
+        return next((e for e in self.estimates if e.skill == skill), None)
+
+
+def responses_of(played: Sequence[Played]) -> list[Response]:
+    """The visit's responses in canonical (item key) order, first answer per item."""
+    first: dict[ItemKey, Response] = {}
+    for scenario_played in played:
+        scenario = scenario_played.scenario
+        for obs in scenario_played.observations:
+            observable = scenario.observables.get(obs.observable)
+            if observable is None:
+                continue
+            for skill in observable.skills:
+                key = ItemKey(scenario_played.pack, obs.step_id, obs.observable, skill)
+                if key not in first:
+                    params, stamp = _params(scenario_played.bank, key, obs.max_credit)
+                    first[key] = Response(key, obs.credit, obs.max_credit, params, observable.describe, stamp)
+    return [first[key] for key in sorted(first)]
+
+
+def score_visit(played: Sequence[Played], policy: Policy = Policy()) -> Profile:
+    """Every skill the visit produced evidence for, with its interval and its trace."""
+    by_skill: dict[str, list[Response]] = {}
+    for response in responses_of(played):
+        by_skill.setdefault(response.key.skill, []).append(response)
+    return Profile(tuple(estimate_skill(skill, responses, policy)
+                         for skill, responses in sorted(by_skill.items())))
+
+
+def estimate_skill(skill: str, responses: Sequence[Response], policy: Policy) -> SkillEstimate:
+    credits = np.array([[r.credit for r in responses]], dtype=np.int64)
+    summary = summarise(posterior(credits, [r.params for r in responses]), policy.level)
+    theta, sd = float(summary.mean[0]), float(summary.sd[0])
+    steps = len({(r.key.pack, r.key.step) for r in responses})
+    enough = steps >= policy.min_steps and sd <= policy.max_sd
+    lines = sorted((_line(r) for r in responses), key=lambda line: (-abs(line.weight), line.key))
+    used = tuple(sorted({r.stamp for r in responses}))
+    return SkillEstimate(skill, enough, theta, sd, float(summary.low[0]), float(summary.high[0]), policy.level,
+                         steps, len(responses), tuple(lines), used)
+
+
+def _line(response: Response) -> EvidenceLine:
+    expected = float(expected_credit(response.params.a, response.params.b, TYPICAL)[0])
+    weight = response.params.a * (response.credit - expected)
+    direction = 1 if weight > 0.25 else -1 if weight < -0.25 else 0
+    return EvidenceLine(response.key, response.credit, response.max_credit, direction, round(weight, 6),
+                        response.describe)
+
+
+def _params(bank: ItemBank | None, key: ItemKey, max_credit: int) -> tuple[ItemParams, str]:
+    # `kiosk lint` reports banks that lack an item or disagree with its maximum credit; the
+    # kiosk still scores with the provisional values, and the stamp says so.
+    found = bank.items.get(key) if bank is not None else None
+    if bank is None or found is None or len(found.b) != max_credit:
+        return provisional_params(max_credit), f"gpcm:{key.pack}#provisional"
+    return found, bank.stamp
