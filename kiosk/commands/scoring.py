@@ -124,8 +124,8 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
                     out: TextIO | None = None) -> int:
     out = out or sys.stdout
     scored = open_packs(paths)
-    table = load_responses(responses)
     current = {s.pack.id: refreshed(s.bank, s.pack) for s in scored}
+    table = load_responses(responses).for_packs(current)
     stale = sorted(p for p, v in table.scenario_versions.items() if p in current and v != current[p].scenario_version)
     if stale:
         raise ContentError(f"{responses}: responses for {', '.join(stale)} were given to another scenario version",

@@ -107,7 +107,8 @@ def dump_bank(bank: ItemBank) -> str:
         f"version: {bank.version}",
         "calibration:",
     ]
-    lines += [f"  {key}: {_quote(str(value))}" for key, value in sorted(bank.calibration.items())]
+    lines += [f"  {key}: {value if isinstance(value, int) else _quote(value)}"
+              for key, value in sorted(bank.calibration.items())]
     lines.append("items:")
     by_local: dict[str, list[tuple[ItemKey, ItemParams]]] = {}
     for key, params in sorted(bank.items.items()):

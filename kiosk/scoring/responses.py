@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,15 +37,15 @@ class ResponseTable:
     def skills(self) -> list[str]:
         return sorted({key.skill for key in self.items})
 
-    def for_pack(self, pack: str) -> ResponseTable:
-        """Only the items of one pack, and only the visits that played it."""
-        columns = [i for i, key in enumerate(self.items) if key.pack == pack]
+    def for_packs(self, packs: Collection[str]) -> ResponseTable:
+        """Only the items of these packs, and only the visits that played one of them."""
+        columns = [i for i, key in enumerate(self.items) if key.pack in packs]
         rows = np.flatnonzero((self.credits[:, columns] != MISSING).any(axis=1)) if columns else np.array([], int)
         picked = self.credits[np.ix_(rows, np.asarray(columns, dtype=np.intp))]
         return ResponseTable([self.visits[r] for r in rows], [self.items[c] for c in columns],
                              [self.maxima[c] for c in columns], picked,
                              {g: [labels[r] for r in rows] for g, labels in self.groups.items()},
-                             {p: v for p, v in self.scenario_versions.items() if p == pack})
+                             {p: v for p, v in self.scenario_versions.items() if p in packs})
 
 
 def to_rows(table: ResponseTable) -> Iterable[dict[str, str]]:
