@@ -10,7 +10,7 @@ statistics on real sessions do that).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +128,3 @@ def _draw(rng: np.random.Generator, probs: Mapping[str, float], n: int) -> list[
     p = np.array([probs[label] for label in labels], dtype=np.float64)
     return [labels[i] for i in rng.choice(len(labels), size=n, p=p / p.sum())]
 
-
-def items_of(table: ResponseTable, skills: Sequence[str] | None = None) -> list[ItemKey]:
-    return [k for k in table.items if skills is None or k.skill in skills]
