@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import KioskError
@@ -106,6 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
+    bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
+    bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
+
+    doctor = commands.add_parser(
+        "doctor", help="list devices, their state and versions; run the board's self-test",
+        description="Checks the devices named in the config's [devices] section (or given here): state "
+                    "(connected, degraded, absent), protocol and firmware versions, the board's self-test "
+                    "(button lines, LED currents, LED chase, buzzer), the headset runtime, and lists serial ports.",
+        epilog="exit codes: 0 every configured device works; 69 one is missing or failed its self-test")
+    doctor.add_argument("--board", metavar="URL", help="board URL, e.g. serial:///dev/nova-board or sim://")
+    doctor.add_argument("--headset", choices=("none", "openxr", "sim"), help="headset to check")
+    doctor.add_argument("--press", action="store_true", help="also ask for each button to be pressed")
+    doctor.add_argument("--timeout", type=_positive, default=2.0, help="seconds to wait for each answer")
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -214,6 +229,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "input":
+        from kiosk.bench.input import run_input_bench
+
+        run_input_bench(args.samples)
+        return 0
     from kiosk.bench.render import run_render_bench
     from kiosk.runtime.attract import cards_from_trades
     from kiosk.scenario.catalog import discover_trades
@@ -228,6 +248,19 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     run_render_bench(settings.content.assets, settings.content.scenarios, cards, args.size, args.frames,
                      args.idle_seconds)
     return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from kiosk.commands.doctor import doctor
+
+    devices = _settings(args).devices
+    if args.board is not None:
+        devices = replace(devices, board=args.board)
+    if args.headset is not None:
+        devices = replace(devices, headset=args.headset)
+    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -276,13 +309,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
-                "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report}
+                "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
+                "doctor": _cmd_doctor}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report
         print(exc.report(), file=sys.stderr)
         return exc.exit_code
-    except KioskError as exc:
+    except (KioskError, HardwareError) as exc:  # hardware/ has its own root: it never imports the engine
         print(f"kiosk: error: {exc}", file=sys.stderr)  # one line: what went wrong, then (hint: what to do)
         return exc.exit_code
     except KeyboardInterrupt:

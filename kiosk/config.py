@@ -32,9 +32,18 @@ class ContentSettings:
 
 
 @dataclass(frozen=True)
+class DeviceSettings:
+    board: str = ""  # button/LED board URL: serial:///dev/nova-board, sim://, loop://...; "" = none
+    touch: str = ""  # serial touch controller URL ("" = none; USB touch screens need no setting)
+    touch_protocol: str = "egalax"  # egalax | microtouch
+    headset: str = "none"  # none | openxr | sim
+
+
+@dataclass(frozen=True)
 class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
+    devices: DeviceSettings = field(default_factory=DeviceSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -44,6 +53,13 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "display.idle_fps": (1, 240),
 }
 _LANGUAGES = ("fr", "en", "ar", "uk")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "content.language": _LANGUAGES,
+    "devices.touch_protocol": ("egalax", "microtouch"),
+    "devices.headset": ("none", "openxr", "sim"),
+}
+_URL_KEYS = ("devices.board", "devices.touch")
+_URL_SCHEMES = ("serial", "sim", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
 
 
 def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
@@ -65,10 +81,12 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
             raise bad("a path as a string")
         return Path(value)
     if isinstance(default, str):
-        if key == "content.language" and value not in _LANGUAGES:
-            raise bad("one of " + ", ".join(_LANGUAGES))
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise bad("one of " + ", ".join(_CHOICES[key]))
         if not isinstance(value, str):
             raise bad("a string")
+        if key in _URL_KEYS and value and value.partition("://")[0] not in _URL_SCHEMES:
+            raise bad("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
         return value
     raise AssertionError(f"no checker for {key}")  # pragma: no cover - programming error
 
@@ -92,12 +110,14 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    unknown = sorted(set(raw) - {"display", "content"})
+    unknown = sorted(set(raw) - {"display", "content", "devices"})
     if unknown:
-        raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: content, display")
+        raise ConfigError(f"{where}: [{unknown[0]}]: unknown section",
+                          hint="known sections: content, devices, display")
     return Settings(
         display=_section(where, "display", base.display, raw.get("display", {})),
         content=_section(where, "content", base.content, raw.get("content", {})),
+        devices=_section(where, "devices", base.devices, raw.get("devices", {})),
     )
 
 

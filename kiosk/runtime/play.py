@@ -27,6 +27,7 @@ class PlayState:
     path: tuple[str, ...] = ()  # steps visited, in order
     finished: bool = False
     seed: int = 0  # shuffles ordering items the same way in a replay
+    paused_at: float | None = None  # e.g. the headset was taken off: timers stand still, input waits
 
 
 def _arrange(step: Step, seed: int) -> tuple[str, ...]:
@@ -74,6 +75,8 @@ def _leave(scenario: Scenario, state: PlayState, answer: tuple[str, ...], target
 
 def proceed(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     """Continue: past a video or dialogue, or past the feedback of an answer."""
+    if state.paused_at is not None:
+        return state
     if state.finished:
         return state
     if state.feedback is not None and state.pending_next is not None:
@@ -86,6 +89,8 @@ def proceed(scenario: Scenario, state: PlayState, now: float) -> PlayState:
 
 def choose(scenario: Scenario, state: PlayState, option_id: str, now: float) -> PlayState:
     """Pick one answer of a single choice (or a hotspot): record it and branch."""
+    if state.paused_at is not None:
+        return state
     step = current(scenario, state)
     option = next((o for o in step.options() if o.id == option_id), None)
     if option is None or state.feedback is not None or state.finished:
@@ -96,6 +101,8 @@ def choose(scenario: Scenario, state: PlayState, option_id: str, now: float) -> 
 
 
 def toggle(scenario: Scenario, state: PlayState, option_id: str) -> PlayState:
+    if state.paused_at is not None:
+        return state
     step = current(scenario, state)
     if option_id not in {o.id for o in step.options()} or state.feedback is not None:
         return state
@@ -106,6 +113,8 @@ def toggle(scenario: Scenario, state: PlayState, option_id: str) -> PlayState:
 
 def move(scenario: Scenario, state: PlayState, item_id: str, index: int) -> PlayState:
     """Ordering: put `item_id` at position `index`."""
+    if state.paused_at is not None:
+        return state
     if item_id not in state.order:
         return state
     items = [i for i in state.order if i != item_id]
@@ -115,6 +124,8 @@ def move(scenario: Scenario, state: PlayState, item_id: str, index: int) -> Play
 
 def confirm(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     """Validate a multiple pick or an ordering."""
+    if state.paused_at is not None:
+        return state
     step = current(scenario, state)
     if state.feedback is not None or state.finished:
         return state
@@ -125,7 +136,21 @@ def confirm(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     return state
 
 
+def pause(state: PlayState, now: float) -> PlayState:
+    """Stop the clock of the current step (the visitor took the headset off, or walked away)."""
+    return state if state.paused_at is not None else replace(state, paused_at=now)
+
+
+def resume(state: PlayState, now: float) -> PlayState:
+    """Carry on where the visitor left: a timed choice gets back exactly the time it had."""
+    if state.paused_at is None:
+        return state
+    return replace(state, entered_at=state.entered_at + (now - state.paused_at), paused_at=None)
+
+
 def seconds_left(scenario: Scenario, state: PlayState, now: float) -> float | None:
+    if state.paused_at is not None:
+        now = state.paused_at
     step = current(scenario, state)
     if not isinstance(step, ChoiceStep) or step.seconds is None or state.feedback is not None or state.finished:
         return None
@@ -134,6 +159,8 @@ def seconds_left(scenario: Scenario, state: PlayState, now: float) -> float | No
 
 def tick(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     """Time passes: a timed choice whose time is up moves on with no credit."""
+    if state.paused_at is not None:
+        return state
     left = seconds_left(scenario, state, now)
     if left is not None and left <= 0.0:
         step = current(scenario, state)

@@ -1,0 +1,1 @@
+"""Head-mounted displays: one interface, an OpenXR implementation, and a simulated twin."""

@@ -1,0 +1,1 @@
+"""Device profiles: one TOML file per known device (hardware/profiles/*.toml)."""

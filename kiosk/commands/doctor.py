@@ -1,0 +1,143 @@
+"""`kiosk doctor`: what devices the kiosk has, in what state, and whether they work.
+
+For each configured device: its URL, state (connected / degraded / absent), protocol and
+firmware versions, then a self-test — the board checks its button lines and LED currents,
+acknowledges an LED chase and a beep; `--press` also asks for each button to be pressed.
+With `sim://` the simulator presses the buttons itself, so the whole path runs anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TextIO
+
+from hardware.board.driver import BoardDriver
+from hardware.board.events import ButtonEvent, DeviceState
+from hardware.errors import HardwareError
+from hardware.headset.base import Headset, HeadsetStatus
+from hardware.headset.openxr import OpenXRHeadset
+from hardware.headset.simulated import SimulatedHeadset
+from kiosk.config import DeviceSettings
+
+EXIT_OK = 0
+EXIT_FAULT = 69  # EX_UNAVAILABLE: a configured device is missing or failed its self-test
+
+
+@dataclass
+class Finding:
+    device: str
+    url: str
+    state: str
+    ok: bool
+    detail: str = ""
+    protocol: str = ""
+    firmware: str = ""
+    checks: list[str] = field(default_factory=list)
+
+
+def check_board(url: str, *, press: bool, timeout: float, out: TextIO) -> Finding:
+    driver = BoardDriver(url).start()
+    try:
+        if not driver.wait_for(DeviceState.CONNECTED, timeout):
+            return Finding("board", url, str(driver.state), False, driver.reason)
+        info = driver.info
+        assert info is not None
+        finding = Finding("board", url, str(driver.state), True,
+                          f"id {info.board_id}, {info.buttons} buttons, {info.leds} LEDs",
+                          f"{info.protocol[0]}.{info.protocol[1]}", info.firmware_version)
+        result = driver.selftest(timeout)
+        if result is None:
+            finding.ok = False
+            finding.checks.append("self-test: no answer")
+        else:
+            bad_buttons = [i for i in range(info.buttons) if not result.buttons_ok >> i & 1]
+            bad_leds = [i for i in range(info.leds) if not result.leds_ok >> i & 1]
+            finding.checks.append(f"button lines: {info.buttons - len(bad_buttons)}/{info.buttons} ok"
+                                  + (f" (stuck: {', '.join(map(str, bad_buttons))})" if bad_buttons else ""))
+            finding.checks.append(f"LEDs: {info.leds - len(bad_leds)}/{info.leds} ok"
+                                  + (f" (open circuit: {', '.join(map(str, bad_leds))})" if bad_leds else ""))
+            finding.ok &= not bad_buttons and not bad_leds
+        chase = [driver.set_led(i, (255, 255, 255)) for i in range(info.leds)]
+        chase += [driver.set_led(i, (0, 0, 0)) for i in range(info.leds)]
+        acked = sum(driver.wait_ack(seq, timeout) == 0 for seq in chase)
+        finding.checks.append(f"LED chase: {acked}/{len(chase)} commands acknowledged")
+        beep = driver.wait_ack(driver.buzz(2000, 120), timeout)
+        finding.checks.append("buzzer: " + ("acknowledged" if beep == 0 else "no answer"))
+        finding.ok &= acked == len(chase) and beep == 0
+        if press:
+            finding.checks.append(_press_test(driver, info.buttons, timeout, out))
+            finding.ok &= finding.checks[-1].endswith("all pressed")
+        return finding
+    finally:
+        driver.stop()
+
+
+def _press_test(driver: BoardDriver, buttons: int, timeout: float, out: TextIO) -> str:
+    seen: set[int] = set()
+    for button in range(buttons):
+        out.write(f"  press button {button} ...\n")
+        out.flush()
+        if driver.simulator is not None:
+            driver.simulator.tap(button)
+        deadline = time.monotonic() + timeout
+        while button not in seen and time.monotonic() < deadline:
+            try:
+                event = driver.events.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if isinstance(event, ButtonEvent) and event.pressed:
+                seen.add(event.button)
+    missing = [b for b in range(buttons) if b not in seen]
+    return f"press test: buttons {', '.join(map(str, missing))} not pressed" if missing else "press test: all pressed"
+
+
+def check_headset(kind: str) -> Finding:
+    headset: Headset = OpenXRHeadset() if kind == "openxr" else SimulatedHeadset()
+    status = headset.start(0.0)
+    sample = headset.poll(0.0)
+    headset.stop()
+    ok = status in (HeadsetStatus.READY, HeadsetStatus.NOT_WORN)
+    return Finding("headset", kind, str(status), ok, sample.reason or headset.name)
+
+
+def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0, as_json: bool = False,
+           out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    findings: list[Finding] = []
+    if devices.board:
+        try:
+            findings.append(check_board(devices.board, press=press, timeout=timeout, out=out))
+        except HardwareError as exc:
+            findings.append(Finding("board", devices.board, "absent", False, str(exc)))
+    if devices.headset != "none":
+        findings.append(check_headset(devices.headset))
+    if devices.touch:
+        findings.append(Finding("touch", devices.touch, "configured", True,
+                                f"{devices.touch_protocol} serial controller (reports are read by the kiosk)"))
+    findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
+    if as_json:
+        out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
+    else:
+        for f in findings:
+            versions = f"  protocol {f.protocol}  firmware {f.firmware}" if f.protocol else ""
+            out.write(f"{'ok ' if f.ok else 'BAD'} {f.device:<12} {f.url:<40} {f.state}{versions}\n")
+            if f.detail:
+                out.write(f"    {f.detail}\n")
+            for check in f.checks:
+                out.write(f"    {check}\n")
+        out.write(_serial_ports())
+    return EXIT_OK if all(f.ok for f in findings) else EXIT_FAULT
+
+
+def _serial_ports() -> str:
+    from serial.tools import list_ports
+
+    ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if not ports:
+        return "serial ports: none found\n"
+    lines = [f"  {p.device}  {p.vid or 0:04x}:{p.pid or 0:04x}  {p.description}" for p in ports]
+    return "serial ports:\n" + "\n".join(lines) + "\n"
