@@ -32,8 +32,8 @@ def parse_url(url: str) -> Endpoint:
     except ValueError:
         raise DeviceUrlError(f"{url}: baud must be a number", "e.g. serial:///dev/ttyACM0?baud=115200") from None
     if parts.scheme == "serial":
-        if not parts.path:
-            raise DeviceUrlError(f"{url}: no device path", "write serial:///dev/ttyACM0 (three slashes)")
+        if not parts.path or parts.netloc:
+            raise DeviceUrlError(f"{url}: no absolute device path", "write serial:///dev/ttyACM0 (three slashes)")
         return Endpoint("serial", parts.path, baud, query)
     if parts.scheme == "sim":
         return Endpoint("sim", "", baud, query)

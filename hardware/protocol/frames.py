@@ -20,6 +20,8 @@ MAX_PAYLOAD = 60
 MAX_BODY = MAX_PAYLOAD + 4  # type, seq, payload, crc
 MAX_ENCODED = MAX_BODY + 2  # COBS overhead for bodies under 254 bytes is one byte (+1 spare)
 DELIMITER = b"\x00"
+MAX_BUTTONS = 16
+MAX_LEDS = 16
 
 
 class FrameType(IntEnum):
@@ -38,7 +40,7 @@ class FrameType(IntEnum):
 
 
 class FrameError(ValueError):
-    """Bytes that are not a valid frame; `kind` is one of cobs, short, crc, type, length."""
+    """Bytes that are not a valid frame; `kind` is one of cobs, short, crc, type, length, value."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -229,4 +231,25 @@ def parse_body(encoded: bytes) -> Frame:
     payload = head[2:]
     if len(payload) != PAYLOAD_SIZE[kind]:
         raise FrameError("length", f"{kind.name} payload is {len(payload)} bytes, expected {PAYLOAD_SIZE[kind]}")
+    problem = _out_of_range(kind, payload)
+    if problem:
+        raise FrameError("value", f"{kind.name}: {problem}")
     return Frame(kind, head[1], payload)
+
+
+def _out_of_range(kind: FrameType, p: bytes) -> str:
+    """Field checks after the CRC: a second line of defence. CRC-16 lets about one corrupted frame
+    in 65,536 through; fields with few legal values catch most of those (PROTOCOL.md, "Integrity")."""
+    if kind == FrameType.BUTTON and (p[0] >= MAX_BUTTONS or p[1] > 1):
+        return f"button {p[0]} / state {p[1]} out of range"
+    if kind == FrameType.HEARTBEAT and p[4] & ~0x03:
+        return f"unknown flags 0x{p[4]:02x}"
+    if kind == FrameType.ERROR and p[0] not in ERROR_CODES:
+        return f"unknown error code {p[0]}"
+    if kind == FrameType.ACK and p[1] != 0 and p[1] not in ERROR_CODES:
+        return f"unknown status {p[1]}"
+    if kind == FrameType.HELLO and (p[5] > MAX_BUTTONS or p[6] > MAX_LEDS):
+        return f"{p[5]} buttons / {p[6]} LEDs is more than the protocol allows"
+    if kind == FrameType.SET_LED and p[0] >= MAX_LEDS:
+        return f"LED {p[0]} out of range"
+    return ""

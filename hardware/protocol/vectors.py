@@ -65,6 +65,8 @@ def bad_cases() -> Iterator[tuple[bytes, str]]:
     yield cobs.encode(head + crc16(head).to_bytes(2, "big")), "type"
     head = bytes([0x02, 0]) + bytes(5)
     yield cobs.encode(head + crc16(head).to_bytes(2, "big")), "length"
+    head = bytes([0x02, 0, 3, 7]) + bytes(4)  # button state 7: neither up nor down
+    yield cobs.encode(head + crc16(head).to_bytes(2, "big")), "value"
 
 
 def lines() -> Iterator[str]:

@@ -123,3 +123,18 @@ def test_preview_countdown_redraws_each_second(commis: Pack) -> None:
     assert screen.view(10.4) is first  # same whole second: nothing to draw
     assert screen.view(11.2) is not first
     assert screen.next_change(10.2) == pytest.approx(11.0)
+
+
+def test_a_paused_step_keeps_its_time_and_ignores_input(commis: Pack) -> None:
+    s = commis.scenario
+    step = s.step("coup-de-feu")
+    assert isinstance(step, ChoiceStep) and step.seconds is not None
+    state = play.jump(s, play.start(s, 0.0), "coup-de-feu", 100.0)
+    paused = play.pause(state, 102.0)  # the headset comes off two seconds in
+    assert play.seconds_left(s, paused, 600.0) == pytest.approx(step.seconds - 2)
+    assert play.tick(s, paused, 600.0) is paused  # the timer does not run out while nobody looks
+    assert play.choose(s, paused, step.options()[0].id, 600.0) is paused
+    back = play.resume(paused, 600.0)
+    assert play.seconds_left(s, back, 600.0) == pytest.approx(step.seconds - 2)
+    assert play.tick(s, back, 600.0 + step.seconds - 2).step_id == step.timeout_next  # runs again once back on
+    assert play.resume(back, 700.0) is back and play.pause(paused, 700.0) is paused

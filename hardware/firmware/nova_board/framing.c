@@ -69,6 +69,19 @@ int nb_payload_size(uint8_t type) {
     }
 }
 
+/* Field checks after the CRC (PROTOCOL.md, "Integrity"): values with few legal settings. */
+static int nb_fields_valid(uint8_t type, const uint8_t *p) {
+    switch (type) {
+        case NB_BUTTON: return p[0] < NB_MAX_BUTTONS && p[1] <= 1;
+        case NB_HEARTBEAT: return (p[4] & ~0x03) == 0;
+        case NB_ERROR: return p[0] >= 1 && p[0] <= 6;
+        case NB_ACK: return p[1] <= 6;
+        case NB_HELLO: return p[5] <= NB_MAX_BUTTONS && p[6] <= NB_MAX_LEDS;
+        case NB_SET_LED: return p[0] < NB_MAX_LEDS;
+        default: return 1;
+    }
+}
+
 size_t nb_frame_encode(uint8_t type, uint8_t seq, const uint8_t *payload, size_t plen, uint8_t *out) {
     uint8_t body[NB_MAX_BODY];
     if (plen > NB_MAX_PAYLOAD) plen = NB_MAX_PAYLOAD;
@@ -95,6 +108,7 @@ int nb_frame_decode(const uint8_t *encoded, size_t len, uint8_t *type, uint8_t *
     int size = nb_payload_size(raw[0]);
     if (size < 0) return NB_ERR_TYPE;
     if ((size_t)size != n - 4) return NB_ERR_LENGTH;
+    if (!nb_fields_valid(raw[0], raw + 2)) return NB_ERR_VALUE;
     *type = raw[0];
     *seq = raw[1];
     for (size_t i = 0; i < (size_t)size; i++) payload[i] = raw[2 + i];

@@ -18,7 +18,10 @@ enum nb_type {
 };
 
 enum nb_status { NB_OK = 0, NB_ERR_COBS = -1, NB_ERR_SHORT = -2, NB_ERR_CRC = -3, NB_ERR_TYPE = -4,
-                 NB_ERR_LENGTH = -5, NB_ERR_OVERRUN = -6 };
+                 NB_ERR_LENGTH = -5, NB_ERR_OVERRUN = -6, NB_ERR_VALUE = -7 };
+
+#define NB_MAX_BUTTONS 16
+#define NB_MAX_LEDS 16
 
 uint16_t nb_crc16(const uint8_t *data, size_t len, uint16_t crc);
 size_t nb_cobs_encode(const uint8_t *in, size_t len, uint8_t *out);

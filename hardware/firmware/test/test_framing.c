@@ -39,6 +39,7 @@ static int kind_code(const char *kind) {
     if (strcmp(kind, "crc") == 0) return NB_ERR_CRC;
     if (strcmp(kind, "type") == 0) return NB_ERR_TYPE;
     if (strcmp(kind, "length") == 0) return NB_ERR_LENGTH;
+    if (strcmp(kind, "value") == 0) return NB_ERR_VALUE;
     return 99;
 }
 
