@@ -13,6 +13,7 @@ Debian bookworm); the session path follows pyopenxr's own `ContextObject` frame 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -42,6 +43,9 @@ class OpenXRHeadset:
         self._worn = False
 
     def start(self, now: float = 0.0) -> HeadsetStatus:
+        # The loader prints its own multi-line errors when there is no runtime; our status says it in
+        # one line. XR_LOADER_DEBUG=error (or all) in the environment brings them back for debugging.
+        os.environ.setdefault("XR_LOADER_DEBUG", "none")
         try:
             import xr  # pyopenxr: the loader comes with it
         except ImportError:

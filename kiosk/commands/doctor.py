@@ -21,6 +21,8 @@ from hardware.errors import HardwareError
 from hardware.headset.base import Headset, HeadsetStatus
 from hardware.headset.openxr import OpenXRHeadset
 from hardware.headset.simulated import SimulatedHeadset
+from hardware.profiles.load import load_profiles
+from hardware.touch.driver import TouchDriver
 from kiosk.config import DeviceSettings
 
 EXIT_OK = 0
@@ -95,6 +97,20 @@ def _press_test(driver: BoardDriver, buttons: int, timeout: float, out: TextIO) 
     return f"press test: buttons {', '.join(map(str, missing))} not pressed" if missing else "press test: all pressed"
 
 
+def check_touch(url: str, protocol: str, timeout: float) -> Finding:
+    try:
+        driver = TouchDriver(url, protocol).start()
+    except HardwareError as exc:
+        return Finding("touch", url, "absent", False, str(exc))
+    try:
+        deadline = time.monotonic() + timeout
+        while driver.state != DeviceState.CONNECTED and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return Finding("touch", url, str(driver.state), driver.state == DeviceState.CONNECTED, driver.reason)
+    finally:
+        driver.stop()
+
+
 def check_headset(kind: str) -> Finding:
     headset: Headset = OpenXRHeadset() if kind == "openxr" else SimulatedHeadset()
     status = headset.start(0.0)
@@ -116,8 +132,7 @@ def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0
     if devices.headset != "none":
         findings.append(check_headset(devices.headset))
     if devices.touch:
-        findings.append(Finding("touch", devices.touch, "configured", True,
-                                f"{devices.touch_protocol} serial controller (reports are read by the kiosk)"))
+        findings.append(check_touch(devices.touch, devices.touch_protocol, timeout))
     findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
     if as_json:
         out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
@@ -139,5 +154,8 @@ def _serial_ports() -> str:
     ports = sorted(list_ports.comports(), key=lambda p: p.device)
     if not ports:
         return "serial ports: none found\n"
-    lines = [f"  {p.device}  {p.vid or 0:04x}:{p.pid or 0:04x}  {p.description}" for p in ports]
+    known = {(p.usb_vendor, p.usb_product): p.id for p in load_profiles().values()}
+    lines = [f"  {p.device}  {p.vid or 0:04x}:{p.pid or 0:04x}  {p.description}"
+             + (f"  (profile {known[key]})" if (key := (f"{p.vid or 0:04x}", f"{p.pid or 0:04x}")) in known else "")
+             for p in ports]
     return "serial ports:\n" + "\n".join(lines) + "\n"

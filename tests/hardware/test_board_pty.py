@@ -164,3 +164,46 @@ def test_bench_input_prints_latency_percentiles(capsys: pytest.CaptureFixture[st
     assert main(["bench", "input", "--samples", "200"]) == 0
     out = capsys.readouterr().out
     assert "board frame → kiosk event" in out and "p99 ms" in out and "events lost: 0" in out
+
+
+def test_a_serial_touch_controller_through_a_real_pty(tmp_path: Path) -> None:
+    from hardware.sim.pty_link import PtyLink
+    from hardware.touch.driver import TouchDriver
+
+    link = PtyLink(tmp_path / "nova-touch")
+    link.plug()
+    driver = TouchDriver(f"serial://{link.name}?baud=9600", "egalax").start()
+    try:
+        deadline = time.monotonic() + 2.0
+        while driver.state != DeviceState.CONNECTED and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # x = 0x2000, y = 0x1000 of 0x4000 at 14-bit resolution, touching; then lifted
+        link.write(bytes([0x87, 0x40, 0x00, 0x20, 0x00]) + b"\x13" + bytes([0x86, 0x40, 0x00, 0x20, 0x00]))
+        first = driver.events.get(timeout=2.0).touch
+        second = driver.events.get(timeout=2.0).touch
+        assert (first.x, first.y, first.down) == (0.5, 0.25, True) and not second.down
+        link.unplug()
+        deadline = time.monotonic() + 2.0
+        while driver.state != DeviceState.ABSENT and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert driver.state == DeviceState.ABSENT
+    finally:
+        driver.stop()
+        link.unplug()
+
+
+def test_doctor_reads_devices_from_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hardware.sim.pty_link import PtyLink
+
+    link = PtyLink(tmp_path / "nova-touch")
+    link.plug()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[devices]\nboard = "sim://"\ntouch = "serial://{link.name}?baud=9600"\n'
+                      'touch_protocol = "microtouch"\nheadset = "sim"\n')
+    try:
+        assert main(["--config", str(config), "doctor"]) == 0
+    finally:
+        link.unplug()
+    out = capsys.readouterr().out
+    assert "ok  touch" in out and "microtouch controller on" in out
+    assert "ok  headset" in out and "ok  board" in out

@@ -1,0 +1,77 @@
+"""A serial touch controller as a device: a thread that owns the port, parses reports and
+queues touches, reconnecting with backoff when the cable comes out (like the board driver)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import serial
+
+from hardware.board.driver import Port, open_port
+from hardware.board.events import DeviceState
+from hardware.board.timing import Backoff
+from hardware.board.url import Endpoint, parse_url
+from hardware.errors import DeviceUrlError
+from hardware.touch.serial_touch import EGalaxParser, MicroTouchParser, Touch
+
+PARSERS: dict[str, Callable[[], EGalaxParser | MicroTouchParser]] = {
+    "egalax": EGalaxParser, "microtouch": MicroTouchParser}
+
+
+@dataclass(frozen=True, slots=True)
+class TouchEvent:
+    touch: Touch
+    received: float
+
+
+class TouchDriver:
+    def __init__(self, url: str, protocol: str, *, clock: Callable[[], float] = time.monotonic,
+                 opener: Callable[[Endpoint, float], Port] = open_port, backoff: Backoff | None = None) -> None:
+        if protocol not in PARSERS:
+            raise DeviceUrlError(f"unknown touch protocol `{protocol}`", f"one of {', '.join(PARSERS)}")
+        self.url, self.protocol = url, protocol
+        self.endpoint = parse_url(url)
+        self.events: queue.Queue[TouchEvent] = queue.Queue()
+        self.state = DeviceState.ABSENT
+        self.reason = "not started"
+        self._clock, self._opener = clock, opener
+        self._backoff = backoff or Backoff()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> TouchDriver:
+        self._thread = threading.Thread(target=self._run, name=f"touch {self.url}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                port = self._opener(self.endpoint, 0.05)
+            except (serial.SerialException, OSError, ValueError) as exc:
+                self.state, self.reason = DeviceState.ABSENT, f"cannot open {self.endpoint.target}: {exc}"
+                self._stop.wait(self._backoff.delay())
+                continue
+            parser = PARSERS[self.protocol]()  # a fresh parser: a half report from before means nothing
+            self.state, self.reason = DeviceState.CONNECTED, f"{self.protocol} controller on {self.endpoint.target}"
+            self._backoff.reset()
+            try:
+                while not self._stop.is_set():
+                    data = port.read(max(1, port.in_waiting))
+                    now = self._clock()
+                    for touch in parser.feed(data):
+                        self.events.put(TouchEvent(touch, now))
+            except (serial.SerialException, OSError) as exc:
+                self.state, self.reason = DeviceState.ABSENT, f"disconnected: {exc}"
+            finally:
+                port.close()
+            self._stop.wait(self._backoff.delay())
