@@ -33,4 +33,12 @@ class QuitRequested:
     t: float
 
 
-InputEvent = PointerDown | PointerUp | KeyPressed | QuitRequested
+@dataclass(frozen=True, slots=True)
+class HeadsetWorn:
+    """The headset's wear sensor changed: the scenario pauses while nobody wears it."""
+
+    worn: bool
+    t: float
+
+
+InputEvent = PointerDown | PointerUp | KeyPressed | QuitRequested | HeadsetWorn

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.events import InputEvent, KeyPressed, PointerDown
+from kiosk.events import HeadsetWorn, InputEvent, KeyPressed, PointerDown
 from kiosk.runtime import play
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage, Target, build_view
@@ -77,6 +77,8 @@ class PreviewScreen:
                     return
         elif isinstance(event, KeyPressed):
             self._key(event.key, now)
+        elif isinstance(event, HeadsetWorn):
+            self.state = play.resume(self.state, now) if event.worn else play.pause(self.state, now)
 
     def _key(self, key: str, now: float) -> None:
         targets = self.targets(now)
@@ -99,9 +101,15 @@ class PreviewScreen:
 
     def next_change(self, now: float) -> float | None:
         left = play.seconds_left(self.pack.scenario, self.state, now)
-        if left is None:
+        if left is None or self.state.paused_at is not None:
             return None
         return now + min(left, 1.0 - (now - self.state.entered_at) % 1.0)  # countdown shows whole seconds
+
+    def _paused_banner(self) -> str | None:
+        if self.state.paused_at is None:
+            return None
+        return {"fr": "En pause : remettez le casque pour continuer."}.get(
+            self.options.language, "Paused: put the headset back on to carry on.")
 
     def view(self, now: float) -> Scene:
         left = play.seconds_left(self.pack.scenario, self.state, now)
@@ -111,6 +119,6 @@ class PreviewScreen:
         scene, self._targets = build_view(
             self.pack.scenario, self.state, language=self.options.language,
             trade_title=self.pack.trade.title.get(self.options.language), now=now, media=self.media,
-            easy=self.options.easy, banner=self.error)
+            easy=self.options.easy, banner=self.error or self._paused_banner())
         self._cache = (key, scene)
         return scene

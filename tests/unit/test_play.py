@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.events import KeyPressed, PointerDown
 from kiosk.runtime import play
-from kiosk.runtime.preview import PreviewScreen
+from kiosk.runtime.preview import PreviewOptions, PreviewScreen
 from kiosk.scenario.evidence import observe, swap_distance
 from kiosk.scenario.load import load_pack
 from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack
@@ -138,3 +138,27 @@ def test_a_paused_step_keeps_its_time_and_ignores_input(commis: Pack) -> None:
     assert play.seconds_left(s, back, 600.0) == pytest.approx(step.seconds - 2)
     assert play.tick(s, back, 600.0 + step.seconds - 2).step_id == step.timeout_next  # runs again once back on
     assert play.resume(back, 700.0) is back and play.pause(paused, 700.0) is paused
+
+
+def test_taking_the_headset_off_pauses_the_scenario_on_screen(commis: Pack) -> None:
+    from hardware.headset.base import WearMonitor
+    from hardware.headset.simulated import Keyframe, SimulatedHeadset
+    from kiosk.events import HeadsetWorn
+
+    screen = PreviewScreen(commis, 0.0, lambda media: None, PreviewOptions(language="en"))
+    screen.state = play.jump(commis.scenario, screen.state, "coup-de-feu", 100.0)
+    headset = SimulatedHeadset([Keyframe(0), Keyframe(103, worn=False), Keyframe(400, worn=True)])
+    headset.start(0.0)
+    monitor = WearMonitor()
+    for t in (100.0, 103.0, 300.0, 400.0):  # the composition root's job: samples → events → screen
+        moment = monitor.update(headset.poll(t))
+        if moment is not None:
+            screen.handle(HeadsetWorn(moment == "put on", t), t)
+        if t == 300.0:
+            assert screen.state.paused_at == 103.0 and screen.state.step_id == "coup-de-feu"
+            assert "put the headset back on" in repr(screen.view(t))
+            assert screen.next_change(t) is None  # nothing moves while paused
+    step = commis.scenario.step("coup-de-feu")
+    assert isinstance(step, ChoiceStep) and step.seconds is not None
+    assert screen.state.paused_at is None
+    assert play.seconds_left(commis.scenario, screen.state, 400.0) == pytest.approx(step.seconds - 3)
