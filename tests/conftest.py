@@ -69,3 +69,20 @@ def sample_cards(published_scenarios: Path) -> list[object]:
     assert not errors
     return list(cards_from_trades([(t.text("title", "fr"), t.text("pitch", "fr"), t.card_image, t.rome,
                                     t.shortage_level) for t in trades]))
+
+
+@pytest.fixture(scope="session")
+def ralph_venv() -> Path:
+    from tests.lrs.ralph_server import ralph_venv as make
+
+    return make()
+
+
+@pytest.fixture
+def ralph(ralph_venv: Path, tmp_path: Path) -> Iterator[object]:
+    """A real Ralph LRS on 127.0.0.1 (filesystem backend in tmp_path), stopped after the test."""
+    from tests.lrs.ralph_server import RalphServer
+
+    server = RalphServer(ralph_venv, tmp_path / "ralph").start()
+    yield server
+    server.stop()

@@ -1,0 +1,154 @@
+"""Pure xAPI 1.0.3 statement builders. No clock, no network: time and ids come in as arguments.
+
+- Actors are pseudonymous `account` agents: the kiosk never knows a visitor's name.
+- `context.registration` is the visit's UUID; every statement of a visit carries it.
+- Statement ids are UUIDv5 of (registration, what happened): rebuilding a statement after a
+  crash gives the same id, so the LRS answers 204 to a resend instead of storing it twice.
+- Skill estimates travel in `result.extensions`, keyed by their ESCO skill URI.
+- Clips use the xAPI Video Profile (https://w3id.org/xapi/video).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+Statement = dict[str, Any]
+ADL = "http://adlnet.gov/expapi/verbs/"
+VERBS = {name: ADL + name for name in
+         ("launched", "initialized", "progressed", "answered", "completed", "passed", "failed", "terminated",
+          "voided")}
+VIDEO = "https://w3id.org/xapi/video"
+VIDEO_VERBS = {"played": VIDEO + "/verbs/played", "paused": VIDEO + "/verbs/paused",
+               "completed": VERBS["completed"], "initialized": VERBS["initialized"]}
+SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+# "interaction", not "cmi.interaction": the latter selects the virtual-classroom poll profile in LRS validators
+INTERACTION = "http://adlnet.gov/expapi/activities/interaction"
+VIDEO_ACTIVITY = "https://w3id.org/xapi/video/activity-type/video"
+ESTIMATE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/skill-estimate"
+NAMESPACE = uuid.UUID("6f0c1d2e-6b53-4e7f-9a57-0c7d1d3b9a11")  # Nova Kiosk statements
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    registration: str  # UUID of the visit
+    pseudonym: str  # the visitor's account name: random, per visit
+    home_page: str  # the agency's site: the account's namespace
+    base: str  # activity id base, e.g. https://agency.example.org/nova
+    language: str
+    platform: str = "Nova Kiosk"
+
+
+def statement_id(visit: Visit, *what: object) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join([visit.registration, *map(str, what)])))
+
+
+def _timestamp(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("xAPI timestamps need a time zone")
+    return at.isoformat(timespec="milliseconds")
+
+
+def _lang(language: str) -> str:
+    return {"fr": "fr-FR", "en": "en-US", "ar": "ar", "uk": "uk-UA"}.get(language, language)
+
+
+def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime, sid: str, *,
+                   verb_id: str | None = None, category: Sequence[str] = (), parent: str | None = None,
+                   result: Mapping[str, Any] | None = None) -> Statement:
+    context: dict[str, Any] = {"registration": visit.registration, "platform": visit.platform,
+                               "language": _lang(visit.language)}
+    activities: dict[str, Any] = {}
+    if category:
+        activities["category"] = [{"objectType": "Activity", "id": c} for c in category]
+    if parent:
+        activities["parent"] = [{"objectType": "Activity", "id": parent}]
+    if activities:
+        context["contextActivities"] = activities
+    statement: Statement = {
+        "id": sid,
+        "actor": {"objectType": "Agent", "account": {"homePage": visit.home_page, "name": visit.pseudonym}},
+        "verb": {"id": verb_id or VERBS[verb], "display": {"en-US": verb}},
+        "object": dict(obj),
+        "context": context,
+        "timestamp": _timestamp(at),
+    }
+    if result:
+        statement["result"] = dict(result)
+    return statement
+
+
+def scenario_activity(visit: Visit, pack: str, scenario: str, title: Mapping[str, str]) -> dict[str, Any]:
+    return {"objectType": "Activity", "id": f"{visit.base}/packs/{pack}/scenarios/{scenario}",
+            "definition": {"type": SIMULATION, "name": {_lang(k): v for k, v in title.items()}}}
+
+
+def launched(visit: Visit, activity: Mapping[str, Any], at: datetime) -> Statement:
+    return base_statement(visit, "launched", activity, at, statement_id(visit, activity["id"], "launched"))
+
+
+def answered(visit: Visit, activity: Mapping[str, Any], step: str, answer: Sequence[str], credits: Mapping[str, int],
+             maxima: Mapping[str, int], at: datetime, index: int) -> Statement:
+    """One step left: the answer given and what it earned on each observable."""
+    got, best = sum(credits.values()), sum(maxima.values())
+    result: dict[str, Any] = {"response": "[,]".join(answer), "completion": True}
+    if best:
+        result["score"] = {"raw": got, "min": 0, "max": best, "scaled": round(got / best, 4)}
+    interaction = {"objectType": "Activity", "id": f"{activity['id']}/steps/{step}",
+                   "definition": {"type": INTERACTION, "interactionType": "other"}}
+    return base_statement(visit, "answered", interaction, at, statement_id(visit, activity["id"], step, index),
+                          parent=str(activity["id"]), result=result)
+
+
+def completed(visit: Visit, activity: Mapping[str, Any], at: datetime, estimates: Mapping[str, Mapping[str, Any]],
+              seconds: float) -> Statement:
+    """The scenario finished: skill estimates (with intervals) keyed by ESCO skill URI."""
+    result = {"completion": True, "duration": _duration(seconds), "extensions": dict(estimates)}
+    return base_statement(visit, "completed", activity, at, statement_id(visit, activity["id"], "completed"),
+                          result=result)
+
+
+def terminated(visit: Visit, activity: Mapping[str, Any], at: datetime, *, finished: bool) -> Statement:
+    """The visit ended; `finished` False records an interrupted scenario as incomplete, never as a low score."""
+    return base_statement(visit, "terminated", activity, at, statement_id(visit, activity["id"], "terminated"),
+                          result={"completion": finished})
+
+
+def video_event(visit: Visit, clip_id: str, name: str, verb: str, at: datetime, *, time: float, length: float,
+                session: str, index: int) -> Statement:
+    """Video Profile statement for a trade clip (played / paused / completed)."""
+    extensions: dict[str, Any] = {f"{VIDEO}/extensions/length": round(length, 3)}
+    if verb in ("played", "paused"):
+        result_ext = {f"{VIDEO}/extensions/time": round(time, 3)}
+    else:
+        result_ext = {f"{VIDEO}/extensions/time": round(time, 3), f"{VIDEO}/extensions/progress": 1.0}
+    obj = {"objectType": "Activity", "id": clip_id, "definition": {"type": VIDEO_ACTIVITY, "name": {"fr-FR": name}}}
+    statement = base_statement(visit, verb, obj, at, statement_id(visit, clip_id, verb, index),
+                               verb_id=VIDEO_VERBS[verb], category=[VIDEO],
+                               result={"extensions": result_ext} | ({"completion": True} if verb == "completed"
+                                                                   else {}))
+    statement["context"]["extensions"] = {f"{VIDEO}/extensions/session-id": session, **extensions}
+    return statement
+
+
+def voiding(visit_home_page: str, pseudonym: str, target: str, at: datetime, registration: str) -> Statement:
+    """Withdraws a statement from the LRS (right to erasure): the LRS keeps only this marker."""
+    return {"id": str(uuid.uuid5(NAMESPACE, f"void/{target}")),
+            "actor": {"objectType": "Agent", "account": {"homePage": visit_home_page, "name": pseudonym}},
+            "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
+            "object": {"objectType": "StatementRef", "id": target},
+            "context": {"registration": registration},
+            "timestamp": _timestamp(at)}
+
+
+def estimate_extension(theta: float, sd: float, low: float, high: float, level: float, enough: bool, steps: int,
+                       stamps: Sequence[str]) -> dict[str, Any]:
+    return {"theta": round(theta, 6), "sd": round(sd, 6), "interval": [round(low, 6), round(high, 6)],
+            "level": level, "enough_evidence": enough, "independent_observations": steps, "model": list(stamps)}
+
+
+def _duration(seconds: float) -> str:
+    return f"PT{max(0.0, seconds):.2f}S"
