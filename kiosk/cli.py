@@ -100,6 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     _scoring_parsers(commands)
 
+    sync = commands.add_parser("sync", help="results outbox and the learning record store (xAPI)",
+                               epilog="exit codes: 0 done; 75 the LRS could not take everything (try later; "
+                                      "nothing is lost); 78 no LRS configured")
+    sync_what = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    sync_what.add_parser("status", help="backlog: pending, sent, conflicts, last error")
+    sync_what.add_parser("now", help="send the backlog now (progress bar on large backlogs), then apply retention")
+    erase_cmd = commands.add_parser("erase", help="erase one visit here and withdraw it from the LRS (voiding)")
+    erase_cmd.add_argument("registration", metavar="REGISTRATION", help="the visit's id (from its QR code or export)")
+    export_cmd = commands.add_parser("export", help="CSV for the agency (one row per visit and skill)")
+    export_cmd.add_argument("output", type=Path, metavar="FILE.csv")
+    export_cmd.add_argument("--responses", action="store_true",
+                            help="instead: every answer, for `kiosk scoring calibrate` and `kiosk report`")
+
     bench = commands.add_parser("bench", help="print performance benchmarks")
     bench_what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
     render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits")
@@ -107,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
+    bench_sync = bench_what.add_parser("sync", help="drain a backlog into an LRS: batched vs one per request")
+    bench_sync.add_argument("--statements", type=_count, default=10_000, help="backlog size (default 10000)")
+    bench_sync.add_argument("--single", type=_count, default=500,
+                            help="statements sent one per request for the comparison (default 500)")
+    bench_sync.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
+    bench_sync.add_argument("--user", default="", help="basic auth user for --lrs")
+    bench_sync.add_argument("--password", default="", help="basic auth password for --lrs")
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -229,6 +249,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "sync":
+        from contextlib import nullcontext
+
+        from kiosk.bench.sync import local_ralph, run_sync_bench
+        from kiosk.sync.client import LrsClient
+
+        given = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
+        run_sync_bench((lambda: nullcontext(given)) if given else local_ralph, args.statements, single=args.single)
+        return 0
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench
 
@@ -248,6 +277,24 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     run_render_bench(settings.content.assets, settings.content.scenarios, cards, args.size, args.frames,
                      args.idle_seconds)
     return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.commands import sync
+
+    return sync.status(_settings(args)) if args.sync_command == "status" else sync.now(_settings(args))
+
+
+def _cmd_erase(args: argparse.Namespace) -> int:
+    from kiosk.commands.sync import erase_visit
+
+    return erase_visit(_settings(args), args.registration)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.commands.sync import export
+
+    return export(_settings(args), args.output, responses=args.responses)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
@@ -310,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
                 "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
-                "doctor": _cmd_doctor}
+                "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

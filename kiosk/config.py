@@ -40,10 +40,29 @@ class DeviceSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    path: Path = Path("var/kiosk.db")  # production: /var/lib/nova-kiosk/kiosk.db (systemd StateDirectory=)
+    retention_days: int = 30  # local rows are deleted this long after the visit, once sent to the LRS
+    outbox_max_mb: int = 200  # sent statements are pruned oldest-first beyond this; unsent ones never are
+
+
+@dataclass(frozen=True)
+class LrsSettings:
+    endpoint: str = ""  # e.g. https://lrs.agency.example.org/xAPI/ ; "" = results stay on the kiosk
+    username: str = ""  # basic auth ...
+    password: str = ""
+    token: str = ""  # ... or a bearer token
+    batch_size: int = 200
+    home_page: str = "https://agency.example.org"  # namespace of the visitors' pseudonymous accounts
+
+
+@dataclass(frozen=True)
 class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    lrs: LrsSettings = field(default_factory=LrsSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -51,6 +70,9 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "display.height": (240, 4320),
     "display.max_fps": (1, 240),
     "display.idle_fps": (1, 240),
+    "store.retention_days": (1, 3650),
+    "store.outbox_max_mb": (1, 100_000),
+    "lrs.batch_size": (1, 1000),
 }
 _LANGUAGES = ("fr", "en", "ar", "uk")
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -110,14 +132,16 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    unknown = sorted(set(raw) - {"display", "content", "devices"})
+    sections = ("content", "devices", "display", "lrs", "store")
+    unknown = sorted(set(raw) - set(sections))
     if unknown:
-        raise ConfigError(f"{where}: [{unknown[0]}]: unknown section",
-                          hint="known sections: content, devices, display")
+        raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
     return Settings(
         display=_section(where, "display", base.display, raw.get("display", {})),
         content=_section(where, "content", base.content, raw.get("content", {})),
         devices=_section(where, "devices", base.devices, raw.get("devices", {})),
+        store=_section(where, "store", base.store, raw.get("store", {})),
+        lrs=_section(where, "lrs", base.lrs, raw.get("lrs", {})),
     )
 
 

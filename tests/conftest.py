@@ -73,7 +73,7 @@ def sample_cards(published_scenarios: Path) -> list[object]:
 
 @pytest.fixture(scope="session")
 def ralph_venv() -> Path:
-    from tests.lrs.ralph_server import ralph_venv as make
+    from scripts.lrs.ralph_server import ralph_venv as make
 
     return make()
 
@@ -81,7 +81,7 @@ def ralph_venv() -> Path:
 @pytest.fixture
 def ralph(ralph_venv: Path, tmp_path: Path) -> Iterator[object]:
     """A real Ralph LRS on 127.0.0.1 (filesystem backend in tmp_path), stopped after the test."""
-    from tests.lrs.ralph_server import RalphServer
+    from scripts.lrs.ralph_server import RalphServer
 
     server = RalphServer(ralph_venv, tmp_path / "ralph").start()
     yield server

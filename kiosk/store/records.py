@@ -38,7 +38,15 @@ def start_session(db: sqlite_utils.Database, registration: str, at: datetime, *,
         db.conn.execute("BEGIN")
         db.conn.execute("INSERT INTO sessions (id, started_at, status, language, input, device, kiosk) "
                         "VALUES (?, ?, 'active', ?, ?, ?, ?)", (registration, _iso(at), language, input, device, kiosk))
-        _enqueue(db, registration, statements, at)
+        add_to_outbox(db, registration, statements, at)
+
+
+def record_event(db: sqlite_utils.Database, registration: str, kind: str, data: dict[str, Any], at: datetime) -> None:
+    """An input or screen event of the visit (replays and support): small, never personal."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        db.conn.execute("INSERT INTO events (session_id, at, kind, data) VALUES (?, ?, ?, ?)",
+                        (registration, _iso(at), kind, json.dumps(data, separators=(",", ":"))))
 
 
 def record_step(db: sqlite_utils.Database, registration: str, pack: str, scenario_version: str,
@@ -50,7 +58,7 @@ def record_step(db: sqlite_utils.Database, registration: str, pack: str, scenari
             " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(registration, pack, scenario_version, o.step_id, o.observable, o.credit, o.max_credit,
               json.dumps(list(o.answer)), _iso(at)) for o in observations])
-        _enqueue(db, registration, statements, at)
+        add_to_outbox(db, registration, statements, at)
 
 
 def finish_session(db: sqlite_utils.Database, registration: str, at: datetime, *, completed: bool,
@@ -63,18 +71,19 @@ def finish_session(db: sqlite_utils.Database, registration: str, at: datetime, *
             "INSERT OR REPLACE INTO estimates (session_id, skill, enough, theta, sd, low, high, steps, stamps) "
             "VALUES (:session_id, :skill, :enough, :theta, :sd, :low, :high, :steps, :stamps)",
             [{"session_id": registration, **e} for e in estimates])
-        _enqueue(db, registration, statements, at)
+        add_to_outbox(db, registration, statements, at)
 
 
 def enqueue(db: sqlite_utils.Database, registration: str | None, statements: Sequence[dict[str, Any]],
             at: datetime) -> None:
     with db.conn:
         db.conn.execute("BEGIN")
-        _enqueue(db, registration, statements, at)
+        add_to_outbox(db, registration, statements, at)
 
 
-def _enqueue(db: sqlite_utils.Database, registration: str | None, statements: Sequence[dict[str, Any]],
-             at: datetime) -> None:
+def add_to_outbox(db: sqlite_utils.Database, registration: str | None, statements: Sequence[dict[str, Any]],
+                  at: datetime) -> None:
+    """Queue statements inside the caller's transaction (an id already queued is kept as it was)."""
     db.conn.executemany(
         "INSERT OR IGNORE INTO outbox (id, session_id, created_at, body) VALUES (?, ?, ?, ?)",
         [(s["id"], registration, _iso(at), json.dumps(s, ensure_ascii=False, separators=(",", ":")))

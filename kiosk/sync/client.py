@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,23 @@ class LrsClient:
         request = urllib.request.Request(self._url("statements") + (f"?{query}" if query else ""),
                                          headers=self._headers())
         return self._send(request)
+
+    def statements(self, query: str = "") -> list[dict[str, Any]]:
+        """Every statement matching `query`, following the LRS's `more` links page by page."""
+        found: list[dict[str, Any]] = []
+        reply = self.get(query)
+        while True:
+            if reply.status != 200:
+                raise LrsUnavailableError(f"LRS {self.endpoint} answered {reply.status} to a query",
+                                          reply.body[:200].decode(errors="replace"))
+            page = json.loads(reply.body)
+            found += page.get("statements", [])
+            more = page.get("more")
+            if not more:
+                return found
+            parts = urllib.parse.urlsplit(self.endpoint)
+            url = more if "://" in more else f"{parts.scheme}://{parts.netloc}{more}"
+            reply = self._send(urllib.request.Request(url, headers=self._headers()))
 
     def _send(self, request: urllib.request.Request) -> Reply:
         try:

@@ -130,5 +130,26 @@ def _deliver(db: sqlite_utils.Database, client: LrsClient, now: Callable[[], dat
     return False
 
 
+def run_forever(db: sqlite_utils.Database, client: LrsClient, *, now: Callable[[], datetime],
+                monotonic: Callable[[], float], wait: Callable[[float], bool], policy: RetryPolicy = RetryPolicy(),
+                idle: float = 30.0, batch_size: int = 200, rng: random.Random | None = None,
+                on_result: Callable[[SyncResult], None] = lambda _: None) -> None:
+    """The kiosk's background sync: a pass every `idle` seconds while things go well, backing off
+    (or obeying Retry-After) while the LRS is away. `wait(seconds)` returns True to stop (a
+    threading.Event's wait in the kiosk; a fake clock in tests)."""
+    rng = rng or random.Random()
+    state = RetryState()
+    while True:
+        result = sync_once(db, client, now, batch_size=batch_size)
+        on_result(result)
+        if result.stopped:
+            state = plan_retry(state, monotonic(), policy, rng, result.retry_after)
+            delay = state.not_before - monotonic()
+        else:
+            state, delay = RetryState(), idle
+        if wait(max(0.0, delay)):
+            return
+
+
 def _detail(reply: Reply) -> str:
     return reply.body[:300].decode(errors="replace")

@@ -90,6 +90,18 @@ def launched(visit: Visit, activity: Mapping[str, Any], at: datetime) -> Stateme
     return base_statement(visit, "launched", activity, at, statement_id(visit, activity["id"], "launched"))
 
 
+def initialized(visit: Visit, activity: Mapping[str, Any], at: datetime) -> Statement:
+    """The scenario's first step is on screen (launched = chosen; initialized = ready to play)."""
+    return base_statement(visit, "initialized", activity, at, statement_id(visit, activity["id"], "initialized"))
+
+
+def progressed(visit: Visit, activity: Mapping[str, Any], at: datetime, share: float, index: int) -> Statement:
+    """How far through the scenario the visitor is (0..1), e.g. when a visit is interrupted."""
+    extension = {"https://w3id.org/xapi/cmi5/result/extensions/progress": round(100 * max(0.0, min(1.0, share)))}
+    return base_statement(visit, "progressed", activity, at, statement_id(visit, activity["id"], "progressed", index),
+                          result={"extensions": extension})
+
+
 def answered(visit: Visit, activity: Mapping[str, Any], step: str, answer: Sequence[str], credits: Mapping[str, int],
              maxima: Mapping[str, int], at: datetime, index: int) -> Statement:
     """One step left: the answer given and what it earned on each observable."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,7 @@ from kiosk.sync import xapi
 from kiosk.sync.client import LrsClient
 from kiosk.sync.visit import scenario_statements
 from kiosk.sync.worker import RetryPolicy, RetryState, plan_retry, sync_once
-from tests.lrs.ralph_server import PASSWORD, USER, RalphServer
+from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -87,9 +86,7 @@ def _client(server: RalphServer) -> LrsClient:
 
 
 def _stored(server: RalphServer, registration: str) -> list[dict]:
-    reply = _client(server).get(f"registration={registration}&limit=1000")
-    assert reply.status == 200, reply.body
-    return list(json.loads(reply.body)["statements"])
+    return _client(server).statements(f"registration={registration}")
 
 
 def test_statements_pass_ralphs_own_validation(ralph: RalphServer) -> None:
@@ -101,7 +98,9 @@ def test_statements_pass_ralphs_own_validation(ralph: RalphServer) -> None:
                                time=t, length=42.0, session=str(uuid.uuid4()), index=i)
               for i, (verb, t) in enumerate([("played", 0.0), ("paused", 12.5), ("completed", 42.0)])]
     void = [xapi.voiding("https://agency.example.org", "visitor-x", statements[0]["id"], START, clip.registration)]
-    everything = statements + interrupted + videos + void
+    activity = xapi.scenario_activity(clip, "commis-de-cuisine", "coup-de-feu-du-midi", {"fr": "Coup de feu"})
+    lifecycle = [xapi.initialized(clip, activity, START), xapi.progressed(clip, activity, START, 0.4, 0)]
+    everything = statements + interrupted + videos + void + lifecycle
     assert ralph.validate_generic(everything) == [""] * len(everything)
     # `ralph validate -f xapi` checks statements against Ralph's *profile* models: the clips match the
     # Video Profile and pass; Ralph 5.1 has no profile model for simulations, so it finds none for the

@@ -45,11 +45,14 @@ class RalphServer:
         (folder / "data").mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs",  # `ralph auth` needs it too
                     "RALPH_AUTH_FILE": str(folder / "auth.json"),
+                    # The API stores through the *LRS* fs backend (its own settings, file fs_lrs.jsonl);
+                    # both are pointed at our folder, and the server runs there, so nothing lands elsewhere.
+                    "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),
                     "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data")}
         if not (folder / "auth.json").exists():
             subprocess.run([str(venv / "bin" / "ralph"), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
                             "-M", "mailto:kiosk@example.org", "-w"], env=self.env, check=True,
-                           capture_output=True)
+                           capture_output=True, cwd=folder)
 
     @property
     def endpoint(self) -> str:
@@ -60,7 +63,7 @@ class RalphServer:
         self.process = subprocess.Popen(
             [str(self.venv / "bin" / "python"), "-m", "uvicorn", "ralph_app:app", "--app-dir", str(HERE),
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=self.env, stdout=log, stderr=log)
+            env=self.env, stdout=log, stderr=log, cwd=self.folder)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -92,7 +95,7 @@ class RalphServer:
                   "        print(json.dumps(str(exc)))\n")
         lines = "\n".join(json.dumps(s) for s in statements) + "\n"
         done = subprocess.run([str(self.venv / "bin" / "python"), "-c", script], input=lines, text=True,
-                              capture_output=True, env=self.env, check=True)
+                              capture_output=True, env=self.env, check=True, cwd=self.folder)
         return [json.loads(line) for line in done.stdout.splitlines()]
 
     def validate(self, statements: list[dict[str, object]]) -> subprocess.CompletedProcess[str]:
@@ -101,4 +104,4 @@ class RalphServer:
 
         lines = "\n".join(json.dumps(s) for s in statements) + "\n"
         return subprocess.run([str(self.venv / "bin" / "ralph"), "validate", "-f", "xapi"], input=lines,
-                              text=True, capture_output=True, env=self.env, check=False)
+                              text=True, capture_output=True, env=self.env, check=False, cwd=self.folder)
