@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
     _scoring_parsers(commands)
+    _results_parsers(commands)
 
     sync = commands.add_parser("sync", help="results outbox and the learning record store (xAPI)",
                                epilog="exit codes: 0 done; 75 the LRS could not take everything (try later; "
@@ -191,6 +192,64 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     report.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs")
     report.add_argument("--responses", type=Path, required=True, metavar="FILE.csv")
     report.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="folder (default out/report)")
+
+
+def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    offers = commands.add_parser("offers", help="job offers: import a feed (CSV or JSON), list them")
+    offers_what = offers.add_subparsers(dest="offers_command", required=True, metavar="ACTION")
+    offers_import = offers_what.add_parser("import", help="validate a feed; bad rows are listed and skipped",
+                                           epilog="exit codes: 0 imported; 65 nothing usable (or any bad row "
+                                                  "with --strict)")
+    offers_import.add_argument("feed", type=Path, metavar="FEED.csv|FEED.json")
+    offers_import.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
+    offers_list = offers_what.add_parser("list", help="the imported offers")
+    offers_list.add_argument("--rome", help="only this trade (ROME code)")
+    keys = commands.add_parser("keys", help="the signing keys of the skill credentials (Ed25519)")
+    keys.add_argument("action", choices=("generate", "rotate", "show"),
+                      help="generate the first key, rotate to a new one (old credentials still verify), show")
+    badge = commands.add_parser("badge", help="check a skill credential (Open Badges 3.0, VC-JWT)")
+    badge_what = badge.add_subparsers(dest="badge_command", required=True, metavar="ACTION")
+    badge_verify = badge_what.add_parser("verify", help="signature, issuer and validity",
+                                         epilog="exit codes: 0 valid; 65 invalid (the reason is printed)")
+    badge_verify.add_argument("credential", metavar="FILE|JWT")
+    results = commands.add_parser("results", help="a scripted visit: play, score, offers, badges, QR, page")
+    results_what = results.add_subparsers(dest="results_command", required=True, metavar="ACTION")
+    sample = results_what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
+    sample.add_argument("packs", nargs="+", metavar="PACK_ID")
+    sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
+    sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
+    sample.add_argument("--out", type=Path, default=Path("out/results"))
+
+
+def _cmd_offers(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from kiosk.commands import results
+
+    if args.offers_command == "import":
+        return results.import_offers(_settings(args), args.feed, strict=args.strict)
+    return results.list_offers(_settings(args), args.rome, date.today())
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    from kiosk.commands import results
+
+    return results.keys(_settings(args), args.action)
+
+
+def _cmd_badge(args: argparse.Namespace) -> int:
+    from kiosk.commands import results
+
+    results.verify_badge(_settings(args), args.credential, results.utc_now())
+    return 0
+
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    from kiosk.commands import results
+
+    results.sample_visit(_settings(args), args.packs, args.out, language=args.lang, online=not args.offline,
+                         now=results.utc_now())
+    return 0
 
 
 def _cmd_scoring(args: argparse.Namespace) -> int:
@@ -357,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
                 "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
-                "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export}
+                "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
+                "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge, "results": _cmd_results}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

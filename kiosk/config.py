@@ -57,12 +57,30 @@ class LrsSettings:
 
 
 @dataclass(frozen=True)
+class OfferSettings:
+    path: Path = Path("var/offers.json")  # written by `kiosk offers import`
+    kiosk_lat: float = 45.7640  # where the kiosk stands: distances to offers are measured from here
+    kiosk_lon: float = 4.8357
+
+
+@dataclass(frozen=True)
+class CredentialSettings:
+    keys: Path = Path("var/keys")  # `kiosk keys generate` puts the signing key here
+    issuer_id: str = "https://agency.example.org/nova/issuer"
+    issuer_name: str = "Agence pour l'emploi (exemple)"
+    valid_days: int = 365
+    portal: str = "https://results.agency.example.org"  # where the QR link points when the kiosk is online
+
+
+@dataclass(frozen=True)
 class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     lrs: LrsSettings = field(default_factory=LrsSettings)
+    offers: OfferSettings = field(default_factory=OfferSettings)
+    credentials: CredentialSettings = field(default_factory=CredentialSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -73,7 +91,9 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "store.retention_days": (1, 3650),
     "store.outbox_max_mb": (1, 100_000),
     "lrs.batch_size": (1, 1000),
+    "credentials.valid_days": (1, 3650),
 }
+_FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.0), "offers.kiosk_lon": (-180.0, 180.0)}
 _LANGUAGES = ("fr", "en", "ar", "uk")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "content.language": _LANGUAGES,
@@ -93,6 +113,11 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
+    if isinstance(default, float):
+        lo_f, hi_f = _FLOAT_RANGES.get(key, (-1e9, 1e9))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo_f <= value <= hi_f:
+            raise bad(f"a number between {lo_f} and {hi_f}")
+        return float(value)
     if isinstance(default, int):
         lo, hi = _INT_RANGES.get(key, (0, 2**31))
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
@@ -132,7 +157,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    sections = ("content", "devices", "display", "lrs", "store")
+    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -142,6 +167,8 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         devices=_section(where, "devices", base.devices, raw.get("devices", {})),
         store=_section(where, "store", base.store, raw.get("store", {})),
         lrs=_section(where, "lrs", base.lrs, raw.get("lrs", {})),
+        offers=_section(where, "offers", base.offers, raw.get("offers", {})),
+        credentials=_section(where, "credentials", base.credentials, raw.get("credentials", {})),
     )
 
 

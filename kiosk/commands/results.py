@@ -1,0 +1,185 @@
+"""`kiosk offers import|list`, `kiosk keys generate|rotate|show`, `kiosk badge verify`, and
+`kiosk results sample`: a scripted visit from play to QR code and results page."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.config import Settings
+from kiosk.credentials import keys as keystore
+from kiosk.credentials.badge import Issuer, Verified, verify
+from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
+from kiosk.credentials.issue import Issued, awards, issue_all
+from kiosk.credentials.page import OfferLine, render
+from kiosk.errors import ContentError
+from kiosk.matching.match import Match, rank
+from kiosk.matching.offers import Offer, dump_offers, load_offers, parse_feed
+from kiosk.runtime import play
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.evidence import Observation, observe
+from kiosk.scenario.load import load_packs
+from kiosk.scenario.model import OrderingStep, Pack
+from kiosk.scoring.bank import read_bank
+from kiosk.scoring.estimate import Played, Profile, score_visit
+from kiosk.scoring.explain import skill_name
+
+
+def import_offers(settings: Settings, feed: Path, *, strict: bool, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        text = feed.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{feed}: cannot read the feed ({exc.strerror})", "check the path") from exc
+    offers, errors = parse_feed(text, str(feed))
+    for error in errors:
+        out.write(f"{error}\n")
+    if not offers or (strict and errors):
+        out.write(f"offers: nothing imported ({len(errors)} bad rows)\n")
+        return ContentError.exit_code
+    target = settings.offers.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".new")
+    temporary.write_text(dump_offers(offers), encoding="utf-8")
+    temporary.replace(target)  # the kiosk never reads half a feed
+    out.write(f"offers: {len(offers)} imported into {target}, {len(errors)} rows skipped\n")
+    return 0
+
+
+def current_offers(settings: Settings) -> list[Offer]:
+    path = settings.offers.path
+    try:
+        return load_offers(path.read_text(encoding="utf-8"), str(path))
+    except FileNotFoundError:
+        raise ContentError(f"no offers imported yet ({path})", "run `kiosk offers import FEED.csv`") from None
+
+
+def list_offers(settings: Settings, rome: str | None, today: date, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    shown = [o for o in current_offers(settings) if (rome is None or o.rome == rome.upper())]
+    for o in sorted(shown, key=lambda o: (o.rome, o.id)):
+        state = "expired" if o.expires < today else f"until {o.expires}"
+        out.write(f"{o.id:<10} {o.rome}  {o.contract:<14} {o.title} — {o.employer}, {o.town} ({state})\n")
+    out.write(f"{len(shown)} offer(s)\n")
+    return 0
+
+
+def keys(settings: Settings, action: str, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    folder = settings.credentials.keys
+    if action == "show":
+        active = keystore.active(folder)
+        out.write(f"active key: {active.kid}\n")
+        for kid in keystore.trusted(folder):
+            out.write(f"  verifies: {kid}{'  (active)' if kid == active.kid else ''}\n")
+        return 0
+    if action == "generate" and (folder / "active.pem").exists():
+        raise ContentError(f"{folder} already has a signing key", "use `kiosk keys rotate` to replace it")
+    key = keystore.generate(folder)
+    out.write(f"{'new' if action == 'generate' else 'rotated to'} key {key.kid} in {folder}; earlier credentials "
+              "still verify\n")
+    return 0
+
+
+def verify_badge(settings: Settings, source: str, now: datetime, out: TextIO | None = None) -> Verified:
+    out = out or sys.stdout
+    token = source.strip()
+    if token.count(".") != 2 or "/" in token:  # not a compact JWT: a file holding one
+        try:
+            token = Path(source).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ContentError(f"{source}: neither a credential nor a readable file ({exc.strerror})",
+                               "give a .jwt file or paste the credential") from exc
+    result = verify(token, keystore.trusted(settings.credentials.keys), [settings.credentials.issuer_id], now)
+    subject = result.credential["credentialSubject"]["achievement"]
+    out.write(f"valid: {subject['name']} ({subject['alignment'][0]['targetCode']}), issued by {result.issuer}, "
+              f"key {result.kid}, until {result.expires.isoformat(timespec='seconds')}\n")
+    return result
+
+
+@dataclass
+class SampleVisit:
+    profile: Profile
+    matches: list[Match]
+    issued: list[Issued]
+    handoff: Handoff
+    files: list[Path]
+
+
+def best_answers(pack: Pack) -> tuple[Observation, ...]:
+    """A strong visitor: at each step the answer worth the most credit (scripted sessions, demos)."""
+    scenario = pack.scenario
+    state, now = play.start(scenario, 0.0), 0.0
+    while play.current(scenario, state).kind != "end" and now < 500:
+        step, now = play.current(scenario, state), now + 4.0
+        options = step.options()
+        if state.feedback is not None or not (options or isinstance(step, OrderingStep)):
+            state = play.proceed(scenario, state, now)
+        elif isinstance(step, OrderingStep):
+            for index, item in enumerate(step.correct):
+                state = play.move(scenario, state, item, index)
+            state = play.confirm(scenario, state, now)
+        elif step.kind in ("multiple_choice", "hotspot"):
+            for option in options:
+                if sum(c.credit for c in option.evidence) > 0:
+                    state = play.toggle(scenario, state, option.id)
+            state = play.confirm(scenario, state, now)
+        else:
+            worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
+            state = play.choose(scenario, state, max(options, key=lambda o: (worth[o.id], o.id)).id, now)
+    return tuple(state.observations)
+
+
+def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, language: str, online: bool,
+                 now: datetime, out: TextIO | None = None) -> SampleVisit:
+    out = out or sys.stdout
+    packs, _ = load_packs(settings.content.scenarios, require_sealed=False)
+    chosen = [p for p in packs if p.id in pack_ids]
+    if not chosen:
+        raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
+    skills = read_skills()
+    played = [Played(p.id, p.scenario, read_bank(p), best_answers(p)) for p in chosen]
+    profile = score_visit(played)
+    uri_to_code = {s.uri: code for code, s in skills.items()}
+    matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
+                   (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
+    names = {code: skill_name(code, skills, language) for code in skills}
+    registration = str(uuid.uuid5(uuid.NAMESPACE_URL, f"nova-sample/{'/'.join(pack_ids)}"))
+    c = settings.credentials
+    played_names = " · ".join(p.scenario.title.get(language) for p in chosen)
+    issued = issue_all(awards(profile, skills, language, played_names), Issuer(c.issuer_id, c.issuer_name),
+                       keystore.active(c.keys), f"urn:uuid:{registration}", now, c.valid_days, language,
+                       registration)
+    strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
+    handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
+                     [i.qr_jwt for i in strongest])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = [qr_png(handoff.payload, out_dir / "handoff-qr.png")]
+    page = render(language, issued, c.issuer_name,
+                  [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
+                   for m in matches[:5]])
+    (out_dir / "results.html").write_text(page, encoding="utf-8")
+    files.append(out_dir / "results.html")
+    for item in issued:
+        path = out_dir / f"badge-{item.award.code}.jwt"
+        path.write_text(item.jwt + "\n", encoding="utf-8")
+        (out_dir / f"badge-{item.award.code}.json").write_text(json.dumps(item.credential, ensure_ascii=False,
+                                                                          indent=1), encoding="utf-8")
+        files.append(path)
+    for m in matches[:5]:
+        out.write(f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}\n")
+    for item in issued:
+        out.write(f"badge {item.award.code}: {item.award.name}, {item.award.range_low}–{item.award.range_high}\n")
+    out.write(f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters\n")
+    for path in files:
+        out.write(f"wrote: {path}\n")
+    return SampleVisit(profile, matches, issued, handoff, files)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,90 @@
+"""The issuer's signing keys: Ed25519, one active, older ones kept (public half only) so that
+credentials signed before a rotation still verify. Stored as files in a keys folder:
+
+    active.pem            the private key (mode 0600), never leaves the kiosk
+    public/<kid>.jwk      every public key ever active, as JWK
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from kiosk.errors import KioskError
+
+
+class CredentialError(KioskError):
+    """A credential or key that cannot be used; the message says which check failed."""
+
+    exit_code = 65
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    jwk = {"crv": "Ed25519", "kty": "OKP", "x": b64url(raw)}
+    thumbprint = hashlib.sha256(json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode()).digest()
+    return {**jwk, "kid": b64url(thumbprint)}  # RFC 7638 thumbprint as the key id
+
+
+def jwk_public_key(jwk: dict[str, Any]) -> Ed25519PublicKey:
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise CredentialError(f"key {jwk.get('kid')} is not an Ed25519 key", "issue keys with `kiosk keys generate`")
+    return Ed25519PublicKey.from_public_bytes(unb64url(jwk["x"]))
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private: Ed25519PrivateKey
+    kid: str
+
+
+def generate(folder: Path) -> SigningKey:
+    """A new active key (the previous one, if any, stays verifiable): `kiosk keys generate|rotate`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "public").mkdir(exist_ok=True)
+    private = Ed25519PrivateKey.generate()
+    jwk = public_jwk(private.public_key())
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    temporary = folder / "active.pem.new"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    (folder / "public" / f"{jwk['kid']}.jwk").write_text(json.dumps(jwk), encoding="utf-8")
+    temporary.replace(folder / "active.pem")
+    return SigningKey(private, jwk["kid"])
+
+
+def active(folder: Path) -> SigningKey:
+    try:
+        private = serialization.load_pem_private_key((folder / "active.pem").read_bytes(), password=None)
+    except FileNotFoundError:
+        raise CredentialError(f"no signing key in {folder}", "create one with `kiosk keys generate`") from None
+    if not isinstance(private, Ed25519PrivateKey):
+        raise CredentialError(f"{folder / 'active.pem'} is not an Ed25519 key", "`kiosk keys rotate` makes one")
+    return SigningKey(private, public_jwk(private.public_key())["kid"])
+
+
+def trusted(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every public key this issuer has used, by key id."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted((folder / "public").glob("*.jwk")):
+        jwk = json.loads(path.read_text(encoding="utf-8"))
+        found[jwk["kid"]] = jwk
+    return found
