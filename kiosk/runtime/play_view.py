@@ -61,7 +61,7 @@ def _header(scenario: Scenario, state: PlayState, trade_title: str, language: st
     ]
 
 
-def _button(rect: Rect, label: str, action: Action, targets: list[Target], *, picked: bool = False,
+def button(rect: Rect, label: str, action: Action, targets: list[Target], *, picked: bool = False,
             primary: bool = False) -> Button:
     targets.append(Target(rect, action))
     fill = theme.ACCENT if primary else PICKED if picked else OPTION
@@ -69,8 +69,9 @@ def _button(rect: Rect, label: str, action: Action, targets: list[Target], *, pi
     return Button(rect, label, fill, colour, size=34)
 
 
-def _continue(language: str, targets: list[Target], key: str = "continue", action: Action = ("proceed",)) -> Button:
-    return _button(Rect(1920 - MARGIN - 420, 940, 420, 100), _label(language, key), action, targets, primary=True)
+def continue_button(language: str, targets: list[Target], key: str = "continue",
+                    action: Action = ("proceed",)) -> Button:
+    return button(Rect(1920 - MARGIN - 420, 940, 420, 100), _label(language, key), action, targets, primary=True)
 
 
 def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
@@ -81,14 +82,14 @@ def _options(step: Step, state: PlayState, language: str, easy: bool, top: float
     for index, option in enumerate(options):
         picked = option.id in state.picked
         rect = Rect(MARGIN, top + index * (height + 16), WIDTH, height)
-        nodes.append(_button(rect, f"{index + 1}. {option.text.get(language, easy=easy)}",
+        nodes.append(button(rect, f"{index + 1}. {option.text.get(language, easy=easy)}",
                              ("toggle" if multiple else "choose", option.id), targets, picked=picked))
         if multiple:  # a checkbox, so the choice never shows by colour alone (WCAG 1.4.1)
-            nodes.extend(_checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, picked))
+            nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, picked))
     return nodes
 
 
-def _checkbox(x: float, y: float, checked: bool) -> list[Node]:
+def checkbox(x: float, y: float, checked: bool) -> list[Node]:
     box: list[Node] = [Panel(Rect(x, y, 44, 44), theme.BACKGROUND, radius=8, border=4, border_color=theme.TEXT,
                              layer=1)]
     if checked:
@@ -105,10 +106,10 @@ def _ordering(step: OrderingStep, state: PlayState, language: str, top: float, t
         nodes.append(Text(MARGIN + 32, y + 28, f"{index + 1}. {by_id[item_id].text.get(language)}", 34, theme.TEXT,
                           max_width=WIDTH - 520))
         if index > 0:
-            nodes.append(_button(Rect(1920 - MARGIN - 420, y, 200, 100), _label(language, "up"),
+            nodes.append(button(Rect(1920 - MARGIN - 420, y, 200, 100), _label(language, "up"),
                                  ("move", item_id, str(index - 1)), targets))
         if index < len(state.order) - 1:
-            nodes.append(_button(Rect(1920 - MARGIN - 200, y, 200, 100), _label(language, "down"),
+            nodes.append(button(Rect(1920 - MARGIN - 200, y, 200, 100), _label(language, "down"),
                                  ("move", item_id, str(index + 1)), targets))
     return nodes
 
@@ -125,7 +126,7 @@ def _hotspots(step: HotspotStep, state: PlayState, language: str, media: MediaIm
         size = 72.0
         picked = spot.id in state.picked
         action = ("toggle" if step.multiple else "choose", spot.id)
-        nodes.append(_button(Rect(x - size / 2, y - size / 2, size, size), str(index + 1), action, targets,
+        nodes.append(button(Rect(x - size / 2, y - size / 2, size, size), str(index + 1), action, targets,
                              picked=picked))
     return nodes
 
@@ -146,27 +147,27 @@ def build_view(scenario: Scenario, state: PlayState, *, language: str, trade_tit
             Text(0, 0, option.text.get(language, easy=easy), 34, theme.TEXT_MUTED, max_width=WIDTH - 96),
             Text(0, 0, option.feedback.get(language, easy=easy), 40, theme.TEXT, "bold", max_width=WIDTH - 96)),
             gap=28))
-        nodes.append(_continue(language, targets))
+        nodes.append(continue_button(language, targets))
     elif isinstance(step, VideoStep):
         poster = media(step.clip)
         area = Rect(480, top, 960, 540)
         nodes.append(Image(area, poster, radius=12) if poster else Panel(area, theme.SURFACE, radius=12))
         nodes.append(Text(960, top + 550, f"{_label(language, step.kind)} · {step.clip}", 24, theme.TEXT_MUTED,
                           align="center"))
-        nodes.append(_continue(language, targets))
+        nodes.append(continue_button(language, targets))
     elif isinstance(step, DialogueStep):
         lines = tuple(t for line in step.lines for t in (
             Text(0, 0, line.speaker.get(language), 30, theme.ACCENT, "bold"),
             Text(0, 0, line.says.get(language, easy=easy), 38, theme.TEXT, max_width=WIDTH - 96)))
         nodes.append(Column(MARGIN + 48, top, lines, gap=18))
-        nodes.append(_continue(language, targets))
+        nodes.append(continue_button(language, targets))
     elif isinstance(step, OrderingStep):
         nodes.extend(_ordering(step, state, language, top, targets))
-        nodes.append(_continue(language, targets, "validate", ("confirm",)))
+        nodes.append(continue_button(language, targets, "validate", ("confirm",)))
     elif isinstance(step, HotspotStep):
         nodes.extend(_hotspots(step, state, language, media, targets))
         if step.multiple:
-            nodes.append(_continue(language, targets, "validate", ("confirm",)))
+            nodes.append(continue_button(language, targets, "validate", ("confirm",)))
     elif isinstance(step, ChoiceStep):
         left = seconds_left(scenario, state, now)
         if left is not None and step.seconds:
@@ -175,7 +176,7 @@ def build_view(scenario: Scenario, state: PlayState, *, language: str, trade_tit
                               align="right"))
         nodes.extend(_options(step, state, language, easy, top, targets, step.multiple))
         if step.multiple:
-            nodes.append(_continue(language, targets, "validate", ("confirm",)))
+            nodes.append(continue_button(language, targets, "validate", ("confirm",)))
     elif isinstance(step, EndStep):
         nodes.append(Text(MARGIN, 260, _label(language, "results"), 32, theme.ACCENT, "bold"))
         rows = tuple(Text(0, 0, f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", 26, theme.TEXT_MUTED)

@@ -166,3 +166,22 @@ def test_offer_dataclass_keeps_its_fields() -> None:
     offers, _ = parse_feed(FEED.read_text(), "sample.csv")
     first: Offer = offers[0]
     assert first.expires == date(2027, 1, 31) and first.skills[0].startswith("http://data.europa.eu/esco/skill/")
+
+
+def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() -> None:
+    from kiosk.runtime.consent import ConsentChoice, act, build_view
+
+    choice = ConsentChoice()
+    scene, targets = build_view(choice, "fr")
+    assert "consent" in scene.labels and "30 jours" in repr(scene)
+    assert [t.action for t in targets] == [("toggle", "phone"), ("toggle", "employers"), ("proceed",)]
+    assert all(t.rect.h >= 44 for t in targets)  # touch targets
+    choice = act(choice, ("toggle", "phone"))
+    choice = act(choice, ("proceed",))
+    assert choice == ConsentChoice(results_to_phone=True, share_with_employers=False, decided=True)
+    assert act(choice, ("toggle", "employers")) == choice  # decided: nothing changes any more
+    consent = Consent(choice.results_to_phone, choice.share_with_employers)  # what the composition root passes on
+    assert choose(consent, True, "https://r.example.org", "t", []).kind == "link"
+    assert not consent.allows_sharing()
+    with pytest.raises(CredentialError):
+        choose(Consent(*(ConsentChoice(decided=True).results_to_phone, False)), True, "https://r.example.org", "t", [])
