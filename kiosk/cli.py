@@ -75,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     pack_what = pack.add_subparsers(dest="pack_command", required=True, metavar="ACTION")
     seal = pack_what.add_parser("seal", help="write manifest.json (sha256 of every file) to publish a pack")
     seal.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    sign = pack_what.add_parser("sign", help="sign a sealed pack's manifest (publishers; Ed25519)")
+    sign.add_argument("pack", type=Path, metavar="PACK")
+    sign.add_argument("--keys", type=Path, required=True, help="a key folder made by `kiosk keys generate`")
+    packs = commands.add_parser(
+        "packs", help="install content updates safely, or go back to the previous version",
+        description="install: fetch (https or a file), refuse unsafe archives, verify the manifest (and its "
+                    "signature when packs.publisher_keys is set), load-test, swap atomically, roll back if the "
+                    "installed pack fails to load.",
+        epilog="exit codes: 0 installed; 65 refused (the kiosk keeps what it had)")
+    packs_what = packs.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
+    packs_install = packs_what.add_parser("install", help="install a pack from FILE.zip|FILE.tar.gz|FOLDER|https URL")
+    packs_install.add_argument("source", metavar="FILE|URL")
+    packs_rollback = packs_what.add_parser("rollback", help="go back to the version installed before")
+    packs_rollback.add_argument("pack_id", metavar="PACK_ID")
 
     schema = commands.add_parser("schema", help="write the JSON Schemas of pack.yaml and scenario.yaml")
     schema.add_argument("--out", type=Path, default=Path("docs/schema"), help="folder (default docs/schema)")
@@ -385,7 +399,24 @@ def _cmd_graph(args: argparse.Namespace) -> int:
 def _cmd_pack(args: argparse.Namespace) -> int:
     from kiosk.commands.content import seal_packs
 
+    if args.pack_command == "sign":
+        from kiosk.commands.packs import sign
+
+        sign(args.pack, args.keys)
+        return 0
     return seal_packs(args.packs)
+
+
+def _cmd_packs(args: argparse.Namespace) -> int:
+    from kiosk.commands import packs
+
+    settings = _settings(args)
+    if args.packs_command == "install":
+        packs.install(args.source, settings.content.scenarios,
+                      publisher_keys=packs.publisher_keys(settings.packs.publisher_keys))
+    else:
+        packs.rollback(args.pack_id, settings.content.scenarios)
+    return 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -417,7 +448,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
                 "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
-                "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge, "results": _cmd_results}
+                "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
+                "results": _cmd_results}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

@@ -73,6 +73,11 @@ class CredentialSettings:
 
 
 @dataclass(frozen=True)
+class PackSettings:
+    publisher_keys: Path = Path("")  # a folder of publisher JWKs; when set, installed packs must be signed
+
+
+@dataclass(frozen=True)
 class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
@@ -81,6 +86,7 @@ class Settings:
     lrs: LrsSettings = field(default_factory=LrsSettings)
     offers: OfferSettings = field(default_factory=OfferSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
+    packs: PackSettings = field(default_factory=PackSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -157,7 +163,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "store")
+    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "packs", "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -169,6 +175,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         lrs=_section(where, "lrs", base.lrs, raw.get("lrs", {})),
         offers=_section(where, "offers", base.offers, raw.get("offers", {})),
         credentials=_section(where, "credentials", base.credentials, raw.get("credentials", {})),
+        packs=_section(where, "packs", base.packs, raw.get("packs", {})),
     )
 
 

@@ -18,7 +18,7 @@ from kiosk.scenario.source import Mark
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "nova-manifest/1"
 _IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
-_IGNORED_NAMES = {MANIFEST, ".DS_Store", "Thumbs.db"}
+_IGNORED_NAMES = {MANIFEST, MANIFEST + ".sig", ".DS_Store", "Thumbs.db"}  # the signature signs the manifest
 
 
 def sha256_file(path: Path) -> str:
