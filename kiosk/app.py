@@ -16,12 +16,14 @@ from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.ops.systemd import sd_notify
+from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.attract import AttractScreen, cards_from_trades
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
+from kiosk.runtime.out_of_order import OutOfOrderScreen
 from kiosk.scenario.catalog import discover_trades
 
 log = logging.getLogger("kiosk")
@@ -89,12 +91,22 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                           present)
     if not headless:
         wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
-    screen = AttractScreen(cards, start=clock.now(), reduced_motion=options.reduced_motion)
+    screen: AttractScreen | OutOfOrderScreen
+    if cards:
+        screen, state, reason = AttractScreen(cards, start=clock.now(), reduced_motion=options.reduced_motion), \
+            "serving", ""
+    else:
+        reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
+                  "run `kiosk lint` there")
+        screen, state = OutOfOrderScreen(reason, language), "out_of_order"
+        log.error("kiosk out of order: %s", reason)
     loop = FrameLoop(screen, renderer, clock, wait_input, FramePacer(display.max_fps, display.idle_fps),
                      FixedStep())
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(cards), len(errors))
 
+    operations = attach(loop, settings.ops, state=state, reason=reason, data_dir=settings.store.path.parent,
+                        read_pixels=renderer.read_pixels, clock=clock.now)
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
@@ -116,5 +128,6 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             recorder.close()
             summary.recording = recorder.path
         summary.frames_drawn = loop.stats.frames_drawn
+        operations.stop()
         renderer.release()
     return summary

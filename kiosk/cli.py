@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import KioskError
+from kiosk.ops.logs import configure as configure_logs
 from kiosk.scenario.load import PackError
 
 
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument("--config", type=Path, help="TOML settings file (default: built-in settings)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--log-format", choices=("text", "json"),
+                        help="text on stderr, or one JSON object per line on stdout (default: ops.log_format)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the kiosk (a window if there is a display, else headless)")
@@ -113,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
     _scoring_parsers(commands)
+
+    config = commands.add_parser("config", help="check a configuration file: every error names the key and the file",
+                                 epilog="exit codes: 0 valid; 78 an error (printed with its key and file)")
+    config_what = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config_check = config_what.add_parser("check", help="read and validate the file; print the settings in effect")
+    config_check.add_argument("file", type=Path, metavar="FILE.toml")
     _results_parsers(commands)
 
     sync = commands.add_parser("sync", help="results outbox and the learning record store (xAPI)",
@@ -352,6 +360,18 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_config(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    settings = load_settings(args.file)
+    for section, values in asdict(settings).items():
+        for key, value in values.items():
+            shown = "***" if key in ("password", "token") and value else value
+            print(f"{section}.{key} = {shown}")
+    print(f"config: {args.file} is valid")
+    return 0
+
+
 def _cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.commands import sync
 
@@ -442,14 +462,19 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    log_format = args.log_format
+    if log_format is None:
+        try:
+            log_format = load_settings(args.config).ops.log_format
+        except KioskError:
+            log_format = "text"  # the command itself reports the configuration error
+    configure_logs(log_format, args.verbose)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
                 "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
-                "results": _cmd_results}
+                "results": _cmd_results, "config": _cmd_config}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

@@ -78,6 +78,13 @@ class PackSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    listen: str = "127.0.0.1:9108"  # /healthz, /metrics, /screenshot; "" = off
+    token: str = ""  # required for any client beyond loopback (and to listen beyond it)
+    log_format: str = "text"  # text | json (one JSON object per line on stdout, for journald)
+
+
+@dataclass(frozen=True)
 class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
@@ -87,6 +94,7 @@ class Settings:
     offers: OfferSettings = field(default_factory=OfferSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     packs: PackSettings = field(default_factory=PackSettings)
+    ops: OpsSettings = field(default_factory=OpsSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -105,6 +113,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "content.language": _LANGUAGES,
     "devices.touch_protocol": ("egalax", "microtouch"),
     "devices.headset": ("none", "openxr", "sim"),
+    "ops.log_format": ("text", "json"),
 }
 _URL_KEYS = ("devices.board", "devices.touch")
 _URL_SCHEMES = ("serial", "sim", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
@@ -138,10 +147,17 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
             raise bad("one of " + ", ".join(_CHOICES[key]))
         if not isinstance(value, str):
             raise bad("a string")
+        if key == "ops.listen" and value and not _host_port(value):
+            raise bad("host:port such as 127.0.0.1:9108, or \"\" to turn it off")
         if key in _URL_KEYS and value and value.partition("://")[0] not in _URL_SCHEMES:
             raise bad("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
         return value
     raise AssertionError(f"no checker for {key}")  # pragma: no cover - programming error
+
+
+def _host_port(value: str) -> bool:
+    host, _, port = value.rpartition(":")
+    return bool(host) and port.isdigit() and 0 < int(port) < 65536
 
 
 def _section(where: str, name: str, default: Any, raw: Any) -> Any:
@@ -163,7 +179,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "packs", "store")
+    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -176,6 +192,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         offers=_section(where, "offers", base.offers, raw.get("offers", {})),
         credentials=_section(where, "credentials", base.credentials, raw.get("credentials", {})),
         packs=_section(where, "packs", base.packs, raw.get("packs", {})),
+        ops=_section(where, "ops", base.ops, raw.get("ops", {})),
     )
 
 

@@ -82,6 +82,7 @@ class FramePacer:
 class LoopStats:
     frames_drawn: int = 0
     updates: int = 0
+    dropped_frames: int = 0  # frames that took longer than a frame period at max_fps to draw
     draw_seconds: Histogram = field(default_factory=Histogram)
 
 
@@ -157,8 +158,11 @@ class FrameLoop:
         started = self.clock.now()
         self.renderer.draw(scene)
         self.renderer.present()
-        self.stats.draw_seconds.observe(self.clock.now() - started)
+        took = self.clock.now() - started
+        self.stats.draw_seconds.observe(took)
         self.stats.frames_drawn += 1
+        if took > 1.0 / self.pacer.max_fps:
+            self.stats.dropped_frames += 1
         self._last_scene = scene
         return True
 

@@ -1,0 +1,74 @@
+"""Wiring the operations side into a running kiosk: the status snapshot the loop publishes, the
+HTTP endpoint, screenshots on the GL thread, and the systemd watchdog fed only while healthy."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from kiosk import __version__
+from kiosk.config import OpsSettings
+from kiosk.ops.board import StatusBoard
+from kiosk.ops.server import OpsServer
+from kiosk.ops.status import KioskStatus, assess
+from kiosk.ops.systemd import sd_notify
+from kiosk.runtime.loop import FrameLoop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Operations:
+    board: StatusBoard
+    server: OpsServer | None
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, data_dir: Path,
+           read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float]) -> Operations:
+    board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
+
+    def publish(now: float) -> None:
+        stats = loop.stats
+        free = shutil.disk_usage(data_dir if data_dir.exists() else Path(".")).free
+        board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
+                                  tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
+                                  stats.draw_seconds.count, disk_free_bytes=free))
+
+    def screenshots(now: float) -> None:
+        if board.screenshot_wanted():
+            ok, png = cv2.imencode(".png", cv2.cvtColor(read_pixels(), cv2.COLOR_RGBA2BGRA))
+            if ok:
+                board.deliver_screenshot(png.tobytes())
+
+    publish(clock())
+    loop.every(1.0, publish)
+    loop.every(0.1, screenshots)
+    usec = os.environ.get("WATCHDOG_USEC")
+    if usec and usec.isdigit():
+        def feed(now: float) -> None:
+            # Only a loop that runs *and* is healthy feeds the dog: a frozen loop never gets here, and
+            # an unhealthy one stops feeding, so systemd restarts the kiosk into its attract screen.
+            if assess(board.snapshot(), now).status != "failing" or state == "out_of_order":
+                sd_notify("WATCHDOG=1")
+        loop.every(int(usec) / 2e6, feed)
+    server = None
+    if settings.listen:
+        host, _, port = settings.listen.rpartition(":")
+        try:
+            server = OpsServer(host, int(port), board.snapshot, clock, screenshot=board.request_screenshot,
+                               token=settings.token).start()
+        except OSError as exc:  # a busy port must not keep the kiosk from serving visitors
+            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc.strerror)
+    return Operations(board, server)
