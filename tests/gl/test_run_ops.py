@@ -1,0 +1,86 @@
+"""`kiosk run` headless with its operations endpoint: health, metrics, a screenshot of the real
+frame; and with no valid pack, the out-of-order screen and a failing health check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from scripts.lrs.ralph_server import free_port
+
+pytestmark = pytest.mark.gl
+REPO = Path(__file__).resolve().parents[2]
+
+
+def start_kiosk(tmp_path: Path, scenarios: Path, name: str = "k") -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    config = tmp_path / f"{name}.toml"
+    config.write_text(f'[content]\nscenarios = "{scenarios}"\nassets = "{REPO / "assets"}"\n'
+                      f'[ops]\nlisten = "127.0.0.1:{port}"\nlog_format = "json"\n'
+                      f'[store]\npath = "{tmp_path / name / "kiosk.db"}"\n')
+    process = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "run", "--headless",
+                                "--size", "320x180", "--duration", "120"], cwd=REPO, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env={**os.environ, "SDL_AUDIODRIVER": "dummy"})
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_healthz(base: str, timeout: float = 30.0) -> tuple[int, dict[str, object]]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{base} never answered")
+
+
+@pytest.fixture
+def stopper() -> Iterator[list[subprocess.Popen[bytes]]]:
+    running: list[subprocess.Popen[bytes]] = []
+    yield running
+    for process in running:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_running_kiosk_reports_health_metrics_and_its_screen(published_scenarios: Path, tmp_path: Path,
+                                                               stopper: list[subprocess.Popen[bytes]]) -> None:
+    process, base = start_kiosk(tmp_path, published_scenarios)
+    stopper.append(process)
+    code, health = wait_healthz(base)
+    assert code == 200 and health["status"] == "ok" and health["state"] == "serving"
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert 'kiosk_frame_time_seconds_bucket{le="0.0167"}' in metrics and "kiosk_frames_drawn_total" in metrics
+    with urllib.request.urlopen(f"{base}/screenshot", timeout=5) as response:
+        image = cv2.imdecode(np.frombuffer(response.read(), np.uint8), cv2.IMREAD_UNCHANGED)
+    assert image.shape[:2] == (180, 320) and image[..., :3].std() > 5  # the attract screen, drawn
+    process.terminate()
+    out = process.communicate(timeout=10)[0].decode()
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert any("kiosk starting" in entry["message"] for entry in lines)  # JSON logs, one per line
+
+
+def test_with_no_valid_pack_it_shows_out_of_order_and_health_fails(tmp_path: Path,
+                                                                  stopper: list[subprocess.Popen[bytes]]) -> None:
+    empty = tmp_path / "scenarios"
+    empty.mkdir()
+    process, base = start_kiosk(tmp_path, empty)
+    stopper.append(process)
+    code, health = wait_healthz(base)
+    assert code == 503 and health["state"] == "out_of_order"
+    assert "no valid scenario pack" in str(health["reason"]) and process.poll() is None  # still running
