@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _scoring_parsers(commands)
 
+    fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
+                                description="Serves a web page showing each kiosk's state, frame times, backlog, "
+                                            "devices, screenshot and alerts (offline, failing, degraded, disk).")
+    fleet.add_argument("kiosks", nargs="+", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
+    fleet.add_argument("--listen", default="127.0.0.1:9200", help="dashboard address (default 127.0.0.1:9200)")
+    fleet.add_argument("--token", default="", help="the kiosks' ops.token")
+
     config = commands.add_parser("config", help="check a configuration file: every error names the key and the file",
                                  epilog="exit codes: 0 valid; 78 an error (printed with its key and file)")
     config_what = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
@@ -360,6 +367,22 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fleet(args: argparse.Namespace) -> int:
+    from kiosk.ops.fleet import FleetServer
+
+    kiosks = []
+    for item in args.kiosks:
+        name, _, url = item.partition("=")
+        if not url.startswith(("http://", "https://")):
+            raise KioskError(f"`{item}` is not NAME=URL", hint="e.g. lyon-1=http://10.0.0.21:9108")
+        kiosks.append((name, url.rstrip("/")))
+    host, _, port = args.listen.rpartition(":")
+    server = FleetServer(host, int(port), kiosks, args.token)
+    print(f"fleet: http://{host}:{server.port}/ watching {len(kiosks)} kiosk(s)")
+    server.serve_forever()
+    return 0
+
+
 def _cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -474,7 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "schema": _cmd_schema, "preview": _cmd_preview, "scoring": _cmd_scoring, "report": _cmd_report,
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
-                "results": _cmd_results, "config": _cmd_config}
+                "results": _cmd_results, "config": _cmd_config,
+                "fleet": _cmd_fleet}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

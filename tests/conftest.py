@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -86,3 +87,13 @@ def ralph(ralph_venv: Path, tmp_path: Path) -> Iterator[object]:
     server = RalphServer(ralph_venv, tmp_path / "ralph").start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def stopper() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes a test started; terminated after it, whatever happened."""
+    running: list[subprocess.Popen[bytes]] = []
+    yield running
+    for process in running:
+        process.terminate()
+        process.wait(timeout=10)

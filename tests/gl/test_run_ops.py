@@ -4,57 +4,19 @@ frame; and with no valid pack, the out-of-order screen and a failing health chec
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from scripts.lrs.ralph_server import free_port
+from tests.gl.kiosk_process import start_kiosk, wait_healthz
 
 pytestmark = pytest.mark.gl
 REPO = Path(__file__).resolve().parents[2]
-
-
-def start_kiosk(tmp_path: Path, scenarios: Path, name: str = "k") -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    config = tmp_path / f"{name}.toml"
-    config.write_text(f'[content]\nscenarios = "{scenarios}"\nassets = "{REPO / "assets"}"\n'
-                      f'[ops]\nlisten = "127.0.0.1:{port}"\nlog_format = "json"\n'
-                      f'[store]\npath = "{tmp_path / name / "kiosk.db"}"\n')
-    process = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "run", "--headless",
-                                "--size", "320x180", "--duration", "120"], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env={**os.environ, "SDL_AUDIODRIVER": "dummy"})
-    return process, f"http://127.0.0.1:{port}"
-
-
-def wait_healthz(base: str, timeout: float = 30.0) -> tuple[int, dict[str, object]]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read())
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{base} never answered")
-
-
-@pytest.fixture
-def stopper() -> Iterator[list[subprocess.Popen[bytes]]]:
-    running: list[subprocess.Popen[bytes]] = []
-    yield running
-    for process in running:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_a_running_kiosk_reports_health_metrics_and_its_screen(published_scenarios: Path, tmp_path: Path,

@@ -1,0 +1,147 @@
+"""`kiosk fleet`: one page for an operator, polling every kiosk's /healthz and /metrics.
+
+Each kiosk shows its state, health problems, mean frame time, dropped frames, sync backlog,
+devices, free disk and its latest screenshot; alerts stand out: offline, failing, degraded,
+out of disk. The page polls the fleet server (`/api/fleet`), which polls the kiosks with their
+token; browsers never need the kiosks' tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from prometheus_client.parser import text_string_to_metric_families
+
+
+@dataclass
+class KioskView:
+    name: str
+    url: str
+    status: str  # ok | degraded | failing | offline
+    state: str = ""
+    problems: list[str] = field(default_factory=list)
+    frame_ms: float | None = None
+    dropped: int = 0
+    sync_pending: int = 0
+    devices: dict[str, str] = field(default_factory=dict)
+    disk_free_gb: float | None = None
+    alerts: list[str] = field(default_factory=list)
+
+
+def _fetch(url: str, token: str, timeout: float = 3.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def summarise(name: str, url: str, health: dict[str, Any], metrics: str) -> KioskView:
+    """A kiosk's line from its two answers (pure)."""
+    problems = health.get("problems") if isinstance(health.get("problems"), list) else []
+    devices = health.get("devices") if isinstance(health.get("devices"), dict) else {}
+    free = health.get("disk_free_bytes")
+    view = KioskView(name, url, str(health.get("status", "failing")), str(health.get("state", "")),
+                     [str(p) for p in problems or []], sync_pending=int(health.get("sync_pending") or 0),
+                     devices={str(k): str(v) for k, v in (devices or {}).items()},
+                     disk_free_gb=round(float(free) / 1024**3, 1) if isinstance(free, int | float) and free else None)
+    for family in text_string_to_metric_families(metrics):
+        if family.name == "kiosk_frame_time_seconds":
+            total = next((s.value for s in family.samples if s.name.endswith("_sum")), 0.0)
+            count = next((s.value for s in family.samples if s.name.endswith("_count")), 0.0)
+            view.frame_ms = round(1000 * total / count, 2) if count else None
+        elif family.name == "kiosk_dropped_frames":
+            view.dropped = int(sum(s.value for s in family.samples if s.name.endswith("_total")))
+    if view.status != "ok":
+        view.alerts.append(view.status)
+    view.alerts += [p for p in view.problems if "disk" in p]
+    return view
+
+
+def poll(kiosks: Sequence[tuple[str, str]], token: str,
+         fetch: Callable[[str, str], tuple[int, bytes]] = _fetch) -> list[KioskView]:
+    views = []
+    for name, url in kiosks:
+        try:
+            code, body = fetch(f"{url}/healthz", token)
+            if code == 401:
+                views.append(KioskView(name, url, "offline", alerts=["unauthorized: check the fleet token"]))
+                continue
+            health = json.loads(body)
+            _, metrics = fetch(f"{url}/metrics", token)
+            views.append(summarise(name, url, health, metrics.decode()))
+        except (OSError, ValueError) as exc:
+            views.append(KioskView(name, url, "offline", alerts=[f"offline ({getattr(exc, 'reason', exc)})"]))
+    return views
+
+
+PAGE = Path(__file__).with_name("fleet.html")  # the dashboard: static HTML + a small script
+
+
+class FleetServer:
+    def __init__(self, host: str, port: int, kiosks: Sequence[tuple[str, str]], token: str = "") -> None:
+        self.kiosks, self.token = list(kiosks), token
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> FleetServer:
+        threading.Thread(target=self._server.serve_forever, name="fleet-http", daemon=True).start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fleet = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                if path == "/":
+                    self._send(200, PAGE.read_bytes(), "text/html; charset=utf-8")
+                elif path == "/api/fleet":
+                    views = poll(fleet.kiosks, fleet.token)
+                    self._send(200, json.dumps([asdict(v) for v in views]).encode(), "application/json")
+                elif path.startswith("/api/screenshot/") and path.rsplit("/", 1)[1].isdigit():
+                    index = int(path.rsplit("/", 1)[1])
+                    if index >= len(fleet.kiosks):
+                        self._send(404, b"", "text/plain")
+                        return
+                    try:
+                        code, body = _fetch(f"{fleet.kiosks[index][1]}/screenshot", fleet.token)
+                    except OSError:
+                        code, body = 502, b""
+                    self._send(code, body, "image/png" if code == 200 else "text/plain")
+                else:
+                    self._send(404, html.escape("not found").encode(), "text/plain")
+
+            def _send(self, code: int, body: bytes, kind: str) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
