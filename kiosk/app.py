@@ -105,7 +105,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(cards), len(errors))
 
-    operations = attach(loop, settings.ops, state=state, reason=reason, data_dir=settings.store.path.parent,
+    operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
                         read_pixels=renderer.read_pixels, clock=clock.now)
     if options.screenshot_every:
         def shoot(now: float) -> None:

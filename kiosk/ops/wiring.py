@@ -3,11 +3,14 @@ HTTP endpoint, screenshots on the GL thread, and the systemd watchdog fed only w
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -35,16 +38,32 @@ class Operations:
             self.server.stop()
 
 
-def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, data_dir: Path,
-           read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float]) -> Operations:
+def sync_backlog(store: Path) -> tuple[int, float | None]:
+    """(statements waiting, unix time of the last one sent) read from the store, read-only."""
+    if not store.exists():
+        return 0, None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.2)) as db:
+            pending = db.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
+            last = db.execute("SELECT MAX(sent_at) FROM outbox WHERE status = 'sent'").fetchone()[0]
+    except sqlite3.Error:
+        return 0, None  # being migrated or locked: the next second will tell
+    return int(pending), datetime.fromisoformat(last).timestamp() if last else None
+
+
+def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
+           read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
+           devices: Callable[[], dict[str, str]] = dict) -> Operations:
     board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
 
     def publish(now: float) -> None:
         stats = loop.stats
-        free = shutil.disk_usage(data_dir if data_dir.exists() else Path(".")).free
+        free = shutil.disk_usage(store.parent if store.parent.exists() else Path(".")).free
+        pending, last_sent = sync_backlog(store)
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
-                                  stats.draw_seconds.count, disk_free_bytes=free))
+                                  stats.draw_seconds.count, sync_pending=pending, sync_last_success=last_sent,
+                                  devices=devices(), disk_free_bytes=free))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():

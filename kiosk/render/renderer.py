@@ -123,6 +123,11 @@ class GLRenderer:
             _set_uniform(program, "u_atlas", 0)
         self.last_batches: list[Batch] = []
 
+    def gl_objects(self) -> int:
+        """GL objects this renderer holds (framebuffer, textures, programs, buffers, vertex arrays):
+        the soak test checks it stays flat however many frames are drawn."""
+        return 2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
+
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
         batches = self.prepare(scene)

@@ -21,10 +21,20 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_a_running_kiosk_reports_health_metrics_and_its_screen(published_scenarios: Path, tmp_path: Path,
                                                                stopper: list[subprocess.Popen[bytes]]) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.store import records
+    from kiosk.store.db import open_store
+
+    db = open_store(tmp_path / "k" / "kiosk.db")  # results waiting for the LRS, as after a day offline
+    records.enqueue(db, None, [{"id": f"00000000-0000-4000-8000-{i:012d}"} for i in range(7)],
+                    datetime(2026, 11, 23, tzinfo=UTC))
+    db.conn.close()
     process, base = start_kiosk(tmp_path, published_scenarios)
     stopper.append(process)
     code, health = wait_healthz(base)
     assert code == 200 and health["status"] == "ok" and health["state"] == "serving"
+    assert health["sync_pending"] == 7
     with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
         metrics = response.read().decode()
     assert 'kiosk_frame_time_seconds_bucket{le="0.0167"}' in metrics and "kiosk_frames_drawn_total" in metrics
