@@ -12,6 +12,8 @@ from pathlib import Path
 
 import moderngl
 
+from hardware.board.driver import BoardDriver
+from hardware.errors import HardwareError
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.events import InputEvent, QuitRequested
@@ -56,6 +58,31 @@ def _headless_input(stop: threading.Event) -> Callable[[float | None], list[Inpu
         return [QuitRequested(time.monotonic())] if stop.wait(timeout) else []
 
     return wait
+
+
+@dataclass
+class Devices:
+    """The hardware the config names, reporting their states for health (their input is mapped to
+    intents by the session, issue 4)."""
+
+    board: BoardDriver | None = None
+
+    def states(self) -> dict[str, str]:
+        return {"board": str(self.board.state)} if self.board is not None else {}
+
+    def stop(self) -> None:
+        if self.board is not None:
+            self.board.stop()
+
+
+def start_devices(settings: Settings) -> Devices:
+    devices = Devices()
+    if settings.devices.board:
+        try:
+            devices.board = BoardDriver(settings.devices.board).start()
+        except HardwareError as exc:  # a bad URL must not keep the kiosk from serving visitors
+            log.error("board not started: %s", exc)
+    return devices
 
 
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
@@ -105,8 +132,9 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(cards), len(errors))
 
+    devices = start_devices(settings)
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
-                        read_pixels=renderer.read_pixels, clock=clock.now)
+                        read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states)
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
@@ -129,5 +157,6 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             summary.recording = recorder.path
         summary.frames_drawn = loop.stats.frames_drawn
         operations.stop()
+        devices.stop()
         renderer.release()
     return summary

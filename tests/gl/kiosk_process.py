@@ -16,15 +16,17 @@ from scripts.lrs.ralph_server import free_port
 REPO = Path(__file__).resolve().parents[2]
 
 
-def start_kiosk(tmp_path: Path, scenarios: Path, name: str = "k") -> tuple[subprocess.Popen[bytes], str]:
+def start_kiosk(tmp_path: Path, scenarios: Path, name: str = "k", *, extra: str = "",
+                env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     config = tmp_path / f"{name}.toml"
     config.write_text(f'[content]\nscenarios = "{scenarios}"\nassets = "{REPO / "assets"}"\n'
                       f'[ops]\nlisten = "127.0.0.1:{port}"\nlog_format = "json"\n'
-                      f'[store]\npath = "{tmp_path / name / "kiosk.db"}"\n')
+                      f'[store]\npath = "{tmp_path / name / "kiosk.db"}"\n' + extra)
     process = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "run", "--headless",
                                 "--size", "320x180", "--duration", "120"], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env={**os.environ, "SDL_AUDIODRIVER": "dummy"})
+                               stderr=subprocess.STDOUT,
+                               env={**os.environ, "SDL_AUDIODRIVER": "dummy", **(env or {})})
     return process, f"http://127.0.0.1:{port}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -56,3 +57,29 @@ def test_with_no_valid_pack_it_shows_out_of_order_and_health_fails(tmp_path: Pat
     code, health = wait_healthz(base)
     assert code == 503 and health["state"] == "out_of_order"
     assert "no valid scenario pack" in str(health["reason"]) and process.poll() is None  # still running
+
+
+def test_systemd_hears_ready_then_watchdog_pings_and_sees_the_board(published_scenarios: Path, tmp_path: Path,
+                                                                    stopper: list[subprocess.Popen[bytes]]) -> None:
+    import socket
+
+    notify = tmp_path / "notify.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(notify))
+    listener.settimeout(20)
+    process, base = start_kiosk(tmp_path, published_scenarios, extra='[devices]\nboard = "sim://"\n',
+                                env={"NOTIFY_SOCKET": str(notify), "WATCHDOG_USEC": "400000"})
+    stopper.append(process)
+    messages = []
+    try:
+        while messages.count("WATCHDOG=1") < 3:
+            messages.append(listener.recv(256).decode())
+    finally:
+        listener.close()
+    assert messages[0] == "READY=1"  # sent once the attract screen is drawn, before any ping
+    code, health = wait_healthz(base)
+    deadline = time.monotonic() + 10
+    while health.get("devices", {}).get("board") != "connected" and time.monotonic() < deadline:
+        time.sleep(0.3)
+        code, health = wait_healthz(base)
+    assert code == 200 and health["devices"] == {"board": "connected"}

@@ -25,6 +25,10 @@ def test_sd_notify_is_a_no_op_outside_systemd() -> None:
     assert not sd_notify("READY=1", {})
 
 
+def test_sd_notify_never_raises_when_systemd_went_away(tmp_path: Path) -> None:
+    assert not sd_notify("WATCHDOG=1", {"NOTIFY_SOCKET": str(tmp_path / "gone.sock")})
+
+
 def test_sdl_events_become_design_space_input() -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     pygame = pytest.importorskip("pygame")
