@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
+
+from kiosk.ops.http import LocalServer, QuietHandler
 
 
 @dataclass
@@ -91,57 +91,44 @@ PAGE = Path(__file__).with_name("fleet.html")  # the dashboard: static HTML + a 
 class FleetServer:
     def __init__(self, host: str, port: int, kiosks: Sequence[tuple[str, str]], token: str = "") -> None:
         self.kiosks, self.token = list(kiosks), token
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
+        self._server = LocalServer(host, port, self._handler(), "fleet-http")
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._server.port
 
     def start(self) -> FleetServer:
-        threading.Thread(target=self._server.serve_forever, name="fleet-http", daemon=True).start()
+        self._server.start()
         return self
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[QuietHandler]:
         fleet = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
+        class Handler(QuietHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server names it so
                 path = self.path.split("?", 1)[0]
                 if path == "/":
-                    self._send(200, PAGE.read_bytes(), "text/html; charset=utf-8")
+                    self.send_body(200, PAGE.read_bytes(), "text/html; charset=utf-8")
                 elif path == "/api/fleet":
                     views = poll(fleet.kiosks, fleet.token)
-                    self._send(200, json.dumps([asdict(v) for v in views]).encode(), "application/json")
+                    self.send_body(200, json.dumps([asdict(v) for v in views]).encode(), "application/json")
                 elif path.startswith("/api/screenshot/") and path.rsplit("/", 1)[1].isdigit():
                     index = int(path.rsplit("/", 1)[1])
                     if index >= len(fleet.kiosks):
-                        self._send(404, b"", "text/plain")
+                        self.send_body(404, b"", "text/plain")
                         return
                     try:
                         code, body = _fetch(f"{fleet.kiosks[index][1]}/screenshot", fleet.token)
                     except OSError:
                         code, body = 502, b""
-                    self._send(code, body, "image/png" if code == 200 else "text/plain")
+                    self.send_body(code, body, "image/png" if code == 200 else "text/plain")
                 else:
-                    self._send(404, html.escape("not found").encode(), "text/plain")
-
-            def _send(self, code: int, body: bytes, kind: str) -> None:
-                self.send_response(code)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
+                    self.send_body(404, html.escape("not found").encode(), "text/plain")
 
         return Handler

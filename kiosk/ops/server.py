@@ -10,11 +10,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from kiosk.errors import ConfigError
+from kiosk.ops.http import LocalServer, QuietHandler
 from kiosk.ops.metrics import render_metrics
 from kiosk.ops.status import KioskStatus, assess
 
@@ -33,33 +32,26 @@ class OpsServer:
             raise ConfigError(f"ops.listen {host}:{port} is reachable from the network but ops.token is empty",
                               "set a long random ops.token, or listen on 127.0.0.1")
         self.snapshot, self.clock, self.screenshot, self.token = snapshot, clock, screenshot, token
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LocalServer(host, port, self._handler(), "ops-http")
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._server.port
 
     def start(self) -> OpsServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="ops-http", daemon=True)
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[QuietHandler]:
         ops = self
 
-        class Handler(BaseHTTPRequestHandler):
-            server_version = "nova-kiosk"
-            sys_version = ""
-
-            def do_GET(self) -> None:
+        class Handler(QuietHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server names it so
                 if not self._allowed():
-                    self._send(401, b'{"error": "unauthorized"}', "application/json")
+                    self.send_body(401, b'{"error": "unauthorized"}', "application/json")
                     return
                 path = self.path.split("?", 1)[0]
                 status = ops.snapshot()
@@ -69,18 +61,18 @@ class OpsServer:
                             "reason": status.reason, "version": status.version, "frames": status.frames_drawn,
                             "sync_pending": status.sync_pending, "devices": dict(status.devices),
                             "disk_free_bytes": status.disk_free_bytes}
-                    self._send(503 if health.status == "failing" else 200, json.dumps(body).encode(),
+                    self.send_body(503 if health.status == "failing" else 200, json.dumps(body).encode(),
                                "application/json")
                 elif path == "/metrics":
-                    self._send(200, render_metrics(status, ops.clock()), "text/plain; version=0.0.4")
+                    self.send_body(200, render_metrics(status, ops.clock()), "text/plain; version=0.0.4")
                 elif path == "/screenshot":
                     png = ops.screenshot()
                     if png is None:
-                        self._send(503, b'{"error": "no frame yet"}', "application/json")
+                        self.send_body(503, b'{"error": "no frame yet"}', "application/json")
                     else:
-                        self._send(200, png, "image/png")
+                        self.send_body(200, png, "image/png")
                 else:
-                    self._send(404, b'{"error": "not found"}', "application/json")
+                    self.send_body(404, b'{"error": "not found"}', "application/json")
 
             def _allowed(self) -> bool:
                 if _loopback(self.client_address[0]) and not ops.token:
@@ -88,16 +80,5 @@ class OpsServer:
                 given = self.headers.get("Authorization", "")
                 expected = f"Bearer {ops.token}"
                 return bool(ops.token) and hmac.compare_digest(given.encode(), expected.encode())
-
-            def _send(self, code: int, body: bytes, kind: str) -> None:
-                self.send_response(code)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:  # requests are not worth a log line each
-                pass
 
         return Handler
