@@ -16,11 +16,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import serial
 
 from hardware.board.events import BoardEvent, BoardInfo, ButtonEvent, DeviceState, StateChanged
+from hardware.board.reconnect import Port, keep_connected
 from hardware.board.timing import Backoff, Debouncer, LinkHealth
 from hardware.board.url import Endpoint, parse_url
 from hardware.errors import DeviceUrlError
@@ -44,16 +44,6 @@ from hardware.protocol.packetizer import LinkStats, Packetizer
 from hardware.sim.board import BoardSimulator, SimConfig
 
 log = logging.getLogger(__name__)
-
-
-class Port(Protocol):
-    """The part of pyserial's `Serial` the driver uses."""
-
-    @property
-    def in_waiting(self) -> int: ...
-    def read(self, size: int = 1) -> bytes: ...
-    def write(self, data: bytes) -> int | None: ...
-    def close(self) -> None: ...
 
 
 def open_port(endpoint: Endpoint, timeout: float) -> Port:
@@ -197,20 +187,18 @@ class BoardDriver:
 
     # --- the thread -----------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._port = self._opener(self.endpoint, self._read_timeout)
-            except (serial.SerialException, OSError, ValueError) as exc:
-                self._set_state(DeviceState.ABSENT, f"cannot open {self.endpoint.target}: {_short(exc)}")
-                self._stop.wait(self._backoff.delay())
-                continue
+        def open_port() -> Port:
+            self._port = self._opener(self.endpoint, self._read_timeout)
+            return self._port
+
+        def session(port: Port) -> None:
             try:
                 self._session()
-            except (serial.SerialException, OSError) as exc:
-                self._set_state(DeviceState.ABSENT, f"disconnected: {_short(exc)}")
             finally:
-                self._close()
-            self._stop.wait(self._backoff.delay())
+                self._port = None  # commands from other threads stop writing to a closing port
+
+        keep_connected(self.endpoint.target, open_port, session,
+                       lambda reason: self._set_state(DeviceState.ABSENT, reason), self._stop, self._backoff)
 
     def _session(self) -> None:
         packetizer = Packetizer()
@@ -309,6 +297,3 @@ class BoardDriver:
                 port.close()
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) < 120 else text[:117] + "..."

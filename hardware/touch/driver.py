@@ -9,10 +9,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import serial
-
-from hardware.board.driver import Port, open_port
+from hardware.board.driver import open_port
 from hardware.board.events import DeviceState
+from hardware.board.reconnect import Port, keep_connected
 from hardware.board.timing import Backoff
 from hardware.board.url import Endpoint, parse_url
 from hardware.errors import DeviceUrlError
@@ -54,24 +53,18 @@ class TouchDriver:
             self._thread.join(timeout=2)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                port = self._opener(self.endpoint, 0.05)
-            except (serial.SerialException, OSError, ValueError) as exc:
-                self.state, self.reason = DeviceState.ABSENT, f"cannot open {self.endpoint.target}: {exc}"
-                self._stop.wait(self._backoff.delay())
-                continue
+        def session(port: Port) -> None:
             parser = PARSERS[self.protocol]()  # a fresh parser: a half report from before means nothing
             self.state, self.reason = DeviceState.CONNECTED, f"{self.protocol} controller on {self.endpoint.target}"
             self._backoff.reset()
-            try:
-                while not self._stop.is_set():
-                    data = port.read(max(1, port.in_waiting))
-                    now = self._clock()
-                    for touch in parser.feed(data):
-                        self.events.put(TouchEvent(touch, now))
-            except (serial.SerialException, OSError) as exc:
-                self.state, self.reason = DeviceState.ABSENT, f"disconnected: {exc}"
-            finally:
-                port.close()
-            self._stop.wait(self._backoff.delay())
+            while not self._stop.is_set():
+                data = port.read(max(1, port.in_waiting))
+                now = self._clock()
+                for touch in parser.feed(data):
+                    self.events.put(TouchEvent(touch, now))
+
+        def absent(reason: str) -> None:
+            self.state, self.reason = DeviceState.ABSENT, reason
+
+        keep_connected(self.endpoint.target, lambda: self._opener(self.endpoint, 0.05), session, absent, self._stop,
+                       self._backoff)
