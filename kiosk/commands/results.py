@@ -24,7 +24,7 @@ from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
 from kiosk.scenario.load import load_packs
-from kiosk.scenario.model import OrderingStep, Pack
+from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, Step
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
@@ -114,24 +114,17 @@ class SampleVisit:
 def best_answers(pack: Pack) -> tuple[Observation, ...]:
     """A strong visitor: at each step the answer worth the most credit (scripted sessions, demos)."""
     scenario = pack.scenario
-    state, now = play.start(scenario, 0.0), 0.0
-    while play.current(scenario, state).kind != "end" and now < 500:
-        step, now = play.current(scenario, state), now + 4.0
+
+    def strongest(step: Step, state: play.PlayState) -> list[str]:
+        if isinstance(step, OrderingStep):
+            return list(step.correct)
         options = step.options()
-        if state.feedback is not None or not (options or isinstance(step, OrderingStep)):
-            state = play.proceed(scenario, state, now)
-        elif isinstance(step, OrderingStep):
-            for index, item in enumerate(step.correct):
-                state = play.move(scenario, state, item, index)
-            state = play.confirm(scenario, state, now)
-        elif step.kind in ("multiple_choice", "hotspot"):
-            for option in options:
-                if sum(c.credit for c in option.evidence) > 0:
-                    state = play.toggle(scenario, state, option.id)
-            state = play.confirm(scenario, state, now)
-        else:
-            worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
-            state = play.choose(scenario, state, max(options, key=lambda o: (worth[o.id], o.id)).id, now)
+        if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+            return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
+        worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
+        return [max(options, key=lambda o: (worth[o.id], o.id)).id]
+
+    state, _ = play.play_through(scenario, strongest)
     return tuple(state.observations)
 
 

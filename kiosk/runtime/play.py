@@ -9,6 +9,7 @@ feedback), `tick(now)` (timers).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from kiosk.scenario.evidence import Observation, observe
@@ -167,3 +168,42 @@ def tick(scenario: Scenario, state: PlayState, now: float) -> PlayState:
         assert isinstance(step, ChoiceStep)
         return _leave(scenario, state, (), step.timeout_next or step.default_next(), now, timed_out=True)
     return state
+
+
+Picker = Callable[[Step, PlayState], Sequence[str]]
+"""Chooses an answer for a question step: option ids (several for a multiple pick), or the items in
+order for an ordering; () keeps an ordering as shown."""
+
+
+def answer(scenario: Scenario, state: PlayState, picks: Sequence[str], now: float) -> PlayState:
+    """One scripted action on the current step: continue past a video, dialogue or feedback; else
+    give `picks` as the answer (the first pick for a single choice)."""
+    step = current(scenario, state)
+    if state.feedback is not None or not (step.options() or isinstance(step, OrderingStep)):
+        return proceed(scenario, state, now)
+    if isinstance(step, OrderingStep):
+        for index, item in enumerate(picks):
+            state = move(scenario, state, item, index)
+        return confirm(scenario, state, now)
+    if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+        for pick in picks:
+            state = toggle(scenario, state, pick)
+        return confirm(scenario, state, now)
+    return choose(scenario, state, picks[0], now) if picks else state
+
+
+def play_through(scenario: Scenario, pick: Picker, *, step_seconds: float = 4.0,
+                 max_actions: int = 500) -> tuple[PlayState, list[float]]:
+    """A scripted visitor plays to the end (scripted sessions, demos, tests): the final state, and the
+    time each step that produced observations was left."""
+    state, now, left = start(scenario, 0.0), 0.0, []
+    for _ in range(max_actions):
+        if state.finished:
+            break
+        now += step_seconds
+        step, before = current(scenario, state), len(state.observations)
+        needs_answer = state.feedback is None and (step.options() or isinstance(step, OrderingStep))
+        state = answer(scenario, state, pick(step, state) if needs_answer else (), now)
+        if len(state.observations) > before:
+            left.append(now)
+    return state, left

@@ -14,7 +14,7 @@ from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.load import inspect_pack
-from kiosk.scenario.model import Pack
+from kiosk.scenario.model import Pack, Step
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, score_visit
 from kiosk.store import records
@@ -41,24 +41,16 @@ KITCHEN = _kitchen()
 def _play(seed: int) -> tuple[list[Observation], list[float]]:
     """A visitor answering at random, as the runtime records it: observations and when each step ended."""
     rng = random.Random(seed)
-    scenario = KITCHEN.scenario
-    state, now, times = play.start(scenario, 0.0), 0.0, []
-    while play.current(scenario, state).kind != "end":
-        step, now = play.current(scenario, state), now + 5.0
-        before = len(state.observations)
-        options = step.options()
-        if state.feedback is not None or not (options or step.kind == "ordering"):
-            state = play.proceed(scenario, state, now)
-        elif step.kind == "ordering":
-            state = play.confirm(scenario, state, now)
-        elif step.kind in ("multiple_choice", "hotspot"):
-            for option in rng.sample(options, k=rng.randint(1, len(options))):
-                state = play.toggle(scenario, state, option.id)
-            state = play.confirm(scenario, state, now)
-        else:
-            state = play.choose(scenario, state, rng.choice(options).id, now)
-        if len(state.observations) > before:
-            times.append(now)
+
+    def at_random(step: Step, state: play.PlayState) -> list[str]:
+        if step.kind == "ordering":
+            return []  # as shuffled on screen
+        ids = [o.id for o in step.options()]
+        return rng.sample(ids, k=rng.randint(1, len(ids))) if step.kind in ("multiple_choice", "hotspot") \
+            else [rng.choice(ids)]
+
+    state, times = play.play_through(KITCHEN.scenario, at_random, step_seconds=5.0)
+    assert state.finished
     return list(state.observations), times
 
 

@@ -162,3 +162,12 @@ def test_taking_the_headset_off_pauses_the_scenario_on_screen(commis: Pack) -> N
     assert isinstance(step, ChoiceStep) and step.seconds is not None
     assert screen.state.paused_at is None
     assert play.seconds_left(commis.scenario, screen.state, 400.0) == pytest.approx(step.seconds - 3)
+
+
+def test_a_scripted_visitor_plays_to_the_end_and_says_when_each_step_was_left(commis: Pack) -> None:
+    s = commis.scenario
+    state, left = play.play_through(s, lambda step, _: [o.id for o in step.options()[:1]], step_seconds=2.0)
+    assert state.finished and state.path[0] == s.start and s.step(state.path[-1]).kind == "end"
+    assert left == sorted(left) and all(t % 2.0 == 0 for t in left)
+    assert len(left) == len({o.step_id for o in state.observations})  # one time per step that produced evidence
+    assert play.answer(s, state, ["x"], 99.0) is state  # finished: nothing more happens

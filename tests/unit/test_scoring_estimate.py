@@ -147,22 +147,7 @@ def test_a_first_answer_counts_when_a_step_is_seen_twice() -> None:
 
 def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_language() -> None:
     scenario = KITCHEN.scenario
-    state = play.start(scenario, now=0.0)
-    now = 0.0
-    while play.current(scenario, state).kind != "end" and now < 200:
-        step = play.current(scenario, state)
-        now += 1.0
-        options = step.options()
-        if state.feedback is not None or not (options or step.kind == "ordering"):
-            state = play.proceed(scenario, state, now)
-        elif step.kind == "ordering":
-            state = play.confirm(scenario, state, now)
-        elif step.kind in ("multiple_choice", "hotspot"):
-            for option in options[:2]:
-                state = play.toggle(scenario, state, option.id)
-            state = play.confirm(scenario, state, now)
-        else:
-            state = play.choose(scenario, state, options[0].id, now)
+    state, _ = play.play_through(scenario, lambda step, _: [o.id for o in step.options()[:2]])
     assert play.current(scenario, state).kind == "end"
     profile = score_visit([Played(KITCHEN.id, scenario, BANKS[KITCHEN.id], state.observations)])
     skills = read_skills()
