@@ -21,6 +21,12 @@ from kiosk.matching.offers import Offer
 from kiosk.scoring.estimate import Profile
 
 WEIGHTS = (0.5, 0.3, 0.2)
+REASONS = {
+    "fr": {"offer": "{title} chez {employer}, à {km} km", "colon": " : ", "explored": "vous avez découvert ce métier",
+           "shown": "cet employeur recherche ce que vous avez montré ({skills})", "and": "et"},
+    "en": {"offer": "{title} at {employer}, {km} km away", "colon": ": ", "explored": "you explored this trade",
+           "shown": "this employer asks for what you showed ({skills})", "and": "and"},
+}
 DISTANCE_SCALE_KM = 15.0
 
 
@@ -33,20 +39,12 @@ class Match:
     explored: bool
 
     def reason(self, skill_names: Mapping[str, str], language: str) -> str:
+        words = REASONS.get(language, REASONS["en"])
         names = [skill_names.get(code, code) for code in self.shown]
-        if language == "fr":
-            parts = [f"{self.offer.title} chez {self.offer.employer}, à {self.km:.0f} km"]
-            if self.explored:
-                parts.append("vous avez découvert ce métier")
-            if names:
-                parts.append("cet employeur recherche ce que vous avez montré (" + _join(names, "et") + ")")
-            return " : ".join([parts[0], ", ".join(parts[1:])]) + "." if len(parts) > 1 else parts[0] + "."
-        parts = [f"{self.offer.title} at {self.offer.employer}, {self.km:.0f} km away"]
-        if self.explored:
-            parts.append("you explored this trade")
-        if names:
-            parts.append("this employer asks for what you showed (" + _join(names, "and") + ")")
-        return ": ".join([parts[0], ", ".join(parts[1:])]) + "." if len(parts) > 1 else parts[0] + "."
+        head = words["offer"].format(title=self.offer.title, employer=self.offer.employer, km=f"{self.km:.0f}")
+        why = ([words["explored"]] if self.explored else []) + (
+            [words["shown"].format(skills=_join(names, words["and"]))] if names else [])
+        return f"{head}{words['colon']}{', '.join(why)}." if why else f"{head}."
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
