@@ -2,18 +2,22 @@
 
 Layouts are cached by (text, size, weight, wrap, align), so a label costs its layout
 once; each frame only offsets and colours the cached rows. Characters missing from the
-main face come from fallback faces (Noto Sans Arabic...). Complex shaping (Arabic
-joining, bidi) is not done here yet: glyphs are placed one by one.
+main face come from fallback faces (Noto Sans Arabic...). Each line is put in display
+order by the Unicode bidi algorithm (python-bidi), then every run of one face and one
+direction is shaped by HarfBuzz (uharfbuzz): Arabic letters join, kerning applies.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import freetype
 import numpy as np
 import numpy.typing as npt
+import uharfbuzz as hb
+from bidi import get_display
 
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas
@@ -68,11 +72,13 @@ class TextEngine:
             raise ValueError("the glyph atlas holds one alpha channel")
         self.atlas = atlas
         self.scale = scale
-        self._faces: dict[Weight, list[freetype.Face]] = {
-            "regular": [_open_face(fonts.regular), *(_open_face(p) for p in fonts.fallbacks)],
-            "bold": [_open_face(fonts.bold), *(_open_face(p) for p in fonts.fallbacks)],
-        }
-        self._glyphs: dict[tuple[Weight, int, str], Glyph] = {}
+        paths: dict[Weight, list[Path]] = {"regular": [fonts.regular, *fonts.fallbacks],
+                                           "bold": [fonts.bold, *fonts.fallbacks]}
+        self._faces = {w: [_open_face(p) for p in ps] for w, ps in paths.items()}
+        self._shapers = {w: [_Shaper(p) for p in ps] for w, ps in paths.items()}
+        self._glyphs: dict[tuple[Weight, int, int, int], Glyph] = {}
+        self._lines: dict[tuple[str, Weight, int], list[tuple[Glyph, float, float]]] = {}
+        self._words: dict[tuple[str, Weight, int], float] = {}
         self._layouts: dict[tuple[str, float, Weight, float | None, Align], TextLayout] = {}
         self._ascender: dict[tuple[Weight, int], float] = {}
         self._generation = atlas.generation
@@ -80,21 +86,20 @@ class TextEngine:
     def _pixel_size(self, size: float) -> int:
         return max(4, round(size * self.scale))
 
-    def _face_for(self, weight: Weight, char: str) -> freetype.Face:
-        faces = self._faces[weight]
-        for face in faces:
+    def _face_index(self, weight: Weight, char: str) -> int:
+        for index, face in enumerate(self._faces[weight]):
             if face.get_char_index(char):
-                return face
-        return faces[0]  # draws the font's "missing glyph" box: visible, not silent
+                return index
+        return 0  # draws the font's "missing glyph" box: visible, not silent
 
-    def glyph(self, weight: Weight, px: int, char: str) -> Glyph:
-        key = (weight, px, char)
+    def glyph(self, weight: Weight, px: int, face_index: int, glyph_id: int) -> Glyph:
+        key = (weight, px, face_index, glyph_id)
         cached = self._glyphs.get(key)
         if cached is not None:
             return cached
-        face = self._face_for(weight, char)
+        face = self._faces[weight][face_index]
         face.set_pixel_sizes(0, px)
-        face.load_char(char, freetype.FT_LOAD_RENDER | freetype.FT_LOAD_TARGET_LIGHT)
+        face.load_glyph(glyph_id, freetype.FT_LOAD_RENDER | freetype.FT_LOAD_TARGET_LIGHT)
         slot = face.glyph
         bitmap = slot.bitmap
         s = self.scale
@@ -104,7 +109,7 @@ class TextEngine:
             region = self.atlas.add(pixels[:, :, None])
             if region is None:  # full: start over; layouts made before are rebuilt lazily
                 self.reset()
-                return self.glyph(weight, px, char)
+                return self.glyph(weight, px, face_index, glyph_id)
             uv = self.atlas.uv(region)
         glyph = Glyph(slot.bitmap_left / s, slot.bitmap_top / s, bitmap.width / s, bitmap.rows / s,
                       slot.advance.x / 64 / s, uv)
@@ -114,6 +119,7 @@ class TextEngine:
     def reset(self) -> None:
         self.atlas.reset()
         self._glyphs.clear()
+        self._lines.clear()
         self._layouts.clear()
         self._generation = self.atlas.generation
 
@@ -125,25 +131,60 @@ class TextEngine:
             self._ascender[key] = face.size.ascender / 64 / self.scale
         return self._ascender[key]
 
+    def shape_line(self, visual: str, weight: Weight, px: int) -> list[tuple[Glyph, float, float]]:
+        """One line already in display order → (glyph, x offset, advance) left to right."""
+        key = (visual, weight, px)
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        placed: list[tuple[Glyph, float, float]] = []
+        for face_index, rtl, run in self._runs(visual, weight):
+            logical = run[::-1] if rtl else run  # HarfBuzz shapes logical order, returns glyphs left to right
+            for glyph_id, x_offset, advance in self._shapers[weight][face_index].shape(logical, rtl, px):
+                glyph = self.glyph(weight, px, face_index, glyph_id)
+                placed.append((glyph, x_offset / self.scale, advance / self.scale))
+        self._lines[key] = placed
+        return placed
+
+    def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
+        runs: list[tuple[int, bool, str]] = []
+        for char in visual:
+            face_index, rtl = self._face_index(weight, char), unicodedata.bidirectional(char) in ("R", "AL")
+            if runs and runs[-1][0] == face_index and runs[-1][1] == rtl:
+                runs[-1] = (face_index, rtl, runs[-1][2] + char)
+            else:
+                runs.append((face_index, rtl, char))
+        return runs
+
     def measure(self, text: str, size: float, weight: Weight = "regular") -> float:
         """Width of one line of text in logical units."""
         px = self._pixel_size(size)
-        return sum(self.glyph(weight, px, c).advance for c in text)
+        return sum(advance for _, _, advance in self.shape_line(_visual(text), weight, px))
+
+    def _word_width(self, word: str, weight: Weight, px: int) -> float:
+        key = (word, weight, px)
+        if key not in self._words:
+            self._words[key] = sum(a for _, _, a in self.shape_line(_visual(word), weight, px))
+        return self._words[key]
 
     def _wrap(self, text: str, size: float, weight: Weight, max_width: float | None) -> list[str]:
+        """Lines in logical order; words are measured once each and a line is the sum of its words."""
+        px = self._pixel_size(size)
+        space = self._word_width(" ", weight, px)
         lines: list[str] = []
         for paragraph in text.split("\n"):
             if max_width is None:
                 lines.append(paragraph)
                 continue
-            current = ""
+            current, width = "", 0.0
             for word in paragraph.split(" "):
-                candidate = word if not current else f"{current} {word}"
-                if current and self.measure(candidate, size, weight) > max_width:
+                word_width = self._word_width(word, weight, px)
+                if current and width + space + word_width > max_width:
                     lines.append(current)
-                    current = word
+                    current, width = word, word_width
                 else:
-                    current = candidate
+                    current, width = (f"{current} {word}", width + space + word_width) if current else \
+                        (word, word_width)
             lines.append(current)
         return lines
 
@@ -151,6 +192,7 @@ class TextEngine:
                max_width: float | None = None, align: Align = "left") -> TextLayout:
         if self._generation != self.atlas.generation:
             self._layouts.clear()
+            self._lines.clear()
             self._generation = self.atlas.generation
         key = (text, size, weight, max_width, align)
         cached = self._layouts.get(key)
@@ -159,22 +201,84 @@ class TextEngine:
         px = self._pixel_size(size)
         line_height = size * LINE_HEIGHT
         baseline = self.ascender(weight, px) + (line_height - size * 1.07) / 2
+        rtl_paragraph = _is_rtl(text)
         lines = self._wrap(text, size, weight, max_width)
         rows: list[list[float]] = []
         widest = 0.0
         for index, line in enumerate(lines):
-            glyphs = [self.glyph(weight, px, c) for c in line]
-            line_width = sum(g.advance for g in glyphs)
+            placed = self.shape_line(_visual(line, rtl_paragraph), weight, px)
+            line_width = sum(advance for _, _, advance in placed)
             widest = max(widest, line_width)
             pen = {"left": 0.0, "center": -line_width / 2, "right": -line_width}[align]
             y = index * line_height + baseline
-            for g in glyphs:
+            for g, x_offset, advance in placed:
                 if g.uv is not None:
-                    rows.append([round((pen + g.left) * self.scale) / self.scale, y - g.top, g.w, g.h,
+                    rows.append([round((pen + x_offset + g.left) * self.scale) / self.scale, y - g.top, g.w, g.h,
                                  *g.uv, 0, 0, 0, 0, 0, 0, 0, 0])
-                pen += g.advance
+                pen += advance
         array = np.array(rows, np.float32).reshape(-1, ROW)
         array.setflags(write=False)
         result = TextLayout(array, widest, len(lines) * line_height, len(lines))
         self._layouts[key] = result
         return result
+
+
+class _Shaper:
+    """HarfBuzz over one font file; positions come back in font units and are scaled to pixels."""
+
+    def __init__(self, path: Path) -> None:
+        face = hb.Face(hb.Blob.from_file_path(str(path)))
+        self._upem = face.upem
+        self._font = hb.Font(face)
+
+    def shape(self, text: str, rtl: bool, px: int) -> list[tuple[int, float, float]]:
+        buffer = hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        buffer.direction = "rtl" if rtl else "ltr"
+        hb.shape(self._font, buffer, {})
+        unit = px / self._upem
+        return [(info.codepoint, pos.x_offset * unit, pos.x_advance * unit)
+                for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True)]
+
+
+def _is_rtl(text: str) -> bool:
+    """The paragraph direction: that of its first strong character (Unicode rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+_MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+
+
+def _strong_rtl(text: str, indices: range) -> bool | None:
+    for i in indices:
+        kind = unicodedata.bidirectional(text[i])
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return None
+
+
+def _visual(line: str, rtl: bool | None = None) -> str:
+    """The line in display order. python-bidi reorders but does not mirror, so brackets that end
+    up in right-to-left text are mirrored here (rule L4), judged by their strong neighbours: a
+    bracket takes the paragraph's direction unless both neighbours are of the other one."""
+    if line.isascii():
+        return line
+    paragraph_rtl = rtl if rtl is not None else _is_rtl(line)
+    visual = get_display(line, base_dir="R" if paragraph_rtl else "L")
+    chars = list(visual)
+    for i, char in enumerate(visual):
+        if char in _MIRROR:
+            sides = (_strong_rtl(visual, range(i - 1, -1, -1)), _strong_rtl(visual, range(i + 1, len(visual))))
+            left, right = (paragraph_rtl if side is None else side for side in sides)
+            if (left or right) if paragraph_rtl else (left and right):
+                chars[i] = _MIRROR[char]
+    return "".join(chars)

@@ -1,0 +1,52 @@
+"""Text shaping: Arabic letters join, lines come in display order, brackets mirror in RTL text."""
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.render.atlas import Atlas
+from kiosk.render.text import FontFiles, TextEngine, _visual
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+@pytest.fixture(scope="module")
+def engine() -> TextEngine:
+    return TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+
+
+def _glyph_ids(engine: TextEngine, text: str) -> list[int]:
+    shaper = engine._shapers["regular"][engine._face_index("regular", text[0])]
+    return [gid for gid, _, _ in shaper.shape(text, True, 40)]
+
+
+def test_arabic_letters_take_their_joining_forms(engine: TextEngine) -> None:
+    alone = _glyph_ids(engine, "ب")
+    joined = _glyph_ids(engine, "ببب")  # initial, medial, final forms: three different glyphs
+    assert len(set(joined)) == 3 and alone[0] not in joined
+
+
+def test_lam_alef_becomes_one_ligature(engine: TextEngine) -> None:
+    assert len(_glyph_ids(engine, "لا")) == 1
+
+
+def test_right_to_left_words_are_displayed_right_to_left() -> None:
+    assert _visual("مرحبا بكم", True) == "مكب ابحرم"
+    assert _visual("Bienvenue à la borne") == "Bienvenue à la borne"
+
+
+def test_brackets_mirror_inside_arabic_but_not_around_latin() -> None:
+    assert _visual("كشك (نوفا) 2026", True) == "2026 (افون) كشك"
+    assert _visual("كشك (NOVA)", True).startswith("(NOVA)")
+
+
+def test_wrapping_keeps_every_word_and_respects_the_width(engine: TextEngine) -> None:
+    text = "اختر مهنة من القائمة ثم جرب موقفا من العمل اليومي"
+    layout = engine.layout(text, 40, max_width=300)
+    assert layout.lines > 1 and layout.width <= 300
+    assert engine._wrap(text, 40, "regular", 300) and " ".join(engine._wrap(text, 40, "regular", 300)) == text
+
+
+def test_kerning_and_fallback_faces_measure_latin_cyrillic_and_arabic(engine: TextEngine) -> None:
+    assert engine.measure("AV", 60) < engine.measure("A", 60) + engine.measure("V", 60)  # kerned pair
+    assert engine.measure("Привіт", 40) > 0 and engine.measure("مرحبا", 40) > 0
