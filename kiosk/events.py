@@ -5,7 +5,8 @@ Coordinates are in logical screen pixels (the view model's space), origin top-le
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +42,29 @@ class HeadsetWorn:
     t: float
 
 
-InputEvent = PointerDown | PointerUp | KeyPressed | QuitRequested | HeadsetWorn
+@dataclass(frozen=True, slots=True)
+class BoardIntent:
+    """A button of the board, already named by the device profile: back, previous, next or select."""
+
+    name: str
+    t: float
+
+
+InputEvent = PointerDown | PointerUp | KeyPressed | QuitRequested | HeadsetWorn | BoardIntent
+
+
+_KINDS: dict[str, type[InputEvent]] = {cls.__name__: cls for cls in
+                                       (PointerDown, PointerUp, KeyPressed, QuitRequested, HeadsetWorn, BoardIntent)}
+
+
+def encode(event: InputEvent) -> dict[str, Any]:
+    """An event as JSON-ready data (session journals and replays)."""
+    return {"type": type(event).__name__, **asdict(event)}
+
+
+def decode(data: dict[str, Any]) -> InputEvent:
+    fields = dict(data)
+    kind = _KINDS.get(str(fields.pop("type", "")))
+    if kind is None:
+        raise ValueError(f"unknown input event {data.get('type')!r}; known: {', '.join(_KINDS)}")
+    return kind(**fields)

@@ -166,7 +166,9 @@ def tick(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     if left is not None and left <= 0.0:
         step = current(scenario, state)
         assert isinstance(step, ChoiceStep)
-        return _leave(scenario, state, (), step.timeout_next or step.default_next(), now, timed_out=True)
+        assert step.seconds is not None
+        deadline = state.entered_at + step.seconds  # the next step starts at the deadline however late the tick
+        return _leave(scenario, state, (), step.timeout_next or step.default_next(), deadline, timed_out=True)
     return state
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.i18n import Words
 from kiosk.runtime import theme
 from kiosk.runtime.play import PlayState, current, seconds_left
-from kiosk.runtime.view import Button, Column, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text, rgba
+from kiosk.runtime.view import Button, Column, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
@@ -27,16 +28,6 @@ from kiosk.scenario.model import (
 Action = tuple[str, ...]  # ("choose", id) ("toggle", id) ("confirm",) ("proceed",) ("move", id, index)
 MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
 
-LABELS = {
-    "fr": {"continue": "Continuer", "validate": "Valider", "step": "Étape", "left": "s restantes",
-           "results": "Ce que le scénario a observé", "flat": "Vue à plat (aperçu formateur)",
-           "video": "Vidéo", "video360": "Vidéo 360°", "up": "Monter", "down": "Descendre"},
-    "en": {"continue": "Continue", "validate": "Confirm", "step": "Step", "left": "s left",
-           "results": "What the scenario observed", "flat": "Flat view (trainer preview)",
-           "video": "Video", "video360": "360° video", "up": "Up", "down": "Down"},
-}
-PICKED = rgba("#2a9d8f")
-OPTION = theme.SURFACE
 MARGIN = 120.0
 WIDTH = 1920.0 - 2 * MARGIN
 
@@ -47,16 +38,13 @@ class Target:
     action: Action
 
 
-def _label(language: str, key: str) -> str:
-    return LABELS.get(language, LABELS["en"])[key]
-
-
-def _header(scenario: Scenario, state: PlayState, trade_title: str, language: str) -> list[Node]:
+def _header(scenario: Scenario, state: PlayState, trade_title: str, words: Words) -> list[Node]:
     done = len(state.path) / max(1, len(scenario.steps))
     return [
-        Text(MARGIN, 36, f"{trade_title} · {scenario.title.get(language)}", 26, theme.TEXT_MUTED),
-        Text(1920 - MARGIN, 36, f"{_label(language, 'step')} {len(state.path)}", 26, theme.TEXT_MUTED,
-             align="right"),
+        Text(MARGIN, 36, f"{trade_title} · {scenario.title.get(words.language)}", 26, theme.TEXT_MUTED,
+             max_width=1180),
+        Text(1920 - MARGIN - 300, 36, words.gettext("Step {number}").format(number=len(state.path)), 26,
+             theme.TEXT_MUTED, align="right"),
         ProgressBar(Rect(MARGIN, 80, WIDTH, 8), min(1.0, done), theme.ACCENT, theme.DOT),
     ]
 
@@ -64,14 +52,14 @@ def _header(scenario: Scenario, state: PlayState, trade_title: str, language: st
 def button(rect: Rect, label: str, action: Action, targets: list[Target], *, picked: bool = False,
             primary: bool = False) -> Button:
     targets.append(Target(rect, action))
-    fill = theme.ACCENT if primary else PICKED if picked else OPTION
+    fill = theme.ACCENT if primary else theme.PICKED if picked else theme.SURFACE
     colour = theme.ON_ACCENT if primary else theme.TEXT
     return Button(rect, label, fill, colour, size=34)
 
 
-def continue_button(language: str, targets: list[Target], key: str = "continue",
-                    action: Action = ("proceed",)) -> Button:
-    return button(Rect(1920 - MARGIN - 420, 940, 420, 100), _label(language, key), action, targets, primary=True)
+def continue_button(words: Words, targets: list[Target], label: str = "", action: Action = ("proceed",)) -> Button:
+    return button(Rect(1920 - MARGIN - 420, 940, 420, 100), label or words.gettext("Continue"), action, targets,
+                  primary=True)
 
 
 def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
@@ -97,29 +85,31 @@ def checkbox(x: float, y: float, checked: bool) -> list[Node]:
     return box
 
 
-def _ordering(step: OrderingStep, state: PlayState, language: str, top: float, targets: list[Target]) -> list[Node]:
+def _ordering(step: OrderingStep, state: PlayState, words: Words, top: float, targets: list[Target]) -> list[Node]:
+    language = words.language
     nodes: list[Node] = []
     by_id = {i.id: i for i in step.items}
     for index, item_id in enumerate(state.order):
         y = top + index * 112
-        nodes.append(Panel(Rect(MARGIN, y, WIDTH - 440, 100), OPTION, radius=16))
+        nodes.append(Panel(Rect(MARGIN, y, WIDTH - 440, 100), theme.SURFACE, radius=16))
         nodes.append(Text(MARGIN + 32, y + 28, f"{index + 1}. {by_id[item_id].text.get(language)}", 34, theme.TEXT,
                           max_width=WIDTH - 520))
         if index > 0:
-            nodes.append(button(Rect(1920 - MARGIN - 420, y, 200, 100), _label(language, "up"),
+            nodes.append(button(Rect(1920 - MARGIN - 420, y, 200, 100), words.gettext("Up"),
                                  ("move", item_id, str(index - 1)), targets))
         if index < len(state.order) - 1:
-            nodes.append(button(Rect(1920 - MARGIN - 200, y, 200, 100), _label(language, "down"),
+            nodes.append(button(Rect(1920 - MARGIN - 200, y, 200, 100), words.gettext("Down"),
                                  ("move", item_id, str(index + 1)), targets))
     return nodes
 
 
-def _hotspots(step: HotspotStep, state: PlayState, language: str, media: MediaImage,
+def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaImage,
               targets: list[Target]) -> list[Node]:
     area = Rect(310, 250, 1300, 650)  # 2:1 like the equirectangular picture
     image = media(step.image)
     nodes: list[Node] = [Image(area, image, radius=12) if image else Panel(area, theme.SURFACE, radius=12),
-                         Text(area.x, area.y + area.h + 8, _label(language, "flat"), 22, theme.TEXT_MUTED)]
+                         Text(area.x, area.y + area.h + 8, words.gettext("Flat view of the 360° picture"), 22,
+                              theme.TEXT_MUTED)]
     for index, spot in enumerate(step.spots):
         x = area.x + (spot.yaw + 180) / 360 * area.w
         y = area.y + (90 - spot.pitch) / 180 * area.h
@@ -131,11 +121,12 @@ def _hotspots(step: HotspotStep, state: PlayState, language: str, media: MediaIm
     return nodes
 
 
-def build_view(scenario: Scenario, state: PlayState, *, language: str, trade_title: str, now: float,
+def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_title: str, now: float,
                media: MediaImage, easy: bool = False, banner: str | None = None) -> tuple[Scene, list[Target]]:
     step = current(scenario, state)
+    language = words.language
     targets: list[Target] = []
-    nodes: list[Node] = _header(scenario, state, trade_title, language)
+    nodes: list[Node] = _header(scenario, state, trade_title, words)
     prompt = step.text.get(language, easy=easy) if step.text else ""
     if prompt:
         nodes.append(Text(MARGIN, 120, prompt, 44, theme.TEXT, "bold", max_width=WIDTH))
@@ -147,38 +138,40 @@ def build_view(scenario: Scenario, state: PlayState, *, language: str, trade_tit
             Text(0, 0, option.text.get(language, easy=easy), 34, theme.TEXT_MUTED, max_width=WIDTH - 96),
             Text(0, 0, option.feedback.get(language, easy=easy), 40, theme.TEXT, "bold", max_width=WIDTH - 96)),
             gap=28))
-        nodes.append(continue_button(language, targets))
+        nodes.append(continue_button(words, targets))
     elif isinstance(step, VideoStep):
         poster = media(step.clip)
+        kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")
         area = Rect(480, top, 960, 540)
         nodes.append(Image(area, poster, radius=12) if poster else Panel(area, theme.SURFACE, radius=12))
-        nodes.append(Text(960, top + 550, f"{_label(language, step.kind)} · {step.clip}", 24, theme.TEXT_MUTED,
+        nodes.append(Text(960, top + 550, f"{kind} · {step.clip}", 24, theme.TEXT_MUTED,
                           align="center"))
-        nodes.append(continue_button(language, targets))
+        nodes.append(continue_button(words, targets))
     elif isinstance(step, DialogueStep):
         lines = tuple(t for line in step.lines for t in (
             Text(0, 0, line.speaker.get(language), 30, theme.ACCENT, "bold"),
             Text(0, 0, line.says.get(language, easy=easy), 38, theme.TEXT, max_width=WIDTH - 96)))
         nodes.append(Column(MARGIN + 48, top, lines, gap=18))
-        nodes.append(continue_button(language, targets))
+        nodes.append(continue_button(words, targets))
     elif isinstance(step, OrderingStep):
-        nodes.extend(_ordering(step, state, language, top, targets))
-        nodes.append(continue_button(language, targets, "validate", ("confirm",)))
+        nodes.extend(_ordering(step, state, words, top, targets))
+        nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
     elif isinstance(step, HotspotStep):
-        nodes.extend(_hotspots(step, state, language, media, targets))
+        nodes.extend(_hotspots(step, state, words, media, targets))
         if step.multiple:
-            nodes.append(continue_button(language, targets, "validate", ("confirm",)))
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
     elif isinstance(step, ChoiceStep):
         left = seconds_left(scenario, state, now)
         if left is not None and step.seconds:
             nodes.append(ProgressBar(Rect(MARGIN, top - 50, WIDTH, 16), left / step.seconds, theme.ALERT, theme.DOT))
-            nodes.append(Text(1920 - MARGIN, top - 100, f"{left:.0f} {_label(language, 'left')}", 28, theme.TEXT,
+            countdown = words.gettext("{seconds} s left").format(seconds=f"{left:.0f}")
+            nodes.append(Text(1920 - MARGIN, top - 100, countdown, 28, theme.TEXT,
                               align="right"))
         nodes.extend(_options(step, state, language, easy, top, targets, step.multiple))
         if step.multiple:
-            nodes.append(continue_button(language, targets, "validate", ("confirm",)))
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
     elif isinstance(step, EndStep):
-        nodes.append(Text(MARGIN, 260, _label(language, "results"), 32, theme.ACCENT, "bold"))
+        nodes.append(Text(MARGIN, 260, words.gettext("What the scenario observed"), 32, theme.ACCENT, "bold"))
         rows = tuple(Text(0, 0, f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", 26, theme.TEXT_MUTED)
                      for o in state.observations)
         nodes.append(Column(MARGIN, 320, rows[:22], gap=6))

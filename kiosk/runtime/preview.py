@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.events import HeadsetWorn, InputEvent, KeyPressed, PointerDown
+from kiosk.i18n import Catalogs, Words
 from kiosk.runtime import play
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage, Target, build_view
@@ -24,10 +25,12 @@ class PreviewOptions:
 
 
 class PreviewScreen:
-    def __init__(self, pack: Pack, now: float, media: MediaImage, options: PreviewOptions | None = None) -> None:
+    def __init__(self, pack: Pack, now: float, media: MediaImage, options: PreviewOptions | None = None,
+                 words: Words | None = None) -> None:
         self.pack = pack
         self.media = media
         self.options = options or PreviewOptions()
+        self.words = words or Catalogs.load([self.options.language]).words(self.options.language)
         self.state: PlayState = play.start(pack.scenario, now)
         self.error: str | None = None
         self._targets: list[Target] = []
@@ -108,8 +111,7 @@ class PreviewScreen:
     def _paused_banner(self) -> str | None:
         if self.state.paused_at is None:
             return None
-        return {"fr": "En pause : remettez le casque pour continuer."}.get(
-            self.options.language, "Paused: put the headset back on to carry on.")
+        return self.words.gettext("Paused: put the headset back on to carry on.")
 
     def view(self, now: float) -> Scene:
         left = play.seconds_left(self.pack.scenario, self.state, now)
@@ -117,7 +119,7 @@ class PreviewScreen:
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         scene, self._targets = build_view(
-            self.pack.scenario, self.state, language=self.options.language,
+            self.pack.scenario, self.state, words=self.words,
             trade_title=self.pack.trade.title.get(self.options.language), now=now, media=self.media,
             easy=self.options.easy, banner=self.error or self._paused_banner())
         self._cache = (key, scene)

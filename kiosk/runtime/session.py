@@ -5,7 +5,7 @@ attract → language → consent → catalogue → trade → play → results �
 a visible `warn_for`-second countdown; a session that ends that way (or by "stop") is recorded
 as *incomplete* — the effects say so — and is never scored as low. Effects are values the
 composition root carries out (start/record/end the visit in the store, show a QR code, …); the
-machine itself touches nothing. (Issue 4 builds the screens, input mapping and i18n on this.)
+machine itself touches nothing. (`visit_screen.SessionScreen` drives it.)
 """
 
 from __future__ import annotations
@@ -90,6 +90,10 @@ def step(session: Session, event: Event, now: float, timing: Timing = Timing()) 
     if name == "language" and event.arg in LANGUAGES:  # switching language is possible on every screen
         moved = replace(session, language=event.arg)
         return (replace(moved, page=Page.CONSENT), []) if page == Page.LANGUAGE else (moved, [])
+    if page == Page.LANGUAGE and name == "next":
+        return replace(session, page=Page.CONSENT), []
+    if page == Page.CONSENT and name == "back":
+        return replace(session, page=Page.LANGUAGE), []
     if page == Page.CONSENT:
         consent = consent_act(session.consent, ("proceed",) if name == "next" else (name, event.arg))
         if consent.decided:

@@ -13,3 +13,4 @@ ON_ACCENT = rgba("#0b1d33")
 ALERT = rgba("#c8102e")
 DOT = rgba("#4a6a92")
 MIN_TARGET_PX = 44  # WCAG 2.2 target size; buttons here are far larger
+PICKED = rgba("#1b6f65")  # a chosen answer: white text on it is 5.8:1

@@ -1,0 +1,78 @@
+"""The interface's words in the visitor's language: gettext catalogues written as PO files.
+
+`kiosk/locale/<language>/LC_MESSAGES/kiosk.po` are the sources (message ids are the English
+texts; `scripts/i18n.sh` extracts them with Babel and updates every catalogue). They are read
+with Babel and compiled in memory when the kiosk starts, so there is no build step and no
+binary file to keep in step. A message missing from a catalogue shows in English, never blank.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from kiosk.errors import ContentError
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "kiosk"
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+NATIVE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية", "uk": "Українська"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's words; `_ = words.gettext` in the view builders."""
+
+    language: str
+    translations: gettext.NullTranslations
+
+    @property
+    def rtl(self) -> bool:
+        return self.language in RIGHT_TO_LEFT
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+
+class Catalogs:
+    def __init__(self, translations: Mapping[str, gettext.NullTranslations]) -> None:
+        self._translations = dict(translations)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._translations)
+
+    def words(self, language: str) -> Words:
+        return Words(language, self._translations.get(language) or gettext.NullTranslations())
+
+    @staticmethod
+    def load(languages: Iterable[str], folder: Path = LOCALE_DIR) -> Catalogs:
+        return Catalogs({language: _compile(folder / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
+                         for language in languages})
+
+
+def _compile(path: Path, language: str) -> gettext.NullTranslations:
+    if language == "en" and not path.exists():
+        return gettext.NullTranslations()  # the message ids are English
+    try:
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language, abort_invalid=True)
+    except FileNotFoundError:
+        raise ContentError(f"no interface catalogue for {language!r}: {path} is missing",
+                           hint="run `bash scripts/i18n.sh` and translate the new file, or remove the language "
+                                "from [content] languages") from None
+    except Exception as exc:  # Babel reports syntax errors with their line number
+        raise ContentError(f"{path}: {exc}", hint="fix the PO file (msgid/msgstr pairs in double quotes)") from exc
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)

@@ -1,0 +1,59 @@
+"""The interface catalogues: complete in every shipped language, placeholders kept, errors located."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from kiosk.errors import ContentError
+from kiosk.i18n import LOCALE_DIR, Catalogs
+
+LANGUAGES = ("fr", "en", "ar", "uk")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def _template() -> list[str]:
+    with (LOCALE_DIR / "kiosk.pot").open("rb") as source:
+        return [m.id for m in read_po(source) if m.id]
+
+
+def test_the_template_is_current_with_the_code() -> None:
+    """Every message the code marks is in kiosk.pot (run scripts/i18n.sh after adding one)."""
+    marked = set()
+    for path in (Path(__file__).resolve().parents[2] / "kiosk").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        marked |= set(re.findall(r"""(?:\b_|gettext|\bN_)\(\s*"((?:[^"\\]|\\.)+)"\s*\)""", text))
+    missing = {m for m in marked if "{" not in m or PLACEHOLDER.search(m)} - set(_template())
+    assert not missing, f"messages not in kiosk.pot (run bash scripts/i18n.sh): {sorted(missing)[:5]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_its_placeholders(language: str) -> None:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po").open("rb") as source:
+        catalog = read_po(source, locale=language)
+    by_id = {m.id: m.string for m in catalog if m.id}
+    for message in _template():
+        translated = by_id.get(message)
+        assert translated, f"{language}: no translation for {message!r}"
+        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(message)), \
+            f"{language}: placeholders differ in {translated!r}"
+
+
+def test_words_translate_and_know_the_direction() -> None:
+    catalogs = Catalogs.load(LANGUAGES)
+    assert catalogs.words("fr").gettext("Continue") == "Continuer"
+    assert catalogs.words("uk").gettext("Stop") == "Зупинити"
+    assert catalogs.words("ar").rtl and not catalogs.words("fr").rtl
+    assert catalogs.words("de").gettext("Continue") == "Continue"  # unknown language: English, never blank
+
+
+def test_a_broken_catalogue_names_the_file_and_line(tmp_path: Path) -> None:
+    po = tmp_path / "fr" / "LC_MESSAGES" / "kiosk.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Continue"\nmsgtsr "Continuer"\n', encoding="utf-8")  # misspelt keyword
+    with pytest.raises(ContentError) as caught:
+        Catalogs.load(["fr"], tmp_path)
+    assert str(po) in str(caught.value)
+    with pytest.raises(ContentError, match="no interface catalogue for 'uk'"):
+        Catalogs.load(["uk"], tmp_path)
