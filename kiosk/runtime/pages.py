@@ -71,7 +71,7 @@ def scene(nodes: Sequence[Node], *labels: str) -> Scene:
     return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=labels)
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Marks a message for extraction where it is translated later (`_(label)`)."""
     return message
 
