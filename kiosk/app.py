@@ -4,29 +4,51 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import moderngl
+import sqlite_utils
 
 from hardware.board.driver import BoardDriver
+from hardware.board.events import ButtonEvent
 from hardware.errors import HardwareError
+from hardware.profiles.load import load_profiles
+from kiosk import __version__
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
-from kiosk.events import InputEvent, QuitRequested
+from kiosk.credentials import keys as keystore
+from kiosk.credentials.badge import Issuer
+from kiosk.errors import KioskError
+from kiosk.events import BoardIntent, InputEvent, QuitRequested
+from kiosk.i18n import NATIVE_NAMES, Catalogs
+from kiosk.matching.offers import load_offers
 from kiosk.ops.systemd import sd_notify
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
-from kiosk.runtime.attract import AttractScreen, cards_from_trades
-from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
+from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
-from kiosk.scenario.catalog import discover_trades
+from kiosk.runtime.replay import journal_header
+from kiosk.runtime.session import Timing
+from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.load import load_packs
+from kiosk.scenario.model import Pack
+from kiosk.store.db import open_store
+from kiosk.sync.client import LrsClient
+from kiosk.sync.worker import run_forever
+from kiosk.visit.host import HostSettings, RecordingHost
+from kiosk.visit.journal import JournalWriter
+from kiosk.visit.narration import EspeakNarrator
 
 log = logging.getLogger("kiosk")
 
@@ -62,13 +84,24 @@ def _headless_input(stop: threading.Event) -> Callable[[float | None], list[Inpu
 
 @dataclass
 class Devices:
-    """The hardware the config names, reporting their states for health (their input is mapped to
-    intents by the session, issue 4)."""
+    """The hardware the config names: their states for health, their buttons as input."""
 
     board: BoardDriver | None = None
+    button_intents: tuple[str, ...] = ()
 
     def states(self) -> dict[str, str]:
         return {"board": str(self.board.state)} if self.board is not None else {}
+
+    def poll(self) -> list[InputEvent]:
+        """Board presses since the last call, named by the device profile (back, previous, next, select)."""
+        if self.board is None:
+            return []
+        events: list[InputEvent] = []
+        while not self.board.events.empty():
+            event = self.board.events.get_nowait()
+            if isinstance(event, ButtonEvent) and event.pressed and event.button < len(self.button_intents):
+                events.append(BoardIntent(self.button_intents[event.button], time.monotonic()))
+        return events
 
     def stop(self) -> None:
         if self.board is not None:
@@ -78,20 +111,104 @@ class Devices:
 def start_devices(settings: Settings) -> Devices:
     devices = Devices()
     if settings.devices.board:
+        profile = load_profiles().get(settings.devices.board_profile)
+        if profile is None:
+            log.error("board profile %r not found in hardware/profiles: its buttons do nothing",
+                      settings.devices.board_profile)
+        devices.button_intents = profile.button_intents if profile is not None else ()
         try:
-            devices.board = BoardDriver(settings.devices.board).start()
+            devices.board = BoardDriver(settings.devices.board, debounce_ms=profile.debounce_ms if profile else 0
+                                        ).start()
         except HardwareError as exc:  # a bad URL must not keep the kiosk from serving visitors
             log.error("board not started: %s", exc)
     return devices
 
 
+def with_devices(wait: InputSource, poll: Callable[[], list[InputEvent]], slice_s: float = 0.02) -> InputSource:
+    """Screen input and board buttons in one source: waits in short slices so a press is seen within
+    `slice_s` even while the screen has nothing to draw."""
+
+    def merged(timeout: float | None) -> list[InputEvent]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = slice_s if deadline is None else max(0.0, min(slice_s, deadline - time.monotonic()))
+            events = [*wait(remaining), *poll()]
+            if events or (deadline is not None and time.monotonic() >= deadline):
+                return events
+
+    return merged
+
+
+@dataclass
+class SessionCounts:
+    """Visits by outcome since the kiosk started (the ops endpoint's kiosk_sessions counter)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"started": 0, "completed": 0, "abandoned": 0})
+
+    def __call__(self, kind: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        log.info("visit %s", kind, extra={"event": f"visit_{kind}"})
+
+    def snapshot(self) -> dict[str, int]:
+        return dict(self.counts)
+
+
+def screen_settings(settings: Settings) -> ScreenSettings:
+    s = settings.session
+    prefs = Prefs(large_text=s.large_text, high_contrast=s.high_contrast, reduced_motion=s.reduced_motion,
+                  narration=s.narration, scanning=s.scanning, captions=not s.headphones)
+    return ScreenSettings(Timing(s.idle_after, s.warn_for), prefs, s.scan_every, settings.store.retention_days)
+
+
+def build_host(settings: Settings, db: sqlite_utils.Database, count: Callable[[str], None]) -> RecordingHost:
+    """The session screen's host with everything the config names: offers, signing key, narration."""
+    offers = []
+    if settings.offers.path.exists():
+        offers = load_offers(settings.offers.path.read_text(encoding="utf-8"), str(settings.offers.path))
+    try:
+        key = keystore.active(settings.credentials.keys)
+    except KioskError as exc:
+        log.warning("results leave as a link only: %s", exc)
+        key = None
+    c = settings.credentials
+    host_settings = HostSettings(kiosk_id=socket.gethostname(), home_page=settings.lrs.home_page,
+                                 kiosk_position=(settings.offers.kiosk_lat, settings.offers.kiosk_lon),
+                                 issuer=Issuer(c.issuer_id, c.issuer_name), valid_days=c.valid_days, portal=c.portal)
+    return RecordingHost(db, read_skills(), lambda: datetime.now(UTC), settings=host_settings, offers=offers, key=key,
+                         narrator=EspeakNarrator(), count=count)
+
+
+def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, start: float,
+                  media: Callable[[str], str | None]) -> SessionScreen:
+    options = screen_settings(settings)
+    header = journal_header(options, {p.id: p.version for p in packs}, settings.content.language, __version__)
+    journal = JournalWriter(settings.session.replays, settings.session.keep_replays, header,
+                            datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
+    return SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, start, media=media, settings=options,
+                         journal=journal, default_language=settings.content.language)
+
+
+def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | None:
+    """The background delivery to the LRS, when one is configured (its own database connection)."""
+    lrs = settings.lrs
+    if not lrs.endpoint:
+        return None
+    client = LrsClient(lrs.endpoint, lrs.username, lrs.password, lrs.token)
+
+    def deliver() -> None:
+        db = open_store(settings.store.path)  # SQLite connections stay in the thread that opened them
+        run_forever(db, client, now=lambda: datetime.now(UTC), monotonic=time.monotonic, wait=stop.wait,
+                    batch_size=lrs.batch_size)
+
+    thread = threading.Thread(target=deliver, name="lrs-sync", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
-    trades, errors = discover_trades(settings.content.scenarios)
-    language = settings.content.language
-    cards = cards_from_trades([(t.text("title", language), t.text("pitch", language), t.card_image, t.rome,
-                                t.shortage_level) for t in trades])
+    packs, errors = load_packs(settings.content.scenarios)
     headless = options.headless or not (options.window or display_available())
     clock = MonotonicClock()
     stop = threading.Event()
@@ -100,7 +217,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     present: Callable[[moderngl.Framebuffer], None] | None = None
     if headless:
         ctx = create_offscreen_context()
-        wait_input = _headless_input(stop)
+        wait_input: InputSource = _headless_input(stop)
         mode = "headless (EGL offscreen)"
     else:
         from kiosk.render.window_input import make_event_translator, make_pygame_input
@@ -118,23 +235,29 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                           present)
     if not headless:
         wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
-    screen: AttractScreen | OutOfOrderScreen
-    if cards:
-        screen, state, reason = AttractScreen(cards, start=clock.now(), reduced_motion=options.reduced_motion), \
-            "serving", ""
+    counts = SessionCounts()
+    db = open_store(settings.store.path)
+    screen: SessionScreen | OutOfOrderScreen
+    if packs:
+        if options.reduced_motion:
+            settings = replace(settings, session=replace(settings.session, reduced_motion=True))
+        screen = build_session(settings, packs, build_host(settings, db, counts), clock.now(), lambda media: None)
+        state, reason = "serving", ""
     else:
         reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
                   "run `kiosk lint` there")
-        screen, state = OutOfOrderScreen(reason, language), "out_of_order"
+        screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
         log.error("kiosk out of order: %s", reason)
-    loop = FrameLoop(screen, renderer, clock, wait_input, FramePacer(display.max_fps, display.idle_fps),
-                     FixedStep())
-    summary = RunSummary(mode, skipped_packs=len(errors))
-    log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(cards), len(errors))
-
     devices = start_devices(settings)
+    loop = FrameLoop(screen, renderer, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
+                     FramePacer(display.max_fps, display.idle_fps), FixedStep())
+    summary = RunSummary(mode, skipped_packs=len(errors))
+    log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))
+
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
-                        read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states)
+                        read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states,
+                        sessions=counts.snapshot)
+    sync = start_sync(settings, stop)
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
@@ -150,6 +273,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     try:
         loop.run(until=deadline)
     finally:
+        stop.set()
         if options.screenshot_every:  # always leave the last frame for the newcomer to see
             summary.screenshots.append(write_png(options.out_dir / "screenshot-last.png", renderer.read_pixels()))
         if recorder is not None:
@@ -158,5 +282,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         summary.frames_drawn = loop.stats.frames_drawn
         operations.stop()
         devices.stop()
+        if sync is not None:
+            sync.join(timeout=5)
         renderer.release()
     return summary

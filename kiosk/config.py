@@ -37,6 +37,7 @@ class DeviceSettings:
     touch: str = ""  # serial touch controller URL ("" = none; USB touch screens need no setting)
     touch_protocol: str = "egalax"  # egalax | microtouch
     headset: str = "none"  # none | openxr | sim
+    board_profile: str = "nova-board-v1"  # hardware/profiles/<id>.toml: what each board button means
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,21 @@ class PackSettings:
 
 
 @dataclass(frozen=True)
+class SessionSettings:
+    idle_after: float = 60.0  # seconds without input before the "are you still there?" countdown
+    warn_for: float = 15.0  # length of that countdown; then the screen is wiped for the next visitor
+    headphones: bool = False  # without headphones captions stay on
+    large_text: bool = False  # what every visit starts with; visitors change them on the language screen
+    high_contrast: bool = False
+    reduced_motion: bool = False
+    scanning: bool = False  # one-switch kiosks: the focus moves by itself, the switch selects
+    scan_every: float = 1.5
+    narration: bool = False  # read each screen aloud with espeak-ng (installed by the setup script)
+    replays: Path = Path("var/replays")  # one input journal per visit, for `kiosk replay`
+    keep_replays: int = 200  # the oldest journals beyond this are deleted
+
+
+@dataclass(frozen=True)
 class OpsSettings:
     listen: str = "127.0.0.1:9108"  # /healthz, /metrics, /screenshot; "" = off
     token: str = ""  # required for any client beyond loopback (and to listen beyond it)
@@ -95,6 +111,7 @@ class Settings:
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     packs: PackSettings = field(default_factory=PackSettings)
     ops: OpsSettings = field(default_factory=OpsSettings)
+    session: SessionSettings = field(default_factory=SessionSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -106,8 +123,11 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "store.outbox_max_mb": (1, 100_000),
     "lrs.batch_size": (1, 1000),
     "credentials.valid_days": (1, 3650),
+    "session.keep_replays": (0, 100_000),
 }
-_FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.0), "offers.kiosk_lon": (-180.0, 180.0)}
+_FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.0), "offers.kiosk_lon": (-180.0, 180.0),
+                                                 "session.idle_after": (5.0, 3600.0), "session.warn_for": (3.0, 300.0),
+                                                 "session.scan_every": (0.5, 10.0)}
 _LANGUAGES = ("fr", "en", "ar", "uk")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "content.language": _LANGUAGES,
@@ -179,7 +199,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
     base = Settings()
-    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "store")
+    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -193,6 +213,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         credentials=_section(where, "credentials", base.credentials, raw.get("credentials", {})),
         packs=_section(where, "packs", base.packs, raw.get("packs", {})),
         ops=_section(where, "ops", base.ops, raw.get("ops", {})),
+        session=_section(where, "session", base.session, raw.get("session", {})),
     )
 
 

@@ -53,7 +53,8 @@ def sync_backlog(store: Path) -> tuple[int, float | None]:
 
 def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
            read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
-           devices: Callable[[], dict[str, str]] = dict) -> Operations:
+           devices: Callable[[], dict[str, str]] = dict,
+           sessions: Callable[[], dict[str, int]] = dict) -> Operations:
     board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
 
     def publish(now: float) -> None:
@@ -62,8 +63,8 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
         pending, last_sent = sync_backlog(store)
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
-                                  stats.draw_seconds.count, sync_pending=pending, sync_last_success=last_sent,
-                                  devices=devices(), disk_free_bytes=free))
+                                  stats.draw_seconds.count, sessions=sessions(), sync_pending=pending,
+                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():

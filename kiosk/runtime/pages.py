@@ -56,6 +56,16 @@ def top_bar(words: Words, targets: list[Target], *, quit_button: bool = True) ->
     return nodes
 
 
+def play_chrome(words: Words, targets: list[Target]) -> list[Node]:
+    """Under a scenario step, bottom left: the language switch and "Stop" (the step keeps the rest)."""
+    nodes: list[Node] = []
+    for index, (code, name) in enumerate(NATIVE_NAMES.items()):
+        nodes.append(button(Rect(MARGIN + index * 196, 950, 180, 80), name, intent("language", code), targets,
+                            picked=code == words.language))
+    nodes.append(button(Rect(MARGIN + 4 * 196 + 20, 950, 220, 80), words.gettext("Stop"), intent("stop"), targets))
+    return nodes
+
+
 def footer(words: Words, targets: list[Target], *, back: str | None = None, primary: str | None = None,
            primary_action: tuple[str, ...] = ("intent", "next")) -> list[Node]:
     nodes: list[Node] = []

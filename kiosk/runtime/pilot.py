@@ -75,17 +75,20 @@ class Pilot:
         self.wait(self.step)
         self.screen.handle(HeadsetWorn(worn, self.now), self.now)
 
+    def answer_step(self) -> None:
+        """One move in the scenario: continue, or the first answer offered (an ordering as shown)."""
+        for action in (("proceed",), ("choose",), ("toggle",), ("confirm",)):
+            if self.has(*action):
+                self.tap(*action)
+                if action == ("toggle",):
+                    self.tap("confirm")
+                return
+        raise PilotError(f"stuck on {self.screen.state_label()}")
+
     def answer_scenario(self, limit: int = 200) -> None:
         """Play the current scenario to its end, taking the first answer offered each time."""
         for _ in range(limit):
             if self.page() != "play":
                 return
-            for action in (("proceed",), ("choose",), ("toggle",), ("confirm",)):
-                if self.has(*action):
-                    self.tap(*action)
-                    if action == ("toggle",):
-                        self.tap("confirm")
-                    break
-            else:
-                raise PilotError(f"stuck on {self.screen.state_label()}")
+            self.answer_step()
         raise PilotError("the scenario did not end")

@@ -25,10 +25,10 @@ from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
-from kiosk.runtime.play_view import MediaImage, Target, button
+from kiosk.runtime.play_view import MediaImage, Target
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
-from kiosk.runtime.view import Group, Node, Panel, Rect, Scene, Text
+from kiosk.runtime.view import Column, Group, Node, Panel, Rect, Scene, Text
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
 
@@ -134,10 +134,7 @@ class SessionScreen:
             pack = self.packs[s.trade]
             built, targets = play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
                 s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner())
-            stop: list[Target] = []
-            stop_button = button(Rect(1920 - 120 - 220, 130, 220, 64), words.gettext("Stop"),
-                                       pages.intent("stop"), stop)
-            return replace(built, root=Group((built.root, stop_button))), [*targets, *stop]
+            return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
         if page == Page.RESULTS:
             return pages.results_page(self.outcome(), words)
         if page == Page.OFFERS:
@@ -385,8 +382,9 @@ class SessionScreen:
 
 
 def _texts(node: Node) -> list[str]:
+    """What narration reads: the titles and body texts, not the small print or the button labels."""
     if isinstance(node, Text):
-        return [node.text] if node.size >= 30 else []
-    if isinstance(node, Group):
+        return [node.text] if node.size >= 30 and node.text != "NOVA" else []
+    if isinstance(node, Group | Column):
         return [t for child in node.children for t in _texts(child)]
     return []

@@ -169,10 +169,11 @@ def test_offer_dataclass_keeps_its_fields() -> None:
 
 
 def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() -> None:
+    from kiosk.i18n import Catalogs
     from kiosk.runtime.consent import ConsentChoice, act, build_view
 
     choice = ConsentChoice()
-    scene, targets = build_view(choice, "fr")
+    scene, targets = build_view(choice, Catalogs.load(["fr"]).words("fr"))
     assert "consent" in scene.labels and "30 jours" in repr(scene)
     assert [t.action for t in targets] == [("toggle", "phone"), ("toggle", "employers"), ("proceed",)]
     assert all(t.rect.h >= 44 for t in targets)  # touch targets

@@ -1,0 +1,113 @@
+"""Replaying a visit's input journal: the same inputs at the same times reach the same states.
+
+A journal is a header line (what the kiosk was: packs and settings) and one entry per input
+or state change: {"t", "visit", "state", "input"?}. `replay` feeds each input to a fresh
+SessionScreen on a manual clock and compares the state after every entry with the recorded
+one; the first difference is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.clock import ManualClock
+from kiosk.events import decode
+from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.session import Timing
+from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+
+FORMAT = "nova-journal/1"
+
+
+class JournalError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Journal:
+    header: dict[str, Any]
+    entries: list[dict[str, Any]]
+
+    @property
+    def visit(self) -> int:
+        return int(self.header.get("visit", 1))
+
+
+def journal_header(settings: ScreenSettings, packs: dict[str, str], default_language: str,
+                   kiosk_version: str) -> dict[str, Any]:
+    return {"format": FORMAT, "kiosk": kiosk_version, "packs": packs, "language": default_language,
+            "idle_after": settings.timing.idle_after, "warn_for": settings.timing.warn_for,
+            "scan_every": settings.scan_every, "retention_days": settings.retention_days,
+            "prefs": {name: getattr(settings.defaults, name) for name in Prefs.__dataclass_fields__}}
+
+
+def screen_settings(header: dict[str, Any]) -> ScreenSettings:
+    return ScreenSettings(Timing(float(header["idle_after"]), float(header["warn_for"])),
+                          Prefs(**header.get("prefs", {})), float(header["scan_every"]),
+                          int(header.get("retention_days", 30)))
+
+
+def parse_journal(lines: Iterable[str], where: str = "<journal>") -> Journal:
+    header: dict[str, Any] | None = None
+    entries: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise JournalError(f"{where}:{number}:{exc.colno}: not JSON ({exc.msg})") from exc
+        if header is None:
+            if data.get("format") != FORMAT:
+                raise JournalError(f"{where}:{number}: not a {FORMAT} journal (format {data.get('format')!r})")
+            header = data
+        elif not isinstance(data.get("t"), int | float) or "state" not in data:
+            raise JournalError(f"{where}:{number}: an entry needs `t` and `state`")
+        else:
+            entries.append(data)
+    if header is None:
+        raise JournalError(f"{where}: empty journal")
+    return Journal(header, entries)
+
+
+@dataclass(frozen=True)
+class Divergence:
+    entry: int  # 1-based index among the entries
+    t: float
+    expected: str
+    got: str
+
+
+@dataclass
+class ReplayResult:
+    states: list[tuple[float, str]] = field(default_factory=list)
+    divergence: Divergence | None = None
+
+
+def replay(journal: Journal, make_screen: Callable[[float, int], SessionScreen],
+           on_state: Callable[[float, SessionScreen, dict[str, Any]], None] | None = None) -> ReplayResult:
+    """`make_screen(start, first_visit)` builds the screen the kiosk had; `on_state` sees each state
+    (screenshots)."""
+    result = ReplayResult()
+    if not journal.entries:
+        return result
+    clock = ManualClock(float(journal.entries[0]["t"]))
+    screen = make_screen(clock.now(), journal.visit - 1)
+    for index, entry in enumerate(journal.entries, 1):
+        t = float(entry["t"])
+        if t > clock.now():
+            clock.advance(t - clock.now())
+        screen.update(0.0, t)
+        if "input" in entry:
+            screen.handle(decode(entry["input"]), t)
+        got = screen.state_label()
+        result.states.append((t, got))
+        if on_state is not None:
+            on_state(t, screen, entry)
+        if got != entry["state"]:
+            result.divergence = Divergence(index, t, str(entry["state"]), got)
+            break
+    return result

@@ -1,0 +1,248 @@
+"""The whole visit through the session screen, driven like a visitor would (no GL: the views
+are checked as values; tests/gl/test_session_e2e.py compares the pixels)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.events import BoardIntent
+from kiosk.runtime import theme
+from kiosk.runtime.accessibility import Prefs, adapt, contrast_ratio
+from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_settings
+from kiosk.runtime.session import Timing
+from kiosk.runtime.view import Button, Column, Group, Node, Rect, Scene, Text
+from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from tests.visit_kit import Kit, make_kit, visit_to_results
+
+PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "results", "offers", "handoff", "thanks"]
+
+
+@pytest.fixture
+def kit(published_scenarios: Path, tmp_path: Path) -> Kit:
+    return make_kit(published_scenarios, tmp_path / "kiosk.db")
+
+
+def _texts(node: Node) -> list[str]:
+    """Every word on screen: texts, column texts and button labels."""
+    if isinstance(node, Text):
+        return [node.text]
+    if isinstance(node, Button):
+        return [node.label]
+    if isinstance(node, Group | Column):
+        return [t for child in node.children for t in _texts(child)]
+    return []
+
+
+def test_a_complete_visit_goes_through_every_screen_and_is_recorded_completed(kit: Kit) -> None:
+    p = kit.pilot
+    assert p.page() == "attract"
+    visit_to_results(p)
+    assert p.page() == "results"
+    skills = kit.screen.outcome().skills
+    assert skills and all(0 <= s.low <= s.high <= 100 and s.evidence for s in skills)
+    for _ in ("offers", "handoff", "thanks"):
+        p.tap("intent", "next")
+    offers = kit.screen.outcome().offers
+    assert offers and "électricien" in offers[0].title.lower()  # the explored trade's offers come first
+    assert kit.screen.outcome().qr is not None
+    p.tap("intent", "next")
+    assert p.page() == "attract"
+    journal_pages = [e["state"].split("|")[0] for e in kit.journal]
+    assert [page for i, page in enumerate(journal_pages) if i == 0 or page != journal_pages[i - 1]] == \
+        [*PAGES[1:], "attract"]
+    rows = kit.db.execute("SELECT status FROM sessions").fetchall()
+    assert rows == [("completed",)]
+    verbs = [json.loads(s)["verb"]["id"].rsplit("/", 1)[-1] for (s,) in kit.db.execute(
+        "SELECT body FROM outbox ORDER BY rowid").fetchall()]
+    assert verbs[0] == "launched" and verbs[-2:] == ["completed", "terminated"] and "answered" in verbs
+
+
+def test_idle_mid_scenario_warns_then_resets_and_records_incomplete_without_a_score(kit: Kit) -> None:
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.tap("intent", "language", "fr")
+    p.tap("proceed")
+    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap("intent", "next")
+    for _ in range(3):
+        p.answer_step()
+    assert p.page() == "play"
+    p.wait(60.5)
+    assert kit.screen.session.warning and [t.action for t in p.targets()] == [("stay",)]
+    assert "Vous êtes toujours là ?" in _texts(p.view().root)
+    p.wait(15)
+    assert p.page() == "attract" and kit.screen.play is None and kit.screen.session.played == ()
+    status, ended = kit.db.execute("SELECT status, ended_at FROM sessions").fetchone()
+    assert status == "abandoned" and ended
+    assert kit.db.execute("SELECT COUNT(*) FROM results").fetchone()[0] > 0  # the answers are kept...
+    assert kit.db.execute("SELECT COUNT(*) FROM estimates").fetchone()[0] == 0  # ...but never scored
+    last = json.loads(kit.db.execute("SELECT body FROM outbox ORDER BY rowid DESC").fetchone()[0])
+    assert last["verb"]["id"].endswith("terminated") and last["result"]["completion"] is False
+
+
+def test_still_here_cancels_the_countdown(kit: Kit) -> None:
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.wait(61)
+    p.tap("stay")
+    assert p.page() == "language" and not kit.screen.session.warning
+    p.wait(30)
+    assert p.page() == "language"
+
+
+def test_language_switch_mid_scenario_keeps_the_step_and_mirrors_the_layout(kit: Kit) -> None:
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.tap("intent", "language", "fr")
+    p.tap("proceed")
+    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap("intent", "next")
+    p.answer_step()
+    step = kit.screen.play.step_id if kit.screen.play else ""
+    french = p.view()
+    stop_fr = next(t for t in p.targets() if t.action == ("intent", "stop")).rect
+    p.tap("intent", "language", "ar")
+    assert kit.screen.session.language == "ar" and kit.screen.play and kit.screen.play.step_id == step
+    stop_ar = next(t for t in p.targets() if t.action == ("intent", "stop")).rect
+    assert stop_ar.x == pytest.approx(1920 - stop_fr.x - stop_fr.w)  # right-to-left: mirrored
+    assert "توقف" in _texts(p.view().root) and p.view() != french
+    p.answer_step()  # mirrored targets still work
+    assert kit.screen.play is not None and len(kit.screen.play.path) >= 2
+
+
+def test_every_screen_in_every_language_has_targets_of_at_least_44_px(kit: Kit, tmp_path: Path) -> None:
+    for language in ("fr", "en", "ar", "uk"):
+        kit = make_kit(Path(), tmp_path / f"{language}.db", packs=list(kit.screen.packs.values()))
+        p = kit.pilot
+        visit_to_results(p, language)
+        pages = []
+        while p.page() != "attract":
+            assert all(t.rect.w >= 44 and t.rect.h >= 44 for t in p.targets()), (language, p.page())
+            pages.append(p.page())
+            p.tap("intent", "next")
+        assert pages == ["results", "offers", "handoff", "thanks"]
+
+
+def test_theme_and_high_contrast_pairs_meet_wcag() -> None:
+    """Text on surfaces ≥ 4.5:1 (AA) in the normal theme; buttons and texts ≥ 7:1 in high contrast."""
+    pairs = [(theme.TEXT, theme.BACKGROUND), (theme.TEXT_MUTED, theme.BACKGROUND), (theme.TEXT, theme.SURFACE),
+             (theme.TEXT_MUTED, theme.SURFACE), (theme.ON_ACCENT, theme.ACCENT), (theme.TEXT, theme.ALERT),
+             (theme.TEXT, theme.PICKED)]
+    for fg, bg in pairs:
+        assert contrast_ratio(fg, bg) >= 4.5, (fg, bg)
+        button = adapt(Scene(Group((Button(Rect(0, 0, 100, 100), "x", bg, fg),))), Prefs(high_contrast=True), False)
+        drawn = button.root.children[0]
+        drawn = drawn.children[0] if isinstance(drawn, Group) else drawn
+        assert isinstance(drawn, Button) and contrast_ratio(drawn.label_color, drawn.fill) >= 7.0, (fg, bg)
+        if bg in (theme.BACKGROUND, theme.SURFACE, theme.ALERT):  # where texts are drawn outside buttons
+            text = adapt(Scene(Group((Text(0, 0, "x", color=fg),)), background=bg), Prefs(high_contrast=True), False)
+            assert contrast_ratio(text.root.children[0].color, text.background) >= 7.0  # type: ignore[union-attr]
+
+
+def test_preferences_change_the_view_and_last_only_for_the_visit(kit: Kit) -> None:
+    p = kit.pilot
+    p.tap_at(960, 540)
+    plain = p.view()
+    p.tap("pref", "large_text")
+    p.tap("pref", "high_contrast")
+    assert kit.screen.prefs == Prefs(large_text=True, high_contrast=True)
+    big = p.view()
+    sizes = lambda scene: sorted(t.size for t in _all_texts(scene.root))  # noqa: E731
+    assert sizes(big) == pytest.approx([s * 1.25 for s in sizes(plain)])
+    assert big.background == (0.0, 0.0, 0.0, 1.0)
+    p.tap("intent", "stop")
+    assert kit.screen.prefs == Prefs()
+
+
+def _all_texts(node: Node) -> list[Text]:
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, Group):
+        return [t for c in node.children for t in _all_texts(c)]
+    return []
+
+
+def test_keyboard_and_board_reach_the_same_intents_as_touch(kit: Kit) -> None:
+    p = kit.pilot
+    p.board("select")  # attract: any button starts
+    assert p.page() == "language"
+    targets = p.targets()
+    french = next(i for i, t in enumerate(targets) if t.action == ("intent", "language", "fr"))
+    for _ in range(french + 1):
+        p.board("next")
+    assert kit.screen.focus == french
+    p.board("select")
+    assert p.page() == "consent"
+    p.press("return")  # no focus: Enter takes the screen's main action (continue)
+    assert p.page() == "catalogue"
+    p.press("escape")
+    assert p.page() == "catalogue"  # nothing behind the catalogue but the consent already given
+    p.press("tab")
+    assert kit.screen.focus == 0
+    p.press("up")
+    assert kit.screen.focus == len(p.targets()) - 1
+
+
+def test_one_switch_scanning_completes_a_visit(published_scenarios: Path, tmp_path: Path) -> None:
+    kit = make_kit(published_scenarios, tmp_path / "k.db", ScreenSettings(defaults=Prefs(scanning=True),
+                                                                        timing=Timing(600, 15)))
+    p = kit.pilot
+
+    def select(action: tuple[str, ...]) -> None:
+        """Wait for the scanning focus to reach the target, then press the only switch."""
+        for _ in range(200):
+            targets = p.targets()
+            if kit.screen.focus is not None and targets[kit.screen.focus].action[:len(action)] == action:
+                p.screen.handle(BoardIntent("select", p.now), p.now)
+                return
+            p.wait(0.5)
+        raise AssertionError(f"the focus never reached {action}")
+
+    p.board("select")
+    for action in (("intent", "language", "fr"), ("proceed",), ("intent", "trade"), ("intent", "next")):
+        select(action)
+    while p.page() == "play":
+        select(next(a for a in (("proceed",), ("choose",), ("confirm",), ("toggle",)) if p.has(*a)))
+    assert p.page() == "results" and kit.screen.outcome().skills
+
+
+def test_narration_reads_each_new_screen_in_its_language(kit: Kit) -> None:
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.tap("pref", "narration")
+    p.tap("intent", "language", "uk")
+    assert kit.said and kit.said[-1][1] == "uk" and "Перш ніж продовжити" in kit.said[-1][0]
+
+
+def test_a_recorded_visit_replays_to_identical_states(kit: Kit, published_scenarios: Path, tmp_path: Path) -> None:
+    p = kit.pilot
+    visit_to_results(p, "en", "commis-de-cuisine")
+    p.tap("intent", "language", "ar")
+    p.tap("intent", "back")
+    p.tap("intent", "trade", "electricien-batiment")
+    p.tap("intent", "next")
+    p.answer_step()
+    p.wait(80)  # walks away mid-scenario: warning, reset
+    assert p.page() == "attract"
+    header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "test")
+    lines = [json.dumps({**header, "visit": 1}), *(json.dumps(e) for e in kit.journal)]
+    journal = parse_journal(lines)
+
+    runs = iter(range(100))
+
+    def make(start: float, first_visit: int) -> SessionScreen:
+        again = make_kit(published_scenarios, tmp_path / f"replay-{next(runs)}.db", screen_settings(journal.header),
+                         packs=list(kit.screen.packs.values()))
+        again.screen.session = type(again.screen.session)(visit=first_visit, last_input=start)
+        return again.screen
+
+    result = replay(journal, make)
+    assert result.divergence is None
+    assert [s for _, s in result.states] == [e["state"] for e in kit.journal]
+    assert {s.split("|")[0] for _, s in result.states} >= {"language", "consent", "catalogue", "play", "results",
+                                                           "attract"}
+    tampered = parse_journal([lines[0], *lines[1:5], json.dumps({**kit.journal[4], "state": "x"}), *lines[6:]])
+    assert replay(tampered, make).divergence is not None

@@ -1,0 +1,78 @@
+"""A kiosk's session screen for tests: the real packs, host, store (a SQLite file), offers and a
+fixed signing key; a manual clock, a fixed wall clock and numbered visit ids, so screens are
+the same on every run (golden images)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.clock import ManualClock
+from kiosk.credentials.keys import SigningKey, public_jwk
+from kiosk.i18n import NATIVE_NAMES, Catalogs
+from kiosk.matching.offers import load_offers
+from kiosk.runtime.pilot import Pilot
+from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.load import load_packs
+from kiosk.scenario.model import Pack
+from kiosk.store.db import open_store
+from kiosk.visit.host import RecordingHost
+
+REPO = Path(__file__).resolve().parents[1]
+WALL = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+CATALOGS = Catalogs.load(NATIVE_NAMES)
+
+
+def fixed_key() -> SigningKey:
+    private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    return SigningKey(private, public_jwk(private.public_key())["kid"])
+
+
+@dataclass
+class Kit:
+    screen: SessionScreen
+    host: RecordingHost
+    db: sqlite_utils.Database
+    clock: ManualClock
+    pilot: Pilot
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    said: list[tuple[str, str]] = field(default_factory=list)
+
+
+def make_kit(scenarios: Path, db_path: Path, settings: ScreenSettings | None = None,
+             packs: list[Pack] | None = None) -> Kit:
+    if packs is None:
+        packs, errors = load_packs(scenarios)
+        assert not errors
+    db = open_store(db_path, now=lambda: WALL)
+    numbers = itertools.count(1)
+    said: list[tuple[str, str]] = []
+    offers = load_offers((REPO / "assets" / "offers" / "sample-offers.csv").read_text(encoding="utf-8"), "sample")
+    host = RecordingHost(db, read_skills(), lambda: WALL, offers=offers, key=fixed_key(),
+                         narrator=lambda text, language: said.append((text, language)),
+                         new_id=lambda: str(uuid.UUID(int=next(numbers), version=4)))
+    clock = ManualClock(100.0)
+    journal: list[dict[str, Any]] = []
+    screen = SessionScreen(packs, CATALOGS, host, clock.now(), media=lambda media: None, settings=settings,
+                           journal=journal.append)
+    return Kit(screen, host, db, clock, Pilot(screen, clock), journal, said)
+
+
+def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electricien-batiment",
+                     phone: bool = True) -> None:
+    pilot.tap_at(960, 540)  # the attract screen: touch anywhere
+    pilot.tap("intent", "language", language)
+    if phone:
+        pilot.tap("toggle", "phone")
+    pilot.tap("proceed")
+    pilot.tap("intent", "trade", trade)
+    pilot.tap("intent", "next")
+    pilot.answer_scenario()
