@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _scoring_parsers(commands)
 
+    replay_cmd = commands.add_parser("replay", help="play a visit's input journal back: same states, screenshots")
+    replay_cmd.add_argument("journal", type=Path, help="a visit-*.jsonl file from the [session] replays folder")
+    replay_cmd.add_argument("--screenshots", type=Path, metavar="DIR", help="save a PNG of every state into DIR")
+    replay_cmd.add_argument("--size", type=_size, default=(960, 540), help="screenshot size (default 960x540)")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
                                 description="Serves a web page showing each kiosk's state, frame times, backlog, "
                                             "devices, screenshot and alerts (offline, failing, degraded, disk).")
@@ -483,6 +487,15 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from kiosk.commands.replay import run_replay
+
+    summary = run_replay(_settings(args), args.journal, args.screenshots, args.size)
+    if summary.screenshots:
+        print(f"screenshots: {len(summary.screenshots)} in {args.screenshots}/")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_format = args.log_format
@@ -498,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet}
+                "fleet": _cmd_fleet, "replay": _cmd_replay}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

@@ -215,5 +215,6 @@ class FrameBuilder:
         acc.flat.extend((x, y, r.w, r.h, 0.0, 0.0, 0.0, 0.0, t[0], t[1], t[2], t[3] * opacity, radius, 0.0, 0.0, 0.0))
         value = min(max(p.value, 0.0), 1.0)
         if value > 0:
-            acc.flat.extend((x, y, max(r.h, r.w * value), r.h, 0.0, 0.0, 0.0, 0.0,
+            width = max(r.h, r.w * value)
+            acc.flat.extend((x + r.w - width if p.from_right else x, y, width, r.h, 0.0, 0.0, 0.0, 0.0,
                              f[0], f[1], f[2], f[3] * opacity, radius, 0.0, 0.0, 0.0))

@@ -156,6 +156,8 @@ def _mirror(node: Node) -> Node:
                        children=tuple(_flip_align(t, -t.x) for t in node.children))
     if isinstance(node, Text):
         return _flip_align(node, width - node.x)
-    if isinstance(node, Panel | Image | Button | ProgressBar):
+    if isinstance(node, ProgressBar):
+        return replace(node, rect=mirror_rect(node.rect), from_right=not node.from_right)
+    if isinstance(node, Panel | Image | Button):
         return replace(node, rect=mirror_rect(node.rect))
     return node

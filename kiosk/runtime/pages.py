@@ -60,8 +60,8 @@ def play_chrome(words: Words, targets: list[Target]) -> list[Node]:
     """Under a scenario step, bottom left: the language switch and "Stop" (the step keeps the rest)."""
     nodes: list[Node] = []
     for index, (code, name) in enumerate(NATIVE_NAMES.items()):
-        nodes.append(button(Rect(MARGIN + index * 196, 950, 180, 80), name, intent("language", code), targets,
-                            picked=code == words.language))
+        nodes.append(replace(button(Rect(MARGIN + index * 196, 950, 180, 80), name, intent("language", code), targets,
+                                    picked=code == words.language), size=24))
     nodes.append(button(Rect(MARGIN + 4 * 196 + 20, 950, 220, 80), words.gettext("Stop"), intent("stop"), targets))
     return nodes
 
@@ -96,6 +96,23 @@ PREF_LABELS = {
 }
 
 
+SECTORS = {  # the sector ids packs use, as visitors read them; another id shows as written
+    "batiment": N_("Construction"),
+    "hotellerie-restauration": N_("Hotels and restaurants"),
+    "services-a-la-personne": N_("Care and home help"),
+    "transport-logistique": N_("Transport and logistics"),
+    "industrie": N_("Industry"),
+    "sante": N_("Health"),
+    "commerce": N_("Retail"),
+    "agriculture": N_("Farming"),
+}
+
+
+def sector_name(sector: str, words: Words) -> str:
+    label = SECTORS.get(sector)
+    return words.gettext(label) if label else sector.replace("-", " ").capitalize()
+
+
 def language_page(words: Words, prefs: Prefs) -> tuple[Scene, list[Target]]:
     _ = words.gettext
     targets: list[Target] = []
@@ -112,6 +129,7 @@ def language_page(words: Words, prefs: Prefs) -> tuple[Scene, list[Target]]:
         on = bool(getattr(prefs, name))
         nodes.append(button(rect, f"      {_(label)}", ("pref", name), targets, picked=on))
         nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, on))
+    nodes.extend(footer(words, targets, primary=_("Continue")))
     return scene(nodes, "language"), targets
 
 
@@ -124,7 +142,7 @@ def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll
     sectors = sorted({c.sector for c in cards})
     x = MARGIN
     for name in ("", *sectors):
-        label = name or _("All trades")
+        label = sector_name(name, words) if name else _("All trades")
         width = 60 + 17 * len(label)
         nodes.append(button(Rect(x, 200, width, 72), label, ("sector", name), targets, picked=name == sector))
         x += width + 16
@@ -156,7 +174,7 @@ def _trade_card(card: TradeCard, words: Words, x: float, y: float, targets: list
         Panel(Rect(30, 30, 30 + 12.5 * len(badge), 42), theme.ALERT, radius=21, layer=1),
         Text(45, 36, badge, 22, theme.TEXT, "bold", layer=1),
         Column(22, 198, (Text(0, 0, card.title, 34, theme.TEXT, "bold", max_width=CARD_W - 44),
-                         Text(0, 0, card.sector, 22, theme.TEXT_MUTED)), gap=6),
+                         Text(0, 0, sector_name(card.sector, words), 22, theme.TEXT_MUTED)), gap=6),
     ), dx=x, dy=y)
 
 
@@ -173,7 +191,8 @@ def trade_page(card: TradeCard, words: Words, captions: bool) -> tuple[Scene, li
         Text(0, 0, badge, 28, theme.ACCENT, "bold"),
         Text(0, 0, card.title, 56, theme.TEXT, "bold", max_width=700),
         Text(0, 0, card.pitch, 34, theme.TEXT, max_width=700),
-        Text(0, 12, _("Sector: {sector} · ROME code {code}").format(sector=card.sector, code=card.rome), 24,
+        Text(0, 12, _("Sector: {sector} · ROME code {code}").format(sector=sector_name(card.sector, words),
+                                                                     code=card.rome), 24,
              theme.TEXT_MUTED, max_width=700),
     ), gap=20))
     nodes.append(Text(MARGIN, 680, _("Try a real situation of this trade: about 5 minutes. There are no wrong "
@@ -194,9 +213,8 @@ def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
         nodes.append(Text(MARGIN, 300, _("Not enough answers to say anything yet: try a scenario to the end."), 34,
                           theme.TEXT, max_width=WIDTH))
     for index, line in enumerate(outcome.skills[:5]):
-        y = 270 + index * 132
-        nodes.append(Text(MARGIN, y, line.name, 30, theme.TEXT, "bold", max_width=700))
-        track = Rect(MARGIN + 720, y + 8, 900, 28)
+        y = 262 + index * 134
+        track = Rect(MARGIN + 760, y + 6, 920, 28)
         nodes.append(Panel(track, theme.DOT, radius=14))
         if line.enough:
             left = track.x + track.w * line.low / 100
@@ -204,7 +222,8 @@ def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
                                theme.ACCENT, radius=14, layer=1))
         else:
             nodes.append(Text(track.x + 20, track.y - 2, _("not enough evidence yet"), 24, theme.TEXT, layer=1))
-        nodes.append(Text(MARGIN, y + 50, line.evidence, 24, theme.TEXT_MUTED, max_width=WIDTH))
+        nodes.append(Column(MARGIN, y, (Text(0, 0, line.name, 28, theme.TEXT, "bold", max_width=720),
+                                         Text(0, 0, line.evidence, 22, theme.TEXT_MUTED, max_width=WIDTH)), gap=4))
     nodes.extend(footer(words, targets, back=_("Try another trade"), primary=_("See job offers")))
     return scene(nodes, "results", f"skills:{len(outcome.skills)}"), targets
 

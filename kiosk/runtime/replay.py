@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.clock import ManualClock
+from kiosk.errors import ContentError
 from kiosk.events import decode
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.session import Timing
@@ -22,8 +23,8 @@ from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
 FORMAT = "nova-journal/1"
 
 
-class JournalError(ValueError):
-    pass
+class JournalError(ContentError):
+    """A journal that cannot be read (not a replay's fault: the file)."""
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,25 @@ def parse_journal(lines: Iterable[str], where: str = "<journal>") -> Journal:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise JournalError(f"{where}:{number}:{exc.colno}: not JSON ({exc.msg})") from exc
+            raise JournalError(f"{where}:{number}:{exc.colno}: not JSON ({exc.msg})",
+                               hint="journals are written by the kiosk; was this one cut or edited?") from exc
         if header is None:
             if data.get("format") != FORMAT:
-                raise JournalError(f"{where}:{number}: not a {FORMAT} journal (format {data.get('format')!r})")
+                raise JournalError(f"{where}:{number}: not a {FORMAT} journal (format {data.get('format')!r})",
+                                   hint="give a file from the kiosk's [session] replays folder")
             header = data
         elif not isinstance(data.get("t"), int | float) or "state" not in data:
-            raise JournalError(f"{where}:{number}: an entry needs `t` and `state`")
+            raise JournalError(f"{where}:{number}: an entry needs `t` and `state`",
+                               hint="journals are written by the kiosk; was this one edited?")
         else:
+            try:
+                if "input" in data:
+                    decode(data["input"])
+            except (ValueError, TypeError) as exc:
+                raise JournalError(f"{where}:{number}: {exc}", hint="journals are written by the kiosk") from exc
             entries.append(data)
     if header is None:
-        raise JournalError(f"{where}: empty journal")
+        raise JournalError(f"{where}: empty journal", hint="the visit had no input recorded")
     return Journal(header, entries)
 
 

@@ -93,6 +93,7 @@ class ProgressBar:
     fill: Color
     track: Color
     layer: int = 0
+    from_right: bool = False  # right-to-left layouts fill from the right
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,7 @@ class SessionScreen:
         if page == Page.CONSENT:
             built, targets = consent_view(s.consent, words, self.settings.retention_days)
             bar: list[Target] = []
-            nodes = pages.top_bar(words, bar)
+            nodes = [*pages.top_bar(words, bar), *pages.footer(words, bar, back=words.gettext("Back"))]
             return replace(built, root=Group((*nodes, built.root))), [*bar, *targets]
         if page == Page.CATALOGUE:
             return pages.catalogue_page(self.cards(s.language), words, self.sector, self.scroll)

@@ -20,7 +20,7 @@ _PHRASES: dict[str, dict[str, str]] = {
            "not_enough": "not enough evidence yet for {skill}",
            "range": "{skill}: between {low} and {high} out of 100"},
 }
-_SIGNS = {1: " +", -1: " −", 0: ""}
+_SIGNS = {1: " +", -1: " –", 0: ""}  # en dash: the bundled Noto Sans has no U+2212
 
 
 def _phrases(language: str) -> dict[str, str]:

@@ -159,7 +159,7 @@ def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_l
     first = shown.evidence[0]
     english = evidence_sentence(first, skills, "en")
     assert first.describe.get("en") in english
-    assert english.endswith(skills[first.key.skill].label["en"] + {1: " +", -1: " −", 0: ""}[first.direction])
+    assert english.endswith(skills[first.key.skill].label["en"] + {1: " +", -1: " –", 0: ""}[first.direction])
     assert math.isfinite(shown.theta)
     assert headline(shown, skills, "fr").startswith(skills[shown.skill].label["fr"])
 

@@ -1,0 +1,108 @@
+"""`kiosk replay FILE`: play a visit's input journal back on the packs installed here, print its
+timeline, check it reaches the same states, and optionally save a screenshot of every state."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.config import Settings
+from kiosk.errors import KioskError
+from kiosk.i18n import NATIVE_NAMES, Catalogs
+from kiosk.render.capture import write_png
+from kiosk.render.context import create_offscreen_context
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.replay import parse_journal, replay, screen_settings
+from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.load import load_packs
+from kiosk.store.db import open_store
+from kiosk.visit.host import RecordingHost
+
+
+class ReplayDivergedError(KioskError):
+    exit_code = 1
+
+
+@dataclass
+class ReplaySummary:
+    states: int
+    screenshots: list[Path] = field(default_factory=list)
+
+
+def _describe(entry: dict[str, Any]) -> str:
+    event = entry.get("input")
+    if event is None:
+        return "(time)"
+    kind = str(event["type"])
+    if kind == "PointerDown":
+        return f"tap ({event['x']:.0f}, {event['y']:.0f})"
+    if kind == "KeyPressed":
+        return f"key {event['key']}"
+    if kind == "BoardIntent":
+        return f"button {event['name']}"
+    return kind
+
+
+def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: tuple[int, int],
+               out: TextIO | None = None) -> ReplaySummary:
+    out = out or sys.stdout
+    journal = parse_journal(path.read_text(encoding="utf-8").splitlines(), str(path))
+    packs, _ = load_packs(settings.content.scenarios)
+    installed = {p.id: p.version for p in packs}
+    for pack_id, version in journal.header.get("packs", {}).items():
+        if installed.get(pack_id) != version:
+            out.write(f"warning: the visit used {pack_id} {version}, here it is {installed.get(pack_id, 'absent')}: "
+                      "states may differ\n")
+    catalogs = Catalogs.load(NATIVE_NAMES)
+    skills = read_skills()
+    options = screen_settings(journal.header)
+    renderer = None
+    if screenshots is not None:
+        renderer = GLRenderer(create_offscreen_context(), size,
+                              [settings.content.assets / "images", settings.content.scenarios],
+                              FontFiles.bundled(settings.content.assets))
+    summary = ReplaySummary(0)
+    with tempfile.TemporaryDirectory(prefix="kiosk-replay-") as scratch:
+        db = open_store(Path(scratch) / "replay.db")  # the replay records nothing where the kiosk keeps visits
+
+        def make(start: float, first_visit: int) -> SessionScreen:
+            host = RecordingHost(db, skills, lambda: datetime.now(UTC))
+            screen = SessionScreen(packs, catalogs, host, start, media=lambda media: None, settings=options,
+                                   default_language=str(journal.header.get("language", "fr")))
+            screen.session = type(screen.session)(language=screen.default_language, visit=first_visit,
+                                                  last_input=start)
+            return screen
+
+        t0 = float(journal.entries[0]["t"]) if journal.entries else 0.0
+
+        def on_state(t: float, screen: SessionScreen, entry: dict[str, Any]) -> None:
+            summary.states += 1
+            label = screen.state_label()
+            page, _, language, trade, played = label.split("|")[:5]
+            step = played.split(":")[0]
+            out.write(f"{t - t0:8.1f} s  {_describe(entry):<22} → {page} ({language}){' ' + trade if trade else ''}"
+                      f"{' · ' + step if step else ''}\n")
+            if renderer is not None and screenshots is not None:
+                renderer.draw(screen.view(t))
+                name = f"{summary.states:04d}-{page}.png"
+                summary.screenshots.append(write_png(screenshots / name, renderer.read_pixels()))
+
+        try:
+            result = replay(journal, make, on_state)
+        finally:
+            if renderer is not None:
+                renderer.release()
+    if result.divergence is not None:
+        d = result.divergence
+        raise ReplayDivergedError(f"{path}: entry {d.entry} at {d.t - t0:.1f} s reached `{d.got}` where the visit "
+                                  f"reached `{d.expected}`",
+                                  hint="the packs or the kiosk version differ from the visit's, or this is a bug: "
+                                       "keep the journal and report it")
+    out.write(f"replayed {summary.states} states: identical to the visit\n")
+    return summary

@@ -1,0 +1,192 @@
+"""End to end: complete visits on the GL renderer in French, English and Arabic, every screen
+compared with its golden image; an idle reset mid-scenario; a language switch mid-scenario;
+the bundled sample journal replayed by `kiosk replay` to identical states and screenshots.
+
+KIOSK_UPDATE_GOLDEN=1 rewrites the goldens (look at them before checking them in);
+KIOSK_UPDATE_DOCS=1 also writes the larger screenshots in docs/screens/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.render.capture import image_difference, read_png, write_png
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.replay import journal_header
+from kiosk.runtime.visit_screen import ScreenSettings
+from tests.conftest import ASSETS, REPO
+from tests.visit_kit import Kit, make_kit
+
+pytestmark = pytest.mark.gl
+SIZE = (480, 270)
+DOCS_SIZE = (800, 450)
+DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible"}
+GOLDEN = REPO / "tests" / "golden" / "session"
+SAMPLE_JOURNAL = REPO / "assets" / "replays" / "sample-visit.jsonl"
+
+
+@pytest.fixture(scope="module")
+def renderer(gl_context: object, published_scenarios: Path) -> GLRenderer:
+    return GLRenderer(gl_context, SIZE, [ASSETS / "images", published_scenarios],  # type: ignore[arg-type]
+                      FontFiles.bundled(ASSETS))
+
+
+@pytest.fixture(scope="module")
+def docs_renderer(gl_context: object, published_scenarios: Path) -> GLRenderer:
+    return GLRenderer(gl_context, DOCS_SIZE, [ASSETS / "images", published_scenarios],  # type: ignore[arg-type]
+                      FontFiles.bundled(ASSETS))
+
+
+def _check_golden(name: str, pixels: np.ndarray) -> None:
+    path = GOLDEN / name
+    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
+        write_png(path, pixels)
+        return
+    assert path.exists(), f"no golden image {path}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
+    mean, share = image_difference(pixels, read_png(path))
+    if mean > 1.5 or share > 0.01:
+        write_png(path.with_suffix(".actual.png"), pixels)
+    assert mean <= 1.5 and share <= 0.01, f"{name}: mean difference {mean:.2f}, {share:.2%} of pixels differ " \
+                                          f"(see {path.with_suffix('.actual.png')})"
+
+
+def _shoot(kit: Kit, renderer: GLRenderer, docs: GLRenderer, name: str) -> np.ndarray:
+    scene = kit.pilot.view()
+    renderer.draw(scene)
+    pixels = renderer.read_pixels()
+    _check_golden(f"{name}.png", pixels)
+    if os.environ.get("KIOSK_UPDATE_DOCS") and (name.startswith("fr-") or name in DOCS_OTHER_LANGUAGES):
+        docs.draw(scene)
+        write_png(REPO / "docs" / "screens" / f"{name}.png", docs.read_pixels())
+    return pixels
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_a_complete_visit_matches_the_golden_image_of_every_screen(
+        language: str, published_scenarios: Path, tmp_path: Path, renderer: GLRenderer,
+        docs_renderer: GLRenderer) -> None:
+    kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
+    p = kit.pilot
+    shots = {"attract": _shoot(kit, renderer, docs_renderer, f"{language}-01-attract")}
+    p.tap_at(960, 540)
+    p.tap("intent", "language", language)  # → consent; the language page was shown in French
+    p.tap("intent", "back")
+    shots["language"] = _shoot(kit, renderer, docs_renderer, f"{language}-02-language")
+    p.tap("intent", "next")
+    p.tap("toggle", "phone")
+    shots["consent"] = _shoot(kit, renderer, docs_renderer, f"{language}-03-consent")
+    p.tap("proceed")
+    shots["catalogue"] = _shoot(kit, renderer, docs_renderer, f"{language}-04-catalogue")
+    p.tap("intent", "trade", "commis-de-cuisine")
+    shots["trade"] = _shoot(kit, renderer, docs_renderer, f"{language}-05-trade")
+    p.tap("intent", "next")
+    p.answer_step()
+    shots["play"] = _shoot(kit, renderer, docs_renderer, f"{language}-06-play")
+    p.answer_scenario()
+    for page, number in (("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
+        assert p.page() == page
+        shots[page] = _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
+        p.tap("intent", "next")
+    assert p.page() == "attract"
+    assert kit.db.execute("SELECT status FROM sessions").fetchall() == [("completed",)]
+    distinct = {name: int(np.abs(img.astype(int) - shots["attract"].astype(int)).sum()) for name, img in shots.items()}
+    assert all(v > 0 for k, v in distinct.items() if k != "attract")  # every screen really differs
+
+
+def test_idle_reset_mid_scenario_shows_the_countdown_then_the_attract_screen(
+        published_scenarios: Path, tmp_path: Path, renderer: GLRenderer, docs_renderer: GLRenderer) -> None:
+    kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.tap("intent", "language", "fr")
+    p.tap("proceed")
+    p.tap("intent", "trade", "electricien-batiment")
+    p.tap("intent", "next")
+    p.answer_step()
+    p.wait(62)
+    _shoot(kit, renderer, docs_renderer, "fr-11-idle-warning")
+    p.wait(14)
+    assert p.page() == "attract"
+    assert kit.db.execute("SELECT status FROM sessions").fetchall() == [("abandoned",)]
+
+
+def test_language_switch_mid_scenario_and_accessibility_views(
+        published_scenarios: Path, tmp_path: Path, renderer: GLRenderer, docs_renderer: GLRenderer) -> None:
+    kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
+    p = kit.pilot
+    p.tap_at(960, 540)
+    p.tap("pref", "large_text")
+    p.tap("pref", "high_contrast")
+    _shoot(kit, renderer, docs_renderer, "fr-12-accessible-language")
+    p.tap("intent", "language", "fr")
+    p.tap("proceed")
+    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap("intent", "next")
+    p.answer_step()
+    step = kit.screen.play.step_id if kit.screen.play else ""
+    p.tap("intent", "language", "ar")
+    assert kit.screen.play is not None and kit.screen.play.step_id == step
+    _shoot(kit, renderer, docs_renderer, "ar-13-play-switched-accessible")
+
+
+def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
+    """A visit with every kind of input: taps, keys, board buttons, a language switch, an idle reset."""
+    kit = make_kit(published_scenarios, tmp_path / "sample.db", ScreenSettings(defaults=Prefs()))
+    p = kit.pilot
+    p.board("select")
+    p.tap("intent", "language", "fr")
+    p.tap("toggle", "phone")
+    p.press("return")
+    p.tap("sector", "hotellerie-restauration")
+    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap("intent", "next")
+    p.answer_scenario()
+    p.tap("intent", "language", "en")
+    p.tap("intent", "back")
+    p.tap("sector", "")
+    p.tap("intent", "trade", "agent-logistique")
+    p.tap("intent", "next")
+    p.answer_step()
+    p.wait(80)
+    header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "sample")
+    return [json.dumps({**header, "visit": 1}), *(json.dumps(e) for e in kit.journal)]
+
+
+def test_the_bundled_sample_journal_replays_to_identical_states_and_screenshots(
+        published_scenarios: Path, tmp_path: Path) -> None:
+    lines = _sample_journal(published_scenarios, tmp_path)
+    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
+        SAMPLE_JOURNAL.parent.mkdir(parents=True, exist_ok=True)
+        SAMPLE_JOURNAL.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    recorded = SAMPLE_JOURNAL.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["state"] for x in recorded[1:]] == [json.loads(x)["state"] for x in lines[1:]], \
+        "the sample journal is stale: run the tests with KIOSK_UPDATE_GOLDEN=1"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[content]\nscenarios = "{published_scenarios}"\nassets = "{ASSETS}"\n', encoding="utf-8")
+    runs = []
+    for name in ("one", "two"):
+        done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(config), "replay", str(SAMPLE_JOURNAL),
+                               "--screenshots", str(tmp_path / name), "--size", "320x180"],
+                              check=False, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "identical to the visit" in done.stdout and "→ play (fr) commis-de-cuisine" in done.stdout
+        runs.append(sorted((tmp_path / name).glob("*.png")))
+    assert len(runs[0]) == len(recorded) - 1 and [p.name for p in runs[0]] == [p.name for p in runs[1]]
+    for a, b in zip(*runs, strict=True):
+        assert image_difference(read_png(a), read_png(b)) == (0.0, 0.0), a.name
+    broken = tmp_path / "broken.jsonl"
+    entry = json.loads(recorded[6])
+    broken.write_text("\n".join([*recorded[:6], json.dumps({**entry, "state": "catalogue|elsewhere"}),
+                                 *recorded[7:]]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(config), "replay", str(broken)],
+                          check=False, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert done.returncode == 1 and "entry 6" in done.stderr
