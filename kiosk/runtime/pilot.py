@@ -7,6 +7,8 @@ buttons through the same mapping as on a kiosk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.clock import ManualClock
 from kiosk.events import BoardIntent, HeadsetWorn, KeyPressed, PointerDown
 from kiosk.runtime.play_view import Target
@@ -23,6 +25,8 @@ class Pilot:
         self.screen = screen
         self.clock = clock
         self.step = step  # seconds between visitor actions
+        self.draw: Callable[[Scene], None] | None = None  # e.g. a renderer: every changed view is drawn
+        self._drawn: Scene | None = None
 
     @property
     def now(self) -> float:
@@ -37,18 +41,28 @@ class Pilot:
     def page(self) -> str:
         return self.screen.session.page.value
 
+    def _frame(self) -> None:
+        if self.draw is not None:
+            scene = self.screen.view(self.now)
+            if scene is not self._drawn:
+                self.draw(scene)
+                self._drawn = scene
+
     def wait(self, seconds: float, tick: float = 0.25) -> None:
         """Time passes with frames at `tick` intervals, as the frame loop would update."""
         end = self.now + seconds
         while self.now + tick <= end:
             self.clock.advance(tick)
             self.screen.update(tick, self.now)
+            self._frame()
         self.clock.advance(max(0.0, end - self.now))
         self.screen.update(0.0, self.now)
+        self._frame()
 
     def tap_at(self, x: float, y: float) -> None:
         self.wait(self.step)
         self.screen.handle(PointerDown(x, y, self.now), self.now)
+        self._frame()
 
     def tap(self, *action: str) -> None:
         """Tap the target whose action starts with `action`, e.g. tap("intent", "trade", "electricien")."""
@@ -66,14 +80,17 @@ class Pilot:
     def press(self, key: str) -> None:
         self.wait(self.step)
         self.screen.handle(KeyPressed(key, self.now), self.now)
+        self._frame()
 
     def board(self, name: str) -> None:
         self.wait(self.step)
         self.screen.handle(BoardIntent(name, self.now), self.now)
+        self._frame()
 
     def headset(self, worn: bool) -> None:
         self.wait(self.step)
         self.screen.handle(HeadsetWorn(worn, self.now), self.now)
+        self._frame()
 
     def answer_step(self) -> None:
         """One move in the scenario: continue, or the first answer offered (an ordering as shown)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -83,3 +84,47 @@ def test_systemd_hears_ready_then_watchdog_pings_and_sees_the_board(published_sc
         time.sleep(0.3)
         code, health = wait_healthz(base)
     assert code == 200 and health["devices"] == {"board": "connected"}
+
+
+def test_board_buttons_drive_a_visit_that_the_counters_the_store_and_the_journal_see(
+        published_scenarios: Path, tmp_path: Path, stopper: list[subprocess.Popen[bytes]]) -> None:
+    """A real board on a pseudo-terminal: "select" wakes the kiosk, the visitor walks away, the idle
+    reset ends the visit as abandoned; /metrics counts it, SQLite keeps it, a journal replays it."""
+    from hardware.sim.board import BoardSimulator
+    from kiosk.store.db import open_store
+
+    board = BoardSimulator(tmp_path / "nova-board").start()
+    try:
+        extra = (f'[devices]\nboard = "serial://{board.path}?baud=115200"\n'
+                 f'[session]\nidle_after = 5.0\nwarn_for = 3.0\nreplays = "{tmp_path / "replays"}"\n')
+        process, base = start_kiosk(tmp_path, published_scenarios, extra=extra)
+        stopper.append(process)
+        _, health = wait_healthz(base)
+        deadline = time.monotonic() + 15
+        while health.get("devices", {}).get("board") != "connected" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            _, health = wait_healthz(base)
+        assert health["devices"] == {"board": "connected"}
+        board.press(3)  # "select" in the nova-board-v1 profile
+        deadline = time.monotonic() + 30
+        metrics = ""
+        while 'kiosk_sessions_total{outcome="abandoned"} 1.0' not in metrics and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+                metrics = response.read().decode()
+        assert 'kiosk_sessions_total{outcome="started"} 1.0' in metrics
+        assert 'kiosk_sessions_total{outcome="abandoned"} 1.0' in metrics, metrics[-600:]
+    finally:
+        board.stop()
+    process.terminate()
+    process.communicate(timeout=10)
+    db = open_store(tmp_path / "k" / "kiosk.db")
+    assert db.execute("SELECT status FROM sessions").fetchall() == [("abandoned",)]
+    journals = list((tmp_path / "replays").glob("visit-*.jsonl"))
+    assert len(journals) == 1
+    entries = [json.loads(line) for line in journals[0].read_text().splitlines()]
+    assert entries[1]["input"]["type"] == "BoardIntent" and entries[1]["input"]["name"] == "select"
+    assert entries[-1]["state"].startswith("attract|")
+    done = subprocess.run([sys.executable, "-m", "kiosk", "replay", str(journals[0])], cwd=REPO, check=False,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "identical to the visit" in done.stdout, done.stdout + done.stderr
