@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
@@ -205,6 +206,34 @@ def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | 
     return thread
 
 
+def packs_fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap to compute every few seconds: each pack's manifest, its size and modification time
+    (`kiosk packs install` swaps whole folders, so a new manifest means new content)."""
+    found = []
+    for manifest in sorted(root.glob("*/manifest.json")):
+        with contextlib.suppress(OSError):
+            stat = manifest.stat()
+            found.append((manifest.parent.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def watch_packs(loop: FrameLoop, screen: SessionScreen, root: Path, every: float = 5.0) -> None:
+    """Installed or rolled-back packs reach the screen between visits (see SessionScreen.offer_packs)."""
+    seen = [packs_fingerprint(root)]
+
+    def check(now: float) -> None:
+        current = packs_fingerprint(root)
+        if current == seen[0]:
+            return
+        seen[0] = current
+        packs, errors = load_packs(root)
+        log.info("content changed: %d packs servable, %d refused", len(packs), len(errors))
+        if packs:  # an update that leaves nothing servable keeps the packs in memory
+            screen.offer_packs(packs, now)
+
+    loop.every(every, check)
+
+
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
@@ -258,6 +287,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                         read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states,
                         sessions=counts.snapshot)
     sync = start_sync(settings, stop)
+    if isinstance(screen, SessionScreen):
+        watch_packs(loop, screen, settings.content.scenarios)
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"

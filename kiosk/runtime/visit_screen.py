@@ -78,9 +78,27 @@ class SessionScreen:
         self.sector = ""
         self.scroll = 0
         self.attract = AttractScreen(self._attract_cards(), start, reduced_motion=self.prefs.reduced_motion)
+        self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
         self._cache: tuple[tuple[object, ...], Scene, list[Target]] | None = None
         self._label = self.state_label()
+
+    # -- attributes down -------------------------------------------------------------------------
+    def offer_packs(self, packs: Sequence[Pack], now: float) -> None:
+        """New content (a pack installed or rolled back): taken at once on the attract screen,
+        otherwise when the current visit ends, so nobody's scenario changes under them."""
+        self._pending_packs = list(packs)
+        if self.session.page == Page.ATTRACT:
+            self._take_packs(now)
+
+    def _take_packs(self, now: float) -> None:
+        if self._pending_packs is None or not self._pending_packs:
+            self._pending_packs = None
+            return
+        self.packs = {p.id: p for p in self._pending_packs}
+        self._pending_packs = None
+        self.attract = AttractScreen(self._attract_cards(), now, reduced_motion=self.prefs.reduced_motion)
+        self._cache = None
 
     # -- what the screen shows ----------------------------------------------------------------
     @property
@@ -362,6 +380,7 @@ class SessionScreen:
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
             self.focus, self._outcome, self._cache = None, None, None
             self.attract = AttractScreen(self.attract.cards, now, reduced_motion=self.prefs.reduced_motion)
+            self._take_packs(now)
 
     def _narrate(self, now: float) -> None:
         if not self.prefs.narration or self.session.page == Page.ATTRACT:

@@ -246,3 +246,33 @@ def test_a_recorded_visit_replays_to_identical_states(kit: Kit, published_scenar
                                                            "attract"}
     tampered = parse_journal([lines[0], *lines[1:5], json.dumps({**kit.journal[4], "state": "x"}), *lines[6:]])
     assert replay(tampered, make).divergence is not None
+
+
+def test_new_content_waits_for_the_current_visit_to_end(kit: Kit) -> None:
+    p = kit.pilot
+    visit_to_results(p, "fr", "commis-de-cuisine")
+    fewer = [pack for pack in kit.screen.packs.values() if pack.id != "aide-a-domicile"]
+    kit.screen.offer_packs(fewer, p.now)
+    assert "aide-a-domicile" in kit.screen.packs  # nobody's visit changes under them
+    p.tap("intent", "stop")
+    assert p.page() == "attract" and set(kit.screen.packs) == {pack.id for pack in fewer}
+    assert len(kit.screen.attract.cards) == len(fewer)
+    p.tap_at(960, 540)
+    p.tap("intent", "language", "fr")
+    p.tap("proceed")
+    assert not p.has("intent", "trade", "aide-a-domicile") and p.has("intent", "trade", "commis-de-cuisine")
+
+
+def test_the_content_fingerprint_changes_when_a_pack_is_swapped(scenarios_copy: Path) -> None:
+    import shutil
+
+    from kiosk.app import packs_fingerprint
+
+    before = packs_fingerprint(scenarios_copy)
+    assert len(before) == 5
+    assert packs_fingerprint(scenarios_copy) == before
+    shutil.rmtree(scenarios_copy / "aide-a-domicile")
+    assert len(packs_fingerprint(scenarios_copy)) == 4
+    manifest = scenarios_copy / "commis-de-cuisine" / "manifest.json"
+    manifest.write_text(manifest.read_text() + " ", encoding="utf-8")
+    assert packs_fingerprint(scenarios_copy)[1:] != before[1:]
