@@ -11,7 +11,7 @@ from pathlib import Path
 from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
-from kiosk.errors import KioskError
+from kiosk.errors import ConfigError, KioskError
 from kiosk.ops.logs import configure as configure_logs
 from kiosk.scenario.load import PackError
 
@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd = commands.add_parser("replay", help="play a visit's input journal back: same states, screenshots")
     replay_cmd.add_argument("journal", type=Path, help="a visit-*.jsonl file from the [session] replays folder")
     replay_cmd.add_argument("--screenshots", type=Path, metavar="DIR", help="save a PNG of every state into DIR")
-    replay_cmd.add_argument("--size", type=_size, default=(960, 540), help="screenshot size (default 960x540)")
+    replay_cmd.add_argument("--size", type=_size, default=(960, 540), help="screenshot or window size (960x540)")
+    replay_cmd.add_argument("--watch", action="store_true", help="show the visit in a window, in real time")
+    replay_cmd.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
                                 description="Serves a web page showing each kiosk's state, frame times, backlog, "
                                             "devices, screenshot and alerts (offline, failing, degraded, disk).")
@@ -490,7 +492,10 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from kiosk.commands.replay import run_replay
 
-    summary = run_replay(_settings(args), args.journal, args.screenshots, args.size)
+    if args.speed <= 0:
+        raise ConfigError(f"--speed must be positive, got {args.speed}", hint="e.g. --speed 2")
+    summary = run_replay(_settings(args), args.journal, args.screenshots, args.size, watch=args.watch,
+                         speed=args.speed)
     if summary.screenshots:
         print(f"screenshots: {len(summary.screenshots)} in {args.screenshots}/")
     return 0

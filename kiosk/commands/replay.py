@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import moderngl
+
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.render.capture import write_png
-from kiosk.render.context import create_offscreen_context
+from kiosk.render.context import create_offscreen_context, create_window
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.replay import parse_journal, replay, screen_settings
@@ -50,7 +54,8 @@ def _describe(entry: dict[str, Any]) -> str:
 
 
 def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: tuple[int, int],
-               out: TextIO | None = None) -> ReplaySummary:
+               out: TextIO | None = None, *, watch: bool = False, speed: float = 1.0) -> ReplaySummary:
+    """`watch`: show the visit in a window at `speed` × real time, as the visitor saw it (trainers)."""
     out = out or sys.stdout
     journal = parse_journal(path.read_text(encoding="utf-8").splitlines(), str(path))
     packs, _ = load_packs(settings.content.scenarios)
@@ -63,10 +68,20 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
     skills = read_skills()
     options = screen_settings(journal.header)
     renderer = None
-    if screenshots is not None:
-        renderer = GLRenderer(create_offscreen_context(), size,
-                              [settings.content.assets / "images", settings.content.scenarios],
-                              FontFiles.bundled(settings.content.assets))
+    roots = [settings.content.assets / "images", settings.content.scenarios]
+    flip: Callable[[], None] = lambda: None  # noqa: E731
+    if watch:
+        window = create_window(size, fullscreen=False, title=f"Nova Kiosk replay · {path.name}")
+        size = window.size
+
+        def present(fbo: moderngl.Framebuffer) -> None:
+            window.ctx.copy_framebuffer(window.ctx.screen, fbo)
+
+        renderer = GLRenderer(window.ctx, size, roots, FontFiles.bundled(settings.content.assets), present)
+        flip = window.flip
+    elif screenshots is not None:
+        renderer = GLRenderer(create_offscreen_context(), size, roots, FontFiles.bundled(settings.content.assets))
+    started = time.monotonic()
     summary = ReplaySummary(0)
     with tempfile.TemporaryDirectory(prefix="kiosk-replay-") as scratch:
         db = open_store(Path(scratch) / "replay.db")  # the replay records nothing where the kiosk keeps visits
@@ -88,8 +103,13 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
             step = played.split(":")[0]
             out.write(f"{t - t0:8.1f} s  {_describe(entry):<22} → {page} ({language}){' ' + trade if trade else ''}"
                       f"{' · ' + step if step else ''}\n")
-            if renderer is not None and screenshots is not None:
+            if watch:  # wait until this entry's moment, at the chosen speed
+                time.sleep(max(0.0, (t - t0) / speed - (time.monotonic() - started)))
+            if renderer is not None:
                 renderer.draw(screen.view(t))
+                renderer.present()
+                flip()
+            if renderer is not None and screenshots is not None:
                 name = f"{summary.states:04d}-{page}.png"
                 summary.screenshots.append(write_png(screenshots / name, renderer.read_pixels()))
 

@@ -190,3 +190,14 @@ def test_the_bundled_sample_journal_replays_to_identical_states_and_screenshots(
     done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(config), "replay", str(broken)],
                           check=False, capture_output=True, text=True, timeout=240, cwd=tmp_path)
     assert done.returncode == 1 and "entry 6" in done.stderr
+
+
+def test_a_trainer_watches_a_visit_in_a_window(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kiosk", "replay", str(SAMPLE_JOURNAL), "--watch", "--speed", "40",
+                           "--size", "480x270", "--screenshots", str(tmp_path)], cwd=REPO, check=False,
+                          capture_output=True, text=True, timeout=240,
+                          env={**os.environ, "SDL_VIDEODRIVER": "offscreen", "SDL_AUDIODRIVER": "dummy"})
+    assert done.returncode == 0, done.stderr
+    shots = sorted(tmp_path.glob("*.png"))
+    assert shots and read_png(shots[-1]).shape == (270, 480, 4)
+    assert read_png(shots[len(shots) // 2])[:, :, :3].std() > 10  # the window's frames are real pictures
