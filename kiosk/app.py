@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import socket
@@ -29,6 +30,9 @@ from kiosk.errors import KioskError
 from kiosk.events import BoardIntent, InputEvent, QuitRequested
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
+from kiosk.media.audio import MixerOutput
+from kiosk.media.captions import Cue, parse_vtt
+from kiosk.media.deck import MediaDeck
 from kiosk.ops.systemd import sd_notify
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
@@ -179,6 +183,24 @@ def build_host(settings: Settings, db: sqlite_utils.Database, count: Callable[[s
                          narrator=EspeakNarrator(), count=count)
 
 
+@functools.lru_cache(maxsize=256)
+def load_captions(path: Path) -> tuple[Cue, ...]:
+    """A clip's WebVTT cues, read once; a broken file is logged and the clip plays without captions."""
+    try:
+        return parse_vtt(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, KioskError) as exc:
+        log.error("captions not shown: %s", exc)
+        return ()
+
+
+def open_sound() -> MixerOutput | None:
+    try:
+        return MixerOutput()
+    except Exception as exc:
+        log.error("no sound output (%s): clips play silently", exc)
+        return None
+
+
 def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, start: float,
                   media: Callable[[str], str | None]) -> SessionScreen:
     options = screen_settings(settings)
@@ -186,7 +208,7 @@ def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, st
     journal = JournalWriter(settings.session.replays, settings.session.keep_replays, header,
                             datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
     return SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, start, media=media, settings=options,
-                         journal=journal, default_language=settings.content.language)
+                         journal=journal, default_language=settings.content.language, captions=load_captions)
 
 
 def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | None:
@@ -287,8 +309,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                         read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states,
                         sessions=counts.snapshot)
     sync = start_sync(settings, stop)
+    deck = None
     if isinstance(screen, SessionScreen):
         watch_packs(loop, screen, settings.content.scenarios)
+        deck = MediaDeck(settings.content.scenarios, renderer.update_stream, renderer.drop_stream, sound=open_sound())
+        loop.media = deck
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
@@ -313,6 +338,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         summary.frames_drawn = loop.stats.frames_drawn
         operations.stop()
         devices.stop()
+        if deck is not None:
+            deck.stop()
         if sync is not None:
             sync.join(timeout=5)
         renderer.release()

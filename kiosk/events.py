@@ -24,6 +24,15 @@ class PointerUp:
 
 
 @dataclass(frozen=True, slots=True)
+class PointerMoved:
+    """A finger or a pressed mouse button moved (dragging a 360° view)."""
+
+    x: float
+    y: float
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
 class KeyPressed:
     key: str  # a key name such as "return", "escape", "left", "a"
     t: float
@@ -43,6 +52,15 @@ class HeadsetWorn:
 
 
 @dataclass(frozen=True, slots=True)
+class HeadsetLook:
+    """Where the headset wearer looks (degrees, yaw + right, pitch + up): turns 360° views."""
+
+    yaw: float
+    pitch: float
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
 class BoardIntent:
     """A button of the board, already named by the device profile: back, previous, next or select."""
 
@@ -50,11 +68,13 @@ class BoardIntent:
     t: float
 
 
-InputEvent = PointerDown | PointerUp | KeyPressed | QuitRequested | HeadsetWorn | BoardIntent
+InputEvent = (PointerDown | PointerUp | PointerMoved | KeyPressed | QuitRequested | HeadsetWorn | HeadsetLook
+              | BoardIntent)
 
 
 _KINDS: dict[str, type[InputEvent]] = {cls.__name__: cls for cls in
-                                       (PointerDown, PointerUp, KeyPressed, QuitRequested, HeadsetWorn, BoardIntent)}
+                                       (PointerDown, PointerUp, PointerMoved, KeyPressed, QuitRequested,
+                                        HeadsetWorn, HeadsetLook, BoardIntent)}
 
 
 def encode(event: InputEvent) -> dict[str, Any]:

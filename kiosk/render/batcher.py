@@ -18,10 +18,23 @@ import numpy.typing as npt
 
 from kiosk.render.images import ImageLibrary
 from kiosk.render.text import ROW, TextEngine
-from kiosk.runtime.view import Button, Color, Column, Group, Image, Node, Panel, ProgressBar, Scene, Text
+from kiosk.runtime.view import (
+    Button,
+    Color,
+    Column,
+    Group,
+    Image,
+    Node,
+    Panel,
+    Panorama,
+    ProgressBar,
+    Scene,
+    Text,
+    Video,
+)
 
-Material = Literal["shape", "image", "text"]
-MATERIAL_ORDER: dict[Material, int] = {"shape": 0, "image": 1, "text": 2}
+Material = Literal["shape", "video", "panorama", "image", "text"]
+MATERIAL_ORDER: dict[Material, int] = {"shape": 0, "panorama": 1, "video": 2, "image": 3, "text": 4}
 PLACEHOLDER: Color = (0.55, 0.58, 0.62, 1.0)
 CACHE_MIN_CHILDREN = 8  # smaller groups are cheaper to walk than to cache
 FOCUS_RING: Color = (1.0, 0.84, 0.0, 1.0)
@@ -96,8 +109,11 @@ class FrameBuilder:
         # One dict lookup per node: the cheapest dispatch in the hottest loop.
         self._emitters: dict[type, Callable[[Any, float, float, float, dict[Key, _Acc]], None]] = {
             Panel: self._panel, Text: self._text, Image: self._image, Button: self._button,
-            ProgressBar: self._progress, Group: self._emit_group, Column: self._column,
+            ProgressBar: self._progress, Group: self._emit_group, Column: self._column, Video: self._video,
+            Panorama: self._panorama,
         }
+        self.streams: list[str] = []  # stream names by index (the index travels in each row's last float)
+        self._stream_index: dict[str, int] = {}
 
     # -- public -------------------------------------------------------------------------
     def build(self, scene: Scene) -> list[Batch]:
@@ -181,6 +197,25 @@ class FrameBuilder:
         acc = accs.get((node.layer, "image")) or self._acc(accs, node.layer, "image")
         acc.flat.extend(
             (r.x + dx, r.y + dy, r.w, r.h, *uv, t[0], t[1], t[2], t[3] * opacity, node.radius, 0.0, 0.0, 0.0))
+
+    def stream_index(self, name: str) -> int:
+        index = self._stream_index.get(name)
+        if index is None:
+            index = self._stream_index[name] = len(self.streams)
+            self.streams.append(name)
+        return index
+
+    def _video(self, node: Video, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
+        r = node.rect
+        acc = accs.get((node.layer, "video")) or self._acc(accs, node.layer, "video")
+        acc.flat.extend((r.x + dx, r.y + dy, r.w, r.h, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, opacity,
+                         node.radius, 0.0, 0.0, float(self.stream_index(node.stream))))
+
+    def _panorama(self, node: Panorama, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
+        r = node.rect
+        acc = accs.get((node.layer, "panorama")) or self._acc(accs, node.layer, "panorama")
+        acc.flat.extend((r.x + dx, r.y + dy, r.w, r.h, node.yaw, node.pitch, node.fov, 0.0, 1.0, 1.0, 1.0, opacity,
+                         0.0, 0.0, 0.0, float(self.stream_index(node.stream))))
 
     def _text(self, node: Text, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         if not node.text:

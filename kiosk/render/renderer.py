@@ -112,7 +112,8 @@ class GLRenderer:
         self._atlases = {"text": glyph_atlas, "image": image_atlas}
         quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
         sources: dict[Material, str] = {"shape": shaders.SHAPE_FRAGMENT, "image": shaders.IMAGE_FRAGMENT,
-                                        "text": shaders.TEXT_FRAGMENT}
+                                        "text": shaders.TEXT_FRAGMENT, "video": shaders.VIDEO_FRAGMENT,
+                                        "panorama": shaders.PANORAMA_FRAGMENT}
         self._programs: dict[Material, moderngl.Program] = {
             m: ctx.program(vertex_shader=shaders.VERTEX, fragment_shader=src) for m, src in sources.items()}
         self._pools = {m: _InstancePool(ctx, p, quad) for m, p in self._programs.items()}
@@ -122,11 +123,33 @@ class GLRenderer:
             _set_uniform(program, "u_px", 1.0 / self.viewport.scale)
             _set_uniform(program, "u_atlas", 0)
         self.last_batches: list[Batch] = []
+        self.streams: dict[str, moderngl.Texture] = {}  # media frames by stream name (Video, Panorama)
+
+    def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
+        """The stream's current frame: BGRA rows, top first (what the decoder makes). A texture is
+        made per stream and size, then rewritten in place each frame."""
+        height, width = frame.shape[:2]
+        texture = self.streams.get(name)
+        if texture is None or texture.size != (width, height):
+            if texture is not None:
+                texture.release()
+            texture = self.ctx.texture((width, height), 4)
+            texture.swizzle = "BGRA"
+            texture.repeat_x = True  # panoramas wrap around
+            texture.repeat_y = False
+            self.streams[name] = texture
+        texture.write(frame if frame.flags.c_contiguous else np.ascontiguousarray(frame))
+
+    def drop_stream(self, name: str) -> None:
+        texture = self.streams.pop(name, None)
+        if texture is not None:
+            texture.release()
 
     def gl_objects(self) -> int:
         """GL objects this renderer holds (framebuffer, textures, programs, buffers, vertex arrays):
         the soak test checks it stays flat however many frames are drawn."""
-        return 2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
+        return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
+                + len(self.streams))
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -150,15 +173,31 @@ class GLRenderer:
         ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        used: dict[Material, int] = {"shape": 0, "image": 0, "text": 0}
+        used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         for batch in batches:
             if not len(batch.rows):
+                continue
+            if batch.material in ("video", "panorama"):
+                self._draw_streams(batch, used)
                 continue
             if batch.material != "shape":
                 self._textures[batch.material].use(0)
             vao = self._pools[batch.material].slot(used[batch.material], batch.rows)
             used[batch.material] += 1
             vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(batch.rows))
+
+    def _draw_streams(self, batch: Batch, used: dict[Material, int]) -> None:
+        """One draw per stream (each has its own texture); a stream with no frame yet draws nothing."""
+        names = self.builder.streams
+        for index in np.unique(batch.rows[:, 15]).astype(int):
+            texture = self.streams.get(names[index])
+            if texture is None:
+                continue
+            texture.use(0)
+            rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
+            vao = self._pools[batch.material].slot(used[batch.material], rows)
+            used[batch.material] += 1
+            vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():
@@ -187,8 +226,9 @@ class GLRenderer:
     def release(self) -> None:
         for pool in self._pools.values():
             pool.release()
-        for texture in self._textures.values():
+        for texture in [*self._textures.values(), *self.streams.values()]:
             texture.release()
+        self.streams.clear()
         for program in self._programs.values():
             program.release()
         self._quad.release()

@@ -106,3 +106,36 @@ void main() {
     f_color = texture(u_texture, v_uv);
 }
 """
+
+# A media stream's frame: BGRA data, read as RGBA through the texture swizzle; opaque.
+VIDEO_FRAGMENT = _FRAGMENT_HEAD + _SDF + """
+uniform sampler2D u_atlas;
+void main() {
+    vec4 texel = texture(u_atlas, v_uv);
+    float mask = v_params.x > 0.0 ? coverage(v_params.x) : 1.0;
+    float a = v_color.a * mask;
+    f_color = vec4(texel.rgb * a, a);
+}
+"""
+
+# Inside the sphere: each pixel's ray (yaw + right, pitch + up, vertical field of view in
+# v_extra) looks up the equirectangular picture; u wraps around, yaw 0 is the picture's centre.
+PANORAMA_FRAGMENT = _FRAGMENT_HEAD + """
+uniform sampler2D u_atlas;
+const float PI = 3.14159265358979;
+void main() {
+    vec2 ndc = v_local / v_half;
+    float fy = tan(radians(v_extra.z) * 0.5);
+    float fx = fy * v_half.x / v_half.y;
+    vec3 d = normalize(vec3(ndc.x * fx, -ndc.y * fy, -1.0));
+    float p = radians(v_extra.y);
+    float y = radians(v_extra.x);
+    d = vec3(d.x, d.y * cos(p) - d.z * sin(p), d.y * sin(p) + d.z * cos(p));
+    d = vec3(d.x * cos(y) - d.z * sin(y), d.y, d.x * sin(y) + d.z * cos(y));
+    float lon = atan(d.x, -d.z);
+    float lat = asin(clamp(d.y, -1.0, 1.0));
+    vec2 uv = vec2(0.5 + lon / (2.0 * PI), 0.5 - lat / PI);
+    vec4 texel = textureGrad(u_atlas, uv, vec2(0.0), vec2(0.0));
+    f_color = vec4(texel.rgb * v_color.a, v_color.a);
+}
+"""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk.events import InputEvent, KeyPressed, PointerDown, PointerUp, QuitRequested
+from kiosk.events import InputEvent, KeyPressed, PointerDown, PointerMoved, PointerUp, QuitRequested
 from kiosk.render.renderer import Viewport
 
 TOUCH_MOUSEID = getattr(pygame, "TOUCH_MOUSEID", -1)
@@ -33,6 +33,10 @@ def make_event_translator(viewport: Viewport, window_size: tuple[int, int],
                 return None
             x, y = design(*event.pos)
             return (PointerDown if event.type == pygame.MOUSEBUTTONDOWN else PointerUp)(x, y, now)
+        if event.type == pygame.MOUSEMOTION and any(event.buttons) and not getattr(event, "touch", False):
+            return PointerMoved(*design(*event.pos), now)
+        if event.type == pygame.FINGERMOTION:
+            return PointerMoved(*design(event.x * width, event.y * height), now)
         if event.type in (pygame.FINGERDOWN, pygame.FINGERUP):
             x, y = design(event.x * width, event.y * height)
             return (PointerDown if event.type == pygame.FINGERDOWN else PointerUp)(x, y, now)

@@ -14,12 +14,21 @@ from typing import Protocol
 from kiosk.clock import Clock
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.histogram import Histogram
-from kiosk.runtime.view import Scene
+from kiosk.runtime.view import Scene, streams
 
 
 class Renderer(Protocol):
     def draw(self, scene: Scene) -> None: ...
     def present(self) -> None: ...
+
+
+class Media(Protocol):
+    """Streams that change on their own schedule (video): the loop asks them when to wake and
+    whether a new frame arrived, and redraws even when the Scene did not change."""
+
+    def show(self, wanted: dict[str, bool], now: float) -> None: ...
+    def present(self, now: float) -> bool: ...
+    def next_due(self, now: float) -> float | None: ...
 
 
 class Screen(Protocol):
@@ -113,6 +122,8 @@ class FrameLoop:
         self._last_frame = float("-inf")
         self._periodic: list[_Periodic] = []
         self._deadline: float | None = None
+        self.media: Media | None = None
+        self._streams_of: Scene | None = None
 
     def every(self, seconds: float, callback: Callable[[float], None]) -> None:
         """Call `callback(now)` every `seconds` of clock time, after frames are drawn
@@ -124,7 +135,8 @@ class FrameLoop:
     def _next_wake(self, now: float) -> float | None:
         wake = self.pacer.next_wake(now, self._last_frame, self.screen.animating(now), self.ambient,
                                     self.screen.next_change(now))
-        candidates = [w for w in (wake, self._deadline, *(p.due for p in self._periodic)) if w is not None]
+        due = self.media.next_due(now) if self.media is not None else None
+        candidates = [w for w in (wake, due, self._deadline, *(p.due for p in self._periodic)) if w is not None]
         return min(candidates) if candidates else None
 
     def tick(self) -> bool:
@@ -153,7 +165,13 @@ class FrameLoop:
         # Pace from this look at the view, drawn or not: an animation whose view did not
         # change this time must still wait a frame period, not spin.
         self._last_frame = now
-        if scene is self._last_scene or scene == self._last_scene:
+        fresh = False
+        if self.media is not None:
+            if scene is not self._streams_of:  # the scene changed: maybe other streams to play
+                self.media.show(streams(scene), now)
+                self._streams_of = scene
+            fresh = self.media.present(now)
+        if not fresh and (scene is self._last_scene or scene == self._last_scene):
             return False
         started = self.clock.now()
         self.renderer.draw(scene)

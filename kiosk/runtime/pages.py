@@ -16,7 +16,7 @@ from kiosk.runtime import theme
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.outcome import Outcome, QrMatrix
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox
-from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text
+from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text, Video
 
 CARDS_PER_ROW, CARD_ROWS = 3, 2
 CARD_W, CARD_H, CARD_GAP = 540.0, 330.0, 30.0
@@ -32,6 +32,7 @@ class TradeCard:
     shortage_level: int
     image: str
     rome: str
+    video: str | None = None  # stream name of the trade's presentation clip
 
 
 def shortage_badge(level: int, words: Words) -> str:
@@ -183,6 +184,8 @@ def trade_page(card: TradeCard, words: Words, captions: bool) -> tuple[Scene, li
     targets: list[Target] = []
     nodes = top_bar(words, targets)
     nodes.append(Image(Rect(MARGIN, 130, 900, 506), card.image, radius=18))
+    if card.video:  # plays over the picture, which stays as the poster until the first frame
+        nodes.append(Video(Rect(MARGIN, 130, 900, 506), card.video, radius=18, loop=True))
     nodes.append(Panel(Rect(MARGIN, 580, 900, 56), (0.0, 0.0, 0.0, 0.6), layer=1))
     nodes.append(Text(MARGIN + 24, 590, _("Video: a day in this trade") + (" · CC" if captions else ""), 26,
                       theme.TEXT, layer=1))

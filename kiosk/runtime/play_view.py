@@ -8,12 +8,26 @@ same intents.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.i18n import Words
+from kiosk.media.sphere import Look, project
 from kiosk.runtime import theme
 from kiosk.runtime.play import PlayState, current, seconds_left
-from kiosk.runtime.view import Button, Column, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text
+from kiosk.runtime.view import (
+    Button,
+    Column,
+    Group,
+    Image,
+    Node,
+    Panel,
+    Panorama,
+    ProgressBar,
+    Rect,
+    Scene,
+    Text,
+    Video,
+)
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
@@ -25,6 +39,17 @@ from kiosk.scenario.model import (
     VideoStep,
 )
 
+
+@dataclass(frozen=True, slots=True)
+class LiveMedia:
+    """On the kiosk (not in the trainer's flat preview): clips play, 360° pictures are looked around."""
+
+    prefix: str  # stream names are f"{prefix}/{media path}" (the pack id: paths under the scenarios folder)
+    look: Look = field(default_factory=Look)
+    caption: str | None = None  # the cue on screen now; None: captions off or silence
+
+
+LOOK = ("look",)  # the drag area of a 360° view: never focused, only dragged
 Action = tuple[str, ...]  # ("choose", id) ("toggle", id) ("confirm",) ("proceed",) ("move", id, index)
 MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
 
@@ -121,8 +146,47 @@ def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaIma
     return nodes
 
 
+def caption_nodes(area: Rect, caption: str | None) -> list[Node]:
+    if not caption:
+        return []
+    return [Panel(Rect(area.x, area.y + area.h - 110, area.w, 110), (0.0, 0.0, 0.0, 0.75), layer=1),
+            Text(area.x + area.w / 2, area.y + area.h - 100, caption, 30, theme.TEXT, "regular", "center",
+                 max_width=area.w - 60, layer=1)]
+
+
+def _live_video(step: VideoStep, live: LiveMedia, top: float, targets: list[Target]) -> list[Node]:
+    stream = f"{live.prefix}/{step.clip}"
+    if step.immersive:
+        area = Rect(160, top - 40, 1600, 620)
+        targets.append(Target(area, LOOK))
+        look = live.look
+        return [Panorama(area, stream, look.yaw, look.pitch, look.fov), *caption_nodes(area, live.caption)]
+    area = Rect(480, top, 960, 540)
+    return [Panel(area, theme.SURFACE, radius=12), Video(area, stream, radius=12), *caption_nodes(area, live.caption)]
+
+
+def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, targets: list[Target]) -> list[Node]:
+    """The 360° picture around the visitor: hotspots where they are, and the same hotspots as a row of
+    numbered buttons underneath (reachable without searching, by keys, buttons or a switch)."""
+    area = Rect(160, 230, 1600, 560)
+    targets.append(Target(area, LOOK))
+    look = live.look
+    nodes: list[Node] = [Panorama(area, f"{live.prefix}/{step.image}", look.yaw, look.pitch, look.fov)]
+    for index, spot in enumerate(step.spots):
+        action = ("toggle" if step.multiple else "choose", spot.id)
+        picked = spot.id in state.picked
+        seen = project(spot.yaw, spot.pitch, look, area.w / area.h)
+        if seen is not None and abs(seen[0]) < 0.95 and abs(seen[1]) < 0.9:
+            x, y = area.x + (seen[0] + 1) / 2 * area.w, area.y + (seen[1] + 1) / 2 * area.h
+            nodes.append(button(Rect(x - 40, y - 40, 80, 80), str(index + 1), action, targets, picked=picked))
+        nodes.append(button(Rect(area.x + index * 100, area.y + area.h + 14, 88, 72), str(index + 1), action,
+                            targets, picked=picked))
+    return nodes
+
+
 def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_title: str, now: float,
-               media: MediaImage, easy: bool = False, banner: str | None = None) -> tuple[Scene, list[Target]]:
+               media: MediaImage, easy: bool = False, banner: str | None = None,
+               live: LiveMedia | None = None) -> tuple[Scene, list[Target]]:
     step = current(scenario, state)
     language = words.language
     targets: list[Target] = []
@@ -139,6 +203,13 @@ def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_titl
             Text(0, 0, option.feedback.get(language, easy=easy), 40, theme.TEXT, "bold", max_width=WIDTH - 96)),
             gap=28))
         nodes.append(continue_button(words, targets))
+    elif isinstance(step, VideoStep) and live is not None:
+        nodes.extend(_live_video(step, live, top, targets))
+        nodes.append(continue_button(words, targets))
+    elif isinstance(step, HotspotStep) and live is not None:
+        nodes.extend(_live_hotspots(step, state, live, targets))
+        if step.multiple:
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
     elif isinstance(step, VideoStep):
         poster = media(step.clip)
         kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")

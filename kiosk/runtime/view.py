@@ -97,6 +97,32 @@ class ProgressBar:
 
 
 @dataclass(frozen=True, slots=True)
+class Video:
+    """The current frame of a named media stream (the composition root plays it and hands the
+    renderer its frames), scaled to fill `rect`."""
+
+    rect: Rect
+    stream: str  # e.g. the clip's path under the scenarios folder
+    radius: float = 0.0
+    loop: bool = False
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Panorama:
+    """An equirectangular stream or picture seen from inside the sphere: looking towards yaw
+    (+ right) and pitch (+ up), degrees, with a vertical field of view of `fov` degrees."""
+
+    rect: Rect
+    stream: str
+    yaw: float = 0.0
+    pitch: float = 0.0
+    fov: float = 75.0
+    loop: bool = False
+    layer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     """Texts flowed top to bottom from (x, y): each starts `gap` below the previous one's
     last line, so a title that wraps pushes the text under it down. A child's own x and y
@@ -122,7 +148,7 @@ class Group:
     opacity: float = 1.0
 
 
-Node = Panel | Image | Text | Button | ProgressBar | Column | Group
+Node = Panel | Image | Text | Button | ProgressBar | Column | Group | Video | Panorama
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +158,18 @@ class Scene:
     width: float = DESIGN_WIDTH
     height: float = DESIGN_HEIGHT
     labels: tuple[str, ...] = field(default=())  # screen name etc., for tests and logs
+
+
+def streams(scene: Scene) -> dict[str, bool]:
+    """The media streams a scene shows, and whether each loops (what the media deck must play)."""
+    found: dict[str, bool] = {}
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Video | Panorama):
+            found[node.stream] = found.get(node.stream, False) or node.loop
+        elif isinstance(node, Group):
+            for child in node.children:
+                walk(child)
+
+    walk(scene.root)
+    return found

@@ -13,10 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.events import BoardIntent, HeadsetWorn, InputEvent, KeyPressed, PointerDown, encode
+from kiosk.events import (
+    BoardIntent,
+    HeadsetLook,
+    HeadsetWorn,
+    InputEvent,
+    KeyPressed,
+    PointerDown,
+    PointerMoved,
+    PointerUp,
+    encode,
+)
 from kiosk.i18n import Catalogs, Words
+from kiosk.media.captions import Cue, cue_at
+from kiosk.media.captions import next_change as next_caption
+from kiosk.media.sphere import Look, drag, look_from
 from kiosk.runtime import pages, play, theme
 from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
 from kiosk.runtime.attract import AttractCard, AttractScreen
@@ -25,14 +39,15 @@ from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
-from kiosk.runtime.play_view import MediaImage, Target
+from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
 from kiosk.runtime.view import Column, Group, Node, Panel, Rect, Scene, Text
 from kiosk.scenario.evidence import Observation
-from kiosk.scenario.model import Pack
+from kiosk.scenario.model import HotspotStep, Pack, VideoStep
 
 Journal = Callable[[dict[str, Any]], None]
+CaptionLoader = Callable[[Path], Sequence[Cue]]
 FOCUS_RING = (1.0, 0.84, 0.0, 1.0)
 
 
@@ -62,13 +77,18 @@ KEY_ACTIONS = {"tab": "next", "right": "next", "down": "next", "left": "previous
 class SessionScreen:
     def __init__(self, packs: Sequence[Pack], catalogs: Catalogs, host: VisitHost, start: float, *,
                  media: MediaImage, settings: ScreenSettings | None = None, journal: Journal | None = None,
-                 first_visit: int = 0, default_language: str = "fr") -> None:
+                 first_visit: int = 0, default_language: str = "fr", captions: CaptionLoader | None = None,
+                 live_media: bool = True) -> None:
         self.packs = {p.id: p for p in packs}
         self.catalogs = catalogs
         self.host = host
         self.media = media
         self.settings = settings or ScreenSettings()
         self.journal = journal
+        self.captions = captions or (lambda path: ())
+        self.live_media = live_media  # False: posters instead of clips (no media deck behind the renderer)
+        self.look = Look()
+        self._drag: tuple[float, float, Look, float] | None = None  # where a drag began, the look then, px height
         self.session = Session(language=default_language, visit=first_visit, last_input=start)
         self.default_language = default_language
         self.prefs = self.settings.defaults
@@ -108,7 +128,8 @@ class SessionScreen:
     def cards(self, language: str) -> list[TradeCard]:
         """Shortage trades first, then by title."""
         cards = [TradeCard(p.id, p.trade.title.get(language), p.trade.pitch.get(language), p.trade.sector,
-                           p.trade.shortage_level, f"{p.id}/{p.trade.card_image}", p.trade.rome)
+                           p.trade.shortage_level, f"{p.id}/{p.trade.card_image}", p.trade.rome,
+                           _presentation_clip(p) if self.live_media else None)
                  for p in self.packs.values()]
         return sorted(cards, key=lambda c: (-c.shortage_level, c.title))
 
@@ -124,7 +145,8 @@ class SessionScreen:
         prefs = "".join("1" if getattr(self.prefs, name) else "0" for name in pages.PREF_LABELS)
         consent = f"{int(s.consent.results_to_phone)}{int(s.consent.share_with_employers)}"
         return (f"{s.page}|visit {s.visit}|{s.language}|{s.trade}|{played}|warn {int(s.warning)}|"
-                f"focus {self.focus}|prefs {prefs}|consent {consent}|{self.sector}|{self.scroll}")
+                f"focus {self.focus}|prefs {prefs}|consent {consent}|{self.sector}|{self.scroll}|"
+                f"look {self.look.yaw:.0f},{self.look.pitch:.0f}")
 
     def outcome(self) -> Outcome:
         s = self.session
@@ -151,7 +173,8 @@ class SessionScreen:
         if page == Page.PLAY and self.play is not None:
             pack = self.packs[s.trade]
             built, targets = play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
-                s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner())
+                s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner(),
+                live=LiveMedia(pack.id, self.look, self._caption(now)) if self.live_media else None)
             return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
         if page == Page.RESULTS:
             return pages.results_page(self.outcome(), words)
@@ -160,6 +183,24 @@ class SessionScreen:
         if page == Page.HANDOFF:
             return pages.handoff_page(self.outcome(), words)
         return pages.thanks_page(words)
+
+    def _cues(self) -> Sequence[Cue]:
+        if self.play is None or not self.prefs.captions:
+            return ()
+        pack = self.packs[self.session.trade]
+        step = pack.scenario.step(self.play.step_id)
+        if not isinstance(step, VideoStep) or not step.captions:
+            return ()
+        relative = step.captions.get(self.session.language) or step.captions.get("fr") or \
+            next(iter(step.captions.values()))
+        return self.captions(pack.root / relative)
+
+    def _caption(self, now: float) -> str | None:
+        """The cue of the clip on screen, by the time since the step began (the clip started with it)."""
+        cues = self._cues()
+        if not cues or self.play is None:
+            return None
+        return cue_at(cues, now - self.play.entered_at)
 
     def _paused_banner(self) -> str | None:
         if self.play is None or self.play.paused_at is None:
@@ -170,7 +211,7 @@ class SessionScreen:
         left = idle_seconds_left(self.session, now, self.settings.timing)
         timer = None if self.play is None else play.seconds_left(self.packs[self.session.trade].scenario,
                                                                  self.play, now)
-        key = (self.session, self.play, self.prefs, self.focus, self.sector, self.scroll,
+        key = (self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look, self._caption(now),
                None if left is None else int(left + 0.999), None if timer is None else int(timer + 0.999),
                None if self._outcome is None else id(self._outcome[1]))
         if self._cache is not None and self._cache[0] == key:
@@ -180,8 +221,9 @@ class SessionScreen:
         if left is not None:
             targets = []  # while the countdown shows, the only target is "I'm still here"
             nodes.extend(pages.idle_overlay(self.words, left, targets))
-        if self.focus is not None and self.focus < len(targets):
-            r = targets[self.focus].rect
+        focusable = [t for t in targets if t.action != LOOK]
+        if self.focus is not None and self.focus < len(focusable):
+            r = focusable[self.focus].rect
             nodes.append(Panel(Rect(r.x - 10, r.y - 10, r.w + 20, r.h + 20), (0.0, 0.0, 0.0, 0.0),
                                radius=min(r.h / 2 + 10, 38.0), border=8.0, border_color=FOCUS_RING, layer=6))
         rtl = self.words.rtl
@@ -217,6 +259,10 @@ class SessionScreen:
                 times.append(now + (timer % 1.0 or min(1.0, timer) or 1.0))
         if self.prefs.scanning:
             times.append(self.focus_since + self.settings.scan_every)
+        if self.play is not None:
+            change = next_caption(self._cues(), now - self.play.entered_at)
+            if change is not None:
+                times.append(self.play.entered_at + change)
         future = [t for t in times if t > now]
         return min(future) if future else None
 
@@ -231,6 +277,18 @@ class SessionScreen:
                 self.play = play.resume(self.play, now) if event.worn else play.pause(self.play, now)
         elif isinstance(event, PointerDown):
             self._tap(event.x, event.y, now)
+        elif isinstance(event, PointerMoved):
+            if self._drag is None:
+                return  # a hover, not a drag: nothing to record
+            x0, y0, start, height = self._drag
+            self.look = drag(start, event.x - x0, event.y - y0, height)
+            self._apply(Intent("touch"), now)
+        elif isinstance(event, PointerUp):
+            if self._drag is None:
+                return
+            self._drag = None
+        elif isinstance(event, HeadsetLook):
+            self.look = look_from(event.yaw, event.pitch, self.look.fov)
         elif isinstance(event, KeyPressed):
             self._key(event.key, now)
         elif isinstance(event, BoardIntent):
@@ -249,7 +307,7 @@ class SessionScreen:
         if self.prefs.scanning and self.session.page != Page.ATTRACT:
             while now - self.focus_since >= self.settings.scan_every:
                 self.focus_since += self.settings.scan_every
-                count = len(self.targets(now))
+                count = len([t for t in self.targets(now) if t.action != LOOK])
                 if count:
                     self.focus = 0 if self.focus is None else (self.focus + 1) % count
 
@@ -260,7 +318,11 @@ class SessionScreen:
             return
         for target in reversed(self.targets(now)):
             if target.rect.contains(x, y):
-                self._act(target.action, now)
+                if target.action == LOOK:  # the 360° view: a drag begins
+                    self._drag = (x, y, self.look, target.rect.h)
+                    self._apply(Intent("touch"), now)
+                else:
+                    self._act(target.action, now)
                 return
         self._apply(Intent("touch"), now)  # a tap anywhere still counts as presence
 
@@ -279,12 +341,13 @@ class SessionScreen:
         if self.session.page == Page.ATTRACT:
             self._apply(Intent("start"), now)
             return
-        targets = self.targets(now)
+        targets = [t for t in self.targets(now) if t.action != LOOK]  # the focus never rests on a drag area
         self.focus_since = now
         if name in ("next", "previous") and targets:
             step_by = 1 if name == "next" else -1
             self.focus = (0 if step_by > 0 else len(targets) - 1) if self.focus is None else \
                 (self.focus + step_by) % len(targets)
+            self._face(targets[self.focus].action)
             self._apply(Intent("touch"), now)
         elif name == "select":
             if self.focus is not None and self.focus < len(targets):
@@ -299,6 +362,16 @@ class SessionScreen:
                     self._apply(Intent("touch"), now)
         elif name == "back":
             self._act(("intent", "back"), now)
+
+    def _face(self, action: tuple[str, ...]) -> None:
+        """Focusing a hotspot by keys, buttons or scanning turns the 360° view towards it."""
+        if self.play is None or action[0] not in ("choose", "toggle"):
+            return
+        step = self.packs[self.session.trade].scenario.step(self.play.step_id)
+        if isinstance(step, HotspotStep):
+            spot = next((s for s in step.spots if s.id == action[1]), None)
+            if spot is not None:
+                self.look = Look(spot.yaw, max(-60.0, min(60.0, spot.pitch)), self.look.fov)
 
     def _act(self, action: tuple[str, ...], now: float) -> None:
         kind = action[0]
@@ -346,6 +419,8 @@ class SessionScreen:
         if self.play.step_id != before.step_id or self.play.feedback != before.feedback:
             self.focus = 0 if self.prefs.scanning else None
             self.focus_since = now
+            if self.play.step_id != before.step_id:
+                self.look, self._drag = Look(), None
         if self.play.finished and not before.finished:
             self.host.scenario_done(self.session.visit, pack, now)
             self._apply(Intent("finish"), now)
@@ -378,7 +453,7 @@ class SessionScreen:
             self.host.visit_ended(visit, effect.get("completed") == "yes", now)
         elif effect.kind == "reset_screen":  # nothing of the visit stays in memory or on screen
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
-            self.focus, self._outcome, self._cache = None, None, None
+            self.focus, self._outcome, self._cache, self.look, self._drag = None, None, None, Look(), None
             self.attract = AttractScreen(self.attract.cards, now, reduced_motion=self.prefs.reduced_motion)
             self._take_packs(now)
 
@@ -398,6 +473,14 @@ class SessionScreen:
             if event is not None:
                 entry["input"] = encode(event)
             self.journal(entry)
+
+
+def _presentation_clip(pack: Pack) -> str | None:
+    """The trade's own clip, else the scenario's first flat clip: what the trade page plays."""
+    if pack.trade.video:
+        return f"{pack.id}/{pack.trade.video}"
+    clip = next((s.clip for s in pack.scenario.steps if isinstance(s, VideoStep) and not s.immersive), None)
+    return f"{pack.id}/{clip}" if clip else None
 
 
 def _texts(node: Node) -> list[str]:

@@ -194,7 +194,7 @@ def test_one_switch_scanning_completes_a_visit(published_scenarios: Path, tmp_pa
     def select(action: tuple[str, ...]) -> None:
         """Wait for the scanning focus to reach the target, then press the only switch."""
         for _ in range(200):
-            targets = p.targets()
+            targets = p.focusable()
             if kit.screen.focus is not None and targets[kit.screen.focus].action[:len(action)] == action:
                 p.screen.handle(BoardIntent("select", p.now), p.now)
                 return

@@ -1,0 +1,110 @@
+"""Decoding a clip in a background thread: OpenCV (FFmpeg backend) → BGRA frames with their
+presentation timestamps, into a bounded queue.
+
+BGRA because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
+texture swizzle puts the channels back). The queue bounds memory and paces the decoder: it
+waits while the presenter is `capacity` frames ahead.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.errors import AssetError
+
+log = logging.getLogger(__name__)
+Frame = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True)
+class ClipInfo:
+    path: Path
+    width: int
+    height: int
+    fps: float
+    frames: int
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps if self.fps > 0 else 0.0
+
+
+def probe(path: Path) -> ClipInfo:
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    try:
+        if not capture.isOpened():
+            raise AssetError(f"cannot open video {path}", hint="check the file exists and is H.264 in MP4; run the "
+                                                               "setup script to generate the sample media")
+        return ClipInfo(path, int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+                        float(capture.get(cv2.CAP_PROP_FPS)) or 25.0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
+    finally:
+        capture.release()
+
+
+END = None  # queued after the last frame
+
+
+class VideoSource:
+    """`frames` holds (pts seconds, BGRA frame) tuples, then END. Start with `start()`; `stop()` ends the
+    thread promptly even when the queue is full."""
+
+    def __init__(self, path: Path, capacity: int = 12) -> None:
+        self.info = probe(path)
+        self.frames: queue.Queue[tuple[float, Frame] | None] = queue.Queue(maxsize=capacity)
+        self.decoded = 0
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
+
+    def start(self) -> VideoSource:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        while True:  # unblock a producer waiting on a full queue
+            try:
+                self.frames.get_nowait()
+            except queue.Empty:
+                break
+        self._thread.join(timeout=2)
+
+    def _put(self, item: tuple[float, Frame] | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self.frames.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        capture = cv2.VideoCapture(str(self.info.path), cv2.CAP_FFMPEG)
+        fps = self.info.fps
+        try:
+            index = 0
+            while not self._stop.is_set():
+                ok, frame = capture.read()
+                if not ok:
+                    break
+                bgra = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA), np.uint8)
+                # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
+                # the container's millisecond clock rounds to whole milliseconds.
+                if not self._put((index / fps, bgra)):
+                    return
+                index += 1
+                self.decoded = index
+        except cv2.error as exc:  # a damaged file ends the clip early, it does not stop the kiosk
+            self.error = str(exc)
+            log.error("video %s: decoding stopped: %s", self.info.path, exc)
+        finally:
+            capture.release()
+            self._put(END)

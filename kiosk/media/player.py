@@ -1,0 +1,139 @@
+"""One clip playing: picture from the decoder thread chosen by timestamp against the media clock,
+its sound through the mixer, started together. Time comes in as arguments.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.media.audio import Pcm, decode_audio
+from kiosk.media.decoder import END, ClipInfo, Frame, VideoSource
+from kiosk.media.timing import MediaClock, choose
+
+
+class SoundOutput(Protocol):
+    @property
+    def latency(self) -> float: ...
+
+    def play(self, pcm: Pcm) -> object: ...
+    def stop(self, handle: object) -> None: ...
+
+
+@dataclass
+class PlayStats:
+    presented: int = 0  # distinct frames put on screen
+    dropped: int = 0  # decoded frames superseded before being shown
+    late: int = 0  # presentations where the due frame was not decoded yet (the previous one stayed)
+    shown_at: list[tuple[float, float]] = field(default_factory=list)  # (wall time, pts), when recording
+
+
+class ClipPlayer:
+    def __init__(self, path: Path, *, sound: SoundOutput | None = None, capacity: int = 12,
+                 record: bool = False) -> None:
+        self.path = path
+        self.source = VideoSource(path, capacity)
+        self.info: ClipInfo = self.source.info
+        self.sound = sound
+        self.pcm: Pcm | None = decode_audio(path) if sound is not None else None
+        self.clock: MediaClock | None = None
+        self.stats = PlayStats()
+        self.record = record
+        self.current: Frame | None = None
+        self.current_pts: float | None = None
+        self.finished = False
+        self._pending: deque[tuple[float, Frame]] = deque()
+        self._source_done = False
+        self._handle: object = None
+        self.source.start()  # decoding begins now: a clip opened ahead of time is pre-buffered
+
+    def wait_buffered(self, frames: int, timeout: float = 5.0) -> bool:
+        """Block until `frames` are decoded (tests, and pre-buffering before a cut)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self.source.frames.qsize() + len(self._pending) < frames and not self._source_done:
+            if self.source.decoded >= self.info.frames or time.monotonic() > deadline:
+                break
+            time.sleep(0.002)
+        return self.source.frames.qsize() + len(self._pending) >= min(frames, self.info.frames)
+
+    def start(self, at: float) -> None:
+        """The clip's time zero is `at` (may be in the future: a playlist's next clip starts exactly where
+        the previous ends). The sound starts now if due, else when `present` reaches `at`."""
+        offset = self.sound.latency if self.sound is not None else 0.0
+        self.clock = MediaClock(at, offset=offset)  # the picture waits for the sound to leave the mixer
+
+    def _start_sound(self, now: float) -> None:
+        if self.sound is not None and self.pcm is not None and self._handle is None and self.clock is not None \
+                and now >= self.clock.started:
+            self._handle = self.sound.play(self.pcm)
+
+    def position(self, now: float) -> float:
+        return 0.0 if self.clock is None else self.clock.position(now)
+
+    def _fill(self) -> None:
+        while not self._source_done:
+            try:
+                item = self.source.frames.get_nowait()
+            except queue.Empty:
+                return
+            if item is END:
+                self._source_done = True
+            else:
+                assert item is not None
+                self._pending.append(item)
+
+    def present(self, now: float) -> bool:
+        """Advance to the frame due at `now`; True if the frame to show changed."""
+        if self.clock is None or self.finished:
+            return False
+        self._start_sound(now)
+        self._fill()
+        t = self.clock.position(now)
+        if t < 0:
+            return False
+        choice = choose([pts for pts, _ in self._pending], t)
+        if choice.take == 0:
+            if self._source_done and not self._pending and t >= self.info.duration:
+                self.finished = True
+            elif not self._pending and not self._source_done and self.current_pts is not None \
+                    and t >= self.current_pts + 1.0 / self.info.fps:
+                self.stats.late += 1
+            return False
+        for _ in range(choice.take):
+            self.current_pts, self.current = self._pending.popleft()
+        self.stats.dropped += choice.dropped
+        self.stats.presented += 1
+        if self.record:
+            self.stats.shown_at.append((now, self.current_pts or 0.0))
+        return True
+
+    def next_due(self, now: float) -> float | None:
+        """Wall time the next frame is due (for the frame loop's sleep)."""
+        if self.clock is None or self.finished:
+            return None
+        if self._pending:
+            return self.clock.started + self.clock.offset + self._pending[0][0]
+        return now + 1.0 / max(1.0, self.info.fps)
+
+    def pause(self, now: float) -> None:
+        if self.clock is not None:
+            self.clock = self.clock.pause(now)
+        if self.sound is not None and self._handle is not None:
+            self._handle.pause()  # type: ignore[attr-defined]
+
+    def resume(self, now: float) -> None:
+        if self.clock is not None:
+            self.clock = self.clock.resume(now)
+        if self.sound is not None and self._handle is not None:
+            self._handle.unpause()  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        self.source.stop()
+        if self.sound is not None:
+            self.sound.stop(self._handle)
+        self._handle = None
