@@ -94,10 +94,14 @@ class _InstancePool:
 
 class GLRenderer:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
-                 fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None) -> None:
+                 fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None,
+                 design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT)) -> None:
+        """`design`: the logical space scenes are laid out in (1920×1080 for screens; an eye's own
+        aspect for head-mounted displays)."""
         self.ctx = ctx
         self.size = size
-        self.viewport = Viewport.fit(size)
+        self.design = design
+        self.viewport = Viewport.fit(size, design)
         self._present = present
         self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
@@ -119,7 +123,7 @@ class GLRenderer:
         self._pools = {m: _InstancePool(ctx, p, quad) for m, p in self._programs.items()}
         self._quad = quad
         for program in self._programs.values():
-            _set_uniform(program, "u_view", (DESIGN_WIDTH, DESIGN_HEIGHT))
+            _set_uniform(program, "u_view", design)
             _set_uniform(program, "u_px", 1.0 / self.viewport.scale)
             _set_uniform(program, "u_atlas", 0)
         self.last_batches: list[Batch] = []
