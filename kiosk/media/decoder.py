@@ -3,7 +3,10 @@ presentation timestamps, into a bounded queue.
 
 BGRA because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
 texture swizzle puts the channels back). The queue bounds memory and paces the decoder: it
-waits while the presenter is `capacity` frames ahead.
+waits while the presenter is `capacity` frames ahead. Frames are converted into a ring of
+buffers allocated once (a fresh 8 MB array per 1080p frame costs more than the conversion):
+a buffer comes round again only after `capacity + SPARE` frames, more than can be queued, held
+by the presenter (at most PENDING_MAX ahead plus the one on screen) or being uploaded.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ def probe(path: Path) -> ClipInfo:
 
 
 END = None  # queued after the last frame
+PENDING_MAX = 4  # frames a consumer may take off the queue ahead of showing them
+SPARE = PENDING_MAX + 4
 
 
 class VideoSource:
@@ -61,6 +66,7 @@ class VideoSource:
         self.frames: queue.Queue[tuple[float, Frame] | None] = queue.Queue(maxsize=capacity)
         self.decoded = 0
         self.error: str | None = None
+        self._ring = [np.empty((self.info.height, self.info.width, 4), np.uint8) for _ in range(capacity + SPARE)]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
@@ -95,7 +101,10 @@ class VideoSource:
                 ok, frame = capture.read()
                 if not ok:
                     break
-                bgra = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA), np.uint8)
+                bgra = self._ring[index % len(self._ring)]
+                if frame.shape[:2] != bgra.shape[:2]:  # a stream that changes size midway: a new buffer
+                    bgra = self._ring[index % len(self._ring)] = np.empty((*frame.shape[:2], 4), np.uint8)
+                cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA, dst=bgra)
                 # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
                 # the container's millisecond clock rounds to whole milliseconds.
                 if not self._put((index / fps, bgra)):

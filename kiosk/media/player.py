@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.media.audio import Pcm, decode_audio
-from kiosk.media.decoder import END, ClipInfo, Frame, VideoSource
+from kiosk.media.decoder import END, PENDING_MAX, ClipInfo, Frame, VideoSource
 from kiosk.media.timing import MediaClock, choose
 
 
@@ -55,6 +55,7 @@ class ClipPlayer:
         import time
 
         deadline = time.monotonic() + timeout
+        frames = min(frames, self.source.frames.maxsize + PENDING_MAX)
         while self.source.frames.qsize() + len(self._pending) < frames and not self._source_done:
             if self.source.decoded >= self.info.frames or time.monotonic() > deadline:
                 break
@@ -76,7 +77,7 @@ class ClipPlayer:
         return 0.0 if self.clock is None else self.clock.position(now)
 
     def _fill(self) -> None:
-        while not self._source_done:
+        while not self._source_done and len(self._pending) < PENDING_MAX:
             try:
                 item = self.source.frames.get_nowait()
             except queue.Empty:

@@ -1,0 +1,194 @@
+"""`kiosk bench video`: the clip pipeline's figures on this machine.
+
+For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/):
+* raw decode: `cv2.VideoCapture.read` as fast as it goes (the baseline, same process);
+* the kiosk's path: the decoder thread (BGR→BGRA) feeding a consumer that uploads every frame to the
+  renderer's streaming texture and waits for GL — frames per second, and the ratio to raw decode;
+* real-time presentation at 60 Hz for `seconds` (a Video node drawn each tick into a 1280×720 target):
+  frames dropped and late, CPU use (process CPU time / wall time);
+* a two-clip playlist in real time: the gap between the last frame of the first clip and the first
+  of the second, beyond one frame period;
+* the audio/video offset through the pipeline on a sample clip's sync marks.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+from kiosk.errors import AssetError
+from kiosk.media.audio import decode_audio
+from kiosk.media.decoder import VideoSource
+from kiosk.media.player import ClipPlayer
+from kiosk.media.playlist import Playlist
+from kiosk.media.sync_check import beep_times, flash_times, pair_offsets
+from kiosk.render.context import create_offscreen_context
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.view import Group, Rect, Scene, Video
+
+SIZES = {"1080p": (1920, 1080), "720p": (1280, 720)}
+
+
+def make_clip(folder: Path, name: str, size: tuple[int, int], seconds: float, fps: int = 30) -> Path:
+    """An H.264 + AAC test clip (ffmpeg's moving test pattern and a tone), made once and reused."""
+    path = folder / f"{name}-{size[0]}x{size[1]}-{seconds:g}s.mp4"
+    if path.exists():
+        return path
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise AssetError("ffmpeg is needed to make the benchmark clips", hint="apt install ffmpeg (scripts/setup.sh)")
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part.mp4")
+    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    f"testsrc2=size={size[0]}x{size[1]}:rate={fps}:duration={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                    "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", "high",
+                    "-c:a", "aac", "-shortest", str(partial)], check=True)
+    partial.rename(path)
+    return path
+
+
+def raw_decode_fps(path: Path) -> float:
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    frames, started = 0, time.perf_counter()
+    while capture.read()[0]:
+        frames += 1
+    elapsed = time.perf_counter() - started
+    capture.release()
+    return frames / elapsed
+
+
+def kiosk_path_fps(path: Path, renderer: GLRenderer) -> float:
+    source = VideoSource(path, capacity=12).start()
+    frames, started = 0, time.perf_counter()
+    while (item := source.frames.get()) is not None:
+        renderer.update_stream("bench", item[1])
+        frames += 1
+    renderer.ctx.finish()
+    elapsed = time.perf_counter() - started
+    source.stop()
+    renderer.drop_stream("bench")
+    return frames / elapsed
+
+
+@dataclass
+class RealTime:
+    presented: int
+    dropped: int
+    late: int
+    cpu: float  # share of one core
+
+
+def present_in_real_time(path: Path, renderer: GLRenderer, seconds: float, hz: float = 60.0) -> RealTime:
+    player = ClipPlayer(path, capacity=12)
+    player.wait_buffered(12)
+    scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0, started = usage.ru_utime + usage.ru_stime, time.monotonic()
+    player.start(started)
+    tick = 1.0 / hz
+    next_tick = started
+    while (now := time.monotonic()) < started + min(seconds, player.info.duration):
+        if player.present(now) and player.current is not None:
+            renderer.update_stream("bench", player.current)
+            renderer.draw(scene)
+            renderer.ctx.finish()
+        next_tick += tick
+        time.sleep(max(0.0, next_tick - time.monotonic()))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (usage.ru_utime + usage.ru_stime - cpu0) / (time.monotonic() - started)
+    player.stop()
+    renderer.drop_stream("bench")
+    return RealTime(player.stats.presented, player.stats.dropped, player.stats.late, cpu)
+
+
+def playlist_gap(first: Path, second: Path, hz: float = 60.0) -> float:
+    """Milliseconds between the last frame of `first` and the first of `second`, beyond one frame."""
+    shown: list[tuple[float, int, float]] = []  # wall, clip index, pts
+    playlist = Playlist([first, second], ClipPlayer)
+    started = time.monotonic()
+    playlist.start(started)
+    tick, next_tick = 1.0 / hz, started
+    fps = playlist.current.info.fps if playlist.current else 30.0
+    while not playlist.finished and time.monotonic() < started + 30:
+        now = time.monotonic()
+        if playlist.present(now) and playlist.current is not None:
+            shown.append((now, playlist.index, playlist.current.current_pts or 0.0))
+        next_tick += tick
+        time.sleep(max(0.0, next_tick - time.monotonic()))
+    playlist.stop()
+    last_first = max((w for w, i, _ in shown if i == 0), default=0.0)
+    first_second = min((w for w, i, _ in shown if i == 1), default=0.0)
+    return max(0.0, (first_second - last_first) - 1.0 / fps) * 1000
+
+
+def av_offset(clip: Path, hz: float = 60.0) -> tuple[float, float]:
+    """Mean and worst offset (ms) between marked frames put on screen and their beeps leaving a
+    silent mixer stand-in that records when the sound started."""
+    started: list[float] = []
+
+    class Stopwatch:
+        latency = 512 / 48_000
+
+        def play(self, pcm: object) -> object:
+            started.append(time.monotonic())
+            return None
+
+        def stop(self, handle: object) -> None:
+            pass
+
+    player = ClipPlayer(clip, sound=Stopwatch(), record=True)
+    player.wait_buffered(12)
+    begin = time.monotonic()
+    player.start(begin)
+    next_tick = begin
+    while not player.finished and time.monotonic() < begin + player.info.duration + 1:
+        player.present(time.monotonic())
+        next_tick += 1.0 / hz
+        time.sleep(max(0.0, next_tick - time.monotonic()))
+    player.stop()
+    pcm = decode_audio(clip)
+    if pcm is None or not started:
+        return 0.0, 0.0
+    heard = [started[0] + Stopwatch.latency + b for b in beep_times(pcm)]
+    marks = set(flash_times(clip))
+    seen = [wall for wall, pts in player.stats.shown_at if any(abs(pts - m) < 1e-6 for m in marks)]
+    offset = pair_offsets(seen, heard)
+    return offset.mean * 1000, offset.worst * 1000
+
+
+def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float) -> None:
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    renderer = GLRenderer(create_offscreen_context(), (1280, 720), [assets / "images"], FontFiles.bundled(assets))
+    print(f"kiosk bench video — {os.cpu_count()} cores, clips in {cache}")
+    for label, size in SIZES.items():
+        clip = make_clip(cache, "pattern", size, 10.0)
+        raws, kiosks = [], []
+        for _ in range(3):  # alternated, medians: this machine is noisy
+            raws.append(raw_decode_fps(clip))
+            kiosks.append(kiosk_path_fps(clip, renderer))
+        raw, kiosk = statistics.median(raws), statistics.median(kiosks)
+        print(f"{label}: raw decode {raw:6.1f} fps | decode + BGRA + upload {kiosk:6.1f} fps | ratio {kiosk / raw:.2f} "
+              f"(runs {', '.join(f'{k / r:.2f}' for r, k in zip(raws, kiosks, strict=True))})")
+    for label, size in SIZES.items():
+        clip = make_clip(cache, "pattern", size, max(seconds, 1.0))
+        real = present_in_real_time(clip, renderer, seconds)
+        print(f"{label}: {seconds:.0f} s presented at 60 Hz: {real.presented} frames shown, {real.dropped} dropped, "
+              f"{real.late} late; CPU {real.cpu * 100:.0f} % of one core")
+    short = make_clip(cache, "pattern", SIZES["720p"], 3.0)
+    print(f"playlist of two 720p clips: gap {playlist_gap(short, short):.1f} ms beyond one frame period")
+    sample = next(iter(sorted(scenarios.glob("*/media/arrivee.mp4"))), None)
+    if sample is not None:
+        mean, worst = av_offset(sample)
+        print(f"A/V offset on {sample.parent.parent.name}'s clip: mean {mean:+.1f} ms, worst {worst:.1f} ms "
+              "(target ±45 ms)")
+    renderer.release()
