@@ -6,7 +6,8 @@ texture swizzle puts the channels back). The queue bounds memory and paces the d
 waits while the presenter is `capacity` frames ahead. Frames are converted into a ring of
 buffers allocated once (a fresh 8 MB array per 1080p frame costs more than the conversion):
 a buffer comes round again only after `capacity + SPARE` frames, more than can be queued, held
-by the presenter (at most PENDING_MAX ahead plus the one on screen) or being uploaded.
+by the presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be
+held beyond that only to be dropped unseen) or being uploaded.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ class VideoSource:
             except queue.Empty:
                 break
         self._thread.join(timeout=2)
+
+    def join(self, timeout: float) -> None:
+        """Wait for the decoder to reach the end of the clip (tests)."""
+        self._thread.join(timeout)
 
     def _put(self, item: tuple[float, Frame] | None) -> bool:
         while not self._stop.is_set():

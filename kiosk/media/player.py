@@ -76,8 +76,10 @@ class ClipPlayer:
     def position(self, now: float) -> float:
         return 0.0 if self.clock is None else self.clock.position(now)
 
-    def _fill(self) -> None:
-        while not self._source_done and len(self._pending) < PENDING_MAX:
+    def _fill(self, t: float) -> None:
+        """Take decoded frames off the queue: up to PENDING_MAX ahead of time, and any number that are
+        already due (those are about to be dropped, so holding them costs no ring buffer)."""
+        while not self._source_done and (len(self._pending) < PENDING_MAX or self._pending[-1][0] <= t):
             try:
                 item = self.source.frames.get_nowait()
             except queue.Empty:
@@ -93,8 +95,8 @@ class ClipPlayer:
         if self.clock is None or self.finished:
             return False
         self._start_sound(now)
-        self._fill()
         t = self.clock.position(now)
+        self._fill(t)
         if t < 0:
             return False
         choice = choose([pts for pts, _ in self._pending], t)
@@ -102,8 +104,9 @@ class ClipPlayer:
             if self._source_done and not self._pending and t >= self.info.duration:
                 self.finished = True
             elif not self._pending and not self._source_done and self.current_pts is not None \
-                    and t >= self.current_pts + 1.0 / self.info.fps:
-                self.stats.late += 1
+                    and t >= self.current_pts + 1.0 / self.info.fps \
+                    and round(self.current_pts * self.info.fps) + 1 < self.info.frames:
+                self.stats.late += 1  # a next frame exists and is due, but is not decoded yet
             return False
         for _ in range(choice.take):
             self.current_pts, self.current = self._pending.popleft()

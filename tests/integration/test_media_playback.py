@@ -43,7 +43,9 @@ def _run(present: object, players: object, start: float, seconds: float, tick: f
 def test_at_60_hz_every_frame_of_a_25_fps_clip_is_shown_once_at_its_time(kitchen: Path) -> None:
     player = ClipPlayer(kitchen, record=True)
     player.start(100.0)
-    _run(player.present, lambda: [player], 100.0, player.info.duration + 0.2)
+    end = _run(player.present, lambda: [player], 100.0, player.info.duration + 0.2)
+    player.source.join(timeout=5)  # the end-of-clip mark follows the last frame: let it arrive
+    player.present(end)
     shown = player.stats.shown_at
     assert player.finished and player.stats.dropped == 0 and player.stats.late == 0
     assert [pts for _, pts in shown] == [i / 25 for i in range(150)]
@@ -70,7 +72,10 @@ def test_a_playlist_cuts_to_the_next_clip_with_no_gap(kitchen: Path, home: Path)
         if playlist.frame is None:
             shown_none.append(t)
 
-    _run(present, lambda: [p for p in (playlist.current, playlist.upcoming) if p is not None], 10.0, 12.2)
+    end = _run(present, lambda: [p for p in (playlist.current, playlist.upcoming) if p is not None], 10.0, 12.2)
+    assert playlist.current is not None
+    playlist.current.source.join(timeout=5)
+    present(end)
     assert not shown_none  # not one frame without a picture: no black frame between the clips
     (cut, last_pts), = playlist.cuts
     assert 16.0 <= cut < 16.0 + TICK + 1e-9  # the second clip's first frame at the first's end
