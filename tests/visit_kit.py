@@ -66,8 +66,9 @@ def make_kit(scenarios: Path, db_path: Path, settings: ScreenSettings | None = N
     return Kit(screen, host, db, clock, Pilot(screen, clock), journal, said)
 
 
-def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electricien-batiment",
-                     phone: bool = True) -> None:
+def start_scenario(pilot: Pilot, language: str = "fr", trade: str = "electricien-batiment",
+                   phone: bool = False) -> None:
+    """From the attract screen to the first step of `trade`'s scenario, as a visitor taps."""
     pilot.tap_at(960, 540)  # the attract screen: touch anywhere
     pilot.tap("intent", "language", language)
     if phone:
@@ -75,4 +76,9 @@ def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electrici
     pilot.tap("proceed")
     pilot.tap("intent", "trade", trade)
     pilot.tap("intent", "next")
+
+
+def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electricien-batiment",
+                     phone: bool = True) -> None:
+    start_scenario(pilot, language, trade, phone)
     pilot.answer_scenario()

@@ -15,6 +15,7 @@ import moderngl
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.render import shaders
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.view import Scene
@@ -31,16 +32,6 @@ class Lens:
     k2: float = 0.24
     scale: float = 1.46
 
-
-_VERTEX = """
-#version 330
-in vec2 in_corner;
-out vec2 v_uv;
-void main() {
-    v_uv = in_corner;
-    gl_Position = vec4(in_corner * 2.0 - 1.0, 0.0, 1.0);
-}
-"""
 
 _DISTORT = """
 #version 330
@@ -73,7 +64,7 @@ class StereoRenderer:
         self._out_buffer = ctx.renderbuffer((2 * width, height), 4)
         self._out = ctx.framebuffer(color_attachments=[self._out_buffer])
         self._quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
-        self._program = ctx.program(vertex_shader=_VERTEX, fragment_shader=_DISTORT)
+        self._program = ctx.program(vertex_shader=shaders.BARE_QUAD_VERTEX, fragment_shader=_DISTORT)
         self._vao = ctx.vertex_array(self._program, [(self._quad, "2f", "in_corner")])
 
     def render(self, left: Scene, right: Scene) -> tuple[Pixels, Pixels, Pixels]:

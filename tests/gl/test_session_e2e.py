@@ -24,7 +24,7 @@ from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.replay import journal_header
 from kiosk.runtime.visit_screen import ScreenSettings
 from tests.conftest import ASSETS, REPO
-from tests.visit_kit import Kit, make_kit
+from tests.visit_kit import Kit, make_kit, start_scenario
 
 pytestmark = pytest.mark.gl
 SIZE = (480, 270)
@@ -106,11 +106,7 @@ def test_idle_reset_mid_scenario_shows_the_countdown_then_the_attract_screen(
         published_scenarios: Path, tmp_path: Path, renderer: GLRenderer, docs_renderer: GLRenderer) -> None:
     kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
     p = kit.pilot
-    p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "electricien-batiment")
-    p.tap("intent", "next")
+    start_scenario(p, "fr", "electricien-batiment")
     p.answer_step()
     p.wait(62)
     _shoot(kit, renderer, docs_renderer, "fr-11-idle-warning")

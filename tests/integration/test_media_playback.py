@@ -13,7 +13,7 @@ from kiosk.media.audio import MixerOutput, decode_audio
 from kiosk.media.player import ClipPlayer
 from kiosk.media.playlist import Playlist
 from kiosk.media.sync_check import beep_times, flash_times, pair_offsets
-from tests.visit_kit import make_kit
+from tests.visit_kit import make_kit, start_scenario
 
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 TICK = 1 / 60
@@ -130,11 +130,7 @@ def test_captions_show_in_the_session_at_their_times(published_scenarios: Path, 
     kit = make_kit(published_scenarios, tmp_path / "k.db")
     kit.screen.captions = load_captions
     p = kit.pilot
-    p.tap_at(960, 540)
-    p.tap("intent", "language", "en")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")  # the first step is the arrival clip
+    start_scenario(p, "en", "commis-de-cuisine")
 
     def texts() -> list[str]:
         from kiosk.runtime.view import Group, Node, Text

@@ -15,7 +15,7 @@ from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_s
 from kiosk.runtime.session import Timing
 from kiosk.runtime.view import Button, Column, Group, Node, Rect, Scene, Text
 from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
-from tests.visit_kit import Kit, make_kit, visit_to_results
+from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
 
 PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "results", "offers", "handoff", "thanks"]
 
@@ -62,11 +62,7 @@ def test_a_complete_visit_goes_through_every_screen_and_is_recorded_completed(ki
 
 def test_idle_mid_scenario_warns_then_resets_and_records_incomplete_without_a_score(kit: Kit) -> None:
     p = kit.pilot
-    p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    start_scenario(p, "fr", "commis-de-cuisine")
     for _ in range(3):
         p.answer_step()
     assert p.page() == "play"
@@ -95,11 +91,7 @@ def test_still_here_cancels_the_countdown(kit: Kit) -> None:
 
 def test_language_switch_mid_scenario_keeps_the_step_and_mirrors_the_layout(kit: Kit) -> None:
     p = kit.pilot
-    p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    start_scenario(p, "fr", "commis-de-cuisine")
     p.answer_step()
     step = kit.screen.play.step_id if kit.screen.play else ""
     french = p.view()
