@@ -20,6 +20,9 @@ import sqlite_utils
 from hardware.board.driver import BoardDriver
 from hardware.board.events import ButtonEvent
 from hardware.errors import HardwareError
+from hardware.headset.base import Headset, HeadsetStatus
+from hardware.headset.openxr import OpenXRHeadset
+from hardware.headset.simulated import Keyframe, SimulatedHeadset
 from hardware.profiles.load import load_profiles
 from kiosk import __version__
 from kiosk.clock import MonotonicClock
@@ -33,11 +36,13 @@ from kiosk.matching.offers import load_offers
 from kiosk.media.audio import MixerOutput
 from kiosk.media.captions import Cue, parse_vtt
 from kiosk.media.deck import MediaDeck
+from kiosk.media.decoder import Frame
 from kiosk.ops.systemd import sd_notify
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
 from kiosk.render.renderer import GLRenderer
+from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
@@ -51,6 +56,7 @@ from kiosk.scenario.model import Pack
 from kiosk.store.db import open_store
 from kiosk.sync.client import LrsClient
 from kiosk.sync.worker import run_forever
+from kiosk.visit.headset_link import HeadsetLink
 from kiosk.visit.host import HostSettings, RecordingHost
 from kiosk.visit.journal import JournalWriter
 from kiosk.visit.narration import EspeakNarrator
@@ -256,6 +262,31 @@ def watch_packs(loop: FrameLoop, screen: SessionScreen, root: Path, every: float
     loop.every(every, check)
 
 
+SIMULATED_LOOK = tuple(Keyframe(float(t), yaw=yaw, pitch=pitch) for t, yaw, pitch in
+                       ((0, 0, 0), (6, 60, 5), (12, 120, -5), (18, 180, 0), (24, -120, 10), (30, -60, 0), (36, 0, 0)))
+
+
+def attach_headset(kind: str, loop: FrameLoop, screen: SessionScreen, renderer: GLRenderer, settings: Settings,
+                   clock: Callable[[], float]) -> tuple[HeadsetLink, Callable[[], None]] | None:
+    """`[devices] headset`: a real OpenXR headset, or the simulated one looking slowly around (demos)."""
+    headset: Headset = OpenXRHeadset() if kind == "openxr" else SimulatedHeadset(SIMULATED_LOOK)
+    status = headset.start(clock())
+    if status in (HeadsetStatus.NO_RUNTIME, HeadsetStatus.NO_DEVICE):
+        log.error("headset: %s; the kiosk runs without it", status)
+        return None
+    eye = (960, 1080) if kind == "openxr" else (480, 540)
+    stereo = StereoRenderer(renderer.ctx, eye, [settings.content.assets / "images", settings.content.scenarios],
+                            FontFiles.bundled(settings.content.assets), lens=None)
+    link = HeadsetLink(headset, screen.handle, screen.view, stereo)
+    loop.every(1 / 30, link.tick)
+
+    def stop() -> None:
+        headset.stop()
+        stereo.release()
+
+    return link, stop
+
+
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
@@ -310,10 +341,28 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                         sessions=counts.snapshot)
     sync = start_sync(settings, stop)
     deck = None
+    stop_headset: Callable[[], None] | None = None
     if isinstance(screen, SessionScreen):
         watch_packs(loop, screen, settings.content.scenarios)
-        deck = MediaDeck(settings.content.scenarios, renderer.update_stream, renderer.drop_stream, sound=open_sound())
+        link = None
+        if settings.devices.headset != "none":
+            link = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
+        eyes = link[0].stereo.eye if link is not None and link[0].stereo is not None else None
+
+        def upload(name: str, frame: Frame) -> None:
+            renderer.update_stream(name, frame)
+            if eyes is not None:  # the headset's eyes see the same streams
+                eyes.update_stream(name, frame)
+
+        def drop(name: str) -> None:
+            renderer.drop_stream(name)
+            if eyes is not None:
+                eyes.drop_stream(name)
+
+        deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound())
         loop.media = deck
+        if link is not None:
+            stop_headset = link[1]
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
@@ -340,6 +389,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         devices.stop()
         if deck is not None:
             deck.stop()
+        if stop_headset is not None:
+            stop_headset()
         if sync is not None:
             sync.join(timeout=5)
         renderer.release()

@@ -288,6 +288,8 @@ class SessionScreen:
                 return
             self._drag = None
         elif isinstance(event, HeadsetLook):
+            if not self._immersive():
+                return  # the head turns only 360° views; elsewhere it is not an input worth recording
             self.look = look_from(event.yaw, event.pitch, self.look.fov)
         elif isinstance(event, KeyPressed):
             self._key(event.key, now)
@@ -362,6 +364,12 @@ class SessionScreen:
                     self._apply(Intent("touch"), now)
         elif name == "back":
             self._act(("intent", "back"), now)
+
+    def _immersive(self) -> bool:
+        if self.play is None or self.session.page != Page.PLAY:
+            return False
+        step = self.packs[self.session.trade].scenario.step(self.play.step_id)
+        return isinstance(step, HotspotStep) or (isinstance(step, VideoStep) and step.immersive)
 
     def _face(self, action: tuple[str, ...]) -> None:
         """Focusing a hotspot by keys, buttons or scanning turns the 360° view towards it."""
