@@ -2,12 +2,16 @@
 presentation timestamps, into a bounded queue.
 
 BGRA because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
-texture swizzle puts the channels back). The queue bounds memory and paces the decoder: it
-waits while the presenter is `capacity` frames ahead. Frames are converted into a ring of
-buffers allocated once (a fresh 8 MB array per 1080p frame costs more than the conversion):
-a buffer comes round again only after `capacity + SPARE` frames, more than can be queued, held
-by the presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be
-held beyond that only to be dropped unseen) or being uploaded.
+texture swizzle puts the channels back). FFmpeg itself converts to BGRA (`CAP_PROP_FORMAT` =
+CV_8UC4, OpenCV ≥ 5): the YUV→BGRA pass replaces YUV→BGR and costs the same, where a second
+BGR→BGRA pass in Python cost a quarter of the decoding speed on two busy cores. An OpenCV
+that ignores the property gets `cvtColor` instead (logged once). Frames land in a small ring
+of buffers allocated once (small because buffers that stay in the processor's caches decode
+faster: 20 × 8 MB ran at 0.77 of one buffer on the H100 machine's 16 cores): a buffer comes
+round again only after `capacity + SPARE` frames, more than can be queued, held by the
+presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be held
+beyond that only to be dropped unseen) or being uploaded. The queue bounds memory and paces
+the decoder: it waits while the presenter is `capacity` frames ahead.
 """
 
 from __future__ import annotations
@@ -54,15 +58,15 @@ def probe(path: Path) -> ClipInfo:
 
 
 END = None  # queued after the last frame
-PENDING_MAX = 4  # frames a consumer may take off the queue ahead of showing them
-SPARE = PENDING_MAX + 4
+PENDING_MAX = 2  # frames a consumer may take off the queue ahead of showing them
+SPARE = PENDING_MAX + 3
 
 
 class VideoSource:
     """`frames` holds (pts seconds, BGRA frame) tuples, then END. Start with `start()`; `stop()` ends the
     thread promptly even when the queue is full."""
 
-    def __init__(self, path: Path, capacity: int = 12) -> None:
+    def __init__(self, path: Path, capacity: int = 4) -> None:
         self.info = probe(path)
         self.frames: queue.Queue[tuple[float, Frame] | None] = queue.Queue(maxsize=capacity)
         self.decoded = 0
@@ -99,20 +103,28 @@ class VideoSource:
 
     def _run(self) -> None:
         capture = cv2.VideoCapture(str(self.info.path), cv2.CAP_FFMPEG)
+        native = bool(capture.set(cv2.CAP_PROP_FORMAT, cv2.CV_8UC4))
         fps = self.info.fps
         try:
             index = 0
             while not self._stop.is_set():
-                ok, frame = capture.read()
+                slot = self._ring[index % len(self._ring)]
+                ok, frame = capture.read(slot) if native else capture.read()
                 if not ok:
                     break
-                bgra = self._ring[index % len(self._ring)]
-                if frame.shape[:2] != bgra.shape[:2]:  # a stream that changes size midway: a new buffer
-                    bgra = self._ring[index % len(self._ring)] = np.empty((*frame.shape[:2], 4), np.uint8)
-                cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA, dst=bgra)
+                if frame.ndim == 3 and frame.shape[2] == 4:
+                    bgra = frame  # decoded straight into the ring (or a new array if the size changed)
+                else:
+                    if native:
+                        log.info("video %s: OpenCV gave BGR frames, converting them in Python", self.info.path)
+                        native = False
+                    if frame.shape[:2] != slot.shape[:2]:  # a stream that changes size midway: a new buffer
+                        slot = self._ring[index % len(self._ring)] = np.empty((*frame.shape[:2], 4), np.uint8)
+                    cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA, dst=slot)
+                    bgra = slot
                 # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
                 # the container's millisecond clock rounds to whole milliseconds.
-                if not self._put((index / fps, bgra)):
+                if not self._put((index / fps, np.asarray(bgra, np.uint8))):
                     return
                 index += 1
                 self.decoded = index

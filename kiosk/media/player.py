@@ -32,7 +32,7 @@ class PlayStats:
 
 
 class ClipPlayer:
-    def __init__(self, path: Path, *, sound: SoundOutput | None = None, capacity: int = 12,
+    def __init__(self, path: Path, *, sound: SoundOutput | None = None, capacity: int = 4,
                  record: bool = False) -> None:
         self.path = path
         self.source = VideoSource(path, capacity)
