@@ -99,9 +99,16 @@ class Devices:
 
     board: BoardDriver | None = None
     button_intents: tuple[str, ...] = ()
+    headset: HeadsetLink | None = None
+    headset_problem: str = ""  # a headset the config names but that could not start
 
     def states(self) -> dict[str, str]:
-        return {"board": str(self.board.state)} if self.board is not None else {}
+        states = {"board": str(self.board.state)} if self.board is not None else {}
+        if self.headset is not None:
+            states["headset"] = self.headset.health
+        elif self.headset_problem:
+            states["headset"] = self.headset_problem
+        return states
 
     def poll(self) -> list[InputEvent]:
         """Board presses since the last call, named by the device profile (back, previous, next, select)."""
@@ -267,13 +274,14 @@ SIMULATED_LOOK = tuple(Keyframe(float(t), yaw=yaw, pitch=pitch) for t, yaw, pitc
 
 
 def attach_headset(kind: str, loop: FrameLoop, screen: SessionScreen, renderer: GLRenderer, settings: Settings,
-                   clock: Callable[[], float]) -> tuple[HeadsetLink, Callable[[], None]] | None:
-    """`[devices] headset`: a real OpenXR headset, or the simulated one looking slowly around (demos)."""
+                   clock: Callable[[], float]) -> tuple[HeadsetLink, Callable[[], None]] | str:
+    """The link and how to stop it, or why there is no headset (for /healthz)."""
+    # `[devices] headset`: a real OpenXR headset, or the simulated one looking slowly around (demos).
     headset: Headset = OpenXRHeadset() if kind == "openxr" else SimulatedHeadset(SIMULATED_LOOK)
     status = headset.start(clock())
     if status in (HeadsetStatus.NO_RUNTIME, HeadsetStatus.NO_DEVICE):
         log.error("headset: %s; the kiosk runs without it", status)
-        return None
+        return str(status)
     eye = (960, 1080) if kind == "openxr" else (480, 540)
     stereo = StereoRenderer(renderer.ctx, eye, [settings.content.assets / "images", settings.content.scenarios],
                             FontFiles.bundled(settings.content.assets), lens=None)
@@ -346,7 +354,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         watch_packs(loop, screen, settings.content.scenarios)
         link = None
         if settings.devices.headset != "none":
-            link = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
+            attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
+            if isinstance(attached, str):
+                devices.headset_problem = attached
+            else:
+                link = attached
         eyes = link[0].stereo.eye if link is not None and link[0].stereo is not None else None
 
         def upload(name: str, frame: Frame) -> None:
@@ -362,7 +374,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound())
         loop.media = deck
         if link is not None:
-            stop_headset = link[1]
+            devices.headset, stop_headset = link
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"

@@ -148,6 +148,12 @@ def av_offset(clip: Path, hz: float = 60.0) -> tuple[float, float]:
             started.append(time.monotonic())
             return None
 
+        def pause(self, handle: object) -> None:
+            pass
+
+        def resume(self, handle: object) -> None:
+            pass
+
         def stop(self, handle: object) -> None:
             pass
 

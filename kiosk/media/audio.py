@@ -62,6 +62,14 @@ class MixerOutput:
         sound = self._pygame.sndarray.make_sound(pcm)
         return sound.play()
 
+    def pause(self, handle: object) -> None:
+        if handle is not None:
+            handle.pause()  # type: ignore[attr-defined]
+
+    def resume(self, handle: object) -> None:
+        if handle is not None:
+            handle.unpause()  # type: ignore[attr-defined]
+
     def stop(self, handle: object) -> None:
         if handle is not None:
             handle.stop()  # type: ignore[attr-defined]

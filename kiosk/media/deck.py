@@ -32,8 +32,9 @@ class MediaDeck:
         self.stills: set[str] = set()
         self.failed: set[str] = set()  # logged once, then shown as nothing
 
-    def show(self, wanted: Mapping[str, bool], now: float) -> None:
-        """`wanted`: stream name → loop. New streams start now; streams no longer shown stop."""
+    def show(self, wanted: Mapping[str, bool], now: float, paused: frozenset[str] = frozenset()) -> None:
+        """`wanted`: stream name → loop. New streams start now; streams no longer shown stop; streams in
+        `paused` stand still (picture and sound) until a later call leaves them out."""
         for name in [n for n in self.playing if n not in wanted]:
             self.playing.pop(name).stop()
             self.drop(name)
@@ -48,6 +49,11 @@ class MediaDeck:
             except AssetError as exc:
                 log.error("media not shown: %s", exc)
                 self.failed.add(name)
+        for name, playlist in self.playing.items():
+            if name in paused:
+                playlist.pause(now)
+            else:
+                playlist.resume(now)
 
     def _open(self, name: str, loop: bool, now: float) -> None:
         path = self.root / name
@@ -74,16 +80,6 @@ class MediaDeck:
     def next_due(self, now: float) -> float | None:
         times = [t for p in self.playing.values() if (t := p.next_due(now)) is not None]
         return min(times) if times else None
-
-    def pause(self, now: float) -> None:
-        for playlist in self.playing.values():
-            if playlist.current is not None:
-                playlist.current.pause(now)
-
-    def resume(self, now: float) -> None:
-        for playlist in self.playing.values():
-            if playlist.current is not None:
-                playlist.current.resume(now)
 
     def stop(self) -> None:
         for name, playlist in self.playing.items():

@@ -20,6 +20,8 @@ class SoundOutput(Protocol):
     def latency(self) -> float: ...
 
     def play(self, pcm: Pcm) -> object: ...
+    def pause(self, handle: object) -> None: ...
+    def resume(self, handle: object) -> None: ...
     def stop(self, handle: object) -> None: ...
 
 
@@ -92,7 +94,7 @@ class ClipPlayer:
 
     def present(self, now: float) -> bool:
         """Advance to the frame due at `now`; True if the frame to show changed."""
-        if self.clock is None or self.finished:
+        if self.clock is None or self.finished or self.paused:
             return False
         self._start_sound(now)
         t = self.clock.position(now)
@@ -118,23 +120,29 @@ class ClipPlayer:
 
     def next_due(self, now: float) -> float | None:
         """Wall time the next frame is due (for the frame loop's sleep)."""
-        if self.clock is None or self.finished:
+        if self.clock is None or self.finished or self.paused:
             return None
         if self._pending:
             return self.clock.started + self.clock.offset + self._pending[0][0]
         return now + 1.0 / max(1.0, self.info.fps)
 
+    @property
+    def paused(self) -> bool:
+        return self.clock is not None and self.clock.paused_at is not None
+
     def pause(self, now: float) -> None:
-        if self.clock is not None:
-            self.clock = self.clock.pause(now)
+        if self.clock is None or self.paused:
+            return
+        self.clock = self.clock.pause(now)
         if self.sound is not None and self._handle is not None:
-            self._handle.pause()  # type: ignore[attr-defined]
+            self.sound.pause(self._handle)
 
     def resume(self, now: float) -> None:
-        if self.clock is not None:
-            self.clock = self.clock.resume(now)
+        if self.clock is None or not self.paused:
+            return
+        self.clock = self.clock.resume(now)
         if self.sound is not None and self._handle is not None:
-            self._handle.unpause()  # type: ignore[attr-defined]
+            self.sound.resume(self._handle)
 
     def stop(self) -> None:
         self.source.stop()

@@ -60,6 +60,17 @@ class Playlist:
             return True
         return changed
 
+    def pause(self, now: float) -> None:
+        """Stand still: the clip on screen and the one queued next (its start moves with the pause)."""
+        for player in (self.current, self.upcoming):
+            if player is not None:
+                player.pause(now)
+
+    def resume(self, now: float) -> None:
+        for player in (self.current, self.upcoming):
+            if player is not None:
+                player.resume(now)
+
     def next_due(self, now: float) -> float | None:
         times = [t for p in (self.current, self.upcoming) if p is not None and (t := p.next_due(now)) is not None]
         return min(times) if times else None

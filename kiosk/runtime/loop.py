@@ -14,7 +14,7 @@ from typing import Protocol
 from kiosk.clock import Clock
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.histogram import Histogram
-from kiosk.runtime.view import Scene, streams
+from kiosk.runtime.view import Scene, paused_streams, streams
 
 
 class Renderer(Protocol):
@@ -26,7 +26,7 @@ class Media(Protocol):
     """Streams that change on their own schedule (video): the loop asks them when to wake and
     whether a new frame arrived, and redraws even when the Scene did not change."""
 
-    def show(self, wanted: dict[str, bool], now: float) -> None: ...
+    def show(self, wanted: dict[str, bool], now: float, paused: frozenset[str] = frozenset()) -> None: ...
     def present(self, now: float) -> bool: ...
     def next_due(self, now: float) -> float | None: ...
 
@@ -168,7 +168,7 @@ class FrameLoop:
         fresh = False
         if self.media is not None:
             if scene is not self._streams_of:  # the scene changed: maybe other streams to play
-                self.media.show(streams(scene), now)
+                self.media.show(streams(scene), now, paused_streams(scene))
                 self._streams_of = scene
             fresh = self.media.present(now)
         if not fresh and (scene is self._last_scene or scene == self._last_scene):

@@ -47,6 +47,7 @@ class LiveMedia:
     prefix: str  # stream names are f"{prefix}/{media path}" (the pack id: paths under the scenarios folder)
     look: Look = field(default_factory=Look)
     caption: str | None = None  # the cue on screen now; None: captions off or silence
+    paused: bool = False  # the scenario is paused (headset off): clips stand still
 
 
 LOOK = ("look",)  # the drag area of a 360° view: never focused, only dragged
@@ -160,9 +161,11 @@ def _live_video(step: VideoStep, live: LiveMedia, top: float, targets: list[Targ
         area = Rect(160, top - 40, 1600, 620)
         targets.append(Target(area, LOOK))
         look = live.look
-        return [Panorama(area, stream, look.yaw, look.pitch, look.fov), *caption_nodes(area, live.caption)]
+        return [Panorama(area, stream, look.yaw, look.pitch, look.fov, paused=live.paused),
+                *caption_nodes(area, live.caption)]
     area = Rect(480, top, 960, 540)
-    return [Panel(area, theme.SURFACE, radius=12), Video(area, stream, radius=12), *caption_nodes(area, live.caption)]
+    return [Panel(area, theme.SURFACE, radius=12), Video(area, stream, radius=12, paused=live.paused),
+            *caption_nodes(area, live.caption)]
 
 
 def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, targets: list[Target]) -> list[Node]:

@@ -105,6 +105,7 @@ class Video:
     stream: str  # e.g. the clip's path under the scenarios folder
     radius: float = 0.0
     loop: bool = False
+    paused: bool = False  # the clip stands still (sound too) while the scenario is paused
     layer: int = 0
 
 
@@ -119,6 +120,7 @@ class Panorama:
     pitch: float = 0.0
     fov: float = 75.0
     loop: bool = False
+    paused: bool = False
     layer: int = 0
 
 
@@ -173,3 +175,18 @@ def streams(scene: Scene) -> dict[str, bool]:
 
     walk(scene.root)
     return found
+
+
+def paused_streams(scene: Scene) -> frozenset[str]:
+    """The streams a scene shows standing still (a scenario paused while the headset is off)."""
+    found: set[str] = set()
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Video | Panorama) and node.paused:
+            found.add(node.stream)
+        elif isinstance(node, Group):
+            for child in node.children:
+                walk(child)
+
+    walk(scene.root)
+    return frozenset(found)

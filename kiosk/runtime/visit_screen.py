@@ -174,7 +174,8 @@ class SessionScreen:
             pack = self.packs[s.trade]
             built, targets = play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
                 s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner(),
-                live=LiveMedia(pack.id, self.look, self._caption(now)) if self.live_media else None)
+                live=LiveMedia(pack.id, self.look, self._caption(now), self.play.paused_at is not None)
+                if self.live_media else None)
             return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
         if page == Page.RESULTS:
             return pages.results_page(self.outcome(), words)
@@ -200,7 +201,8 @@ class SessionScreen:
         cues = self._cues()
         if not cues or self.play is None:
             return None
-        return cue_at(cues, now - self.play.entered_at)
+        at = self.play.paused_at if self.play.paused_at is not None else now  # captions stand still too
+        return cue_at(cues, at - self.play.entered_at)
 
     def _paused_banner(self) -> str | None:
         if self.play is None or self.play.paused_at is None:

@@ -42,9 +42,16 @@ class HeadsetLink:
         self.worn = False
         self.sent: tuple[float, float] | None = None
         self.frames = 0
+        self.status = HeadsetStatus.STOPPED
+
+    @property
+    def health(self) -> str:
+        """For /healthz: a present headset is "connected" whether or not someone wears it."""
+        return "connected" if self.status in (HeadsetStatus.READY, HeadsetStatus.NOT_WORN) else str(self.status)
 
     def tick(self, now: float) -> None:
         sample = self.headset.poll(now)
+        self.status = sample.status
         change = self.monitor.update(sample)
         if change is not None:
             self.worn = change == "put on"

@@ -128,3 +128,17 @@ def test_board_buttons_drive_a_visit_that_the_counters_the_store_and_the_journal
     done = subprocess.run([sys.executable, "-m", "kiosk", "replay", str(journals[0])], cwd=REPO, check=False,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "identical to the visit" in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("kind", "state", "status"), [("sim", "connected", "ok"),
+                                                       ("openxr", "no headset runtime", "degraded")])
+def test_the_headset_shows_on_the_health_endpoint(kind: str, state: str, status: str, published_scenarios: Path,
+                                                 tmp_path: Path, stopper: list[subprocess.Popen[bytes]]) -> None:
+    process, base = start_kiosk(tmp_path, published_scenarios, extra=f'[devices]\nheadset = "{kind}"\n')
+    stopper.append(process)
+    deadline = time.monotonic() + 20
+    _, health = wait_healthz(base)
+    while health.get("devices", {}).get("headset") != state and time.monotonic() < deadline:
+        time.sleep(0.3)
+        _, health = wait_healthz(base)
+    assert health["devices"] == {"headset": state} and health["status"] == status, health

@@ -101,6 +101,12 @@ def test_sound_and_picture_stay_within_45_ms(kitchen: Path) -> None:
             started.append(now[0])
             return sound.play(samples)  # type: ignore[arg-type]
 
+        def pause(self, handle: object) -> None:
+            sound.pause(handle)
+
+        def resume(self, handle: object) -> None:
+            sound.resume(handle)
+
         def stop(self, handle: object) -> None:
             sound.stop(handle)
 
@@ -148,3 +154,37 @@ def test_captions_show_in_the_session_at_their_times(published_scenarios: Path, 
     assert english[1].text in texts() and english[0].text not in texts()
     kit.screen.prefs = replace(kit.screen.prefs, captions=False)  # a kiosk with headphones
     assert english[1].text not in texts()
+
+
+def test_a_paused_stream_stands_still_and_resumes_where_it_was(kitchen: Path, published_scenarios: Path) -> None:
+    from kiosk.media.deck import MediaDeck
+
+    uploaded: list[str] = []
+    deck = MediaDeck(published_scenarios, lambda name, frame: uploaded.append(name), lambda name: None)
+    stream = "commis-de-cuisine/media/arrivee.mp4"
+    deck.show({stream: False}, 0.0)
+    player = deck.playing[stream].current
+    assert player is not None
+    _run(deck.present, lambda: [player], 0.0, 1.01)
+    assert player.current_pts == pytest.approx(1.0)
+    deck.show({stream: False}, 1.01, frozenset({stream}))  # the headset came off: the scenario pauses
+    count = len(uploaded)
+    _run(deck.present, lambda: [player], 1.01, 2.0)
+    assert len(uploaded) == count and player.current_pts == pytest.approx(1.0) and deck.next_due(3.0) is None
+    deck.show({stream: False}, 3.01)  # back on
+    _run(deck.present, lambda: [player], 3.01, 0.5)
+    assert player.current_pts == pytest.approx(1.48)  # half a second further, not two and a half
+    deck.stop()
+
+
+def test_a_paused_scenario_pauses_its_clip_in_the_scene(published_scenarios: Path, tmp_path: Path) -> None:
+    from kiosk.runtime.view import paused_streams
+
+    kit = make_kit(published_scenarios, tmp_path / "k.db")
+    p = kit.pilot
+    start_scenario(p, "fr", "commis-de-cuisine")  # its first step is a clip
+    assert paused_streams(p.view()) == frozenset()
+    p.headset(False)
+    assert paused_streams(p.view()) == {"commis-de-cuisine/media/arrivee.mp4"}
+    p.headset(True)
+    assert paused_streams(p.view()) == frozenset()
