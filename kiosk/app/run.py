@@ -1,0 +1,177 @@
+"""`kiosk run`: the frame loop with everything wired to it."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import moderngl
+
+from kiosk.app.devices import attach_headset, start_devices, with_devices
+from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
+from kiosk.clock import MonotonicClock
+from kiosk.config import Settings
+from kiosk.events import InputEvent, QuitRequested
+from kiosk.media.deck import MediaDeck
+from kiosk.media.decoder import Frame
+from kiosk.ops.systemd import sd_notify
+from kiosk.ops.wiring import attach
+from kiosk.render.capture import Recorder, write_png
+from kiosk.render.context import create_offscreen_context, create_window, display_available
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
+from kiosk.runtime.out_of_order import OutOfOrderScreen
+from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.scenario.load import load_packs
+from kiosk.store.db import open_store
+
+log = logging.getLogger("kiosk")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    headless: bool = False
+    window: bool = False
+    size: tuple[int, int] | None = None
+    duration: float | None = None
+    screenshot_every: float | None = None
+    out_dir: Path = Path("out")
+    record: Path | None = None
+    record_fps: float = 10.0
+    reduced_motion: bool = False
+
+
+@dataclass
+class RunSummary:
+    mode: str
+    frames_drawn: int = 0
+    screenshots: list[Path] = field(default_factory=list)
+    recording: Path | None = None
+    skipped_packs: int = 0
+
+
+def _headless_input(stop: threading.Event) -> Callable[[float | None], list[InputEvent]]:
+    def wait(timeout: float | None) -> list[InputEvent]:
+        return [QuitRequested(time.monotonic())] if stop.wait(timeout) else []
+
+    return wait
+
+
+def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
+    display = settings.display
+    size = options.size or (display.width, display.height)
+    packs, errors = load_packs(settings.content.scenarios)
+    headless = options.headless or not (options.window or display_available())
+    clock = MonotonicClock()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    present: Callable[[moderngl.Framebuffer], None] | None = None
+    if headless:
+        ctx = create_offscreen_context()
+        wait_input: InputSource = _headless_input(stop)
+        mode = "headless (EGL offscreen)"
+    else:
+        from kiosk.render.window_input import make_event_translator, make_pygame_input
+
+        window = create_window(size, display.fullscreen)
+        ctx, size = window.ctx, window.size
+
+        def present(fbo: moderngl.Framebuffer) -> None:
+            ctx.copy_framebuffer(ctx.screen, fbo)
+            window.flip()
+
+        mode = "window"
+    fonts = FontFiles.bundled(settings.content.assets)
+    renderer = GLRenderer(ctx, size, [settings.content.assets / "images", settings.content.scenarios], fonts,
+                          present)
+    if not headless:
+        wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
+    counts = SessionCounts()
+    db = open_store(settings.store.path)
+    screen: SessionScreen | OutOfOrderScreen
+    if packs:
+        if options.reduced_motion:
+            settings = replace(settings, session=replace(settings.session, reduced_motion=True))
+        screen = build_session(settings, packs, build_host(settings, db, counts), clock.now(), lambda media: None)
+        state, reason = "serving", ""
+    else:
+        reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
+                  "run `kiosk lint` there")
+        screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
+        log.error("kiosk out of order: %s", reason)
+    devices = start_devices(settings)
+    loop = FrameLoop(screen, renderer, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
+                     FramePacer(display.max_fps, display.idle_fps), FixedStep())
+    summary = RunSummary(mode, skipped_packs=len(errors))
+    log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))
+
+    operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
+                        read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states,
+                        sessions=counts.snapshot)
+    sync = start_sync(settings, stop)
+    deck = None
+    stop_headset: Callable[[], None] | None = None
+    if isinstance(screen, SessionScreen):
+        watch_packs(loop, screen, settings.content.scenarios)
+        link = None
+        if settings.devices.headset != "none":
+            attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
+            if isinstance(attached, str):
+                devices.headset_problem = attached
+            else:
+                link = attached
+        eyes = link[0].stereo.eye if link is not None and link[0].stereo is not None else None
+
+        def upload(name: str, frame: Frame) -> None:
+            renderer.update_stream(name, frame)
+            if eyes is not None:  # the headset's eyes see the same streams
+                eyes.update_stream(name, frame)
+
+        def drop(name: str) -> None:
+            renderer.drop_stream(name)
+            if eyes is not None:
+                eyes.drop_stream(name)
+
+        deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound())
+        loop.media = deck
+        if link is not None:
+            devices.headset, stop_headset = link
+    if options.screenshot_every:
+        def shoot(now: float) -> None:
+            path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
+            summary.screenshots.append(write_png(path, renderer.read_pixels()))
+        loop.every(options.screenshot_every, shoot)
+    recorder = Recorder(options.record, size, options.record_fps) if options.record else None
+    if recorder is not None:
+        loop.every(1.0 / options.record_fps, lambda now: recorder.add(renderer.read_pixels()))
+
+    loop.tick()  # the attract screen is drawn: tell systemd we are up
+    sd_notify("READY=1")
+    deadline = None if options.duration is None else clock.now() + options.duration
+    try:
+        loop.run(until=deadline)
+    finally:
+        stop.set()
+        if options.screenshot_every:  # always leave the last frame for the newcomer to see
+            summary.screenshots.append(write_png(options.out_dir / "screenshot-last.png", renderer.read_pixels()))
+        if recorder is not None:
+            recorder.close()
+            summary.recording = recorder.path
+        summary.frames_drawn = loop.stats.frames_drawn
+        operations.stop()
+        devices.stop()
+        if deck is not None:
+            deck.stop()
+        if stop_headset is not None:
+            stop_headset()
+        if sync is not None:
+            sync.join(timeout=5)
+        renderer.release()
+    return summary
