@@ -35,7 +35,7 @@ class AttractTexts:
     title: str = "Des métiers qui recrutent près de chez vous"
     subtitle: str = "Vidéos, immersion à 360° et mises en situation · 10 minutes · anonyme et gratuit"
     call: str = "Touchez l'écran pour commencer"
-    other_languages: str = "Touch the screen to start · Торкніться екрана, щоб почати"
+    other_languages: str = "Touch the screen to start · المس الشاشة للبدء · Торкніться екрана, щоб почати"
     credit: str = "Compétences : ESCO v1.1.1 © Union européenne"
 
 
@@ -112,8 +112,8 @@ class AttractScreen:
             Text(960, 232, t.subtitle, 30, theme.TEXT_MUTED, align="center"),
             Panel(Rect(560, 912, 800, 100), theme.ACCENT, radius=50),
             Text(960, 932, t.call, 44, theme.ON_ACCENT, "bold", "center"),
-            Text(960, 1032, t.other_languages, 24, theme.TEXT_MUTED, align="center"),
-            Text(1840, 1036, t.credit, 18, theme.TEXT_MUTED, align="right"),
+            Text(960, 1018, t.other_languages, 24, theme.TEXT_MUTED, align="center"),
+            Text(1840, 1052, t.credit, 18, theme.TEXT_MUTED, align="right"),
         ))
 
     def _scene(self, index: int, progress: float) -> Scene:
