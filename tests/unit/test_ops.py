@@ -145,7 +145,21 @@ def test_the_unit_file_verifies_and_is_hardened(tmp_path: Path) -> None:
                               text=True, check=False)
     exposure = float(security.stdout.split("Overall exposure level for kiosk.service:")[1].split()[0])
     assert exposure <= 2.0, security.stdout[-500:]
-    for line in ("Type=notify", "WatchdogSec=", "Restart=on-failure", "User=nova-kiosk", "StateDirectory=",
+    for line in ("Type=notify", "WatchdogSec=", "Restart=on-failure", "User=nova-kiosk", "StateDirectory=nova-kiosk",
                  "ProtectSystem=strict", "PrivateTmp=yes", "NoNewPrivileges=yes", "DevicePolicy=closed",
                  "CapabilityBoundingSet="):
         assert line in text
+
+
+def test_the_production_config_writes_only_under_the_state_directory() -> None:
+    """kiosk.service may write nowhere but /var/lib/nova-kiosk (ProtectSystem=strict): every path the
+    kiosk writes to, in the config the unit points at, must be there."""
+    from kiosk.config import load_settings
+
+    unit = (REPO / "kiosk.service").read_text()
+    assert "Environment=NOVA_KIOSK_CONFIG=/opt/nova-kiosk/deploy/kiosk.toml" in unit
+    assert "--config ${NOVA_KIOSK_CONFIG}" in unit and "ReadWritePaths=/var/lib/nova-kiosk" in unit
+    settings = load_settings(REPO / "deploy" / "kiosk.toml")
+    state = Path("/var/lib/nova-kiosk")
+    for written in (settings.store.path, settings.offers.path, settings.credentials.keys, settings.session.replays):
+        assert written.is_relative_to(state), written
