@@ -67,6 +67,14 @@ def play_chrome(words: Words, targets: list[Target]) -> list[Node]:
     return nodes
 
 
+def titled(words: Words, title: str) -> tuple[list[Node], list[Target]]:
+    """A page's start: the top bar, then its title."""
+    targets: list[Target] = []
+    nodes = top_bar(words, targets)
+    nodes.append(Text(MARGIN, 120, title, 52, theme.TEXT, "bold"))
+    return nodes, targets
+
+
 def footer(words: Words, targets: list[Target], *, back: str | None = None, primary: str | None = None,
            primary_action: tuple[str, ...] = ("intent", "next")) -> list[Node]:
     nodes: list[Node] = []
@@ -137,9 +145,7 @@ def language_page(words: Words, prefs: Prefs) -> tuple[Scene, list[Target]]:
 def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll: int) -> tuple[Scene, list[Target]]:
     """Shortage trades first (the cards come sorted), a sector filter, two rows of three per page."""
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(MARGIN, 120, _("Choose a trade to discover"), 52, theme.TEXT, "bold"))
+    nodes, targets = titled(words, _("Choose a trade to discover"))
     sectors = sorted({c.sector for c in cards})
     x = MARGIN
     for name in ("", *sectors):
@@ -207,9 +213,7 @@ def trade_page(card: TradeCard, words: Words, captions: bool) -> tuple[Scene, li
 def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
     """Each skill as a range among visitors (never a single number), with one sentence of evidence."""
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(MARGIN, 120, _("What you showed"), 52, theme.TEXT, "bold"))
+    nodes, targets = titled(words, _("What you showed"))
     nodes.append(Text(MARGIN, 196, _("The bar shows where you stand among visitors. The wider it is, the less "
                                      "sure we are."), 26, theme.TEXT_MUTED, max_width=WIDTH))
     if not outcome.skills:
@@ -233,9 +237,7 @@ def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
 
 def offers_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(MARGIN, 120, _("Jobs near you"), 52, theme.TEXT, "bold"))
+    nodes, targets = titled(words, _("Jobs near you"))
     if not outcome.offers:
         nodes.append(Text(MARGIN, 220, _("No open offer matches right now. An adviser can help you look further."),
                           34, theme.TEXT, max_width=WIDTH))
@@ -270,9 +272,7 @@ def qr_nodes(matrix: QrMatrix, x: float, y: float, size: float) -> list[Node]:
 
 def handoff_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(MARGIN, 120, _("Take your results with you"), 52, theme.TEXT, "bold"))
+    nodes, targets = titled(words, _("Take your results with you"))
     nodes.append(Text(MARGIN, 220, _("Scan this code with your phone's camera. Your results are signed by the "
                                      "kiosk: an employer can check them."), 32, theme.TEXT, max_width=900))
     if outcome.qr_note:
