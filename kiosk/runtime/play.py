@@ -137,6 +137,23 @@ def confirm(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     return state
 
 
+def act(scenario: Scenario, state: PlayState, action: Sequence[str], now: float) -> PlayState:
+    """A step view's target action — ("choose", id), ("toggle", id), ("move", id, index), ("confirm",),
+    ("proceed",) — applied to the state; any other action leaves it as it is."""
+    kind = action[0]
+    if kind == "choose":
+        return choose(scenario, state, action[1], now)
+    if kind == "toggle":
+        return toggle(scenario, state, action[1])
+    if kind == "move":
+        return move(scenario, state, action[1], int(action[2]))
+    if kind == "confirm":
+        return confirm(scenario, state, now)
+    if kind == "proceed":
+        return proceed(scenario, state, now)
+    return state
+
+
 def pause(state: PlayState, now: float) -> PlayState:
     """Stop the clock of the current step (the visitor took the headset off, or walked away)."""
     return state if state.paused_at is not None else replace(state, paused_at=now)

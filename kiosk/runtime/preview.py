@@ -52,20 +52,10 @@ class PreviewScreen:
 
     # -- intents -------------------------------------------------------------------------
     def act(self, action: tuple[str, ...], now: float) -> None:
-        scenario = self.pack.scenario
-        kind = action[0]
-        if kind == "choose":
-            self.state = play.choose(scenario, self.state, action[1], now)
-        elif kind == "toggle":
-            self.state = play.toggle(scenario, self.state, action[1])
-        elif kind == "move":
-            self.state = play.move(scenario, self.state, action[1], int(action[2]))
-        elif kind == "confirm":
-            self.state = play.confirm(scenario, self.state, now)
-        elif kind == "proceed":
-            self.state = play.proceed(scenario, self.state, now)
-        elif kind == "restart":
-            self.state = play.start(scenario, now)
+        if action[0] == "restart":
+            self.state = play.start(self.pack.scenario, now)
+        else:
+            self.state = play.act(self.pack.scenario, self.state, action, now)
 
     def targets(self, now: float) -> list[Target]:
         self.view(now)

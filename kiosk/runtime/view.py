@@ -162,13 +162,13 @@ class Scene:
     labels: tuple[str, ...] = field(default=())  # screen name etc., for tests and logs
 
 
-def streams(scene: Scene) -> dict[str, bool]:
-    """The media streams a scene shows, and whether each loops (what the media deck must play)."""
-    found: dict[str, bool] = {}
+def media_nodes(scene: Scene) -> list[Video | Panorama]:
+    """The Video and Panorama nodes of a scene, in drawing order."""
+    found: list[Video | Panorama] = []
 
     def walk(node: Node) -> None:
         if isinstance(node, Video | Panorama):
-            found[node.stream] = found.get(node.stream, False) or node.loop
+            found.append(node)
         elif isinstance(node, Group):
             for child in node.children:
                 walk(child)
@@ -177,16 +177,14 @@ def streams(scene: Scene) -> dict[str, bool]:
     return found
 
 
+def streams(scene: Scene) -> dict[str, bool]:
+    """The media streams a scene shows, and whether each loops (what the media deck must play)."""
+    found: dict[str, bool] = {}
+    for node in media_nodes(scene):
+        found[node.stream] = found.get(node.stream, False) or node.loop
+    return found
+
+
 def paused_streams(scene: Scene) -> frozenset[str]:
     """The streams a scene shows standing still (a scenario paused while the headset is off)."""
-    found: set[str] = set()
-
-    def walk(node: Node) -> None:
-        if isinstance(node, Video | Panorama) and node.paused:
-            found.add(node.stream)
-        elif isinstance(node, Group):
-            for child in node.children:
-                walk(child)
-
-    walk(scene.root)
-    return frozenset(found)
+    return frozenset(node.stream for node in media_nodes(scene) if node.paused)

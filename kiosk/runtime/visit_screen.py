@@ -405,18 +405,8 @@ class SessionScreen:
 
     def _play_action(self, action: tuple[str, ...], now: float) -> None:
         assert self.play is not None
-        scenario = self.packs[self.session.trade].scenario
-        before, kind = self.play, action[0]
-        if kind == "choose":
-            self.play = play.choose(scenario, self.play, action[1], now)
-        elif kind == "toggle":
-            self.play = play.toggle(scenario, self.play, action[1])
-        elif kind == "move":
-            self.play = play.move(scenario, self.play, action[1], int(action[2]))
-        elif kind == "confirm":
-            self.play = play.confirm(scenario, self.play, now)
-        elif kind == "proceed":
-            self.play = play.proceed(scenario, self.play, now)
+        before = self.play
+        self.play = play.act(self.packs[self.session.trade].scenario, self.play, action, now)
         self._apply(Intent("touch"), now)
         self._after_play(before, now)
 

@@ -12,23 +12,13 @@ from kiosk.events import HeadsetLook, HeadsetWorn, InputEvent
 from kiosk.media.sphere import look_from
 from kiosk.render.stereo import StereoRenderer
 from kiosk.runtime.immersion import eye_scene
-from kiosk.runtime.view import Group, Node, Panorama, Scene
+from kiosk.runtime.view import Panorama, Scene, media_nodes
 
 LOOK_STEP = 0.5  # degrees: smaller head movements are not sent (they would only fill the journal)
 
 
 def panorama_of(scene: Scene) -> Panorama | None:
-    def walk(node: Node) -> Panorama | None:
-        if isinstance(node, Panorama):
-            return node
-        if isinstance(node, Group):
-            for child in node.children:
-                found = walk(child)
-                if found is not None:
-                    return found
-        return None
-
-    return walk(scene.root)
+    return next((node for node in media_nodes(scene) if isinstance(node, Panorama)), None)
 
 
 class HeadsetLink:
