@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kiosk.clock import ManualClock
 from kiosk.events import BoardIntent, HeadsetWorn, KeyPressed, PointerDown
-from kiosk.runtime.play_view import LOOK, Target
+from kiosk.runtime.play_view import Target, focusable
 from kiosk.runtime.view import Scene
 from kiosk.runtime.visit_screen import SessionScreen
 
@@ -37,7 +37,7 @@ class Pilot:
 
     def focusable(self) -> list[Target]:
         """The targets keys, buttons and switch scanning move over, in focus order."""
-        return [t for t in self.targets() if t.action != LOOK]
+        return focusable(self.targets())
 
     def view(self) -> Scene:
         return self.screen.view(self.now)

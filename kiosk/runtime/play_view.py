@@ -64,6 +64,11 @@ class Target:
     action: Action
 
 
+def focusable(targets: list[Target]) -> list[Target]:
+    """The targets keys, board buttons and switch scanning move over, in focus order (never a drag area)."""
+    return [t for t in targets if t.action != LOOK]
+
+
 def _header(scenario: Scenario, state: PlayState, trade_title: str, words: Words) -> list[Node]:
     done = len(state.path) / max(1, len(scenario.steps))
     return [

@@ -39,7 +39,7 @@ from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
-from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target
+from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target, focusable
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
 from kiosk.runtime.view import Column, Group, Node, Panel, Rect, Scene, Text
@@ -223,9 +223,9 @@ class SessionScreen:
         if left is not None:
             targets = []  # while the countdown shows, the only target is "I'm still here"
             nodes.extend(pages.idle_overlay(self.words, left, targets))
-        focusable = [t for t in targets if t.action != LOOK]
-        if self.focus is not None and self.focus < len(focusable):
-            r = focusable[self.focus].rect
+        reachable = focusable(targets)
+        if self.focus is not None and self.focus < len(reachable):
+            r = reachable[self.focus].rect
             nodes.append(Panel(Rect(r.x - 10, r.y - 10, r.w + 20, r.h + 20), (0.0, 0.0, 0.0, 0.0),
                                radius=min(r.h / 2 + 10, 38.0), border=8.0, border_color=FOCUS_RING, layer=6))
         rtl = self.words.rtl
@@ -311,7 +311,7 @@ class SessionScreen:
         if self.prefs.scanning and self.session.page != Page.ATTRACT:
             while now - self.focus_since >= self.settings.scan_every:
                 self.focus_since += self.settings.scan_every
-                count = len([t for t in self.targets(now) if t.action != LOOK])
+                count = len(focusable(self.targets(now)))
                 if count:
                     self.focus = 0 if self.focus is None else (self.focus + 1) % count
 
@@ -345,7 +345,7 @@ class SessionScreen:
         if self.session.page == Page.ATTRACT:
             self._apply(Intent("start"), now)
             return
-        targets = [t for t in self.targets(now) if t.action != LOOK]  # the focus never rests on a drag area
+        targets = focusable(self.targets(now))
         self.focus_since = now
         if name in ("next", "previous") and targets:
             step_by = 1 if name == "next" else -1
