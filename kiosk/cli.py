@@ -163,9 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_sync.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
     bench_sync.add_argument("--user", default="", help="basic auth user for --lrs")
     bench_sync.add_argument("--password", default="", help="basic auth password for --lrs")
-    bench_video = bench_what.add_parser("video", help="H.264 decode vs the kiosk's decode+upload path, real-time "
-                                                     "presentation (drops, CPU), playlist gap, A/V offset")
+    bench_video = bench_what.add_parser("video", help="H.264 decode vs the kiosk's path (decode into GPU-visible "
+                                                     "memory, or decode + upload), real-time presentation (drops, "
+                                                     "CPU), playlist gap, A/V offset")
     bench_video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
+    bench_video.add_argument("--runs", type=_count, default=5,
+                             help="alternated runs of each throughput measure, medians reported (default 5)")
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -360,7 +363,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
         settings = _settings(args)
         run_video_bench(settings.content.assets, settings.content.scenarios, Path(".cache") / "bench-media",
-                        args.seconds)
+                        args.seconds, args.runs)
         return 0
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench

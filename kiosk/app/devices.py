@@ -106,7 +106,7 @@ def attach_headset(kind: str, loop: FrameLoop, screen: SessionScreen, renderer: 
         return str(status)
     eye = (960, 1080) if kind == "openxr" else (480, 540)
     stereo = StereoRenderer(renderer.ctx, eye, [settings.content.assets / "images", settings.content.scenarios],
-                            FontFiles.bundled(settings.content.assets), lens=None)
+                            FontFiles.bundled(settings.content.assets), lens=None, frames=renderer.frames)
     link = HeadsetLink(headset, screen.handle, screen.view, stereo)
     loop.every(1 / 30, link.tick)
 

@@ -16,13 +16,15 @@ from kiosk.app.devices import attach_headset, start_devices, with_devices
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
+from kiosk.errors import GraphicsUnavailableError
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.media.deck import MediaDeck
-from kiosk.media.decoder import Frame
+from kiosk.media.decoder import HEAP, Frame
 from kiosk.ops.systemd import sd_notify
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
+from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
@@ -32,6 +34,17 @@ from kiosk.scenario.load import load_packs
 from kiosk.store.db import open_store
 
 log = logging.getLogger("kiosk")
+
+
+def open_frame_memory(ctx: moderngl.Context) -> MappedFrames | None:
+    """Video frames decoded where the GPU reads them, when the driver allows; said either way."""
+    try:
+        frames = MappedFrames.open(ctx)
+    except GraphicsUnavailableError as exc:
+        log.warning("video: %s (%s)", exc, exc.hint)
+        return None
+    log.info("video: frames are decoded into GPU-visible memory (no uploads)")
+    return frames
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         mode = "window"
     fonts = FontFiles.bundled(settings.content.assets)
     renderer = GLRenderer(ctx, size, [settings.content.assets / "images", settings.content.scenarios], fonts,
-                          present)
+                          present, frames=open_frame_memory(ctx))
     if not headless:
         wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
     counts = SessionCounts()
@@ -139,7 +152,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             if eyes is not None:
                 eyes.drop_stream(name)
 
-        deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound())
+        deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound(),
+                         memory=renderer.frames if renderer.frames is not None else HEAP)
         loop.media = deck
         if link is not None:
             devices.headset, stop_headset = link
@@ -169,6 +183,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         devices.stop()
         if deck is not None:
             deck.stop()
+        if renderer.frames is not None:
+            renderer.frames.release()
         if stop_headset is not None:
             stop_headset()
         if sync is not None:

@@ -2,8 +2,10 @@
 
 For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/):
 * raw decode: `cv2.VideoCapture.read` as fast as it goes (the baseline, same process);
-* the kiosk's path: the decoder thread (BGR→BGRA) feeding a consumer that uploads every frame to the
-  renderer's streaming texture and waits for GL — frames per second, and the ratio to raw decode;
+* the kiosk's path: the decoder thread (FFmpeg → BGRA) writing into the memory `kiosk run` gives it
+  (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer binding every frame
+  as the renderer's stream, then waiting for GL — frames per second, and the median ratio to raw
+  decode; the same with heap frames uploaded to a texture, for comparison;
 * real-time presentation at 60 Hz for `seconds` (a Video node drawn each tick into a 1280×720 target):
   frames dropped and late, CPU use (process CPU time / wall time);
 * a two-clip playlist in real time: the gap between the last frame of the first clip and the first
@@ -24,13 +26,14 @@ from pathlib import Path
 
 import cv2
 
-from kiosk.errors import AssetError
+from kiosk.errors import AssetError, GraphicsUnavailableError
 from kiosk.media.audio import decode_audio
-from kiosk.media.decoder import VideoSource
+from kiosk.media.decoder import HEAP, FrameMemory, VideoSource
 from kiosk.media.player import ClipPlayer
 from kiosk.media.playlist import Playlist
 from kiosk.media.sync_check import beep_times, flash_times, pair_offsets
 from kiosk.render.context import create_offscreen_context
+from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.view import Group, Rect, Scene, Video
@@ -67,8 +70,8 @@ def raw_decode_fps(path: Path) -> float:
     return frames / elapsed
 
 
-def kiosk_path_fps(path: Path, renderer: GLRenderer) -> float:
-    source = VideoSource(path).start()
+def kiosk_path_fps(path: Path, renderer: GLRenderer, memory: FrameMemory) -> float:
+    source = VideoSource(path, memory=memory).start()
     frames, started = 0, time.perf_counter()
     while (item := source.frames.get()) is not None:
         renderer.update_stream("bench", item[1])
@@ -88,8 +91,9 @@ class RealTime:
     cpu: float  # share of one core
 
 
-def present_in_real_time(path: Path, renderer: GLRenderer, seconds: float, hz: float = 60.0) -> RealTime:
-    player = ClipPlayer(path)
+def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, seconds: float,
+                         hz: float = 60.0) -> RealTime:
+    player = ClipPlayer(path, memory=memory)
     player.wait_buffered(12)
     scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
     first = player.source.frames.queue[0]  # draw once before the clock runs: drivers finish compiling
@@ -103,6 +107,7 @@ def present_in_real_time(path: Path, renderer: GLRenderer, seconds: float, hz: f
     tick = 1.0 / hz
     next_tick = started
     while (now := time.monotonic()) < started + min(seconds, player.info.duration):
+        memory.settle()  # what the media deck does before taking frames
         if player.present(now) and player.current is not None:
             renderer.update_stream("bench", player.current)
             renderer.draw(scene)
@@ -177,24 +182,42 @@ def av_offset(clip: Path, hz: float = 60.0) -> tuple[float, float]:
     return offset.mean * 1000, offset.worst * 1000
 
 
-def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float) -> None:
+def frame_memory(renderer: GLRenderer) -> tuple[FrameMemory, str]:
+    """The memory `kiosk run` decodes into on this driver, and its name for the report."""
+    try:
+        renderer.frames = MappedFrames.open(renderer.ctx)
+    except GraphicsUnavailableError as exc:
+        return HEAP, f"heap + upload ({exc})"
+    return renderer.frames, "GPU-visible rings (no upload)"
+
+
+def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, runs: int = 5) -> None:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     renderer = GLRenderer(create_offscreen_context(), (1280, 720), [assets / "images"], FontFiles.bundled(assets))
-    print(f"kiosk bench video — {os.cpu_count()} cores, clips in {cache}")
+    memory, memory_name = frame_memory(renderer)
+    print(f"kiosk bench video — {os.cpu_count()} cores, clips in {cache}; frames decoded into {memory_name}")
     for label, size in SIZES.items():
         clip = make_clip(cache, "pattern", size, 10.0)
-        raws, kiosks = [], []
-        for _ in range(3):  # alternated, medians: this machine is noisy
+        raws, kiosks, uploads = [], [], []
+        for _ in range(runs):  # alternated, medians of the ratios: this machine is noisy
             raws.append(raw_decode_fps(clip))
-            kiosks.append(kiosk_path_fps(clip, renderer))
-        raw, kiosk = statistics.median(raws), statistics.median(kiosks)
-        print(f"{label}: raw decode {raw:6.1f} fps | decode + BGRA + upload {kiosk:6.1f} fps | ratio {kiosk / raw:.2f} "
-              f"(runs {', '.join(f'{k / r:.2f}' for r, k in zip(raws, kiosks, strict=True))})")
+            kiosks.append(kiosk_path_fps(clip, renderer, memory))
+            uploads.append(kiosk_path_fps(clip, renderer, HEAP))
+        raw = statistics.median(raws)
+        kiosk_ratio = statistics.median(k / r for r, k in zip(raws, kiosks, strict=True))
+        upload_ratio = statistics.median(u / r for r, u in zip(raws, uploads, strict=True))
+        print(f"{label}: raw decode {raw:6.1f} fps | kiosk path {statistics.median(kiosks):6.1f} fps, ratio "
+              f"{kiosk_ratio:.2f} (runs {', '.join(f'{k / r:.2f}' for r, k in zip(raws, kiosks, strict=True))}) "
+              f"| heap + upload {statistics.median(uploads):6.1f} fps, ratio {upload_ratio:.2f}")
     for label, size in SIZES.items():
         clip = make_clip(cache, "pattern", size, max(seconds, 1.0))
-        real = present_in_real_time(clip, renderer, seconds)
+        real = present_in_real_time(clip, renderer, memory, seconds)
         print(f"{label}: {seconds:.0f} s presented at 60 Hz: {real.presented} frames shown, {real.dropped} dropped, "
-              f"{real.late} late; CPU {real.cpu * 100:.0f} % of one core")
+              f"{real.late} late; CPU {real.cpu * 100:.0f} % of one core", end="")
+        if memory is not HEAP:
+            upload = present_in_real_time(clip, renderer, HEAP, seconds)
+            print(f" | heap + upload: {upload.dropped} dropped, CPU {upload.cpu * 100:.0f} %", end="")
+        print()
     short = make_clip(cache, "pattern", SIZES["720p"], 3.0)
     print(f"playlist of two 720p clips: gap {playlist_gap(short, short):.1f} ms beyond one frame period")
     sample = next(iter(sorted(scenarios.glob("*/media/arrivee.mp4"))), None)
@@ -203,3 +226,5 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float) 
         print(f"A/V offset on {sample.parent.parent.name}'s clip: mean {mean:+.1f} ms, worst {worst:.1f} ms "
               "(target ±45 ms)")
     renderer.release()
+    if isinstance(memory, MappedFrames):
+        memory.release()

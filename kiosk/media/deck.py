@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from kiosk.errors import AssetError
-from kiosk.media.decoder import Frame
+from kiosk.media.decoder import HEAP, Frame, FrameMemory
 from kiosk.media.player import ClipPlayer, SoundOutput
 from kiosk.media.playlist import Playlist
 
@@ -23,8 +23,10 @@ VIDEO_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov")
 
 class MediaDeck:
     def __init__(self, root: Path, upload: Callable[[str, Frame], None], drop: Callable[[str], None], *,
-                 sound: SoundOutput | None = None) -> None:
+                 sound: SoundOutput | None = None, memory: FrameMemory = HEAP) -> None:
+        """`memory`: where the decoders write frames (the renderer's GPU-visible rings, or the heap)."""
         self.root = root
+        self.memory = memory
         self.upload = upload
         self.drop = drop
         self.sound = sound
@@ -58,7 +60,7 @@ class MediaDeck:
     def _open(self, name: str, loop: bool, now: float) -> None:
         path = self.root / name
         if path.suffix.lower() in VIDEO_SUFFIXES:
-            playlist = Playlist([path], lambda p: ClipPlayer(p, sound=self.sound), loop=loop)
+            playlist = Playlist([path], lambda p: ClipPlayer(p, sound=self.sound, memory=self.memory), loop=loop)
             playlist.start(now)
             self.playing[name] = playlist
             return
@@ -71,6 +73,7 @@ class MediaDeck:
     def present(self, now: float) -> bool:
         """Upload every stream whose frame changed; True if any did (the frame must be redrawn)."""
         changed = False
+        self.memory.settle()  # decoders may rewrite slots of frames taken from now on: drawn ones must be done
         for name, playlist in self.playing.items():
             if playlist.present(now) and playlist.frame is not None:
                 self.upload(name, playlist.frame)

@@ -21,6 +21,7 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -57,6 +58,28 @@ def probe(path: Path) -> ClipInfo:
         capture.release()
 
 
+class FrameMemory(Protocol):
+    """Where decoders write frames: the heap, or memory the GPU reads (`render.mapped_frames`)."""
+
+    def ring(self, width: int, height: int, count: int) -> list[Frame]: ...
+    def give_back(self, slots: list[Frame]) -> None: ...
+    def settle(self) -> None: ...
+
+
+class HeapMemory:
+    """Plain arrays; the renderer uploads what it shows."""
+
+    def ring(self, width: int, height: int, count: int) -> list[Frame]:
+        return [np.empty((height, width, 4), np.uint8) for _ in range(count)]
+
+    def give_back(self, slots: list[Frame]) -> None:
+        pass
+
+    def settle(self) -> None:
+        pass
+
+
+HEAP = HeapMemory()
 END = None  # queued after the last frame
 PENDING_MAX = 2  # frames a consumer may take off the queue ahead of showing them
 SPARE = PENDING_MAX + 3
@@ -66,12 +89,14 @@ class VideoSource:
     """`frames` holds (pts seconds, BGRA frame) tuples, then END. Start with `start()`; `stop()` ends the
     thread promptly even when the queue is full."""
 
-    def __init__(self, path: Path, capacity: int = 4) -> None:
+    def __init__(self, path: Path, capacity: int = 4, memory: FrameMemory = HEAP) -> None:
         self.info = probe(path)
         self.frames: queue.Queue[tuple[float, Frame] | None] = queue.Queue(maxsize=capacity)
         self.decoded = 0
         self.error: str | None = None
-        self._ring = [np.empty((self.info.height, self.info.width, 4), np.uint8) for _ in range(capacity + SPARE)]
+        self.memory = memory
+        self._ring = memory.ring(self.info.width, self.info.height, capacity + SPARE)
+        self._given = list(self._ring)  # what goes back to `memory` (the ring may swap a slot)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
@@ -87,6 +112,11 @@ class VideoSource:
             except queue.Empty:
                 break
         self._thread.join(timeout=2)
+        if self._thread.is_alive():  # never hand back memory a stuck decoder may still write
+            log.error("video %s: the decoder did not stop; its frame memory is kept", self.info.path)
+        elif self._given:
+            self.memory.give_back(self._given)
+            self._given = []
 
     def join(self, timeout: float) -> None:
         """Wait for the decoder to reach the end of the clip (tests)."""

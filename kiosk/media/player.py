@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.media.audio import Pcm, decode_audio
-from kiosk.media.decoder import END, PENDING_MAX, ClipInfo, Frame, VideoSource
+from kiosk.media.decoder import END, HEAP, PENDING_MAX, ClipInfo, Frame, FrameMemory, VideoSource
 from kiosk.media.timing import MediaClock, choose
 
 
@@ -35,9 +35,9 @@ class PlayStats:
 
 class ClipPlayer:
     def __init__(self, path: Path, *, sound: SoundOutput | None = None, capacity: int = 4,
-                 record: bool = False) -> None:
+                 record: bool = False, memory: FrameMemory = HEAP) -> None:
         self.path = path
-        self.source = VideoSource(path, capacity)
+        self.source = VideoSource(path, capacity, memory)
         self.info: ClipInfo = self.source.info
         self.sound = sound
         self.pcm: Pcm | None = decode_audio(path) if sound is not None else None
@@ -145,7 +145,10 @@ class ClipPlayer:
             self.sound.resume(self._handle)
 
     def stop(self) -> None:
+        """Stop decoding and sound; the frames go back to the decoder's memory, so forget them."""
         self.source.stop()
+        self.current = None
+        self._pending.clear()
         if self.sound is not None:
             self.sound.stop(self._handle)
         self._handle = None

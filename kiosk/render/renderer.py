@@ -19,6 +19,7 @@ from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.images import ImageLibrary
+from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.runtime.view import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
@@ -95,9 +96,11 @@ class _InstancePool:
 class GLRenderer:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
                  fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None,
-                 design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT)) -> None:
+                 design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT),
+                 frames: MappedFrames | None = None) -> None:
         """`design`: the logical space scenes are laid out in (1920×1080 for screens; an eye's own
-        aspect for head-mounted displays)."""
+        aspect for head-mounted displays). `frames`: the context's mapped video rings; stream
+        frames that live there are shown without an upload."""
         self.ctx = ctx
         self.size = size
         self.design = design
@@ -126,13 +129,26 @@ class GLRenderer:
             _set_uniform(program, "u_view", design)
             _set_uniform(program, "u_px", 1.0 / self.viewport.scale)
             _set_uniform(program, "u_atlas", 0)
+        for material in ("video", "panorama"):  # their u_frame (a samplerBuffer, which moderngl cannot
+            # set) keeps unit 0, so their 2D texture moves to another unit: one unit, one sampler type
+            _set_uniform(self._programs[material], "u_atlas", UPLOADED_STREAM_UNIT)
         self.last_batches: list[Batch] = []
-        self.streams: dict[str, moderngl.Texture] = {}  # media frames by stream name (Video, Panorama)
+        self.frames = frames
+        self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
+        self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A texture is
         made per stream and size, then rewritten in place each frame."""
         height, width = frame.shape[:2]
+        mapped = self.frames.texture_for(frame) if self.frames is not None else None
+        if mapped is not None and self.frames is not None:
+            self.frames.pin((id(self), name), frame)
+            self.mapped[name] = (mapped, (width, height))
+            if name in self.streams:
+                self.streams.pop(name).release()
+            return
+        self._unmap(name)
         texture = self.streams.get(name)
         if texture is None or texture.size != (width, height):
             if texture is not None:
@@ -148,12 +164,17 @@ class GLRenderer:
         texture = self.streams.pop(name, None)
         if texture is not None:
             texture.release()
+        self._unmap(name)
+
+    def _unmap(self, name: str) -> None:
+        if self.mapped.pop(name, None) is not None and self.frames is not None:
+            self.frames.unpin((id(self), name))
 
     def gl_objects(self) -> int:
         """GL objects this renderer holds (framebuffer, textures, programs, buffers, vertex arrays):
         the soak test checks it stays flat however many frames are drawn."""
         return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
-                + len(self.streams))
+                + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0))
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -178,30 +199,46 @@ class GLRenderer:
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
+        read_rings = False
         for batch in batches:
             if not len(batch.rows):
                 continue
             if batch.material in ("video", "panorama"):
-                self._draw_streams(batch, used)
+                read_rings |= self._draw_streams(batch, used)
                 continue
             if batch.material != "shape":
                 self._textures[batch.material].use(0)
             vao = self._pools[batch.material].slot(used[batch.material], batch.rows)
             used[batch.material] += 1
             vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(batch.rows))
+        if read_rings and self.frames is not None:
+            self.frames.drawn()
 
-    def _draw_streams(self, batch: Batch, used: dict[Material, int]) -> None:
-        """One draw per stream (each has its own texture); a stream with no frame yet draws nothing."""
+    def _draw_streams(self, batch: Batch, used: dict[Material, int]) -> bool:
+        """One draw per stream (each has its own texture); a stream with no frame yet draws nothing.
+        True if a frame was read from a mapped ring."""
         names = self.builder.streams
+        program = self._programs[batch.material]
+        read_rings = False
         for index in np.unique(batch.rows[:, 15]).astype(int):
-            texture = self.streams.get(names[index])
-            if texture is None:
+            name = names[index]
+            texture = self.streams.get(name)
+            if texture is not None:
+                texture.use(UPLOADED_STREAM_UNIT)
+                _set_uniform(program, "u_mapped", 0)
+            elif name in self.mapped and self.frames is not None:
+                buffer_texture, size = self.mapped[name]
+                self.frames.gl.bind_buffer_texture(STREAM_UNIT, buffer_texture)
+                _set_uniform(program, "u_mapped", 1)
+                _set_uniform(program, "u_frame_size", size)
+                read_rings = True
+            else:
                 continue
-            texture.use(0)
             rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
             vao = self._pools[batch.material].slot(used[batch.material], rows)
             used[batch.material] += 1
             vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
+        return read_rings
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():
@@ -233,6 +270,8 @@ class GLRenderer:
         for texture in [*self._textures.values(), *self.streams.values()]:
             texture.release()
         self.streams.clear()
+        for name in list(self.mapped):
+            self._unmap(name)
         for program in self._programs.values():
             program.release()
         self._quad.release()

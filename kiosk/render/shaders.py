@@ -107,11 +107,36 @@ void main() {
 }
 """
 
-# A media stream's frame: BGRA data, read as RGBA through the texture swizzle; opaque.
-VIDEO_FRAGMENT = _FRAGMENT_HEAD + _SDF + """
+# A media stream's frame: BGRA rows, top first. Either a 2D texture (uploaded; read as RGBA
+# through the texture swizzle) or a slot of a mapped ring read as a buffer texture
+# (`mapped_frames`), filtered here like the 2D one: bilinear, wrapping across, clamped down.
+_STREAM_TEXEL = """
 uniform sampler2D u_atlas;
+uniform samplerBuffer u_frame;
+uniform int u_mapped;
+uniform ivec2 u_frame_size;
+vec4 stream_texel(vec2 uv) {
+    if (u_mapped == 0) {
+        return textureGrad(u_atlas, uv, vec2(0.0), vec2(0.0));
+    }
+    // Selects, not integer modulo: llvmpipe runs integer division one lane at a time.
+    int w = u_frame_size.x;
+    vec2 t = uv * vec2(u_frame_size) - 0.5;
+    vec2 f = fract(t);
+    ivec2 i = ivec2(floor(t));
+    int x0 = i.x < 0 ? i.x + w : (i.x >= w ? i.x - w : i.x);
+    int x1 = x0 + 1 >= w ? 0 : x0 + 1;
+    int r0 = clamp(i.y, 0, u_frame_size.y - 1) * w;
+    int r1 = clamp(i.y + 1, 0, u_frame_size.y - 1) * w;
+    vec4 top = mix(texelFetch(u_frame, r0 + x0), texelFetch(u_frame, r0 + x1), f.x);
+    vec4 bottom = mix(texelFetch(u_frame, r1 + x0), texelFetch(u_frame, r1 + x1), f.x);
+    return mix(top, bottom, f.y).bgra;
+}
+"""
+
+VIDEO_FRAGMENT = _FRAGMENT_HEAD + _SDF + _STREAM_TEXEL + """
 void main() {
-    vec4 texel = texture(u_atlas, v_uv);
+    vec4 texel = stream_texel(v_uv);
     float mask = v_params.x > 0.0 ? coverage(v_params.x) : 1.0;
     float a = v_color.a * mask;
     f_color = vec4(texel.rgb * a, a);
@@ -120,8 +145,7 @@ void main() {
 
 # Inside the sphere: each pixel's ray (yaw + right, pitch + up, vertical field of view in
 # v_extra) looks up the equirectangular picture; u wraps around, yaw 0 is the picture's centre.
-PANORAMA_FRAGMENT = _FRAGMENT_HEAD + """
-uniform sampler2D u_atlas;
+PANORAMA_FRAGMENT = _FRAGMENT_HEAD + _STREAM_TEXEL + """
 const float PI = 3.14159265358979;
 void main() {
     vec2 ndc = v_local / v_half;
@@ -135,7 +159,7 @@ void main() {
     float lon = atan(d.x, -d.z);
     float lat = asin(clamp(d.y, -1.0, 1.0));
     vec2 uv = vec2(0.5 + lon / (2.0 * PI), 0.5 - lat / PI);
-    vec4 texel = textureGrad(u_atlas, uv, vec2(0.0), vec2(0.0));
+    vec4 texel = stream_texel(uv);
     f_color = vec4(texel.rgb * v_color.a, v_color.a);
 }
 """

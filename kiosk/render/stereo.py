@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.render import shaders
+from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.view import Scene
@@ -54,11 +55,13 @@ void main() {
 
 class StereoRenderer:
     def __init__(self, ctx: moderngl.Context, eye_size: tuple[int, int], asset_roots: list[Path], fonts: FontFiles,
-                 lens: Lens | None = Lens()) -> None:
+                 lens: Lens | None = Lens(), frames: MappedFrames | None = None) -> None:
+        """`frames`: the context's mapped video rings (shared with the screen's renderer)."""
         self.ctx = ctx
         self.eye_size = eye_size
         self.lens = lens
-        self.eye = GLRenderer(ctx, eye_size, asset_roots, fonts, design=(float(eye_size[0]), float(eye_size[1])))
+        self.eye = GLRenderer(ctx, eye_size, asset_roots, fonts, design=(float(eye_size[0]), float(eye_size[1])),
+                              frames=frames)
         width, height = eye_size
         self._frame = ctx.texture((2 * width, height), 4)
         self._out_buffer = ctx.renderbuffer((2 * width, height), 4)

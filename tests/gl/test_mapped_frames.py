@@ -1,0 +1,162 @@
+"""Video frames decoded straight into GPU-visible rings (Mesa llvmpipe): drawn like uploaded frames,
+written by the real decoder, never rewritten under a draw, rings reused and freed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.errors import GraphicsUnavailableError
+from kiosk.media.deck import MediaDeck
+from kiosk.media.decoder import VideoSource
+from kiosk.render.mapped_frames import MappedFrames
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.view import Group, Panorama, Rect, Scene, Video
+from tests.conftest import ASSETS
+
+pytestmark = pytest.mark.gl
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+@pytest.fixture
+def frames(gl_context: object) -> Iterator[MappedFrames]:
+    memory = MappedFrames.open(gl_context)  # type: ignore[arg-type]
+    yield memory
+    memory.release()
+
+
+@pytest.fixture
+def renderer(gl_context: object, frames: MappedFrames, published_scenarios: Path) -> Iterator[GLRenderer]:
+    drawn = GLRenderer(gl_context, (480, 270), [ASSETS / "images", published_scenarios],  # type: ignore[arg-type]
+                       FontFiles.bundled(ASSETS), frames=frames)
+    yield drawn
+    drawn.release()
+
+
+def _noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    picture = np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)
+    picture[..., 3] = 255
+    return picture
+
+
+@pytest.mark.parametrize("node", [Video(Rect(0, 0, 1920, 1080), "clip"), Video(Rect(130, 70, 1000, 640), "clip"),
+                                  Panorama(Rect(0, 0, 1920, 1080), "clip", 60, 10, 90)],
+                         ids=["full-screen", "card", "panorama"])
+def test_a_frame_in_a_ring_is_drawn_like_the_same_frame_uploaded(renderer: GLRenderer, frames: MappedFrames,
+                                                                  node: Video | Panorama) -> None:
+    ring = frames.ring(160, 90, 2)
+    ring[1][:] = _noise(ring[1].shape, 7)
+    renderer.update_stream("clip", ring[1])
+    assert "clip" in renderer.mapped and "clip" not in renderer.streams  # bound, not uploaded
+    renderer.draw(Scene(Group((node,))))
+    from_ring = renderer.read_pixels().astype(int)
+    renderer.update_stream("clip", ring[1].copy())  # an ordinary array: uploaded to a texture
+    assert "clip" in renderer.streams and "clip" not in renderer.mapped
+    renderer.draw(Scene(Group((node,))))
+    uploaded = renderer.read_pixels().astype(int)
+    assert uploaded[..., :3].std() > 20  # the picture is there, not a blank
+    assert np.abs(from_ring - uploaded).max() <= 2  # the hand-made bilinear matches the sampler's
+
+
+def test_the_decoder_writes_the_clip_into_the_ring(frames: MappedFrames, published_scenarios: Path) -> None:
+    clip = next(iter(sorted(published_scenarios.glob("*/media/arrivee.mp4"))))
+    source = VideoSource(clip, memory=frames).start()
+    taken = [source.frames.get(timeout=5) for _ in range(3)]
+    reference = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
+    for pts, frame in (item for item in taken if item is not None):
+        ok, bgr = reference.read()
+        assert ok
+        assert frames.texture_for(frame) is not None  # decoded where the GPU reads it
+        assert np.array_equal(frame[..., :3], bgr)
+        assert pts >= 0
+    reference.release()
+    source.stop()
+
+
+def test_a_draw_reading_a_slot_is_finished_before_settle_returns(renderer: GLRenderer,
+                                                                 frames: MappedFrames) -> None:
+    ring = frames.ring(64, 36, 2)
+    ring[0][:] = _noise(ring[0].shape, 1)
+    renderer.update_stream("clip", ring[0])
+    renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),))))
+    frames.settle()
+    ring[0][:] = 0  # a decoder rewriting the slot right after: the drawn picture must not change
+    drawn = renderer.read_pixels()
+    renderer.update_stream("clip", _noise(ring[0].shape, 1))
+    renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),))))
+    assert np.abs(drawn.astype(int) - renderer.read_pixels().astype(int)).max() <= 2
+
+
+def test_a_ring_on_screen_is_not_handed_out_and_stopped_rings_are_reused(renderer: GLRenderer,
+                                                                         frames: MappedFrames) -> None:
+    first = frames.ring(64, 36, 3)
+    renderer.update_stream("clip", first[2])
+    frames.give_back(first)  # its decoder stopped, but its last frame is still on screen
+    second = frames.ring(64, 36, 3)
+    assert second[0].ctypes.data != first[0].ctypes.data
+    renderer.update_stream("clip", second[0])  # the next clip's frame replaces it
+    frames.give_back(second)
+    third = frames.ring(64, 36, 3)
+    assert third[0].ctypes.data == first[0].ctypes.data  # off screen now: reused
+    renderer.drop_stream("clip")
+    frames.give_back(third)
+    objects = renderer.gl_objects()
+    for _ in range(30):  # clips come and go: the GL objects stay bounded
+        ring = frames.ring(64, 36, 3)
+        renderer.update_stream("clip", ring[0])
+        frames.give_back(ring)
+        renderer.drop_stream("clip")
+    assert renderer.gl_objects() <= objects
+
+
+def test_idle_rings_beyond_the_spares_are_freed(frames: MappedFrames) -> None:
+    rings = [frames.ring(32 + 16 * i, 18, 2) for i in range(5)]  # five sizes, all stopped
+    for ring in rings:
+        frames.give_back(ring)
+    assert frames.gl_objects() == MappedFrames.MAX_FREE * 3  # buffer + two textures each
+
+
+def test_the_deck_plays_a_clip_from_the_ring_and_releases_it(renderer: GLRenderer, frames: MappedFrames,
+                                                             published_scenarios: Path) -> None:
+    deck = MediaDeck(published_scenarios, renderer.update_stream, renderer.drop_stream, memory=frames)
+    name = str(next(iter(sorted(published_scenarios.glob("*/media/arrivee.mp4")))).relative_to(published_scenarios))
+    deck.show({name: False}, 0.0)
+    shown = 0
+    for tick in range(1, 40):
+        if deck.present(tick / 30):
+            shown += 1
+            renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), name),))))
+        if not shown:
+            time.sleep(0.02)  # the decoder's first frames
+    assert shown >= 10 and name in renderer.mapped
+    assert renderer.read_pixels()[..., :3].std() > 5
+    deck.stop()
+    assert name not in renderer.mapped
+    assert frames.gl_objects() <= 1 + 2 * (4 + 5) + 1  # one idle ring (and a fence) kept for the next clip
+
+
+def test_a_driver_without_buffer_storage_is_named() -> None:
+    class OldDriver:
+        extensions = {"GL_ARB_texture_buffer_object"}
+
+    with pytest.raises(GraphicsUnavailableError, match="GL_ARB_buffer_storage") as raised:
+        MappedFrames.open(OldDriver())  # type: ignore[arg-type]
+    assert "uploaded instead" in raised.value.hint
+
+
+def test_kiosk_run_says_which_way_frames_go(gl_context: object, caplog: pytest.LogCaptureFixture) -> None:
+    from kiosk.app.run import open_frame_memory
+
+    with caplog.at_level(logging.INFO, logger="kiosk"):
+        memory = open_frame_memory(gl_context)  # type: ignore[arg-type]
+    assert memory is not None
+    assert "decoded into GPU-visible memory" in caplog.text
+    memory.release()
