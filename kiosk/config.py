@@ -36,8 +36,12 @@ class DeviceSettings:
     board: str = ""  # button/LED board URL: serial:///dev/nova-board, sim://, loop://...; "" = none
     touch: str = ""  # serial touch controller URL ("" = none; USB touch screens need no setting)
     touch_protocol: str = "egalax"  # egalax | microtouch
-    headset: str = "none"  # none | openxr | sim
+    headset: str = "none"  # none | openxr | sim | monitor (a headset plugged in as the kiosk's display)
     board_profile: str = "nova-board-v1"  # hardware/profiles/<id>.toml: what each board button means
+    lens_k1: float = 0.22  # monitor headsets: barrel distortion undoing the lenses' (k1 = k2 = 0: none) ...
+    lens_k2: float = 0.24
+    lens_scale: float = 1.46  # ... shrunk by this so the corners stay in the picture
+    eye_fov: float = 90.0  # monitor headsets: each eye's vertical field of view in 360° views (degrees)
 
 
 @dataclass(frozen=True)
@@ -127,12 +131,14 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
 }
 _FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.0), "offers.kiosk_lon": (-180.0, 180.0),
                                                  "session.idle_after": (5.0, 3600.0), "session.warn_for": (3.0, 300.0),
-                                                 "session.scan_every": (0.5, 10.0)}
+                                                 "session.scan_every": (0.5, 10.0),
+                                                 "devices.lens_k1": (-1.0, 2.0), "devices.lens_k2": (-1.0, 2.0),
+                                                 "devices.lens_scale": (0.5, 3.0), "devices.eye_fov": (30.0, 150.0)}
 _LANGUAGES = ("fr", "en", "ar", "uk")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "content.language": _LANGUAGES,
     "devices.touch_protocol": ("egalax", "microtouch"),
-    "devices.headset": ("none", "openxr", "sim"),
+    "devices.headset": ("none", "openxr", "sim", "monitor"),
     "ops.log_format": ("text", "json"),
 }
 _URL_KEYS = ("devices.board", "devices.touch")

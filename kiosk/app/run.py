@@ -13,6 +13,7 @@ from pathlib import Path
 import moderngl
 
 from kiosk.app.devices import attach_headset, start_devices, with_devices
+from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
@@ -120,13 +121,16 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
         log.error("kiosk out of order: %s", reason)
     devices = start_devices(settings)
-    loop = FrameLoop(screen, renderer, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
+    monitor = side_by_side_display(ctx, size, settings, renderer.frames, present) \
+        if settings.devices.headset == "monitor" else None
+    output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
+    loop = FrameLoop(screen, output, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
                      FramePacer(display.max_fps, display.idle_fps), FixedStep())
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))
 
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
-                        read_pixels=renderer.read_pixels, clock=clock.now, devices=devices.states,
+                        read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
                         sessions=counts.snapshot)
     sync = start_sync(settings, stop)
     deck = None
@@ -134,7 +138,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     if isinstance(screen, SessionScreen):
         watch_packs(loop, screen, settings.content.scenarios)
         link = None
-        if settings.devices.headset != "none":
+        if settings.devices.headset in ("openxr", "sim"):
             attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
             if isinstance(attached, str):
                 devices.headset_problem = attached
@@ -143,12 +147,12 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         eyes = link[0].stereo.eye if link is not None and link[0].stereo is not None else None
 
         def upload(name: str, frame: Frame) -> None:
-            renderer.update_stream(name, frame)
+            output.update_stream(name, frame)
             if eyes is not None:  # the headset's eyes see the same streams
                 eyes.update_stream(name, frame)
 
         def drop(name: str) -> None:
-            renderer.drop_stream(name)
+            output.drop_stream(name)
             if eyes is not None:
                 eyes.drop_stream(name)
 
@@ -160,11 +164,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
-            summary.screenshots.append(write_png(path, renderer.read_pixels()))
+            summary.screenshots.append(write_png(path, output.read_pixels()))
         loop.every(options.screenshot_every, shoot)
     recorder = Recorder(options.record, size, options.record_fps) if options.record else None
     if recorder is not None:
-        loop.every(1.0 / options.record_fps, lambda now: recorder.add(renderer.read_pixels()))
+        loop.every(1.0 / options.record_fps, lambda now: recorder.add(output.read_pixels()))
 
     loop.tick()  # the attract screen is drawn: tell systemd we are up
     sd_notify("READY=1")
@@ -174,7 +178,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     finally:
         stop.set()
         if options.screenshot_every:  # always leave the last frame for the newcomer to see
-            summary.screenshots.append(write_png(options.out_dir / "screenshot-last.png", renderer.read_pixels()))
+            summary.screenshots.append(write_png(options.out_dir / "screenshot-last.png", output.read_pixels()))
         if recorder is not None:
             recorder.close()
             summary.recording = recorder.path
@@ -183,6 +187,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         devices.stop()
         if deck is not None:
             deck.stop()
+        if monitor is not None:
+            monitor.release()
         if renderer.frames is not None:
             renderer.frames.release()
         if stop_headset is not None:

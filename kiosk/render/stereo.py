@@ -72,23 +72,35 @@ class StereoRenderer:
 
     def render(self, left: Scene, right: Scene) -> tuple[Pixels, Pixels, Pixels]:
         """(left eye, right eye, side-by-side frame as the monitor shows it), RGBA rows top first."""
-        eyes = []
-        for scene in (left, right):
-            self.eye.draw(scene)
-            eyes.append(self.eye.read_pixels())
-        side_by_side = np.ascontiguousarray(np.hstack(eyes))
+        eyes = [self.draw_eye(scene) for scene in (left, right)]
         if self.lens is None:
-            return eyes[0], eyes[1], side_by_side
-        self._frame.write(side_by_side[::-1].tobytes())  # GL rows start at the bottom
+            return eyes[0], eyes[1], np.ascontiguousarray(np.hstack(eyes))
+        self.show(eyes[0], eyes[1])
+        return eyes[0], eyes[1], self.read_output()
+
+    def draw_eye(self, scene: Scene) -> Pixels:
+        self.eye.draw(scene)
+        return self.eye.read_pixels()
+
+    def show(self, left: Pixels, right: Pixels) -> None:
+        """The side-by-side frame through the lens pass (none: k1 = k2 = 0, scale 1) into `output`."""
+        lens = self.lens or Lens(0.0, 0.0, 1.0)
+        self._frame.write(np.ascontiguousarray(np.hstack((left, right))[::-1]))  # GL rows start at the bottom
         self._out.use()
         self.ctx.viewport = (0, 0, 2 * self.eye_size[0], self.eye_size[1])
         self._frame.use(0)
         self._program["u_frame"].value = 0  # type: ignore[union-attr]
-        self._program["u_lens"].value = (self.lens.k1, self.lens.k2, self.lens.scale)  # type: ignore[union-attr]
+        self._program["u_lens"].value = (lens.k1, lens.k2, lens.scale)  # type: ignore[union-attr]
         self._vao.render(moderngl.TRIANGLE_STRIP, vertices=4)
+
+    @property
+    def output(self) -> moderngl.Framebuffer:
+        return self._out
+
+    def read_output(self) -> Pixels:
         data = self._out.read(components=4, alignment=1)
         shown = np.frombuffer(data, np.uint8).reshape(self.eye_size[1], 2 * self.eye_size[0], 4)[::-1]
-        return eyes[0], eyes[1], np.ascontiguousarray(shown)
+        return np.ascontiguousarray(shown)
 
     def release(self) -> None:
         self.eye.release()
