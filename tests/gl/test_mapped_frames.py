@@ -145,7 +145,7 @@ def test_the_deck_plays_a_clip_from_the_ring_and_releases_it(renderer: GLRendere
 
 def test_a_driver_without_buffer_storage_is_named() -> None:
     class OldDriver:
-        extensions = {"GL_ARB_texture_buffer_object"}
+        extensions = frozenset({"GL_ARB_texture_buffer_object"})
 
     with pytest.raises(GraphicsUnavailableError, match="GL_ARB_buffer_storage") as raised:
         MappedFrames.open(OldDriver())  # type: ignore[arg-type]

@@ -98,5 +98,5 @@ def test_kiosk_run_shows_the_attract_screen_side_by_side(tmp_path: Path, publish
 def test_lens_values_out_of_range_are_refused(tmp_path: Path) -> None:
     from kiosk.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="devices.lens_scale: expected a number between 0.5 and 3.0"):
+    with pytest.raises(ConfigError, match=r"devices\.lens_scale: expected a number between 0\.5 and 3\.0"):
         load_settings(_config(tmp_path, "lens_scale = 9\n"))
