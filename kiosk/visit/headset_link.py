@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from hardware.headset.base import Headset, HeadsetStatus, WearMonitor
 from kiosk.events import HeadsetLook, HeadsetWorn, InputEvent
-from kiosk.media.sphere import look_from
 from kiosk.render.stereo import StereoRenderer
-from kiosk.runtime.immersion import eye_scene
+from kiosk.runtime.immersion import immersive_eye
 from kiosk.runtime.view import Panorama, Scene, media_nodes
 
 LOOK_STEP = 0.5  # degrees: smaller head movements are not sent (they would only fill the journal)
@@ -32,6 +32,7 @@ class HeadsetLink:
         self.worn = False
         self.sent: tuple[float, float] | None = None
         self.frames = 0
+        self.eye_scenes: tuple[Scene, Scene] | None = None  # the last frame's, for tests and logs
         self.status = HeadsetStatus.STOPPED
 
     @property
@@ -54,14 +55,19 @@ class HeadsetLink:
         if self.sent is None or max(abs(yaw - self.sent[0]), abs(pitch - self.sent[1])) >= LOOK_STEP:
             self.sent = (yaw, pitch)
             self.send(HeadsetLook(round(yaw, 2), round(pitch, 2), now), now)
-        panorama = panorama_of(self.view(now))
+        scene = self.view(now)
+        panorama = panorama_of(scene)
         if self.stereo is None or panorama is None:
             return
         size = (float(self.stereo.eye_size[0]), float(self.stereo.eye_size[1]))
         scenes = []
         for eye in self.headset.eye_views(sample.pose):
             fov = math.degrees(eye.fov[2] - eye.fov[3])
-            scenes.append(eye_scene(panorama.stream, look_from(*eye.pose.yaw_pitch(), fov=fov), size))
+            yaw, pitch = eye.pose.yaw_pitch()
+            # The flat view follows the head (HeadsetLook), so its hotspot numbers and captions sit at
+            # the right angles to within LOOK_STEP: each eye shows them over the sphere.
+            scenes.append(immersive_eye(scene, replace(panorama, yaw=yaw, pitch=pitch), fov, size))
+        self.eye_scenes = (scenes[0], scenes[1])
         left, right, _ = self.stereo.render(scenes[0], scenes[1])
         self.headset.submit([left, right])
         self.frames += 1

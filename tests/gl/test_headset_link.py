@@ -12,12 +12,18 @@ from kiosk.media.deck import MediaDeck
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.play_view import LOOK
+from kiosk.runtime.view import Button, Group, Node
 from kiosk.scenario.model import HotspotStep
 from kiosk.visit.headset_link import HeadsetLink
 from tests.conftest import ASSETS
 from tests.visit_kit import make_kit, start_scenario
 
 pytestmark = pytest.mark.gl
+
+
+def _leaves(group: Group) -> list[Node]:
+    return [leaf for node in group.children
+            for leaf in (_leaves(node) if isinstance(node, Group) else [node])]
 
 
 def test_head_turns_the_360_view_removal_pauses_and_eyes_are_submitted(
@@ -49,6 +55,13 @@ def test_head_turns_the_360_view_removal_pauses_and_eyes_are_submitted(
         assert kit.screen.look.yaw == pytest.approx(90.0, abs=1.0)
         assert kit.screen.look.pitch == pytest.approx(10.0, abs=1.0)
         assert link.frames > 20 and headset.submitted[-1][0].shape == (180, 160, 4)
+        area = next(t.rect for t in p.targets() if t.action == LOOK)
+        over_view = sorted(n.label for n in _leaves(kit.screen.view(p.now).root) if isinstance(n, Button)
+                           and area.x <= n.rect.x + n.rect.w / 2 <= area.x + area.w
+                           and area.y <= n.rect.y + n.rect.h / 2 <= area.y + area.h)
+        assert over_view and link.eye_scenes is not None
+        for eye in link.eye_scenes:  # the hotspot numbers over the view are in each eye too
+            assert sorted(n.label for n in _leaves(eye.root) if isinstance(n, Button)) == over_view
         for _ in range(31):  # the headset comes off
             link.tick(p.now)
             p.wait(1 / 30, tick=1 / 30)
