@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(button lines, LED currents, LED chase, buzzer), the headset runtime, and lists serial ports.",
         epilog="exit codes: 0 every configured device works; 69 one is missing or failed its self-test")
     doctor.add_argument("--board", metavar="URL", help="board URL, e.g. serial:///dev/nova-board or sim://")
-    doctor.add_argument("--headset", choices=("none", "openxr", "sim"), help="headset to check")
+    doctor.add_argument("--headset", choices=("none", "openxr", "sim", "monitor"), help="headset to check")
     doctor.add_argument("--press", action="store_true", help="also ask for each button to be pressed")
     doctor.add_argument("--timeout", type=_positive, default=2.0, help="seconds to wait for each answer")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")

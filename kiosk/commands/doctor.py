@@ -129,7 +129,11 @@ def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0
             findings.append(check_board(devices.board, press=press, timeout=timeout, out=out))
         except HardwareError as exc:
             findings.append(Finding("board", devices.board, "absent", False, str(exc)))
-    if devices.headset != "none":
+    if devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
+        findings.append(Finding("headset", "monitor", "display", True,
+                                f"side by side on the kiosk's display, lens k1={devices.lens_k1} k2={devices.lens_k2} "
+                                f"scale={devices.lens_scale}, eye field of view {devices.eye_fov}°"))
+    elif devices.headset != "none":
         findings.append(check_headset(devices.headset))
     if devices.touch:
         findings.append(check_touch(devices.touch, devices.touch_protocol, timeout))

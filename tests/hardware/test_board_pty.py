@@ -160,6 +160,13 @@ def test_doctor_reports_faults_and_missing_devices(capsys: pytest.CaptureFixture
     assert '"state": "absent"' in out and '"state": "no headset runtime"' in out
 
 
+def test_doctor_names_a_monitor_headset_as_the_display(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--headset", "monitor"]) == 0
+    out = capsys.readouterr().out
+    assert "ok  headset      monitor" in out and "side by side on the kiosk's display, lens k1=0.22" in out
+    assert "simulated" not in out
+
+
 def test_bench_input_prints_latency_percentiles(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "input", "--samples", "200"]) == 0
     out = capsys.readouterr().out
