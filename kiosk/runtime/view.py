@@ -8,6 +8,7 @@ images, and images under text; higher layers draw over lower ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -162,19 +163,18 @@ class Scene:
     labels: tuple[str, ...] = field(default=())  # screen name etc., for tests and logs
 
 
+def placed(group: Group, dx: float = 0.0, dy: float = 0.0) -> Iterator[tuple[Node, float, float]]:
+    """Every node that is not a Group, in drawing order, with the offset its groups add to it."""
+    for node in group.children:
+        if isinstance(node, Group):
+            yield from placed(node, dx + node.dx, dy + node.dy)
+        else:
+            yield node, dx, dy
+
+
 def media_nodes(scene: Scene) -> list[Video | Panorama]:
     """The Video and Panorama nodes of a scene, in drawing order."""
-    found: list[Video | Panorama] = []
-
-    def walk(node: Node) -> None:
-        if isinstance(node, Video | Panorama):
-            found.append(node)
-        elif isinstance(node, Group):
-            for child in node.children:
-                walk(child)
-
-    walk(scene.root)
-    return found
+    return [node for node, _, _ in placed(scene.root) if isinstance(node, Video | Panorama)]
 
 
 def streams(scene: Scene) -> dict[str, bool]:

@@ -12,7 +12,7 @@ from kiosk.media.deck import MediaDeck
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.play_view import LOOK
-from kiosk.runtime.view import Button, Group, Node
+from kiosk.runtime.view import Button, Group, Node, placed
 from kiosk.scenario.model import HotspotStep
 from kiosk.visit.headset_link import HeadsetLink
 from tests.conftest import ASSETS
@@ -22,8 +22,7 @@ pytestmark = pytest.mark.gl
 
 
 def _leaves(group: Group) -> list[Node]:
-    return [leaf for node in group.children
-            for leaf in (_leaves(node) if isinstance(node, Group) else [node])]
+    return [node for node, _, _ in placed(group)]
 
 
 def test_head_turns_the_360_view_removal_pauses_and_eyes_are_submitted(

@@ -139,14 +139,9 @@ def test_captions_show_in_the_session_at_their_times(published_scenarios: Path, 
     start_scenario(p, "en", "commis-de-cuisine")
 
     def texts() -> list[str]:
-        from kiosk.runtime.view import Group, Node, Text
+        from kiosk.runtime.view import Text, placed
 
-        def walk(node: Node) -> list[str]:
-            if isinstance(node, Text):
-                return [node.text]
-            return [t for c in node.children for t in walk(c)] if isinstance(node, Group) else []
-
-        return walk(p.view().root)
+        return [node.text for node, _, _ in placed(p.view().root) if isinstance(node, Text)]
 
     english = load_captions(published_scenarios / "commis-de-cuisine" / "media" / "arrivee.en.vtt")
     assert english[0].text in texts()
