@@ -157,7 +157,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                 eyes.drop_stream(name)
 
         deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound(),
-                         memory=renderer.frames if renderer.frames is not None else HEAP)
+                         memory=renderer.frames or HEAP)
         loop.media = deck
         if link is not None:
             devices.headset, stop_headset = link

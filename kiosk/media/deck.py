@@ -71,7 +71,7 @@ class MediaDeck:
         self.stills.add(name)
 
     def present(self, now: float) -> bool:
-        """Upload every stream whose frame changed; True if any did (the frame must be redrawn)."""
+        """Hand the renderer every stream whose frame changed; True if any did (the frame must be redrawn)."""
         changed = False
         self.memory.settle()  # decoders may rewrite slots of frames taken from now on: drawn ones must be done
         for name, playlist in self.playing.items():

@@ -4,7 +4,7 @@ is uploaded.
 A decoder writes its frames into a ring of slots (`kiosk.media.decoder`). Here a ring is one
 GL buffer mapped for writing for its whole life (ARB_buffer_storage, persistent and coherent),
 and each slot is also a buffer texture that the video and panorama shaders read texel by texel
-(bilinear by hand, `shaders.STREAM_TEXEL`). Uploading a decoded frame would copy all of it
+(bilinear by hand, `stream_texel` in `shaders`). Uploading a decoded frame would copy all of it
 again on the processor (8 MB for 1080p BGRA): on llvmpipe's two busy cores that copy cost
 about a tenth of the decoding speed (`kiosk bench video`).
 
@@ -100,16 +100,17 @@ class MappedFrames:
     # -- the renderer's side ------------------------------------------------------------------
     def texture_for(self, frame: Frame) -> int | None:
         """The buffer texture showing `frame` when it is a whole slot of a ring, else None."""
-        found = self._by_address.get(frame.ctypes.data)
+        found = self._slot(frame)
+        return None if found is None else found[0].textures[found[1]]
+
+    def pin(self, owner: tuple[int, str], frame: Frame) -> int | None:
+        """`owner` shows `frame`: its ring is not handed out again until unpinned. The buffer texture
+        to draw it with, or None (and nothing pinned) when the frame is not a slot of a ring."""
+        found = self._slot(frame)
         if found is None:
             return None
-        ring, index = found
-        return ring.textures[index] if frame.shape == ring.slots[index].shape else None
-
-    def pin(self, owner: tuple[int, str], frame: Frame) -> None:
-        found = self._by_address.get(frame.ctypes.data)
-        if found is not None:
-            self._pins[owner] = found[0]
+        self._pins[owner] = found[0]
+        return found[0].textures[found[1]]
 
     def unpin(self, owner: tuple[int, str]) -> None:
         if self._pins.pop(owner, None) is not None:
@@ -132,6 +133,10 @@ class MappedFrames:
         self._pins.clear()
 
     # -- rings --------------------------------------------------------------------------------
+    def _slot(self, frame: Frame) -> tuple[_Ring, int] | None:
+        found = self._by_address.get(frame.ctypes.data)
+        return found if found is not None and frame.shape == found[0].slots[found[1]].shape else None
+
     def _make(self, size: tuple[int, int, int]) -> _Ring:
         width, height, count = size
         frame_bytes = width * height * 4

@@ -138,12 +138,12 @@ class GLRenderer:
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
-        """The stream's current frame: BGRA rows, top first (what the decoder makes). A texture is
-        made per stream and size, then rewritten in place each frame."""
+        """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
+        mapped ring is bound as it is; any other frame is uploaded to a texture made per stream and
+        size, then rewritten in place each frame."""
         height, width = frame.shape[:2]
-        mapped = self.frames.texture_for(frame) if self.frames is not None else None
-        if mapped is not None and self.frames is not None:
-            self.frames.pin((id(self), name), frame)
+        mapped = self.frames.pin((id(self), name), frame) if self.frames is not None else None
+        if mapped is not None:
             self.mapped[name] = (mapped, (width, height))
             if name in self.streams:
                 self.streams.pop(name).release()
