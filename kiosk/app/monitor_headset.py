@@ -13,19 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import moderngl
-import numpy as np
-import numpy.typing as npt
 
 from kiosk.config import Settings
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
-from kiosk.render.stereo import Lens, StereoRenderer
+from kiosk.render.stereo import Lens, Pixels, StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.immersion import immersive_eye
 from kiosk.runtime.view import Scene
 from kiosk.visit.headset_link import panorama_of
-
-Pixels = npt.NDArray[np.uint8]
 
 
 class SideBySideDisplay:
@@ -43,12 +39,13 @@ class SideBySideDisplay:
         panorama = panorama_of(scene)
         if panorama is not None:
             size = (float(self.stereo.eye_size[0]), float(self.stereo.eye_size[1]))
-            eye = self.stereo.draw_eye(immersive_eye(scene, panorama, self.eye_fov, size))
+            self.stereo.eye.draw(immersive_eye(scene, panorama, self.eye_fov, size))
+            eye = self.stereo.eye
         else:
             self.virtual_screen.draw(scene)
-            eye = self.virtual_screen.read_pixels()
+            eye = self.virtual_screen
         self.immersive = panorama is not None
-        self.stereo.show(eye, eye)  # a 360° picture has no parallax: both eyes see the same sphere
+        self.stereo.show_same(eye.fbo)  # a 360° picture has no parallax: both eyes see the same
 
     def present(self) -> None:
         if self._present is not None:

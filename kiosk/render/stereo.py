@@ -39,6 +39,7 @@ _DISTORT = """
 in vec2 v_uv;
 uniform sampler2D u_frame;
 uniform vec3 u_lens;  // k1, k2, scale
+uniform int u_mono;  // 1: u_frame is one eye's picture, shown to both
 out vec4 f_color;
 void main() {
     float half_u = v_uv.x < 0.5 ? 0.0 : 0.5;
@@ -48,7 +49,7 @@ void main() {
     vec2 q = p * (1.0 + u_lens.x * r2 + u_lens.y * r2 * r2) / u_lens.z;
     if (abs(q.x) > 1.0 || abs(q.y) > 1.0) { f_color = vec4(0.0, 0.0, 0.0, 1.0); return; }
     vec2 src = (q + 1.0) * 0.5;
-    f_color = texture(u_frame, vec2(half_u + src.x * 0.5, src.y));
+    f_color = texture(u_frame, u_mono == 1 ? src : vec2(half_u + src.x * 0.5, src.y));
 }
 """
 
@@ -64,11 +65,13 @@ class StereoRenderer:
                               frames=frames)
         width, height = eye_size
         self._frame = ctx.texture((2 * width, height), 4)
+        self._eye_frame = ctx.texture((width, height), 4)
         self._out_buffer = ctx.renderbuffer((2 * width, height), 4)
         self._out = ctx.framebuffer(color_attachments=[self._out_buffer])
         self._quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
         self._program = ctx.program(vertex_shader=shaders.BARE_QUAD_VERTEX, fragment_shader=_DISTORT)
         self._vao = ctx.vertex_array(self._program, [(self._quad, "2f", "in_corner")])
+        self._program["u_frame"].value = 0  # type: ignore[union-attr]
 
     def render(self, left: Scene, right: Scene) -> tuple[Pixels, Pixels, Pixels]:
         """(left eye, right eye, side-by-side frame as the monitor shows it), RGBA rows top first."""
@@ -84,12 +87,21 @@ class StereoRenderer:
 
     def show(self, left: Pixels, right: Pixels) -> None:
         """The side-by-side frame through the lens pass (none: k1 = k2 = 0, scale 1) into `output`."""
-        lens = self.lens or Lens(0.0, 0.0, 1.0)
         self._frame.write(np.ascontiguousarray(np.hstack((left, right))[::-1]))  # GL rows start at the bottom
+        self._lens_pass(self._frame, mono=False)
+
+    def show_same(self, eye: moderngl.Framebuffer) -> None:
+        """Both eyes see `eye` (an eye-sized framebuffer, e.g. `self.eye.fbo`), copied on the GPU:
+        no parallax to give (a 360° picture, a flat screen), so nothing is read back."""
+        self.ctx.copy_framebuffer(self._eye_frame, eye)
+        self._lens_pass(self._eye_frame, mono=True)
+
+    def _lens_pass(self, source: moderngl.Texture, *, mono: bool) -> None:
+        lens = self.lens or Lens(0.0, 0.0, 1.0)
         self._out.use()
         self.ctx.viewport = (0, 0, 2 * self.eye_size[0], self.eye_size[1])
-        self._frame.use(0)
-        self._program["u_frame"].value = 0  # type: ignore[union-attr]
+        source.use(0)
+        self._program["u_mono"].value = int(mono)  # type: ignore[union-attr]
         self._program["u_lens"].value = (lens.k1, lens.k2, lens.scale)  # type: ignore[union-attr]
         self._vao.render(moderngl.TRIANGLE_STRIP, vertices=4)
 
@@ -104,5 +116,6 @@ class StereoRenderer:
 
     def release(self) -> None:
         self.eye.release()
-        for resource in (self._vao, self._program, self._quad, self._frame, self._out, self._out_buffer):
+        for resource in (self._vao, self._program, self._quad, self._frame, self._eye_frame, self._out,
+                         self._out_buffer):
             resource.release()
