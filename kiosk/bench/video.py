@@ -6,6 +6,7 @@ For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/)
   (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer binding every frame
   as the renderer's stream, then waiting for GL — frames per second, and the median ratio to raw
   decode; the same with heap frames uploaded to a texture, for comparison;
+* handing one frame to the renderer and drawing it, both ways: milliseconds of wall and CPU time;
 * real-time presentation at 60 Hz for `seconds` (a Video node drawn each tick into a 1280×720 target):
   frames dropped and late, CPU use (process CPU time / wall time);
 * a two-clip playlist in real time: the gap between the last frame of the first clip and the first
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from kiosk.errors import AssetError, GraphicsUnavailableError
 from kiosk.media.audio import decode_audio
@@ -182,6 +184,27 @@ def av_offset(clip: Path, hz: float = 60.0) -> tuple[float, float]:
     return offset.mean * 1000, offset.worst * 1000
 
 
+def show_cost(renderer: GLRenderer, memory: FrameMemory, size: tuple[int, int],
+              frames: int = 60) -> tuple[float, float]:
+    """Milliseconds of wall and process CPU time to hand a frame to the renderer and draw it full
+    screen, waiting for GL each time (a frame from `memory`: bound if mapped, else uploaded)."""
+    ring = memory.ring(size[0], size[1], 1)
+    ring[0][:] = np.random.default_rng(0).integers(0, 256, ring[0].shape, dtype=np.uint8)
+    scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
+    renderer.update_stream("bench", ring[0])
+    renderer.draw(scene)  # shaders compiled, texture made
+    renderer.finish()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(frames):
+        renderer.update_stream("bench", ring[0])
+        renderer.draw(scene)
+        renderer.finish()
+    result = (time.perf_counter() - wall) / frames * 1000, (time.process_time() - cpu) / frames * 1000
+    renderer.drop_stream("bench")
+    memory.give_back(ring)
+    return result
+
+
 def frame_memory(renderer: GLRenderer) -> tuple[FrameMemory, str]:
     """The memory `kiosk run` decodes into on this driver, and its name for the report."""
     try:
@@ -209,6 +232,9 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
         print(f"{label}: raw decode {raw:6.1f} fps | kiosk path {statistics.median(kiosks):6.1f} fps, ratio "
               f"{kiosk_ratio:.2f} (runs {', '.join(f'{k / r:.2f}' for r, k in zip(raws, kiosks, strict=True))}) "
               f"| heap + upload {statistics.median(uploads):6.1f} fps, ratio {upload_ratio:.2f}")
+        shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
+        print(f"{label}: a frame handed over and drawn into 1280×720: {shown[0]:.1f} ms ({shown[1]:.1f} ms CPU) | "
+              f"heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU)")
     for label, size in SIZES.items():
         clip = make_clip(cache, "pattern", size, max(seconds, 1.0))
         real = present_in_real_time(clip, renderer, memory, seconds)
