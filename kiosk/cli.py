@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     sign = pack_what.add_parser("sign", help="sign a sealed pack's manifest (publishers; Ed25519)")
     sign.add_argument("pack", type=Path, metavar="PACK")
     sign.add_argument("--keys", type=Path, required=True, help="a key folder made by `kiosk keys generate`")
+    _add_translate_parser(pack_what)
     packs = commands.add_parser(
         "packs", help="install content updates safely, or go back to the previous version",
         description="install: fetch (https or a file), refuse unsafe archives, verify the manifest (and its "
@@ -458,9 +459,35 @@ def _cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_translate_parser(pack_what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    translate = pack_what.add_parser(
+        "translate", help="a pack's texts to a PO file for translators, and back into the YAML",
+        description="export: every text of pack.yaml and the scenario as a PO entry (msgctxt = YAML path, msgid = "
+                    "the French source, comments = step, speaker, English). import: write the translations back, "
+                    "keeping the YAML's comments, order and formatting; untranslated, fuzzy or stale entries are "
+                    "listed by file:line.",
+        epilog="exit codes: 0 done; 1 with --strict when some texts are still missing; 65 bad pack or PO file")
+    translate_what = translate.add_subparsers(dest="translate_command", required=True, metavar="ACTION")
+    export = translate_what.add_parser("export", help="write PACK_ID.LANG.po (or -o FILE)")
+    export.add_argument("pack", type=Path, metavar="PACK")
+    export.add_argument("--lang", required=True, help="the target language, e.g. uk or ar")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE.po")
+    merge = translate_what.add_parser("import", help="merge a translated PO file into the pack's YAML")
+    merge.add_argument("pack", type=Path, metavar="PACK")
+    merge.add_argument("po_file", type=Path, metavar="FILE.po")
+    merge.add_argument("--lang", required=True, help="the language of the PO file")
+    merge.add_argument("--strict", action="store_true", help="exit 1 while some texts are still missing")
+
+
 def _cmd_pack(args: argparse.Namespace) -> int:
     from kiosk.commands.content import seal_packs
 
+    if args.pack_command == "translate":
+        from kiosk.commands.translate import export_po, import_po
+
+        if args.translate_command == "export":
+            return export_po(args.pack, args.lang, args.output)
+        return import_po(args.pack, args.po_file, args.lang, strict=args.strict)
     if args.pack_command == "sign":
         from kiosk.commands.packs import sign
 

@@ -57,3 +57,24 @@ def test_a_broken_catalogue_names_the_file_and_line(tmp_path: Path) -> None:
     assert str(po) in str(caught.value)
     with pytest.raises(ContentError, match="no interface catalogue for 'uk'"):
         Catalogs.load(["uk"], tmp_path)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_catalogue_groups_numbers_as_cldr_plural_rules_do(language: str) -> None:
+    """The Plural-Forms formula sorts 0..1000 into the same groups as CLDR's rules (read through Babel):
+    one gettext form per CLDR category, so Arabic 11-99 ("many") never shares a form with 100 ("other")."""
+    import gettext
+
+    from babel import Locale
+
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po").open("rb") as source:
+        formula = gettext.c2py(read_po(source).plural_forms.split("plural=", 1)[1].rstrip(";"))
+    rule = Locale.parse(language).plural_form
+    form_of: dict[str, int] = {}
+    category_of: dict[int, str] = {}
+    for n in range(1001):
+        form, category = formula(n), rule(n)
+        assert form_of.setdefault(category, form) == form, f"{language}: n={n} ({category}) gets form {form}"
+        assert category_of.setdefault(form, category) == category, f"{language}: form {form} covers {category}, n={n}"
+    cldr_order = ("zero", "one", "two", "few", "many", "other")  # translators fill msgstr[i] in this order
+    assert sorted(form_of, key=cldr_order.index) == sorted(form_of, key=form_of.__getitem__), form_of
