@@ -40,40 +40,41 @@ def test_exporting_and_importing_a_language_already_written_leaves_the_pack_byte
 
 
 def test_a_translated_catalogue_lands_in_the_yaml_next_to_the_source_and_declares_the_language(pack: Path) -> None:
-    catalog = export_catalog(pack, "uk")
+    catalog = export_catalog(pack, "es")  # a language the bundled packs do not have yet
     for message in catalog:
         if message.id:
-            message.string = f"[uk] {message.id}"
-    report = import_catalog(pack, write_catalog(catalog), "uk")
+            message.string = f"[es] {message.id}"
+    report = import_catalog(pack, write_catalog(catalog), "es")
     assert report.complete and report.language_added
     scenario = (pack / "scenario.yaml").read_text(encoding="utf-8")
     assert scenario.startswith("# yaml-language-server")  # the trainer's comments survive
-    assert "languages: [fr, en, uk]" in scenario
-    assert "text: {fr: La poubelle ouverte près du plan de travail, en: The open bin next to the worktop, " \
-           "uk: '[uk] La poubelle ouverte près du plan de travail'}" in scenario  # flow style kept
+    assert "languages: [fr, en, ar, uk, es]" in scenario
+    assert "en: The open bin next to the worktop, ar: سلّة المهملات المفتوحة بجانب طاولة العمل, " \
+           "uk: Відкритий смітник біля робочого столу, es: '[es] La poubelle ouverte près du plan de travail'}" \
+           in scenario  # flow style kept, the new language after the ones already written
     inspection = inspect_pack(pack, check_manifest=False)
     assert inspection.pack is not None, [str(d) for d in inspection.errors]
     step = next(s for s in inspection.pack.scenario.steps if s.id == "livraison")
-    assert step.text.get("uk") == f"[uk] {step.text.get('fr')}"
+    assert step.text.get("es") == f"[es] {step.text.get('fr')}"
 
 
 def test_untranslated_and_stale_texts_are_named_by_file_and_line_and_the_language_is_not_declared(
         pack: Path) -> None:
-    catalog = export_catalog(pack, "ar")
+    catalog = export_catalog(pack, "es")
     for message in catalog:
         if message.id and message.context != "scenario:steps[panne].text":
-            message.string = f"[ar] {message.id}"
+            message.string = f"[es] {message.id}"
     po = write_catalog(catalog)
     scenario = pack / "scenario.yaml"
     scenario.write_text(scenario.read_text(encoding="utf-8").replace(
         "Bonjour ! Aujourd'hui tu es au garde-manger", "Salut ! Aujourd'hui tu es au garde-manger"), encoding="utf-8")
-    report = import_catalog(pack, po, "ar")
+    report = import_catalog(pack, po, "es")
     panne = _line_of(scenario, "fr: En plein service, la salamandre")
     brief = _line_of(scenario, "fr: Salut ! Aujourd'hui tu es au garde-manger")
     assert report.untranslated == [f"scenario.yaml:{panne}: scenario:steps[panne].text"]
     assert report.stale == [f"scenario.yaml:{brief}: scenario:steps[brief].lines[0].says"]
     assert not report.language_added
-    assert "languages: [fr, en]" in scenario.read_text(encoding="utf-8")
+    assert "languages: [fr, en, ar, uk]" in scenario.read_text(encoding="utf-8")
     assert any("not added to `languages:`" in line for line in report.lines())
 
 
@@ -105,3 +106,13 @@ def test_a_catalogue_for_another_language_is_refused(pack: Path) -> None:
     po = write_catalog(export_catalog(pack, "ar"))
     with pytest.raises(ContentError, match="for ar, not uk"):
         import_catalog(pack, po, "uk")
+
+
+def test_every_bundled_pack_round_trips_each_of_its_languages_byte_identically(tmp_path: Path) -> None:
+    for source in sorted(p for p in PACKS.iterdir() if (p / "pack.yaml").is_file()):
+        pack = Path(shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns("media")))
+        before = _yaml_bytes(pack)
+        for language in ("en", "ar", "uk"):
+            report = import_catalog(pack, write_catalog(export_catalog(pack, language)), language)
+            assert report.complete, (source.name, language, report.lines())
+        assert _yaml_bytes(pack) == before, source.name
