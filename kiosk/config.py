@@ -71,8 +71,11 @@ class OfferSettings:
 @dataclass(frozen=True)
 class CredentialSettings:
     keys: Path = Path("var/keys")  # `kiosk keys generate` puts the signing key here
-    issuer_id: str = "https://agency.example.org/nova/issuer"
+    # did:web (docs/results.md): verifiers fetch https://agency.example.org/nova/did.json, which
+    # `kiosk keys publish` writes; an https URL of the hosted Profile works too (keys in a JWK Set)
+    issuer_id: str = "did:web:agency.example.org:nova"
     issuer_name: str = "Agence pour l'emploi (exemple)"
+    issuer_url: str = "https://agency.example.org"  # the agency's home page, in the issuer Profile
     valid_days: int = 365
     portal: str = "https://results.agency.example.org"  # where the QR link points when the kiosk is online
 
