@@ -319,3 +319,20 @@ def test_the_page_refuses_non_canonical_and_foreign_badges(page: Any, agency: Ag
     forged = sign(credential(stranger, "urn:uuid:v", award, moment, 30, "urn:uuid:f", "fr"), key)
     verdict, said = _verdict(page, forged, moment)
     assert verdict == "invalid" and "pas été délivré par Agence Lyon Part-Dieu" in said, said
+
+
+def test_the_results_page_links_each_badge_to_the_verification_page(browser: Any, agency: Agency) -> None:
+    results = agency.www.parent / "new" / "results.html"
+    opened = browser.new_page()
+    opened.route(f"{AGENCY}/**", lambda route: route.fulfill(
+        response=route.fetch(url=agency.server + route.request.url[len(AGENCY):])))
+    opened.goto(results.as_uri())
+    links = [a.get_attribute("href") for a in opened.locator("li.badge a.check").all()]
+    assert sorted(link.partition("#")[2] for link in links) == sorted(agency.new)
+    assert all(link.startswith(f"{AGENCY}/nova/verify/#") for link in links)
+    opened.clock.set_fixed_time(_during(agency.new[0]))
+    opened.goto(links[0])  # the fragment fills the page in and checks at once
+    opened.locator("#verdict[data-verdict=valid], #verdict[data-verdict=invalid]").wait_for(timeout=10_000)
+    assert opened.locator("#verdict").get_attribute("data-verdict") == "valid"
+    assert opened.input_value("#badge") == links[0].partition("#")[2]
+    opened.close()

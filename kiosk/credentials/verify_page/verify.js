@@ -88,7 +88,8 @@ async function checkSignature(jwk, signingInput, signature) {
 }
 
 // Returns the credential (payload) with every check passed, or throws a Refusal saying which failed.
-// `shown` receives the payload as soon as it is readable, so an invalid badge still shows what it claims.
+// `shown` receives the payload and key id as soon as they are readable, so an invalid badge still
+// shows what it claims.
 async function verifyBadge(token, home, now, shown) {
   const parts = token.trim().split(".");
   if (parts.length !== 3) throw new Refusal("ce n'est pas un badge complet (trois parties séparées par des points)");
@@ -100,7 +101,7 @@ async function verifyBadge(token, home, now, shown) {
   } catch (error) {
     throw new Refusal("le badge est abîmé : une partie n'est pas du base64url canonique");
   }
-  shown(payload);
+  shown(payload, typeof header.kid === "string" ? header.kid : null);
   if (header.alg !== "EdDSA") throw new Refusal(`algorithme de signature non pris en charge : ${header.alg}`);
   if (!ACCEPTED_TYPES.includes(header.typ) || Object.keys(header).some((k) => !HEADER_NAMES.includes(k))) {
     throw new Refusal("en-tête JOSE inattendu");
@@ -135,7 +136,7 @@ function text(id, value) {
   document.getElementById(id).textContent = value;
 }
 
-function show(payload, verified) {
+function show(payload, verified, kid) {
   const achievement = (payload.credentialSubject || {}).achievement || {};
   const alignment = (achievement.alignment || [])[0] || {};
   const issuer = payload.issuer || {};
@@ -148,6 +149,7 @@ function show(payload, verified) {
   text("evidence", (payload.evidence || []).map((e) => [e.name, e.narrative].filter(Boolean).join(" : ")).join("\n") || "—");
   const criteria = achievement.criteria || {};
   text("criteria", criteria.narrative || criteria.id || "—");
+  text("key", kid || "—");
   document.getElementById("details").hidden = false;
 }
 
@@ -168,14 +170,13 @@ async function check(token) {
   let claimed = null;
   try {
     const issuer = await loadHome();
-    const payload = await verifyBadge(token, issuer, Date.now(), (p) => { claimed = p; });
-    show(payload, true);
-    text("key", JSON.parse(new TextDecoder().decode(unb64url(token.trim().split(".")[0]))).kid);
+    const payload = await verifyBadge(token, issuer, Date.now(), (p, kid) => { claimed = [p, kid]; });
+    show(payload, true, claimed[1]);
     verdict.dataset.verdict = "valid";
     verdict.textContent = `✔ Badge valide : signé par ${issuer.name}, non modifié, en cours de validité.`;
   } catch (error) {
     if (claimed) {
-      try { show(claimed, false); } catch (ignored) { details.hidden = true; }
+      try { show(claimed[0], false, claimed[1]); } catch (ignored) { details.hidden = true; }
     }
     refuse(`Badge non valide : ${error instanceof Refusal ? error.message : `erreur inattendue (${error})`}`);
   }
