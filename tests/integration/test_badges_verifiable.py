@@ -307,7 +307,8 @@ def test_the_page_refuses_an_expired_badge(page: Any, agency: Agency) -> None:
     assert verdict == "valid", said
 
 
-def test_the_page_refuses_non_canonical_and_foreign_badges(page: Any, agency: Agency, tmp_path: Path) -> None:
+def test_the_page_refuses_non_canonical_foreign_and_unpublished_badges(page: Any, agency: Agency,
+                                                                      tmp_path: Path) -> None:
     token = agency.new[0]
     sibling = token[:-1] + ALPHABET[ALPHABET.index(token[-1]) ^ 1]
     verdict, said = _verdict(page, sibling, _during(token))
@@ -319,6 +320,10 @@ def test_the_page_refuses_non_canonical_and_foreign_badges(page: Any, agency: Ag
     forged = sign(credential(stranger, "urn:uuid:v", award, moment, 30, "urn:uuid:f", "fr"), key)
     verdict, said = _verdict(page, forged, moment)
     assert verdict == "invalid" and "pas été délivré par Agence Lyon Part-Dieu" in said, said
+    ours = Issuer(DID, "Agence Lyon Part-Dieu")  # our name, a key that was never published (rotated, not published)
+    unpublished = sign(credential(ours, "urn:uuid:v", award, moment, 30, "urn:uuid:u", "fr"), key)
+    verdict, said = _verdict(page, unpublished, moment)
+    assert verdict == "invalid" and f"la clé {DID}#{key.kid} n'est pas publiée" in said, said
 
 
 def test_the_results_page_links_each_badge_to_the_verification_page(browser: Any, agency: Agency) -> None:

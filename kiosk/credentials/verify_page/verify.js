@@ -46,15 +46,19 @@ function keyPrefix(issuerId) {
   return `${new URL(issuerId).origin}/.well-known/jwks.json#`;
 }
 
-async function fetchJson(url) {
+async function fetchJson(url, what = "la clé publique") {
   let response;
   try {
     response = await fetch(url, { headers: { Accept: "application/did+json, application/jwk-set+json, application/json" } });
   } catch (error) {
-    throw new Refusal(`la clé publique est injoignable (${url}) : vérifiez la connexion`);
+    throw new Refusal(`${what} est injoignable (${url}) : vérifiez la connexion`);
   }
-  if (!response.ok) throw new Refusal(`la clé publique est introuvable (${url} : ${response.status})`);
-  return response.json();
+  if (!response.ok) throw new Refusal(`${what} est introuvable (${url} : ${response.status})`);
+  try {
+    return await response.json();
+  } catch (error) {
+    throw new Refusal(`${what} n'est pas du JSON (${url})`);
+  }
 }
 
 async function dereference(kid) {
@@ -156,7 +160,7 @@ function show(payload, verified, kid) {
 let home = null;
 
 async function loadHome() {
-  if (!home) home = await fetchJson(new URL("issuer.json", document.baseURI).href);
+  if (!home) home = await fetchJson(new URL("issuer.json", document.baseURI).href, "la description de l'agence");
   return home;
 }
 
