@@ -26,7 +26,7 @@ from urllib.request import Request, urlopen
 
 import jsonschema
 import pytest
-from jwcrypto import jwk, jws
+from jwcrypto import jwk, jws, jwt
 
 from kiosk.cli import main
 from kiosk.commands.results import sample_visit
@@ -180,6 +180,11 @@ def test_jwcrypto_verifies_every_badge_through_the_published_kid(agency: Agency)
         assert payload["sub"] == payload["credentialSubject"]["id"] and payload["jti"] == payload["id"]
         assert payload["nbf"] == int(datetime.fromisoformat(payload["validFrom"]).timestamp())
         assert payload["exp"] == int(datetime.fromisoformat(payload["validUntil"]).timestamp())
+    for token in agency.new:  # jwcrypto's JWT layer accepts the claims too (issued moments ago, valid a year)
+        header = json.loads(unb64url(token.split(".")[0]))
+        checked = jwt.JWT(jwt=token, key=jwk.JWK(**_dereference(header["kid"], agency.server)), expected_type="JWS",
+                          check_claims={"iss": DID, "sub": None, "jti": None, "nbf": None, "exp": None})
+        assert json.loads(checked.claims)["iss"] == DID
     kids = {json.loads(unb64url(t.split(".")[0]))["kid"] for t in agency.old + agency.new}
     assert len(kids) == 2  # two keys, both dereferenced
     token = agency.new[0]
