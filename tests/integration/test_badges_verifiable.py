@@ -346,3 +346,19 @@ def test_the_results_page_links_each_badge_to_the_verification_page(browser: Any
     assert opened.locator("#verdict").get_attribute("data-verdict") == "valid"
     assert opened.input_value("#badge") == links[0].partition("#")[2]
     opened.close()
+
+
+def test_keys_publish_says_what_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _config(tmp_path)
+    capsys.readouterr()
+    assert main(["--config", str(config), "keys", "publish"]) == 78
+    assert "needs a folder" in capsys.readouterr().err
+    assert main(["--config", str(config), "keys", "show", str(tmp_path / "www")]) == 78
+    assert main(["--config", str(config), "keys", "publish", str(tmp_path / "www")]) == 65
+    assert "no keys" in capsys.readouterr().err and not (tmp_path / "www").exists()
+    assert main(["--config", str(config), "keys", "generate"]) == 0
+    (tmp_path / "keys" / "active.pem").unlink()  # a folder of public keys gathered from kiosks is enough
+    assert main(["--config", str(config), "keys", "publish", str(tmp_path / "www")]) == 0
+    published = json.loads((tmp_path / "www" / "nova" / "did.json").read_text(encoding="utf-8"))
+    assert len(published["verificationMethod"]) == 1
+    assert all("d" not in m["publicKeyJwk"] for m in published["verificationMethod"])
