@@ -23,7 +23,7 @@ from kiosk.credentials.issuer import (
     site,
 )
 
-PAGE_FILES = ("index.html", "verify.js")
+PAGE_FILES = ("index.html", "verify.js", "jsQR.js", "jsQR-LICENSE.txt")  # jsQR 1.4.0 (npm), Apache-2.0
 
 
 def documents(issuer: Issuer, jwks: Sequence[Mapping[str, Any]]) -> dict[str, str]:

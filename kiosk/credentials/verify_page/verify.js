@@ -193,12 +193,28 @@ function refuse(message) {
   verdict.textContent = `✘ ${message}.`;
 }
 
+// QR codes: the browser's BarcodeDetector where it has one (Android, macOS), else jsQR (vendored,
+// Apache-2.0, jsQR-LICENSE.txt) on the pixels — desktop Chromium on Linux has no BarcodeDetector.
+async function decodeQr(source, width, height) {
+  if ("BarcodeDetector" in window) {
+    const codes = await new BarcodeDetector({ formats: ["qr_code"] }).detect(source);
+    return codes.length ? codes[0].rawValue : null;
+  }
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(source, 0, 0, width, height);
+  const found = jsQR(context.getImageData(0, 0, width, height).data, width, height);
+  return found ? found.data : null;
+}
+
 async function fromFile(file) {
   if (!file.type.startsWith("image/")) return (await file.text()).trim();
-  if (!("BarcodeDetector" in window)) throw new Refusal("ce navigateur ne lit pas les QR codes sur une photo : collez le texte du badge");
-  const codes = await new BarcodeDetector({ formats: ["qr_code"] }).detect(await createImageBitmap(file));
-  if (!codes.length) throw new Refusal("aucun QR code lisible sur cette image");
-  return codes[0].rawValue;
+  const image = await createImageBitmap(file);
+  const token = await decodeQr(image, image.width, image.height);
+  if (!token) throw new Refusal("aucun QR code lisible sur cette image : essayez une photo plus nette, ou collez le texte du badge");
+  return token;
 }
 
 async function scan() {
@@ -207,11 +223,10 @@ async function scan() {
   video.srcObject = stream;
   video.hidden = false;
   await video.play();
-  const detector = new BarcodeDetector({ formats: ["qr_code"] });
   try {
     for (;;) {
-      const codes = await detector.detect(video);
-      if (codes.length) return codes[0].rawValue;
+      const token = video.videoWidth ? await decodeQr(video, video.videoWidth, video.videoHeight) : null;
+      if (token) return token;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
@@ -231,7 +246,7 @@ function start() {
     try { token = await fromFile(file); } catch (error) { return refuse(error.message); }
     await run(token);
   });
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     const button = document.getElementById("scan");
     button.hidden = false;
     button.addEventListener("click", async () => {
