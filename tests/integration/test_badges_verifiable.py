@@ -2,7 +2,8 @@
 credential against the official 1EdTech OB 3.0 JSON Schemas (tests/data/ob3/), signatures with
 jwcrypto after fetching the key through the JWT's `kid` from the published files served over HTTP
 on 127.0.0.1, and the static verification page in headless Chromium (WebCrypto Ed25519) on a valid,
-an old-key, a tampered, a non-canonical, a foreign and an expired badge.
+an old-key, a tampered, a non-canonical, a foreign, an unpublished-key and an expired badge, pasted,
+opened from a link, read from a photo of the kiosk's QR code and filmed by a (fake) camera.
 
 The published files say `https://agency.example.org/...`; the tests map that host to the local
 server (the test's own resolver rewrites the URL; in Chromium, playwright routes the requests)."""
@@ -377,3 +378,41 @@ def test_the_page_reads_a_photo_of_the_kiosks_qr_code(page: Any, agency: Agency)
     scanned = page.input_value("#badge")
     assert _payload(scanned)["credentialSubject"]["achievement"]["criteria"] == {
         "id": f"{AGENCY}/nova/criteria.html"}  # the compact badge the kiosk put in its QR code
+
+
+def _y4m(png: Path, target: Path, frames: int = 3) -> Path:
+    """A still picture as a YUV4MPEG2 clip, what Chromium's fake camera plays in a loop."""
+    import cv2
+
+    grey = cv2.imread(str(png), cv2.IMREAD_GRAYSCALE)
+    height, width = (grey.shape[0] // 2) * 2, (grey.shape[1] // 2) * 2
+    luma = grey[:height, :width].tobytes()
+    chroma = bytes([128]) * (width // 2 * (height // 2) * 2)
+    with target.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma)
+    return target
+
+
+def test_the_page_scans_the_qr_code_with_a_camera(agency: Agency, tmp_path: Path) -> None:
+    """Chromium's fake camera films the kiosk's QR picture; the page finds it and verifies the badge."""
+    from playwright.sync_api import sync_playwright
+
+    clip = _y4m(agency.www.parent / "new" / "handoff-qr.png", tmp_path / "qr.y4m")
+    assert CHROMIUM
+    with sync_playwright() as p:
+        camera = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}"])
+        context = camera.new_context(permissions=["camera"])
+        opened = context.new_page()
+        opened.route(f"{AGENCY}/**", lambda route: route.fulfill(
+            response=route.fetch(url=agency.server + route.request.url[len(AGENCY):])))
+        opened.clock.set_fixed_time(_during(agency.new[0]))
+        opened.goto(f"{AGENCY}/nova/verify/")
+        opened.click("#scan")
+        opened.locator("#verdict[data-verdict=valid], #verdict[data-verdict=invalid]").wait_for(timeout=30_000)
+        assert opened.locator("#verdict").get_attribute("data-verdict") == "valid", opened.inner_text("#verdict")
+        assert opened.locator("#video").is_hidden()  # the camera is released once the code is read
+        camera.close()
