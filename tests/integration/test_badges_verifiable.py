@@ -235,14 +235,19 @@ def test_kiosk_badge_verify_refuses_a_non_canonical_signature(agency: Agency,
 # -- the verification page, in headless Chromium -------------------------------------------------
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "headless Chromium is needed (scripts/setup.sh installs Debian's chromium)"
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+    with sync_playwright() as p:  # one per module: the sync API cannot nest
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Any) -> Iterator[Any]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -395,24 +400,19 @@ def _y4m(png: Path, target: Path, frames: int = 3) -> Path:
     return target
 
 
-def test_the_page_scans_the_qr_code_with_a_camera(agency: Agency, tmp_path: Path) -> None:
+def test_the_page_scans_the_qr_code_with_a_camera(playwright: Any, agency: Agency, tmp_path: Path) -> None:
     """Chromium's fake camera films the kiosk's QR picture; the page finds it and verifies the badge."""
-    from playwright.sync_api import sync_playwright
-
     clip = _y4m(agency.www.parent / "new" / "handoff-qr.png", tmp_path / "qr.y4m")
-    assert CHROMIUM
-    with sync_playwright() as p:
-        camera = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={clip}"])
-        context = camera.new_context(permissions=["camera"])
-        opened = context.new_page()
-        opened.route(f"{AGENCY}/**", lambda route: route.fulfill(
-            response=route.fetch(url=agency.server + route.request.url[len(AGENCY):])))
-        opened.clock.set_fixed_time(_during(agency.new[0]))
-        opened.goto(f"{AGENCY}/nova/verify/")
-        opened.click("#scan")
-        opened.locator("#verdict[data-verdict=valid], #verdict[data-verdict=invalid]").wait_for(timeout=30_000)
-        assert opened.locator("#verdict").get_attribute("data-verdict") == "valid", opened.inner_text("#verdict")
-        assert opened.locator("#video").is_hidden()  # the camera is released once the code is read
-        camera.close()
+    camera = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}"])
+    opened = camera.new_context(permissions=["camera"]).new_page()
+    opened.route(f"{AGENCY}/**", lambda route: route.fulfill(
+        response=route.fetch(url=agency.server + route.request.url[len(AGENCY):])))
+    opened.clock.set_fixed_time(_during(agency.new[0]))
+    opened.goto(f"{AGENCY}/nova/verify/")
+    opened.click("#scan")
+    opened.locator("#verdict[data-verdict=valid], #verdict[data-verdict=invalid]").wait_for(timeout=30_000)
+    assert opened.locator("#verdict").get_attribute("data-verdict") == "valid", opened.inner_text("#verdict")
+    assert opened.locator("#video").is_hidden()  # the camera is released once the code is read
+    camera.close()
