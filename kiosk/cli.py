@@ -247,12 +247,18 @@ def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     offers_list = offers_what.add_parser("list", help="the imported offers")
     offers_list.add_argument("--rome", help="only this trade (ROME code)")
     keys = commands.add_parser("keys", help="the signing keys of the skill credentials (Ed25519)")
-    keys.add_argument("action", choices=("generate", "rotate", "show"),
-                      help="generate the first key, rotate to a new one (old credentials still verify), show")
+    keys.add_argument("action", choices=("generate", "rotate", "show", "publish"),
+                      help="generate the first key, rotate to a new one (old credentials still verify), show, "
+                           "or publish what outside verifiers fetch (into DIR)")
+    keys.add_argument("dir", nargs="?", type=Path, metavar="DIR",
+                      help="publish: the web server's document root for the issuer's host; written: the did:web "
+                           "document, .well-known/jwks.json (current and past keys), the issuer Profile, the "
+                           "criteria page and the verification page (docs/operations.md)")
     badge = commands.add_parser("badge", help="check a skill credential (Open Badges 3.0, VC-JWT)")
     badge_what = badge.add_subparsers(dest="badge_command", required=True, metavar="ACTION")
-    badge_verify = badge_what.add_parser("verify", help="signature, issuer and validity",
-                                         epilog="exit codes: 0 valid; 65 invalid (the reason is printed)")
+    badge_verify = badge_what.add_parser("verify", help="signature (this issuer's keys), claims, issuer and validity",
+                                         epilog="exit codes: 0 valid; 65 invalid (the reason is printed; "
+                                                "non-canonical base64url is invalid)")
     badge_verify.add_argument("credential", metavar="FILE|JWT")
     results = commands.add_parser("results", help="a scripted visit: play, score, offers, badges, QR, page")
     results_what = results.add_subparsers(dest="results_command", required=True, metavar="ACTION")
@@ -276,7 +282,9 @@ def _cmd_offers(args: argparse.Namespace) -> int:
 def _cmd_keys(args: argparse.Namespace) -> int:
     from kiosk.commands import results
 
-    return results.keys(_settings(args), args.action)
+    if args.dir is not None and args.action != "publish":
+        raise ConfigError(f"`kiosk keys {args.action}` takes no folder", "only `kiosk keys publish DIR` does")
+    return results.keys(_settings(args), args.action, args.dir)
 
 
 def _cmd_badge(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ no global config object.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -71,8 +72,11 @@ class OfferSettings:
 @dataclass(frozen=True)
 class CredentialSettings:
     keys: Path = Path("var/keys")  # `kiosk keys generate` puts the signing key here
-    issuer_id: str = "https://agency.example.org/nova/issuer"
+    # did:web (docs/results.md): verifiers fetch https://agency.example.org/nova/did.json, which
+    # `kiosk keys publish` writes; an https URL of the hosted Profile works too (keys in a JWK Set)
+    issuer_id: str = "did:web:agency.example.org:nova"
     issuer_name: str = "Agence pour l'emploi (exemple)"
+    issuer_url: str = "https://agency.example.org"  # the agency's home page, in the issuer Profile
     valid_days: int = 365
     portal: str = "https://results.agency.example.org"  # where the QR link points when the kiosk is online
 
@@ -142,6 +146,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "ops.log_format": ("text", "json"),
 }
 _URL_KEYS = ("devices.board", "devices.touch")
+# where verifiers fetch the badge keys (kiosk/credentials/issuer.py): a did:web id, or the https URL of the Profile
+_ISSUER_ID = re.compile(r"did:web:[^:/?#\s]+(:[^:/?#\s]+)*|https://[^/?#\s]+/[^?#\s]*[^/?#\s]")
 _URL_SCHEMES = ("serial", "sim", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
 
 
@@ -175,6 +181,8 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
             raise bad("a string")
         if key == "ops.listen" and value and not _host_port(value):
             raise bad("host:port such as 127.0.0.1:9108, or \"\" to turn it off")
+        if key == "credentials.issuer_id" and not _ISSUER_ID.fullmatch(value):
+            raise bad("a did:web id such as did:web:agency.example.org:nova, or the https URL of the issuer Profile")
         if key in _URL_KEYS and value and value.partition("://")[0] not in _URL_SCHEMES:
             raise bad("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
         return value

@@ -18,7 +18,7 @@ import sqlite_utils
 from kiosk import __version__
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
-from kiosk.credentials.badge import Issuer
+from kiosk.credentials.issuer import Issuer
 from kiosk.errors import KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
@@ -77,7 +77,8 @@ def build_host(settings: Settings, db: sqlite_utils.Database, count: Callable[[s
     c = settings.credentials
     host_settings = HostSettings(kiosk_id=socket.gethostname(), home_page=settings.lrs.home_page,
                                  kiosk_position=(settings.offers.kiosk_lat, settings.offers.kiosk_lon),
-                                 issuer=Issuer(c.issuer_id, c.issuer_name), valid_days=c.valid_days, portal=c.portal)
+                                 issuer=Issuer(c.issuer_id, c.issuer_name, c.issuer_url), valid_days=c.valid_days,
+                                 portal=c.portal)
     return RecordingHost(db, read_skills(), lambda: datetime.now(UTC), settings=host_settings, offers=offers, key=key,
                          narrator=EspeakNarrator(), count=count)
 

@@ -1,4 +1,4 @@
-"""`kiosk offers import|list`, `kiosk keys generate|rotate|show`, `kiosk badge verify`, and
+"""`kiosk offers import|list`, `kiosk keys generate|rotate|show|publish`, `kiosk badge verify`, and
 `kiosk results sample`: a scripted visit from play to QR code and results page."""
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from typing import TextIO
 
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
-from kiosk.credentials.badge import Issuer, Verified, verify
+from kiosk.credentials.badge import Verified, verify
 from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
+from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
+from kiosk.credentials.keys import CredentialError
 from kiosk.credentials.page import OfferLine, render
-from kiosk.errors import ContentError
+from kiosk.credentials.publish import publish
+from kiosk.errors import ConfigError, ContentError
 from kiosk.matching.match import Match, rank
 from kiosk.matching.offers import Offer, dump_offers, load_offers, parse_feed
 from kiosk.runtime import play
@@ -69,14 +72,27 @@ def list_offers(settings: Settings, rome: str | None, today: date, out: TextIO |
     return 0
 
 
-def keys(settings: Settings, action: str, out: TextIO | None = None) -> int:
+def keys(settings: Settings, action: str, target: Path | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     folder = settings.credentials.keys
+    c = settings.credentials
     if action == "show":
         active = keystore.active(folder)
-        out.write(f"active key: {active.kid}\n")
+        out.write(f"active key: {key_id(c.issuer_id, active.kid)}\n")
         for kid in keystore.trusted(folder):
-            out.write(f"  verifies: {kid}{'  (active)' if kid == active.kid else ''}\n")
+            out.write(f"  verifies: {key_id(c.issuer_id, kid)}{'  (active)' if kid == active.kid else ''}\n")
+        return 0
+    if action == "publish":
+        if target is None:
+            raise ConfigError("`kiosk keys publish` needs a folder", "e.g. `kiosk keys publish /srv/www/agency`")
+        jwks = list(keystore.trusted(folder).values())
+        if not jwks:
+            raise CredentialError(f"no keys in {folder} to publish", "create one with `kiosk keys generate`")
+        home = site(c.issuer_id)
+        for path in publish(target, Issuer(c.issuer_id, c.issuer_name, c.issuer_url), jwks):
+            out.write(f"wrote: {path}\n")
+        out.write(f"host {target} as the document root of {home.origin}: {len(jwks)} key(s); verification page "
+                  f"{home.url(f'{home.base}{PAGE_FOLDER}/')}\n")
         return 0
     if action == "generate" and (folder / "active.pem").exists():
         raise ContentError(f"{folder} already has a signing key", "use `kiosk keys rotate` to replace it")
@@ -95,10 +111,13 @@ def verify_badge(settings: Settings, source: str, now: datetime, out: TextIO | N
         except OSError as exc:
             raise ContentError(f"{source}: neither a credential nor a readable file ({exc.strerror})",
                                "give a .jwt file or paste the credential") from exc
-    result = verify(token, keystore.trusted(settings.credentials.keys), [settings.credentials.issuer_id], now)
+    c = settings.credentials
+    trusted = {key_id(c.issuer_id, kid): jwk for kid, jwk in keystore.trusted(c.keys).items()}
+    result = verify(token, trusted, [c.issuer_id], now)
     subject = result.credential["credentialSubject"]["achievement"]
+    until = f"until {result.expires.isoformat(timespec='seconds')}" if result.expires else "no end date"
     out.write(f"valid: {subject['name']} ({subject['alignment'][0]['targetCode']}), issued by {result.issuer}, "
-              f"key {result.kid}, until {result.expires.isoformat(timespec='seconds')}\n")
+              f"key {result.kid}, {until}\n")
     return result
 
 
@@ -145,9 +164,9 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     registration = str(uuid.uuid5(uuid.NAMESPACE_URL, f"nova-sample/{'/'.join(pack_ids)}"))
     c = settings.credentials
     played_names = " · ".join(p.scenario.title.get(language) for p in chosen)
-    issued = issue_all(awards(profile, skills, language, played_names), Issuer(c.issuer_id, c.issuer_name),
-                       keystore.active(c.keys), f"urn:uuid:{registration}", now, c.valid_days, language,
-                       registration)
+    issued = issue_all(awards(profile, skills, language, played_names),
+                       Issuer(c.issuer_id, c.issuer_name, c.issuer_url), keystore.active(c.keys),
+                       f"urn:uuid:{registration}", now, c.valid_days, language, registration)
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
     handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])

@@ -1,9 +1,12 @@
 """Open Badges 3.0 credentials for demonstrated skills, as VC-JWT (JWS compact, EdDSA).
 
-The credential is an `OpenBadgeCredential` whose achievement is aligned to the ESCO skill (URI
-and code) and whose evidence is the visitor's plain-language trace. The JWT carries it in the
-`vc` claim with `iss`, `jti`, `sub`, `nbf`, `exp` (Open Badges 3.0 §8.2, VC-JWT). Building and
-checking are pure; keys come in as arguments.
+The credential is an `OpenBadgeCredential` (VC data model 2.0) whose achievement is aligned to
+the ESCO skill (URI and code) and whose evidence is the visitor's plain-language trace. Signed as
+OB 3.0 §8.2 and VC-JOSE-COSE say for that data model: the JWT payload *is* the credential (no
+VCDM 1.1 `vc` claim) plus the claims `iss`, `jti`, `sub`, `nbf`, `exp` mirroring `issuer.id`,
+`id`, `credentialSubject.id`, `validFrom`, `validUntil`; the header is `alg: EdDSA`,
+`typ: vc+jwt` and a `kid` URI that dereferences to the public JWK (kiosk/credentials/issuer.py).
+Building and checking are pure; keys and the clock come in as arguments.
 """
 
 from __future__ import annotations
@@ -16,15 +19,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from kiosk.credentials.issuer import CRITERIA_PAGE, OB_CONTEXT, Issuer, key_id, profile, site
 from kiosk.credentials.keys import CredentialError, SigningKey, b64url, jwk_public_key, unb64url
 
-OB_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
-
-
-@dataclass(frozen=True)
-class Issuer:
-    id: str  # e.g. https://agency.example.org/nova/issuer
-    name: str
+MEDIA_TYPE = "vc+jwt"  # VC-JOSE-COSE §3.1.1; OB 3.0's own table still shows "JWT", which verifiers also accept
+ACCEPTED_TYPES = {MEDIA_TYPE, "JWT", None}
+HEADER_NAMES = {"alg", "kid", "typ"}  # OB 3.0 §8.2.3: no other JOSE header
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,17 @@ class SkillAward:
 def credential(issuer: Issuer, subject: str, award: SkillAward, issued: datetime, valid_days: int,
                credential_id: str, language: str, *, compact: bool = False) -> dict[str, Any]:
     """The credential; `compact` (for a QR code) keeps one evidence sentence and points to the criteria
-    by URL instead of spelling them out, so the signed JWT stays under ~1.8 KB."""
+    by URL instead of spelling them out, so the signed JWT (2.2–2.7 KB) mostly fits a QR code."""
     until = issued + timedelta(days=valid_days)
-    criteria = {"id": f"{issuer.id}/criteria"} if compact else {"narrative": _criteria(language)}
+    home = site(issuer.id)
+    criteria = {"id": home.url(f"{home.base}{CRITERIA_PAGE}")} if compact else {"narrative": criteria_text(language)}
     evidence = award.evidence[:1] if compact else award.evidence
+    embedded = {name: value for name, value in profile(issuer).items() if name != "@context"}
     return {
         "@context": OB_CONTEXT,
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name},
+        "issuer": embedded,
         "validFrom": issued.isoformat(timespec="seconds"),
         "validUntil": until.isoformat(timespec="seconds"),
         "name": award.name,
@@ -57,7 +59,7 @@ def credential(issuer: Issuer, subject: str, award: SkillAward, issued: datetime
             "id": subject,
             "type": ["AchievementSubject"],
             "achievement": {
-                "id": f"{issuer.id}/achievements/{award.code}",
+                "id": home.url(f"{home.base}achievements/{award.code}"),
                 "type": ["Achievement"],
                 "achievementType": "Competency",
                 "name": award.name,
@@ -73,15 +75,29 @@ def credential(issuer: Issuer, subject: str, award: SkillAward, issued: datetime
 
 
 def sign(credential_json: Mapping[str, Any], key: SigningKey) -> str:
-    """VC-JWT: header.payload.signature, EdDSA over Ed25519."""
-    issued = datetime.fromisoformat(credential_json["validFrom"])
-    until = datetime.fromisoformat(credential_json["validUntil"])
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": key.kid}
-    payload = {"iss": credential_json["issuer"]["id"], "jti": credential_json["id"],
-               "sub": credential_json["credentialSubject"]["id"], "nbf": int(issued.timestamp()),
-               "iat": int(issued.timestamp()), "exp": int(until.timestamp()), "vc": credential_json}
+    """VC-JWT: header.payload.signature, EdDSA over Ed25519; the payload is the credential itself."""
+    header = {"alg": "EdDSA", "typ": MEDIA_TYPE, "kid": key_id(credential_json["issuer"]["id"], key.kid)}
+    payload = {**credential_json, **_claims(credential_json)}
     signing_input = f"{_segment(header)}.{_segment(payload)}"
     return f"{signing_input}.{b64url(key.private.sign(signing_input.encode()))}"
+
+
+def _claims(body: Mapping[str, Any]) -> dict[str, Any]:
+    claims = {"iss": body["issuer"]["id"], "jti": body["id"], "sub": body["credentialSubject"]["id"],
+              "nbf": _numeric_date(body["validFrom"])}
+    if "validUntil" in body:
+        claims["exp"] = _numeric_date(body["validUntil"])
+    return claims
+
+
+def _numeric_date(stamp: Any) -> int:
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        raise CredentialError(f"{stamp!r} is not a date and time", "dates are ISO 8601 with a time zone") from None
+    if moment.tzinfo is None:
+        raise CredentialError(f"{stamp!r} has no time zone", "dates are ISO 8601 with a time zone")
+    return int(moment.timestamp())
 
 
 @dataclass(frozen=True)
@@ -89,12 +105,14 @@ class Verified:
     credential: dict[str, Any]
     kid: str
     issuer: str
-    expires: datetime
+    expires: datetime | None
 
 
 def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: Sequence[str], now: datetime
            ) -> Verified:
-    """Signature (by a key this issuer used), issuer, validity period; CredentialError says which failed."""
+    """OB 3.0 §8.2.4: the signature by the key the `kid` names (among `trusted_keys`, by kid URI),
+    then the claims against the credential, the issuer and the validity period. CredentialError
+    says which check failed."""
     parts = token.strip().split(".")
     if len(parts) != 3:
         raise CredentialError("not a JWT: expected three dot-separated parts", "paste the whole credential")
@@ -103,10 +121,16 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
         payload = json.loads(unb64url(parts[1]))
         signature = unb64url(parts[2])
     except ValueError:
-        raise CredentialError("the credential is damaged: a part is not valid base64url JSON",
+        raise CredentialError("the credential is damaged: a part is not canonical base64url JSON",
                               "take the credential again from its QR code or file") from None
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise CredentialError("the credential is damaged: header and payload must be JSON objects",
+                              "take the credential again from its QR code or file")
     if header.get("alg") != "EdDSA":
         raise CredentialError(f"unsupported signature algorithm {header.get('alg')!r}", "expected EdDSA (Ed25519)")
+    if header.get("typ") not in ACCEPTED_TYPES or set(header) - HEADER_NAMES:
+        raise CredentialError(f"unexpected JOSE header {sorted(header)} (typ {header.get('typ')!r})",
+                              f"a VC-JWT header has alg, kid and typ {MEDIA_TYPE!r} only")
     jwk = trusted_keys.get(str(header.get("kid")))
     if jwk is None:
         raise CredentialError(f"signed with an unknown key {header.get('kid')!r}", "it was not issued by this agency")
@@ -115,15 +139,39 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
     except InvalidSignature:
         raise CredentialError("the signature does not match: the credential was altered",
                               "only the original, unmodified credential verifies") from None
-    if payload.get("iss") not in issuers or payload.get("vc", {}).get("issuer", {}).get("id") != payload.get("iss"):
-        raise CredentialError(f"issuer {payload.get('iss')!r} is not trusted", "check the issuer's address")
+    credential_json = _credential_of(payload)
+    if payload["iss"] not in issuers:
+        raise CredentialError(f"issuer {payload['iss']!r} is not trusted", "check the issuer's address")
+    if not str(header["kid"]).startswith(key_id(payload["iss"], "")):
+        raise CredentialError(f"key {header['kid']!r} is not published by issuer {payload['iss']!r}",
+                              "the credential was signed by someone else")
     stamp = now.timestamp()
-    if stamp < payload.get("nbf", 0):
+    if stamp < payload["nbf"]:
         raise CredentialError("the credential is not valid yet", "check the verifying computer's clock")
-    if stamp >= payload.get("exp", 0):
+    if "exp" in payload and stamp >= payload["exp"]:
         raise CredentialError("the credential has expired", "ask the agency for a new one")
-    return Verified(payload["vc"], str(header["kid"]), payload["iss"], datetime.fromtimestamp(payload["exp"],
-                                                                                             tz=now.tzinfo))
+    expires = datetime.fromtimestamp(payload["exp"], tz=now.tzinfo) if "exp" in payload else None
+    return Verified(credential_json, str(header["kid"]), payload["iss"], expires)
+
+
+def _credential_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The credential is the payload; each JWT claim must equal the property it mirrors (§8.2.4.1)."""
+    if "vc" in payload or not isinstance(payload.get("@context"), list) or payload["@context"][:1] != OB_CONTEXT[:1]:
+        raise CredentialError("not a VC data model 2.0 credential (a `vc` claim or another @context)",
+                              "credentials in the VC 1.1 layout are not issued by this kiosk")
+    try:
+        expected = _claims(payload)
+    except (KeyError, TypeError):
+        raise CredentialError("the credential lacks issuer.id, id, credentialSubject.id or validFrom",
+                              "it is not an Open Badges 3.0 credential") from None
+    for claim, value in expected.items():
+        if payload.get(claim) != value:
+            raise CredentialError(f"the JWT claim {claim!r} does not match the credential",
+                                  "the credential was assembled wrongly or altered")
+    if "exp" in payload and "validUntil" not in payload:
+        raise CredentialError("the JWT claim 'exp' has no validUntil in the credential",
+                              "the credential was assembled wrongly or altered")
+    return {name: value for name, value in payload.items() if name not in {"iss", "jti", "sub", "nbf", "exp"}}
 
 
 def _segment(data: Mapping[str, Any]) -> str:
@@ -138,7 +186,7 @@ def _describe(award: SkillAward, language: str) -> str:
             f"between {award.range_low} and {award.range_high} out of 100.")
 
 
-def _criteria(language: str) -> str:
+def criteria_text(language: str) -> str:
     if language == "fr":
         return ("Compétence observée dans au moins trois situations différentes d'un jeu de mise en situation "
                 "professionnelle, avec assez d'indices (docs/scoring.md).")

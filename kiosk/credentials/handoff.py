@@ -5,7 +5,7 @@ or not the kiosk is online.
 - Online: a short-lived link to the agency's results portal, `<portal>/r/<token>` — small, so
   the QR stays coarse and scans from a metre away; the portal serves the page and the badges.
 - Offline: a credential itself, so a phone can keep it with no network: the compact variant of
-  the strongest badge that fits (one evidence sentence, criteria by URL; 2.1–2.6 KB as a JWT).
+  the strongest badge that fits (one evidence sentence, criteria by URL; 2.2–2.7 KB as a JWT).
   The others wait for the link. When none fits, the kiosk falls back to the link, to be opened
   once the network is back.
 Nothing is shown before the visitor agreed on the consent screen (`Consent.results_to_phone`).
@@ -20,7 +20,7 @@ import segno
 
 from kiosk.credentials.keys import CredentialError
 
-# A compact VC-JWT is 2.1–2.6 KB. Up to 2,400 bytes fits a version ≤ 38 QR code at error level L;
+# A compact VC-JWT is 2.2–2.7 KB. Up to 2,400 bytes fits a version ≤ 38 QR code at error level L;
 # drawn at 5 px per module that is ~900 px wide on a 1080p kiosk screen, which phones read at
 # arm's length. Beyond it, the link.
 MAX_QR_BYTES = 2400

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.credentials.badge import Issuer, SkillAward, credential, sign
+from kiosk.credentials.badge import SkillAward, credential, sign
+from kiosk.credentials.issuer import Issuer
 from kiosk.credentials.keys import SigningKey
 from kiosk.matching.match import above_typical
 from kiosk.scenario.esco import Skill

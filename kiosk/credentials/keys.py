@@ -8,9 +8,11 @@ credentials signed before a rotation still verify. Stored as files in a keys fol
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,21 +33,48 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict base64url (RFC 7515 §2): the URL-safe alphabet, no padding, and canonical — the unused
+    low bits of the last character are zero. Python's decoder ignores those bits, so a signature
+    with a changed last character would otherwise still verify: one credential, several spellings."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as exc:
+        raise ValueError("not base64url") from exc
+    if b64url(data) != text:
+        raise ValueError("not canonical base64url: the unused bits of the last character are set")
+    return data
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     jwk = {"crv": "Ed25519", "kty": "OKP", "x": b64url(raw)}
-    thumbprint = hashlib.sha256(json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode()).digest()
-    return {**jwk, "kid": b64url(thumbprint)}  # RFC 7638 thumbprint as the key id
+    return {**jwk, "kid": thumbprint(jwk)}  # RFC 7638 thumbprint as the key's local id
+
+
+def thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638: SHA-256 of the required members (crv, kty, x for OKP) in lexicographic order."""
+    required = {name: jwk[name] for name in ("crv", "kty", "x")}
+    return b64url(hashlib.sha256(json.dumps(required, separators=(",", ":"), sort_keys=True).encode()).digest())
 
 
 def jwk_public_key(jwk: dict[str, Any]) -> Ed25519PublicKey:
-    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
-        raise CredentialError(f"key {jwk.get('kid')} is not an Ed25519 key", "issue keys with `kiosk keys generate`")
-    return Ed25519PublicKey.from_public_bytes(unb64url(jwk["x"]))
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
+        raise CredentialError(f"key {jwk.get('kid')} is not a public Ed25519 key",
+                              "issue keys with `kiosk keys generate`")
+    try:
+        raw = unb64url(str(jwk.get("x", "")))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise CredentialError(f"key {jwk.get('kid')} is damaged: `x` is not 32 bytes of base64url",
+                              "publish the keys again with `kiosk keys publish`")
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 import segno
 import sqlite_utils
 
-from kiosk.credentials.badge import Issuer
 from kiosk.credentials.handoff import Consent, choose
 from kiosk.credentials.issue import awards, issue_all
+from kiosk.credentials.issuer import Issuer
 from kiosk.credentials.keys import SigningKey
 from kiosk.i18n import Words
 from kiosk.matching.match import rank
@@ -45,7 +45,7 @@ class HostSettings:
     home_page: str = "https://agency.example.org"
     activity_base: str = "https://agency.example.org/nova"
     kiosk_position: tuple[float, float] = (45.7640, 4.8357)
-    issuer: Issuer = field(default_factory=lambda: Issuer("https://agency.example.org/nova/issuer",
+    issuer: Issuer = field(default_factory=lambda: Issuer("did:web:agency.example.org:nova",
                                                           "Agence pour l'emploi (exemple)"))
     valid_days: int = 365
     portal: str = "https://results.agency.example.org"

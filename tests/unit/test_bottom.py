@@ -37,6 +37,8 @@ def test_settings_defaults_and_overrides() -> None:
     s = parse_settings('[display]\nwidth = 1280\nheight = 720\n[content]\nlanguage = "en"\n')
     assert (s.display.width, s.display.height, s.content.language) == (1280, 720, "en")
     assert s.display.max_fps == 60
+    for issuer in ("did:web:agency.example.org:nova", "did:web:localhost%3A8443", "https://agency.example.org/nova/issuer"):
+        assert parse_settings(f'[credentials]\nissuer_id = "{issuer}"\n').credentials.issuer_id == issuer
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -46,6 +48,8 @@ def test_settings_defaults_and_overrides() -> None:
     ("[sound]\nvolume = 3\n", "kiosk.toml: [sound]: unknown section"),
     ('[content]\nlanguage = "de"\n', "kiosk.toml: content.language: expected one of fr, en, ar, uk"),
     ("[display\n", "kiosk.toml: not valid TOML"),
+    *[(f'[credentials]\nissuer_id = "{wrong}"\n', "kiosk.toml: credentials.issuer_id: expected a did:web")
+      for wrong in ("http://agency.example.org/issuer", "did:web:", "https://agency.example.org/", "did:key:z6Mk")],
 ])
 def test_settings_errors_name_file_and_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as info:

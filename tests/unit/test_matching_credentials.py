@@ -10,9 +10,10 @@ import cv2
 import pytest
 
 from kiosk.credentials import keys as keystore
-from kiosk.credentials.badge import Issuer, SkillAward, credential, sign, verify
+from kiosk.credentials.badge import SkillAward, credential, sign, verify
 from kiosk.credentials.handoff import Consent, choose, qr_png
-from kiosk.credentials.keys import CredentialError, b64url, unb64url
+from kiosk.credentials.issuer import Issuer, key_id, site
+from kiosk.credentials.keys import CredentialError, SigningKey, b64url, unb64url
 from kiosk.matching.match import above_typical, km_between, rank
 from kiosk.matching.offers import Offer, parse_feed
 from kiosk.scenario.esco import read_skills
@@ -24,7 +25,7 @@ URI_TO_CODE = {s.uri: code for code, s in SKILLS.items()}
 LYON = (45.7640, 4.8357)
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-ISSUER = Issuer("https://agency.example.org/nova/issuer", "Agence test")
+ISSUER = Issuer("did:web:agency.example.org:nova", "Agence test", "https://agency.example.org")
 
 
 def _estimate(skill: str, theta: float, sd: float = 0.4, enough: bool = True) -> SkillEstimate:
@@ -103,12 +104,56 @@ def test_a_credential_is_an_open_badge_aligned_to_esco() -> None:
     assert body["validUntil"] == "2027-11-23T10:00:00+00:00"
 
 
+def _trusted(folder: Path, issuer: str = ISSUER.id) -> dict[str, dict[str, object]]:
+    return {key_id(issuer, kid): jwk for kid, jwk in keystore.trusted(folder).items()}
+
+
+def _parts(token: str) -> tuple[dict[str, object], dict[str, object], str]:
+    header, payload, signature = token.split(".")
+    return json.loads(unb64url(header)), json.loads(unb64url(payload)), signature
+
+
+def _resigned(header: dict[str, object], payload: dict[str, object], key: SigningKey) -> str:
+    """A token assembled by hand and signed with the real key: only the checks after the signature can refuse it."""
+    head = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(payload).encode())
+    return f"{head}.{b64url(key.private.sign(head.encode()))}"
+
+
+def test_the_jwt_is_the_credential_itself_as_ob3_and_vc_jose_cose_say(tmp_path: Path) -> None:
+    key = keystore.generate(tmp_path / "keys")
+    body = credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c9", "en")
+    header, payload, _ = _parts(sign(body, key))
+    assert header == {"alg": "EdDSA", "typ": "vc+jwt", "kid": f"did:web:agency.example.org:nova#{key.kid}"}
+    assert "vc" not in payload  # VC data model 2.0: no VCDM 1.1 wrapper
+    assert {k: v for k, v in payload.items() if k not in {"iss", "jti", "sub", "nbf", "exp"}} == body
+    assert (payload["iss"], payload["jti"], payload["sub"]) == (ISSUER.id, "urn:uuid:c9", "urn:uuid:v")
+    assert payload["nbf"] == int(NOW.timestamp()) and payload["exp"] == int((NOW + timedelta(days=365)).timestamp())
+    assert body["issuer"] == {"id": ISSUER.id, "type": ["Profile"], "name": "Agence test",
+                              "url": "https://agency.example.org"}
+    compact = credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c9", "en", compact=True)
+    assert compact["credentialSubject"]["achievement"]["criteria"] == {
+        "id": "https://agency.example.org/nova/criteria.html"}
+
+
+def test_issuer_ids_decide_where_verifiers_fetch_the_keys() -> None:
+    assert key_id("did:web:agency.example.org:nova", "k1") == "did:web:agency.example.org:nova#k1"
+    assert site("did:web:agency.example.org:nova").did_document == "nova/did.json"
+    assert site("did:web:agency.example.org").did_document == ".well-known/did.json"
+    assert site("did:web:localhost%3A8443:a:b").origin == "https://localhost:8443"
+    assert key_id("https://agency.example.org/nova/issuer", "k1") == "https://agency.example.org/.well-known/jwks.json#k1"
+    assert site("https://agency.example.org/nova/issuer").profile == "nova/issuer"
+    for wrong in ("http://agency.example.org/issuer", "https://agency.example.org/", "did:key:z6Mk", "did:web:a::b"):
+        with pytest.raises(CredentialError, match="neither a did:web id nor an https URL"):
+            key_id(wrong, "k1")
+
+
 def test_signed_credentials_verify_and_fail_on_any_change(tmp_path: Path) -> None:
     key = keystore.generate(tmp_path / "keys")
     token = sign(credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c2", "en"), key)
-    trusted = keystore.trusted(tmp_path / "keys")
+    trusted = _trusted(tmp_path / "keys")
     ok = verify(token, trusted, [ISSUER.id], NOW + timedelta(days=1))
-    assert ok.kid == key.kid and ok.credential["id"] == "urn:uuid:c2"
+    assert ok.kid == key_id(ISSUER.id, key.kid) and ok.credential["id"] == "urn:uuid:c2"
+    assert "iss" not in ok.credential and ok.credential["issuer"]["id"] == ISSUER.id
     header, payload, signature = token.split(".")
     for i in range(0, len(payload), 97):  # one character changed anywhere in the payload
         changed = payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1:]
@@ -126,6 +171,63 @@ def test_signed_credentials_verify_and_fail_on_any_change(tmp_path: Path) -> Non
         verify(token, trusted, ["https://other.example.org"], NOW)
     with pytest.raises(CredentialError, match="unknown key"):
         verify(token, {}, [ISSUER.id], NOW)
+    with pytest.raises(CredentialError, match="unknown key"):  # the bare thumbprint no longer names a key
+        verify(token, keystore.trusted(tmp_path / "keys"), [ISSUER.id], NOW)
+
+
+def test_non_canonical_base64url_is_refused() -> None:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    signature = b64url(bytes(range(64)))  # 64 bytes: 86 characters, the last one carries 2 bits and 4 unused
+    last = alphabet.index(signature[-1])
+    assert last & 0b1111 == 0
+    for spare in (1, 2, 4, 8):  # any unused bit set: the same bytes spelled differently
+        sibling = signature[:-1] + alphabet[last | spare]
+        assert sibling != signature
+        with pytest.raises(ValueError, match="canonical"):
+            unb64url(sibling)
+    for broken in ("abc=", "ab+c", "ab/c", "a", "ab c", "abcde"):
+        with pytest.raises(ValueError, match="base64url"):
+            unb64url(broken)
+    assert unb64url(signature) == bytes(range(64)) and unb64url("") == b""
+
+
+def test_a_signature_spelled_non_canonically_does_not_verify(tmp_path: Path) -> None:
+    key = keystore.generate(tmp_path / "keys")
+    token = sign(credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c5", "en"), key)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    sibling = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]  # the lowest (unused) bit of the last character
+    assert unb64url(token.split(".")[2]) == bytes(_lenient(sibling.split(".")[2]))  # Python alone would accept it
+    with pytest.raises(CredentialError, match="canonical base64url"):
+        verify(sibling, _trusted(tmp_path / "keys"), [ISSUER.id], NOW)
+
+
+def _lenient(text: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_claims_and_header_must_agree_with_the_credential(tmp_path: Path) -> None:
+    key = keystore.generate(tmp_path / "keys")
+    trusted = _trusted(tmp_path / "keys")
+    header, payload, _ = _parts(sign(credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c6", "en"), key))
+    assert verify(_resigned(header, payload, key), trusted, [ISSUER.id], NOW).issuer == ISSUER.id
+    for claim, value in (("sub", "urn:uuid:other"), ("jti", "urn:uuid:other"), ("nbf", int(payload["nbf"]) - 1),
+                         ("exp", int(payload["exp"]) + 86400)):
+        with pytest.raises(CredentialError, match=f"claim '{claim}' does not match"):
+            verify(_resigned(header, {**payload, claim: value}, key), trusted, [ISSUER.id], NOW)
+    vc11 = {k: payload[k] for k in ("iss", "jti", "sub", "nbf", "exp")} | {"vc": payload}
+    with pytest.raises(CredentialError, match=r"VC data model 2\.0"):
+        verify(_resigned(header, vc11, key), trusted, [ISSUER.id], NOW)
+    with pytest.raises(CredentialError, match="unexpected JOSE header"):
+        verify(_resigned({**header, "jwk": {"kty": "OKP"}}, payload, key), trusted, [ISSUER.id], NOW)
+    with pytest.raises(CredentialError, match="unexpected JOSE header"):
+        verify(_resigned({**header, "typ": "vp+jwt"}, payload, key), trusted, [ISSUER.id], NOW)
+    assert verify(_resigned({**header, "typ": "JWT"}, payload, key), trusted, [ISSUER.id], NOW)  # OB 3.0's table
+    stranger = Issuer("did:web:other.example.org", "Other")
+    forged = {**payload, "iss": stranger.id, "issuer": {"id": stranger.id, "type": ["Profile"], "name": "Other"}}
+    with pytest.raises(CredentialError, match="not published by issuer"):  # our key, someone else's name
+        verify(_resigned(header, forged, key), trusted, [ISSUER.id, stranger.id], NOW)
 
 
 def test_rotation_keeps_older_credentials_verifiable(tmp_path: Path) -> None:
@@ -134,7 +236,7 @@ def test_rotation_keeps_older_credentials_verifiable(tmp_path: Path) -> None:
     old = sign(credential(ISSUER, "urn:uuid:v", _award(), NOW, 30, "urn:uuid:c3", "en"), first)
     second = keystore.generate(folder)
     assert keystore.active(folder).kid == second.kid != first.kid
-    assert verify(old, keystore.trusted(folder), [ISSUER.id], NOW).kid == first.kid
+    assert verify(old, _trusted(folder), [ISSUER.id], NOW).kid == key_id(ISSUER.id, first.kid)
     assert (folder / "active.pem").stat().st_mode & 0o777 == 0o600
 
 
