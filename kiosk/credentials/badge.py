@@ -5,7 +5,7 @@ the ESCO skill (URI and code) and whose evidence is the visitor's plain-language
 OB 3.0 §8.2 and VC-JOSE-COSE say for that data model: the JWT payload *is* the credential (no
 VCDM 1.1 `vc` claim) plus the claims `iss`, `jti`, `sub`, `nbf`, `exp` mirroring `issuer.id`,
 `id`, `credentialSubject.id`, `validFrom`, `validUntil`; the header is `alg: EdDSA`,
-`typ: vc+jwt` and a `kid` URI that dereferences to the public JWK (kiosk/credentials/issuer.py).
+`typ: JWT` and a `kid` URI that dereferences to the public JWK (kiosk/credentials/issuer.py).
 Building and checking are pure; keys and the clock come in as arguments.
 """
 
@@ -22,8 +22,8 @@ from cryptography.exceptions import InvalidSignature
 from kiosk.credentials.issuer import CRITERIA_PAGE, OB_CONTEXT, Issuer, key_id, profile, site
 from kiosk.credentials.keys import CredentialError, SigningKey, b64url, jwk_public_key, unb64url
 
-MEDIA_TYPE = "vc+jwt"  # VC-JOSE-COSE §3.1.1; OB 3.0's own table still shows "JWT", which verifiers also accept
-ACCEPTED_TYPES = {MEDIA_TYPE, "JWT", None}
+MEDIA_TYPE = "JWT"  # OB 3.0 §8.2.3: "If present, MUST be set to JWT"
+ACCEPTED_TYPES = {MEDIA_TYPE, "vc+jwt", None}  # VC-JOSE-COSE's type, from issuers that follow it
 HEADER_NAMES = {"alg", "kid", "typ"}  # OB 3.0 §8.2.3: no other JOSE header
 
 

@@ -141,7 +141,7 @@ def _jwcrypto_verify(token: str, server: str) -> dict[str, Any]:
     parsed = jws.JWS()
     parsed.deserialize(token)
     header = parsed.jose_header
-    assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt"
+    assert header["alg"] == "EdDSA" and header["typ"] == "JWT"
     public = _dereference(header["kid"], server)
     assert "d" not in public
     parsed.verify(jwk.JWK(**public), alg="EdDSA")

@@ -123,7 +123,7 @@ def test_the_jwt_is_the_credential_itself_as_ob3_and_vc_jose_cose_say(tmp_path: 
     key = keystore.generate(tmp_path / "keys")
     body = credential(ISSUER, "urn:uuid:v", _award(), NOW, 365, "urn:uuid:c9", "en")
     header, payload, _ = _parts(sign(body, key))
-    assert header == {"alg": "EdDSA", "typ": "vc+jwt", "kid": f"did:web:agency.example.org:nova#{key.kid}"}
+    assert header == {"alg": "EdDSA", "typ": "JWT", "kid": f"did:web:agency.example.org:nova#{key.kid}"}
     assert "vc" not in payload  # VC data model 2.0: no VCDM 1.1 wrapper
     assert {k: v for k, v in payload.items() if k not in {"iss", "jti", "sub", "nbf", "exp"}} == body
     assert (payload["iss"], payload["jti"], payload["sub"]) == (ISSUER.id, "urn:uuid:c9", "urn:uuid:v")
