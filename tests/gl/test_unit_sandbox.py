@@ -197,12 +197,21 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
     listener.settimeout(90)
     ops_port = free_port()
     config = _config(tmp_path, state, published_scenarios, ops_port, board.path, ralph)
-    command = [str(REPO / ".venv" / "bin" / "kiosk"), "--config", str(config), "--log-format", "json", "run",
-               "--headless", "--size", "320x180", "--duration", "300"]
+    kiosk = [str(REPO / ".venv" / "bin" / "kiosk"), "--config", str(config)]
+    keys = subprocess.run(_sandboxed(REPO / "kiosk.service", state, [tmp_path], {}, [*kiosk, "keys", "generate"]),
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert keys.returncode == 0, keys.stdout + keys.stderr  # the operator's first step, under the same sandbox
+    command = [*kiosk, "--log-format", "json", "run", "--headless", "--size", "320x180", "--duration", "300"]
     env = {"SDL_AUDIODRIVER": "dummy", "NOTIFY_SOCKET": str(notify), "WATCHDOG_USEC": "2000000"}
-    process = subprocess.Popen(_sandboxed(REPO / "kiosk.service", state, [tmp_path, published_scenarios], env,
-                                          command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = tmp_path / "kiosk.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(_sandboxed(REPO / "kiosk.service", state, [tmp_path, published_scenarios], env,
+                                              command), stdout=out, stderr=subprocess.STDOUT)
     stopper.append(process)
+
+    def said() -> str:
+        return log.read_text(errors="replace")[-2000:]
+
     base = f"http://127.0.0.1:{ops_port}"
     try:
         try:
@@ -210,8 +219,7 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
             assert first == "READY=1", first  # the attract screen is drawn
             assert listener.recv(256).decode() == "WATCHDOG=1"
         except TimeoutError:
-            process.kill()
-            raise AssertionError("no READY=1: " + process.communicate()[0].decode()[-1500:]) from None
+            raise AssertionError(f"no READY=1 (exit {process.poll()}): {said()}") from None
         finally:
             listener.close()
 
@@ -242,9 +250,9 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
             if any(s["verb"]["id"].endswith("/completed") for s in stored):
                 break
             time.sleep(1.0)
-        assert process.poll() is None, process.communicate()[0].decode()[-1500:]
+        assert process.poll() is None, f"the kiosk died (exit {process.poll()}): {said()}"
         verbs = {s["verb"]["id"].rsplit("/", 1)[-1] for s in stored}
-        assert {"launched", "answered", "completed"} <= verbs, verbs
+        assert {"launched", "answered", "completed"} <= verbs, f"{verbs}: {said()}"
         assert len({s["context"]["registration"] for s in stored}) == 1  # one visit, all of it
 
         text_type, text = _get(f"{base}/metrics")
@@ -258,7 +266,10 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
     finally:
         board.stop()
     process.terminate()
-    out = process.communicate(timeout=30)[0].decode()
-    assert process.returncode == 0, out[-1500:]  # stopped by SIGTERM, cleanly: not killed by the filter
-    database = state / "kiosk.db"
-    assert database.stat().st_uid == account.pw_uid and database.stat().st_mode & 0o077 == 0  # UMask=0077
+    assert process.wait(timeout=30) == 0, said()  # stopped by SIGTERM, cleanly: not killed by the filter
+    assert not [line for line in said().splitlines() if '"level": "error"' in line], said()
+    written = [path for path in state.rglob("*") if path.is_file()]
+    assert state / "kiosk.db" in written and any(path.parent == state / "keys" for path in written)
+    for path in written:  # UMask=0077: nothing the kiosk writes is readable by another account
+        assert path.stat().st_uid == account.pw_uid and path.stat().st_mode & 0o077 == 0, path
+    assert "no signing key" not in said()
