@@ -235,7 +235,9 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
         _bind_back(kept)
     for path in writable:
         _mount(path, path, None, MS_BIND | MS_REC)  # its own mount, left writable below
-    if unit.last("ProtectHome") in ("yes", "read-only", "tmpfs"):
+    if unit.last("ProtectHome") not in ("", "no", "yes", "tmpfs"):
+        raise SandboxError(f"ProtectHome={unit.last('ProtectHome')}: only yes and tmpfs are rebuilt here")
+    if unit.last("ProtectHome") in ("yes", "tmpfs"):
         for home in ("/home", "/root", "/run/user"):
             if os.path.isdir(home):
                 mode = "0755" if unit.last("ProtectHome") == "tmpfs" else "0000"
@@ -263,17 +265,14 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ",".join(proc_options))
 
 
-def drop_privileges(unit: Unit, user: str, last_capability: int) -> pwd.struct_passwd:
-    account = pwd.getpwnam(user)
-    bounding = unit.last("CapabilityBoundingSet", None)  # type: ignore[arg-type]
-    if bounding == "":
+def drop_privileges(unit: Unit, account: pwd.struct_passwd, group: int, last_capability: int) -> None:
+    if unit.all("CapabilityBoundingSet") and unit.last("CapabilityBoundingSet"):
+        raise SandboxError("only an empty CapabilityBoundingSet= is rebuilt here")
+    if unit.all("CapabilityBoundingSet"):
         for cap in range(last_capability + 1):
             _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"drop capability {cap}")
-    elif bounding is not None:
-        raise SandboxError("only an empty CapabilityBoundingSet= is rebuilt here")
     if unit.last("AmbientCapabilities"):
         raise SandboxError("AmbientCapabilities= other than empty is not rebuilt here")
-    group = grp.getgrnam(unit.last("Group")).gr_gid if unit.last("Group") == user else account.pw_gid
     os.initgroups(account.pw_name, group)
     os.setresgid(group, group, group)
     os.setresuid(account.pw_uid, account.pw_uid, account.pw_uid)  # no capability survives this
@@ -281,14 +280,13 @@ def drop_privileges(unit: Unit, user: str, last_capability: int) -> pwd.struct_p
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS")
     if unit.last("UMask"):
         os.umask(int(unit.last("UMask"), 8))
-    return account
 
 
 def seccomp_filters(unit: Unit, groups: dict[str, list[str]]) -> list[object]:
     """The libseccomp filters for the unit, in the order systemd loads them: SystemCallFilter= last,
     nearest the execve (it refuses seccomp() itself). The kernel evaluates every filter and the
     strictest answer wins (kill before errno before allow)."""
-    import seccomp  # Debian python3-seccomp: only /usr/bin/python3 has it
+    import seccomp  # type: ignore[import-not-found]  # Debian python3-seccomp: only /usr/bin/python3 has it
 
     filters: list[object] = []
     chosen = syscall_filter(unit, groups)
@@ -305,6 +303,9 @@ def seccomp_filters(unit: Unit, groups: dict[str, list[str]]) -> list[object]:
     if families:
         if families.startswith("~"):
             raise SandboxError("only an allow-list of RestrictAddressFamilies= is rebuilt here")
+        unknown = [name for name in families.split() if name not in ADDRESS_FAMILIES]
+        if unknown:
+            raise SandboxError(f"RestrictAddressFamilies={unknown[0]}: add its number to ADDRESS_FAMILIES")
         allowed = {ADDRESS_FAMILIES[name] for name in families.split()}
         net = seccomp.SyscallFilter(seccomp.ALLOW)
         for family in range(AF_MAX):
@@ -322,8 +323,9 @@ def seccomp_filters(unit: Unit, groups: dict[str, list[str]]) -> list[object]:
         if unit.last("RestrictNamespaces") != "yes":
             raise SandboxError("only RestrictNamespaces=yes is rebuilt here")
         spaces = seccomp.SyscallFilter(seccomp.ALLOW)
-        for flag in NAMESPACE_FLAGS.values():
-            for call in ("unshare", "clone"):
+        for name, flag in NAMESPACE_FLAGS.items():
+            # clone() keeps its exit signal in the low byte, where CLONE_NEWTIME's bit would sit
+            for call in ("unshare",) if name == "time" else ("unshare", "clone"):
                 spaces.add_rule_exactly(seccomp.ERRNO(errno.EPERM), call, seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
         spaces.add_rule_exactly(seccomp.ERRNO(errno.EPERM), "setns")
         # clone3 passes its flags in memory the filter cannot read: systemd answers ENOSYS so that
@@ -389,10 +391,11 @@ def main(argv: list[str]) -> int:
     if os.geteuid() != 0:
         raise SandboxError("run it as root: it builds a mount namespace and then drops to the unit's user")
     last_capability = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
-    user = args.user or unit.last("User")
+    account = pwd.getpwnam(args.user or unit.last("User"))  # --user: that user with its own group
+    group = grp.getgrnam(unit.last("Group")).gr_gid if unit.last("Group") and not args.user else account.pw_gid
     isolate_files(unit, args.keep, [p for assignment in unit.all("ReadWritePaths") for p in assignment.split()],
                   args.expose)
-    account = drop_privileges(unit, user, last_capability)
+    drop_privileges(unit, account, group, last_capability)
     if unit.last("WorkingDirectory"):
         os.chdir(unit.last("WorkingDirectory").lstrip("-"))
     env = clean_environment(unit, account, home, args.env)
