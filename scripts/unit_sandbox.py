@@ -175,6 +175,42 @@ def syscall_filter(unit: Unit, groups: dict[str, list[str]]) -> SyscallFilter | 
     return SyscallFilter(allow_list, calls, _errno(unit.last("SystemCallErrorNumber")))
 
 
+@dataclass(frozen=True)
+class Account:
+    name: str
+    uid: int
+    gid: int
+    home: str
+    shell: str
+    passwd: str = ""  # when set: /etc/passwd and /etc/group as the sandbox shows them (the user is
+    group: str = ""  # made for the sandbox only)
+
+
+def unit_account(name: str, group_name: str, home: str, member_of: list[str]) -> Account:
+    """The unit's user. One that does not exist here is made for the sandbox only, as the install
+    (`useradd --system --home HOME --groups ...`) makes it: the highest uid free below 1000, a group
+    of its own with the same number, member of those groups that exist on this machine."""
+    try:
+        known = pwd.getpwnam(name)
+    except KeyError:
+        pass
+    else:
+        gid = grp.getgrnam(group_name).gr_gid if group_name else known.pw_gid
+        return Account(name, known.pw_uid, gid, known.pw_dir, known.pw_shell)
+    passwd, group = Path("/etc/passwd").read_text(), Path("/etc/group").read_text()
+    used = {int(line.split(":")[2]) for text in (passwd, group) for line in text.splitlines() if line.count(":") >= 3}
+    uid = next(number for number in range(999, 99, -1) if number not in used)
+    lines = []
+    for line in group.splitlines():
+        fields = line.split(":")
+        if len(fields) == 4 and fields[0] in member_of:
+            fields[3] = ",".join([member for member in fields[3].split(",") if member] + [name])
+        lines.append(":".join(fields))
+    lines.append(f"{name}:x:{uid}:")
+    passwd = passwd.rstrip("\n") + f"\n{name}:x:{uid}:{uid}:{name} (sandbox):{home}:/usr/sbin/nologin\n"
+    return Account(name, uid, uid, home, "/usr/sbin/nologin", passwd, "\n".join(lines) + "\n")
+
+
 def _check(result: int, what: str) -> None:
     if result != 0:
         code = ctypes.get_errno()
@@ -217,7 +253,19 @@ def _bind_back(saved: list[tuple[str, int]]) -> None:
         os.close(fd)
 
 
-def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list[str]) -> None:
+def _show_file(path: str, text: str) -> None:
+    """`text` as the file at `path`, in this mount namespace only: written in the private /tmp,
+    bound over `path`, then unlinked (the mount keeps it)."""
+    if not os.path.ismount("/tmp"):
+        raise SandboxError("a user made for the sandbox needs PrivateTmp=yes (or an existing user: --user)")
+    copy = Path("/tmp") / f".unit-sandbox{path.replace('/', '-')}"
+    copy.write_text(text)
+    copy.chmod(0o644)
+    _mount(str(copy), path, None, MS_BIND)
+    copy.unlink()
+
+
+def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list[str], account: Account) -> None:
     """The unit's file-system view in a new mount namespace. `keep` are folders under /tmp that
     stay visible in the private /tmp (they stand for the unit's /opt and /var/lib paths);
     `expose` are folders under a home that stay visible, read-only, through ProtectHome (as a
@@ -233,6 +281,9 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
                 _mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
                 private_tmp.append(tmp)
         _bind_back(kept)
+    if account.passwd:
+        _show_file("/etc/passwd", account.passwd)
+        _show_file("/etc/group", account.group)
     for path in writable:
         _mount(path, path, None, MS_BIND | MS_REC)  # its own mount, left writable below
     if unit.last("ProtectHome") not in ("", "no", "yes", "tmpfs"):
@@ -265,7 +316,7 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ",".join(proc_options))
 
 
-def drop_privileges(unit: Unit, account: pwd.struct_passwd, group: int, last_capability: int) -> None:
+def drop_privileges(unit: Unit, account: Account, last_capability: int) -> None:
     if unit.all("CapabilityBoundingSet") and unit.last("CapabilityBoundingSet"):
         raise SandboxError("only an empty CapabilityBoundingSet= is rebuilt here")
     if unit.all("CapabilityBoundingSet"):
@@ -273,9 +324,9 @@ def drop_privileges(unit: Unit, account: pwd.struct_passwd, group: int, last_cap
             _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"drop capability {cap}")
     if unit.last("AmbientCapabilities"):
         raise SandboxError("AmbientCapabilities= other than empty is not rebuilt here")
-    os.initgroups(account.pw_name, group)
-    os.setresgid(group, group, group)
-    os.setresuid(account.pw_uid, account.pw_uid, account.pw_uid)  # no capability survives this
+    os.initgroups(account.name, account.gid)  # reads the sandbox's /etc/group
+    os.setresgid(account.gid, account.gid, account.gid)
+    os.setresuid(account.uid, account.uid, account.uid)  # no capability survives this
     if unit.yes("NoNewPrivileges"):
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS")
     if unit.last("UMask"):
@@ -341,11 +392,11 @@ def seccomp_filters(unit: Unit, groups: dict[str, list[str]]) -> list[object]:
     return filters
 
 
-def clean_environment(unit: Unit, account: pwd.struct_passwd, home: str, extra: list[str]) -> dict[str, str]:
-    env = {"PATH": DEFAULT_PATH, "HOME": home, "USER": account.pw_name, "LOGNAME": account.pw_name,
-           "SHELL": account.pw_shell}
+def clean_environment(unit: Unit, account: Account, state: str, extra: list[str]) -> dict[str, str]:
+    env = {"PATH": DEFAULT_PATH, "HOME": account.home, "USER": account.name, "LOGNAME": account.name,
+           "SHELL": account.shell}
     if unit.last("StateDirectory"):
-        env["STATE_DIRECTORY"] = home
+        env["STATE_DIRECTORY"] = state
     for assignment in unit.all("Environment") + extra:
         for word in assignment.split():
             key, _, value = word.partition("=")
@@ -357,7 +408,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--unit", type=Path, required=True, help="the unit file (kiosk.service)")
-    parser.add_argument("--user", help="run as this user instead of the unit's User= (it must exist here)")
+    parser.add_argument("--user", help="run as this user (it must exist here) instead of the unit's User=, which is "
+                                       "made for the sandbox only when it does not exist here")
+    parser.add_argument("--groups", default="", metavar="A,B",
+                        help="the groups a user made for the sandbox belongs to (as useradd --groups)")
     parser.add_argument("--path", action="append", default=[], metavar="UNIT=HERE",
                         help="a path the unit names, and where it is on this machine (e.g. /var/lib/nova-kiosk=DIR)")
     parser.add_argument("--keep", action="append", default=[], metavar="DIR",
@@ -374,10 +428,9 @@ def main(argv: list[str]) -> int:
     for unit_path, here in mappings:
         text = text.replace(unit_path, here)
     unit = read_unit(text)
-    # systemd gives the service the user's home; the unit's user lives in its StateDirectory.
-    home = f"/var/lib/{unit.last('StateDirectory')}" if unit.last("StateDirectory") else "/"
+    state = f"/var/lib/{unit.last('StateDirectory')}" if unit.last("StateDirectory") else ""
     for unit_path, here in mappings:
-        home = home.replace(unit_path, here)
+        state = state.replace(unit_path, here)
     listing = subprocess.run(["systemd-analyze", "syscall-filter"], capture_output=True, text=True, check=True).stdout
     groups = syscall_groups(listing)
     if args.print:
@@ -391,14 +444,20 @@ def main(argv: list[str]) -> int:
     if os.geteuid() != 0:
         raise SandboxError("run it as root: it builds a mount namespace and then drops to the unit's user")
     last_capability = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
-    account = pwd.getpwnam(args.user or unit.last("User"))  # --user: that user with its own group
-    group = grp.getgrnam(unit.last("Group")).gr_gid if unit.last("Group") and not args.user else account.pw_gid
+    if args.user:
+        known = pwd.getpwnam(args.user)
+        account = Account(known.pw_name, known.pw_uid, known.pw_gid, known.pw_dir, known.pw_shell)
+    else:  # the install makes the unit's user with its home in the state folder
+        account = unit_account(unit.last("User"), unit.last("Group"), state or "/", args.groups.split(","))
+    if state:  # StateDirectory=: made if missing and handed to the user (systemd's default mode 0755)
+        os.makedirs(state, mode=0o755, exist_ok=True)
+        os.chown(state, account.uid, account.gid)
     isolate_files(unit, args.keep, [p for assignment in unit.all("ReadWritePaths") for p in assignment.split()],
-                  args.expose)
-    drop_privileges(unit, account, group, last_capability)
+                  args.expose, account)
+    drop_privileges(unit, account, last_capability)
     if unit.last("WorkingDirectory"):
         os.chdir(unit.last("WorkingDirectory").lstrip("-"))
-    env = clean_environment(unit, account, home, args.env)
+    env = clean_environment(unit, account, state, args.env)
     filters = seccomp_filters(unit, groups)
     for built in filters:
         built.load()  # type: ignore[attr-defined]

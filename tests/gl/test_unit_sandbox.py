@@ -1,8 +1,9 @@
 """kiosk.service's own sandbox around the real kiosk, without systemd as PID 1.
 
 scripts/unit_sandbox.py rebuilds what the unit file asks for (system-call filter with the kill
-action, read-only system, private /tmp, hidden homes, own /proc, no capabilities, an unprivileged
-user, no new privileges, umask) and execs `kiosk run --headless` in it. The kiosk must draw its
+action, read-only system, private /tmp, hidden homes, own /proc, no capabilities, the unit's
+nova-kiosk user with its groups and its home in the state folder, no new privileges, umask) and
+execs `kiosk run --headless` in it. The kiosk must draw its
 attract screen, tell systemd it is ready, take a whole visit from a board on a pseudo-terminal,
 sync it to a real Ralph and stop cleanly; a filter that breaks a library the kiosk loads must
 kill it (the negative control), so a unit change that would kill kiosks in the field fails here.
@@ -10,10 +11,10 @@ kill it (the negative control), so a unit change that would kill kiosks in the f
 
 from __future__ import annotations
 
-import importlib.util
+import grp
 import json
 import os
-import pwd
+import re
 import shutil
 import signal
 import socket
@@ -22,7 +23,6 @@ import time
 import tomllib
 import urllib.request
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,16 +33,8 @@ from tests.gl.kiosk_process import wait_healthz
 REPO = Path(__file__).resolve().parents[2]
 SANDBOX = REPO / "scripts" / "unit_sandbox.py"
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-seccomp is built for it, not for the venv
-UNPRIVILEGED = "nobody"  # stands for the unit's nova-kiosk: no capabilities, no shell, owns only the state folder
+ALLOWED_BACK = ("mbind", "sched_setaffinity", "sched_setscheduler", "setpriority")  # from @resources, in the unit
 BUTTONS = ("back", "previous", "next", "select")  # hardware/profiles/nova-board-v1.toml, left to right
-
-
-def _sandbox_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("unit_sandbox", SANDBOX)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _require_sandbox() -> None:
@@ -60,8 +52,17 @@ def _exposed_python() -> list[str]:
     return ["--expose", str(home)] if str(home).startswith(("/root/", "/home/")) else []
 
 
+def _install_groups() -> str:
+    """The groups the install line in kiosk.service's header gives nova-kiosk (useradd --groups)."""
+    found = re.search(r"useradd .*--groups (\S+) nova-kiosk", (REPO / "kiosk.service").read_text())
+    assert found, "kiosk.service's header no longer says how its user is made"
+    return found.group(1)
+
+
 def _sandboxed(unit: Path, state: Path, keep: list[Path], env: dict[str, str], command: list[str]) -> list[str]:
-    args = [SYSTEM_PYTHON, str(SANDBOX), "--unit", str(unit), "--user", UNPRIVILEGED,
+    """The launcher's command line. The unit's own user, nova-kiosk, is made for the sandbox only
+    (as the install's useradd makes it) when this machine has none."""
+    args = [SYSTEM_PYTHON, str(SANDBOX), "--unit", str(unit), "--groups", _install_groups(),
             "--path", f"/var/lib/nova-kiosk={state}", "--path", f"/opt/nova-kiosk={REPO}", *_exposed_python()]
     for folder in keep:
         args += ["--keep", str(folder)]
@@ -71,12 +72,9 @@ def _sandboxed(unit: Path, state: Path, keep: list[Path], env: dict[str, str], c
 
 
 def _state_folder(tmp_path: Path) -> Path:
+    """Where /var/lib/nova-kiosk is: the launcher makes it and hands it to the user (StateDirectory=)."""
     tmp_path.chmod(0o755)  # pytest makes it 0700; the kiosk's user must reach its state folder inside
-    state = tmp_path / "state"
-    state.mkdir()
-    account = pwd.getpwnam(UNPRIVILEGED)
-    os.chown(state, account.pw_uid, account.pw_gid)  # what StateDirectory= does for nova-kiosk
-    return state
+    return tmp_path / "state"
 
 
 def test_a_filter_that_breaks_a_library_kills_the_process(tmp_path: Path) -> None:
@@ -85,7 +83,7 @@ def test_a_filter_that_breaks_a_library_kills_the_process(tmp_path: Path) -> Non
     _require_sandbox()
     state = _state_folder(tmp_path)
     unit = (REPO / "kiosk.service").read_text()
-    allowed_back = "SystemCallFilter=mbind sched_setaffinity sched_setscheduler setpriority\n"
+    allowed_back = f"SystemCallFilter={' '.join(ALLOWED_BACK)}\n"
     assert allowed_back in unit
     (tmp_path / "without.service").write_text(unit.replace(allowed_back, ""))
     (tmp_path / "with.service").write_text(unit)
@@ -97,6 +95,30 @@ def test_a_filter_that_breaks_a_library_kills_the_process(tmp_path: Path) -> Non
         results[name] = (done.returncode, done.stdout.strip())
     assert results["without"] == (-signal.SIGSYS, ""), results
     assert results["with"] == (0, "4.0"), results
+
+
+@pytest.mark.gl
+@pytest.mark.slow
+@pytest.mark.parametrize("call", ALLOWED_BACK)
+def test_each_call_the_unit_allows_back_is_needed(call: str, published_scenarios: Path, tmp_path: Path) -> None:
+    """Without any one of them the kiosk dies before or just after its first frame, so none can be
+    dropped from kiosk.service; when a library stops needing one, this says so."""
+    _require_sandbox()
+    state = _state_folder(tmp_path)
+    unit = (REPO / "kiosk.service").read_text()
+    line = f"SystemCallFilter={' '.join(ALLOWED_BACK)}\n"
+    assert line in unit, "kiosk.service allows back other calls: update ALLOWED_BACK"
+    others = " ".join(name for name in ALLOWED_BACK if name != call)
+    (tmp_path / "minus.service").write_text(unit.replace(line, f"SystemCallFilter={others}\n"))
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[content]\nscenarios = "{published_scenarios}"\nassets = "{REPO / "assets"}"\n'
+                      f'[store]\npath = "{state / "kiosk.db"}"\n[ops]\nlisten = ""\n')
+    command = [str(REPO / ".venv" / "bin" / "kiosk"), "--config", str(config), "run", "--headless", "--size",
+               "320x180", "--duration", "3"]
+    done = subprocess.run(_sandboxed(tmp_path / "minus.service", state, [tmp_path, published_scenarios],
+                                     {"SDL_AUDIODRIVER": "dummy"}, command),
+                          capture_output=True, text=True, check=False, timeout=180)
+    assert done.returncode == -signal.SIGSYS, f"{call} is no longer needed: " + (done.stdout + done.stderr)[-800:]
 
 
 def _plan_board_visit(scenarios: Path, db: Path) -> list[str]:
@@ -186,9 +208,10 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
     _require_sandbox()
     presses = _plan_board_visit(published_scenarios, tmp_path / "plan.db")
     state = _state_folder(tmp_path)
-    account = pwd.getpwnam(UNPRIVILEGED)
     board = BoardSimulator(tmp_path / "nova-board").start()
-    os.chown(os.path.realpath(board.path), account.pw_uid, -1)  # as the udev rule gives the board to the kiosk
+    terminal = os.path.realpath(board.path)  # as udev gives a serial board to dialout, where nova-kiosk is
+    os.chown(terminal, -1, grp.getgrnam("dialout").gr_gid)
+    os.chmod(terminal, 0o660)
     notify = tmp_path / "notify.sock"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     listener.bind(str(notify))
@@ -224,7 +247,9 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
 
         # The unit's settings are in force on the running kiosk, as the kernel reports them.
         status = _proc_status(process.pid)
-        assert status["Uid"].split() == [str(account.pw_uid)] * 4, status["Uid"]
+        uid = state.stat().st_uid
+        assert uid != 0 and status["Uid"].split() == [str(uid)] * 4, status["Uid"]
+        assert str(grp.getgrnam("dialout").gr_gid) in status["Groups"].split()
         assert status["CapEff"] == status["CapPrm"] == status["CapBnd"] == status["CapAmb"] == "0000000000000000"
         assert (status["NoNewPrivs"], status["Seccomp"], status["Umask"]) == ("1", "2", "0077")
         assert int(status["Seccomp_filters"]) >= 5  # address families, realtime, namespaces, personality, calls
@@ -270,5 +295,5 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
     written = [path for path in state.rglob("*") if path.is_file()]
     assert state / "kiosk.db" in written and any(path.parent == state / "keys" for path in written)
     for path in written:  # UMask=0077: nothing the kiosk writes is readable by another account
-        assert path.stat().st_uid == account.pw_uid and path.stat().st_mode & 0o077 == 0, path
+        assert path.stat().st_uid == uid and path.stat().st_mode & 0o077 == 0, path
     assert "no signing key" not in said()
