@@ -4,9 +4,9 @@
 Run it with Debian's /usr/bin/python3 (python3-seccomp is built for it, not for the venv), as
 root, and it execs the command given after `--` as the unit would have it run:
 
-    sudo /usr/bin/python3 scripts/unit_sandbox.py --unit kiosk.service --user nobody \\
+    sudo /usr/bin/python3 scripts/unit_sandbox.py --unit kiosk.service --groups video,dialout \\
         --path /var/lib/nova-kiosk=/srv/test/state --path /opt/nova-kiosk=$PWD \\
-        -- .venv/bin/kiosk --config deploy/kiosk.toml run --headless
+        -- .venv/bin/kiosk --config my.toml run --headless
 
 What it rebuilds from the unit file, in this order:
 - a private mount namespace: ProtectSystem=strict (every mount read-only but /dev, /proc, the
@@ -14,9 +14,11 @@ What it rebuilds from the unit file, in this order:
   (/home, /root, /run/user empty and unreadable), ProtectProc=invisible + ProcSubset=pid (a /proc
   of its own showing only the process's own pids), ProtectKernelTunables= and
   ProtectControlGroups= (/sys read-only: included in the strict remount);
-- CapabilityBoundingSet= (empty: every capability dropped from the bounding set), User= and
-  Group= (with the user's supplementary groups, as systemd's initgroups does), which leaves no
-  capability once root is left behind; NoNewPrivileges=yes (prctl); UMask=;
+- StateDirectory= (made, handed to the user); User= and Group= with the user's supplementary
+  groups (initgroups, as systemd does) — a User= this machine lacks is made for the sandbox only,
+  in its own /etc/passwd and /etc/group, as the install's useradd would make it;
+  CapabilityBoundingSet= (empty: every capability dropped from the bounding set, so none
+  survives leaving root); NoNewPrivileges=yes (prctl); UMask=;
 - WorkingDirectory=, a clean environment (Environment= lines, HOME, USER, LOGNAME, SHELL, PATH,
   STATE_DIRECTORY) plus what --env adds;
 - the seccomp filters: SystemCallFilter= lines read exactly as systemd 252 reads them (first line
@@ -27,7 +29,7 @@ What it rebuilds from the unit file, in this order:
   extra filters systemd adds for them.
 
 Not reproduced (they need systemd as PID 1 or its cgroup): DevicePolicy=/DeviceAllow= and
-IPAddressAllow= (cgroup BPF programs), StateDirectory= creation, RemoveIPC=, KeyringMode=,
+IPAddressAllow= (cgroup BPF programs), RemoveIPC=, KeyringMode=,
 WatchdogSec=/Restart= (the manager's job; the test checks the notify messages instead),
 ProtectKernelModules=/ProtectKernelLogs=/ProtectClock=/ProtectHostname= (their EPERM filters are
 covered by the kill filter: @module, @clock, sethostname are outside the allow-list), and
