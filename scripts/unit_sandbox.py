@@ -258,8 +258,6 @@ def _bind_back(saved: list[tuple[str, int]]) -> None:
 def _show_file(path: str, text: str) -> None:
     """`text` as the file at `path`, in this mount namespace only: written in the private /tmp,
     bound over `path`, then unlinked (the mount keeps it)."""
-    if not os.path.ismount("/tmp"):
-        raise SandboxError("a user made for the sandbox needs PrivateTmp=yes (or an existing user: --user)")
     copy = Path("/tmp") / f".unit-sandbox{path.replace('/', '-')}"
     copy.write_text(text)
     copy.chmod(0o644)
@@ -283,7 +281,12 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
                 _mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
                 private_tmp.append(tmp)
         _bind_back(kept)
+    else:  # the folders stay where they are
+        for _, fd in kept:
+            os.close(fd)
     if account.passwd:
+        if "/tmp" not in private_tmp:
+            raise SandboxError("a user made for the sandbox needs PrivateTmp=yes (or an existing user: --user)")
         _show_file("/etc/passwd", account.passwd)
         _show_file("/etc/group", account.group)
     for path in writable:
@@ -297,10 +300,11 @@ def isolate_files(unit: Unit, keep: list[str], writable: list[str], expose: list
                 _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"mode={mode}")
     _bind_back(exposed)
     if unit.last("ProtectSystem") == "strict":
-        api = ["/dev", "/proc", *private_tmp, *writable]
+        left_writable = ["/dev", "/proc", *writable]  # and the private /tmp itself, not what is kept in it
         sysfs_readonly = unit.yes("ProtectKernelTunables") or unit.yes("ProtectControlGroups")
         for point, flags in _mounts():
-            if _under(point, api) or (point.startswith("/sys") and not sysfs_readonly):
+            sysfs = point == "/sys" or point.startswith("/sys/")
+            if point in private_tmp or _under(point, left_writable) or (sysfs and not sysfs_readonly):
                 continue
             try:
                 _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags)
