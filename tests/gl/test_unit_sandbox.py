@@ -182,13 +182,14 @@ def _proc_status(pid: int) -> dict[str, str]:
 
 
 def _mount_options(pid: int, path: Path) -> set[str]:
-    """The options of the mount `path` is on, as the process sees it (the last mount wins)."""
+    """The mount and file-system options of the mount `path` is on, as the process sees it (the
+    last mount wins)."""
     best, options = "", set()
     for line in Path(f"/proc/{pid}/mountinfo").read_text().splitlines():
         fields = line.split()
-        point = fields[4]
+        point, super_options = fields[4], fields[fields.index("-") + 3]
         if (str(path) == point or str(path).startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
-            best, options = point, set(fields[5].split(","))
+            best, options = point, set(fields[5].split(",")) | set(super_options.split(","))
     return options
 
 
@@ -255,6 +256,8 @@ def test_the_kiosk_serves_a_visit_and_syncs_under_its_units_sandbox(
         assert int(status["Seccomp_filters"]) >= 5  # address families, realtime, namespaces, personality, calls
         assert "ro" in _mount_options(process.pid, Path("/usr")) and "ro" in _mount_options(process.pid, REPO)
         assert "rw" in _mount_options(process.pid, state)  # ReadWritePaths=, and nothing else
+        assert {"hidepid=invisible", "subset=pid"} <= _mount_options(process.pid, Path("/proc"))
+        assert "ro" in _mount_options(process.pid, tmp_path)  # kept in the private /tmp, read-only as /opt is
 
         _, health = wait_healthz(base)
         deadline = time.monotonic() + 30
