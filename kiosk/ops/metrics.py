@@ -1,11 +1,16 @@
-"""Prometheus text for a snapshot, through prometheus-client with a registry of its own per call
-(no global registry: several kiosks can live in one test process)."""
+"""Metrics for a snapshot, through prometheus-client with a registry of its own per call (no global
+registry: several kiosks can live in one test process), as Prometheus text or, when the scraper
+asks for it (`Accept: application/openmetrics-text`), as OpenMetrics.
+
+No label changes while the kiosk runs: its state and health list every value (1 for the current
+one, 0 for the others), so a change flips values instead of ending one series and starting
+another, and `kiosk_build_info` carries only what stays fixed for the life of the process."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -13,8 +18,17 @@ from prometheus_client.core import (
     InfoMetricFamily,
     Metric,
 )
+from prometheus_client.exposition import choose_encoder
 
-from kiosk.ops.status import KioskStatus, assess
+from kiosk.ops.status import HEALTH_STATUSES, STATES, KioskStatus, assess
+
+
+def _one_hot(name: str, documentation: str, label: str, values: tuple[str, ...], current: str) -> GaugeMetricFamily:
+    """Every value listed, 1 for the current one: its series live as long as the kiosk does."""
+    family = GaugeMetricFamily(name, documentation, labels=[label])
+    for value in values:
+        family.add_metric([value], 1 if value == current else 0)
+    return family
 
 
 class _SnapshotCollector:
@@ -47,13 +61,17 @@ class _SnapshotCollector:
         yield GaugeMetricFamily("kiosk_disk_free_bytes", "Free space where the kiosk keeps its data.",
                                 value=s.disk_free_bytes)
         health = assess(s, self.now)
-        up = GaugeMetricFamily("kiosk_health", "1 for the current health.", labels=["status"])
-        up.add_metric([health.status], 1)
-        yield up
-        yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version, "state": s.state})
+        yield _one_hot("kiosk_health", "1 for the current health, 0 for the others.", "status", HEALTH_STATUSES,
+                       health.status)
+        yield _one_hot("kiosk_state", "1 for what the kiosk is doing now, 0 for the other states.", "state", STATES,
+                       s.state)
+        yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version})
 
 
-def render_metrics(status: KioskStatus, now: float) -> bytes:
+def render_metrics(status: KioskStatus, now: float, accept: str = "") -> tuple[bytes, str]:
+    """The metrics and their content type: OpenMetrics when `accept` (the request's Accept header)
+    asks for it, else Prometheus text 0.0.4."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_SnapshotCollector(status, now))
-    return generate_latest(registry)
+    encode, content_type = choose_encoder(accept)
+    return encode(registry), content_type

@@ -1,4 +1,4 @@
-"""The kiosk's operations endpoint: /healthz, /metrics (Prometheus), /screenshot (PNG).
+"""The kiosk's operations endpoint: /healthz, /metrics (Prometheus text or OpenMetrics), /screenshot (PNG).
 
 It listens on 127.0.0.1 by default. A request from anywhere but loopback must carry
 `Authorization: Bearer <token>`; without it, or with a wrong one, the answer is a bare 401 with
@@ -64,7 +64,8 @@ class OpsServer:
                     self.send_body(503 if health.status == "failing" else 200, json.dumps(body).encode(),
                                "application/json")
                 elif path == "/metrics":
-                    self.send_body(200, render_metrics(status, ops.clock()), "text/plain; version=0.0.4")
+                    metrics, content_type = render_metrics(status, ops.clock(), self.headers.get("Accept", ""))
+                    self.send_body(200, metrics, content_type)
                 elif path == "/screenshot":
                     png = ops.screenshot()
                     if png is None:

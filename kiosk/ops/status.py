@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 STALE_FRAME_SECONDS = 5.0  # the loop publishes every second: 5 s without a snapshot is a frozen loop
 LOW_DISK_BYTES = 500 * 1024 * 1024
+STATES = ("starting", "serving", "out_of_order")
+HEALTH_STATUSES = ("ok", "degraded", "failing")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 class Operations:
     board: StatusBoard
     server: OpsServer | None
+    announced: threading.Event = field(default_factory=threading.Event)
+
+    def ready(self) -> None:
+        """Tell systemd the kiosk is up (its attract screen drawn); watchdog pings only follow this,
+        so READY=1 is always the first message, however long the first frame took."""
+        sd_notify("READY=1")
+        self.announced.set()
 
     def stop(self) -> None:
         if self.server is not None:
@@ -75,20 +83,22 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
     publish(clock())
     loop.every(1.0, publish)
     loop.every(0.1, screenshots)
+    operations = Operations(board, None)
     usec = os.environ.get("WATCHDOG_USEC")
     if usec and usec.isdigit():
         def feed(now: float) -> None:
             # Only a loop that runs *and* is healthy feeds the dog: a frozen loop never gets here, and
             # an unhealthy one stops feeding, so systemd restarts the kiosk into its attract screen.
+            if not operations.announced.is_set():
+                return
             if assess(board.snapshot(), now).status != "failing" or state == "out_of_order":
                 sd_notify("WATCHDOG=1")
         loop.every(int(usec) / 2e6, feed)
-    server = None
     if settings.listen:
         host, _, port = settings.listen.rpartition(":")
         try:
-            server = OpsServer(host, int(port), board.snapshot, clock, screenshot=board.request_screenshot,
-                               token=settings.token).start()
+            operations.server = OpsServer(host, int(port), board.snapshot, clock,
+                                          screenshot=board.request_screenshot, token=settings.token).start()
         except OSError as exc:  # a busy port must not keep the kiosk from serving visitors
             log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc.strerror)
-    return Operations(board, server)
+    return operations

@@ -42,14 +42,62 @@ def test_health_rules() -> None:
 
 
 def test_metrics_are_prometheus_text() -> None:
-    text = render_metrics(SERVING, 101.0).decode()
+    body, content_type = render_metrics(SERVING, 101.0)
+    text = body.decode()
+    assert content_type.startswith("text/plain; version=0.0.4")
     for line in ('kiosk_frame_time_seconds_bucket{le="0.0167"} 40.0', 'kiosk_frame_time_seconds_bucket{le="+Inf"} 42.0',
                  "kiosk_frame_time_seconds_count 42.0", "kiosk_dropped_frames_total 2.0",
                  'kiosk_sessions_total{outcome="abandoned"} 1.0', "kiosk_sync_pending_statements 17.0",
                  "kiosk_sync_last_success_timestamp_seconds 1.795e+09",
                  'kiosk_device_state{device="board",state="connected"} 1.0', 'kiosk_health{status="ok"} 1.0',
-                 'kiosk_build_info{state="serving",version="0.1.0"} 1.0'):
+                 'kiosk_health{status="failing"} 0.0', 'kiosk_state{state="serving"} 1.0',
+                 'kiosk_state{state="out_of_order"} 0.0', 'kiosk_build_info{version="0.1.0"} 1.0'):
         assert line in text.splitlines(), line
+
+
+def test_no_series_changes_its_labels_when_the_kiosk_changes_state() -> None:
+    """A state change flips values: the same series before and after, build info included."""
+    def series(status: KioskStatus) -> dict[str, float]:
+        lines = render_metrics(status, 101.0)[0].decode().splitlines()
+        return {key: float(value) for key, value in (line.rsplit(" ", 1) for line in lines if not line.startswith("#"))}
+
+    broken = KioskStatus(at=100.0, state="out_of_order", reason="no packs", version="0.1.0")
+    before, after = series(KioskStatus(at=100.0, state="serving", version="0.1.0")), series(broken)
+    assert before.keys() == after.keys()
+    assert (before['kiosk_state{state="serving"}'], after['kiosk_state{state="serving"}']) == (1.0, 0.0)
+    assert (before['kiosk_health{status="failing"}'], after['kiosk_health{status="failing"}']) == (0.0, 1.0)
+    assert [key for key in after if key.startswith("kiosk_build_info")] == ['kiosk_build_info{version="0.1.0"}']
+
+
+def _promtool_check(text: bytes) -> subprocess.CompletedProcess[str]:
+    assert shutil.which("promtool"), "promtool is needed (scripts/setup.sh installs the Debian prometheus package)"
+    return subprocess.run(["promtool", "check", "metrics"], input=text.decode(), capture_output=True, text=True,
+                          check=False, timeout=30)
+
+
+def test_promtool_accepts_the_metrics_and_catches_a_broken_one() -> None:
+    checked = _promtool_check(render_metrics(SERVING, 101.0)[0])
+    assert checked.returncode == 0 and not checked.stdout + checked.stderr, checked.stdout + checked.stderr
+    broken = _promtool_check(b"# TYPE kiosk_frames_drawn counter\nkiosk_frames_drawn 3\n")  # no _total suffix
+    assert broken.returncode != 0 and "counter metrics should have \"_total\" suffix" in broken.stdout + broken.stderr
+
+
+def test_the_endpoint_answers_openmetrics_when_asked() -> None:
+    server = OpsServer("127.0.0.1", 0, StatusBoard(SERVING).snapshot, lambda: 101.0).start()
+    try:
+        url = f"http://127.0.0.1:{server.port}/metrics"
+        asked = urllib.request.Request(url, headers={"Accept": "application/openmetrics-text;version=1.0.0,"
+                                                               "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"})
+        with urllib.request.urlopen(asked, timeout=5) as response:
+            content_type, body = response.headers["Content-Type"], response.read().decode()
+        assert content_type.startswith("application/openmetrics-text; version=1.0.0")
+        assert body.endswith("# EOF\n") and "# TYPE kiosk_build info" in body
+        assert "# TYPE kiosk_sessions counter" in body
+        with urllib.request.urlopen(url, timeout=5) as response:  # a scraper that asks for nothing gets text
+            assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+            assert "# EOF" not in response.read().decode()
+    finally:
+        server.stop()
 
 
 def _get(url: str, token: str = "") -> tuple[int, bytes]:
