@@ -29,7 +29,7 @@ TYPE_TAGS = ("choice", "multiple", "timed", "video", "360", "hotspot", "ordering
 DEFAULT_LANGUAGES = ("fr", "en")
 MIN_CREDIT, MAX_CREDIT = 1, 5
 KEY_LINE = re.compile(r"^([^:\[\]]{1,60}?)\s*:(?:\s+(.*)|\s*)$")
-LINK = re.compile(r"^\[\[(.+?)\]\](?:\[(.*)\])?\s*$")
+LINK = re.compile(r"^\[\[(.+?)(?:\]\[(.*))?\]\]\s*$")  # [[link]] or [[link][setter]]
 CREDIT = re.compile(r"([a-z0-9][a-z0-9_-]*)\s*=\s*(-?\d+)")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
