@@ -109,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--size", type=_size, help="window or offscreen size, e.g. 1280x720")
     preview.add_argument("--out", type=Path, default=Path("out/preview"), help="screenshot folder")
     preview.add_argument("--answers", default="", metavar="A,B,...",
-                         help="headless answers in order: option ids, `a+b` for several picks, `correct` for an "
-                              "ordering; default: the first option")
+                         help="headless answers in order: option ids, `a+b` for several picks, `correct` or `shown` "
+                              "for an ordering; an empty or missing answer takes the first option; an unknown id "
+                              "is an error naming the step's answers")
     preview.add_argument("--lang", default="fr", help="language (default fr)")
     preview.add_argument("--easy", action="store_true", help="easy-read (FALC) texts where the pack has them")
     preview.add_argument("--watch", action="store_true", help="headless: walk again after every save")

@@ -114,6 +114,11 @@ def parse(source: str, file: str) -> YNode:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if _apostrophe_closed_quote(source, where):
+            raise LocatedError(Mark(file, where.line, where.col - 1),
+                               "YAML syntax: this apostrophe ends the text opened with a single quote (')",
+                               "inside '...' an apostrophe closes the text: put the text between double quotes "
+                               "(\"J'ai fini\") or type the typographic apostrophe ’ ('J’ai fini')", source) from exc
         raise LocatedError(where, f"YAML syntax: {problem}",
                            "check indentation (spaces, not tabs) and quote text containing ':' or '#'",
                            source) from exc
@@ -122,6 +127,17 @@ def parse(source: str, file: str) -> YNode:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _apostrophe_closed_quote(source: str, where: Mark) -> bool:
+    """The most common French trap: `fr: 'J'ai fini'`, where YAML reads `'J'` as the whole text
+    and stumbles on what follows the apostrophe."""
+    lines = source.splitlines()
+    if not 1 <= where.line <= len(lines) or where.col < 2:
+        return False
+    line = lines[where.line - 1]
+    at = where.col - 1
+    return line[at - 1] == "'" and at < len(line) and line[at].isalnum() and "'" in line[: at - 1]
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, file: str, source: str) -> YNode:
