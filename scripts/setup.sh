@@ -25,6 +25,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
-# Sample packs: draw the media their YAML names (kept out of git), then seal them.
+# Sample packs: draw the media their YAML names (kept out of git), then seal those that lint clean
+# (a pack with lint errors is named with its first error and left unsealed, as `kiosk pack seal` would).
 .venv/bin/python scripts/make_sample_media.py
 echo "setup: ready (.venv/bin/kiosk --help)"

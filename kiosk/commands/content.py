@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.errors import ContentError
+from kiosk.scenario.diagnostics import Diagnostic
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.graph import render_graph, to_dot
 from kiosk.scenario.load import Inspection, PackError, find_packs, inspect_pack
@@ -80,13 +81,20 @@ def graph(pack_dir: Path, out_path: Path, language: str) -> Path:
     return render_graph(to_dot(pack, read_skills(), language), out_path)
 
 
+def content_errors(pack_dir: Path) -> list[Diagnostic]:
+    """What `kiosk lint` would call an error, the manifest aside: a pack with any must not be sealed."""
+    inspection = inspect_pack(pack_dir, check_manifest=False)
+    _add_bank_findings(inspection)
+    return inspection.errors
+
+
 def seal_packs(paths: Sequence[Path], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     code = EXIT_OK
     for pack_dir in find_packs(list(paths)):
-        inspection = inspect_pack(pack_dir, check_manifest=False)
-        if inspection.errors:
-            out.write(f"not sealed: {pack_dir} has {len(inspection.errors)} error(s); run `kiosk lint {pack_dir}`\n")
+        errors = content_errors(pack_dir)
+        if errors:
+            out.write(f"not sealed: {pack_dir} has {len(errors)} error(s); run `kiosk lint {pack_dir}`\n")
             code = EXIT_ERRORS
             continue
         out.write(f"sealed: {seal(pack_dir)}\n")
