@@ -12,7 +12,7 @@ from kiosk.errors import ContentError
 from kiosk.scenario.diagnostics import Diagnostic
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.graph import render_graph, to_dot
-from kiosk.scenario.load import Inspection, PackError, find_packs, inspect_pack
+from kiosk.scenario.load import Inspection, PackError, find_packs, in_report_order, inspect_pack
 from kiosk.scenario.manifest import seal
 from kiosk.scenario.schema import pack_schema, scenario_schema
 
@@ -55,7 +55,7 @@ def _add_bank_findings(inspection: Inspection) -> None:
 
     if inspection.pack is None:
         return
-    inspection.diagnostics.extend(bank_findings(inspection.pack))
+    inspection.diagnostics = in_report_order(inspection.diagnostics + bank_findings(inspection.pack))
     if inspection.errors:
         inspection.pack = None
 

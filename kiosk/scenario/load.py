@@ -106,10 +106,15 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed)
             if not report.errors:
                 result.pack = result.draft
-    # Content first: while a trainer edits, the manifest differs on every save; it is the last thing to fix.
-    result.diagnostics = sorted(report.found, key=lambda d: (d.check == "manifest", d.severity != "error",
-                                                             d.mark.file, d.mark.line, d.mark.col))
+    result.diagnostics = in_report_order(report.found)
     return result
+
+
+def in_report_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Errors before warnings, by place; the manifest last: while a trainer edits, it differs on every
+    save, and sealing is the last thing to do."""
+    return sorted(diagnostics, key=lambda d: (d.check == "manifest", d.severity != "error", d.mark.file,
+                                              d.mark.line, d.mark.col))
 
 
 def load_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = True) -> Pack:
