@@ -98,3 +98,15 @@ def test_an_unknown_answer_id_is_an_error_naming_the_choices(published_scenarios
     screen.state = play.jump(screen.pack.scenario, screen.state, "livraison", 0.0)
     answer_step(screen, ["refuser"], 1.0)
     assert screen.state.feedback is not None  # a known id is answered: refuser has feedback
+
+
+@pytest.mark.parametrize(("line", "hint"), [
+    ("    text: {fr: Mettez dans l'ordre., en: In what order?}", "inside the short form { ... } a `?` ends the text"),
+    ("    text: {fr: Le chef dit : rangez, en: Tidy up}", "a space then `:` (French typography)"),
+])
+def test_french_punctuation_in_yaml_gets_its_own_hint(scenarios_copy: Path, line: str, hint: str) -> None:
+    scenario = scenarios_copy / PACK / "scenario.yaml"
+    prompt = "    text:\n      fr: Mettez votre mise en place dans l'ordre.\n      en: Put your prep in order."
+    _replace(scenario, prompt, line)
+    errors = inspect_pack(scenarios_copy / PACK, SKILLS, check_manifest=False).errors
+    assert len(errors) == 1 and errors[0].hint.startswith(hint) and "double quotes" in errors[0].hint
