@@ -11,9 +11,16 @@ from typing import Any, cast
 import jsonschema
 
 from kiosk.scenario.diagnostics import Reporter
-from kiosk.scenario.schema import STEP_TYPES, Schema, pack_schema, scenario_schema
+from kiosk.scenario.schema import PACK_FORMAT, STEP_TYPES, Schema, pack_schema, scenario_schema
 from kiosk.scenario.source import Mark, YNode
 
+# What a missing pack.yaml key looks like when written: the hint shows it, ready to copy.
+PACK_EXAMPLES = {"format": f"format: {PACK_FORMAT}", "id": "id: <the folder name>", "version": 'version: "1.0.0"',
+                 "scenario": "scenario: scenario.yaml", "rome": "rome: G1602", "title": "title: {fr: ..., en: ...}",
+                 "pitch": "pitch: {fr: ..., en: ...}", "sector": "sector: hotellerie-restauration",
+                 "shortage": 'shortage: {level: 3, source: "DARES / France Travail, tensions 2024"}',
+                 "level": "level: 3", "source": 'source: "DARES / France Travail, tensions 2024"',
+                 "card_image": "card_image: media/card.png"}
 TYPE_WORDS = {"string": "text", "object": "a block of `key: value` lines", "array": "a list (`- ...` lines)",
               "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
@@ -66,7 +73,7 @@ def _allowed_keys(schema: Schema) -> list[str]:
     return [k for k in schema.get("properties", {})]
 
 
-def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str, str]:
+def _explain(error: jsonschema.ValidationError, root: YNode, which: str) -> tuple[Mark, str, str]:
     """(where, message, hint) for one schema error."""
     path = list(error.absolute_path)
     node = root.at(path)
@@ -88,6 +95,10 @@ def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str,
         return node.key_mark(key), f"{where}: unknown key `{key}`", hint
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+        example = PACK_EXAMPLES.get(missing) if which == "pack" else None
+        if example:
+            return node.mark, f"{where}: missing `{missing}`", \
+                f"add `{example}` to this block (every key: docs/authoring.md, pack.yaml)"
         return node.mark, f"{where}: missing `{missing}`", f"add `{missing}:` to this block (see docs/authoring.md)"
     if kind == "type":
         expected = value if isinstance(value, str) else value[0]
@@ -166,7 +177,7 @@ def validate(root: YNode, which: str, report: Reporter) -> bool:
     seen: set[tuple[str, str]] = set()
     errors = sorted(_leaves(_validator(which).iter_errors(root.plain())), key=lambda e: list(map(str, e.path)))
     for error in errors:
-        mark, message, hint = _explain(error, root)
+        mark, message, hint = _explain(error, root, which)
         if (str(mark), message) in seen:
             continue
         seen.add((str(mark), message))

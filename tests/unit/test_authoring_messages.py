@@ -110,3 +110,14 @@ def test_french_punctuation_in_yaml_gets_its_own_hint(scenarios_copy: Path, line
     _replace(scenario, prompt, line)
     errors = inspect_pack(scenarios_copy / PACK, SKILLS, check_manifest=False).errors
     assert len(errors) == 1 and errors[0].hint.startswith(hint) and "double quotes" in errors[0].hint
+
+
+@pytest.mark.parametrize(("old", "hint"), [
+    ("format: nova-pack/1\n", "add `format: nova-pack/1`"),
+    ("  sector: hotellerie-restauration\n", "add `sector: hotellerie-restauration`"),
+    ("  card_image: media/card.png\n", "add `card_image: media/card.png`"),
+])
+def test_a_missing_pack_key_hint_shows_it_written(scenarios_copy: Path, old: str, hint: str) -> None:
+    _replace(scenarios_copy / PACK / "pack.yaml", old, "")
+    errors = inspect_pack(scenarios_copy / PACK, SKILLS, check_manifest=False).errors
+    assert len(errors) == 1 and errors[0].hint.startswith(hint) and "pack.yaml" in errors[0].hint
