@@ -23,6 +23,7 @@ from kiosk.commands.content import lint
 from kiosk.commands.scoring import init as scoring_init
 from kiosk.errors import ContentError
 from kiosk.scenario.load import PACK_FILE, inspect_pack
+from kiosk.scenario.manifest import MANIFEST
 from kiosk.scenario.scaffold import scaffold
 from kiosk.scenario.schema import ID_PATTERN
 from kiosk.scenario.twee import parse_story, write_twee
@@ -70,6 +71,10 @@ def import_twine(story_path: Path, out_dir: Path, *, rome: str | None = None, fo
         for name in (PACK_FILE, "scenario.yaml"):
             if (out_dir / name).is_file():
                 shutil.copy2(out_dir / name, out_dir / f"{name}~")
+        if (out_dir / MANIFEST).is_file():  # it describes the files being replaced: reseal when done
+            for name in (MANIFEST, MANIFEST + ".sig"):
+                (out_dir / name).unlink(missing_ok=True)
+            out.write(f"unsealed: {out_dir} (run `kiosk pack seal {out_dir}` when you are done)\n")
     out_dir.mkdir(parents=True, exist_ok=True)
     header = f"# Imported from the Twine story {story_path.name} by `kiosk pack import-twine`: edit the story " \
              "and import again,\n# or edit this file (then `kiosk pack export-twine` gives Twine your changes).\n"

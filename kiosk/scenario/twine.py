@@ -231,11 +231,13 @@ class StoryConverter:
         if values.get("id", self.pack_id) != self.pack_id:
             self.todo.append(f"the Pack passage says `id: {values['id']}`; the pack was written as "
                              f"`{self.pack_id}` (its folder name)")
-        placeholders = {"trade title": f"Métier {rome}", "pitch": "À écrire : ce que fait ce métier, en une phrase."}
-        for name, placeholder in placeholders.items():
+        placeholders = {"trade title": (f"Métier {rome}", f"Trade {rome}"),
+                        "pitch": ("À écrire : ce que fait ce métier, en une phrase.",
+                                  "To write: what this trade does, in one sentence.")}
+        for name, (french, other) in placeholders.items():
             for language in self.languages:
                 if language not in texts[name].values:
-                    texts[name].add(language, placeholder)
+                    texts[name].add(language, french if language == "fr" else other)
                     self.todo.append(f"write `{name}{'' if language == self.languages[0] else ' ' + language}:` "
                                      "in the Pack passage (a placeholder is in pack.yaml)")
         for name, default in (("sector", "a-definir"), ("shortage", "1"),
@@ -250,6 +252,8 @@ class StoryConverter:
             self.media.append(Media(values["video"], "clip", "trade"))
         try:
             level = int(values["shortage"])
+            if not 1 <= level <= 5:
+                raise ValueError(level)
         except ValueError:
             self.problem(PACK_PASSAGE, f"shortage: `{values['shortage']}` is not a level",
                          "write a DARES tension level from 1 (low) to 5 (very high), e.g. `shortage: 4`")

@@ -256,3 +256,21 @@ def test_new_pack_lints_clean_and_has_every_step_kind(tmp_path: Path, capsys: py
     assert "already exists" in capsys.readouterr().err
     assert main(["new", "pack", "autre", "--trade", "J15", "--scenarios", str(tmp_path)]) == 65
     assert "not a ROME 4.0 code" in capsys.readouterr().err
+
+
+def test_importing_again_replaces_the_yaml_and_keeps_the_rest(scenarios_copy: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    pack = scenarios_copy / "aide-a-domicile"
+    story = tmp_path / "aide.twee"
+    assert main(["pack", "export-twine", str(pack), "-o", str(story)]) == 0
+    assert main(["pack", "import-twine", str(story), "-o", str(pack)]) == 65  # refuses to overwrite
+    assert "is already a pack (hint: add --force" in capsys.readouterr().err
+    before = (pack / "scenario.yaml").read_text(encoding="utf-8")
+    bank = (pack / "scoring.yaml").read_text(encoding="utf-8")
+    assert main(["pack", "import-twine", str(story), "-o", str(pack), "--force"]) == 0
+    out = capsys.readouterr().out
+    assert f"unsealed: {pack} (run `kiosk pack seal {pack}` when you are done)" in out
+    assert "0 error(s), 1 warning(s)" in out  # the warning: not sealed
+    assert (pack / "scenario.yaml~").read_text(encoding="utf-8") == before
+    assert (pack / "scoring.yaml").read_text(encoding="utf-8") == bank  # same items: kept as calibrated
+    assert not (pack / "manifest.json").exists()
