@@ -32,7 +32,7 @@ from kiosk.scenario.twine_export import pack_to_story
 
 TODO_FILE = "TODO.md"
 ROME_PATTERN = r"^[A-N][0-9]{4}$"
-PLACEHOLDER_SECONDS = 4
+PLACEHOLDER_SECONDS = 3
 SIZES = {"image": (800, 450), "image360": (2048, 1024), "clip": (960, 540), "clip360": (1280, 640)}
 
 
@@ -151,10 +151,10 @@ def placeholder(target: Path, kind: str, label: str) -> None:
                 writer.write(frame)
             writer.release()
             return
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-loop", "1", "-framerate", "25", "-i", str(still), "-f",
-                        "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(PLACEHOLDER_SECONDS), "-c:v",
-                        "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-                        str(target)], check=True, timeout=120)
+        subprocess.run([ffmpeg, "-v", "error", "-y", "-loop", "1", "-framerate", "10", "-i", str(still),
+                        "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(PLACEHOLDER_SECONDS),
+                        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+                        "-c:a", "aac", "-shortest", str(target)], check=True, timeout=120)
 
 
 def export_twine(pack_dir: Path, output: Path | None, out: TextIO | None = None) -> Path:

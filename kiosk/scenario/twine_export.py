@@ -22,20 +22,17 @@ from kiosk.scenario.model import (
     VideoStep,
 )
 from kiosk.scenario.twee import DEFAULT_SIZE, Passage, Story
-from kiosk.scenario.twine import ANSWER_FIELDS, KEY_LINE, OBSERVABLES_PASSAGE, PACK_PASSAGE, STEP_FIELDS
+from kiosk.scenario.twine import KEY_LINE, OBSERVABLES_PASSAGE, PACK_PASSAGE
 
 STORY_FORMAT, STORY_FORMAT_VERSION = "Harlowe", "3.3.8"  # Twine 2's default format: shows our lines as text
 COLUMN, ROW, MARGIN = 175, 150, 100  # pixels between passages on Twine's map
 TAGS = {"video": ["video"], "video360": ["video", "360"], "dialogue": ["dialogue"], "choice": ["choice"],
         "multiple_choice": ["multiple"], "ordering": ["ordering"], "hotspot": ["hotspot"], "end": ["end"]}
-_KEYWORDS = ANSWER_FIELDS | STEP_FIELDS | {"speaker", "near", "falc"}
 
 
-def _plain(line: str, languages: tuple[str, ...]) -> str:
-    """A plain text line, escaped with `\\` when it would read as a key, a link or an item."""
-    match = KEY_LINE.match(line)
-    risky = line.startswith(("[[", "- ", "\\")) or (match is not None)
-    del languages
+def _plain(line: str) -> str:
+    """A plain text line, escaped with `\\` when it would read as a key, a speech, a link or an item."""
+    risky = line.startswith(("[[", "- ", "\\")) or KEY_LINE.match(line) is not None
     return "\\" + line if risky else line
 
 
@@ -47,7 +44,7 @@ def text_lines(key: str, text: Text, languages: tuple[str, ...]) -> list[str]:
             continue
         name = key if language == first else f"{key} {language}".strip()
         value = text.values[language]
-        lines.append(_plain(value, languages) if not name else f"{name}: {value}")
+        lines.append(_plain(value) if not name else f"{name}: {value}")
     for language, value in text.falc.items():
         lines.append(f"{key} falc{'' if language == first else ' ' + language}: {value}".strip())
     return lines
@@ -158,7 +155,7 @@ def layout(pack: Pack) -> dict[str, tuple[float, float]]:
 def _pack_passage(pack: Pack) -> str:
     trade, scenario, languages = pack.trade, pack.scenario, pack.scenario.languages
     lines = [f"id: {pack.id}", f"version: {pack.version}", f"languages: {', '.join(languages)}",
-             f"scenario: {scenario.id}", *text_lines("title", scenario.title, languages),
+             f"scenario: {scenario.id}", *text_lines("title", scenario.title, languages)[1:],  # 1st: StoryTitle
              f"trade: {trade.rome}", *text_lines("trade title", trade.title, languages),
              *text_lines("pitch", trade.pitch, languages), f"sector: {trade.sector}",
              f"shortage: {trade.shortage_level}", f"shortage source: {trade.shortage_source}",
