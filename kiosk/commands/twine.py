@@ -27,8 +27,9 @@ from kiosk.scenario.manifest import MANIFEST
 from kiosk.scenario.scaffold import scaffold
 from kiosk.scenario.schema import ID_PATTERN
 from kiosk.scenario.twee import parse_story, write_twee
-from kiosk.scenario.twine import Media, convert_story
+from kiosk.scenario.twine import convert_story
 from kiosk.scenario.twine_export import pack_to_story
+from kiosk.scenario.twine_grammar import Media
 
 TODO_FILE = "TODO.md"
 ROME_PATTERN = r"^[A-N][0-9]{4}$"

@@ -4,7 +4,7 @@ texts and the media to draw."""
 
 from __future__ import annotations
 
-from kiosk.scenario.twine import Media
+from kiosk.scenario.twine_grammar import Media
 
 PACK_TEMPLATE = """\
 # yaml-language-server: $schema=../../docs/schema/pack.schema.json

@@ -22,7 +22,7 @@ from kiosk.scenario.model import (
     VideoStep,
 )
 from kiosk.scenario.twee import DEFAULT_SIZE, Passage, Story
-from kiosk.scenario.twine import KEY_LINE, OBSERVABLES_PASSAGE, PACK_PASSAGE
+from kiosk.scenario.twine_grammar import KEY_LINE, OBSERVABLES_PASSAGE, PACK_PASSAGE
 
 STORY_FORMAT, STORY_FORMAT_VERSION = "Harlowe", "3.3.8"  # Twine 2's default format: shows our lines as text
 COLUMN, ROW, MARGIN = 175, 150, 100  # pixels between passages on Twine's map

@@ -17,8 +17,9 @@ from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import ChoiceStep, DialogueStep, HotspotStep, OrderingStep, Pack, Step, Text, VideoStep
 from kiosk.scenario.twee import Passage, Story, parse_story, parse_twee, write_twee
-from kiosk.scenario.twine import Key, convert_story, read_key, slug
+from kiosk.scenario.twine import convert_story
 from kiosk.scenario.twine_export import layout
+from kiosk.scenario.twine_grammar import Key, read_key, slug
 
 STORY = Path(__file__).resolve().parent.parent / "data" / "aide-soignant.twee"
 PACKS = ["agent-logistique", "aide-a-domicile", "commis-de-cuisine", "conducteur-routier", "electricien-batiment"]
