@@ -162,7 +162,7 @@ class StoryConverter:
                                  "card_image": values["card image"]}
         if values.get("video"):
             trade["video"] = values["video"]
-        self.check_text(PACK_PASSAGE, texts["title"], "title")
+        self.check_text(PACK_PASSAGE, texts["title"], "the story title", prefix="title")
         version = values.get("version", "0.1.0")
         pack = {"format": PACK_FORMAT, "id": self.pack_id, "version": version, "scenario": "scenario.yaml",
                 "trade": trade}

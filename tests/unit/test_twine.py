@@ -19,7 +19,7 @@ from kiosk.scenario.model import ChoiceStep, DialogueStep, HotspotStep, Ordering
 from kiosk.scenario.twee import Passage, Story, parse_story, parse_twee, write_twee
 from kiosk.scenario.twine import convert_story
 from kiosk.scenario.twine_export import layout
-from kiosk.scenario.twine_grammar import Key, read_key, slug
+from kiosk.scenario.twine_grammar import Key, parse_link, read_key, slug
 
 STORY = Path(__file__).resolve().parent.parent / "data" / "aide-soignant.twee"
 PACKS = ["agent-logistique", "aide-a-domicile", "commis-de-cuisine", "conducteur-routier", "electricien-batiment"]
@@ -275,3 +275,59 @@ def test_importing_again_replaces_the_yaml_and_keeps_the_rest(scenarios_copy: Pa
     assert (pack / "scenario.yaml~").read_text(encoding="utf-8") == before
     assert (pack / "scoring.yaml").read_text(encoding="utf-8") == bank  # same items: kept as calibrated
     assert not (pack / "manifest.json").exists()
+
+
+WITHOUT_TRADE = """\
+:: StoryTitle
+Essai
+
+:: StoryData
+{"ifid": "X", "start": "Debut"}
+
+:: Pack
+title en: Trial
+
+:: Observables
+ecoute: T4.1
+describe: vous avez écouté
+describe en: you listened
+
+:: Debut
+Que faites-vous ?
+en: What do you do?
+[[J'écoute.->Suite]]
+en: I listen.
+credit: ecoute=1
+[[Je pars.->Fin]]
+en: I leave.
+
+:: Suite [timed:10]
+Vite !
+en: Quick!
+timeout: [[Fin]]
+[[Oui->Fin]]
+en: Yes
+[[Non->Fin]]
+en: No
+
+:: Fin [end]
+Au revoir.
+en: Goodbye.
+"""
+
+
+def test_link_forms_and_a_story_without_trade_lines() -> None:
+    assert parse_link("Je refuse->Refus") == ("Je refuse", "Refus")
+    assert parse_link("Refus<-Je refuse") == ("Je refuse", "Refus")
+    assert parse_link("Je refuse|Refus") == ("Je refuse", "Refus")
+    assert parse_link("Refus") == ("Refus", "Refus")
+    story = parse_twee(WITHOUT_TRADE, "essai.twee")
+    conversion = convert_story(story, "essai.twee", "essai", rome="J1501")
+    assert conversion.problems == []
+    assert conversion.pack["trade"]["rome"] == "J1501"
+    assert conversion.pack["trade"]["title"] == {"fr": "Métier J1501", "en": "Trade J1501"}
+    assert any("`sector:`" in item for item in conversion.todo) and any("`pitch en:`" in item for item in
+                                                                         conversion.todo)
+    suite = next(s for s in conversion.scenario["steps"] if s["id"] == "suite")
+    assert (suite["type"], suite["seconds"], suite["timeout"]) == ("timed_choice", 10.0, "fin")
+    assert convert_story(story, "essai.twee", "essai").problems[0].message == "no trade code"
