@@ -81,11 +81,16 @@ def graph(pack_dir: Path, out_path: Path, language: str) -> Path:
     return render_graph(to_dot(pack, read_skills(), language), out_path)
 
 
+def inspect_all(pack_dir: Path, *, check_manifest: bool = True) -> Inspection:
+    """Every finding `kiosk lint` reports about one pack, scoring.yaml's included."""
+    inspection = inspect_pack(pack_dir, check_manifest=check_manifest)
+    _add_bank_findings(inspection)
+    return inspection
+
+
 def content_errors(pack_dir: Path) -> list[Diagnostic]:
     """What `kiosk lint` would call an error, the manifest aside: a pack with any must not be sealed."""
-    inspection = inspect_pack(pack_dir, check_manifest=False)
-    _add_bank_findings(inspection)
-    return inspection.errors
+    return inspect_all(pack_dir, check_manifest=False).errors
 
 
 def seal_packs(paths: Sequence[Path], out: TextIO | None = None) -> int:

@@ -19,17 +19,19 @@ import cv2
 import numpy as np
 import yaml
 
-from kiosk.commands.content import lint
+from kiosk.commands.content import inspect_all, lint
 from kiosk.commands.scoring import init as scoring_init
 from kiosk.errors import ContentError
 from kiosk.scenario.load import PACK_FILE, inspect_pack
 from kiosk.scenario.manifest import MANIFEST
+from kiosk.scenario.model import Pack
 from kiosk.scenario.scaffold import scaffold
 from kiosk.scenario.schema import ID_PATTERN
+from kiosk.scenario.source import Mark
 from kiosk.scenario.twee import parse_story, write_twee
 from kiosk.scenario.twine import convert_story
 from kiosk.scenario.twine_export import pack_to_story
-from kiosk.scenario.twine_grammar import Media
+from kiosk.scenario.twine_grammar import OBSERVABLES_PASSAGE, PACK_PASSAGE, Media, slug
 
 TODO_FILE = "TODO.md"
 ROME_PATTERN = r"^[A-N][0-9]{4}$"
@@ -59,7 +61,8 @@ def import_twine(story_path: Path, out_dir: Path, *, rome: str | None = None, fo
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{story_path}: cannot read the story ({exc})",
                            "give a .twee file (Twine: Build → Export as Twee) or a published .html") from exc
-    conversion = convert_story(parse_story(source, story_path.name), story_path.name, _pack_id(out_dir), rome)
+    story = parse_story(source, story_path.name)
+    conversion = convert_story(story, story_path.name, _pack_id(out_dir), rome)
     if conversion.problems:
         for problem in conversion.problems:
             out.write(f"{problem}\n")
@@ -87,14 +90,41 @@ def import_twine(story_path: Path, out_dir: Path, *, rome: str | None = None, fo
     for item in todo:
         out.write(f"TODO: {item}\n")
     out.write(f"imported: {story_path} → {out_dir} ({len(conversion.scenario['steps'])} steps)\n")
-    return _finish(out_dir, out)
+    return _finish(out_dir, out, (story_path.name, {slug(p.name): p.name for p in story.passages}))
 
 
-def _finish(pack_dir: Path, out: TextIO) -> int:
-    """scoring.yaml for a pack that lints clean, then `kiosk lint`'s report."""
+def _finish(pack_dir: Path, out: TextIO, story: tuple[str, dict[str, str]] | None = None) -> int:
+    """scoring.yaml for a pack that lints clean, then `kiosk lint`'s report; for an imported story,
+    each finding is told as `story:passage:`, where the trainer will fix it."""
     if inspect_pack(pack_dir, check_manifest=False).pack is not None:
         scoring_init([pack_dir], out=io.StringIO())
-    return lint([pack_dir], out=out)
+    if story is None:
+        return lint([pack_dir], out=out)
+    report = io.StringIO()
+    code = lint([pack_dir], out=report)
+    label, names = story
+    inspection = inspect_all(pack_dir)
+    for finding in inspection.diagnostics:
+        passage = _passage_of(finding.mark, inspection.draft, names)
+        out.write(f"{label}:{passage}: {finding.severity}: {finding.message} (hint: {finding.hint})\n")
+    out.write("".join(line for line in report.getvalue().splitlines(keepends=True)
+                      if line.startswith(("ok  ", "BAD ", "lint:"))))
+    return code
+
+
+def _passage_of(mark: Mark, draft: Pack | None, names: dict[str, str]) -> str:
+    """The passage a finding in the imported YAML comes from: the step's, else Pack or Observables."""
+    file = Path(mark.file).name
+    if file == PACK_FILE:
+        return PACK_PASSAGE
+    if file != "scenario.yaml" or draft is None:
+        return file
+    before = [s for s in draft.scenario.steps if s.mark.line <= mark.line]
+    if before:
+        step_id = max(before, key=lambda s: s.mark.line).id
+        return names.get(step_id, step_id)
+    observables = [o.mark.line for o in draft.scenario.observables.values()]
+    return OBSERVABLES_PASSAGE if observables and mark.line >= min(observables) else "StoryData"
 
 
 def _write_todo(pack_dir: Path, todo: list[str], origin: str) -> None:

@@ -331,3 +331,13 @@ def test_link_forms_and_a_story_without_trade_lines() -> None:
     suite = next(s for s in conversion.scenario["steps"] if s["id"] == "suite")
     assert (suite["type"], suite["seconds"], suite["timeout"]) == ("timed_choice", 10.0, "fin")
     assert convert_story(story, "essai.twee", "essai").problems[0].message == "no trade code"
+
+
+def test_lint_findings_after_an_import_name_the_passage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = tmp_path / "essai.twee"
+    story.write_text(WITHOUT_TRADE.replace("[timed:10]", "[timed:3]"), encoding="utf-8")
+    assert main(["pack", "import-twine", str(story), "-o", str(tmp_path / "essai"), "--trade", "J1501"]) == 65
+    out = capsys.readouterr().out
+    assert "essai.twee:Suite: error: timer of 3 s is too short to read this step in `fr` slowly" in out
+    assert "essai.twee:Observables: error: skill T4.1 (communicating) is observed in only 1 step(s): debut" in out
+    assert "lint: 1 pack(s), 2 error(s)" in out
