@@ -30,6 +30,7 @@ EXTWEE_VERSION=2.3.18
 if ! grep -qs "\"version\": \"$EXTWEE_VERSION\"" .cache/extwee/node_modules/extwee/package.json; then
   if ! command -v npm >/dev/null; then  # Debian's nodejs comes without npm; NodeSource's includes it
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
   fi
   echo "setup: installing extwee $EXTWEE_VERSION into .cache/extwee"
