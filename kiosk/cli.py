@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_argument("pack", type=Path, metavar="PACK")
     sign.add_argument("--keys", type=Path, required=True, help="a key folder made by `kiosk keys generate`")
     _add_translate_parser(pack_what)
+    _twine_parsers(pack_what)
+    _new_parsers(commands)
     packs = commands.add_parser(
         "packs", help="install content updates safely, or go back to the previous version",
         description="install: fetch (https or a file), refuse unsafe archives, verify the manifest (and its "
@@ -108,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--size", type=_size, help="window or offscreen size, e.g. 1280x720")
     preview.add_argument("--out", type=Path, default=Path("out/preview"), help="screenshot folder")
     preview.add_argument("--answers", default="", metavar="A,B,...",
-                         help="headless answers in order: option ids, `a+b` for several picks, `correct` for an "
-                              "ordering; default: the first option")
+                         help="headless answers in order: option ids, `a+b` for several picks, `correct` or `shown` "
+                              "for an ordering; an empty or missing answer takes the first option; an unknown id "
+                              "is an error naming the step's answers")
     preview.add_argument("--lang", default="fr", help="language (default fr)")
     preview.add_argument("--easy", action="store_true", help="easy-read (FALC) texts where the pack has them")
     preview.add_argument("--watch", action="store_true", help="headless: walk again after every save")
@@ -192,6 +195,50 @@ def _count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("expected a whole number ≥ 1")
     return value
+
+
+def _twine_parsers(pack_what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    to_pack = pack_what.add_parser(
+        "import-twine", help="turn a Twine story (Twee 3 or published HTML) into a pack",
+        description="Passages become steps, links answers, tags step types; the convention for texts, credits "
+                    "and media is in docs/authoring.md (Writing in Twine). Media found beside the story are "
+                    "copied, missing ones get a placeholder listed in the pack's TODO.md. Ends with `kiosk lint`.",
+        epilog="exit codes: 0 imported and lints clean; 65 problems (each as story:passage: message (hint))")
+    to_pack.add_argument("story", type=Path, metavar="STORY.twee|STORY.html")
+    to_pack.add_argument("-o", "--output", type=Path, required=True, metavar="PACK",
+                         help="the pack folder to write, e.g. scenarios/aide-soignant (its name is the pack id)")
+    to_pack.add_argument("--trade", metavar="ROME", help="ROME code when the story has no `trade:` in its Pack passage")
+    to_pack.add_argument("--force", action="store_true",
+                         help="replace pack.yaml and scenario.yaml of an existing pack (old ones kept as *~)")
+    to_twine = pack_what.add_parser("export-twine", help="write a pack as a Twine story (Twee 3) to edit in Twine")
+    to_twine.add_argument("pack", type=Path, metavar="PACK")
+    to_twine.add_argument("-o", "--output", type=Path, metavar="FILE.twee", help="default: beside the pack, ID.twee")
+
+
+def _new_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = commands.add_parser("new", help="start new content from a template that lints clean")
+    what = new.add_subparsers(dest="new_command", required=True, metavar="WHAT")
+    pack = what.add_parser("pack", help="a pack with one step of each kind, commented, and placeholder media",
+                           epilog="exit codes: 0 created and lints clean; 65 refused (folder exists, bad id or code)")
+    pack.add_argument("pack_id", metavar="ID", help="the pack id (lowercase letters, digits, '-')")
+    pack.add_argument("--trade", required=True, metavar="ROME", help="the trade's ROME 4.0 code, e.g. J1501")
+    pack.add_argument("--scenarios", type=Path, default=Path("scenarios"),
+                      help="folder of packs to create it in (default ./scenarios)")
+
+
+def _cmd_twine(args: argparse.Namespace) -> int:
+    from kiosk.commands import twine
+
+    if args.pack_command == "import-twine":
+        return twine.import_twine(args.story, args.output, rome=args.trade, force=args.force)
+    twine.export_twine(args.pack, args.output)
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from kiosk.commands.twine import new_pack
+
+    return new_pack(args.scenarios / args.pack_id, args.trade)
 
 
 def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -496,6 +543,8 @@ def _cmd_pack(args: argparse.Namespace) -> int:
         if args.translate_command == "export":
             return export_po(args.pack, args.lang, args.output)
         return import_po(args.pack, args.po_file, args.lang, strict=args.strict)
+    if args.pack_command in ("import-twine", "export-twine"):
+        return _cmd_twine(args)
     if args.pack_command == "sign":
         from kiosk.commands.packs import sign
 
@@ -564,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet, "replay": _cmd_replay}
+                "fleet": _cmd_fleet, "replay": _cmd_replay, "new": _cmd_new}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

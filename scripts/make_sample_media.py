@@ -1,4 +1,4 @@
-"""Generate the media the sample scenario packs refer to, then seal the packs.
+"""Generate the media the sample scenario packs refer to, then seal the packs that lint clean.
 
 Large media stay out of git: each pack's YAML names its clips and pictures, and this
 script draws whatever is missing — H.264 clips with a sound track (ffmpeg), 360°
@@ -25,6 +25,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 import numpy as np
 import pygame
 
+from kiosk.commands.content import content_errors
 from kiosk.scenario.load import find_packs, inspect_pack
 from kiosk.scenario.manifest import seal
 from kiosk.scenario.model import DialogueStep, HotspotStep, Pack, Step, VideoStep
@@ -213,15 +214,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-seal", action="store_true", help="do not write manifest.json")
     args = parser.parse_args(argv)
     pygame.font.init()
+    skipped: list[str] = []
     for pack_dir in find_packs(args.packs):
         inspection = inspect_pack(pack_dir, check_manifest=False)
         if inspection.draft is None:
             print(f"make_sample_media: {pack_dir.name}: skipped, fix it first (kiosk lint {pack_dir})")
+            skipped.append(pack_dir.name)
             continue
         made = make_pack_media(inspection.draft, args.force)
-        sealed = "" if args.no_seal else f", sealed {seal(pack_dir).name}"
+        sealed = "" if args.no_seal else _seal_if_clean(pack_dir, skipped)
         print(f"make_sample_media: {pack_dir.name}: {len(made)} file(s) made{sealed}")
+    if skipped and not args.no_seal:
+        print(f"make_sample_media: not sealed (a kiosk will not serve them): {', '.join(skipped)}")
     return 0
+
+
+def _seal_if_clean(pack_dir: Path, skipped: list[str]) -> str:
+    """Seal a pack only when it lints clean, as `kiosk pack seal` does; say why otherwise."""
+    errors = content_errors(pack_dir)
+    if errors:
+        skipped.append(pack_dir.name)
+        first = errors[0]
+        return (f", NOT sealed: {len(errors)} lint error(s), first {first.mark}: {first.message} "
+                f"(fix them, then `kiosk pack seal {pack_dir}`)")
+    return f", sealed {seal(pack_dir).name}"
 
 
 if __name__ == "__main__":

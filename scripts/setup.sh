@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri ffmpeg graphviz gcc g++ libc6-dev
-              chromium fonts-noto-core systemd espeak-ng gettext  # gettext: msgfmt checks the PO files
+              chromium fonts-noto-core systemd espeak-ng nodejs
+              gettext  # msgfmt checks the PO files
               prometheus python3-seccomp)  # promtool + a real scraper; libseccomp for the unit's filter test
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -26,6 +27,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
-# Sample packs: draw the media their YAML names (kept out of git), then seal them.
+# extwee (npm): an independent Twine 2 HTML / Twee 3 implementation the Twine tests check against.
+EXTWEE_VERSION=2.3.18
+if ! grep -qs "\"version\": \"$EXTWEE_VERSION\"" .cache/extwee/node_modules/extwee/package.json; then
+  if ! command -v npm >/dev/null; then  # Debian's nodejs comes without npm; NodeSource's includes it
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  fi
+  echo "setup: installing extwee $EXTWEE_VERSION into .cache/extwee"
+  npm install --prefix .cache/extwee --no-audit --no-fund --silent "extwee@$EXTWEE_VERSION"
+fi
+# Sample packs: draw the media their YAML names (kept out of git), then seal those that lint clean
+# (a pack with lint errors is named with its first error and left unsealed, as `kiosk pack seal` would).
 .venv/bin/python scripts/make_sample_media.py
 echo "setup: ready (.venv/bin/kiosk --help)"

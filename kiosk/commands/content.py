@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.errors import ContentError
+from kiosk.scenario.diagnostics import Diagnostic
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.graph import render_graph, to_dot
-from kiosk.scenario.load import Inspection, PackError, find_packs, inspect_pack
+from kiosk.scenario.load import Inspection, PackError, find_packs, in_report_order, inspect_pack
 from kiosk.scenario.manifest import seal
 from kiosk.scenario.schema import pack_schema, scenario_schema
 
@@ -54,7 +55,7 @@ def _add_bank_findings(inspection: Inspection) -> None:
 
     if inspection.pack is None:
         return
-    inspection.diagnostics.extend(bank_findings(inspection.pack))
+    inspection.diagnostics = in_report_order(inspection.diagnostics + bank_findings(inspection.pack))
     if inspection.errors:
         inspection.pack = None
 
@@ -80,13 +81,25 @@ def graph(pack_dir: Path, out_path: Path, language: str) -> Path:
     return render_graph(to_dot(pack, read_skills(), language), out_path)
 
 
+def inspect_all(pack_dir: Path, *, check_manifest: bool = True) -> Inspection:
+    """Every finding `kiosk lint` reports about one pack, scoring.yaml's included."""
+    inspection = inspect_pack(pack_dir, check_manifest=check_manifest)
+    _add_bank_findings(inspection)
+    return inspection
+
+
+def content_errors(pack_dir: Path) -> list[Diagnostic]:
+    """What `kiosk lint` would call an error, the manifest aside: a pack with any must not be sealed."""
+    return inspect_all(pack_dir, check_manifest=False).errors
+
+
 def seal_packs(paths: Sequence[Path], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     code = EXIT_OK
     for pack_dir in find_packs(list(paths)):
-        inspection = inspect_pack(pack_dir, check_manifest=False)
-        if inspection.errors:
-            out.write(f"not sealed: {pack_dir} has {len(inspection.errors)} error(s); run `kiosk lint {pack_dir}`\n")
+        errors = content_errors(pack_dir)
+        if errors:
+            out.write(f"not sealed: {pack_dir} has {len(errors)} error(s); run `kiosk lint {pack_dir}`\n")
             code = EXIT_ERRORS
             continue
         out.write(f"sealed: {seal(pack_dir)}\n")

@@ -134,13 +134,22 @@ def answer_step(screen: PreviewScreen, answers: list[str], now: float) -> None:
         return
     wanted = answers.pop(0) if answers else ""
     if isinstance(step, OrderingStep):
+        if wanted not in ("", "correct", "shown"):
+            raise ContentError(f"--answers: `{wanted}` is not an answer to the ordering `{step.id}`",
+                               "write `correct` (the right order) or `shown` (the order on screen)")
         if wanted == "correct":
             for index, item in enumerate(step.correct):
                 screen.act(("move", item, str(index)), now)
         screen.act(("confirm",), now)
         return
     ids = [o.id for o in step.options()]
-    picks = [p for p in wanted.split("+") if p in ids] or ids[:1]
+    unknown = [p for p in wanted.split("+") if p and p not in ids]
+    if unknown:
+        raise ContentError(f"--answers: `{unknown[0]}` is not an answer of step `{step.id}`",
+                           f"its answers are: {', '.join(ids)}"
+                           + (" (several picks: a+b)" if isinstance(step, ChoiceStep | HotspotStep) and step.multiple
+                              else ""))
+    picks = [p for p in wanted.split("+") if p] or ids[:1]
     if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
         for pick in picks:
             screen.act(("toggle", pick), now)

@@ -28,7 +28,7 @@ class PackError(ContentError):
     """A pack that cannot be served; `diagnostics` holds every finding, errors first."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        first = diagnostics[0]
+        first = next((d for d in diagnostics if d.severity == "error"), diagnostics[0])
         more = len([d for d in diagnostics if d.severity == "error"]) - 1
         suffix = f" (and {more} more error{'s' if more > 1 else ''}: run `kiosk lint`)" if more > 0 else ""
         super().__init__(f"{first.mark}: {first.message}{suffix}", first.hint)
@@ -106,9 +106,15 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed)
             if not report.errors:
                 result.pack = result.draft
-    result.diagnostics = sorted(report.found, key=lambda d: (d.severity != "error", d.mark.file, d.mark.line,
-                                                             d.mark.col))
+    result.diagnostics = in_report_order(report.found)
     return result
+
+
+def in_report_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Errors before warnings, by place; the manifest last: while a trainer edits, it differs on every
+    save, and sealing is the last thing to do."""
+    return sorted(diagnostics, key=lambda d: (d.check == "manifest", d.severity != "error", d.mark.file,
+                                              d.mark.line, d.mark.col))
 
 
 def load_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = True) -> Pack:

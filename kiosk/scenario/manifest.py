@@ -68,7 +68,8 @@ def _line_of(text: str, needle: str) -> int:
 def verify(pack_dir: Path, report: Reporter, *, required: bool) -> bool:
     """Compare the files with the manifest; report each difference. True when sealed and intact."""
     path = pack_dir / MANIFEST
-    seal_hint = f"if the change is intended, reseal with `kiosk pack seal {pack_dir}`; otherwise reinstall the pack"
+    seal_hint = f"run `kiosk pack seal {pack_dir}` when you are done editing " \
+        "(not edited on purpose? reinstall the pack)"
     if not path.is_file():
         if required:
             report.error(Mark(str(path), 1, 1), "the pack is not sealed (no manifest.json)",

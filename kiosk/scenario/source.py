@@ -114,7 +114,12 @@ def parse(source: str, file: str) -> YNode:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise LocatedError(where, f"YAML syntax: {problem}",
+        if _apostrophe_closed_quote(source, where):
+            raise LocatedError(Mark(file, where.line, where.col - 1),
+                               "YAML syntax: this apostrophe ends the text opened with a single quote (')",
+                               "inside '...' an apostrophe closes the text: put the text between double quotes "
+                               "(\"J'ai fini\") or type the typographic apostrophe ’ ('J’ai fini')", source) from exc
+        raise LocatedError(where, f"YAML syntax: {problem}", _spaced_punctuation(source, where) or
                            "check indentation (spaces, not tabs) and quote text containing ':' or '#'",
                            source) from exc
     except yaml.YAMLError as exc:  # errors without a position (e.g. bad characters)
@@ -122,6 +127,35 @@ def parse(source: str, file: str) -> YNode:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _apostrophe_closed_quote(source: str, where: Mark) -> bool:
+    """The most common French trap: `fr: 'J'ai fini'`, where YAML reads `'J'` as the whole text
+    and stumbles on what follows the apostrophe."""
+    lines = source.splitlines()
+    if not 1 <= where.line <= len(lines) or where.col < 2:
+        return False
+    line = lines[where.line - 1]
+    at = where.col - 1
+    return line[at - 1] == "'" and at < len(line) and line[at].isalnum() and "'" in line[: at - 1]
+
+
+def _spaced_punctuation(source: str, where: Mark) -> str:
+    """French typography puts a space before `?` and `:`, which YAML reads as syntax; and inside
+    the short form `{fr: ..., en: ...}` any `?` ends the text."""
+    lines = source.splitlines()
+    if not 1 <= where.line <= len(lines) or where.col < 2:
+        return ""
+    line, at = lines[where.line - 1], where.col - 1
+    if at >= len(line):
+        return ""
+    if line[at] == "?" and "{" in line[:at]:
+        return "inside the short form { ... } a `?` ends the text: put the whole text in double quotes " \
+               "(\"What do you do?\"), or write one line per language"
+    if line[at] in "?:" and line[at - 1] == " ":
+        return (f"a space then `{line[at]}` (French typography) inside a text not in quotes reads as YAML syntax: "
+                f"put the whole text in double quotes (\"Que faites-vous ?\")")
+    return ""
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, file: str, source: str) -> YNode:

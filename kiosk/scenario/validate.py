@@ -11,9 +11,16 @@ from typing import Any, cast
 import jsonschema
 
 from kiosk.scenario.diagnostics import Reporter
-from kiosk.scenario.schema import STEP_TYPES, Schema, pack_schema, scenario_schema
+from kiosk.scenario.schema import PACK_FORMAT, STEP_TYPES, Schema, pack_schema, scenario_schema
 from kiosk.scenario.source import Mark, YNode
 
+# What a missing pack.yaml key looks like when written: the hint shows it, ready to copy.
+PACK_EXAMPLES = {"format": f"format: {PACK_FORMAT}", "id": "id: <the folder name>", "version": 'version: "1.0.0"',
+                 "scenario": "scenario: scenario.yaml", "rome": "rome: G1602", "title": "title: {fr: ..., en: ...}",
+                 "pitch": "pitch: {fr: ..., en: ...}", "sector": "sector: hotellerie-restauration",
+                 "shortage": 'shortage: {level: 3, source: "DARES / France Travail, tensions 2024"}',
+                 "level": "level: 3", "source": 'source: "DARES / France Travail, tensions 2024"',
+                 "card_image": "card_image: media/card.png"}
 TYPE_WORDS = {"string": "text", "object": "a block of `key: value` lines", "array": "a list (`- ...` lines)",
               "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
@@ -42,15 +49,31 @@ def _path(path: Iterable[Any]) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """`did you mean ...?` for a misspelt word, a shortened key (`card` → `card_image`) or another
+    spelling of it (`card-image`, `cardImage`)."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        def squash(text: str) -> str:
+            return re.sub(r"[^a-z0-9]", "", text.lower())
+        close = [c for c in options if squash(c) == squash(word)] or \
+            [c for c in options if len(word) >= 3 and (c.startswith(word) or word.startswith(c))]
     return f"did you mean `{close[0]}`?" if close else ""
+
+
+def _misplaced(key: str, schema: Schema) -> str:
+    """`source` written beside `shortage` instead of inside it: name the block it belongs to."""
+    for name, sub in schema.get("properties", {}).items():
+        if isinstance(sub, dict) and key in sub.get("properties", {}):
+            return f"`{key}` goes inside `{name}:` (indent it under `{name}:`)"
+    return ""
 
 
 def _allowed_keys(schema: Schema) -> list[str]:
     return [k for k in schema.get("properties", {})]
 
 
-def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str, str]:
+def _explain(error: jsonschema.ValidationError, root: YNode, which: str) -> tuple[Mark, str, str]:
     """(where, message, hint) for one schema error."""
     path = list(error.absolute_path)
     node = root.at(path)
@@ -68,10 +91,14 @@ def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str,
         elif "patternProperties" in schema and not allowed:
             hint = "ids use lowercase letters, digits, '-' and '_'; languages are codes like `fr`, `en`"
         else:
-            hint = _suggest(key, allowed) or f"allowed here: {', '.join(allowed)}"
+            hint = _suggest(key, allowed) or _misplaced(key, schema) or f"allowed here: {', '.join(allowed)}"
         return node.key_mark(key), f"{where}: unknown key `{key}`", hint
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+        example = PACK_EXAMPLES.get(missing) if which == "pack" else None
+        if example:
+            return node.mark, f"{where}: missing `{missing}`", \
+                f"add `{example}` to this block (every key: docs/authoring.md, pack.yaml)"
         return node.mark, f"{where}: missing `{missing}`", f"add `{missing}:` to this block (see docs/authoring.md)"
     if kind == "type":
         expected = value if isinstance(value, str) else value[0]
@@ -94,6 +121,13 @@ def _explain(error: jsonschema.ValidationError, root: YNode) -> tuple[Mark, str,
     if kind in ("minItems", "minProperties", "minLength"):
         return node.mark, f"{where}: needs at least {value} {_unit(kind)}", \
             "add the missing entries"
+    if kind in ("minimum", "maximum") and "evidence" in path and isinstance(node.value, int):
+        if kind == "minimum":
+            return node.mark, f"{where}: credit {node.value}: credits start at {value}", \
+                "an answer that shows nothing has no `evidence` for that observable: when it is picked, every " \
+                "observable the step mentions gets 0 by itself (a weak answer is evidence too)"
+        return node.mark, f"{where}: credit {node.value} is above {value}, the highest credit", \
+            f"credits go from 1 to the observable's `max` (at most {value})"
     if kind in ("minimum", "maximum", "exclusiveMinimum"):
         return node.mark, f"{where}: {node.value} is out of range ({error.message})", \
             "check the allowed range in docs/authoring.md"
@@ -143,7 +177,7 @@ def validate(root: YNode, which: str, report: Reporter) -> bool:
     seen: set[tuple[str, str]] = set()
     errors = sorted(_leaves(_validator(which).iter_errors(root.plain())), key=lambda e: list(map(str, e.path)))
     for error in errors:
-        mark, message, hint = _explain(error, root)
+        mark, message, hint = _explain(error, root, which)
         if (str(mark), message) in seen:
             continue
         seen.add((str(mark), message))
