@@ -2,7 +2,9 @@
 
 For each configured device: its URL, state (connected / degraded / absent), protocol and
 firmware versions, then a self-test — the board checks its button lines and LED currents,
-acknowledges an LED chase and a beep; `--press` also asks for each button to be pressed.
+acknowledges an LED chase and a beep; the buttons are then watched for a moment untouched, and a
+button that chatters (presses faster than a hand) or stays down is named; `--press` also asks for
+each button to be pressed.
 With `sim://` the simulator presses the buttons itself, so the whole path runs anywhere.
 """
 
@@ -17,6 +19,7 @@ from typing import TextIO
 
 from hardware.board.driver import BoardDriver
 from hardware.board.events import ButtonEvent, DeviceState
+from hardware.board.guard import PressPolicy
 from hardware.errors import HardwareError
 from hardware.headset.base import Headset, HeadsetStatus
 from hardware.headset.openxr import OpenXRHeadset
@@ -27,6 +30,7 @@ from kiosk.config import DeviceSettings
 
 EXIT_OK = 0
 EXIT_FAULT = 69  # EX_UNAVAILABLE: a configured device is missing or failed its self-test
+QUIET_WATCH = 1.0  # seconds the untouched buttons are watched for chatter or a held key
 
 
 @dataclass
@@ -41,8 +45,9 @@ class Finding:
     checks: list[str] = field(default_factory=list)
 
 
-def check_board(url: str, *, press: bool, timeout: float, out: TextIO) -> Finding:
-    driver = BoardDriver(url).start()
+def check_board(url: str, *, press: bool, timeout: float, out: TextIO, watch: float = QUIET_WATCH) -> Finding:
+    # Nobody touches the buttons during the watch: one down for all of it is reported as held.
+    driver = BoardDriver(url, presses=PressPolicy(stuck_after=watch)).start()
     try:
         if not driver.wait_for(DeviceState.CONNECTED, timeout):
             return Finding("board", url, str(driver.state), False, driver.reason)
@@ -70,12 +75,32 @@ def check_board(url: str, *, press: bool, timeout: float, out: TextIO) -> Findin
         beep = driver.wait_ack(driver.buzz(2000, 120), timeout)
         finding.checks.append("buzzer: " + ("acknowledged" if beep == 0 else "no answer"))
         finding.ok &= acked == len(chase) and beep == 0
+        quiet, said = _quiet_watch(driver, watch)
+        finding.checks.append(said)
+        finding.ok &= quiet
         if press:
             finding.checks.append(_press_test(driver, info.buttons, timeout, out))
             finding.ok &= finding.checks[-1].endswith("all pressed")
         return finding
     finally:
         driver.stop()
+
+
+def _quiet_watch(driver: BoardDriver, watch: float) -> tuple[bool, str]:
+    deadline = time.monotonic() + watch
+    presses = 0
+    while time.monotonic() < deadline:
+        try:
+            event = driver.events.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        presses += isinstance(event, ButtonEvent) and event.pressed
+    problems = driver.input_problems()
+    dropped = sum(driver.dropped.values())
+    if problems:
+        return False, f"untouched buttons: {'; '.join(problems)} ({dropped} presses dropped in {watch:.1f} s)"
+    return True, (f"untouched buttons: {presses} presses in {watch:.1f} s, none chattering or held" if presses
+                  else f"untouched buttons: quiet for {watch:.1f} s")
 
 
 def _press_test(driver: BoardDriver, buttons: int, timeout: float, out: TextIO) -> str:

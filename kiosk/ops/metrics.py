@@ -44,6 +44,12 @@ class _SnapshotCollector:
         for name, state in sorted(s.devices.items()):
             devices.add_metric([name, state], 1)
         yield devices
+        dropped = CounterMetricFamily("kiosk_input_dropped", "Button presses dropped: faster than a hand (rate), "
+                                      "from a chattering button (chatter), or with the queue full (queue_full).",
+                                      labels=["device", "reason"])
+        for reason, count in sorted(s.input_dropped.items()):
+            dropped.add_metric(["board", reason], count)
+        yield dropped
         yield GaugeMetricFamily("kiosk_disk_free_bytes", "Free space where the kiosk keeps its data.",
                                 value=s.disk_free_bytes)
         health = assess(s, self.now)

@@ -54,6 +54,8 @@ def sync_backlog(store: Path) -> tuple[int, float | None]:
 def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
            read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
            devices: Callable[[], dict[str, str]] = dict,
+           device_problems: Callable[[], tuple[str, ...]] = tuple,
+           input_dropped: Callable[[], dict[str, int]] = dict,
            sessions: Callable[[], dict[str, int]] = dict) -> Operations:
     board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
 
@@ -64,7 +66,8 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
                                   stats.draw_seconds.count, sessions=sessions(), sync_pending=pending,
-                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free))
+                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free,
+                                  device_problems=device_problems(), input_dropped=input_dropped()))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():

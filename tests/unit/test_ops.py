@@ -41,6 +41,18 @@ def test_health_rules() -> None:
     assert set(assess(low, 100.0).problems) == {"disk almost full (100 MB free)", "board: absent"}
 
 
+def test_chattering_or_stuck_buttons_degrade_health_and_drops_are_counted() -> None:
+    from dataclasses import replace
+
+    flooded = replace(SERVING, device_problems=("board: button 2 chatters (presses faster than a hand): ignored",),
+                      input_dropped={"rate": 3, "chatter": 180_000, "queue_full": 0})
+    health = assess(flooded, 101.0)
+    assert health.status == "degraded" and health.problems == flooded.device_problems
+    lines = render_metrics(flooded, 101.0).decode().splitlines()
+    assert 'kiosk_input_dropped_total{device="board",reason="chatter"} 180000.0' in lines
+    assert 'kiosk_input_dropped_total{device="board",reason="rate"} 3.0' in lines
+
+
 def test_metrics_are_prometheus_text() -> None:
     text = render_metrics(SERVING, 101.0).decode()
     for line in ('kiosk_frame_time_seconds_bucket{le="0.0167"} 40.0', 'kiosk_frame_time_seconds_bucket{le="+Inf"} 42.0',
