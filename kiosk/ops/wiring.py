@@ -20,6 +20,7 @@ import numpy.typing as npt
 from kiosk import __version__
 from kiosk.config import OpsSettings
 from kiosk.ops.board import StatusBoard
+from kiosk.ops.http import ListenError, parse_listen
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.ops.systemd import sd_notify
@@ -88,10 +89,10 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
         loop.every(int(usec) / 2e6, feed)
     server = None
     if settings.listen:
-        host, _, port = settings.listen.rpartition(":")
         try:
-            server = OpsServer(host, int(port), board.snapshot, clock, screenshot=board.request_screenshot,
+            host, port = parse_listen(settings.listen, "ops.listen")
+            server = OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot,
                                token=settings.token).start()
-        except OSError as exc:  # a busy port must not keep the kiosk from serving visitors
-            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc.strerror)
+        except ListenError as exc:  # a busy port must not keep the kiosk from serving visitors
+            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc)
     return Operations(board, server)

@@ -36,13 +36,13 @@ def test_the_dashboard_shows_the_fleet_in_chromium(published_scenarios: Path, tm
 
     kiosks = []
     for name in ("lyon-1", "lyon-2"):
-        process, base = start_kiosk(tmp_path, published_scenarios, name)
+        process, base = start_kiosk(tmp_path, published_scenarios, name, token="fleet-t0ken")
         stopper.append(process)
         kiosks.append((name, base))
     for _, base in kiosks:
-        assert wait_healthz(base)[0] == 200
+        assert wait_healthz(base, token="fleet-t0ken")[0] == 200
     kiosks.append(("villeurbanne", f"http://127.0.0.1:{free_port()}"))  # nobody listens there
-    fleet = FleetServer("127.0.0.1", 0, kiosks).start()
+    fleet = FleetServer("127.0.0.1", 0, kiosks, "fleet-t0ken").start()
     assert CHROMIUM, "headless Chromium is needed (scripts/setup.sh installs Debian's chromium)"
     try:
         with sync_playwright() as p:
