@@ -124,10 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
                                 description="Serves a web page showing each kiosk's state, frame times, backlog, "
-                                            "devices, screenshot and alerts (offline, failing, degraded, disk).")
+                                            "devices, screenshot and alerts (offline, failing, degraded, disk). "
+                                            "Beyond 127.0.0.1 it needs a login (HTTP basic auth).",
+                                epilog="secrets are better passed in the environment than on the command line "
+                                       "(visible to every local account): NOVA_FLEET_TOKEN, NOVA_FLEET_AUTH. "
+                                       "exit codes: 0 stopped; 1 bad NAME=URL; 69 address in use or not this "
+                                       "machine's; 78 bad --listen or --auth, or a network address without --auth")
     fleet.add_argument("kiosks", nargs="+", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
-    fleet.add_argument("--listen", default="127.0.0.1:9200", help="dashboard address (default 127.0.0.1:9200)")
-    fleet.add_argument("--token", default="", help="the kiosks' ops.token")
+    fleet.add_argument("--listen", default="127.0.0.1:9200",
+                       help="dashboard address (default 127.0.0.1:9200; 0.0.0.0:9200 needs --auth)")
+    fleet.add_argument("--token", default=os.environ.get("NOVA_FLEET_TOKEN", ""),
+                       help="the kiosks' ops.token (default: $NOVA_FLEET_TOKEN)")
+    fleet.add_argument("--auth", default=os.environ.get("NOVA_FLEET_AUTH", ""), metavar="USER:PASSWORD",
+                       help="login the dashboard asks for (default: $NOVA_FLEET_AUTH); required beyond loopback")
 
     config = commands.add_parser("config", help="check a configuration file: every error names the key and the file",
                                  epilog="exit codes: 0 valid; 78 an error (printed with its key and file)")
@@ -388,6 +397,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _cmd_fleet(args: argparse.Namespace) -> int:
     from kiosk.ops.fleet import FleetServer
+    from kiosk.ops.http import parse_listen
 
     kiosks = []
     for item in args.kiosks:
@@ -395,9 +405,11 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
         if not url.startswith(("http://", "https://")):
             raise KioskError(f"`{item}` is not NAME=URL", hint="e.g. lyon-1=http://10.0.0.21:9108")
         kiosks.append((name, url.rstrip("/")))
-    host, _, port = args.listen.rpartition(":")
-    server = FleetServer(host, int(port), kiosks, args.token)
-    print(f"fleet: http://{host}:{server.port}/ watching {len(kiosks)} kiosk(s)")
+    host, port = parse_listen(args.listen, "--listen")
+    server = FleetServer(host, port, kiosks, args.token, args.auth)
+    login = f"login required (user {server.user})" if server.password else "no login: this machine only"
+    print(f"fleet: http://{args.listen.rpartition(':')[0]}:{server.port}/ watching {len(kiosks)} kiosk(s); {login}",
+          flush=True)
     server.serve_forever()
     return 0
 
