@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hardware.errors import HardwareError
@@ -348,12 +349,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         headless=args.headless, window=args.window, size=args.size, duration=args.duration,
         screenshot_every=args.screenshot_every,
         out_dir=args.out, record=args.record, record_fps=args.record_fps, reduced_motion=args.reduced_motion))
-    print(f"kiosk stopped: {summary.mode}, {summary.frames_drawn} frames drawn")
+    # With JSON logs stdout is the journal's: the summary is one more JSON line there, not plain text.
+    say: Callable[[str], None] = print if args.log_format != "json" else logging.getLogger("kiosk").info
+    say(f"kiosk stopped: {summary.mode}, {summary.frames_drawn} frames drawn")
     if summary.screenshots:
-        print(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/ "
-              f"(last: {summary.screenshots[-1]})")
+        say(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/ "
+            f"(last: {summary.screenshots[-1]})")
     if summary.recording:
-        print(f"recording: {summary.recording}")
+        say(f"recording: {summary.recording}")
     return 0
 
 
@@ -534,6 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_format = load_settings(args.config).ops.log_format
         except KioskError:
             log_format = "text"  # the command itself reports the configuration error
+    args.log_format = log_format
     configure_logs(log_format, args.verbose)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,
