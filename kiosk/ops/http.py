@@ -59,6 +59,22 @@ class QuietHandler(BaseHTTPRequestHandler):
     server_version = "nova-kiosk"
     sys_version = ""
     timeout = REQUEST_SECONDS  # each read; the server's deadline bounds the whole request
+    default_request_version = "HTTP/1.0"  # a version-less request gets a status line too, not HTTP/0.9's bare body
+    error_message_format = "%(code)d %(message)s\n"  # no HTML page echoing the request
+    error_content_type = "text/plain; charset=utf-8"
+
+    # HTTP/0.9 answers have no status line or headers: every answer here has both.
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        if ok and not self.request_version.startswith("HTTP/1."):
+            self.send_error(505, "HTTP/1.0 or 1.1 only")
+            return False
+        return ok
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if not self.request_version.startswith("HTTP/1."):
+            self.request_version = "HTTP/1.0"
+        super().send_error(code, message, explain)
 
     def send_body(self, code: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
