@@ -122,3 +122,43 @@ def test_idle_connections_hold_bounded_threads_and_the_screen_keeps_drawing(
     messages = [str(entry["message"]) for entry in _json_lines(out)]
     assert any("connections refused as busy" in m for m in messages)
     assert "Traceback" not in out
+
+
+def test_fuzzed_serial_bytes_leave_the_kiosk_drawing_and_stoppable(
+        published_scenarios: Path, tmp_path: Path, stopper: list[subprocess.Popen[bytes]]) -> None:
+    import random
+    import select
+
+    from hardware.sim.pty_link import PtyLink
+    from tests.fuzz.hostile import fuzz_seconds, serial_chunk
+
+    link = PtyLink(tmp_path / "nova-board")
+    link.plug()
+    try:
+        process, base = start_kiosk(tmp_path, published_scenarios, token=TOKEN,
+                                    extra=f'[devices]\nboard = "serial://{link.name}?baud=115200"\n')
+        stopper.append(process)
+        assert wait_healthz(base, token=TOKEN)[0] in (200, 503)
+        rng = random.Random(7)
+        ends = time.monotonic() + fuzz_seconds(5.0)
+        while time.monotonic() < ends:
+            data = serial_chunk(rng)
+            while data and time.monotonic() < ends:
+                data = data[link.write(data[:1024]):]
+                fd = link.master_fd
+                if fd is not None and select.select([fd], [], [], 0.001)[0]:
+                    link.read(4096)  # the kiosk's hello requests and commands
+        code, health = wait_healthz(base, token=TOKEN)
+        with urllib.request.urlopen(authorized(f"{base}/screenshot", TOKEN), timeout=5) as response:
+            png = response.read()
+        asked = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        out = process.communicate(timeout=15)[0].decode()
+        stopped_in = time.monotonic() - asked
+    finally:
+        link.unplug()
+    assert code == 200 and health["status"] in ("ok", "degraded") and health["state"] == "serving", health
+    assert png.startswith(b"\x89PNG")
+    assert stopped_in < 3.0 and process.returncode == 0
+    _json_lines(out)
+    assert "Traceback" not in out
