@@ -47,11 +47,11 @@ def _json_logs() -> Iterator[io.StringIO]:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     level, root.level = root.level, logging.DEBUG
-    root.addHandler(handler)
+    handlers, root.handlers = root.handlers, [handler]  # alone: earlier tests' handlers may hold closed streams
     try:
         yield out
     finally:
-        root.removeHandler(handler)
+        root.handlers = handlers
         root.setLevel(level)
 
 
