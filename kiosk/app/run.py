@@ -21,7 +21,6 @@ from kiosk.errors import GraphicsUnavailableError
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.media.deck import MediaDeck
 from kiosk.media.decoder import HEAP, Frame
-from kiosk.ops.systemd import sd_notify
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
@@ -183,7 +182,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         loop.every(1.0 / options.record_fps, lambda now: recorder.add(output.read_pixels()))
 
     loop.tick()  # the attract screen is drawn: tell systemd we are up
-    sd_notify("READY=1")
+    operations.ready()
     deadline = None if options.duration is None else clock.now() + options.duration
     try:
         loop.run(until=deadline)

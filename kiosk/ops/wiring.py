@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 class Operations:
     board: StatusBoard
     server: OpsServer | None
+    is_ready: bool = False
+
+    def ready(self) -> None:
+        """The first screen is drawn: systemd hears READY=1, and only then the watchdog pings."""
+        sd_notify("READY=1")
+        self.is_ready = True
 
     def stop(self) -> None:
         if self.server is not None:
@@ -79,20 +85,21 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
     publish(clock())
     loop.every(1.0, publish)
     loop.every(0.1, screenshots)
+    operations = Operations(board, None)
     usec = os.environ.get("WATCHDOG_USEC")
     if usec and usec.isdigit():
         def feed(now: float) -> None:
             # Only a loop that runs *and* is healthy feeds the dog: a frozen loop never gets here, and
             # an unhealthy one stops feeding, so systemd restarts the kiosk into its attract screen.
-            if assess(board.snapshot(), now).status != "failing" or state == "out_of_order":
+            # Not before READY=1: a slow first frame (a loaded machine) must not ping first.
+            if operations.is_ready and (assess(board.snapshot(), now).status != "failing" or state == "out_of_order"):
                 sd_notify("WATCHDOG=1")
         loop.every(int(usec) / 2e6, feed)
-    server = None
     if settings.listen:
         try:
             host, port = parse_listen(settings.listen, "ops.listen")
-            server = OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot,
-                               token=settings.token).start()
+            operations.server = OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot,
+                                          token=settings.token).start()
         except ListenError as exc:  # a busy port must not keep the kiosk from serving visitors
             log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc)
-    return Operations(board, server)
+    return operations
