@@ -14,7 +14,6 @@ deeply nested JSON is shown as such and never breaks the others' lines.
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import json
 import logging
@@ -139,7 +138,7 @@ def credentials_match(header: str, user: str, password: str) -> bool:
     scheme, _, encoded = header.partition(" ")
     try:
         given_user, _, given_password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 underneath
         return False
     same_user = hmac.compare_digest(given_user.encode(), user.encode())
     same_password = hmac.compare_digest(given_password.encode(), password.encode())
@@ -207,8 +206,9 @@ class FleetServer:
                     self.send_body(200, PAGE.read_bytes(), "text/html; charset=utf-8")
                 elif path == "/api/fleet":
                     self.send_body(200, fleet.fleet_json(), "application/json")
-                elif path.startswith("/api/screenshot/") and path.rsplit("/", 1)[1].isdigit():
-                    index = int(path.rsplit("/", 1)[1][:6])
+                elif path.startswith("/api/screenshot/") and (number := path.rsplit("/", 1)[1]).isascii() \
+                        and number.isdigit():  # not "²" or "٣": str.isdigit alone takes them
+                    index = int(number[:6])
                     if index >= len(fleet.kiosks):
                         self.send_body(404, b"", "text/plain")
                         return

@@ -38,7 +38,8 @@ METHODS = [b"GET"] * 6 + [b"HEAD", b"POST", b"PUT", b"DELETE", b"OPTIONS", b"CON
                           b"", b"GET GET"]
 PATHS = [b"/healthz", b"/metrics", b"/screenshot", b"/", b"/api/fleet", b"/api/screenshot/0", b"/api/screenshot/1",
          b"/api/screenshot/99999999999999999999999", b"/api/screenshot/-1", b"/api/screenshot/\xd9\xa3",
-         b"/../../etc/passwd", b"/%2e%2e/%00", b"*", b"http://evil.example/healthz", b"//healthz", b"/healthz#x",
+         b"/api/screenshot/\xb2", b"/../../etc/passwd", b"/%2e%2e/%00", b"*", b"http://evil.example/healthz",
+         b"//healthz", b"/healthz#x",
          b"/healthz?" + b"a" * 5000, b"/" + b"x" * 70_000, b"/\r\n", b"/healthz\x00", "/é".encode()]
 VERSIONS = [b"HTTP/1.0", b"HTTP/1.1", b"HTTP/1.1", b"HTTP/2.0", b"HTTP/0.9", b"HTTP/1.1.1", b"", b"HTTPS/1.1",
             b"HTTP/99999999999999999999.0", b"HTTP/1.-1"]

@@ -4,6 +4,7 @@ through, and the servers keep bounded threads and memory and keep answering."""
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import threading
@@ -28,21 +29,38 @@ def _rss_kib() -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
+class _Failures(logging.Handler):
+    """Errors the servers log: a request handler that raised (its client got no answer)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def _fuzz(port: int, seconds: float, seed: int, good_auth: bytes,
           allowed: Callable[[bytes, int], bool]) -> Counter[int | None]:
     """Requests for `seconds`; every answer checked. Returns how many got each status (None: no answer)."""
     rng = random.Random(seed)
     threads, rss = threading.active_count(), _rss_kib()
+    failures = _Failures()
+    logging.getLogger("kiosk.ops").addHandler(failures)
     sent, ends, codes = 0, time.monotonic() + seconds, Counter[int | None]()
-    while time.monotonic() < ends:
-        request = http_request(rng, good_auth)
-        code, took = send_http(port, request)
-        sent += 1
-        codes[code] += 1
-        assert took < 3.0, f"request {sent} (seed {seed}) took {took:.1f} s: {request[:120]!r}"
-        if code is not None:
-            assert code in HTTP_CODES, f"status {code} for {request[:200]!r}"
-            assert allowed(request, code), f"status {code} for {request[:200]!r}"
+    try:
+        while time.monotonic() < ends:
+            request = http_request(rng, good_auth)
+            code, took = send_http(port, request)
+            sent += 1
+            codes[code] += 1
+            assert took < 3.0, f"request {sent} (seed {seed}) took {took:.1f} s: {request[:120]!r}"
+            if code is not None:
+                assert code in HTTP_CODES, f"status {code} for {request[:200]!r}"
+                assert allowed(request, code), f"status {code} for {request[:200]!r}"
+            assert not failures.records, f"{failures.records[0].getMessage()} for {request[:200]!r}"
+    finally:
+        logging.getLogger("kiosk.ops").removeHandler(failures)
     time.sleep(0.3)  # the last handler threads end
     assert threading.active_count() <= threads + 2
     assert _rss_kib() - rss < 50 * 1024, "memory grew by more than 50 MiB"

@@ -19,6 +19,7 @@ from kiosk.errors import ConfigError
 from kiosk.ops.fleet import FleetServer, basic_auth_header, credentials_match
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus
+from tests.fuzz.hostile import send_http
 
 GOOD = KioskStatus(at=100.0, state="serving", version="0.1.0", sync_pending=4, devices={"board": "connected"})
 
@@ -136,10 +137,15 @@ def test_a_login_guards_every_route_and_is_required_beyond_loopback(capsys: pyte
         assert _get(base + "/", good)[0] == 200
         assert json.loads(_get(base + "/api/fleet", good)[1])[0]["status"] == "ok"
         assert _get(base + "/api/screenshot/0", good)[:2] == (200, b"\x89PNG visitor")
+        for odd in (b"\xb2", b"\xb9", b"-1", b"1", b"99999999999999999999"):  # "²": str.isdigit, not int
+            request = b"GET /api/screenshot/" + odd + b" HTTP/1.0\r\nAuthorization: " + good.encode() + b"\r\n\r\n"
+            assert send_http(fleet.port, request)[0] == 404, odd
     finally:
         fleet.stop()
         kiosk.stop()
     assert credentials_match(basic_auth_header("u", "pässwörd-1"), "u", "pässwörd-1")
+    for header in ("Basic ü", "Basic /w==", "Basic", "", "Basic " + "=" * 9, "Basic dTpw\x00"):  # found by the fuzz
+        assert not credentials_match(header, "u", "p")
     with pytest.raises(ConfigError, match="without a login"):
         FleetServer("0.0.0.0", 0, [])
     with pytest.raises(ConfigError, match="8 characters or more"):
