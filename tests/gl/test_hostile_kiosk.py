@@ -78,13 +78,15 @@ def test_a_flooding_board_starts_no_phantom_visits_and_sigterm_is_prompt(
         if flooder.is_alive():
             flooder.join()
         board.stop()
+    print(f"flood: {sent[0]} presses sent, {dropped:.0f} dropped, {started:.0f} visits started, "
+          f"RSS {(rss_during - rss_before) / 1024:+.1f} MiB, SIGTERM → exit in {stopped_in:.2f} s")
     assert sent[0] > 5000, "the flood was too slow to mean anything"
     assert code == 200 and health["status"] == "degraded"
     assert "board: button 3 chatters (presses faster than a hand): ignored" in health["problems"]  # type: ignore[operator]
     assert started <= 1, f"{started} visits started by a flood"
     assert dropped > 1000
     assert rss_during - rss_before < 40 * 1024, f"RSS grew {(rss_during - rss_before) // 1024} MiB"
-    assert stopped_in < 3.0 and process.returncode == 0, f"SIGTERM took {stopped_in:.1f} s"
+    assert stopped_in < 5.0 and process.returncode == 0, f"SIGTERM took {stopped_in:.1f} s"
     messages = [str(entry["message"]) for entry in _json_lines(out)]
     assert any("presses dropped" in m for m in messages) and any("button 3 chatters" in m for m in messages)
     db = open_store(tmp_path / "k" / "kiosk.db")
@@ -159,7 +161,7 @@ def test_fuzzed_serial_bytes_leave_the_kiosk_drawing_and_stoppable(
         link.unplug()
     assert code == 200 and health["status"] in ("ok", "degraded") and health["state"] == "serving", health
     assert png.startswith(b"\x89PNG")
-    assert stopped_in < 3.0 and process.returncode == 0
+    assert stopped_in < 5.0 and process.returncode == 0
     _json_lines(out)
     assert "Traceback" not in out
 
@@ -191,5 +193,5 @@ def test_a_window_kiosk_stops_promptly_on_sigterm(published_scenarios: Path, tmp
     asked = time.monotonic()
     process.send_signal(signal.SIGTERM)
     out = "".join(lines) + process.communicate(timeout=20)[0].decode()
-    assert process.returncode == 0 and time.monotonic() - asked < 3.0
+    assert process.returncode == 0 and time.monotonic() - asked < 5.0
     assert any("kiosk stopped: window" in str(entry["message"]) for entry in _json_lines(out))
