@@ -18,8 +18,8 @@ from kiosk.ops.status import KioskStatus, assess
 
 
 class _SnapshotCollector:
-    def __init__(self, status: KioskStatus, now: float) -> None:
-        self.status, self.now = status, now
+    def __init__(self, status: KioskStatus, now: float, refused: int | None) -> None:
+        self.status, self.now, self.refused = status, now, refused
 
     def collect(self) -> Iterator[Metric]:
         s = self.status
@@ -56,10 +56,14 @@ class _SnapshotCollector:
         up = GaugeMetricFamily("kiosk_health", "1 for the current health.", labels=["status"])
         up.add_metric([health.status], 1)
         yield up
+        if self.refused is not None:
+            yield CounterMetricFamily("kiosk_ops_connections_refused", "Connections to this endpoint answered busy "
+                                      "(more at once than it serves).", value=self.refused)
         yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version, "state": s.state})
 
 
-def render_metrics(status: KioskStatus, now: float) -> bytes:
+def render_metrics(status: KioskStatus, now: float, refused: int | None = None) -> bytes:
+    """`refused`: connections the serving endpoint turned away as busy, when it is the one asking."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_SnapshotCollector(status, now))
+    registry.register(_SnapshotCollector(status, now, refused))
     return generate_latest(registry)

@@ -64,7 +64,7 @@ class OpsServer:
                     self.send_body(503 if health.status == "failing" else 200, json.dumps(body).encode(),
                                "application/json")
                 elif path == "/metrics":
-                    self.send_body(200, render_metrics(status, ops.clock()), "text/plain; version=0.0.4")
+                    self.send_body(200, render_metrics(status, ops.clock(), ops.refused), "text/plain; version=0.0.4")
                 elif path == "/screenshot":
                     if not ops.token:  # a visitor's screen: never for whoever shares the machine
                         self.send_body(403, b'{"error": "screenshots need ops.token"}', "application/json")
