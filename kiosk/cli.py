@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--press", action="store_true", help="also ask for each button to be pressed")
     doctor.add_argument("--timeout", type=_positive, default=2.0, help="seconds to wait for each answer")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.add_argument("--running", action="store_true",
+                        help="ask the running kiosk (its /healthz on ops.listen) instead of opening the devices: "
+                             "chattering or stuck buttons it has seen, device states")
     return parser
 
 
@@ -457,7 +460,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
         devices = replace(devices, board=args.board)
     if args.headset is not None:
         devices = replace(devices, headset=args.headset)
-    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json)
+    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json,
+                  running=_settings(args).ops if args.running else None)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ acknowledges an LED chase and a beep; the buttons are then watched for a moment 
 button that chatters (presses faster than a hand) or stays down is named; `--press` also asks for
 each button to be pressed.
 With `sim://` the simulator presses the buttons itself, so the whole path runs anywhere.
+`--running` asks the kiosk that runs (its /healthz) instead: a serial port has one reader, so a
+running kiosk's board is never opened twice; chattering or stuck buttons it has seen are named.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from hardware.headset.openxr import OpenXRHeadset
 from hardware.headset.simulated import SimulatedHeadset
 from hardware.profiles.load import load_profiles
 from hardware.touch.driver import TouchDriver
-from kiosk.config import DeviceSettings
+from kiosk.config import DeviceSettings, OpsSettings
+from kiosk.ops.client import get
+from kiosk.ops.http import parse_listen
 
 EXIT_OK = 0
 EXIT_FAULT = 69  # EX_UNAVAILABLE: a configured device is missing or failed its self-test
@@ -145,24 +149,55 @@ def check_headset(kind: str) -> Finding:
     return Finding("headset", kind, str(status), ok, sample.reason or headset.name)
 
 
+def check_running(ops: OpsSettings, timeout: float) -> list[Finding]:
+    """The running kiosk's devices and their problems, from its /healthz (nothing is opened)."""
+    if not ops.listen:
+        return [Finding("kiosk", "(ops.listen is off)", "unknown", False,
+                        "turn on [ops] listen to ask a running kiosk")]
+    host, port = parse_listen(ops.listen, "ops.listen")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # listening everywhere: ask it here
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    try:
+        code, body = get(f"{url}/healthz", ops.token, deadline=timeout)
+        health = json.loads(body)
+        if code == 401 or not isinstance(health, dict):
+            return [Finding("kiosk", url, "unknown", False, f"/healthz answered {code}: check ops.token")]
+    except (OSError, ValueError) as exc:
+        return [Finding("kiosk", url, "not running", False, f"no answer from {url}/healthz ({exc})")]
+    devices = health.get("devices") if isinstance(health.get("devices"), dict) else {}
+    listed = health.get("problems")
+    problems = [str(p) for p in listed] if isinstance(listed, list) else []
+    findings = []
+    for name, state in sorted((devices or {}).items()):
+        own = [p.removeprefix(f"{name}: ") for p in problems if p.startswith(f"{name}: ")]
+        findings.append(Finding(str(name), url, str(state), state in ("connected", "ready", "none") and not own,
+                                "as the running kiosk sees it", checks=own))
+    return findings or [Finding("kiosk", url, str(health.get("status", "unknown")), True, "no devices configured")]
+
+
 def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0, as_json: bool = False,
-           out: TextIO | None = None) -> int:
+           out: TextIO | None = None, running: OpsSettings | None = None) -> int:
     out = out or sys.stdout
     findings: list[Finding] = []
-    if devices.board:
+    if running is not None:
+        findings = check_running(running, timeout)
+    elif devices.board:
         try:
             findings.append(check_board(devices.board, press=press, timeout=timeout, out=out))
         except HardwareError as exc:
             findings.append(Finding("board", devices.board, "absent", False, str(exc)))
-    if devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
+    if running is not None:
+        pass
+    elif devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
         findings.append(Finding("headset", "monitor", "display", True,
                                 f"side by side on the kiosk's display, lens k1={devices.lens_k1} k2={devices.lens_k2} "
                                 f"scale={devices.lens_scale}, eye field of view {devices.eye_fov}°"))
     elif devices.headset != "none":
         findings.append(check_headset(devices.headset))
-    if devices.touch:
+    if devices.touch and running is None:
         findings.append(check_touch(devices.touch, devices.touch_protocol, timeout))
-    findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
+    if running is None:
+        findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
     if as_json:
         out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
     else:

@@ -124,3 +124,29 @@ def test_doctor_finds_quiet_buttons_quiet(capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["doctor", "--board", "sim://"]) == 0
     assert "untouched buttons: quiet for 1.0 s" in capsys.readouterr().out
+
+
+def test_doctor_running_asks_the_kiosk_instead_of_opening_its_board(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+    from kiosk.ops.server import OpsServer
+    from kiosk.ops.status import KioskStatus
+
+    flooded = KioskStatus(at=1.0, state="serving", devices={"board": "connected"},
+                          device_problems=("board: button 3 chatters (presses faster than a hand): ignored",))
+    statuses = [flooded]
+    server = OpsServer("127.0.0.1", 0, lambda: statuses[0], lambda: 1.0, token="t0ken").start()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[ops]\nlisten = "127.0.0.1:{server.port}"\ntoken = "t0ken"\n'
+                      '[devices]\nboard = "serial:///dev/nova-nothing"\n')  # never opened
+    try:
+        assert main(["--config", str(config), "doctor", "--running"]) == 69
+        out = capsys.readouterr().out
+        assert "BAD board" in out and "button 3 chatters (presses faster than a hand): ignored" in out
+        statuses[0] = KioskStatus(at=1.0, state="serving", devices={"board": "connected"})
+        assert main(["--config", str(config), "doctor", "--running"]) == 0
+        assert "ok  board" in capsys.readouterr().out
+    finally:
+        server.stop()
+    assert main(["--config", str(config), "doctor", "--running", "--timeout", "0.5"]) == 69  # nobody listens now
+    assert "not running" in capsys.readouterr().out
