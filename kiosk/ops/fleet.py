@@ -165,7 +165,8 @@ class FleetServer:
         self.user, self.password = user, password
         self._latest: tuple[float, bytes] = (float("-inf"), b"")
         self._polling = threading.Lock()
-        self._server = LocalServer(host, port, self._handler(), "fleet-http")
+        # A round of polls takes up to 6 s per 8 kiosks (3 s for each of two answers): room to answer.
+        self._server = LocalServer(host, port, self._handler(), "fleet-http", answer_seconds=30.0)
 
     @property
     def port(self) -> int:

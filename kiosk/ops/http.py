@@ -4,9 +4,9 @@ body and logs nothing per request.
 
 Bounds (docs/security.md): at most `max_connections` requests are served at once, one thread
 each; a connection beyond that gets a bare 503 and is closed at once (no thread). A request must
-arrive whole and be answered within `request_seconds`, or its connection is shut — so idle or
-one-byte-at-a-time clients (slowloris) hold a slot for seconds, not for ever. Errors in a
-connection are one log line, never a traceback on stderr.
+arrive whole within `request_seconds`, and then be answered within `answer_seconds`, or its
+connection is shut — so idle or one-byte-at-a-time clients (slowloris) hold a slot for seconds,
+not for ever. Errors in a connection are one log line, never a traceback on stderr.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from kiosk.errors import ConfigError, KioskError
 log = logging.getLogger("kiosk.ops")
 
 MAX_CONNECTIONS = 32  # requests served at once; a kiosk's endpoint sees a few pollers, not crowds
-REQUEST_SECONDS = 5.0  # to send a whole request and read the answer
+REQUEST_SECONDS = 5.0  # to send a whole request
+ANSWER_SECONDS = 10.0  # then to be answered (a screenshot waits for the GL thread) and read the answer
 REFUSED_LOG_EVERY = 10.0  # seconds between two log lines about refused connections
 BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 17\r\n"
         b"Connection: close\r\nRetry-After: 1\r\n\r\n{\"error\": \"busy\"}")
@@ -69,6 +70,8 @@ class QuietHandler(BaseHTTPRequestHandler):
         if ok and not self.request_version.startswith("HTTP/1."):
             self.send_error(505, "HTTP/1.0 or 1.1 only")
             return False
+        if ok and isinstance(self.server, BoundedHTTPServer):  # read whole: the answer's time starts
+            self.server.answering(self.connection)
         return ok
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -95,11 +98,13 @@ class BoundedHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128  # the kernel's backlog; connections past the bound are refused by us, not it
 
     def __init__(self, address: tuple[str, int], handler: type[QuietHandler], name: str, *,
-                 max_connections: int = MAX_CONNECTIONS, request_seconds: float = REQUEST_SECONDS) -> None:
+                 max_connections: int = MAX_CONNECTIONS, request_seconds: float = REQUEST_SECONDS,
+                 answer_seconds: float = ANSWER_SECONDS) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
         self.name, self.request_seconds, self.max_connections = name, request_seconds, max_connections
+        self.answer_seconds = answer_seconds
         self.refused = 0  # connections answered "busy" since start
         self._slots = threading.BoundedSemaphore(max_connections)
         self._open: dict[socket.socket, float] = {}  # connection -> when it must be done
@@ -128,6 +133,12 @@ class BoundedHTTPServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._done(request)
+
+    def answering(self, request: socket.socket) -> None:
+        """The request has arrived whole: from now on it has `answer_seconds`."""
+        with self._lock:
+            if request in self._open:
+                self._open[request] = time.monotonic() + self.answer_seconds
 
     def _done(self, request: socket.socket) -> None:
         with self._lock:
@@ -160,14 +171,15 @@ class BoundedHTTPServer(ThreadingHTTPServer):
 
 class LocalServer:
     def __init__(self, host: str, port: int, handler: type[QuietHandler], name: str, *,
-                 max_connections: int = MAX_CONNECTIONS, request_seconds: float = REQUEST_SECONDS) -> None:
+                 max_connections: int = MAX_CONNECTIONS, request_seconds: float = REQUEST_SECONDS,
+                 answer_seconds: float = ANSWER_SECONDS) -> None:
         try:
             self._server = BoundedHTTPServer((host, port), handler, name, max_connections=max_connections,
-                                             request_seconds=request_seconds)
+                                             request_seconds=request_seconds, answer_seconds=answer_seconds)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ListenError(f"{name}: {host}:{port} is already in use",
-                                     hint="stop what listens there (`ss -ltnp`) or choose another port") from None
+                                  hint="stop what listens there (`ss -ltnp`) or choose another port") from None
             raise ListenError(f"{name}: cannot listen on {host}:{port}: {exc.strerror or exc}",
                               hint="use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0") from None
         self.name = name

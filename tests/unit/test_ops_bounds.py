@@ -143,3 +143,16 @@ def test_a_bad_listen_address_or_a_busy_port_is_a_clear_error() -> None:
         first.stop()
     with pytest.raises(ListenError, match=r"cannot listen on 192\.0\.2\.1"):  # TEST-NET: not this machine
         OpsServer("192.0.2.1", 0, lambda: STATUS, lambda: 100.0, token="t")
+
+
+def test_the_deadline_to_send_a_request_does_not_cut_a_slow_answer() -> None:
+    def slow_screenshot() -> bytes:
+        time.sleep(1.0)  # the GL thread takes its time; the request itself came at once
+        return b"\x89PNG late"
+
+    server = OpsServer("127.0.0.1", 0, lambda: STATUS, lambda: 100.0, screenshot=slow_screenshot, token="t0ken",
+                       request_seconds=0.3).start()
+    try:
+        assert _get(f"http://127.0.0.1:{server.port}/screenshot", "t0ken") == (200, b"\x89PNG late")
+    finally:
+        server.stop()
