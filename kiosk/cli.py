@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hardware.errors import HardwareError
@@ -128,10 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
                                 description="Serves a web page showing each kiosk's state, frame times, backlog, "
-                                            "devices, screenshot and alerts (offline, failing, degraded, disk).")
+                                            "devices, screenshot and alerts (offline, failing, degraded, disk). "
+                                            "Beyond 127.0.0.1 it needs a login (HTTP basic auth).",
+                                epilog="secrets are better passed in the environment than on the command line "
+                                       "(visible to every local account): NOVA_FLEET_TOKEN, NOVA_FLEET_AUTH. "
+                                       "exit codes: 0 stopped; 1 bad NAME=URL; 69 address in use or not this "
+                                       "machine's; 78 bad --listen or --auth, or a network address without --auth")
     fleet.add_argument("kiosks", nargs="+", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
-    fleet.add_argument("--listen", default="127.0.0.1:9200", help="dashboard address (default 127.0.0.1:9200)")
-    fleet.add_argument("--token", default="", help="the kiosks' ops.token")
+    fleet.add_argument("--listen", default="127.0.0.1:9200",
+                       help="dashboard address (default 127.0.0.1:9200; 0.0.0.0:9200 needs --auth)")
+    fleet.add_argument("--token", default=os.environ.get("NOVA_FLEET_TOKEN", ""),
+                       help="the kiosks' ops.token (default: $NOVA_FLEET_TOKEN)")
+    fleet.add_argument("--auth", default=os.environ.get("NOVA_FLEET_AUTH", ""), metavar="USER:PASSWORD",
+                       help="login the dashboard asks for (default: $NOVA_FLEET_AUTH); required beyond loopback")
 
     config = commands.add_parser("config", help="check a configuration file: every error names the key and the file",
                                  epilog="exit codes: 0 valid; 78 an error (printed with its key and file)")
@@ -187,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--press", action="store_true", help="also ask for each button to be pressed")
     doctor.add_argument("--timeout", type=_positive, default=2.0, help="seconds to wait for each answer")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.add_argument("--running", action="store_true",
+                        help="ask the running kiosk (its /healthz on ops.listen) instead of opening the devices: "
+                             "chattering or stuck buttons it has seen, device states")
     return parser
 
 
@@ -395,12 +408,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         headless=args.headless, window=args.window, size=args.size, duration=args.duration,
         screenshot_every=args.screenshot_every,
         out_dir=args.out, record=args.record, record_fps=args.record_fps, reduced_motion=args.reduced_motion))
-    print(f"kiosk stopped: {summary.mode}, {summary.frames_drawn} frames drawn")
+    # With JSON logs stdout is the journal's: the summary is one more JSON line there, not plain text.
+    say: Callable[[str], None] = print if args.log_format != "json" else logging.getLogger("kiosk").info
+    say(f"kiosk stopped: {summary.mode}, {summary.frames_drawn} frames drawn")
     if summary.screenshots:
-        print(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/ "
-              f"(last: {summary.screenshots[-1]})")
+        say(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/ "
+            f"(last: {summary.screenshots[-1]})")
     if summary.recording:
-        print(f"recording: {summary.recording}")
+        say(f"recording: {summary.recording}")
     return 0
 
 
@@ -444,6 +459,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _cmd_fleet(args: argparse.Namespace) -> int:
     from kiosk.ops.fleet import FleetServer
+    from kiosk.ops.http import parse_listen
 
     kiosks = []
     for item in args.kiosks:
@@ -451,9 +467,11 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
         if not url.startswith(("http://", "https://")):
             raise KioskError(f"`{item}` is not NAME=URL", hint="e.g. lyon-1=http://10.0.0.21:9108")
         kiosks.append((name, url.rstrip("/")))
-    host, _, port = args.listen.rpartition(":")
-    server = FleetServer(host, int(port), kiosks, args.token)
-    print(f"fleet: http://{host}:{server.port}/ watching {len(kiosks)} kiosk(s)")
+    host, port = parse_listen(args.listen, "--listen")
+    server = FleetServer(host, port, kiosks, args.token, args.auth)
+    login = f"login required (user {server.user})" if server.password else "no login: this machine only"
+    print(f"fleet: http://{args.listen.rpartition(':')[0]}:{server.port}/ watching {len(kiosks)} kiosk(s); {login}",
+          flush=True)
     server.serve_forever()
     return 0
 
@@ -498,7 +516,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
         devices = replace(devices, board=args.board)
     if args.headset is not None:
         devices = replace(devices, headset=args.headset)
-    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json)
+    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json,
+                  running=_settings(args).ops if args.running else None)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -606,6 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_format = load_settings(args.config).ops.log_format
         except KioskError:
             log_format = "text"  # the command itself reports the configuration error
+    args.log_format = log_format
     configure_logs(log_format, args.verbose)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     handlers = {"run": _cmd_run, "bench": _cmd_bench, "lint": _cmd_lint, "graph": _cmd_graph, "pack": _cmd_pack,

@@ -1,6 +1,9 @@
 """The board driver: one thread per board that owns the port, reads frames, and reports.
 
-Events go up through a queue (`events`): button presses and state changes. Commands go down
+Events go up through a bounded queue (`events`): button presses and state changes. Presses pass a
+`PressGuard` first (what a hand can do; chattering and stuck buttons named); whatever is dropped —
+too fast, chattering, or the queue full because nobody reads it — is counted in `dropped` and said
+in a log line at most every `DROP_LOG_EVERY` seconds. Commands go down
 (`set_led`, `buzz`, `selftest`) and are acknowledged by the board. The thread survives
 everything a kiosk meets — unplug, replug, a silent or babbling board — reporting its state
 (connected, degraded, absent) instead of raising, and reconnecting with backoff.
@@ -20,6 +23,7 @@ from pathlib import Path
 import serial
 
 from hardware.board.events import BoardEvent, BoardInfo, ButtonEvent, DeviceState, StateChanged
+from hardware.board.guard import CHATTER, QUEUE_FULL, RATE, PressGuard, PressPolicy
 from hardware.board.reconnect import Port, keep_connected
 from hardware.board.timing import Backoff, Debouncer, LinkHealth
 from hardware.board.url import Endpoint, parse_url
@@ -44,6 +48,9 @@ from hardware.protocol.packetizer import LinkStats, Packetizer
 from hardware.sim.board import BoardSimulator, SimConfig
 
 log = logging.getLogger(__name__)
+
+EVENT_QUEUE = 256  # events waiting for the screen: far more than a hand makes between two frames
+DROP_LOG_EVERY = 10.0  # seconds between two log lines about dropped presses
 
 
 def open_port(endpoint: Endpoint, timeout: float) -> Port:
@@ -74,11 +81,12 @@ def sim_config(options: dict[str, str]) -> SimConfig:
 class BoardDriver:
     def __init__(self, url: str, *, clock: Callable[[], float] = time.monotonic, debounce_ms: int = 0,
                  handshake_timeout: float = 0.5, health: LinkHealth | None = None, backoff: Backoff | None = None,
-                 opener: Callable[[Endpoint, float], Port] = open_port, read_timeout: float = 0.02) -> None:
+                 opener: Callable[[Endpoint, float], Port] = open_port, read_timeout: float = 0.02,
+                 presses: PressPolicy | None = None, queue_size: int = EVENT_QUEUE) -> None:
         self.url = url
         self.endpoint = parse_url(url)
         self.clock = clock
-        self.events: queue.Queue[BoardEvent] = queue.Queue()
+        self.events: queue.Queue[BoardEvent] = queue.Queue(maxsize=queue_size)
         self.info: BoardInfo | None = None
         self.stats = LinkStats()
         self.lost_frames = 0  # gaps in the board's sequence numbers
@@ -90,6 +98,10 @@ class BoardDriver:
         self._health = health or LinkHealth()
         self._backoff = backoff or Backoff()
         self._debouncer = Debouncer(debounce_ms)
+        self._guard = PressGuard(presses, name=f"board {url}")
+        self._guard_lock = threading.Lock()  # the guard lives on the driver thread; health reads it too
+        self._queue_full = 0
+        self._drops_logged = (0, float("-inf"))  # (dropped total, when) at the last log line
         self._state = DeviceState.ABSENT
         self._reason = "not started"
         self._stop = threading.Event()
@@ -137,6 +149,17 @@ class BoardDriver:
     @property
     def reason(self) -> str:
         return self._reason
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """Presses dropped since start, by reason: rate (faster than a hand), chatter, queue_full."""
+        with self._guard_lock:
+            return {**self._guard.dropped, QUEUE_FULL: self._queue_full}
+
+    def input_problems(self) -> list[str]:
+        """Chattering or stuck buttons, for /healthz and `kiosk doctor`."""
+        with self._guard_lock:
+            return self._guard.problems(self.clock())
 
     # --- commands -----------------------------------------------------------------------
     def set_led(self, led: int, rgb: tuple[int, int, int], blink_ms: int = 0) -> int:
@@ -220,6 +243,7 @@ class BoardDriver:
                     self._on_message(unpack_message(frame), now)
             self.stats = packetizer.stats
             self._flush_debounce(now)
+            self._log_drops(now)
             if not self._health.greeted and now - asked_at > self._handshake_timeout:
                 if asks >= 3:
                     self._set_state(DeviceState.DEGRADED, "the board does not answer the handshake "
@@ -247,7 +271,7 @@ class BoardDriver:
             case Button(button, pressed, board_ms):
                 self._board_clock = (board_ms, now)
                 for b, p, at in self._debouncer.feed(button, pressed, board_ms):
-                    self.events.put(ButtonEvent(b, p, at, now))
+                    self._press(ButtonEvent(b, p, at, now))
             case Heartbeat(uptime_ms, _, _):
                 self._board_clock = (uptime_ms, now)
             case Ack(seq, status):
@@ -269,7 +293,29 @@ class BoardDriver:
         board_ms, at = self._board_clock
         estimate = (board_ms + int((now - at) * 1000)) & 0xFFFFFFFF
         for b, p, when in self._debouncer.flush(estimate):
-            self.events.put(ButtonEvent(b, p, when, now))
+            self._press(ButtonEvent(b, p, when, now))
+
+    def _press(self, event: ButtonEvent) -> None:
+        with self._guard_lock:
+            admitted = self._guard.admit(event.button, event.pressed, event.received)
+        if admitted:
+            self._emit(event)
+
+    def _emit(self, event: BoardEvent) -> None:
+        try:
+            self.events.put_nowait(event)
+        except queue.Full:  # nobody reads (the screen is stalled): the newest is dropped, never the loop
+            self._queue_full += 1
+
+    def _log_drops(self, now: float) -> None:
+        dropped = self.dropped
+        total = sum(dropped.values())
+        logged, at = self._drops_logged
+        if total > logged and now - at >= DROP_LOG_EVERY:
+            log.warning("board %s: %d more presses dropped (since start: %d faster than a hand, %d from "
+                        "chattering buttons, %d with the event queue full)", self.url, total - logged, dropped[RATE],
+                        dropped[CHATTER], dropped[QUEUE_FULL])
+            self._drops_logged = (total, now)
 
     def _track_sequence(self, seq: int) -> None:
         if self._last_board_seq is not None:
@@ -287,7 +333,7 @@ class BoardDriver:
             return
         if state != self._state:
             log.info("board %s: %s (%s)", self.url, state, reason)
-            self.events.put(StateChanged(state, reason, self.clock()))
+            self._emit(StateChanged(state, reason, self.clock()))
         self._state, self._reason = state, reason
 
     def _close(self) -> None:

@@ -34,7 +34,8 @@ class TouchDriver:
             raise DeviceUrlError(f"unknown touch protocol `{protocol}`", f"one of {', '.join(PARSERS)}")
         self.url, self.protocol = url, protocol
         self.endpoint = parse_url(url)
-        self.events: queue.Queue[TouchEvent] = queue.Queue()
+        self.events: queue.Queue[TouchEvent] = queue.Queue(maxsize=256)  # bounded: a babbling controller
+        self.dropped = 0  # touches dropped because nobody read them
         self.state = DeviceState.ABSENT
         self.reason = "not started"
         self._clock, self._opener = clock, opener
@@ -61,7 +62,10 @@ class TouchDriver:
                 data = port.read(max(1, port.in_waiting))
                 now = self._clock()
                 for touch in parser.feed(data):
-                    self.events.put(TouchEvent(touch, now))
+                    try:
+                        self.events.put_nowait(TouchEvent(touch, now))
+                    except queue.Full:  # the screen is stalled: the newest touch goes, the thread never blocks
+                        self.dropped += 1
 
         def absent(reason: str) -> None:
             self.state, self.reason = DeviceState.ABSENT, reason

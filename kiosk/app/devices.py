@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,16 +45,26 @@ class Devices:
             states["headset"] = self.headset_problem
         return states
 
+    def problems(self) -> tuple[str, ...]:
+        """Chattering or stuck buttons, by device (for /healthz)."""
+        return tuple(f"board: {p}" for p in self.board.input_problems()) if self.board is not None else ()
+
+    def dropped(self) -> dict[str, int]:
+        return self.board.dropped if self.board is not None else {}
+
     def poll(self) -> list[InputEvent]:
-        """Board presses since the last call, named by the device profile (back, previous, next, select)."""
+        """Board presses since the last call, named by the device profile (back, previous, next, select).
+        At most the driver's bounded queue: presses beyond what a hand can do never got there."""
         if self.board is None:
             return []
         events: list[InputEvent] = []
-        while not self.board.events.empty():
-            event = self.board.events.get_nowait()
+        while True:
+            try:
+                event = self.board.events.get_nowait()
+            except queue.Empty:
+                return events
             if isinstance(event, ButtonEvent) and event.pressed and event.button < len(self.button_intents):
                 events.append(BoardIntent(self.button_intents[event.button], time.monotonic()))
-        return events
 
     def stop(self) -> None:
         if self.board is not None:

@@ -76,6 +76,18 @@ def _headless_input(stop: threading.Event) -> Callable[[float | None], list[Inpu
     return wait
 
 
+def _stoppable(wait: InputSource, stop: threading.Event, slice_s: float = 0.25) -> InputSource:
+    """A window's input that also hears SIGTERM: SDL's waits do not return for a Python signal, so
+    they are cut into slices and the stop flag is looked at between them."""
+
+    def stoppable(timeout: float | None) -> list[InputEvent]:
+        if stop.is_set():
+            return [QuitRequested(time.monotonic())]
+        return list(wait(slice_s if timeout is None else min(timeout, slice_s)))
+
+    return stoppable
+
+
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
@@ -105,7 +117,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     renderer = GLRenderer(ctx, size, [settings.content.assets / "images", settings.content.scenarios], fonts,
                           present, frames=open_frame_memory(ctx))
     if not headless:
-        wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
+        wait_input = _stoppable(make_pygame_input(make_event_translator(renderer.viewport, size, clock.now)), stop)
     counts = SessionCounts()
     db = open_store(settings.store.path)
     screen: SessionScreen | OutOfOrderScreen
@@ -130,7 +142,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
 
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
                         read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
-                        sessions=counts.snapshot)
+                        device_problems=devices.problems, input_dropped=devices.dropped, sessions=counts.snapshot)
     sync = start_sync(settings, stop)
     deck = None
     stop_headset: Callable[[], None] | None = None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from hardware.board.driver import BoardDriver
 from hardware.board.events import ButtonEvent, DeviceState
+from hardware.board.guard import PressPolicy
 from hardware.sim.board import BoardSimulator
 
 
@@ -56,7 +57,8 @@ def raw_pty_latency(samples: int) -> list[float]:
 def driver_latency(samples: int) -> tuple[list[float], int]:
     with tempfile.TemporaryDirectory(prefix="nova-bench-") as folder:
         simulator = BoardSimulator(Path(folder) / "board", clock=time.perf_counter).start()
-        driver = BoardDriver(f"serial://{simulator.path}", clock=time.perf_counter).start()
+        # The bench measures the wire, not a hand: the press guard would drop its quick presses.
+        driver = BoardDriver(f"serial://{simulator.path}", clock=time.perf_counter, presses=PressPolicy.off()).start()
         try:
             if not driver.wait_for(DeviceState.CONNECTED, 3.0):
                 raise RuntimeError(f"the simulated board did not connect: {driver.reason}")

@@ -2,8 +2,12 @@
 
 For each configured device: its URL, state (connected / degraded / absent), protocol and
 firmware versions, then a self-test — the board checks its button lines and LED currents,
-acknowledges an LED chase and a beep; `--press` also asks for each button to be pressed.
+acknowledges an LED chase and a beep; the buttons are then watched for a moment untouched, and a
+button that chatters (presses faster than a hand) or stays down is named; `--press` also asks for
+each button to be pressed.
 With `sim://` the simulator presses the buttons itself, so the whole path runs anywhere.
+`--running` asks the kiosk that runs (its /healthz) instead: a serial port has one reader, so a
+running kiosk's board is never opened twice; chattering or stuck buttons it has seen are named.
 """
 
 from __future__ import annotations
@@ -17,16 +21,20 @@ from typing import TextIO
 
 from hardware.board.driver import BoardDriver
 from hardware.board.events import ButtonEvent, DeviceState
+from hardware.board.guard import PressPolicy
 from hardware.errors import HardwareError
 from hardware.headset.base import Headset, HeadsetStatus
 from hardware.headset.openxr import OpenXRHeadset
 from hardware.headset.simulated import SimulatedHeadset
 from hardware.profiles.load import load_profiles
 from hardware.touch.driver import TouchDriver
-from kiosk.config import DeviceSettings
+from kiosk.config import DeviceSettings, OpsSettings
+from kiosk.ops.client import get
+from kiosk.ops.http import parse_listen
 
 EXIT_OK = 0
 EXIT_FAULT = 69  # EX_UNAVAILABLE: a configured device is missing or failed its self-test
+QUIET_WATCH = 1.0  # seconds the untouched buttons are watched for chatter or a held key
 
 
 @dataclass
@@ -41,8 +49,9 @@ class Finding:
     checks: list[str] = field(default_factory=list)
 
 
-def check_board(url: str, *, press: bool, timeout: float, out: TextIO) -> Finding:
-    driver = BoardDriver(url).start()
+def check_board(url: str, *, press: bool, timeout: float, out: TextIO, watch: float = QUIET_WATCH) -> Finding:
+    # Nobody touches the buttons during the watch: one down for all of it is reported as held.
+    driver = BoardDriver(url, presses=PressPolicy(stuck_after=watch)).start()
     try:
         if not driver.wait_for(DeviceState.CONNECTED, timeout):
             return Finding("board", url, str(driver.state), False, driver.reason)
@@ -70,12 +79,32 @@ def check_board(url: str, *, press: bool, timeout: float, out: TextIO) -> Findin
         beep = driver.wait_ack(driver.buzz(2000, 120), timeout)
         finding.checks.append("buzzer: " + ("acknowledged" if beep == 0 else "no answer"))
         finding.ok &= acked == len(chase) and beep == 0
+        quiet, said = _quiet_watch(driver, watch)
+        finding.checks.append(said)
+        finding.ok &= quiet
         if press:
             finding.checks.append(_press_test(driver, info.buttons, timeout, out))
             finding.ok &= finding.checks[-1].endswith("all pressed")
         return finding
     finally:
         driver.stop()
+
+
+def _quiet_watch(driver: BoardDriver, watch: float) -> tuple[bool, str]:
+    deadline = time.monotonic() + watch
+    presses = 0
+    while time.monotonic() < deadline:
+        try:
+            event = driver.events.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        presses += isinstance(event, ButtonEvent) and event.pressed
+    problems = driver.input_problems()
+    dropped = sum(driver.dropped.values())
+    if problems:
+        return False, f"untouched buttons: {'; '.join(problems)} ({dropped} presses dropped in {watch:.1f} s)"
+    return True, (f"untouched buttons: {presses} presses in {watch:.1f} s, none chattering or held" if presses
+                  else f"untouched buttons: quiet for {watch:.1f} s")
 
 
 def _press_test(driver: BoardDriver, buttons: int, timeout: float, out: TextIO) -> str:
@@ -120,24 +149,55 @@ def check_headset(kind: str) -> Finding:
     return Finding("headset", kind, str(status), ok, sample.reason or headset.name)
 
 
+def check_running(ops: OpsSettings, timeout: float) -> list[Finding]:
+    """The running kiosk's devices and their problems, from its /healthz (nothing is opened)."""
+    if not ops.listen:
+        return [Finding("kiosk", "(ops.listen is off)", "unknown", False,
+                        "turn on [ops] listen to ask a running kiosk")]
+    host, port = parse_listen(ops.listen, "ops.listen")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # listening everywhere: ask it here
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    try:
+        code, body = get(f"{url}/healthz", ops.token, deadline=timeout)
+        health = json.loads(body)
+        if code == 401 or not isinstance(health, dict):
+            return [Finding("kiosk", url, "unknown", False, f"/healthz answered {code}: check ops.token")]
+    except (OSError, ValueError) as exc:
+        return [Finding("kiosk", url, "not running", False, f"no answer from {url}/healthz ({exc})")]
+    devices = health.get("devices") if isinstance(health.get("devices"), dict) else {}
+    listed = health.get("problems")
+    problems = [str(p) for p in listed] if isinstance(listed, list) else []
+    findings = []
+    for name, state in sorted((devices or {}).items()):
+        own = [p.removeprefix(f"{name}: ") for p in problems if p.startswith(f"{name}: ")]
+        findings.append(Finding(str(name), url, str(state), state in ("connected", "ready", "none") and not own,
+                                "as the running kiosk sees it", checks=own))
+    return findings or [Finding("kiosk", url, str(health.get("status", "unknown")), True, "no devices configured")]
+
+
 def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0, as_json: bool = False,
-           out: TextIO | None = None) -> int:
+           out: TextIO | None = None, running: OpsSettings | None = None) -> int:
     out = out or sys.stdout
     findings: list[Finding] = []
-    if devices.board:
+    if running is not None:
+        findings = check_running(running, timeout)
+    elif devices.board:
         try:
             findings.append(check_board(devices.board, press=press, timeout=timeout, out=out))
         except HardwareError as exc:
             findings.append(Finding("board", devices.board, "absent", False, str(exc)))
-    if devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
+    if running is not None:
+        pass
+    elif devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
         findings.append(Finding("headset", "monitor", "display", True,
                                 f"side by side on the kiosk's display, lens k1={devices.lens_k1} k2={devices.lens_k2} "
                                 f"scale={devices.lens_scale}, eye field of view {devices.eye_fov}°"))
     elif devices.headset != "none":
         findings.append(check_headset(devices.headset))
-    if devices.touch:
+    if devices.touch and running is None:
         findings.append(check_touch(devices.touch, devices.touch_protocol, timeout))
-    findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
+    if running is None:
+        findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
     if as_json:
         out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
     else:

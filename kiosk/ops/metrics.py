@@ -32,8 +32,8 @@ def _one_hot(name: str, documentation: str, label: str, values: tuple[str, ...],
 
 
 class _SnapshotCollector:
-    def __init__(self, status: KioskStatus, now: float) -> None:
-        self.status, self.now = status, now
+    def __init__(self, status: KioskStatus, now: float, refused: int | None) -> None:
+        self.status, self.now, self.refused = status, now, refused
 
     def collect(self) -> Iterator[Metric]:
         s = self.status
@@ -58,6 +58,12 @@ class _SnapshotCollector:
         for name, state in sorted(s.devices.items()):
             devices.add_metric([name, state], 1)
         yield devices
+        dropped = CounterMetricFamily("kiosk_input_dropped", "Button presses dropped: faster than a hand (rate), "
+                                      "from a chattering button (chatter), or with the queue full (queue_full).",
+                                      labels=["device", "reason"])
+        for reason, count in sorted(s.input_dropped.items()):
+            dropped.add_metric(["board", reason], count)
+        yield dropped
         yield GaugeMetricFamily("kiosk_disk_free_bytes", "Free space where the kiosk keeps its data.",
                                 value=s.disk_free_bytes)
         health = assess(s, self.now)
@@ -65,13 +71,17 @@ class _SnapshotCollector:
                        health.status)
         yield _one_hot("kiosk_state", "1 for what the kiosk is doing now, 0 for the other states.", "state", STATES,
                        s.state)
+        if self.refused is not None:
+            yield CounterMetricFamily("kiosk_ops_connections_refused", "Connections to this endpoint answered busy "
+                                      "(more at once than it serves).", value=self.refused)
         yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version})
 
 
-def render_metrics(status: KioskStatus, now: float, accept: str = "") -> tuple[bytes, str]:
+def render_metrics(status: KioskStatus, now: float, accept: str = "", refused: int | None = None) -> tuple[bytes, str]:
     """The metrics and their content type: OpenMetrics when `accept` (the request's Accept header)
-    asks for it, else Prometheus text 0.0.4."""
+    asks for it, else Prometheus text 0.0.4. `refused`: connections the serving endpoint turned
+    away as busy, when it is the one asking."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_SnapshotCollector(status, now))
+    registry.register(_SnapshotCollector(status, now, refused))
     encode, content_type = choose_encoder(accept)
     return encode(registry), content_type

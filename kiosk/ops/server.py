@@ -3,36 +3,32 @@
 It listens on 127.0.0.1 by default. A request from anywhere but loopback must carry
 `Authorization: Bearer <token>`; without it, or with a wrong one, the answer is a bare 401 with
 no detail. Listening beyond loopback without a token configured is refused at start.
+/screenshot shows a visitor's screen: it is off (403) unless a token is set, and then needs the
+token even on loopback, so no other local account can look over a visitor's shoulder.
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 from collections.abc import Callable
 
 from kiosk.errors import ConfigError
-from kiosk.ops.http import LocalServer, QuietHandler
+from kiosk.ops.http import MAX_CONNECTIONS, REQUEST_SECONDS, LocalServer, QuietHandler, loopback
 from kiosk.ops.metrics import render_metrics
 from kiosk.ops.status import KioskStatus, assess
 
 
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 class OpsServer:
     def __init__(self, host: str, port: int, snapshot: Callable[[], KioskStatus], clock: Callable[[], float], *,
-                 screenshot: Callable[[], bytes | None] = lambda: None, token: str = "") -> None:
-        if not _loopback(host) and not token:
+                 screenshot: Callable[[], bytes | None] = lambda: None, token: str = "",
+                 max_connections: int = MAX_CONNECTIONS, request_seconds: float = REQUEST_SECONDS) -> None:
+        if not loopback(host) and not token:
             raise ConfigError(f"ops.listen {host}:{port} is reachable from the network but ops.token is empty",
                               "set a long random ops.token, or listen on 127.0.0.1")
         self.snapshot, self.clock, self.screenshot, self.token = snapshot, clock, screenshot, token
-        self._server = LocalServer(host, port, self._handler(), "ops-http")
+        self._server = LocalServer(host, port, self._handler(), "ops-http", max_connections=max_connections,
+                                   request_seconds=request_seconds)
 
     @property
     def port(self) -> int:
@@ -41,6 +37,10 @@ class OpsServer:
     def start(self) -> OpsServer:
         self._server.start()
         return self
+
+    @property
+    def refused(self) -> int:
+        return self._server.refused
 
     def stop(self) -> None:
         self._server.stop()
@@ -64,9 +64,13 @@ class OpsServer:
                     self.send_body(503 if health.status == "failing" else 200, json.dumps(body).encode(),
                                "application/json")
                 elif path == "/metrics":
-                    metrics, content_type = render_metrics(status, ops.clock(), self.headers.get("Accept", ""))
+                    metrics, content_type = render_metrics(status, ops.clock(), self.headers.get("Accept", ""),
+                                                           ops.refused)
                     self.send_body(200, metrics, content_type)
                 elif path == "/screenshot":
+                    if not ops.token:  # a visitor's screen: never for whoever shares the machine
+                        self.send_body(403, b'{"error": "screenshots need ops.token"}', "application/json")
+                        return
                     png = ops.screenshot()
                     if png is None:
                         self.send_body(503, b'{"error": "no frame yet"}', "application/json")
@@ -76,7 +80,7 @@ class OpsServer:
                     self.send_body(404, b'{"error": "not found"}', "application/json")
 
             def _allowed(self) -> bool:
-                if _loopback(self.client_address[0]) and not ops.token:
+                if loopback(self.client_address[0]) and not ops.token:
                     return True
                 given = self.headers.get("Authorization", "")
                 expected = f"Bearer {ops.token}"

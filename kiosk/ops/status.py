@@ -30,6 +30,8 @@ class KioskStatus:
     sync_pending: int = 0
     sync_last_success: float | None = None  # unix time
     devices: Mapping[str, str] = field(default_factory=dict)  # name -> connected | degraded | absent | ...
+    device_problems: tuple[str, ...] = ()  # e.g. "board: button 2 chatters (...)": named, not failing
+    input_dropped: Mapping[str, int] = field(default_factory=dict)  # presses dropped by reason since start
     disk_free_bytes: int = 0
 
 
@@ -52,6 +54,7 @@ def assess(status: KioskStatus, now: float) -> Health:
     for name, state in sorted(status.devices.items()):
         if state not in ("connected", "ready", "none"):
             degraded.append(f"{name}: {state}")
+    degraded += status.device_problems
     if failing:
         return Health("failing", tuple(failing + degraded))
     return Health("degraded" if degraded else "ok", tuple(degraded))

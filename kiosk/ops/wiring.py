@@ -8,9 +8,8 @@ import logging
 import os
 import shutil
 import sqlite3
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy.typing as npt
 from kiosk import __version__
 from kiosk.config import OpsSettings
 from kiosk.ops.board import StatusBoard
+from kiosk.ops.http import ListenError, parse_listen
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.ops.systemd import sd_notify
@@ -33,13 +33,12 @@ log = logging.getLogger(__name__)
 class Operations:
     board: StatusBoard
     server: OpsServer | None
-    announced: threading.Event = field(default_factory=threading.Event)
+    is_ready: bool = False
 
     def ready(self) -> None:
-        """Tell systemd the kiosk is up (its attract screen drawn); watchdog pings only follow this,
-        so READY=1 is always the first message, however long the first frame took."""
+        """The first screen is drawn: systemd hears READY=1, and only then the watchdog pings."""
         sd_notify("READY=1")
-        self.announced.set()
+        self.is_ready = True
 
     def stop(self) -> None:
         if self.server is not None:
@@ -62,6 +61,8 @@ def sync_backlog(store: Path) -> tuple[int, float | None]:
 def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
            read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
            devices: Callable[[], dict[str, str]] = dict,
+           device_problems: Callable[[], tuple[str, ...]] = tuple,
+           input_dropped: Callable[[], dict[str, int]] = dict,
            sessions: Callable[[], dict[str, int]] = dict) -> Operations:
     board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
 
@@ -72,7 +73,8 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
                                   stats.draw_seconds.count, sessions=sessions(), sync_pending=pending,
-                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free))
+                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free,
+                                  device_problems=device_problems(), input_dropped=input_dropped()))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():
@@ -89,16 +91,15 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
         def feed(now: float) -> None:
             # Only a loop that runs *and* is healthy feeds the dog: a frozen loop never gets here, and
             # an unhealthy one stops feeding, so systemd restarts the kiosk into its attract screen.
-            if not operations.announced.is_set():
-                return
-            if assess(board.snapshot(), now).status != "failing" or state == "out_of_order":
+            # Not before READY=1: a slow first frame (a loaded machine) must not ping first.
+            if operations.is_ready and (assess(board.snapshot(), now).status != "failing" or state == "out_of_order"):
                 sd_notify("WATCHDOG=1")
         loop.every(int(usec) / 2e6, feed)
     if settings.listen:
-        host, _, port = settings.listen.rpartition(":")
         try:
-            operations.server = OpsServer(host, int(port), board.snapshot, clock,
-                                          screenshot=board.request_screenshot, token=settings.token).start()
-        except OSError as exc:  # a busy port must not keep the kiosk from serving visitors
-            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc.strerror)
+            host, port = parse_listen(settings.listen, "ops.listen")
+            operations.server = OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot,
+                                          token=settings.token).start()
+        except ListenError as exc:  # a busy port must not keep the kiosk from serving visitors
+            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc)
     return operations

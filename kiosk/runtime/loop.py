@@ -145,9 +145,10 @@ class FrameLoop:
         now = self.clock.now()
         wake = self._next_wake(now)
         for event in self.wait_input(None if wake is None else max(0.0, wake - now)):
+            self.screen.handle(event, self.clock.now())
             if isinstance(event, QuitRequested):
                 self.quit = True
-            self.screen.handle(event, self.clock.now())
+                break  # what came after a quit request is not acted on: stopping is prompt
         now = self.clock.now()
         for _ in range(self.step.advance(now)):
             self.screen.update(self.step.dt, now)

@@ -36,18 +36,20 @@ def test_the_dashboard_shows_the_fleet_in_chromium(published_scenarios: Path, tm
 
     kiosks = []
     for name in ("lyon-1", "lyon-2"):
-        process, base = start_kiosk(tmp_path, published_scenarios, name)
+        process, base = start_kiosk(tmp_path, published_scenarios, name, token="fleet-t0ken")
         stopper.append(process)
         kiosks.append((name, base))
     for _, base in kiosks:
-        assert wait_healthz(base)[0] == 200
+        assert wait_healthz(base, token="fleet-t0ken")[0] == 200
     kiosks.append(("villeurbanne", f"http://127.0.0.1:{free_port()}"))  # nobody listens there
-    fleet = FleetServer("127.0.0.1", 0, kiosks).start()
+    fleet = FleetServer("127.0.0.1", 0, kiosks, "fleet-t0ken", auth="operator:dashboard-pass").start()
     assert CHROMIUM, "headless Chromium is needed (scripts/setup.sh installs Debian's chromium)"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
+            # The browser answers the dashboard's basic-auth challenge; its fetches and images follow.
+            page = browser.new_context(http_credentials={"username": "operator",
+                                                         "password": "dashboard-pass"}).new_page()
             page.goto(f"http://127.0.0.1:{fleet.port}/")
             page.wait_for_selector("tr[data-kiosk='villeurbanne']", timeout=15_000)
             rows = {row.get_attribute("data-kiosk"): row for row in page.locator("tbody tr").all()}

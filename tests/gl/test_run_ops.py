@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.gl.kiosk_process import start_kiosk, wait_healthz
+from tests.gl.kiosk_process import authorized, start_kiosk, wait_healthz
 
 pytestmark = pytest.mark.gl
 REPO = Path(__file__).resolve().parents[2]
@@ -32,15 +32,15 @@ def test_a_running_kiosk_reports_health_metrics_and_its_screen(published_scenari
     records.enqueue(db, None, [{"id": f"00000000-0000-4000-8000-{i:012d}"} for i in range(7)],
                     datetime(2026, 11, 23, tzinfo=UTC))
     db.conn.close()
-    process, base = start_kiosk(tmp_path, published_scenarios)
+    process, base = start_kiosk(tmp_path, published_scenarios, token="t0ken")  # screenshots need a token
     stopper.append(process)
-    code, health = wait_healthz(base)
+    code, health = wait_healthz(base, token="t0ken")
     assert code == 200 and health["status"] == "ok" and health["state"] == "serving"
     assert health["sync_pending"] == 7
-    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+    with urllib.request.urlopen(authorized(f"{base}/metrics", "t0ken"), timeout=5) as response:
         metrics = response.read().decode()
     assert 'kiosk_frame_time_seconds_bucket{le="0.0167"}' in metrics and "kiosk_frames_drawn_total" in metrics
-    with urllib.request.urlopen(f"{base}/screenshot", timeout=5) as response:
+    with urllib.request.urlopen(authorized(f"{base}/screenshot", "t0ken"), timeout=5) as response:
         image = cv2.imdecode(np.frombuffer(response.read(), np.uint8), cv2.IMREAD_UNCHANGED)
     assert image.shape[:2] == (180, 320) and image[..., :3].std() > 5  # the attract screen, drawn
     process.terminate()

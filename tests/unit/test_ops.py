@@ -41,6 +41,18 @@ def test_health_rules() -> None:
     assert set(assess(low, 100.0).problems) == {"disk almost full (100 MB free)", "board: absent"}
 
 
+def test_chattering_or_stuck_buttons_degrade_health_and_drops_are_counted() -> None:
+    from dataclasses import replace
+
+    flooded = replace(SERVING, device_problems=("board: button 2 chatters (presses faster than a hand): ignored",),
+                      input_dropped={"rate": 3, "chatter": 180_000, "queue_full": 0})
+    health = assess(flooded, 101.0)
+    assert health.status == "degraded" and health.problems == flooded.device_problems
+    lines = render_metrics(flooded, 101.0)[0].decode().splitlines()
+    assert 'kiosk_input_dropped_total{device="board",reason="chatter"} 180000.0' in lines
+    assert 'kiosk_input_dropped_total{device="board",reason="rate"} 3.0' in lines
+
+
 def test_metrics_are_prometheus_text() -> None:
     body, content_type = render_metrics(SERVING, 101.0)
     text = body.decode()
@@ -117,7 +129,7 @@ def test_the_endpoint_serves_health_metrics_and_screenshots() -> None:
         code, body = _get(f"{base}/healthz")
         assert code == 200 and json.loads(body)["status"] == "ok" and json.loads(body)["frames"] == 42
         assert _get(f"{base}/metrics")[1].startswith(b"# HELP")
-        assert _get(f"{base}/screenshot") == (200, b"\x89PNG fake")
+        assert _get(f"{base}/screenshot")[0] == 403  # a visitor's screen needs ops.token (test_ops_bounds)
         assert _get(f"{base}/secrets")[0] == 404
         board.publish(KioskStatus(at=101.0, state="out_of_order", reason="no packs"))
         code, body = _get(f"{base}/healthz")
