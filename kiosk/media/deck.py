@@ -82,7 +82,7 @@ class MediaDeck:
                 self._tell(name, "resumed", now)
 
     def _open(self, name: str, loop: bool, now: float) -> None:
-        path = self.root / name
+        path = self.root / name.split("#", 1)[0]  # "#…" names another stream of the same file
         if path.suffix.lower() in VIDEO_SUFFIXES:
             playlist = Playlist([path], lambda p: ClipPlayer(p, sound=self.sound, memory=self.memory), loop=loop)
             playlist.start(now)

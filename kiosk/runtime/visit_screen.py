@@ -504,11 +504,13 @@ class SessionScreen:
 
 
 def _presentation_clip(pack: Pack) -> str | None:
-    """The trade's own clip, else the scenario's first flat clip: what the trade page plays."""
+    """The trade's own clip, else the scenario's first flat clip: what the trade page plays. Its stream
+    is named `…#trade` so that a step playing the same clip starts it afresh (captions count from the
+    step's start) instead of carrying on the trade page's loop."""
     if pack.trade.video:
-        return f"{pack.id}/{pack.trade.video}"
+        return f"{pack.id}/{pack.trade.video}#trade"
     clip = next((s.clip for s in pack.scenario.steps if isinstance(s, VideoStep) and not s.immersive), None)
-    return f"{pack.id}/{clip}" if clip else None
+    return f"{pack.id}/{clip}#trade" if clip else None
 
 
 def _texts(node: Node) -> list[str]:

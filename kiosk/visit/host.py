@@ -243,9 +243,10 @@ class RecordingHost:
         return watch.closed(state.record, at, time)
 
     def _clip_activity(self, state: _Visit, stream: str) -> dict[str, object]:
-        """`stream` is "<pack>/<path in the pack>"; its name is that path, the same in every statement
-        ("und": a file name is in no language)."""
-        return xapi.video_activity(state.record, stream, {"und": stream})
+        """`stream` is "<pack>/<path in the pack>[#where]": one activity per clip file, wherever it shows;
+        its name is that path, the same in every statement ("und": a file name is in no language)."""
+        clip = stream.split("#", 1)[0]
+        return xapi.video_activity(state.record, clip, {"und": clip})
 
     def say(self, text: str, language: str) -> None:
         if self.narrator is not None:
