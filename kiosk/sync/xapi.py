@@ -120,7 +120,9 @@ def answered(visit: Visit, activity: Mapping[str, Any], step: str, answer: Seque
              maxima: Mapping[str, int], at: datetime, index: int) -> Statement:
     """One step left: the answer given and what it earned on each observable."""
     got, best = sum(credits.values()), sum(maxima.values())
-    result: dict[str, Any] = {"response": "[,]".join(answer), "completion": True}
+    result: dict[str, Any] = {"completion": True}
+    if answer:  # nothing picked (a confirmed empty pick, a timed-out choice): no response, not an empty one
+        result["response"] = "[,]".join(answer)
     if best:
         result["score"] = {"raw": got, "min": 0, "max": best, "scaled": round(got / best, 4)}
     interaction = {"objectType": "Activity", "id": f"{activity['id']}/steps/{step}",

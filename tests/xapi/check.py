@@ -7,7 +7,7 @@
   extensions per verb, value ranges, and the order of a video session (initialized first,
   terminated last, played/paused alternating, completed once and only past the threshold, progress
   matching the played segments and never going back).
-- `empty_objects`: paths of `{}` or `[]` anywhere (LRS models refuse them).
+- `empty_objects`: paths of `{}`, `[]` or `""` (LRS models refuse them).
 """
 
 from __future__ import annotations
@@ -57,13 +57,14 @@ def independent_problems(statements: Sequence[dict[str, Any]]) -> list[list[str]
 
 
 def empty_objects(value: object, path: str = "") -> list[str]:
+    """Paths of `{}`, `[]` and (outside extensions) `""`: xAPI LRS models refuse empty values."""
     if isinstance(value, dict):
         return ([path or "."] if not value else []) + [p for k, v in value.items()
                                                        for p in empty_objects(v, f"{path}.{k}")]
     if isinstance(value, list):
         return ([path] if not value else []) + [p for i, v in enumerate(value)
                                                 for p in empty_objects(v, f"{path}[{i}]")]
-    return []
+    return [path] if value == "" and ".extensions." not in path else []
 
 
 def _segments(text: str) -> list[tuple[float, float]]:
