@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri ffmpeg graphviz gcc g++ libc6-dev
-              chromium fonts-noto-core systemd espeak-ng)
+              chromium fonts-noto-core systemd espeak-ng nodejs)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm is its own package in Debian, but bundled with NodeSource's nodejs (where Debian's would conflict)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing system packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -25,6 +27,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# Learning Locker's xAPI statement validator (npm registry, GPL-3.0): the tests check every statement
+# the kiosk sends with it (tests/xapi/). A test tool only: installed under .cache/, never shipped.
+if [ ! -f .cache/xapi-validation/node_modules/xapi-validation/package.json ]; then
+  echo "setup: installing xapi-validation (tests)"
+  npm install --silent --no-audit --no-fund --prefix .cache/xapi-validation xapi-validation@2.1.4
+fi
 # Sample packs: draw the media their YAML names (kept out of git), then seal them.
 .venv/bin/python scripts/make_sample_media.py
 echo "setup: ready (.venv/bin/kiosk --help)"
