@@ -73,6 +73,7 @@ class _Visit:
     scenarios: list[_Scenario] = field(default_factory=list)
     clips: dict[str, ClipWatch] = field(default_factory=dict)  # stream → its video session
     clip_sessions: int = 0
+    clip_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # stream → (media time, now) last heard
 
 
 class RecordingHost:
@@ -183,7 +184,7 @@ class RecordingHost:
         if state is None:
             return
         at = self.wall()
-        statements = [s for stream in list(state.clips) for s in self._clip_closed(state, stream, at, None)]
+        statements = [s for stream in list(state.clips) for s in self._clip_closed(state, stream, at, now=now)]
         for scenario in state.scenarios:
             if scenario.opened and not scenario.finished:  # interrupted: how far it got, never a score
                 activity = self._activity(state, scenario.pack)
@@ -208,16 +209,16 @@ class RecordingHost:
         at = self.wall()
         watch = state.clips.get(fact.stream)
         statements: list[xapi.Statement] = []
-        if fact.kind == "opened" or watch is None:
-            statements += self._clip_closed(state, fact.stream, at, None)  # the same clip shown afresh
+        if fact.kind == "opened":
+            statements += self._clip_closed(state, fact.stream, at, now=fact.now)  # the same clip shown afresh
             state.clip_sessions += 1
             watch = ClipWatch(self._clip_activity(state, fact.stream), xapi.statement_id(
                 state.record, "video-session", state.clip_sessions), fact.length)
             state.clips[fact.stream] = watch
             statements += watch.opened(state.record, at)
-            if fact.kind == "opened":
-                records.enqueue(self.db, state.record.registration, statements, at)
-                return
+        if watch is None:
+            return  # a clip this visit never saw open (it ended with the previous visit)
+        state.clip_seen[fact.stream] = (0.0 if fact.kind == "looped" else fact.time, fact.now)
         if fact.kind == "paused":
             statements += watch.paused(state.record, at, fact.time)
         elif fact.kind == "resumed":
@@ -231,15 +232,16 @@ class RecordingHost:
         if statements:
             records.enqueue(self.db, state.record.registration, statements, at)
 
-    def _clip_closed(self, state: _Visit, stream: str, at: datetime, time: float | None) -> list[xapi.Statement]:
-        """`time` None: the visit ends with the clip still on screen (its position is the last one known)."""
+    def _clip_closed(self, state: _Visit, stream: str, at: datetime, time: float | None = None, *,
+                     now: float = 0.0) -> list[xapi.Statement]:
+        """`time` None: the clip is still on screen (the visit ends, or it opens afresh): its position is
+        the last one heard, moved on by the time since if it was playing."""
         watch = state.clips.pop(stream, None)
         if watch is None:
             return []
         if time is None:
-            time = watch.segments[-1][1] if watch.segments else 0.0
-            if watch.playing_from is not None:
-                time = max(time, watch.playing_from)
+            last, heard = state.clip_seen.get(stream, (0.0, now))
+            time = min(watch.length, last + max(0.0, now - heard)) if watch.playing_from is not None else last
         return watch.closed(state.record, at, time)
 
     def _clip_activity(self, state: _Visit, stream: str) -> dict[str, object]:

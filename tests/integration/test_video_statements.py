@@ -87,6 +87,8 @@ def test_clips_of_a_visit_are_reported_with_the_video_profile(published_scenario
     assert trade == ["initialized", "played", "completed", "seeked", "terminated"]
     assert step == ["initialized", "played", "paused", "played", "completed", "terminated"]
     assert left == ["initialized", "played", "terminated"]  # closed by the end of the visit
+    time = "https://w3id.org/xapi/video/extensions/time"
+    assert [s["result"]["extensions"][time] for s in videos if _verb(s) == "terminated"][-1] >= 2.0  # 2 s shown
     assert independent_problems(statements) == [[]] * len(statements)
     assert [p for s in statements for p in empty_objects(s)] == []
     assert ralph.validate_generic(statements) == [""] * len(statements)
