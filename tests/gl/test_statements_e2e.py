@@ -29,7 +29,7 @@ from tests.gl.kiosk_process import start_kiosk, wait_healthz
 from tests.visit_kit import make_kit
 from tests.xapi.check import empty_objects, independent_problems, video_profile_problems
 
-pytestmark = pytest.mark.gl
+pytestmark = [pytest.mark.gl, pytest.mark.slow]  # a real visit in real time: about a minute
 REPO = Path(__file__).resolve().parents[2]
 BUTTONS = {"back": 0, "previous": 1, "next": 2, "select": 3}  # the nova-board-v1 profile
 VIDEO = "https://w3id.org/xapi/video"
