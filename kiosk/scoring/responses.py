@@ -31,13 +31,15 @@ class ResponseTable:
     scenario_versions: dict[str, str] = field(default_factory=dict)  # pack -> version answered
     # group name -> the label in force when a visit answered an item, where the export says so: a visitor
     # may switch language, input or device mid-visit, and DIF compares answers, not visitors
-    answer_groups: dict[str, dict[tuple[str, ItemKey], str]] = field(default_factory=dict)
+    answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = field(default_factory=dict)  # group → item → visit
 
     def labels(self, group: str, column: int) -> list[str]:
         """Each visit's `group` label when it answered item `column` (its visit label where unknown)."""
         visit_labels = self.groups.get(group, [""] * len(self.visits))
-        cells, key = self.answer_groups.get(group, {}), self.items[column]
-        return [cells.get((visit, key), visit_labels[row]) for row, visit in enumerate(self.visits)]
+        answers = self.answer_groups.get(group, {}).get(self.items[column])
+        if not answers:
+            return list(visit_labels)
+        return [answers.get(visit, visit_labels[row]) for row, visit in enumerate(self.visits)]
 
     def columns_of(self, skill: str) -> list[int]:
         return [i for i, key in enumerate(self.items) if key.skill == skill]
@@ -86,7 +88,7 @@ def read_csv(text: str, source: str) -> ResponseTable:
                            f"the header must name: {', '.join(COLUMNS)}")
     entries: list[tuple[str, ItemKey, int, int]] = []
     groups: dict[str, dict[str, str]] = {g: {} for g in GROUPS}
-    answer_groups: dict[str, dict[tuple[str, ItemKey], str]] = {g: {} for g in GROUPS}
+    answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = {g: {} for g in GROUPS}
     versions: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
         try:
@@ -102,7 +104,7 @@ def read_csv(text: str, source: str) -> ResponseTable:
         versions.setdefault(key.pack, row["scenario_version"])
         for g in GROUPS:
             groups[g].setdefault(row["visit"], row.get(g) or "")
-            answer_groups[g].setdefault((row["visit"], key), row.get(g) or "")
+            answer_groups[g].setdefault(key, {}).setdefault(row["visit"], row.get(g) or "")
     table = build_table(entries, groups, versions)
     table.answer_groups = answer_groups
     return table

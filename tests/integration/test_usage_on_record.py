@@ -103,7 +103,7 @@ def test_the_dif_screen_compares_the_language_each_answer_was_given_in() -> None
     key = ItemKey("pack", "step", "observable", "T2.2")
     credits = np.array([[i % 3] for i in range(60)], dtype=np.int64)
     table = ResponseTable(visits, [key], [2], credits, {"language": ["fr"] * 60},
-                          answer_groups={"language": {(v, key): "ar" if i % 2 else "fr" for i, v in enumerate(visits)}})
+                          answer_groups={"language": {key: {v: "ar" if i % 2 else "fr" for i, v in enumerate(visits)}}})
     matching = {"T2.2": np.linspace(-2, 2, 60)}
     found = screen(table, matching, "language")
     assert [(d.reference, d.focal, d.n_reference, d.n_focal) for d in found] in \
