@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--size", type=_size, default=(960, 540), help="screenshot or window size (960x540)")
     replay_cmd.add_argument("--watch", action="store_true", help="show the visit in a window, in real time")
     replay_cmd.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
+    replay_cmd.add_argument("--store", type=Path, metavar="FILE.db",
+                            help="keep what the replayed visit recorded (results, xAPI statements) in this SQLite "
+                                 "file (default: a scratch file, removed); never the kiosk's own store")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
                                 description="Serves a web page showing each kiosk's state, frame times, backlog, "
                                             "devices, screenshot and alerts (offline, failing, degraded, disk). "
@@ -611,9 +614,11 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         raise ConfigError(f"--speed must be positive, got {args.speed}", hint="e.g. --speed 2")
     summary = run_replay(_settings(args), args.journal, args.screenshots, args.size, watch=args.watch,
-                         speed=args.speed)
+                         speed=args.speed, store=args.store)
     if summary.screenshots:
         print(f"screenshots: {len(summary.screenshots)} in {args.screenshots}/")
+    if args.store is not None:
+        print(f"store: {args.store} (kiosk --config … export --responses, or sqlite3, read it)")
     return 0
 
 

@@ -13,6 +13,8 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm is its own package in Debian, but bundled with NodeSource's nodejs (where Debian's would conflict)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing system packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -37,6 +39,12 @@ if ! grep -qs "\"version\": \"$EXTWEE_VERSION\"" .cache/extwee/node_modules/extw
   fi
   echo "setup: installing extwee $EXTWEE_VERSION into .cache/extwee"
   npm install --prefix .cache/extwee --no-audit --no-fund --silent "extwee@$EXTWEE_VERSION"
+fi
+# Learning Locker's xAPI statement validator (npm registry, GPL-3.0): the tests check every statement
+# the kiosk sends with it (tests/xapi/). A test tool only: installed under .cache/, never shipped.
+if [ ! -f .cache/xapi-validation/node_modules/xapi-validation/package.json ]; then
+  echo "setup: installing xapi-validation (tests)"
+  npm install --silent --no-audit --no-fund --prefix .cache/xapi-validation xapi-validation@2.1.4
 fi
 # Sample packs: draw the media their YAML names (kept out of git), then seal those that lint clean
 # (a pack with lint errors is named with its first error and left unsealed, as `kiosk pack seal` would).

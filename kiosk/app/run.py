@@ -121,10 +121,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     counts = SessionCounts()
     db = open_store(settings.store.path)
     screen: SessionScreen | OutOfOrderScreen
+    host = build_host(settings, db, counts)
     if packs:
         if options.reduced_motion:
             settings = replace(settings, session=replace(settings.session, reduced_motion=True))
-        screen = build_session(settings, packs, build_host(settings, db, counts), clock.now(), lambda media: None)
+        screen = build_session(settings, packs, host, clock.now(), lambda media: None)
         state, reason = "serving", ""
     else:
         reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
@@ -168,7 +169,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                 eyes.drop_stream(name)
 
         deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound(),
-                         memory=renderer.frames or HEAP)
+                         memory=renderer.frames or HEAP, report=host.clip_event)  # clips → Video Profile
         loop.media = deck
         if link is not None:
             devices.headset, stop_headset = link

@@ -104,11 +104,14 @@ def open_sound() -> MixerOutput | None:
 def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, start: float,
                   media: Callable[[str], str | None]) -> SessionScreen:
     options = screen_settings(settings)
-    header = journal_header(options, {p.id: p.version for p in packs}, settings.content.language, __version__)
+    display = "monitor-headset" if settings.devices.headset == "monitor" else "flat-screen"
+    header = journal_header(options, {p.id: p.version for p in packs}, settings.content.language, __version__,
+                            display)
     journal = JournalWriter(settings.session.replays, settings.session.keep_replays, header,
                             datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
     return SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, start, media=media, settings=options,
-                         journal=journal, default_language=settings.content.language, captions=load_captions)
+                         journal=journal, default_language=settings.content.language, captions=load_captions,
+                         display=display)
 
 
 def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | None:

@@ -1,12 +1,14 @@
 """`kiosk replay FILE`: play a visit's input journal back on the packs installed here, print its
-timeline, check it reaches the same states, and optionally save a screenshot of every state."""
+timeline, check it reaches the same states, and optionally save a screenshot of every state and
+keep the SQLite store the replayed visit recorded (`--store`: its results and xAPI statements)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any, TextIO
 import moderngl
 
 from kiosk.config import Settings
-from kiosk.errors import KioskError
+from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.render.capture import write_png
 from kiosk.render.context import create_offscreen_context, create_window
@@ -53,9 +55,25 @@ def _describe(entry: dict[str, Any]) -> str:
     return kind
 
 
+@contextlib.contextmanager
+def _replay_store(settings: Settings, keep: Path | None) -> Iterator[Path]:
+    """Where the replayed visit records: `keep`, or a scratch file removed afterwards. Never the
+    kiosk's own store (a replay is not a visit)."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="kiosk-replay-") as scratch:
+            yield Path(scratch) / "replay.db"
+        return
+    if keep.resolve() == settings.store.path.resolve():
+        raise ConfigError(f"--store {keep} is the kiosk's own store", hint="give a new file, e.g. --store replay.db")
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    yield keep
+
+
 def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: tuple[int, int],
-               out: TextIO | None = None, *, watch: bool = False, speed: float = 1.0) -> ReplaySummary:
-    """`watch`: show the visit in a window at `speed` × real time, as the visitor saw it (trainers)."""
+               out: TextIO | None = None, *, watch: bool = False, speed: float = 1.0,
+               store: Path | None = None) -> ReplaySummary:
+    """`watch`: show the visit in a window at `speed` × real time, as the visitor saw it (trainers).
+    `store`: the SQLite file to keep what the replayed visit recorded (kiosk export / sync read it)."""
     out = out or sys.stdout
     journal = parse_journal(path.read_text(encoding="utf-8").splitlines(), str(path))
     packs, _ = load_packs(settings.content.scenarios)
@@ -83,13 +101,14 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
         renderer = GLRenderer(create_offscreen_context(), size, roots, FontFiles.bundled(settings.content.assets))
     started = time.monotonic()
     summary = ReplaySummary(0)
-    with tempfile.TemporaryDirectory(prefix="kiosk-replay-") as scratch:
-        db = open_store(Path(scratch) / "replay.db")  # the replay records nothing where the kiosk keeps visits
+    with _replay_store(settings, store) as db_path:
+        db = open_store(db_path)
 
         def make(start: float, first_visit: int) -> SessionScreen:
             host = RecordingHost(db, skills, lambda: datetime.now(UTC))
             screen = SessionScreen(packs, catalogs, host, start, media=lambda media: None, settings=options,
-                                   default_language=str(journal.header.get("language", "fr")))
+                                   default_language=str(journal.header.get("language", "fr")),
+                                   display=str(journal.header.get("display", "flat-screen")))
             screen.session = type(screen.session)(language=screen.default_language, visit=first_visit,
                                                   last_input=start)
             return screen
@@ -118,6 +137,7 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
         finally:
             if renderer is not None:
                 renderer.release()
+            db.close()
     if result.divergence is not None:
         d = result.divergence
         raise ReplayDivergedError(f"{path}: entry {d.entry} at {d.t - t0:.1f} s reached `{d.got}` where the visit "

@@ -55,7 +55,7 @@ class Report:
 def build_report(table: ResponseTable, params: dict[ItemKey, ItemParams]) -> Report:
     known = [i for i, k in enumerate(table.items) if k in params]
     table = ResponseTable(table.visits, [table.items[i] for i in known], [table.maxima[i] for i in known],
-                          table.credits[:, known], table.groups, table.scenario_versions)
+                          table.credits[:, known], table.groups, table.scenario_versions, table.answer_groups)
     items, skills = item_and_skill_stats(table, params)
     matching = skill_estimates(table, params)
     dif = screen_groups(table, matching, GROUPS)

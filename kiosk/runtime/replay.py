@@ -38,8 +38,9 @@ class Journal:
 
 
 def journal_header(settings: ScreenSettings, packs: dict[str, str], default_language: str,
-                   kiosk_version: str) -> dict[str, Any]:
+                   kiosk_version: str, display: str = "flat-screen") -> dict[str, Any]:
     return {"format": FORMAT, "kiosk": kiosk_version, "packs": packs, "language": default_language,
+            "display": display,
             "idle_after": settings.timing.idle_after, "warn_for": settings.timing.warn_for,
             "scan_every": settings.scan_every, "retention_days": settings.retention_days,
             "prefs": {name: getattr(settings.defaults, name) for name in Prefs.__dataclass_fields__}}

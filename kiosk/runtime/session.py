@@ -75,9 +75,11 @@ class Timing:
     warn_for: float = 15.0
 
 
-def step(session: Session, event: Event, now: float, timing: Timing = Timing()) -> tuple[Session, list[Effect]]:
+def step(session: Session, event: Event, now: float, timing: Timing = Timing(), *,
+         home_language: str = "fr") -> tuple[Session, list[Effect]]:
+    """`home_language`: the kiosk's content language (`[content] language`), which every reset returns to."""
     if isinstance(event, Tick):
-        return _tick(session, now, timing)
+        return _tick(session, now, timing, home_language)
     session = replace(session, last_input=now, warning=False)  # any input cancels the idle countdown
     page, name = session.page, event.name
     if page == Page.ATTRACT:  # whatever the visitor does first starts a visit
@@ -86,7 +88,7 @@ def step(session: Session, event: Event, now: float, timing: Timing = Timing()) 
         return (Session(Page.LANGUAGE, language, visit, last_input=now),
                 [Effect("start_visit", (("visit", str(visit)),))])
     if name == "stop":
-        return _reset(session, finished=False)
+        return _reset(session, home_language, finished=False)
     if name == "language" and event.arg in LANGUAGES:  # switching language is possible on every screen
         moved = replace(session, language=event.arg)
         return (replace(moved, page=Page.CONSENT), []) if page == Page.LANGUAGE else (moved, [])
@@ -120,7 +122,7 @@ def step(session: Session, event: Event, now: float, timing: Timing = Timing()) 
     if page == Page.HANDOFF and name == "next":
         return replace(session, page=Page.THANKS), []
     if page == Page.THANKS and name == "next":
-        return _reset(session, finished=True)
+        return _reset(session, home_language, finished=True)
     return session, []
 
 
@@ -131,21 +133,22 @@ def idle_seconds_left(session: Session, now: float, timing: Timing = Timing()) -
     return max(0.0, session.last_input + timing.idle_after + timing.warn_for - now)
 
 
-def _tick(session: Session, now: float, timing: Timing) -> tuple[Session, list[Effect]]:
+def _tick(session: Session, now: float, timing: Timing, home_language: str) -> tuple[Session, list[Effect]]:
     if session.page == Page.ATTRACT:
         return session, []
     quiet = now - session.last_input
     if quiet >= timing.idle_after + timing.warn_for:
-        return _reset(session, finished=session.page == Page.THANKS)
+        return _reset(session, home_language, finished=session.page == Page.THANKS)
     if quiet >= timing.idle_after and not session.warning:
         return replace(session, warning=True), []
     return session, []
 
 
-def _reset(session: Session, *, finished: bool) -> tuple[Session, list[Effect]]:
-    """Back to the attract screen with nothing of the visit left on screen or in memory."""
+def _reset(session: Session, home_language: str, *, finished: bool) -> tuple[Session, list[Effect]]:
+    """Back to the attract screen, in the kiosk's own language, with nothing of the visit left on screen
+    or in memory."""
     completed = finished or session.page in (Page.HANDOFF, Page.THANKS)
-    return (Session(Page.ATTRACT, "fr", session.visit),
+    return (Session(Page.ATTRACT, home_language, session.visit),
             [Effect("end_visit", (("visit", str(session.visit)), ("completed", "yes" if completed else "no"),
                                   ("played", ",".join(session.played)))),
              Effect("reset_screen")])

@@ -42,6 +42,7 @@ from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target, focusable
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
+from kiosk.runtime.usage import Usage, device_in_use, input_kind
 from kiosk.runtime.view import Column, Group, Node, Panel, Rect, Scene, Text
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import HotspotStep, Pack, VideoStep
@@ -55,6 +56,8 @@ class VisitHost(Protocol):
     """What the screen reports up; implemented by the composition root (kiosk.visit)."""
 
     def visit_started(self, visit: int, language: str, now: float) -> None: ...
+    def usage_changed(self, visit: int, usage: Usage) -> None: ...
+    def scenario_started(self, visit: int, pack: Pack, now: float) -> None: ...
     def step_done(self, visit: int, pack: Pack, observations: Sequence[Observation], now: float) -> None: ...
     def scenario_done(self, visit: int, pack: Pack, now: float) -> None: ...
     def outcome(self, visit: int, words: Words, consent: ConsentChoice, easy: bool) -> Outcome: ...
@@ -78,7 +81,7 @@ class SessionScreen:
     def __init__(self, packs: Sequence[Pack], catalogs: Catalogs, host: VisitHost, start: float, *,
                  media: MediaImage, settings: ScreenSettings | None = None, journal: Journal | None = None,
                  first_visit: int = 0, default_language: str = "fr", captions: CaptionLoader | None = None,
-                 live_media: bool = True) -> None:
+                 live_media: bool = True, display: str = "flat-screen") -> None:
         self.packs = {p.id: p for p in packs}
         self.catalogs = catalogs
         self.host = host
@@ -91,6 +94,10 @@ class SessionScreen:
         self._drag: tuple[float, float, Look, float] | None = None  # where a drag began, the look then, px height
         self.session = Session(language=default_language, visit=first_visit, last_input=start)
         self.default_language = default_language
+        self.display = display  # flat-screen | monitor-headset: what the visitor sees without a worn headset
+        self.headset_worn = False
+        self.input = "touch"  # the kind of input that acted last (kiosk.runtime.usage)
+        self._reported: tuple[int, Usage] | None = None
         self.prefs = self.settings.defaults
         self.play: PlayState | None = None
         self.focus: int | None = None
@@ -272,8 +279,26 @@ class SessionScreen:
         self._advance(now)
         self._log(now)
 
+    def usage(self) -> Usage:
+        return Usage(self.session.language, self.input, device_in_use(self.display, self.headset_worn))
+
+    def _report_usage(self) -> None:
+        """Tell the host what the visitor uses whenever it changes, before any step it answers."""
+        if self.session.page == Page.ATTRACT:
+            return
+        now_used = (self.session.visit, self.usage())
+        if now_used != self._reported:
+            self._reported = now_used
+            self.host.usage_changed(*now_used)
+
     def handle(self, event: InputEvent, now: float) -> None:
         self._advance(now)
+        kind = input_kind(event, scanning=self.prefs.scanning)
+        if kind is not None and not (isinstance(event, HeadsetLook) and not self._immersive()):
+            self.input = kind
+        if isinstance(event, HeadsetWorn):
+            self.headset_worn = event.worn
+        self._report_usage()
         if isinstance(event, HeadsetWorn):
             if self.play is not None:
                 self.play = play.resume(self.play, now) if event.worn else play.pause(self.play, now)
@@ -431,9 +456,10 @@ class SessionScreen:
             self.session = replace(self.session, last_input=now, warning=False)  # presence only
             return
         before = self.session
-        self.session, effects = step(before, event, now, self.settings.timing)
+        self.session, effects = step(before, event, now, self.settings.timing, home_language=self.default_language)
         for effect in effects:
             self._carry_out(effect, now)
+        self._report_usage()
         if self.session.page != Page.PLAY:
             self.play = None  # a scenario left (finished, back, stop) is over; its answers are recorded
         if self.session.page != before.page or self.session.language != before.language:
@@ -448,7 +474,9 @@ class SessionScreen:
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
             self.host.visit_started(visit, self.session.language, now)
         elif effect.kind == "start_scenario":
-            self.play = play.start(self.packs[effect.get("pack")].scenario, now, seed=self.session.visit)
+            pack = self.packs[effect.get("pack")]
+            self.play = play.start(pack.scenario, now, seed=self.session.visit)
+            self.host.scenario_started(visit, pack, now)
         elif effect.kind == "end_visit":
             self.host.visit_ended(visit, effect.get("completed") == "yes", now)
         elif effect.kind == "reset_screen":  # nothing of the visit stays in memory or on screen
@@ -476,11 +504,13 @@ class SessionScreen:
 
 
 def _presentation_clip(pack: Pack) -> str | None:
-    """The trade's own clip, else the scenario's first flat clip: what the trade page plays."""
+    """The trade's own clip, else the scenario's first flat clip: what the trade page plays. Its stream
+    is named `…#trade` so that a step playing the same clip starts it afresh (captions count from the
+    step's start) instead of carrying on the trade page's loop."""
     if pack.trade.video:
-        return f"{pack.id}/{pack.trade.video}"
+        return f"{pack.id}/{pack.trade.video}#trade"
     clip = next((s.clip for s in pack.scenario.steps if isinstance(s, VideoStep) and not s.immersive), None)
-    return f"{pack.id}/{clip}" if clip else None
+    return f"{pack.id}/{clip}#trade" if clip else None
 
 
 def _texts(node: Node) -> list[str]:

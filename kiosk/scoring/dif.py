@@ -95,17 +95,20 @@ def category(p: float, effect: float, alpha: float = 0.05) -> str:
 def screen(table: ResponseTable, matching: dict[str, np.ndarray], group: str) -> list[DifResult]:
     """Every item against every focal level of `group` (reference: the most common level).
 
-    `matching[skill]` holds each visit's skill estimate (nan where the visit has none).
+    `matching[skill]` holds each visit's skill estimate (nan where the visit has none). A visit's label
+    is the one in force when it answered the item (`ResponseTable.labels`).
     """
-    labels = np.asarray(table.groups.get(group, []))
-    if labels.size == 0:
+    if group not in table.groups or not table.items:
         return []
-    levels, counts = np.unique(labels[labels != ""], return_counts=True)
+    per_item = [np.asarray(table.labels(group, column)) for column in range(len(table.items))]
+    every = np.concatenate([labels[table.credits[:, c] != MISSING] for c, labels in enumerate(per_item)])
+    levels, counts = np.unique(every[every != ""], return_counts=True)
     if levels.size < 2:
         return []
     reference = str(levels[np.argmax(counts)])
     results: list[DifResult] = []
     for column, key in enumerate(table.items):
+        labels = per_item[column]
         answered = (table.credits[:, column] != MISSING) & np.isfinite(matching[key.skill])
         for focal_level in (str(v) for v in levels if v != reference):
             pair = answered & np.isin(labels, [reference, focal_level])

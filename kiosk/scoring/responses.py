@@ -27,8 +27,19 @@ class ResponseTable:
     items: list[ItemKey]  # sorted
     maxima: list[int]
     credits: IntMatrix  # (visits, items); MISSING where the item was not seen
-    groups: dict[str, list[str]]  # group name -> one label per visit
+    groups: dict[str, list[str]]  # group name -> one label per visit (the first in force)
     scenario_versions: dict[str, str] = field(default_factory=dict)  # pack -> version answered
+    # group name -> the label in force when a visit answered an item, where the export says so: a visitor
+    # may switch language, input or device mid-visit, and DIF compares answers, not visitors
+    answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = field(default_factory=dict)  # group → item → visit
+
+    def labels(self, group: str, column: int) -> list[str]:
+        """Each visit's `group` label when it answered item `column` (its visit label where unknown)."""
+        visit_labels = self.groups.get(group, [""] * len(self.visits))
+        answers = self.answer_groups.get(group, {}).get(self.items[column])
+        if not answers:
+            return list(visit_labels)
+        return [answers.get(visit, visit_labels[row]) for row, visit in enumerate(self.visits)]
 
     def columns_of(self, skill: str) -> list[int]:
         return [i for i, key in enumerate(self.items) if key.skill == skill]
@@ -45,10 +56,11 @@ class ResponseTable:
         return ResponseTable([self.visits[r] for r in rows], [self.items[c] for c in columns],
                              [self.maxima[c] for c in columns], picked,
                              {g: [labels[r] for r in rows] for g, labels in self.groups.items()},
-                             {p: v for p, v in self.scenario_versions.items() if p in packs})
+                             {p: v for p, v in self.scenario_versions.items() if p in packs}, self.answer_groups)
 
 
 def to_rows(table: ResponseTable) -> Iterable[dict[str, str]]:
+    labels = {g: [table.labels(g, column) for column in range(len(table.items))] for g in GROUPS}
     for row, visit in enumerate(table.visits):
         for column, key in enumerate(table.items):
             credit = int(table.credits[row, column])
@@ -56,8 +68,7 @@ def to_rows(table: ResponseTable) -> Iterable[dict[str, str]]:
                 continue
             yield {"visit": visit, "pack": key.pack, "scenario_version": table.scenario_versions.get(key.pack, ""),
                    "step": key.step, "observable": key.observable, "skill": key.skill, "credit": str(credit),
-                   "max_credit": str(table.maxima[column]),
-                   **{g: table.groups.get(g, [""] * len(table.visits))[row] for g in GROUPS}}
+                   "max_credit": str(table.maxima[column]), **{g: labels[g][column][row] for g in GROUPS}}
 
 
 def write_csv(table: ResponseTable) -> str:
@@ -77,6 +88,7 @@ def read_csv(text: str, source: str) -> ResponseTable:
                            f"the header must name: {', '.join(COLUMNS)}")
     entries: list[tuple[str, ItemKey, int, int]] = []
     groups: dict[str, dict[str, str]] = {g: {} for g in GROUPS}
+    answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = {g: {} for g in GROUPS}
     versions: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
         try:
@@ -92,7 +104,10 @@ def read_csv(text: str, source: str) -> ResponseTable:
         versions.setdefault(key.pack, row["scenario_version"])
         for g in GROUPS:
             groups[g].setdefault(row["visit"], row.get(g) or "")
-    return build_table(entries, groups, versions)
+            answer_groups[g].setdefault(key, {}).setdefault(row["visit"], row.get(g) or "")
+    table = build_table(entries, groups, versions)
+    table.answer_groups = answer_groups
+    return table
 
 
 def build_table(entries: Sequence[tuple[str, ItemKey, int, int]], groups: Mapping[str, Mapping[str, str]],

@@ -59,4 +59,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX results_session ON results (session_id)",
         "CREATE INDEX events_session ON events (session_id)",
     ),
+    (  # 2: each result keeps the language, input kind and device in force when its step was answered
+        # (a visitor may switch language or device mid-visit); sessions keep the latest (the final ones).
+        # Rows from before stay NULL: readers fall back on the session's.
+        "ALTER TABLE results ADD COLUMN language TEXT",
+        "ALTER TABLE results ADD COLUMN input TEXT",  # touch | keys | board | switch | headset
+        "ALTER TABLE results ADD COLUMN device TEXT",  # flat-screen | monitor-headset | openxr-headset
+    ),
 )

@@ -75,13 +75,18 @@ def responses_csv(db: sqlite_utils.Database, observables: Mapping[tuple[str, str
     """The long responses file `kiosk scoring calibrate` and `kiosk report` read: one row per item answered.
 
     `observables` maps (pack, observable) to the skills it bears on (from the packs as served).
+    `language`, `input` and `device` are those in force when the step was answered: the groups the
+    fairness (DIF) screen of `kiosk report` compares.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["visit", "pack", "scenario_version", "step", "observable", "skill", "credit", "max_credit",
                      "language", "input", "device"])
+    # each step's own language, input and device (a visitor may switch mid-visit); rows recorded before
+    # the store kept them per step fall back on the session's
     rows = db.execute("SELECT r.session_id, r.pack, r.scenario_version, r.step, r.observable, r.credit, "
-                      "r.max_credit, s.language, s.input, s.device FROM results r JOIN sessions s ON s.id = "
+                      "r.max_credit, COALESCE(r.language, s.language), COALESCE(r.input, s.input), "
+                      "COALESCE(r.device, s.device) FROM results r JOIN sessions s ON s.id = "
                       "r.session_id ORDER BY s.started_at, r.id").fetchall()
     for visit, pack, version, step, observable, credit, maximum, language, input_, device in rows:
         for skill in observables.get((pack, observable), ()):

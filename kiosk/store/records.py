@@ -49,15 +49,28 @@ def record_event(db: sqlite_utils.Database, registration: str, kind: str, data: 
                         (registration, _iso(at), kind, json.dumps(data, separators=(",", ":"))))
 
 
-def record_step(db: sqlite_utils.Database, registration: str, pack: str, scenario_version: str,
-                observations: Iterable[Observation], statements: Sequence[dict[str, Any]], at: datetime) -> None:
+def update_usage(db: sqlite_utils.Database, registration: str, *, language: str, input: str, device: str) -> None:
+    """The language, input kind and device now in use: once the visit ended, its final ones."""
     with db.conn:
         db.conn.execute("BEGIN")
+        db.conn.execute("UPDATE sessions SET language = ?, input = ?, device = ? WHERE id = ?",
+                        (language, input, device, registration))
+
+
+def record_step(db: sqlite_utils.Database, registration: str, pack: str, scenario_version: str,
+                observations: Iterable[Observation], statements: Sequence[dict[str, Any]], at: datetime, *,
+                usage: tuple[str, str, str] | None = None) -> None:
+    """`usage`: (language, input, device) in force when the step was answered; None takes the session's."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        if usage is None:
+            usage = db.conn.execute("SELECT language, input, device FROM sessions WHERE id = ?",
+                                    (registration,)).fetchone() or ("", "", "")
         db.conn.executemany(
             "INSERT INTO results (session_id, pack, scenario_version, step, observable, credit, max_credit, answer,"
-            " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " at, language, input, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(registration, pack, scenario_version, o.step_id, o.observable, o.credit, o.max_credit,
-              json.dumps(list(o.answer)), _iso(at)) for o in observations])
+              json.dumps(list(o.answer)), _iso(at), *usage) for o in observations])
         add_to_outbox(db, registration, statements, at)
 
 

@@ -5,7 +5,11 @@
 - Statement ids are UUIDv5 of (registration, what happened): rebuilding a statement after a
   crash gives the same id, so the LRS answers 204 to a resend instead of storing it twice.
 - Skill estimates travel in `result.extensions`, keyed by their ESCO skill URI.
-- Clips use the xAPI Video Profile (https://w3id.org/xapi/video).
+- `context.language` is the language in force when the thing happened (a visitor may switch
+  mid-visit); the input kind and device in use travel as context extensions.
+- Clips use the xAPI Video Profile (https://w3id.org/xapi/video); `kiosk.sync.video` follows a
+  clip's playback and decides which of these builders to call.
+- No statement carries an empty object (LRS models refuse `"extensions": {}`).
 """
 
 from __future__ import annotations
@@ -22,13 +26,18 @@ VERBS = {name: ADL + name for name in
          ("launched", "initialized", "progressed", "answered", "completed", "passed", "failed", "terminated",
           "voided")}
 VIDEO = "https://w3id.org/xapi/video"
-VIDEO_VERBS = {"played": VIDEO + "/verbs/played", "paused": VIDEO + "/verbs/paused",
-               "completed": VERBS["completed"], "initialized": VERBS["initialized"]}
+VIDEO_VERBS = {"played": VIDEO + "/verbs/played", "paused": VIDEO + "/verbs/paused", "seeked": VIDEO + "/verbs/seeked",
+               "completed": VERBS["completed"], "initialized": VERBS["initialized"],
+               "terminated": VERBS["terminated"]}
+VIDEO_EXTENSION = VIDEO + "/extensions/"
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 # "interaction", not "cmi.interaction": the latter selects the virtual-classroom poll profile in LRS validators
 INTERACTION = "http://adlnet.gov/expapi/activities/interaction"
 VIDEO_ACTIVITY = "https://w3id.org/xapi/video/activity-type/video"
 ESTIMATE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/skill-estimate"
+INPUT_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/input"  # touch | keys | board | switch | headset
+DEVICE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/device"  # flat-screen | monitor-/openxr-headset
+PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 NAMESPACE = uuid.UUID("6f0c1d2e-6b53-4e7f-9a57-0c7d1d3b9a11")  # Nova Kiosk statements
 
 
@@ -38,8 +47,10 @@ class Visit:
     pseudonym: str  # the visitor's account name: random, per visit
     home_page: str  # the agency's site: the account's namespace
     base: str  # activity id base, e.g. https://agency.example.org/nova
-    language: str
+    language: str  # in force when the statement's event happened
     platform: str = "Nova Kiosk"
+    input: str = ""  # the kind of input in use (kiosk.runtime.usage); "" leaves it out
+    device: str = ""
 
 
 def statement_id(visit: Visit, *what: object) -> str:
@@ -61,6 +72,9 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
                    result: Mapping[str, Any] | None = None) -> Statement:
     context: dict[str, Any] = {"registration": visit.registration, "platform": visit.platform,
                                "language": _lang(visit.language)}
+    used = {key: value for key, value in ((INPUT_EXTENSION, visit.input), (DEVICE_EXTENSION, visit.device)) if value}
+    if used:
+        context["extensions"] = used
     activities: dict[str, Any] = {}
     if category:
         activities["category"] = [{"objectType": "Activity", "id": c} for c in category]
@@ -77,7 +91,7 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
         "timestamp": _timestamp(at),
     }
     if result:
-        statement["result"] = dict(result)
+        statement["result"] = {key: value for key, value in result.items() if value != {}}
     return statement
 
 
@@ -97,7 +111,7 @@ def initialized(visit: Visit, activity: Mapping[str, Any], at: datetime) -> Stat
 
 def progressed(visit: Visit, activity: Mapping[str, Any], at: datetime, share: float, index: int) -> Statement:
     """How far through the scenario the visitor is (0..1), e.g. when a visit is interrupted."""
-    extension = {"https://w3id.org/xapi/cmi5/result/extensions/progress": round(100 * max(0.0, min(1.0, share)))}
+    extension = {PROGRESS_EXTENSION: round(100 * max(0.0, min(1.0, share)))}
     return base_statement(visit, "progressed", activity, at, statement_id(visit, activity["id"], "progressed", index),
                           result={"extensions": extension})
 
@@ -106,7 +120,9 @@ def answered(visit: Visit, activity: Mapping[str, Any], step: str, answer: Seque
              maxima: Mapping[str, int], at: datetime, index: int) -> Statement:
     """One step left: the answer given and what it earned on each observable."""
     got, best = sum(credits.values()), sum(maxima.values())
-    result: dict[str, Any] = {"response": "[,]".join(answer), "completion": True}
+    result: dict[str, Any] = {"completion": True}
+    if answer:  # nothing picked (a confirmed empty pick, a timed-out choice): no response, not an empty one
+        result["response"] = "[,]".join(answer)
     if best:
         result["score"] = {"raw": got, "min": 0, "max": best, "scaled": round(got / best, 4)}
     interaction = {"objectType": "Activity", "id": f"{activity['id']}/steps/{step}",
@@ -118,7 +134,7 @@ def answered(visit: Visit, activity: Mapping[str, Any], step: str, answer: Seque
 def completed(visit: Visit, activity: Mapping[str, Any], at: datetime, estimates: Mapping[str, Mapping[str, Any]],
               seconds: float) -> Statement:
     """The scenario finished: skill estimates (with intervals) keyed by ESCO skill URI."""
-    result = {"completion": True, "duration": _duration(seconds), "extensions": dict(estimates)}
+    result = {"completion": True, "duration": iso_duration(seconds), "extensions": dict(estimates)}  # {} is left out
     return base_statement(visit, "completed", activity, at, statement_id(visit, activity["id"], "completed"),
                           result=result)
 
@@ -129,20 +145,23 @@ def terminated(visit: Visit, activity: Mapping[str, Any], at: datetime, *, finis
                           result={"completion": finished})
 
 
-def video_event(visit: Visit, clip_id: str, name: str, verb: str, at: datetime, *, time: float, length: float,
-                session: str, index: int) -> Statement:
-    """Video Profile statement for a trade clip (played / paused / completed)."""
-    extensions: dict[str, Any] = {f"{VIDEO}/extensions/length": round(length, 3)}
-    if verb in ("played", "paused"):
-        result_ext = {f"{VIDEO}/extensions/time": round(time, 3)}
-    else:
-        result_ext = {f"{VIDEO}/extensions/time": round(time, 3), f"{VIDEO}/extensions/progress": 1.0}
-    obj = {"objectType": "Activity", "id": clip_id, "definition": {"type": VIDEO_ACTIVITY, "name": {"fr-FR": name}}}
-    statement = base_statement(visit, verb, obj, at, statement_id(visit, clip_id, verb, index),
-                               verb_id=VIDEO_VERBS[verb], category=[VIDEO],
-                               result={"extensions": result_ext} | ({"completion": True} if verb == "completed"
-                                                                   else {}))
-    statement["context"]["extensions"] = {f"{VIDEO}/extensions/session-id": session, **extensions}
+def video_activity(visit: Visit, clip: str, name: Mapping[str, str]) -> dict[str, Any]:
+    """A clip of a pack (`clip` = "<pack>/<path in the pack>") as a Video Profile activity."""
+    return {"objectType": "Activity", "id": f"{visit.base}/packs/{clip}",
+            "definition": {"type": VIDEO_ACTIVITY, "name": {_lang(k): v for k, v in name.items()}}}
+
+
+def video_statement(visit: Visit, activity: Mapping[str, Any], verb: str, at: datetime, *, session: str, index: int,
+                    length: float, threshold: float, result: Mapping[str, Any] | None = None) -> Statement:
+    """One Video Profile statement (initialized, played, paused, seeked, completed, terminated): the
+    session id, length and completion threshold in context extensions; `result` as the verb needs it
+    (time, progress, played-segments, time-from/time-to under the profile's extension ids)."""
+    statement = base_statement(visit, verb, activity, at, statement_id(visit, session, verb, index),
+                               verb_id=VIDEO_VERBS[verb], category=[VIDEO], result=result)
+    statement["context"]["extensions"] = {**statement["context"].get("extensions", {}),
+                                          VIDEO_EXTENSION + "session-id": session,
+                                          VIDEO_EXTENSION + "length": round(length, 3),
+                                          VIDEO_EXTENSION + "completion-threshold": threshold}
     return statement
 
 
@@ -162,5 +181,5 @@ def estimate_extension(theta: float, sd: float, low: float, high: float, level: 
             "level": level, "enough_evidence": enough, "independent_observations": steps, "model": list(stamps)}
 
 
-def _duration(seconds: float) -> str:
+def iso_duration(seconds: float) -> str:
     return f"PT{max(0.0, seconds):.2f}S"

@@ -2,16 +2,18 @@
 outbox, a scoring profile, ranked offers and a signed hand-off.
 
 Each report is one transaction (`kiosk.store.records`): a crash loses at most the step in
-flight. A scenario left before its end is recorded with its answers and `terminated`
-(completion false), never scored. Dependencies — the database, clocks, keys, offers, the
-narrator and the ops counters — come in as arguments.
+flight. A scenario left before its end is recorded with its answers, `progressed` (how far it
+got) and `terminated` (completion false), never scored. Every step and statement carries the
+language, input kind and device in use when it happened (`usage_changed`); clips playing during
+a visit are reported with the xAPI Video Profile (`clip_event`). Dependencies — the database,
+clocks, keys, offers, the narrator and the ops counters — come in as arguments.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import segno
@@ -24,8 +26,10 @@ from kiosk.credentials.keys import SigningKey
 from kiosk.i18n import Words
 from kiosk.matching.match import rank
 from kiosk.matching.offers import Offer
+from kiosk.media.deck import Playback
 from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine
+from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
@@ -34,7 +38,8 @@ from kiosk.scoring.estimate import Played, Profile, SkillEstimate, score_visit
 from kiosk.scoring.explain import evidence_sentence, skill_name
 from kiosk.store import records
 from kiosk.sync import xapi
-from kiosk.sync.visit import step_groups
+from kiosk.sync.video import ClipWatch
+from kiosk.sync.visit import progress_share, step_groups
 
 Counter = Callable[[str], None]  # "started" | "completed" | "abandoned"
 
@@ -58,13 +63,17 @@ class _Scenario:
     observations: list[Observation] = field(default_factory=list)
     answered: int = 0
     finished: bool = False
+    opened: bool = False  # launched + initialized sent
 
 
 @dataclass
 class _Visit:
-    record: xapi.Visit
+    record: xapi.Visit  # with the usage in force: language, input and device
     started: datetime
     scenarios: list[_Scenario] = field(default_factory=list)
+    clips: dict[str, ClipWatch] = field(default_factory=dict)  # stream → its video session
+    clip_sessions: int = 0
+    clip_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # stream → (media time, now) last heard
 
 
 class RecordingHost:
@@ -89,28 +98,54 @@ class RecordingHost:
     # -- VisitHost ---------------------------------------------------------------------------------
     def visit_started(self, visit: int, language: str, now: float) -> None:
         registration, at = self.new_id(), self.wall()
+        usage = Usage(language)
         record = xapi.Visit(registration, f"visitor-{self.new_id()[:12]}", self.settings.home_page,
-                            self.settings.activity_base, language)
+                            self.settings.activity_base, language, input=usage.input, device=usage.device)
         self.visits[visit] = _Visit(record, at)
-        records.start_session(self.db, registration, at, language=language, input="touch", device="kiosk",
+        records.start_session(self.db, registration, at, language=language, input=usage.input, device=usage.device,
                               kiosk=self.settings.kiosk_id)
         self.count("started")
+
+    def usage_changed(self, visit: int, usage: Usage) -> None:
+        """From now on the visit's steps and statements carry this language, input and device; the
+        session row keeps the latest (so, once the visit ended, its final language)."""
+        state = self.visits.get(visit)
+        if state is None:
+            return
+        record = replace(state.record, language=usage.language, input=usage.input, device=usage.device)
+        if record != state.record:
+            state.record = record
+            records.update_usage(self.db, record.registration, language=usage.language, input=usage.input,
+                                 device=usage.device)
+
+    def scenario_started(self, visit: int, pack: Pack, now: float) -> None:
+        """The scenario's first step is on screen: launched (chosen) and initialized (ready to play)."""
+        current = self._scenario(visit, pack)
+        state = self.visits[visit]
+        records.enqueue(self.db, state.record.registration, self._open(state, current), self.wall())
+
+    def _open(self, state: _Visit, current: _Scenario) -> list[xapi.Statement]:
+        if current.opened:
+            return []
+        current.opened = True
+        activity = self._activity(state, current.pack)
+        return [xapi.launched(state.record, activity, current.started),
+                xapi.initialized(state.record, activity, current.started + timedelta(milliseconds=1))]
 
     def step_done(self, visit: int, pack: Pack, observations: Sequence[Observation], now: float) -> None:
         current = self._scenario(visit, pack)
         state = self.visits[visit]
         activity = self._activity(state, pack)
         at = self.wall()
-        statements = []
-        if current.answered == 0 and not current.observations:
-            statements.append(xapi.launched(state.record, activity, current.started))
+        statements = self._open(state, current)
         for step, group in step_groups(observations):
             statements.append(xapi.answered(state.record, activity, step, list(group[0].answer),
                                             {o.observable: o.credit for o in group},
                                             {o.observable: o.max_credit for o in group}, at, current.answered))
             current.answered += 1
         current.observations.extend(observations)
-        records.record_step(self.db, state.record.registration, pack.id, pack.version, observations, statements, at)
+        records.record_step(self.db, state.record.registration, pack.id, pack.version, observations, statements, at,
+                            usage=(state.record.language, state.record.input, state.record.device))
 
     def scenario_done(self, visit: int, pack: Pack, now: float) -> None:
         current = self._scenario(visit, pack)
@@ -149,14 +184,71 @@ class RecordingHost:
         if state is None:
             return
         at = self.wall()
-        statements = [xapi.terminated(state.record, self._activity(state, s.pack), at, finished=False)
-                      for s in state.scenarios if not s.finished and s.observations]
+        statements = [s for stream in list(state.clips) for s in self._clip_closed(state, stream, at, now=now)]
+        for scenario in state.scenarios:
+            if scenario.opened and not scenario.finished:  # interrupted: how far it got, never a score
+                activity = self._activity(state, scenario.pack)
+                share = progress_share(scenario.pack.scenario, scenario.observations)
+                statements += [xapi.progressed(state.record, activity, at, share, scenario.answered),
+                               xapi.terminated(state.record, activity, at + timedelta(milliseconds=1),
+                                               finished=False)]
         profile = score_visit(self._played(state))
         estimates = [{"skill": e.skill, "enough": int(e.enough), "theta": e.theta, "sd": e.sd, "low": e.low,
                       "high": e.high, "steps": e.steps, "stamps": ",".join(e.stamps)} for e in profile.estimates]
         records.finish_session(self.db, state.record.registration, at, completed=completed, estimates=estimates,
                                statements=statements)
         self.count("completed" if completed else "abandoned")
+
+    def clip_event(self, fact: Playback) -> None:
+        """A clip of the visit on screen opened, stood still, carried on, started over, ended or closed
+        (from the media deck): Video Profile statements for the visit in progress. Clips outside a
+        visit (none today) are not reported: nobody is there to report them for."""
+        state = next(reversed(self.visits.values()), None)
+        if state is None:
+            return
+        at = self.wall()
+        watch = state.clips.get(fact.stream)
+        statements: list[xapi.Statement] = []
+        if fact.kind == "opened":
+            statements += self._clip_closed(state, fact.stream, at, now=fact.now)  # the same clip shown afresh
+            state.clip_sessions += 1
+            watch = ClipWatch(self._clip_activity(state, fact.stream), xapi.statement_id(
+                state.record, "video-session", state.clip_sessions), fact.length)
+            state.clips[fact.stream] = watch
+            statements += watch.opened(state.record, at)
+        if watch is None:
+            return  # a clip this visit never saw open (it ended with the previous visit)
+        state.clip_seen[fact.stream] = (0.0 if fact.kind == "looped" else fact.time, fact.now)
+        if fact.kind == "paused":
+            statements += watch.paused(state.record, at, fact.time)
+        elif fact.kind == "resumed":
+            statements += watch.played(state.record, at, fact.time)
+        elif fact.kind == "looped":
+            statements += watch.seeked(state.record, at, fact.length, 0.0)
+        elif fact.kind == "ended":
+            statements += watch.ended(state.record, at)
+        elif fact.kind == "closed":
+            statements += self._clip_closed(state, fact.stream, at, fact.time)
+        if statements:
+            records.enqueue(self.db, state.record.registration, statements, at)
+
+    def _clip_closed(self, state: _Visit, stream: str, at: datetime, time: float | None = None, *,
+                     now: float = 0.0) -> list[xapi.Statement]:
+        """`time` None: the clip is still on screen (the visit ends, or it opens afresh): its position is
+        the last one heard, moved on by the time since if it was playing."""
+        watch = state.clips.pop(stream, None)
+        if watch is None:
+            return []
+        if time is None:
+            last, heard = state.clip_seen.get(stream, (0.0, now))
+            time = min(watch.length, last + max(0.0, now - heard)) if watch.playing_from is not None else last
+        return watch.closed(state.record, at, time)
+
+    def _clip_activity(self, state: _Visit, stream: str) -> dict[str, object]:
+        """`stream` is "<pack>/<path in the pack>[#where]": one activity per clip file, wherever it shows;
+        its name is that path, the same in every statement ("und": a file name is in no language)."""
+        clip = stream.split("#", 1)[0]
+        return xapi.video_activity(state.record, clip, {"und": clip})
 
     def say(self, text: str, language: str) -> None:
         if self.narrator is not None:

@@ -21,6 +21,7 @@ from kiosk.store import records
 from kiosk.store.db import connect
 from kiosk.sync import xapi
 from kiosk.sync.client import LrsClient
+from kiosk.sync.video import ClipWatch
 from kiosk.sync.visit import scenario_statements
 from kiosk.sync.worker import RetryPolicy, RetryState, plan_retry, sync_once
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
@@ -86,9 +87,10 @@ def test_statements_pass_ralphs_own_validation(ralph: RalphServer) -> None:
     _, interrupted = visit_statements(2, finished=False)
     clip = xapi.Visit(str(uuid.uuid4()), "visitor-x", "https://agency.example.org", "https://agency.example.org/nova",
                       "en")
-    videos = [xapi.video_event(clip, "https://agency.example.org/nova/clips/kitchen", "La cuisine", verb, START,
-                               time=t, length=42.0, session=str(uuid.uuid4()), index=i)
-              for i, (verb, t) in enumerate([("played", 0.0), ("paused", 12.5), ("completed", 42.0)])]
+    watch = ClipWatch(xapi.video_activity(clip, "commis-de-cuisine/media/arrivee.mp4", {"fr": "La cuisine"}),
+                      str(uuid.uuid4()), 42.0)
+    videos = watch.opened(clip, START) + watch.paused(clip, START, 12.5) + watch.played(clip, START, 12.5) + \
+        watch.seeked(clip, START, 30.0, 20.0) + watch.ended(clip, START) + watch.closed(clip, START, 42.0)
     void = [xapi.voiding("https://agency.example.org", "visitor-x", statements[0]["id"], START, clip.registration)]
     activity = xapi.scenario_activity(clip, "commis-de-cuisine", "coup-de-feu-du-midi", {"fr": "Coup de feu"})
     lifecycle = [xapi.initialized(clip, activity, START), xapi.progressed(clip, activity, START, 0.4, 0)]
