@@ -131,7 +131,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
 
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
                         read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
-                        sessions=counts.snapshot)
+                        sessions=counts.snapshot, frame_budget=1.0 / display.max_fps,
+                        outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
     sync = start_sync(settings, stop)
     deck = None
     stop_headset: Callable[[], None] | None = None

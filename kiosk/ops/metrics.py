@@ -14,6 +14,7 @@ from prometheus_client.core import (
     Metric,
 )
 
+from kiosk.ops.alert_metrics import alert_families
 from kiosk.ops.status import KioskStatus, assess
 
 
@@ -51,6 +52,7 @@ class _SnapshotCollector:
         up.add_metric([health.status], 1)
         yield up
         yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version, "state": s.state})
+        yield from alert_families(s)
 
 
 def render_metrics(status: KioskStatus, now: float) -> bytes:

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ import numpy.typing as npt
 from kiosk import __version__
 from kiosk.config import OpsSettings
 from kiosk.ops.board import StatusBoard
+from kiosk.ops.restarts import record_clean_stop, record_start
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.ops.systemd import sd_notify
@@ -32,10 +34,13 @@ log = logging.getLogger(__name__)
 class Operations:
     board: StatusBoard
     server: OpsServer | None
+    runs: Path | None = None  # the restart counter's file (kiosk/ops/restarts.py)
 
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
+        if self.runs is not None:
+            record_clean_stop(self.runs, self.board.snapshot().unclean_restarts)
 
 
 def sync_backlog(store: Path) -> tuple[int, float | None]:
@@ -51,20 +56,41 @@ def sync_backlog(store: Path) -> tuple[int, float | None]:
     return int(pending), datetime.fromisoformat(last).timestamp() if last else None
 
 
+def outbox_age_and_size(store: Path) -> tuple[float | None, int]:
+    """(unix time of the oldest unsent statement, bytes of the store on disk), read-only and cheap
+    (the pending index answers MIN; sizes come from the file system)."""
+    size = sum(path.stat().st_size for path in (store, store.with_name(store.name + "-wal")) if path.exists())
+    if not store.exists():
+        return None, size
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.2)) as db:
+            oldest = db.execute("SELECT MIN(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
+    except sqlite3.Error:
+        return None, size
+    return (datetime.fromisoformat(oldest).timestamp() if oldest else None), size
+
+
 def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
            read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
            devices: Callable[[], dict[str, str]] = dict,
-           sessions: Callable[[], dict[str, int]] = dict) -> Operations:
-    board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
+           sessions: Callable[[], dict[str, int]] = dict, frame_budget: float = 0.0,
+           outbox_budget_bytes: int = 0) -> Operations:
+    runs = store.parent / "runs.json"
+    unclean, started = record_start(runs), time.time()
+    board = StatusBoard(KioskStatus(clock(), state, reason, __version__, unclean_restarts=unclean))
 
     def publish(now: float) -> None:
         stats = loop.stats
         free = shutil.disk_usage(store.parent if store.parent.exists() else Path(".")).free
         pending, last_sent = sync_backlog(store)
+        oldest, size = outbox_age_and_size(store)
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
                                   stats.draw_seconds.count, sessions=sessions(), sync_pending=pending,
-                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free))
+                                  sync_last_success=last_sent, devices=devices(), disk_free_bytes=free,
+                                  sync_oldest_pending=oldest, store_bytes=size,
+                                  outbox_budget_bytes=outbox_budget_bytes, frame_budget=frame_budget,
+                                  started_at=started, unclean_restarts=unclean))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():
@@ -91,4 +117,4 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
                                token=settings.token).start()
         except OSError as exc:  # a busy port must not keep the kiosk from serving visitors
             log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc.strerror)
-    return Operations(board, server)
+    return Operations(board, server, runs)
