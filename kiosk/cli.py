@@ -122,10 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--size", type=_size, default=(960, 540), help="screenshot or window size (960x540)")
     replay_cmd.add_argument("--watch", action="store_true", help="show the visit in a window, in real time")
     replay_cmd.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
-    fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
-                                description="Serves a web page showing each kiosk's state, frame times, backlog, "
-                                            "devices, screenshot and alerts (offline, failing, degraded, disk).")
-    fleet.add_argument("kiosks", nargs="+", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
+    fleet = commands.add_parser("fleet", help="the operators' dashboard: reads Prometheus, or polls a few kiosks",
+                                description="Serves a web page showing each kiosk's agency, state, frame times, "
+                                            "backlog, devices, alerts and, on demand, its screen; problem kiosks "
+                                            "first, sortable, filterable by agency. With --prometheus the fleet "
+                                            "is read from Prometheus' HTTP API (its alerts included); without, the "
+                                            "server polls each kiosk NAME=URL itself (fine for a handful).")
+    fleet.add_argument("kiosks", nargs="*", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
+    fleet.add_argument("--prometheus", metavar="URL", default="",
+                       help="read the fleet from Prometheus, e.g. http://127.0.0.1:9090 (deploy/prometheus/)")
     fleet.add_argument("--listen", default="127.0.0.1:9200", help="dashboard address (default 127.0.0.1:9200)")
     fleet.add_argument("--token", default="", help="the kiosks' ops.token")
 
@@ -388,7 +393,13 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _cmd_fleet(args: argparse.Namespace) -> int:
     from kiosk.ops.fleet import FleetServer
+    from kiosk.ops.fleet_prometheus import PrometheusFleet
 
+    if bool(args.prometheus) == bool(args.kiosks):
+        raise KioskError("name either --prometheus URL or the kiosks to poll (NAME=URL …), not both",
+                         hint="kiosk fleet --prometheus http://127.0.0.1:9090, or kiosk fleet lyon-1=http://10.0.0.21:9108")
+    if args.prometheus and not args.prometheus.startswith(("http://", "https://")):
+        raise KioskError(f"--prometheus {args.prometheus} is not a URL", hint="e.g. http://127.0.0.1:9090")
     kiosks = []
     for item in args.kiosks:
         name, _, url = item.partition("=")
@@ -396,8 +407,10 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
             raise KioskError(f"`{item}` is not NAME=URL", hint="e.g. lyon-1=http://10.0.0.21:9108")
         kiosks.append((name, url.rstrip("/")))
     host, _, port = args.listen.rpartition(":")
-    server = FleetServer(host, int(port), kiosks, args.token)
-    print(f"fleet: http://{host}:{server.port}/ watching {len(kiosks)} kiosk(s)")
+    source = PrometheusFleet(args.prometheus).views if args.prometheus else None
+    server = FleetServer(host, int(port), kiosks, args.token, source=source)
+    watched = f"the kiosks Prometheus at {args.prometheus} scrapes" if source else f"{len(kiosks)} kiosk(s)"
+    print(f"fleet: http://{host}:{server.port}/ watching {watched}")
     server.serve_forever()
     return 0
 

@@ -1,4 +1,5 @@
-"""`kiosk fleet`: one page for an operator, polling every kiosk's /healthz and /metrics.
+"""`kiosk fleet`: one page for an operator, polling every kiosk's /healthz and /metrics — or, for
+a fleet that Prometheus watches, reading it from Prometheus (`source`, kiosk/ops/fleet_prometheus.py).
 
 Each kiosk shows its state, health problems, mean frame time, dropped frames, sync backlog,
 devices, free disk and its latest screenshot; alerts stand out: offline, failing, degraded,
@@ -11,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +21,7 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from kiosk.errors import KioskError
 from kiosk.ops.http import LocalServer, QuietHandler
 
 
@@ -89,8 +92,11 @@ PAGE = Path(__file__).with_name("fleet.html")  # the dashboard: static HTML + a 
 
 
 class FleetServer:
-    def __init__(self, host: str, port: int, kiosks: Sequence[tuple[str, str]], token: str = "") -> None:
+    def __init__(self, host: str, port: int, kiosks: Sequence[tuple[str, str]], token: str = "", *,
+                 source: Callable[[], list[KioskView]] | None = None) -> None:
         self.kiosks, self.token = list(kiosks), token
+        self.source = source  # e.g. PrometheusFleet.views (kiosk/ops/fleet_prometheus.py); None: poll `kiosks`
+        self.listed: dict[str, str] = {}  # name -> url of the kiosks last listed: the only screens fetched
         self._server = LocalServer(host, port, self._handler(), "fleet-http")
 
     @property
@@ -115,9 +121,20 @@ class FleetServer:
                 path = self.path.split("?", 1)[0]
                 if path == "/":
                     self.send_body(200, PAGE.read_bytes(), "text/html; charset=utf-8")
+                elif path == "/api/fleet" and fleet.source is not None:
+                    try:
+                        views = fleet.source()
+                    except KioskError as exc:
+                        self.send_body(502, json.dumps({"error": str(exc)}).encode(), "application/json")
+                        return
+                    fleet.listed = {v.name: v.url for v in views}
+                    self.send_body(200, json.dumps([asdict(v) for v in views]).encode(), "application/json")
                 elif path == "/api/fleet":
                     views = poll(fleet.kiosks, fleet.token)
+                    fleet.listed = {v.name: v.url for v in views}
                     self.send_body(200, json.dumps([asdict(v) for v in views]).encode(), "application/json")
+                elif path == "/api/screen":
+                    self._screen(urllib.parse.parse_qs(self.path.partition("?")[2]).get("kiosk", [""])[0])
                 elif path.startswith("/api/screenshot/") and path.rsplit("/", 1)[1].isdigit():
                     index = int(path.rsplit("/", 1)[1])
                     if index >= len(fleet.kiosks):
@@ -130,5 +147,17 @@ class FleetServer:
                     self.send_body(code, body, "image/png" if code == 200 else "text/plain")
                 else:
                     self.send_body(404, html.escape("not found").encode(), "text/plain")
+
+            def _screen(self, name: str) -> None:
+                """A listed kiosk's screen, fetched now (on demand): never a URL the browser chose."""
+                url = fleet.listed.get(name)
+                if url is None:
+                    self.send_body(404, b"", "text/plain")
+                    return
+                try:
+                    code, body = _fetch(f"{url}/screenshot", fleet.token)
+                except OSError:
+                    code, body = 502, b""
+                self.send_body(code, body, "image/png" if code == 200 else "text/plain")
 
         return Handler
