@@ -101,3 +101,18 @@ def test_the_rules_read_only_metrics_the_kiosk_exports_in_valid_text() -> None:
 @pytest.mark.skipif(AMTOOL is None, reason="scripts/setup.sh installs Debian's prometheus-alertmanager")
 def test_amtool_accepts_the_alert_routes() -> None:
     _run("amtool", "check-config", "alertmanager.yml", cwd=DEPLOY)
+
+
+def test_the_grafana_dashboard_is_one_importable_board_of_prometheus_panels() -> None:
+    """Its queries are run against a real Prometheus in tests/gl/test_prometheus_fleet.py."""
+    import json
+
+    dashboard = json.loads((REPO / "deploy" / "grafana" / "nova-kiosk-fleet.json").read_text())
+    panels = dashboard["panels"]
+    assert dashboard["uid"] and dashboard["__inputs"][0]["pluginId"] == "prometheus"
+    assert len({p["id"] for p in panels}) == len(panels) >= 10
+    for panel in panels:
+        assert panel["targets"] and all(t["expr"] and t["datasource"]["type"] == "prometheus" for t in panel["targets"])
+        place = panel["gridPos"]
+        assert place["x"] + place["w"] <= 24, panel["title"]
+        assert all('agency=~"$agency"' in t["expr"] for t in panel["targets"]), f"{panel['title']}: not filtered"
