@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,12 +42,12 @@ def _snapshot(i: int, now: float) -> KioskStatus:
 
 
 class SyntheticKiosks:
-    """One server answering /kiosk/<i>/metrics for 200 kiosks (503 for the ones that are down) and
+    """One server answering /kiosk/<i>/metrics for `count` kiosks (503 for the ones that are down) and
     /screenshot with a small PNG (kiosk-000 is scraped at this address, so its screen can be fetched)."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: int = 200) -> None:
         now = time.monotonic()
-        self.metrics = {f"/kiosk/{i}/metrics": render_metrics(_snapshot(i, now), now) for i in range(200)}
+        self.metrics = {f"/kiosk/{i}/metrics": render_metrics(_snapshot(i, now), now) for i in range(count)}
         self.png = cv2.imencode(".png", np.full((36, 64, 3), (40, 120, 200), np.uint8))[1].tobytes()
         kiosks = self
 
@@ -66,7 +67,8 @@ class SyntheticKiosks:
         return [{"targets": [self.address],
                  "labels": {"__metrics_path__": f"/kiosk/{i}/metrics", "kiosk": f"kiosk-{i:03d}",
                             "instance": self.address if i == 0 else f"kiosk-{i:03d}.agencies.example:9108",
-                            "agency": AGENCIES[i % 5][0], "town": AGENCIES[i % 5][1]}} for i in range(200)]
+                            "agency": AGENCIES[i % 5][0], "town": AGENCIES[i % 5][1]}}
+                for i in range(len(self.metrics))]
 
 
 def test_a_line_per_kiosk_from_prometheus_answers_problems_first() -> None:
@@ -154,3 +156,21 @@ def test_200_kiosks_from_prometheus_in_chromium(synthetic: SyntheticKiosks, tmp_
     finally:
         fleet.stop()
         prometheus.stop()
+
+
+def test_a_silent_prometheus_is_said_on_the_page_and_screens_come_only_from_listed_kiosks() -> None:
+    from scripts.lrs.ralph_server import free_port
+
+    silent = PrometheusFleet(f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    fleet = FleetServer("127.0.0.1", 0, [], source=silent.views).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{fleet.port}/api/fleet", timeout=10)
+        assert refused.value.code == 502
+        error = json.loads(refused.value.read())["error"]
+        assert error.startswith("Prometheus at http://127.0.0.1:") and "did not answer" in error
+        with pytest.raises(urllib.error.HTTPError) as unknown:
+            urllib.request.urlopen(f"http://127.0.0.1:{fleet.port}/api/screen?kiosk=http://evil", timeout=10)
+        assert unknown.value.code == 404
+    finally:
+        fleet.stop()

@@ -116,3 +116,45 @@ def test_the_grafana_dashboard_is_one_importable_board_of_prometheus_panels() ->
         place = panel["gridPos"]
         assert place["x"] + place["w"] <= 24, panel["title"]
         assert all('agency=~"$agency"' in t["expr"] for t in panel["targets"]), f"{panel['title']}: not filtered"
+
+
+@needs_promtool
+def test_the_shipped_config_names_kiosks_listed_without_a_name_by_their_address(tmp_path: Path) -> None:
+    """The real Prometheus on deploy/prometheus/prometheus.yml (scraping every second instead of 30 s):
+    targets from the kiosk list carry their labels; an unnamed kiosk is named by its address."""
+    import json
+    import time
+    import urllib.request
+
+    from scripts.lrs.ralph_server import free_port
+
+    deployed = tmp_path / "prometheus"
+    shutil.copytree(DEPLOY, deployed)
+    (deployed / "kiosk-token").write_text("a-long-random-token\n")
+    config = yaml.safe_load((deployed / "prometheus.yml").read_text())
+    config["global"].update(scrape_interval="1s", scrape_timeout="1s")
+    (deployed / "prometheus.yml").write_text(yaml.safe_dump(config))
+    (deployed / "kiosks" / "example-agency.json").write_text(json.dumps(
+        [{"targets": [f"127.0.0.1:{free_port()}"], "labels": {"agency": "A", "town": "T"}},
+         {"targets": [f"127.0.0.1:{free_port()}"], "labels": {"kiosk": "named", "agency": "A", "town": "T"}}]))
+    port = free_port()
+    process = subprocess.Popen(["prometheus", "--config.file=prometheus.yml", "--storage.tsdb.path=data",
+                                f"--web.listen-address=127.0.0.1:{port}", "--log.level=error"], cwd=deployed,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, found = time.monotonic() + 30, []
+        while len(found) < 2:
+            assert time.monotonic() < deadline and process.poll() is None, "no scrape of the two kiosks"
+            time.sleep(0.5)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?query=up", timeout=5) as answer:
+                    found = json.loads(answer.read())["data"]["result"]
+            except OSError:
+                continue
+        names = {s["metric"]["instance"]: s["metric"]["kiosk"] for s in found}
+        unnamed = next(instance for instance, name in names.items() if name != "named")
+        assert names[unnamed] == unnamed and "named" in names.values()
+        assert {s["metric"]["agency"] for s in found} == {"A"}
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
