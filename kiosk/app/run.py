@@ -174,8 +174,10 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     loop.tick()  # the attract screen is drawn: tell systemd we are up
     sd_notify("READY=1")
     deadline = None if options.duration is None else clock.now() + options.duration
+    ended = False  # a crash leaves the run marked as under way: the next start counts an unclean restart
     try:
         loop.run(until=deadline)
+        ended = True
     finally:
         stop.set()
         if options.screenshot_every:  # always leave the last frame for the newcomer to see
@@ -184,7 +186,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             recorder.close()
             summary.recording = recorder.path
         summary.frames_drawn = loop.stats.frames_drawn
-        operations.stop()
+        operations.stop(clean=ended)
         devices.stop()
         if deck is not None:
             deck.stop()

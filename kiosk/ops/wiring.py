@@ -36,10 +36,11 @@ class Operations:
     server: OpsServer | None
     runs: Path | None = None  # the restart counter's file (kiosk/ops/restarts.py)
 
-    def stop(self) -> None:
+    def stop(self, *, clean: bool = True) -> None:
+        """`clean`: the loop ended as asked (not by an exception): the next start is not an unclean restart."""
         if self.server is not None:
             self.server.stop()
-        if self.runs is not None:
+        if self.runs is not None and clean:
             record_clean_stop(self.runs, self.board.snapshot().unclean_restarts)
 
 

@@ -97,3 +97,32 @@ def test_prometheus_fires_exactly_the_expected_alerts(published_scenarios: Path,
         if prometheus is not None:
             prometheus.stop()
         board.stop()
+
+
+def _metrics(base: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        return response.read().decode()
+
+
+def test_a_kiosk_killed_like_the_watchdog_does_counts_an_unclean_restart(published_scenarios: Path, tmp_path: Path,
+                                                                        stopper: list[subprocess.Popen[bytes]]) -> None:
+    import signal
+
+    first, base = start_kiosk(tmp_path, published_scenarios, "k")
+    stopper.append(first)
+    wait_healthz(base)
+    assert "kiosk_unclean_restarts_total 0.0" in _metrics(base)
+    first.send_signal(signal.SIGABRT)  # what systemd sends when WatchdogSec passes without a ping
+    first.wait(timeout=15)
+    second, base = start_kiosk(tmp_path, published_scenarios, "k")
+    stopper.append(second)
+    wait_healthz(base)
+    assert "kiosk_unclean_restarts_total 1.0" in _metrics(base)
+    second.terminate()  # a clean stop (SIGTERM) is no unclean restart
+    second.wait(timeout=15)
+    third, base = start_kiosk(tmp_path, published_scenarios, "k")
+    stopper.append(third)
+    wait_healthz(base)
+    assert "kiosk_unclean_restarts_total 1.0" in _metrics(base)
