@@ -1,0 +1,125 @@
+"""Agency aggregates over statements made by the kiosk's own builders for simulated visits: the
+figures equal those computed directly from the simulation; cells under k are suppressed; no
+registration leaves; and the same figures come out of a real Ralph read back page by page."""
+
+from __future__ import annotations
+
+import functools
+import random
+import statistics
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.insights.aggregate import aggregate, insights_csv_rows
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.evidence import Observation
+from kiosk.scoring.bank import read_bank
+from kiosk.scoring.estimate import Played, Profile, score_visit
+from kiosk.sync import xapi
+from kiosk.sync.client import LrsClient
+from kiosk.sync.harvest import fetcher, harvest, harvested
+from kiosk.sync.visit import scenario_statements, step_groups
+from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
+from tests.integration.test_sync_ralph import KITCHEN, _play
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # ISO week 2026-W48
+SCENARIO = f"https://agency.example.org/nova/packs/{KITCHEN.id}/scenarios/{KITCHEN.scenario.id}"
+SKILLS = read_skills()
+
+
+@dataclass
+class Truth:
+    """What the simulation did, counted as it did it (not through the aggregates)."""
+
+    weeks: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    finished: int = 0
+    left_after: Counter[int] = field(default_factory=Counter)
+    thetas: dict[str, list[float]] = field(default_factory=dict)
+
+
+@functools.cache
+def _played(seed: int) -> tuple[list[Observation], list[float]]:
+    return _play(seed)
+
+
+@functools.cache
+def _profile(seed: int) -> Profile:
+    return score_visit([Played(KITCHEN.id, KITCHEN.scenario, read_bank(KITCHEN), tuple(_played(seed)[0]))])
+
+
+def simulate(visits: int, seed: int = 7) -> tuple[list[dict[str, Any]], Truth]:
+    """Statements of `visits` simulated visits (eight ways of playing, shared), and their truth."""
+    rng, truth = random.Random(seed), Truth()
+    statements: list[dict[str, Any]] = []
+    for n in range(visits):
+        language = rng.choices(["fr", "en", "ar"], weights=[80, 17, 3])[0]
+        start = MONDAY + timedelta(days=rng.randrange(14), minutes=n)
+        play = n % 8
+        observations, times = _played(play)
+        groups = step_groups(observations)
+        finished = rng.random() < 0.7
+        kept = len(groups) if finished else rng.randint(1, len(groups) - 1)  # walked away after `kept` steps
+        cut = [o for group in groups[:kept] for o in group[1]]
+        registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        visit = xapi.Visit(registration, f"visitor-{registration[:8]}", "https://agency.example.org",
+                           "https://agency.example.org/nova", language)
+        profile = _profile(play) if finished else None
+        statements += scenario_statements(visit, KITCHEN, cut, profile, SKILLS, start,
+                                          [start + timedelta(seconds=t) for t in times[:kept]],
+                                          start + timedelta(seconds=times[kept - 1] + 5), finished=finished)
+        truth.weeks[f"2026-W{start.isocalendar()[1]:02d}"] += 1
+        truth.languages[{"fr": "fr-FR", "en": "en-US", "ar": "ar"}[language]] += 1
+        if profile is not None:
+            truth.finished += 1
+            for e in profile.estimates:
+                if e.enough:
+                    truth.thetas.setdefault(SKILLS[e.skill].uri, []).append(e.theta)
+        else:
+            truth.left_after[kept] += 1
+    return statements, truth
+
+
+def _or_suppressed(counts: Counter[Any]) -> dict[Any, int | None]:
+    return {key: (n if n >= 10 else None) for key, n in sorted(counts.items())}
+
+
+def test_the_figures_are_those_of_the_simulated_visits_and_small_cells_are_suppressed() -> None:
+    statements, truth = simulate(120)
+    insights = aggregate(statements, k=10)
+    assert insights.visits == 120
+    assert insights.visits_per_week == _or_suppressed(truth.weeks)
+    assert truth.languages["ar"] < 10 <= truth.languages["fr-FR"]  # the simulation has a small cell
+    assert insights.languages == _or_suppressed(truth.languages)
+    assert insights.funnel == {SCENARIO: {"started": 120, "finished": truth.finished, "left": 120 - truth.finished}}
+    assert insights.left_after_steps == {SCENARIO: _or_suppressed(truth.left_after)}
+    assert truth.thetas and set(insights.skills) == set(truth.thetas)
+    for uri, values in truth.thetas.items():
+        shown = insights.skills[uri]
+        assert shown.visitors == (len(values) if len(values) >= 10 else None)
+        if shown.visitors:
+            assert shown.low is not None and shown.median is not None and shown.high is not None
+            assert round(min(values), 2) <= shown.low <= shown.median <= shown.high <= round(max(values), 2)
+            assert shown.median == round(statistics.median(values), 2)
+    rows = insights_csv_rows(insights)
+    assert ["languages", "ar", "", "< 10"] in rows and ["visits", "all", "", "120"] in rows
+    assert insights.suppressed_cells == sum(row[3] == "< 10" for row in rows)
+    text = "\n".join(",".join(row) for row in rows)
+    people = {s["context"]["registration"] for s in statements} | {s["actor"]["account"]["name"] for s in statements}
+    assert not any(someone in text for someone in people)  # no one leaves the command
+
+
+@pytest.mark.slow
+def test_the_same_figures_come_back_from_a_real_ralph(ralph: RalphServer, tmp_path: Path) -> None:
+    statements, _ = simulate(60, seed=11)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD, timeout=60)
+    for start in range(0, len(statements), 500):
+        assert client.post(statements[start:start + 500]).status == 200
+    harvest(fetcher(client), "limit=250", tmp_path / "work")
+    assert aggregate(harvested(tmp_path / "work")) == aggregate(statements)
