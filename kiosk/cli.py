@@ -149,6 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
     sync_what.add_parser("now", help="send the backlog now (progress bar on large backlogs), then apply retention")
     erase_cmd = commands.add_parser("erase", help="erase one visit here and withdraw it from the LRS (voiding)")
     erase_cmd.add_argument("registration", metavar="REGISTRATION", help="the visit's id (from its QR code or export)")
+    insights_cmd = commands.add_parser(
+        "insights", help="the agency report from the LRS: visits, languages, funnels, skills (CSV, HTML, PDF)",
+        description="Reads every statement of the window from the LRS (resumable: run it again after an "
+                    "interruption), then writes insights.csv, insights.html and insights.pdf (with Chromium) "
+                    "into OUT_DIR. Only aggregates: any figure over fewer than k visitors is suppressed.",
+        epilog="exit codes: 0 written; 69 the LRS could not be read (run again: it resumes); 78 no LRS configured")
+    insights_cmd.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    insights_cmd.add_argument("--lrs", default="", metavar="URL",
+                              help="the LRS's xAPI endpoint (default: [lrs] endpoint)")
+    insights_cmd.add_argument("--since", default="", metavar="ISO", help="statements stored after, e.g. 2026-11-01")
+    insights_cmd.add_argument("--until", default="", metavar="ISO", help="statements stored up to")
+    insights_cmd.add_argument("--agency", default="", metavar="HOME_PAGE",
+                              help="only visits of this agency (the visitors' account homePage, [lrs] home_page)")
+    insights_cmd.add_argument("--k", type=_count, default=10, help="smallest group shown (default 10)")
+    insights_cmd.add_argument("--work", type=Path, help="where statements are kept while reading "
+                                                        "(default OUT_DIR/.statements)")
     export_cmd = commands.add_parser("export", help="CSV for the agency (one row per visit and skill)")
     export_cmd.add_argument("output", type=Path, metavar="FILE.csv")
     export_cmd.add_argument("--responses", action="store_true",
@@ -439,6 +455,13 @@ def _cmd_erase(args: argparse.Namespace) -> int:
     return erase_visit(_settings(args), args.registration)
 
 
+def _cmd_insights(args: argparse.Namespace) -> int:
+    from kiosk.commands.insights import insights
+
+    return insights(_settings(args), args.out_dir, lrs=args.lrs, since=args.since, until=args.until,
+                    agency=args.agency, k=args.k, work=args.work)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from kiosk.commands.sync import export
 
@@ -542,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet, "replay": _cmd_replay}
+                "fleet": _cmd_fleet, "replay": _cmd_replay, "insights": _cmd_insights}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

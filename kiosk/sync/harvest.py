@@ -68,10 +68,14 @@ def harvest(fetch: Fetch, query: str, work: Path) -> Harvest:
             if reply.status != 200:
                 raise LrsUnavailableError(f"the LRS answered {reply.status} while reading statements",
                                           "run the same command again: it resumes where it stopped")
-            page = json.loads(reply.body)
+            try:
+                page = json.loads(reply.body)
+            except ValueError:
+                page = None
             statements = page.get("statements") if isinstance(page, dict) else None
             if not isinstance(statements, list):
-                raise LrsUnavailableError("the LRS's answer has no statement list", str(page)[:200])
+                raise LrsUnavailableError("the LRS's answer has no statement list",
+                                          reply.body[:200].decode(errors="replace"))
             out.write(b"".join(json.dumps(s, ensure_ascii=False).encode() + b"\n" for s in statements))
             out.flush()
             os.fsync(out.fileno())

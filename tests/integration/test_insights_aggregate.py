@@ -4,9 +4,12 @@ registration leaves; and the same figures come out of a real Ralph read back pag
 
 from __future__ import annotations
 
+import csv
 import functools
 import random
 import statistics
+import subprocess
+import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -123,3 +126,20 @@ def test_the_same_figures_come_back_from_a_real_ralph(ralph: RalphServer, tmp_pa
         assert client.post(statements[start:start + 500]).status == 200
     harvest(fetcher(client), "limit=250", tmp_path / "work")
     assert aggregate(harvested(tmp_path / "work")) == aggregate(statements)
+
+    other = [s | {"actor": {"objectType": "Agent", "account": {"homePage": "https://other.example.org",
+                                                               "name": s["actor"]["account"]["name"]}}}
+             for s in simulate(15, seed=12)[0]]  # another agency's visits in the same LRS
+    assert client.post(other).status == 200
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[lrs]\nusername = "{USER}"\npassword = "{PASSWORD}"\n')
+    done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(config), "insights", str(tmp_path / "out"),
+                           "--lrs", ralph.endpoint, "--agency", "https://agency.example.org"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(statements) + len(other)} statements read" in done.stdout
+    with (tmp_path / "out" / "insights.csv").open() as table:
+        assert list(csv.reader(table)) == insights_csv_rows(aggregate(statements))  # the other agency left out
+    page = (tmp_path / "out" / "insights.html").read_text()
+    assert "< 10" in page and "60 visits" in page
+    assert (tmp_path / "out" / "insights.pdf").read_bytes().startswith(b"%PDF")
