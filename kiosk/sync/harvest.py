@@ -49,14 +49,13 @@ def _save(position: Path, state: dict[str, Any]) -> None:
 
 
 def harvest(fetch: Fetch, query: str, work: Path) -> Harvest:
-    """Every statement `query` selects, appended to `work`/statements.jsonl; resumes an interrupted run
-    of the same query, starts over for another one."""
+    """Every statement `query` selects, written to `work`/statements.jsonl; resumes an interrupted run
+    of the same query, and otherwise starts over (a finished read is not reused: since then the LRS
+    may hold new statements, or void some)."""
     work.mkdir(parents=True, exist_ok=True)
     data, position = work / "statements.jsonl", work / "position.json"
     state: dict[str, Any] = json.loads(position.read_text()) if position.exists() else {}
     resumed = state.get("query") == query and not state.get("done") and bool(state.get("next"))
-    if state.get("query") == query and state.get("done"):
-        return Harvest(int(state["statements"]), 0, False)
     if not resumed:
         state = {"query": query, "next": query, "bytes": 0, "statements": 0, "done": False}
     with data.open("ab") as out:

@@ -46,12 +46,14 @@ def test_an_interrupted_read_resumes_and_takes_every_statement_once(ralph: Ralph
     with (work / "statements.jsonl").open("ab") as torn:  # half a page written when the power went
         torn.write(b'{"id": "half a page')
     done = harvest(fetcher(client), query, work)
-    assert done.resumed and done.pages == 8 and done.statements == 1_234  # 7 pages + Ralph's empty last one
+    assert done.resumed and done.pages == 8 and done.statements == 1_234  # the 734 left: 7 full pages and 34
     ids = [s["id"] for s in harvested(work)]
     assert len(ids) == len(set(ids)) == 1_234 and set(ids) == posted
-    assert harvest(fetcher(client), query, work).pages == 0  # finished: nothing read again
-    again = harvest(fetcher(client), "limit=300", work)  # another query starts over
-    assert not again.resumed and again.statements == 1_234
+    again = harvest(fetcher(client), query, work)  # a finished read run again reads afresh, once
+    assert not again.resumed and again.pages == 13 and again.statements == 1_234
+    other = harvest(fetcher(client), "limit=300", work)  # another query starts over
+    assert not other.resumed and other.statements == 1_234
+    assert len(list(harvested(work))) == 1_234
 
 
 @pytest.mark.slow
