@@ -1,4 +1,5 @@
-"""Aggregates over xAPI statements, for agencies (pure): visits per week, languages, each
+"""Aggregates over xAPI statements, for agencies (pure): visits per week and per kiosk and week,
+languages, each
 scenario's funnel (started → finished, or left), after how many steps visitors leave, and the
 skills shown across visitors as ranges.
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.sync.xapi import VERBS
+from kiosk.sync.xapi import KIOSK_EXTENSION, VERBS
 
 K_ANONYMITY = 10
 _LAUNCHED, _ANSWERED, _COMPLETED, _TERMINATED = (VERBS[v] for v in ("launched", "answered", "completed",
@@ -28,6 +29,7 @@ _LAUNCHED, _ANSWERED, _COMPLETED, _TERMINATED = (VERBS[v] for v in ("launched", 
 class _Visit:
     first: datetime | None = None
     language: str = ""
+    kiosk: str = ""
     launched: set[str] = field(default_factory=set)
     completed: set[str] = field(default_factory=set)
     left: set[str] = field(default_factory=set)
@@ -48,6 +50,7 @@ class Insights:
     k: int
     visits: int | None
     visits_per_week: dict[str, int | None]  # ISO week "2026-W48"
+    visits_per_kiosk_week: dict[str, dict[str, int | None]]  # kiosk ("?" when statements do not say) -> week
     languages: dict[str, int | None]
     funnel: dict[str, dict[str, int | None]]  # scenario -> {"started", "finished", "left"}
     left_after_steps: dict[str, dict[int, int | None]]  # scenario -> steps answered before leaving -> visitors
@@ -81,7 +84,9 @@ def visits_of(statements: Iterable[Mapping[str, Any]]) -> dict[str, _Visit]:
         at = _when(statement)
         if at is not None and (visit.first is None or at < visit.first):
             visit.first = at
-        visit.language = visit.language or str(statement.get("context", {}).get("language", ""))
+        context = statement.get("context", {})
+        visit.language = visit.language or str(context.get("language", ""))
+        visit.kiosk = visit.kiosk or str(context.get("extensions", {}).get(KIOSK_EXTENSION, ""))
         scenario = _scenario_of(statement)
         if verb == _LAUNCHED:
             visit.launched.add(scenario)
@@ -108,6 +113,7 @@ def aggregate(statements: Iterable[Mapping[str, Any]], k: int = K_ANONYMITY) -> 
         return count
 
     weeks: Counter[str] = Counter()
+    kiosk_weeks: dict[str, Counter[str]] = defaultdict(Counter)
     languages: Counter[str] = Counter()
     funnel: dict[str, Counter[str]] = defaultdict(Counter)
     leaving: dict[str, Counter[int]] = defaultdict(Counter)
@@ -116,6 +122,7 @@ def aggregate(statements: Iterable[Mapping[str, Any]], k: int = K_ANONYMITY) -> 
         if visit.first is not None:
             year, week, _ = visit.first.isocalendar()
             weeks[f"{year}-W{week:02d}"] += 1
+            kiosk_weeks[visit.kiosk or "?"][f"{year}-W{week:02d}"] += 1
         languages[visit.language or "?"] += 1
         for scenario in visit.launched | visit.completed | visit.left:
             funnel[scenario]["started"] += scenario in visit.launched
@@ -135,6 +142,7 @@ def aggregate(statements: Iterable[Mapping[str, Any]], k: int = K_ANONYMITY) -> 
             skills[uri] = SkillRange(len(values), round(low, 2), round(median, 2), round(high, 2))
     return Insights(
         k, cell(len(visits)), {w: cell(n) for w, n in sorted(weeks.items())},
+        {kiosk: {w: cell(n) for w, n in sorted(c.items())} for kiosk, c in sorted(kiosk_weeks.items())},
         {lang: cell(n) for lang, n in sorted(languages.items())},
         {s: {part: cell(c[part]) for part in ("started", "finished", "left")} for s, c in sorted(funnel.items())},
         {s: {steps: cell(n) for steps, n in sorted(c.items())} for s, c in sorted(leaving.items())},
@@ -150,6 +158,8 @@ def insights_csv_rows(insights: Insights) -> list[list[str]]:
 
     rows = [["section", "key", "detail", "value"], ["visits", "all", "", shown(insights.visits)]]
     rows += [["visits_per_week", week, "", shown(n)] for week, n in insights.visits_per_week.items()]
+    rows += [["visits_per_kiosk_week", kiosk, week, shown(n)] for kiosk, weeks in
+             insights.visits_per_kiosk_week.items() for week, n in weeks.items()]
     rows += [["languages", lang, "", shown(n)] for lang, n in insights.languages.items()]
     rows += [["funnel", scenario, part, shown(n)] for scenario, parts in insights.funnel.items()
              for part, n in parts.items()]

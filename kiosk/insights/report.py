@@ -31,6 +31,9 @@ def insights_html(insights: Insights, title: str, window: str) -> str:
              f"the middle half (quartiles) of the estimates of at least {insights.k} visitors.</p>",
              "<h2>Visits per week</h2>", _table(["week", "visits"], [[w, n(c)] for w, c in
                                                                     insights.visits_per_week.items()]),
+             "<h2>Visits per kiosk and week</h2>",
+             _table(["kiosk", "week", "visits"], [[kiosk, w, n(c)] for kiosk, weeks in
+                                                 insights.visits_per_kiosk_week.items() for w, c in weeks.items()]),
              "<h2>Languages</h2>", _table(["language", "visits"], [[lang, n(c)] for lang, c in
                                                                    insights.languages.items()]),
              "<h2>Scenarios: started, finished, left</h2>",

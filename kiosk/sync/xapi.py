@@ -29,6 +29,7 @@ SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/interaction"
 VIDEO_ACTIVITY = "https://w3id.org/xapi/video/activity-type/video"
 ESTIMATE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/skill-estimate"
+KIOSK_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/kiosk"  # which kiosk: per-kiosk insights
 NAMESPACE = uuid.UUID("6f0c1d2e-6b53-4e7f-9a57-0c7d1d3b9a11")  # Nova Kiosk statements
 
 
@@ -40,6 +41,7 @@ class Visit:
     base: str  # activity id base, e.g. https://agency.example.org/nova
     language: str
     platform: str = "Nova Kiosk"
+    kiosk: str = ""  # the kiosk's id ([ops]/host name), in context.extensions; "" = not said
 
 
 def statement_id(visit: Visit, *what: object) -> str:
@@ -68,6 +70,8 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
         activities["parent"] = [{"objectType": "Activity", "id": parent}]
     if activities:
         context["contextActivities"] = activities
+    if visit.kiosk:
+        context["extensions"] = {KIOSK_EXTENSION: visit.kiosk}
     statement: Statement = {
         "id": sid,
         "actor": {"objectType": "Agent", "account": {"homePage": visit.home_page, "name": visit.pseudonym}},

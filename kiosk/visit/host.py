@@ -90,7 +90,7 @@ class RecordingHost:
     def visit_started(self, visit: int, language: str, now: float) -> None:
         registration, at = self.new_id(), self.wall()
         record = xapi.Visit(registration, f"visitor-{self.new_id()[:12]}", self.settings.home_page,
-                            self.settings.activity_base, language)
+                            self.settings.activity_base, language, kiosk=self.settings.kiosk_id)
         self.visits[visit] = _Visit(record, at)
         records.start_session(self.db, registration, at, language=language, input="touch", device="kiosk",
                               kiosk=self.settings.kiosk_id)

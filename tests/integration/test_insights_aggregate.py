@@ -41,6 +41,7 @@ class Truth:
     """What the simulation did, counted as it did it (not through the aggregates)."""
 
     weeks: Counter[str] = field(default_factory=Counter)
+    kiosk_weeks: Counter[tuple[str, str]] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     finished: int = 0
     left_after: Counter[int] = field(default_factory=Counter)
@@ -63,6 +64,7 @@ def simulate(visits: int, seed: int = 7) -> tuple[list[dict[str, Any]], Truth]:
     statements: list[dict[str, Any]] = []
     for n in range(visits):
         language = rng.choices(["fr", "en", "ar"], weights=[80, 17, 3])[0]
+        kiosk = rng.choices(["lyon-1", "lyon-2", "villeurbanne-1"], weights=[50, 40, 10])[0]
         start = MONDAY + timedelta(days=rng.randrange(14), minutes=n)
         play = n % 8
         observations, times = _played(play)
@@ -72,12 +74,13 @@ def simulate(visits: int, seed: int = 7) -> tuple[list[dict[str, Any]], Truth]:
         cut = [o for group in groups[:kept] for o in group[1]]
         registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         visit = xapi.Visit(registration, f"visitor-{registration[:8]}", "https://agency.example.org",
-                           "https://agency.example.org/nova", language)
+                           "https://agency.example.org/nova", language, kiosk=kiosk)
         profile = _profile(play) if finished else None
         statements += scenario_statements(visit, KITCHEN, cut, profile, SKILLS, start,
                                           [start + timedelta(seconds=t) for t in times[:kept]],
                                           start + timedelta(seconds=times[kept - 1] + 5), finished=finished)
         truth.weeks[f"2026-W{start.isocalendar()[1]:02d}"] += 1
+        truth.kiosk_weeks[kiosk, f"2026-W{start.isocalendar()[1]:02d}"] += 1
         truth.languages[{"fr": "fr-FR", "en": "en-US", "ar": "ar"}[language]] += 1
         if profile is not None:
             truth.finished += 1
@@ -98,6 +101,10 @@ def test_the_figures_are_those_of_the_simulated_visits_and_small_cells_are_suppr
     insights = aggregate(statements, k=10)
     assert insights.visits == 120
     assert insights.visits_per_week == _or_suppressed(truth.weeks)
+    per_kiosk = {(kiosk, week): n for kiosk, weeks in insights.visits_per_kiosk_week.items()
+                 for week, n in weeks.items()}
+    assert per_kiosk == _or_suppressed(truth.kiosk_weeks)
+    assert set(insights.visits_per_kiosk_week) == {"lyon-1", "lyon-2", "villeurbanne-1"}
     assert truth.languages["ar"] < 10 <= truth.languages["fr-FR"]  # the simulation has a small cell
     assert insights.languages == _or_suppressed(truth.languages)
     assert insights.funnel == {SCENARIO: {"started": 120, "finished": truth.finished, "left": 120 - truth.finished}}
