@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.sync.xapi import KIOSK_EXTENSION, VERBS
 
@@ -102,16 +102,23 @@ def visits_of(statements: Iterable[Mapping[str, Any]]) -> dict[str, _Visit]:
     return visits
 
 
+K = TypeVar("K")
+
+
+def suppress(cells: Mapping[K, int], k: int, *, total_shown: bool) -> dict[K, int | None]:
+    """Cells under `k` become None (primary). When the cells add up to a total that is shown, one
+    hidden cell alone could be worked out (total minus the others): the smallest shown cell is
+    hidden with it (secondary suppression)."""
+    shown: dict[K, int | None] = {key: (n if n >= k else None) for key, n in cells.items()}
+    if total_shown and sum(n is None for n in shown.values()) == 1:
+        others = [(n, key) for key, n in cells.items() if shown[key] is not None]
+        if others:
+            shown[min(others, key=lambda pair: pair[0])[1]] = None
+    return shown
+
+
 def aggregate(statements: Iterable[Mapping[str, Any]], k: int = K_ANONYMITY) -> Insights:
     visits = visits_of(statements)
-    suppressed = [0]
-
-    def cell(count: int) -> int | None:
-        if count < k:
-            suppressed[0] += 1
-            return None
-        return count
-
     weeks: Counter[str] = Counter()
     kiosk_weeks: dict[str, Counter[str]] = defaultdict(Counter)
     languages: Counter[str] = Counter()
@@ -132,21 +139,38 @@ def aggregate(statements: Iterable[Mapping[str, Any]], k: int = K_ANONYMITY) -> 
             leaving[scenario][visit.steps[scenario]] += 1
         for uri, theta in visit.skills.items():
             thetas[uri].append(theta)
+    total = suppress({"all": len(visits)}, k, total_shown=False)["all"]
+    per_week = suppress(weeks, k, total_shown=total is not None)
+    per_kiosk: dict[str, dict[str, int | None]] = defaultdict(dict)
+    for iso_week in weeks:  # each week's kiosks add up to the week's (shown) count
+        by_kiosk = {kiosk: c[iso_week] for kiosk, c in kiosk_weeks.items() if c[iso_week]}
+        for kiosk, n in suppress(by_kiosk, k, total_shown=per_week[iso_week] is not None).items():
+            per_kiosk[kiosk][iso_week] = n
+    funnels: dict[str, dict[str, int | None]] = {}
+    left_after: dict[str, dict[int, int | None]] = {}
+    for scenario, c in sorted(funnel.items()):
+        started = suppress({"started": c["started"]}, k, total_shown=False)["started"]
+        # finished + left = started; those who left add up to the `left` cell
+        funnels[scenario] = {"started": started} | suppress({"finished": c["finished"], "left": c["left"]}, k,
+                                                            total_shown=started is not None)
+        if scenario in leaving:
+            left_after[scenario] = dict(sorted(suppress(leaving[scenario], k,
+                                                        total_shown=funnels[scenario]["left"] is not None).items()))
     skills = {}
     for uri, values in sorted(thetas.items()):
         if len(values) < k:
-            suppressed[0] += 1
             skills[uri] = SkillRange(None, None, None, None)
         else:
             low, median, high = statistics.quantiles(values, n=4)
             skills[uri] = SkillRange(len(values), round(low, 2), round(median, 2), round(high, 2))
-    return Insights(
-        k, cell(len(visits)), {w: cell(n) for w, n in sorted(weeks.items())},
-        {kiosk: {w: cell(n) for w, n in sorted(c.items())} for kiosk, c in sorted(kiosk_weeks.items())},
-        {lang: cell(n) for lang, n in sorted(languages.items())},
-        {s: {part: cell(c[part]) for part in ("started", "finished", "left")} for s, c in sorted(funnel.items())},
-        {s: {steps: cell(n) for steps, n in sorted(c.items())} for s, c in sorted(leaving.items())},
-        skills, suppressed[0])
+    languages_shown = suppress(languages, k, total_shown=total is not None)
+    groups: list[Mapping[Any, int | None]] = [per_week, languages_shown, *per_kiosk.values(), *funnels.values(),
+                                              *left_after.values()]
+    hidden = (sum(n is None for cells in groups for n in cells.values())
+              + (total is None) + sum(r.visitors is None for r in skills.values()))
+    kiosks = {kiosk: dict(sorted(c.items())) for kiosk, c in sorted(per_kiosk.items())}
+    return Insights(k, total, dict(sorted(per_week.items())), kiosks,
+                    dict(sorted(languages_shown.items())), funnels, left_after, skills, hidden)
 
 
 def insights_csv_rows(insights: Insights) -> list[list[str]]:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.insights.aggregate import aggregate, insights_csv_rows
+from kiosk.insights.aggregate import aggregate, insights_csv_rows, suppress
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation
 from kiosk.scoring.bank import read_bank
@@ -92,23 +93,45 @@ def simulate(visits: int, seed: int = 7) -> tuple[list[dict[str, Any]], Truth]:
     return statements, truth
 
 
-def _or_suppressed(counts: Counter[Any]) -> dict[Any, int | None]:
-    return {key: (n if n >= 10 else None) for key, n in sorted(counts.items())}
+def _protects(shown: Mapping[Any, int | None], truth: Counter[Any], *, total_shown: bool) -> bool:
+    """Shown cells are true; cells under k are hidden; with a shown total, never exactly one hidden
+    cell (it could be worked out); and at most one cell of k or more hidden to make that so."""
+    assert set(shown) == {key for key, n in truth.items() if n}
+    assert all(n == truth[key] for key, n in shown.items() if n is not None)
+    assert all(shown[key] is None for key, n in truth.items() if 0 < n < 10)
+    hidden = [key for key, n in shown.items() if n is None]
+    if total_shown:
+        assert len(hidden) != 1
+    assert sum(truth[key] >= 10 for key in hidden) <= (1 if total_shown else 0)
+    return True
+
+
+def test_suppression_hides_a_lone_small_cell_with_its_smallest_neighbour() -> None:
+    assert suppress({"a": 50, "b": 3, "c": 12, "d": 20}, 10, total_shown=True) == {"a": 50, "b": None, "c": None,
+                                                                                  "d": 20}
+    assert suppress({"a": 50, "b": 3, "c": 4}, 10, total_shown=True) == {"a": 50, "b": None, "c": None}
+    assert suppress({"a": 50, "b": 3, "c": 12}, 10, total_shown=False) == {"a": 50, "b": None, "c": 12}
+    assert suppress({"a": 50, "b": 12}, 10, total_shown=True) == {"a": 50, "b": 12}
 
 
 def test_the_figures_are_those_of_the_simulated_visits_and_small_cells_are_suppressed() -> None:
     statements, truth = simulate(120)
     insights = aggregate(statements, k=10)
     assert insights.visits == 120
-    assert insights.visits_per_week == _or_suppressed(truth.weeks)
-    per_kiosk = {(kiosk, week): n for kiosk, weeks in insights.visits_per_kiosk_week.items()
-                 for week, n in weeks.items()}
-    assert per_kiosk == _or_suppressed(truth.kiosk_weeks)
+    assert _protects(insights.visits_per_week, truth.weeks, total_shown=True)
+    for week in truth.weeks:
+        shown = {kiosk: weeks[week] for kiosk, weeks in insights.visits_per_kiosk_week.items() if week in weeks}
+        week_truth = Counter({kiosk: n for (kiosk, w), n in truth.kiosk_weeks.items() if w == week})
+        assert _protects(shown, week_truth, total_shown=insights.visits_per_week[week] is not None)
     assert set(insights.visits_per_kiosk_week) == {"lyon-1", "lyon-2", "villeurbanne-1"}
     assert truth.languages["ar"] < 10 <= truth.languages["fr-FR"]  # the simulation has a small cell
-    assert insights.languages == _or_suppressed(truth.languages)
-    assert insights.funnel == {SCENARIO: {"started": 120, "finished": truth.finished, "left": 120 - truth.finished}}
-    assert insights.left_after_steps == {SCENARIO: _or_suppressed(truth.left_after)}
+    assert _protects(insights.languages, truth.languages, total_shown=True)
+    assert truth.languages["en-US"] >= 10 and insights.languages["en-US"] is None  # hidden with "ar"
+    funnel = insights.funnel[SCENARIO]
+    assert set(insights.funnel) == {SCENARIO} and funnel["started"] == 120
+    assert _protects({"finished": funnel["finished"], "left": funnel["left"]},
+                     Counter(finished=truth.finished, left=120 - truth.finished), total_shown=True)
+    assert _protects(insights.left_after_steps[SCENARIO], truth.left_after, total_shown=funnel["left"] is not None)
     assert truth.thetas and set(insights.skills) == set(truth.thetas)
     for uri, values in truth.thetas.items():
         shown = insights.skills[uri]
