@@ -177,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
+    bench_insights = bench_what.add_parser("insights", help="read an LRS back for the agency report: statements/s")
+    bench_insights.add_argument("--statements", type=_count, default=10_000, help="how many (default 10000)")
+    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
+    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
+    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
+    bench_insights.add_argument("--out", type=Path, help="also write the report of the synthetic visits here")
     bench_sync = bench_what.add_parser("sync", help="drain a backlog into an LRS: batched vs one per request")
     bench_sync.add_argument("--statements", type=_count, default=10_000, help="backlog size (default 10000)")
     bench_sync.add_argument("--single", type=_count, default=500,
@@ -378,6 +384,19 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
         given = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
         run_sync_bench((lambda: nullcontext(given)) if given else local_ralph, args.statements, single=args.single)
+        return 0
+    if args.bench == "insights":
+        from contextlib import nullcontext
+
+        from kiosk.bench.insights import run_insights_bench
+        from kiosk.bench.sync import local_ralph
+        from kiosk.sync.client import LrsClient
+
+        if args.lrs:
+            client = LrsClient(args.lrs, args.user, args.password, timeout=120)
+            run_insights_bench(lambda: nullcontext(client), args.statements, args.out)
+        else:
+            run_insights_bench(local_ralph, args.statements, args.out)
         return 0
     if args.bench == "video":
         from kiosk.bench.video import run_video_bench

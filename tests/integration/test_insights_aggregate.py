@@ -173,3 +173,14 @@ def test_the_same_figures_come_back_from_a_real_ralph(ralph: RalphServer, tmp_pa
     page = (tmp_path / "out" / "insights.html").read_text()
     assert "< 10" in page and "60 visits" in page
     assert (tmp_path / "out" / "insights.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_bench_visits_add_up() -> None:
+    from kiosk.bench.insights import KIOSKS, synthetic_statements
+
+    statements = synthetic_statements(3_000)
+    insights = aggregate(statements)
+    assert 3_000 <= len(statements) < 3_013 and set(insights.visits_per_kiosk_week) == set(KIOSKS)
+    for cells in insights.funnel.values():
+        if None not in cells.values():
+            assert cells["started"] == cells["finished"] + cells["left"]  # type: ignore[operator]
