@@ -32,7 +32,7 @@ QUERIES = {
     "devices": "kiosk_device_state == 1",
     "disk": "kiosk_disk_free_bytes",
 }
-PROBLEM_ORDER = {"offline": 0, "failing": 1, "degraded": 2, "ok": 3}
+PROBLEM_ORDER = {"offline": 0, "failing": 1, "unknown": 2, "degraded": 3, "ok": 4}  # as the page ranks them
 
 
 @dataclass

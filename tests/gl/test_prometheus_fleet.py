@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.gl.kiosk_process import start_kiosk, wait_healthz
-from tests.gl.prometheus_process import PROMETHEUS, Prometheus
+from tests.prometheus_process import PROMETHEUS, Prometheus
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow,
               pytest.mark.skipif(PROMETHEUS is None, reason="scripts/setup.sh installs Debian's prometheus")]

@@ -23,7 +23,7 @@ import yaml
 
 from scripts.lrs.ralph_server import free_port
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "deploy" / "prometheus" / "rules"
 PROMETHEUS = shutil.which("prometheus")
 
