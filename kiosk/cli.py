@@ -130,15 +130,20 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--store", type=Path, metavar="FILE.db",
                             help="keep what the replayed visit recorded (results, xAPI statements) in this SQLite "
                                  "file (default: a scratch file, removed); never the kiosk's own store")
-    fleet = commands.add_parser("fleet", help="the operators' dashboard: polls kiosks' /healthz and /metrics",
-                                description="Serves a web page showing each kiosk's state, frame times, backlog, "
-                                            "devices, screenshot and alerts (offline, failing, degraded, disk). "
+    fleet = commands.add_parser("fleet", help="the operators' dashboard: reads Prometheus, or polls a few kiosks",
+                                description="Serves a web page showing each kiosk's agency, state, frame times, "
+                                            "backlog, devices, alerts and, on demand, its screen; problem kiosks "
+                                            "first, sortable, filterable by agency. With --prometheus the fleet "
+                                            "is read from Prometheus' HTTP API (its alerts included); without, the "
+                                            "server polls each kiosk NAME=URL itself (fine for a handful). "
                                             "Beyond 127.0.0.1 it needs a login (HTTP basic auth).",
                                 epilog="secrets are better passed in the environment than on the command line "
                                        "(visible to every local account): NOVA_FLEET_TOKEN, NOVA_FLEET_AUTH. "
                                        "exit codes: 0 stopped; 1 bad NAME=URL; 69 address in use or not this "
                                        "machine's; 78 bad --listen or --auth, or a network address without --auth")
-    fleet.add_argument("kiosks", nargs="+", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
+    fleet.add_argument("kiosks", nargs="*", metavar="NAME=URL", help="e.g. lyon-1=http://10.0.0.21:9108")
+    fleet.add_argument("--prometheus", metavar="URL", default="",
+                       help="read the fleet from Prometheus, e.g. http://127.0.0.1:9090 (deploy/prometheus/)")
     fleet.add_argument("--listen", default="127.0.0.1:9200",
                        help="dashboard address (default 127.0.0.1:9200; 0.0.0.0:9200 needs --auth)")
     fleet.add_argument("--token", default=os.environ.get("NOVA_FLEET_TOKEN", ""),
@@ -161,6 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     sync_what.add_parser("now", help="send the backlog now (progress bar on large backlogs), then apply retention")
     erase_cmd = commands.add_parser("erase", help="erase one visit here and withdraw it from the LRS (voiding)")
     erase_cmd.add_argument("registration", metavar="REGISTRATION", help="the visit's id (from its QR code or export)")
+    insights_cmd = commands.add_parser(
+        "insights", help="the agency report from the LRS: visits, languages, funnels, skills (CSV, HTML, PDF)",
+        description="Reads every statement of the window from the LRS (resumable: run it again after an "
+                    "interruption), then writes insights.csv, insights.html and insights.pdf (with Chromium) "
+                    "into OUT_DIR. Only aggregates: any figure over fewer than k visitors is suppressed.",
+        epilog="exit codes: 0 written; 69 the LRS could not be read (run again: it resumes); 78 no LRS configured")
+    insights_cmd.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    insights_cmd.add_argument("--lrs", default="", metavar="URL",
+                              help="the LRS's xAPI endpoint (default: [lrs] endpoint)")
+    insights_cmd.add_argument("--since", default="", metavar="ISO", help="statements stored after, e.g. 2026-11-01")
+    insights_cmd.add_argument("--until", default="", metavar="ISO", help="statements stored up to")
+    insights_cmd.add_argument("--agency", default="", metavar="HOME_PAGE",
+                              help="only visits of this agency (the visitors' account homePage, [lrs] home_page)")
+    insights_cmd.add_argument("--k", type=_count, default=10, help="smallest group shown (default 10)")
+    insights_cmd.add_argument("--work", type=Path, help="where statements are kept while reading "
+                                                        "(default OUT_DIR/.statements)")
     export_cmd = commands.add_parser("export", help="CSV for the agency (one row per visit and skill)")
     export_cmd.add_argument("output", type=Path, metavar="FILE.csv")
     export_cmd.add_argument("--responses", action="store_true",
@@ -173,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
+    bench_insights = bench_what.add_parser("insights", help="read an LRS back for the agency report: statements/s")
+    bench_insights.add_argument("--statements", type=_count, default=10_000, help="how many (default 10000)")
+    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
+    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
+    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
+    bench_insights.add_argument("--out", type=Path, help="also write the report of the synthetic visits here")
     bench_sync = bench_what.add_parser("sync", help="drain a backlog into an LRS: batched vs one per request")
     bench_sync.add_argument("--statements", type=_count, default=10_000, help="backlog size (default 10000)")
     bench_sync.add_argument("--single", type=_count, default=500,
@@ -432,6 +459,19 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         given = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
         run_sync_bench((lambda: nullcontext(given)) if given else local_ralph, args.statements, single=args.single)
         return 0
+    if args.bench == "insights":
+        from contextlib import nullcontext
+
+        from kiosk.bench.insights import run_insights_bench
+        from kiosk.bench.sync import local_ralph
+        from kiosk.sync.client import LrsClient
+
+        if args.lrs:
+            client = LrsClient(args.lrs, args.user, args.password, timeout=120)
+            run_insights_bench(lambda: nullcontext(client), args.statements, args.out)
+        else:
+            run_insights_bench(local_ralph, args.statements, args.out)
+        return 0
     if args.bench == "video":
         from kiosk.bench.video import run_video_bench
 
@@ -462,8 +502,14 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _cmd_fleet(args: argparse.Namespace) -> int:
     from kiosk.ops.fleet import FleetServer
+    from kiosk.ops.fleet_prometheus import PrometheusFleet
     from kiosk.ops.http import parse_listen
 
+    if bool(args.prometheus) == bool(args.kiosks):
+        raise KioskError("name either --prometheus URL or the kiosks to poll (NAME=URL …), not both",
+                         hint="kiosk fleet --prometheus http://127.0.0.1:9090, or kiosk fleet lyon-1=http://10.0.0.21:9108")
+    if args.prometheus and not args.prometheus.startswith(("http://", "https://")):
+        raise KioskError(f"--prometheus {args.prometheus} is not a URL", hint="e.g. http://127.0.0.1:9090")
     kiosks = []
     for item in args.kiosks:
         name, _, url = item.partition("=")
@@ -471,10 +517,11 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
             raise KioskError(f"`{item}` is not NAME=URL", hint="e.g. lyon-1=http://10.0.0.21:9108")
         kiosks.append((name, url.rstrip("/")))
     host, port = parse_listen(args.listen, "--listen")
-    server = FleetServer(host, port, kiosks, args.token, args.auth)
+    source = PrometheusFleet(args.prometheus).views if args.prometheus else None
+    server = FleetServer(host, port, kiosks, args.token, args.auth, source=source)
     login = f"login required (user {server.user})" if server.password else "no login: this machine only"
-    print(f"fleet: http://{args.listen.rpartition(':')[0]}:{server.port}/ watching {len(kiosks)} kiosk(s); {login}",
-          flush=True)
+    watched = f"the kiosks Prometheus at {args.prometheus} scrapes" if source else f"{len(kiosks)} kiosk(s)"
+    print(f"fleet: http://{args.listen.rpartition(':')[0]}:{server.port}/ watching {watched}; {login}", flush=True)
     server.serve_forever()
     return 0
 
@@ -501,6 +548,13 @@ def _cmd_erase(args: argparse.Namespace) -> int:
     from kiosk.commands.sync import erase_visit
 
     return erase_visit(_settings(args), args.registration)
+
+
+def _cmd_insights(args: argparse.Namespace) -> int:
+    from kiosk.commands.insights import insights
+
+    return insights(_settings(args), args.out_dir, lrs=args.lrs, since=args.since, until=args.until,
+                    agency=args.agency, k=args.k, work=args.work)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -638,7 +692,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet, "replay": _cmd_replay, "new": _cmd_new}
+                "fleet": _cmd_fleet, "replay": _cmd_replay, "new": _cmd_new, "insights": _cmd_insights}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

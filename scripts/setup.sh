@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri ffmpeg graphviz gcc g++ libc6-dev
               chromium fonts-noto-core systemd espeak-ng nodejs
               gettext  # msgfmt checks the PO files
-              prometheus python3-seccomp)  # promtool + a real scraper; libseccomp for the unit's filter test
+              prometheus prometheus-alertmanager  # promtool, amtool and a real scraper for the fleet tests
+              python3-seccomp)  # libseccomp for the unit's filter test
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

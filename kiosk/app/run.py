@@ -143,7 +143,9 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
 
     operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
                         read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
-                        device_problems=devices.problems, input_dropped=devices.dropped, sessions=counts.snapshot)
+                        device_problems=devices.problems, input_dropped=devices.dropped, sessions=counts.snapshot,
+                        frame_budget=1.0 / display.max_fps,
+                        outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
     sync = start_sync(settings, stop)
     deck = None
     stop_headset: Callable[[], None] | None = None
@@ -185,8 +187,10 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     loop.tick()  # the attract screen is drawn: tell systemd we are up
     operations.ready()
     deadline = None if options.duration is None else clock.now() + options.duration
+    ended = False  # a crash leaves the run marked as under way: the next start counts an unclean restart
     try:
         loop.run(until=deadline)
+        ended = True
     finally:
         stop.set()
         if options.screenshot_every:  # always leave the last frame for the newcomer to see
@@ -195,7 +199,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             recorder.close()
             summary.recording = recorder.path
         summary.frames_drawn = loop.stats.frames_drawn
-        operations.stop()
+        operations.stop(clean=ended)
         devices.stop()
         if deck is not None:
             deck.stop()

@@ -1,4 +1,5 @@
-"""`kiosk fleet`: one page for an operator, polling every kiosk's /healthz and /metrics.
+"""`kiosk fleet`: one page for an operator, polling every kiosk's /healthz and /metrics — or, for
+a fleet that Prometheus watches, reading it from Prometheus (`source`, kiosk/ops/fleet_prometheus.py).
 
 Each kiosk shows its state, health problems, mean frame time, dropped frames, sync backlog,
 devices, free disk and its latest screenshot; alerts stand out: offline, failing, degraded,
@@ -20,6 +21,7 @@ import logging
 import math
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -28,7 +30,7 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, KioskError
 from kiosk.ops.client import MAX_IMAGE, get
 from kiosk.ops.http import LocalServer, QuietHandler, loopback
 
@@ -152,7 +154,7 @@ class FleetServer:
     """`auth` is "user:password" for HTTP basic auth; required to listen beyond loopback."""
 
     def __init__(self, host: str, port: int, kiosks: Sequence[tuple[str, str]], token: str = "",
-                 auth: str = "") -> None:
+                 auth: str = "", *, source: Callable[[], list[KioskView]] | None = None) -> None:
         user, colon, password = auth.partition(":")
         if auth and (not colon or not user or len(password) < 8):
             raise ConfigError("fleet login must be USER:PASSWORD with a password of 8 characters or more",
@@ -162,6 +164,8 @@ class FleetServer:
                               "network without a login", hint="set NOVA_FLEET_AUTH=USER:PASSWORD (or --auth), "
                               "or listen on 127.0.0.1")
         self.kiosks, self.token = list(kiosks), token
+        self.source = source  # e.g. PrometheusFleet.views (kiosk/ops/fleet_prometheus.py); None: poll `kiosks`
+        self.listed: dict[str, str] = {}  # name -> url of the kiosks last listed: the only screens fetched
         self.user, self.password = user, password
         self._latest: tuple[float, bytes] = (float("-inf"), b"")
         self._polling = threading.Lock()
@@ -187,7 +191,8 @@ class FleetServer:
         with self._polling:  # one round at a time, shared by every dashboard that asks meanwhile
             at, body = self._latest
             if time.monotonic() - at >= POLL_AT_MOST_EVERY:
-                views = poll(self.kiosks, self.token)
+                views = self.source() if self.source is not None else poll(self.kiosks, self.token)
+                self.listed = {v.name: v.url for v in views}
                 body = json.dumps([asdict(v) for v in views], allow_nan=False).encode()
                 self._latest = (time.monotonic(), body)
             return body
@@ -206,23 +211,32 @@ class FleetServer:
                 if path == "/":
                     self.send_body(200, PAGE.read_bytes(), "text/html; charset=utf-8")
                 elif path == "/api/fleet":
-                    self.send_body(200, fleet.fleet_json(), "application/json")
+                    try:
+                        self.send_body(200, fleet.fleet_json(), "application/json")
+                    except KioskError as exc:  # Prometheus did not answer: say so on the page
+                        self.send_body(502, json.dumps({"error": str(exc)}).encode(), "application/json")
+                elif path == "/api/screen":
+                    url = fleet.listed.get(urllib.parse.parse_qs(self.path.partition("?")[2]).get("kiosk", [""])[0])
+                    self._screenshot(url)
                 elif path.startswith("/api/screenshot/") and (number := path.rsplit("/", 1)[1]).isascii() \
                         and number.isdigit():  # not "²" or "٣": str.isdigit alone takes them
                     index = int(number[:6])
-                    if index >= len(fleet.kiosks):
-                        self.send_body(404, b"", "text/plain")
-                        return
-                    try:
-                        code, body = get(f"{fleet.kiosks[index][1]}/screenshot", fleet.token, deadline=5.0,
-                                         limit=MAX_IMAGE)
-                    except (OSError, ValueError):
-                        code, body = 502, b""
-                    if code == 200 and body.startswith(b"\x89PNG"):
-                        self.send_body(200, body, "image/png")
-                    else:  # the kiosk's refusal (401, 403...) as is; anything else is a bad gateway
-                        self.send_body(code if 400 <= code < 600 else 502, b"", "text/plain")
+                    self._screenshot(fleet.kiosks[index][1] if index < len(fleet.kiosks) else None)
                 else:
                     self.send_body(404, b"not found", "text/plain")
+
+            def _screenshot(self, url: str | None) -> None:
+                """A listed kiosk's screen, fetched now (on demand): never a URL the browser chose."""
+                if url is None:
+                    self.send_body(404, b"", "text/plain")
+                    return
+                try:
+                    code, body = get(f"{url}/screenshot", fleet.token, deadline=5.0, limit=MAX_IMAGE)
+                except (OSError, ValueError):
+                    code, body = 502, b""
+                if code == 200 and body.startswith(b"\x89PNG"):
+                    self.send_body(200, body, "image/png")
+                else:  # the kiosk's refusal (401, 403...) as is; anything else is a bad gateway
+                    self.send_body(code if 400 <= code < 600 else 502, b"", "text/plain")
 
         return Handler

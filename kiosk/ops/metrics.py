@@ -20,6 +20,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.exposition import choose_encoder
 
+from kiosk.ops.alert_metrics import alert_families
 from kiosk.ops.status import HEALTH_STATUSES, STATES, KioskStatus, assess
 
 
@@ -75,6 +76,7 @@ class _SnapshotCollector:
             yield CounterMetricFamily("kiosk_ops_connections_refused", "Connections to this endpoint answered busy "
                                       "(more at once than it serves).", value=self.refused)
         yield InfoMetricFamily("kiosk_build", "Build information.", value={"version": s.version})
+        yield from alert_families(s)
 
 
 def render_metrics(status: KioskStatus, now: float, accept: str = "", refused: int | None = None) -> tuple[bytes, str]:

@@ -33,6 +33,13 @@ class KioskStatus:
     device_problems: tuple[str, ...] = ()  # e.g. "board: button 2 chatters (...)": named, not failing
     input_dropped: Mapping[str, int] = field(default_factory=dict)  # presses dropped by reason since start
     disk_free_bytes: int = 0
+    # for fleet alerts (kiosk/ops/alert_metrics.py)
+    sync_oldest_pending: float | None = None  # unix time the oldest unsent statement was made
+    store_bytes: int = 0  # the SQLite store on disk (database + write-ahead log)
+    outbox_budget_bytes: int = 0  # [store] outbox_max_mb
+    frame_budget: float = 0.0  # seconds a frame may take at max_fps
+    started_at: float = 0.0  # unix time this process started
+    unclean_restarts: int = 0  # starts that followed a run which never stopped cleanly (watchdog, crash)
 
 
 @dataclass(frozen=True)

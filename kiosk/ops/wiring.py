@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from kiosk import __version__
 from kiosk.config import OpsSettings
 from kiosk.ops.board import StatusBoard
 from kiosk.ops.http import ListenError, parse_listen
+from kiosk.ops.restarts import record_clean_stop, record_start
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.ops.systemd import sd_notify
@@ -34,15 +36,19 @@ class Operations:
     board: StatusBoard
     server: OpsServer | None
     is_ready: bool = False
+    runs: Path | None = None  # the restart counter's file (kiosk/ops/restarts.py)
 
     def ready(self) -> None:
         """The first screen is drawn: systemd hears READY=1, and only then the watchdog pings."""
         sd_notify("READY=1")
         self.is_ready = True
 
-    def stop(self) -> None:
+    def stop(self, *, clean: bool = True) -> None:
+        """`clean`: the loop ended as asked (not by an exception): the next start is not an unclean restart."""
         if self.server is not None:
             self.server.stop()
+        if self.runs is not None and clean:
+            record_clean_stop(self.runs, self.board.snapshot().unclean_restarts)
 
 
 def sync_backlog(store: Path) -> tuple[int, float | None]:
@@ -58,23 +64,44 @@ def sync_backlog(store: Path) -> tuple[int, float | None]:
     return int(pending), datetime.fromisoformat(last).timestamp() if last else None
 
 
+def outbox_age_and_size(store: Path) -> tuple[float | None, int]:
+    """(unix time of the oldest unsent statement, bytes of the store on disk), read-only and cheap
+    (the pending index answers MIN; sizes come from the file system)."""
+    size = sum(path.stat().st_size for path in (store, store.with_name(store.name + "-wal")) if path.exists())
+    if not store.exists():
+        return None, size
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.2)) as db:
+            oldest = db.execute("SELECT MIN(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
+    except sqlite3.Error:
+        return None, size
+    return (datetime.fromisoformat(oldest).timestamp() if oldest else None), size
+
+
 def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, store: Path,
            read_pixels: Callable[[], npt.NDArray[np.uint8]], clock: Callable[[], float],
            devices: Callable[[], dict[str, str]] = dict,
            device_problems: Callable[[], tuple[str, ...]] = tuple,
            input_dropped: Callable[[], dict[str, int]] = dict,
-           sessions: Callable[[], dict[str, int]] = dict) -> Operations:
-    board = StatusBoard(KioskStatus(clock(), state, reason, __version__))
+           sessions: Callable[[], dict[str, int]] = dict, frame_budget: float = 0.0,
+           outbox_budget_bytes: int = 0) -> Operations:
+    runs = store.parent / "runs.json"
+    unclean, started = record_start(runs), time.time()
+    board = StatusBoard(KioskStatus(clock(), state, reason, __version__, unclean_restarts=unclean))
 
     def publish(now: float) -> None:
         stats = loop.stats
         free = shutil.disk_usage(store.parent if store.parent.exists() else Path(".")).free
         pending, last_sent = sync_backlog(store)
+        oldest, size = outbox_age_and_size(store)
         board.publish(KioskStatus(now, state, reason, __version__, stats.frames_drawn, stats.dropped_frames,
                                   tuple(stats.draw_seconds.cumulative()), stats.draw_seconds.total,
                                   stats.draw_seconds.count, sessions=sessions(), sync_pending=pending,
                                   sync_last_success=last_sent, devices=devices(), disk_free_bytes=free,
-                                  device_problems=device_problems(), input_dropped=input_dropped()))
+                                  device_problems=device_problems(), input_dropped=input_dropped(),
+                                  sync_oldest_pending=oldest, store_bytes=size,
+                                  outbox_budget_bytes=outbox_budget_bytes, frame_budget=frame_budget,
+                                  started_at=started, unclean_restarts=unclean))
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():
@@ -85,7 +112,7 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
     publish(clock())
     loop.every(1.0, publish)
     loop.every(0.1, screenshots)
-    operations = Operations(board, None)
+    operations = Operations(board, None, runs=runs)
     usec = os.environ.get("WATCHDOG_USEC")
     if usec and usec.isdigit():
         def feed(now: float) -> None:

@@ -59,6 +59,10 @@ class LrsClient:
                                          headers=self._headers())
         return self._send(request)
 
+    def send_get(self, url: str) -> Reply:
+        """GET an absolute URL of this LRS (a `more` link) with the client's credentials."""
+        return self._send(urllib.request.Request(url, headers=self._headers()))
+
     def statements(self, query: str = "") -> list[dict[str, Any]]:
         """Every statement matching `query`, following the LRS's `more` links page by page."""
         found: list[dict[str, Any]] = []

@@ -38,6 +38,7 @@ ESTIMATE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/skill-estim
 INPUT_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/input"  # touch | keys | board | switch | headset
 DEVICE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/device"  # flat-screen | monitor-/openxr-headset
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+KIOSK_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/kiosk"  # which kiosk: per-kiosk insights
 NAMESPACE = uuid.UUID("6f0c1d2e-6b53-4e7f-9a57-0c7d1d3b9a11")  # Nova Kiosk statements
 
 
@@ -51,6 +52,7 @@ class Visit:
     platform: str = "Nova Kiosk"
     input: str = ""  # the kind of input in use (kiosk.runtime.usage); "" leaves it out
     device: str = ""
+    kiosk: str = ""  # the kiosk's id ([ops]/host name), in context.extensions; "" = not said
 
 
 def statement_id(visit: Visit, *what: object) -> str:
@@ -72,7 +74,8 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
                    result: Mapping[str, Any] | None = None) -> Statement:
     context: dict[str, Any] = {"registration": visit.registration, "platform": visit.platform,
                                "language": _lang(visit.language)}
-    used = {key: value for key, value in ((INPUT_EXTENSION, visit.input), (DEVICE_EXTENSION, visit.device)) if value}
+    used = {key: value for key, value in ((INPUT_EXTENSION, visit.input), (DEVICE_EXTENSION, visit.device),
+                                          (KIOSK_EXTENSION, visit.kiosk)) if value}
     if used:
         context["extensions"] = used
     activities: dict[str, Any] = {}

@@ -100,7 +100,8 @@ class RecordingHost:
         registration, at = self.new_id(), self.wall()
         usage = Usage(language)
         record = xapi.Visit(registration, f"visitor-{self.new_id()[:12]}", self.settings.home_page,
-                            self.settings.activity_base, language, input=usage.input, device=usage.device)
+                            self.settings.activity_base, language, input=usage.input, device=usage.device,
+                            kiosk=self.settings.kiosk_id)
         self.visits[visit] = _Visit(record, at)
         records.start_session(self.db, registration, at, language=language, input=usage.input, device=usage.device,
                               kiosk=self.settings.kiosk_id)

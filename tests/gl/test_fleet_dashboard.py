@@ -57,11 +57,14 @@ def test_the_dashboard_shows_the_fleet_in_chromium(published_scenarios: Path, tm
             assert rows["lyon-1"].locator(".status").inner_text() == "ok"
             assert rows["villeurbanne"].locator(".status").inner_text() == "offline"
             assert "offline" in rows["villeurbanne"].locator(".alert").inner_text()
+            assert page.locator("tbody tr").first.get_attribute("data-kiosk") == "villeurbanne"  # problems first
+            assert page.evaluate(LYON_2_IMAGE) == 0  # screens are fetched on demand only
+            page.click("tr[data-kiosk='lyon-2'] button.show")
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and page.evaluate(LYON_2_IMAGE) != 320:
                 time.sleep(0.2)
             assert page.evaluate(LYON_2_IMAGE) == 320  # the kiosk's real frame, through the fleet server
-            frame_cell = page.locator("tr[data-kiosk='lyon-1'] td").nth(3)
+            frame_cell = page.locator("tr[data-kiosk='lyon-1'] td").nth(6)
             deadline = time.monotonic() + 10  # the page refreshes every 2 s; the first frames come within 1 s
             while time.monotonic() < deadline and "ms" not in frame_cell.inner_text():
                 time.sleep(0.2)
