@@ -47,7 +47,7 @@ class SyntheticKiosks:
 
     def __init__(self, count: int = 200) -> None:
         now = time.monotonic()
-        self.metrics = {f"/kiosk/{i}/metrics": render_metrics(_snapshot(i, now), now) for i in range(count)}
+        self.metrics = {f"/kiosk/{i}/metrics": render_metrics(_snapshot(i, now), now)[0] for i in range(count)}
         self.png = cv2.imencode(".png", np.full((36, 64, 3), (40, 120, 200), np.uint8))[1].tobytes()
         kiosks = self
 

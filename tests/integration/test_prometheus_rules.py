@@ -83,7 +83,7 @@ def test_every_alert_has_a_unit_test_a_summary_and_a_runbook_line() -> None:
 
 @needs_promtool
 def test_the_rules_read_only_metrics_the_kiosk_exports_in_valid_text() -> None:
-    text = render_metrics(EVERYTHING, 100.5).decode()
+    text = render_metrics(EVERYTHING, 100.5)[0].decode()
     done = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr  # lint warnings (none today) would fail too
