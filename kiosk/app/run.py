@@ -81,6 +81,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
     packs, errors = load_packs(settings.content.scenarios)
+    db = open_store(settings.store.path)  # before any window: a bad store path is a clear error, not a black screen
     headless = options.headless or not (options.window or display_available())
     clock = MonotonicClock()
     stop = threading.Event()
@@ -108,7 +109,6 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     if not headless:
         wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
     counts = SessionCounts()
-    db = open_store(settings.store.path)
     screen: SessionScreen | OutOfOrderScreen
     if packs:
         if options.reduced_motion:
