@@ -16,6 +16,7 @@ from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Issuer, Verified, verify
 from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
+from kiosk.credentials.jwt_input import check_shape, read_credential
 from kiosk.credentials.page import OfferLine, render
 from kiosk.errors import ContentError
 from kiosk.matching.match import Match, rank
@@ -88,13 +89,8 @@ def keys(settings: Settings, action: str, out: TextIO | None = None) -> int:
 
 def verify_badge(settings: Settings, source: str, now: datetime, out: TextIO | None = None) -> Verified:
     out = out or sys.stdout
-    token = source.strip()
-    if token.count(".") != 2 or "/" in token:  # not a compact JWT: a file holding one
-        try:
-            token = Path(source).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ContentError(f"{source}: neither a credential nor a readable file ({exc.strerror})",
-                               "give a .jwt file or paste the credential") from exc
+    token = read_credential(source)  # a compact JWT, or a file holding one
+    check_shape(token)  # size, shape and claim types before anything reads them
     result = verify(token, keystore.trusted(settings.credentials.keys), [settings.credentials.issuer_id], now)
     subject = result.credential["credentialSubject"]["achievement"]
     out.write(f"valid: {subject['name']} ({subject['alignment'][0]['targetCode']}), issued by {result.issuer}, "
