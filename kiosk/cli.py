@@ -12,6 +12,7 @@ from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import ConfigError, KioskError
+from kiosk.matching.offers import ENCODINGS
 from kiosk.ops.logs import configure as configure_logs
 from kiosk.scenario.load import PackError
 
@@ -243,6 +244,9 @@ def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
                                                   "with --strict)")
     offers_import.add_argument("feed", type=Path, metavar="FEED.csv|FEED.json")
     offers_import.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
+    offers_import.add_argument("--encoding", choices=ENCODINGS, default="auto",
+                               help="the feed's text encoding (default auto: a BOM decides, else UTF-8 if it "
+                                    "reads as UTF-8, else cp1252 as Excel writes it in France)")
     offers_list = offers_what.add_parser("list", help="the imported offers")
     offers_list.add_argument("--rome", help="only this trade (ROME code)")
     keys = commands.add_parser("keys", help="the signing keys of the skill credentials (Ed25519)")
@@ -268,7 +272,7 @@ def _cmd_offers(args: argparse.Namespace) -> int:
     from kiosk.commands import results
 
     if args.offers_command == "import":
-        return results.import_offers(_settings(args), args.feed, strict=args.strict)
+        return results.import_offers(_settings(args), args.feed, strict=args.strict, encoding=args.encoding)
     return results.list_offers(_settings(args), args.rome, date.today())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from kiosk.credentials.jwt_input import check_shape, read_credential
 from kiosk.credentials.page import OfferLine, render
 from kiosk.errors import ContentError
 from kiosk.matching.match import Match, rank
-from kiosk.matching.offers import Offer, dump_offers, load_offers, parse_feed
+from kiosk.matching.offers import FeedError, Offer, load_offers, scan_feed, write_offers
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
@@ -30,25 +31,48 @@ from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
+MAX_SHOWN_ERRORS = 100  # a feed of a million bad rows prints the first ones and a count
 
-def import_offers(settings: Settings, feed: Path, *, strict: bool, out: TextIO | None = None) -> int:
+
+def import_offers(settings: Settings, feed: Path, *, strict: bool, encoding: str = "auto",
+                  out: TextIO | None = None) -> int:
+    """Stream the feed into the offers file; the kiosk keeps the previous one unless this one is usable."""
     out = out or sys.stdout
-    try:
-        text = feed.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContentError(f"{feed}: cannot read the feed ({exc.strerror})", "check the path") from exc
-    offers, errors = parse_feed(text, str(feed))
-    for error in errors:
-        out.write(f"{error}\n")
-    if not offers or (strict and errors):
-        out.write(f"offers: nothing imported ({len(errors)} bad rows)\n")
-        return ContentError.exit_code
     target = settings.offers.path
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".new")
-    temporary.write_text(dump_offers(offers), encoding="utf-8")
+    errors = 0
+
+    def good_rows() -> Iterator[Offer]:
+        nonlocal errors
+        for item in scan_feed(feed, encoding):
+            if isinstance(item, Offer):
+                yield item
+                continue
+            errors += 1
+            if errors <= MAX_SHOWN_ERRORS:
+                out.write(f"{item}\n")
+
+    try:
+        if not feed.is_file():
+            raise ContentError(f"{feed}: cannot read the feed (no such file)", "check the path")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("w", encoding="utf-8") as f:
+            count = write_offers(good_rows(), f)
+    except FeedError as exc:  # the rest of the feed cannot be read: importing half of it would mislead
+        temporary.unlink(missing_ok=True)
+        out.write(f"{exc.error}\noffers: nothing imported (the feed cannot be read past line {exc.error.line})\n")
+        return ContentError.exit_code
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ContentError(f"{exc.filename or feed}: cannot read or write ({exc.strerror})", "check the path") from exc
+    if errors > MAX_SHOWN_ERRORS:
+        out.write(f"... and {errors - MAX_SHOWN_ERRORS} more bad rows\n")
+    if not count or (strict and errors):
+        temporary.unlink(missing_ok=True)
+        out.write(f"offers: nothing imported ({errors} bad rows)\n")
+        return ContentError.exit_code
     temporary.replace(target)  # the kiosk never reads half a feed
-    out.write(f"offers: {len(offers)} imported into {target}, {len(errors)} rows skipped\n")
+    out.write(f"offers: {count} imported into {target}, {errors} rows skipped\n")
     return 0
 
 
