@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     packs_what = packs.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
     packs_install = packs_what.add_parser("install", help="install a pack from FILE.zip|FILE.tar.gz|FOLDER|https URL")
     packs_install.add_argument("source", metavar="FILE|URL")
+    packs_install.add_argument("--deadline", type=_positive, default=900.0, metavar="SECONDS",
+                               help="give up (keeping what the kiosk has) after this long (default 900)")
     packs_rollback = packs_what.add_parser("rollback", help="go back to the version installed before")
     packs_rollback.add_argument("pack_id", metavar="PACK_ID")
 
@@ -479,7 +481,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.packs_command == "install":
         packs.install(args.source, settings.content.scenarios,
-                      publisher_keys=packs.publisher_keys(settings.packs.publisher_keys))
+                      publisher_keys=packs.publisher_keys(settings.packs.publisher_keys), deadline_s=args.deadline)
     else:
         packs.rollback(args.pack_id, settings.content.scenarios)
     return 0
