@@ -153,7 +153,7 @@ def trickling_https(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     stop = threading.Event()
 
     class Trickle(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Length", "100000")
             self.end_headers()
