@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
@@ -116,10 +116,18 @@ def verify_badge(settings: Settings, source: str, now: datetime, out: TextIO | N
     token = read_credential(source)  # a compact JWT, or a file holding one
     check_shape(token)  # size, shape and claim types before anything reads them
     result = verify(token, keystore.trusted(settings.credentials.keys), [settings.credentials.issuer_id], now)
-    subject = result.credential["credentialSubject"]["achievement"]
-    out.write(f"valid: {subject['name']} ({subject['alignment'][0]['targetCode']}), issued by {result.issuer}, "
+    out.write(f"valid: {_achievement(result.credential)}, issued by {result.issuer}, "
               f"key {result.kid}, until {result.expires.isoformat(timespec='seconds')}\n")
     return result
+
+
+def _achievement(credential: dict[str, Any]) -> str:
+    """`name (code)`, read defensively: the signature proves who issued it, not that it is well formed."""
+    achievement = credential["credentialSubject"].get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
+    alignment = achievement.get("alignment")
+    first = alignment[0] if isinstance(alignment, list) and alignment and isinstance(alignment[0], dict) else {}
+    return f"{achievement.get('name', '?')} ({first.get('targetCode', '?')})"
 
 
 @dataclass

@@ -61,15 +61,15 @@ MAX_STEPS = 300  # the sample scenarios have 8-15 steps; a visit lasts minutes
 def _read(path: Path, report: Reporter) -> YNode | None:
     try:
         source = read_text(path)
-    except LocatedError as exc:
-        report.found.append(from_located(exc, "limit"))
+    except LocatedError as exc:  # too large, or not UTF-8
+        report.found.append(from_located(exc, "file"))
         return None
     except FileNotFoundError:
         report.error(Mark(str(path), 1, 1), "file not found", "check the file name (paths are relative to the pack)",
                      "file")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "save it as UTF-8 text", "file")
+    except OSError as exc:
+        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "check the file", "file")
         return None
     report.sources[str(path)] = source
     try:

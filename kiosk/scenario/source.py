@@ -133,7 +133,13 @@ def read_text(path: Path, limits: Limits = LIMITS) -> str:
     if len(data) > limits.file_bytes:
         raise LocatedError(Mark(str(path), 1, 1), f"the file is larger than the limit of {limits.file_bytes} bytes",
                            "split the content into several packs, or move long texts out (limit: file size)")
-    return data.decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LocatedError(Mark(str(path), line, col), f"byte {data[exc.start]:#04x} is not UTF-8 text",
+                           "save the file as UTF-8 (an editor's \"Save as\" offers it)") from None
 
 
 class _BoundedLoader(yaml.SafeLoader):

@@ -160,8 +160,8 @@ def read_bank(pack: Pack) -> ItemBank | None:
         source = read_text(path)  # bounded: LocatedError beyond the file size limit
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: cannot read ({exc})", "save it as UTF-8 text") from exc
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read ({exc})", "check the file") from exc
     return parse_bank(source, str(path))
 
 

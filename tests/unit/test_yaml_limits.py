@@ -71,6 +71,18 @@ def test_hostile_scoring_yaml_is_a_located_lint_error(value: str, named: str, sc
     assert named in out
 
 
+def test_a_scoring_file_that_is_not_utf8_is_a_located_finding(scenarios_copy: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bank = scenarios_copy / PACK / "scoring.yaml"
+    bank.write_bytes(bank.read_bytes().replace(b"version: 1\n", b"version: 1 # caf\xe9\n"))
+    seal(scenarios_copy / PACK)
+    assert main(["lint", "--format", "json", str(scenarios_copy / PACK)]) == 65
+    captured = capsys.readouterr()
+    finding = json.loads(captured.out.splitlines()[0])
+    assert (finding["file"], finding["line"], finding["col"]) == (str(bank), 7, 17) and not captured.err
+    assert finding["message"] == "byte 0xe9 is not UTF-8 text"
+
+
 def test_a_located_error_on_a_megabyte_line_shows_only_the_part_around_it() -> None:
     with pytest.raises(LocatedError) as caught:
         parse("a: [" + "1, " * 20_000 + "!!float x]", "big.yaml")
