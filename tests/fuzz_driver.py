@@ -288,6 +288,9 @@ def main() -> int:
             results.write(json.dumps({"case": number, "code": code, "seconds": round(took, 3),
                                       "problem": re.sub(r"\s+", " ", problem)}) + "\n")
             results.flush()
+        with open("/proc/self/status", encoding="ascii") as status:  # this process's peak RSS, all cases
+            peak_kib = int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+        results.write(json.dumps({"peak_mib": peak_kib // 1024}) + "\n")
     return 0
 
 

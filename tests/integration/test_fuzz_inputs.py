@@ -59,6 +59,8 @@ def _fuzz(surface: str, seconds: float, tmp_path: Path, samples: Path) -> list[d
     after = snapshot(tmp_path)
     touched = sorted(k for k in set(before) | set(after) if not k.startswith("work") and before.get(k) != after.get(k))
     assert touched == [], f"seed {SEED}: touched outside its folder: {touched}"
+    peak = next(line["peak_mib"] for line in lines if "peak_mib" in line)
+    assert peak < PEAK_RSS_MIB, f"seed {SEED}: {surface} peaked at {peak} MiB"
     return [line for line in lines if "code" in line]
 
 
