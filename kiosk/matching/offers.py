@@ -65,8 +65,10 @@ class RowError:
     problem: str
     hint: str
 
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.field}: {self.problem} (hint: {self.hint})"
+    def __str__(self) -> str:  # one line, whatever the feed put in the value quoted in `problem`
+        problem = self.problem.replace("\r", "\\r").replace("\n", "\\n")
+        problem = problem if len(problem) <= 300 else problem[:300] + "…"
+        return f"{self.source}:{self.line}: {self.field}: {problem} (hint: {self.hint})"
 
 
 class _FieldError(Exception):

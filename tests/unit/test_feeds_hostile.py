@@ -148,3 +148,13 @@ def test_export_neutralises_formulas(tmp_path: Path, capsys: pytest.CaptureFixtu
     for value, field in hostile.items():
         assert row[field] == "'" + value  # shown as text by Excel and LibreOffice, never run
     assert row["visit"] == "visit-1"
+
+
+def test_a_bad_value_spanning_lines_is_reported_on_one_line(kiosk: tuple[Path, Path], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "feed.csv"  # found by the offers fuzz harness: a quote opened a multi-line field
+    feed.write_text(_feed(2) + ROW.format(n=9).replace(",CDI,", ',"CDI\nstage\r\n,x",'), encoding="utf-8")
+    assert _import(kiosk[0], feed) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{feed}:6: contract: `CDI\\nstage\\r\\n,x` is not a known contract")
+    assert len(lines) == 2 and lines[1].startswith("offers: 2 imported")
