@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     _results_parsers(commands)
 
     sync = commands.add_parser("sync", help="results outbox and the learning record store (xAPI)",
-                               epilog="exit codes: 0 done; 75 the LRS could not take everything (try later; "
+                               epilog="exit codes: 0 done; 74 the store cannot be opened (the path is named; "
+                                      "nothing is moved); 75 the LRS could not take everything (try later; "
                                       "nothing is lost); 78 no LRS configured")
     sync_what = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
     sync_what.add_parser("status", help="backlog: pending, sent, conflicts, last error")

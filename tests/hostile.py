@@ -11,10 +11,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# The exit codes the CLI documents (kiosk/errors.py, `kiosk --help` epilogs): anything else, or a
-# traceback, is a finding.
-DOCUMENTED_EXITS = frozenset({0, 1, 65, 66, 69, 74, 75, 78})
-
 _CHILD = """
 import resource, sys
 limit = int(sys.argv[1]) * 1024 * 1024
