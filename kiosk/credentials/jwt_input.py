@@ -23,7 +23,7 @@ _HINT = "take the credential again from its QR code or file"
 def read_credential(source: str) -> str:
     """The compact JWT given on the command line, or read (no further than the limit) from a file."""
     token = source.strip()
-    if token.count(".") == 2 and "/" not in token:
+    if token.count(".") == 2 and "/" not in token and not _is_file(source):  # `badge.v2.jwt` is a file
         return token
     try:
         with Path(source).open("rb") as f:
@@ -37,6 +37,13 @@ def read_credential(source: str) -> str:
         return data.decode("ascii").strip()
     except UnicodeDecodeError:
         raise CredentialError(f"{source}: not a credential (a JWT is plain ASCII text)", _HINT) from None
+
+
+def _is_file(source: str) -> bool:
+    try:
+        return Path(source).is_file()
+    except (OSError, ValueError):  # a name too long for the filesystem, a NUL: not a file
+        return False
 
 
 def check_shape(token: str) -> None:

@@ -91,3 +91,13 @@ def test_a_well_formed_signed_token_still_verifies(agency: Path, capsys: pytest.
         "achievement": {"name": "Travailler en équipe", "alignment": [{"targetCode": "T4.3"}]}}})
     assert main(["--config", str(agency), "badge", "verify", token]) == 0
     assert "valid: Travailler en équipe (T4.3)" in capsys.readouterr().out
+
+
+def test_a_file_named_with_two_dots_is_read(agency: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    token = _signed(agency.parent / "keys", vc={"issuer": {"id": ISSUER}, "credentialSubject": {
+        "achievement": {"name": "Travailler en équipe", "alignment": [{"targetCode": "T4.3"}]}}})
+    (tmp_path / "badge.v2.jwt").write_text(token + "\n", encoding="ascii")
+    monkeypatch.chdir(tmp_path)  # `badge.v2.jwt` has two dots and no slash, like a token
+    assert main(["--config", str(agency), "badge", "verify", "badge.v2.jwt"]) == 0
+    assert "valid: Travailler en équipe (T4.3)" in capsys.readouterr().out
