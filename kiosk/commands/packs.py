@@ -71,13 +71,18 @@ def install(source: str, scenarios: Path, *, publisher_keys: list[dict[str, str]
             clock: Callable[[], float] = time.monotonic) -> Pack:
     out = out or sys.stdout
     deadline = _Deadline(deadline_s, clock)
-    with staging_lock(scenarios, wait=False) as held:
-        if not held:
-            raise PackInstallError(f"another `kiosk packs install` or rollback is running on {scenarios}",
-                                   "wait for it to finish, then try again")
-        for line in tidy(scenarios):  # what a killed install left: finished or undone, debris removed
-            out.write(f"packs: {line}\n")
-        return _install_locked(source, scenarios, publisher_keys, loader, out, now, deadline)
+    try:
+        with staging_lock(scenarios, wait=False) as held:
+            if not held:
+                raise PackInstallError(f"another `kiosk packs install` or rollback is running on {scenarios}",
+                                       "wait for it to finish, then try again")
+            for line in tidy(scenarios):  # what a killed install left: finished or undone, debris removed
+                out.write(f"packs: {line}\n")
+            return _install_locked(source, scenarios, publisher_keys, loader, out, now, deadline)
+    except OSError as exc:  # a full disk, a read-only folder: the staging copy is gone, the packs as they were
+        raise PackInstallError(f"cannot install into {scenarios}: {exc.strerror or exc} "
+                               f"({exc.filename or scenarios})", "free some space or check the folder's "
+                               "permissions, then install again") from exc
 
 
 def _install_locked(source: str, scenarios: Path, publisher_keys: list[dict[str, str]] | None,

@@ -248,3 +248,15 @@ def test_a_corrupt_publisher_key_is_named(content: bytes, expected: str, scenari
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"kiosk: error: publisher key {keys / 'broken.jwk'}: ") and expected in err, err
     assert err.count("\n") == 0
+
+
+def test_a_folder_it_cannot_write_is_a_clear_refusal(scenarios_copy: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (scenarios_copy / STAGING).write_text("a file where staging goes", encoding="utf-8")  # as root: no chmod test
+    config = tmp_path / "k.toml"
+    config.write_text(f'[content]\nscenarios = "{scenarios_copy}"\n', encoding="utf-8")
+    archive = _zip(_new_version(scenarios_copy, tmp_path), tmp_path / "k.zip")
+    assert main(["--config", str(config), "packs", "install", str(archive)]) == 65
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"kiosk: error: cannot install into {scenarios_copy}: ") and "\n" not in err, err
+    assert _versions(scenarios_copy)[PACK] == "1.0.0"
