@@ -239,6 +239,9 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
     except RecursionError as exc:  # tomllib recurses once per nested array or inline table
         raise ConfigError(f"{where}: arrays or tables nested too deeply", hint="a kiosk config nests 2 levels "
                           "at most") from exc
+    except ValueError as exc:  # tomllib lets Python's int() refuse a number of over 4,300 digits
+        raise ConfigError(f"{where}: a number is too long ({str(exc).split(':', maxsplit=1)[0]})",
+                          hint="write numbers of a few digits") from exc
     base = Settings()
     sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "store")
     unknown = sorted(set(raw) - set(sections))

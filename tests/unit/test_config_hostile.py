@@ -24,6 +24,7 @@ CASES = {
                                             ["ops.listen: 0.0.0.0:9108 is reachable from the network",
                                              "ops.token"]),
     "a NUL in a path": (b'[store]\npath = "var/k\\u0000.db"\n', ["store.path: expected a path"]),
+    "a 5,000-digit integer": (b"[display]\nwidth = " + b"9" * 5000 + b"\n", ["a number is too long"]),
     "a 1 MB file": (b"# " + b"x" * 1_000_000 + b"\n", ["larger than 65536 bytes"]),
 }
 
