@@ -13,6 +13,7 @@ from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import ConfigError, KioskError
+from kiosk.matching.offers import ENCODINGS
 from kiosk.ops.logs import configure as configure_logs
 from kiosk.scenario.load import PackError
 
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     packs_what = packs.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
     packs_install = packs_what.add_parser("install", help="install a pack from FILE.zip|FILE.tar.gz|FOLDER|https URL")
     packs_install.add_argument("source", metavar="FILE|URL")
+    packs_install.add_argument("--deadline", type=_positive, default=900.0, metavar="SECONDS",
+                               help="give up (keeping what the kiosk has) after this long (default 900)")
     packs_rollback = packs_what.add_parser("rollback", help="go back to the version installed before")
     packs_rollback.add_argument("pack_id", metavar="PACK_ID")
 
@@ -159,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     _results_parsers(commands)
 
     sync = commands.add_parser("sync", help="results outbox and the learning record store (xAPI)",
-                               epilog="exit codes: 0 done; 75 the LRS could not take everything (try later; "
+                               epilog="exit codes: 0 done; 74 the store cannot be opened (the path is named; "
+                                      "nothing is moved); 75 the LRS could not take everything (try later; "
                                       "nothing is lost); 78 no LRS configured")
     sync_what = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
     sync_what.add_parser("status", help="backlog: pending, sent, conflicts, last error")
@@ -334,6 +338,9 @@ def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
                                                   "with --strict)")
     offers_import.add_argument("feed", type=Path, metavar="FEED.csv|FEED.json")
     offers_import.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
+    offers_import.add_argument("--encoding", choices=ENCODINGS, default="auto",
+                               help="the feed's text encoding (default auto: a BOM decides, else UTF-8 if it "
+                                    "reads as UTF-8, else cp1252 as Excel writes it in France)")
     offers_list = offers_what.add_parser("list", help="the imported offers")
     offers_list.add_argument("--rome", help="only this trade (ROME code)")
     keys = commands.add_parser("keys", help="the signing keys of the skill credentials (Ed25519)")
@@ -365,7 +372,7 @@ def _cmd_offers(args: argparse.Namespace) -> int:
     from kiosk.commands import results
 
     if args.offers_command == "import":
-        return results.import_offers(_settings(args), args.feed, strict=args.strict)
+        return results.import_offers(_settings(args), args.feed, strict=args.strict, encoding=args.encoding)
     return results.list_offers(_settings(args), args.rome, date.today())
 
 
@@ -635,7 +642,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.packs_command == "install":
         packs.install(args.source, settings.content.scenarios,
-                      publisher_keys=packs.publisher_keys(settings.packs.publisher_keys))
+                      publisher_keys=packs.publisher_keys(settings.packs.publisher_keys), deadline_s=args.deadline)
     else:
         packs.rollback(args.pack_id, settings.content.scenarios)
     return 0

@@ -7,11 +7,13 @@ no global config object.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk.errors import ConfigError
 
@@ -171,7 +173,7 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
             raise bad(f"an integer between {lo} and {hi}")
         return value
     if isinstance(default, Path):
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\x00" in value:
             raise bad("a path as a string")
         return Path(value)
     if isinstance(default, str):
@@ -187,6 +189,33 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
             raise bad("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
         return value
     raise AssertionError(f"no checker for {key}")  # pragma: no cover - programming error
+
+
+MAX_CONFIG_BYTES = 64 * 1024  # a full config is about 2 KB
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _check_together(where: str, settings: Settings) -> None:
+    """Rules between keys: where credentials may travel, and who may reach the ops server."""
+    lrs, ops = settings.lrs, settings.ops
+    if lrs.endpoint:
+        url = urlsplit(lrs.endpoint)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"{where}: lrs.endpoint: expected an http(s) URL, got {lrs.endpoint!r}",
+                              hint="write e.g. endpoint = \"https://lrs.agency.example.org/xAPI/\"")
+        if url.scheme == "http" and (lrs.token or lrs.password) and not _loopback(url.hostname):
+            raise ConfigError(f"{where}: lrs.endpoint: {lrs.endpoint} is http:// but a token or password is set: "
+                              "the credentials would cross the network in clear",
+                              hint="use the LRS's https:// address")
+    if ops.listen and not _loopback(ops.listen.rpartition(":")[0]) and not ops.token:
+        raise ConfigError(f"{where}: ops.listen: {ops.listen} is reachable from the network but ops.token is empty",
+                          hint="set a long random ops.token, or listen on 127.0.0.1")
 
 
 def _host_port(value: str) -> bool:
@@ -208,16 +237,25 @@ def _section(where: str, name: str, default: Any, raw: Any) -> Any:
 
 def parse_settings(text: str, where: str = "<config>") -> Settings:
     """Parse TOML text into Settings; `where` names the source in error messages."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{where}: larger than {MAX_CONFIG_BYTES} bytes: not a kiosk config",
+                          hint="check the path given to --config")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}", hint="check quotes and brackets") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{where}: arrays or tables nested too deeply", hint="a kiosk config nests 2 levels "
+                          "at most") from exc
+    except ValueError as exc:  # tomllib lets Python's int() refuse a number of over 4,300 digits
+        raise ConfigError(f"{where}: a number is too long ({str(exc).split(':', maxsplit=1)[0]})",
+                          hint="write numbers of a few digits") from exc
     base = Settings()
     sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
-    return Settings(
+    settings = Settings(
         display=_section(where, "display", base.display, raw.get("display", {})),
         content=_section(where, "content", base.content, raw.get("content", {})),
         devices=_section(where, "devices", base.devices, raw.get("devices", {})),
@@ -229,6 +267,8 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         ops=_section(where, "ops", base.ops, raw.get("ops", {})),
         session=_section(where, "session", base.session, raw.get("session", {})),
     )
+    _check_together(where, settings)
+    return settings
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -236,8 +276,15 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)  # no further: --config /dev/zero is an error, not a hang
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})",
                           hint="check the path given to --config") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte {data[exc.start]:#04x})",
+                          hint="save the file as UTF-8") from exc
     return parse_settings(text, where=str(path))

@@ -31,6 +31,7 @@ from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
 from kiosk.runtime.visit_screen import SessionScreen
 from kiosk.scenario.load import load_packs
+from kiosk.scenario.swap import recover as recover_packs
 from kiosk.store.db import open_store
 
 log = logging.getLogger("kiosk")
@@ -91,7 +92,9 @@ def _stoppable(wait: InputSource, stop: threading.Event, slice_s: float = 0.25) 
 def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     display = settings.display
     size = options.size or (display.width, display.height)
+    recover_packs(settings.content.scenarios)  # a pack update killed half-way is finished or undone first
     packs, errors = load_packs(settings.content.scenarios)
+    db = open_store(settings.store.path)  # before any window: a bad store path is a clear error, not a black screen
     headless = options.headless or not (options.window or display_available())
     clock = MonotonicClock()
     stop = threading.Event()
@@ -119,7 +122,6 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     if not headless:
         wait_input = _stoppable(make_pygame_input(make_event_translator(renderer.viewport, size, clock.now)), stop)
     counts = SessionCounts()
-    db = open_store(settings.store.path)
     screen: SessionScreen | OutOfOrderScreen
     host = build_host(settings, db, counts)
     if packs:

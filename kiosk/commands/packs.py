@@ -5,50 +5,92 @@ a kiosk.
 2. Unpack refusing absolute paths, `..`, symlinks, hard links, devices, and oversized archives.
 3. Verify: the manifest's sha256 for every file, and its Ed25519 signature (`manifest.json.sig`)
    when publisher keys are configured; then load the pack exactly as the kiosk would.
-4. Swap between sessions: the current version is renamed into `.previous/`, the new one into
-   place (renames on one filesystem; the kiosk reads packs when it returns to its attract screen).
+4. Swap between sessions: the new version and the current one are exchanged atomically and the
+   current one goes into `.previous/` (kiosk/scenario/swap.py: journalled, so that a kill at any
+   instant is finished or undone by the next start or install; the kiosk reads packs when it
+   returns to its attract screen).
 5. Load the installed pack once more; if that fails, put the previous version back.
+
+One install at a time (a lock in `.staging/`); each starts by clearing what a killed one left
+there, and the whole install has a deadline (`--deadline`, 15 minutes by default) that a server
+trickling bytes cannot stretch. Damaged archives (bad deflate data, truncated gzip, a file and a
+folder of the same name) and unusable publisher keys are refusals, not tracebacks.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tarfile
 import tempfile
+import time
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import IO, TextIO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.credentials.keys import jwk_public_key
-from kiosk.errors import ContentError
+from kiosk.errors import ContentError, KioskError
 from kiosk.scenario.load import PACK_FILE, load_pack
 from kiosk.scenario.manifest import MANIFEST
 from kiosk.scenario.model import Pack
+from kiosk.scenario.swap import PREVIOUS, STAGING, Swap, manifest_hash, staging_lock, swap, tidy
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3  # unpacked, all files together
 MAX_FILES = 5000
-STAGING, PREVIOUS = ".staging", ".previous"
+DEADLINE_S = 15 * 60.0  # a 2 GB pack over a slow 4G link; a server trickling bytes is cut here
+_CHUNK = 1024 * 1024
 
 
 class PackInstallError(ContentError):
     """The pack was refused; the kiosk keeps serving what it had."""
 
 
+class _Deadline:
+    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
+        self.clock, self.seconds, self.end = clock, seconds, clock() + seconds
+
+    def left(self) -> float:
+        remaining = self.end - self.clock()
+        if remaining <= 0:
+            raise PackInstallError(f"refused: the install took longer than its deadline of {self.seconds:.0f} s",
+                                   "check the network and the server, or give a longer --deadline")
+        return remaining
+
+
 def install(source: str, scenarios: Path, *, publisher_keys: list[dict[str, str]] | None = None,
             loader: Callable[[Path], Pack] = load_pack, out: TextIO | None = None,
-            now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Pack:
+            now: Callable[[], datetime] = lambda: datetime.now(UTC), deadline_s: float = DEADLINE_S,
+            clock: Callable[[], float] = time.monotonic) -> Pack:
     out = out or sys.stdout
+    deadline = _Deadline(deadline_s, clock)
+    try:
+        with staging_lock(scenarios, wait=False) as held:
+            if not held:
+                raise PackInstallError(f"another `kiosk packs install` or rollback is running on {scenarios}",
+                                       "wait for it to finish, then try again")
+            for line in tidy(scenarios):  # what a killed install left: finished or undone, debris removed
+                out.write(f"packs: {line}\n")
+            return _install_locked(source, scenarios, publisher_keys, loader, out, now, deadline)
+    except OSError as exc:  # a full disk, a read-only folder: the staging copy is gone, the packs as they were
+        raise PackInstallError(f"cannot install into {scenarios}: {exc.strerror or exc} "
+                               f"({exc.filename or scenarios})", "free some space or check the folder's "
+                               "permissions, then install again") from exc
+
+
+def _install_locked(source: str, scenarios: Path, publisher_keys: list[dict[str, str]] | None,
+                    loader: Callable[[Path], Pack], out: TextIO, now: Callable[[], datetime],
+                    deadline: _Deadline) -> Pack:
     staging_root = scenarios / STAGING
-    staging_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=staging_root) as work:
-        unpacked = _unpack(_fetch(source, Path(work)), Path(work) / "unpacked")
+        unpacked = _unpack(_fetch(source, Path(work), deadline), Path(work) / "unpacked", deadline)
         pack_dir = _pack_root(unpacked)
         if publisher_keys is not None:
             _check_signature(pack_dir, publisher_keys)
@@ -56,10 +98,14 @@ def install(source: str, scenarios: Path, *, publisher_keys: list[dict[str, str]
             staged = loader(pack_dir)  # manifest hashes + every content rule, as the kiosk loads it
         except ContentError as exc:
             raise PackInstallError(f"{source}: the pack does not load: {exc.message}", exc.hint) from exc
+        deadline.left()
         target = scenarios / staged.id
-        final_stage = staging_root / f"{staged.id}-{staged.version}-{now().strftime('%Y%m%dT%H%M%S%f')}"
+        stamp = now().strftime("%Y%m%dT%H%M%S%f")
+        final_stage = staging_root / f"{staged.id}-{staged.version}-{stamp}"
         pack_dir.rename(final_stage)
-    backup = _swap(final_stage, target, scenarios / PREVIOUS, now)
+    # .previous/<time>/<id>: the folder keeps the pack's name, so the old version still loads as is
+    backup = swap(Swap(staged.id, final_stage, target, scenarios / PREVIOUS / stamp / staged.id,
+                       manifest_hash(final_stage)), scenarios)
     try:
         installed = loader(target)
     except ContentError as exc:
@@ -88,38 +134,54 @@ def publisher_keys(folder: Path) -> list[dict[str, str]] | None:
     """The trusted publisher keys (JWK files), or None when the kiosk does not require signatures."""
     if not str(folder) or str(folder) == ".":
         return None
-    import json
-
-    keys = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.jwk"))]
+    keys = [_publisher_key(p) for p in sorted(folder.glob("*.jwk"))]
     if not keys:
         raise PackInstallError(f"no publisher keys in {folder}", "copy the publisher's .jwk files there, or unset "
                                "packs.publisher_keys")
     return keys
 
 
+def _publisher_key(path: Path) -> dict[str, str]:
+    """One .jwk file, checked to be a usable Ed25519 public key: a damaged one is named, not a traceback."""
+    hint = "replace it with the .jwk the publisher gave (`kiosk keys show` on their side), or remove it"
+    try:
+        with path.open("rb") as f:
+            jwk = json.loads(f.read(64 * 1024))
+        if not isinstance(jwk, dict) or not isinstance(jwk.get("x"), str):
+            raise ValueError("not a JWK object with an `x`")
+        jwk_public_key(jwk)  # kty/crv checked, and the 32 key bytes decoded
+    except (OSError, ValueError, RecursionError) as exc:
+        raise PackInstallError(f"publisher key {path}: unusable ({exc})", hint) from exc
+    except KioskError as exc:  # CredentialError: not an Ed25519 key
+        raise PackInstallError(f"publisher key {path}: {exc.message}", hint) from exc
+    return jwk
+
+
 def rollback(pack_id: str, scenarios: Path, *, loader: Callable[[Path], Pack] = load_pack,
              out: TextIO | None = None) -> Pack:
     out = out or sys.stdout
-    kept = sorted((scenarios / PREVIOUS).glob(f"*/{pack_id}"))
-    if not kept:
-        raise PackInstallError(f"no previous version of {pack_id} to go back to", "see `ls scenarios/.previous`")
-    current = scenarios / pack_id
-    aside = scenarios / PREVIOUS / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") / pack_id
-    if current.exists():
-        aside.parent.mkdir(parents=True)
-        current.rename(aside)
-    kept[-1].rename(current)
-    pack = loader(current)
+    with staging_lock(scenarios, wait=False) as held:
+        if not held:
+            raise PackInstallError(f"a `kiosk packs install` is running on {scenarios}", "wait for it, then roll back")
+        for line in tidy(scenarios):
+            out.write(f"packs: {line}\n")
+        kept = sorted((scenarios / PREVIOUS).glob(f"*/{pack_id}"))
+        if not kept:
+            raise PackInstallError(f"no previous version of {pack_id} to go back to", "see `ls scenarios/.previous`")
+        aside = scenarios / PREVIOUS / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") / pack_id
+        swap(Swap(pack_id, kept[-1], scenarios / pack_id, aside, manifest_hash(kept[-1])), scenarios)
+    pack = loader(scenarios / pack_id)
     out.write(f"rolled back {pack.id} to {pack.version}\n")
     return pack
 
 
-def _fetch(source: str, work: Path) -> Path:
+def _fetch(source: str, work: Path, deadline: _Deadline) -> Path:
     if source.startswith("https://"):
-        target = work / PurePosixPath(source.split("?", maxsplit=1)[0]).name
+        target = work / (PurePosixPath(source.split("?", maxsplit=1)[0]).name or "pack.zip")
         try:
-            with urllib.request.urlopen(source, timeout=60) as response, target.open("wb") as f:
-                shutil.copyfileobj(response, f)
+            with urllib.request.urlopen(source, timeout=min(60.0, deadline.left())) as response, \
+                    target.open("wb") as f:
+                copy_within(response, f, deadline)
         except OSError as exc:
             raise PackInstallError(f"{source}: download failed ({exc})", "check the address and the network") from exc
         return target
@@ -131,6 +193,20 @@ def _fetch(source: str, work: Path) -> Path:
     return path
 
 
+def copy_within(source: IO[bytes], target: IO[bytes], deadline: _Deadline) -> int:
+    """Copy until the end or the deadline. `read1` returns what one read brought (a server sending a
+    byte every 2 s cannot keep `read(n)` waiting for n), so the deadline is checked at least that often."""
+    read = getattr(source, "read1", source.read)
+    copied = 0
+    while True:
+        deadline.left()
+        chunk = read(_CHUNK)
+        if not chunk:
+            return copied
+        target.write(chunk)
+        copied += len(chunk)
+
+
 def _safe_name(name: str) -> PurePosixPath:
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or name.startswith("\\") or (len(name) > 1 and name[1] == ":"):
@@ -138,8 +214,20 @@ def _safe_name(name: str) -> PurePosixPath:
     return pure
 
 
-def _unpack(archive: Path, into: Path) -> Path:
+def _unpack(archive: Path, into: Path, deadline: _Deadline) -> Path:
     into.mkdir()
+    try:
+        return _unpack_checked(archive, into, deadline)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, zlib.error, EOFError) as exc:
+        raise PackInstallError(f"{archive.name}: the archive is damaged ({exc or type(exc).__name__})",
+                               "download it again; if it stays damaged, ask the publisher for a new one") from exc
+    except (NotADirectoryError, IsADirectoryError, FileExistsError) as exc:
+        name = Path(exc.filename or "?").relative_to(into) if exc.filename else "?"
+        raise PackInstallError(f"{archive.name}: refused: `{name}` appears twice, or as both a file and a folder",
+                               "rebuild the archive from the pack folder") from exc
+
+
+def _unpack_checked(archive: Path, into: Path, deadline: _Deadline) -> Path:
     total = count = 0
     if archive.is_dir():
         for path in archive.rglob("*"):
@@ -156,28 +244,32 @@ def _unpack(archive: Path, into: Path) -> Path:
                                            "packs contain plain files only")
                 total, count = total + info.file_size, count + 1
                 _limits(total, count)
-                if not info.is_dir():
-                    destination = into / name
+                destination = into / name
+                if info.is_dir():
+                    destination.mkdir(parents=True, exist_ok=True)
+                else:
                     destination.parent.mkdir(parents=True, exist_ok=True)
-                    with z.open(info) as src, destination.open("wb") as dst:
-                        shutil.copyfileobj(src, dst)
+                    with z.open(info) as src, destination.open("xb") as dst:
+                        copy_within(src, dst, deadline)
         return into
     if tarfile.is_tarfile(archive):
         with tarfile.open(archive) as t:
-            for member in t.getmembers():
+            for member in t:  # read as it comes: a truncated archive fails here, as an error
                 name = _safe_name(member.name)
                 if not (member.isfile() or member.isdir()):
                     raise PackInstallError(f"refused: `{member.name}` is a link or a device",
                                            "packs contain plain files only")
                 total, count = total + member.size, count + 1
                 _limits(total, count)
-                if member.isfile():
-                    source = t.extractfile(member)
-                    assert source is not None
-                    destination = into / name
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    with source, destination.open("wb") as dst:
-                        shutil.copyfileobj(source, dst)
+                destination = into / name
+                if member.isdir():
+                    destination.mkdir(parents=True, exist_ok=True)
+                    continue
+                source = t.extractfile(member)
+                assert source is not None
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with source, destination.open("xb") as dst:
+                    copy_within(source, dst, deadline)
         return into
     raise PackInstallError(f"{archive.name}: not a .zip or .tar.gz archive", "publish packs with `kiosk pack seal` "
                            "then zip the pack folder")
@@ -212,22 +304,6 @@ def _check_signature(pack_dir: Path, keys: list[dict[str, str]]) -> None:
             continue
     raise PackInstallError("refused: manifest.json is not signed by a trusted publisher",
                            "check the publisher keys in the config")
-
-
-def _swap(staged: Path, target: Path, previous_root: Path, now: Callable[[], datetime]) -> Path | None:
-    backup = None
-    if target.exists():
-        # .previous/<time>/<id>: the folder keeps the pack's name, so the old version still loads as is
-        backup = previous_root / now().strftime("%Y%m%dT%H%M%S%f") / target.name
-        backup.parent.mkdir(parents=True)
-        target.rename(backup)
-    try:
-        staged.rename(target)
-    except OSError:
-        if backup is not None:
-            backup.rename(target)
-        raise
-    return backup
 
 
 def _restore(target: Path, backup: Path | None) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
@@ -17,12 +18,13 @@ from kiosk.credentials.badge import Verified, verify
 from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
 from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
+from kiosk.credentials.jwt_input import check_shape, read_credential
 from kiosk.credentials.keys import CredentialError
 from kiosk.credentials.page import OfferLine, render
 from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
 from kiosk.matching.match import Match, rank
-from kiosk.matching.offers import Offer, dump_offers, load_offers, parse_feed
+from kiosk.matching.offers import FeedError, Offer, load_offers, scan_feed, write_offers
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
@@ -32,25 +34,48 @@ from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
+MAX_SHOWN_ERRORS = 100  # a feed of a million bad rows prints the first ones and a count
 
-def import_offers(settings: Settings, feed: Path, *, strict: bool, out: TextIO | None = None) -> int:
+
+def import_offers(settings: Settings, feed: Path, *, strict: bool, encoding: str = "auto",
+                  out: TextIO | None = None) -> int:
+    """Stream the feed into the offers file; the kiosk keeps the previous one unless this one is usable."""
     out = out or sys.stdout
-    try:
-        text = feed.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContentError(f"{feed}: cannot read the feed ({exc.strerror})", "check the path") from exc
-    offers, errors = parse_feed(text, str(feed))
-    for error in errors:
-        out.write(f"{error}\n")
-    if not offers or (strict and errors):
-        out.write(f"offers: nothing imported ({len(errors)} bad rows)\n")
-        return ContentError.exit_code
     target = settings.offers.path
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".new")
-    temporary.write_text(dump_offers(offers), encoding="utf-8")
+    errors = 0
+
+    def good_rows() -> Iterator[Offer]:
+        nonlocal errors
+        for item in scan_feed(feed, encoding):
+            if isinstance(item, Offer):
+                yield item
+                continue
+            errors += 1
+            if errors <= MAX_SHOWN_ERRORS:
+                out.write(f"{item}\n")
+
+    try:
+        if not feed.is_file():
+            raise ContentError(f"{feed}: cannot read the feed (no such file)", "check the path")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("w", encoding="utf-8") as f:
+            count = write_offers(good_rows(), f)
+    except FeedError as exc:  # the rest of the feed cannot be read: importing half of it would mislead
+        temporary.unlink(missing_ok=True)
+        out.write(f"{exc.error}\noffers: nothing imported (the feed cannot be read past line {exc.error.line})\n")
+        return ContentError.exit_code
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ContentError(f"{exc.filename or feed}: cannot read or write ({exc.strerror})", "check the path") from exc
+    if errors > MAX_SHOWN_ERRORS:
+        out.write(f"... and {errors - MAX_SHOWN_ERRORS} more bad rows\n")
+    if not count or (strict and errors):
+        temporary.unlink(missing_ok=True)
+        out.write(f"offers: nothing imported ({errors} bad rows)\n")
+        return ContentError.exit_code
     temporary.replace(target)  # the kiosk never reads half a feed
-    out.write(f"offers: {len(offers)} imported into {target}, {len(errors)} rows skipped\n")
+    out.write(f"offers: {count} imported into {target}, {errors} rows skipped\n")
     return 0
 
 
@@ -104,21 +129,23 @@ def keys(settings: Settings, action: str, target: Path | None = None, out: TextI
 
 def verify_badge(settings: Settings, source: str, now: datetime, out: TextIO | None = None) -> Verified:
     out = out or sys.stdout
-    token = source.strip()
-    if token.count(".") != 2 or "/" in token:  # not a compact JWT: a file holding one
-        try:
-            token = Path(source).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ContentError(f"{source}: neither a credential nor a readable file ({exc.strerror})",
-                               "give a .jwt file or paste the credential") from exc
+    token = read_credential(source)  # a compact JWT, or a file holding one
+    check_shape(token)  # size, shape and claim types before anything reads them
     c = settings.credentials
     trusted = {key_id(c.issuer_id, kid): jwk for kid, jwk in keystore.trusted(c.keys).items()}
     result = verify(token, trusted, [c.issuer_id], now)
-    subject = result.credential["credentialSubject"]["achievement"]
     until = f"until {result.expires.isoformat(timespec='seconds')}" if result.expires else "no end date"
-    out.write(f"valid: {subject['name']} ({subject['alignment'][0]['targetCode']}), issued by {result.issuer}, "
-              f"key {result.kid}, {until}\n")
+    out.write(f"valid: {_achievement(result.credential)}, issued by {result.issuer}, key {result.kid}, {until}\n")
     return result
+
+
+def _achievement(credential: dict[str, Any]) -> str:
+    """`name (code)`, read defensively: the signature proves who issued it, not that it is well formed."""
+    achievement = credential["credentialSubject"].get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
+    alignment = achievement.get("alignment")
+    first = alignment[0] if isinstance(alignment, list) and alignment and isinstance(alignment[0], dict) else {}
+    return f"{achievement.get('name', '?')} ({first.get('targetCode', '?')})"
 
 
 @dataclass

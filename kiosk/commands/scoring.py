@@ -172,7 +172,10 @@ def check_bank(pack: Pack, report: Reporter) -> None:
     try:
         bank = read_bank(pack)
     except LocatedError as exc:
-        report.error(exc.mark, exc.message, exc.hint, "scoring")
+        report.error(exc.mark, exc.message.removeprefix(f"{exc.mark}: "), exc.hint, "scoring")
+        return
+    except ContentError as exc:  # unreadable (a folder, no permission): a finding, lint goes on
+        report.error(Mark(str(path), 1, 1), exc.message, exc.hint, "scoring")
         return
     if bank is None:
         report.warning(Mark(str(path), 1, 1), f"no {BANK_FILE}: scores will use provisional item parameters",

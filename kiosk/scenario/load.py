@@ -17,7 +17,7 @@ from kiosk.scenario.diagnostics import Diagnostic, Reporter, from_located
 from kiosk.scenario.esco import Skill, read_skills
 from kiosk.scenario.manifest import verify
 from kiosk.scenario.model import Pack
-from kiosk.scenario.source import LocatedError, Mark, YNode, parse
+from kiosk.scenario.source import LocatedError, Mark, YNode, parse, read_text
 from kiosk.scenario.validate import validate
 
 log = logging.getLogger(__name__)
@@ -55,15 +55,21 @@ class Inspection:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
+MAX_STEPS = 300  # the sample scenarios have 8-15 steps; a visit lasts minutes
+
+
 def _read(path: Path, report: Reporter) -> YNode | None:
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_text(path)
+    except LocatedError as exc:  # too large, or not UTF-8
+        report.found.append(from_located(exc, "file"))
+        return None
     except FileNotFoundError:
         report.error(Mark(str(path), 1, 1), "file not found", "check the file name (paths are relative to the pack)",
                      "file")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "save it as UTF-8 text", "file")
+    except OSError as exc:
+        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "check the file", "file")
         return None
     report.sources[str(path)] = source
     try:
@@ -96,7 +102,8 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             report.error(pack_root.at(["id"]).mark, f"pack id `{pack_id}` differs from its folder `{pack_dir.name}`",
                          f"rename the folder or write `id: {pack_dir.name}`", "reference")
         scenario_root = _read(build.scenario_path(pack_dir, pack_root), report)
-        if scenario_root is not None and validate(scenario_root, "scenario", report):
+        if scenario_root is not None and _few_enough_steps(scenario_root, report) \
+                and validate(scenario_root, "scenario", report):
             scenario = build.scenario(scenario_root)
             trade = build.trade(pack_root)
             exists = _exists_in(pack_dir)
@@ -115,6 +122,16 @@ def in_report_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     save, and sealing is the last thing to do."""
     return sorted(diagnostics, key=lambda d: (d.check == "manifest", d.severity != "error", d.mark.file,
                                               d.mark.line, d.mark.col))
+
+
+def _few_enough_steps(root: YNode, report: Reporter) -> bool:
+    """Checked before the schema, which would otherwise look at every one of 100,000 steps."""
+    steps = root.get("steps")
+    if steps is not None and isinstance(steps.value, list) and len(steps.value) > MAX_STEPS:
+        report.error(steps.mark, f"{len(steps.value)} steps: more than the limit of {MAX_STEPS}",
+                     "split the scenario into several packs (limit: number of steps)", "limit")
+        return False
+    return True
 
 
 def load_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = True) -> Pack:

@@ -18,7 +18,7 @@ from typing import TypeVar
 from kiosk.errors import ContentError
 from kiosk.scenario.evidence import observables_of
 from kiosk.scenario.model import Pack, Scenario
-from kiosk.scenario.source import LocatedError, YNode, parse
+from kiosk.scenario.source import LocatedError, YNode, parse, read_text
 
 BANK_FILE = "scoring.yaml"
 BANK_FORMAT = "nova-scoring/1"
@@ -157,11 +157,11 @@ def read_bank(pack: Pack) -> ItemBank | None:
     """The pack's scoring.yaml, or None when it has none (the caller decides what that means)."""
     path = pack.root / BANK_FILE
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_text(path)  # bounded: LocatedError beyond the file size limit
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: cannot read ({exc})", "save it as UTF-8 text") from exc
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read ({exc})", "check the file") from exc
     return parse_bank(source, str(path))
 
 

@@ -1,8 +1,10 @@
 """Opening the store: WAL, full sync, foreign keys, integrity check, migrations.
 
-A database that fails its integrity check (or is not a database at all) is moved aside with a
-clear log line and the kiosk carries on with a fresh one: results already sent to the LRS are
-safe there, and the damaged file is kept for an operator to inspect.
+A database that fails its integrity check is moved aside with a clear log line and the kiosk
+carries on with a fresh one: results already sent to the LRS are safe there, and the damaged
+file is kept for an operator to inspect. Only a regular file that starts with SQLite's header
+and that SQLite itself calls damaged is ever moved: a folder, a file of another kind, a locked or
+unwritable database is a `StoreError` naming the path, and nothing is touched.
 """
 
 from __future__ import annotations
@@ -15,24 +17,35 @@ from pathlib import Path
 
 import sqlite_utils
 
+from kiosk.errors import KioskError
 from kiosk.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
+SQLITE_HEADER = b"SQLite format 3\x00"
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # what SQLite says of a damaged file, and only that
 
 
-def connect(path: Path | None) -> sqlite_utils.Database:
-    """The store at `path` (None: in memory, for tests), migrated to the latest schema."""
+class StoreError(KioskError):
+    """The store cannot be opened (wrong kind of path, unwritable, locked); nothing was moved or lost."""
+
+    exit_code = 74  # EX_IOERR
+
+
+def connect(path: Path | None, wait: float = 5.0) -> sqlite_utils.Database:
+    """The store at `path` (None: in memory, for tests), migrated to the latest schema; `wait`: seconds
+    to wait for another process's lock."""
     if path is None:
         db = sqlite_utils.Database(memory=True)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(sqlite3.connect(str(path), isolation_level=None, check_same_thread=False))
+        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=wait, isolation_level=None,
+                                                   check_same_thread=False))
         db.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed step survives a power cut, not only a crash. Steps come seconds apart,
         # so the extra fsync costs nothing a visitor could notice.
         db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
     migrate(db)
     return db
 
@@ -48,21 +61,54 @@ def migrate(db: sqlite_utils.Database) -> int:
     return len(MIGRATIONS)
 
 
-def open_store(path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> sqlite_utils.Database:
-    """Open the kiosk's database, moving a damaged one aside instead of failing."""
+def open_store(path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+               wait: float = 5.0) -> sqlite_utils.Database:
+    """Open the kiosk's database, moving a proven-damaged one aside instead of failing."""
+    _check_kind(path)
     try:
-        db = connect(path)
+        db = connect(path, wait)
         problem = db.execute("PRAGMA quick_check").fetchone()[0]
         if problem == "ok":
             return db
         db.conn.close()
+    except OSError as exc:
+        raise StoreError(f"store {path}: cannot create its folder ({exc.strerror})",
+                         hint="set [store] path to a writable place, e.g. /var/lib/nova-kiosk/kiosk.db") from exc
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+            raise StoreError(f"store {path}: cannot be opened ({exc}); nothing was moved",
+                             hint="check that the path is writable and that no other program holds the "
+                                  "database (another kiosk or sqlite3 shell)") from exc
         problem = str(exc)
+    if not _has_sqlite_header(path):
+        raise StoreError(f"store {path}: not a SQLite database ({problem}); nothing was moved",
+                         hint="point [store] path at the kiosk's own database file, or at a new file name")
     aside = path.with_name(f"{path.name}.corrupt-{now().strftime('%Y%m%dT%H%M%SZ')}")
     for suffix in ("", "-wal", "-shm"):
         source = path.with_name(path.name + suffix)
-        if source.exists():
+        if source.is_file():
             source.replace(aside.with_name(aside.name + suffix))
     log.error("store %s failed its integrity check (%s): moved to %s; starting a fresh database", path, problem,
               aside)
-    return connect(path)
+    return connect(path, wait)
+
+
+def _check_kind(path: Path) -> None:
+    """A store path must be a regular file or not exist yet (its folder may be created)."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise StoreError(f"store {path}: is {kind}, not a database file; nothing was moved",
+                         hint="set [store] path to a file, e.g. /var/lib/nova-kiosk/kiosk.db")
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and not companion.is_file():
+            raise StoreError(f"store {path}: {companion} is not a regular file; nothing was moved",
+                             hint="remove or rename it, it is not the kiosk's")
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False

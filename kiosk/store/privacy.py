@@ -51,6 +51,14 @@ def enforce_budget(db: sqlite_utils.Database, max_bytes: int) -> tuple[int, bool
     return pruned, total > max_bytes
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula (OWASP CSV injection)
+
+
+def spreadsheet_safe(row: list[object]) -> list[object]:
+    """Text cells that a spreadsheet would run as a formula get a leading `'`, shown as text (OWASP)."""
+    return [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row]
+
+
 def agency_csv(db: sqlite_utils.Database, skills: Mapping[str, Skill], language: str = "fr") -> str:
     """One row per visit and skill, as the agency's advisers read it (no one is named: there are no names)."""
     out = io.StringIO()
@@ -63,11 +71,12 @@ def agency_csv(db: sqlite_utils.Database, skills: Mapping[str, Skill], language:
     for (visit, started, ended, status, lang, input_, device, kiosk, skill, enough, low, high, steps) in rows:
         known = skills.get(skill) if skill else None
         shown = bool(enough)
-        writer.writerow([visit, started, ended or "", status, lang, input_, device, kiosk, skill or "",
-                         known.label.get(language, "") if known else "", known.uri if known else "",
-                         "yes" if shown else ("no" if skill else ""),
-                         round(percentile(low)) if shown else "", round(percentile(high)) if shown else "",
-                         steps if skill else ""])
+        writer.writerow(spreadsheet_safe([
+            visit, started, ended or "", status, lang, input_, device, kiosk, skill or "",
+            known.label.get(language, "") if known else "", known.uri if known else "",
+            "yes" if shown else ("no" if skill else ""),
+            round(percentile(low)) if shown else "", round(percentile(high)) if shown else "",
+            steps if skill else ""]))
     return out.getvalue()
 
 
@@ -90,6 +99,6 @@ def responses_csv(db: sqlite_utils.Database, observables: Mapping[tuple[str, str
                       "r.session_id ORDER BY s.started_at, r.id").fetchall()
     for visit, pack, version, step, observable, credit, maximum, language, input_, device in rows:
         for skill in observables.get((pack, observable), ()):
-            writer.writerow([visit, pack, version, step, observable, skill, credit, maximum, language, input_,
-                             device])
+            writer.writerow(spreadsheet_safe([visit, pack, version, step, observable, skill, credit, maximum,
+                                              language, input_, device]))
     return out.getvalue()
