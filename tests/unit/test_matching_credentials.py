@@ -77,7 +77,7 @@ def test_ranking_uses_trade_skills_with_their_uncertainty_and_distance() -> None
     assert rank(offers, sure, ["G1602"], LYON, TODAY, URI_TO_CODE) == a  # deterministic
     names = {code: s.label["en"] for code, s in SKILLS.items()}
     assert a[0].reason(names, "en") == ("Commis de cuisine at Brasserie des Terreaux, 0 km away: you explored this "
-                                        "trade, this employer asks for what you showed (collaborating in teams and "
+                                        "trade, and this employer asks for what you showed (collaborating in teams and "
                                         "networks, planning and organising and applying health-related skills and "
                                         "competences).")
     assert a[0].reason({}, "fr").startswith("Commis de cuisine chez Brasserie des Terreaux, à 0 km : vous avez")
