@@ -32,12 +32,13 @@ class FontFiles:
     regular: Path
     bold: Path
     fallbacks: tuple[Path, ...] = ()
+    bold_fallbacks: tuple[Path, ...] | None = None  # None: bold text falls back to the regular fallbacks
 
     @staticmethod
     def bundled(assets: Path) -> FontFiles:
         fonts = assets / "fonts"
         return FontFiles(fonts / "NotoSans-Regular.ttf", fonts / "NotoSans-Bold.ttf",
-                         (fonts / "NotoSansArabic-Regular.ttf",))
+                         (fonts / "NotoSansArabic-Regular.ttf",), (fonts / "NotoSansArabic-Bold.ttf",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ class TextEngine:
         self.atlas = atlas
         self.scale = scale
         paths: dict[Weight, list[Path]] = {"regular": [fonts.regular, *fonts.fallbacks],
-                                           "bold": [fonts.bold, *fonts.fallbacks]}
+                                           "bold": [fonts.bold, *(fonts.fallbacks if fonts.bold_fallbacks is None
+                                                                  else fonts.bold_fallbacks)]}
         self._faces = {w: [_open_face(p) for p in ps] for w, ps in paths.items()}
         self._shapers = {w: [_Shaper(p) for p in ps] for w, ps in paths.items()}
         self._glyphs: dict[tuple[Weight, int, int, int], Glyph] = {}
