@@ -21,8 +21,8 @@ from kiosk.runtime.view import Button, Column, Group, Node, Scene, Text
 from tests.visit_kit import REPO, Kit, make_kit, start_scenario
 
 PACKS = ["agent-logistique", "aide-a-domicile", "commis-de-cuisine", "conducteur-routier", "electricien-batiment"]
-COMMON = frozenset(re.findall(r"\S+", """the and you your to of for with this is are was what not be it in on at an can here
-le la les des du un une et vous votre vos pour avec est dans sur pas de ce cette qui que ou au aux il elle"""))
+COMMON = frozenset(re.findall(r"\S+", """the and you your to of for with this is are was what not be it in on at an
+can here le la les des du un une et vous votre vos pour avec est dans sur pas de ce cette qui que ou au aux il elle"""))
 OFFERS = load_offers((REPO / "assets" / "offers" / "sample-offers.csv").read_text(encoding="utf-8"), "sample")
 NAMES = sorted({name for o in OFFERS for name in (o.title, o.employer, o.town)} | {"Nova", "NOVA", "ESCO", "ROME"},
                key=len, reverse=True)  # longest first: "Commis de cuisine (apprentissage)" before "Commis de cuisine"
