@@ -41,12 +41,18 @@ class Match:
                                km).format(title=self.offer.title, employer=self.offer.employer, km=km)
         names = [skill_names.get(code, code) for code in self.shown]
         skills = _join(names, words) if names else ""
-        if self.explored and names:
+        return ("\u200f" if words.rtl else "") + self._why(offer, skills, words)  # RLM: see _why
+
+    def _why(self, offer: str, skills: str, words: Words) -> str:
+        """The sentence; in a right-to-left language it starts with an offer title in Latin letters, so a
+        right-to-left mark opens it, or the bidi algorithm would lay the whole paragraph out left to right."""
+        _ = words.gettext
+        if self.explored and skills:
             return _("{offer}: you explored this trade, and this employer asks for what you showed ({skills})."
                      ).format(offer=offer, skills=skills)
         if self.explored:
             return _("{offer}: you explored this trade.").format(offer=offer)
-        if names:
+        if skills:
             return _("{offer}: this employer asks for what you showed ({skills}).").format(offer=offer, skills=skills)
         return _("{offer}.").format(offer=offer)
 

@@ -277,10 +277,31 @@ def _visual(line: str, rtl: bool | None = None) -> str:
     paragraph_rtl = rtl if rtl is not None else _is_rtl(line)
     visual = get_display(line, base_dir="R" if paragraph_rtl else "L")
     chars = list(visual)
+    paired = _visual_pairs(visual)
     for i, char in enumerate(visual):
-        if char in _MIRROR:
+        if i in paired:  # a pair reversed by the reordering (")…(") was right to left: mirror it
+            chars[i] = _MIRROR[char] if paired[i] else char
+        elif char in _MIRROR:
             sides = (_strong_rtl(visual, range(i - 1, -1, -1)), _strong_rtl(visual, range(i + 1, len(visual))))
             left, right = (paragraph_rtl if side is None else side for side in sides)
             if (left or right) if paragraph_rtl else (left and right):
                 chars[i] = _MIRROR[char]
     return "".join(chars)
+
+
+def _visual_pairs(visual: str) -> dict[int, bool]:
+    """Brackets matched in display order, each with whether to mirror it: a pair the bidi reordering
+    reversed (")…(") sits in right-to-left text; one in reading order ("(…)") stays, like the Latin
+    name in "Commis de cuisine (apprentissage) لدى …". Unmatched brackets are left to the neighbours rule."""
+    found: dict[int, bool] = {}
+    for opening, closing in ("()", "[]", "{}", "«»"):
+        stack: list[int] = []
+        for i, char in enumerate(visual):
+            if char not in (opening, closing):
+                continue
+            if stack and visual[stack[-1]] != char:
+                start = stack.pop()
+                found[start] = found[i] = visual[start] == closing
+            else:
+                stack.append(i)
+    return found

@@ -288,3 +288,19 @@ def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() 
     assert not consent.allows_sharing()
     with pytest.raises(CredentialError):
         choose(Consent(*(ConsentChoice(decided=True).results_to_phone, False)), True, "https://r.example.org", "t", [])
+
+
+def test_offer_reasons_read_in_the_visitors_language_with_plain_skill_names() -> None:
+    from kiosk.matching.match import Match
+
+    offers, _ = parse_feed(FEED.read_text(), "sample.csv")
+    offer = next(o for o in offers if o.id == "lyo-002")
+    match = Match(offer, 1.0, 11.4, ("T4.3", "T2.2", "T6.1"), True)
+    names = {code: skill.name("uk") for code, skill in SKILLS.items()}
+    assert match.reason(names, "uk") == (
+        "Commis de cuisine (apprentissage), Restaurant Le Bouchon Vert, за 11 км: ви ознайомилися з цією професією, "
+        "і цей роботодавець шукає те, що ви показали (Працювати в команді, Організовувати роботу і Дбати про "
+        "здоров'я та безпеку).")
+    arabic = Match(offer, 1.0, 3.0, ("T4.3",), False).reason({c: s.name("ar") for c, s in SKILLS.items()}, "ar")
+    assert arabic == ("\u200fCommis de cuisine (apprentissage) لدى Restaurant Le Bouchon Vert، على بعد 3 كم: "
+                      "يبحث صاحب العمل هذا عمّا أظهرته (العمل ضمن فريق).")  # a right-to-left paragraph

@@ -67,3 +67,10 @@ def test_ukrainian_wraps_like_latin_text(engine: TextEngine) -> None:
     assert len(lines) > 2 and " ".join(lines) == text  # every word kept, none cut
     assert all(engine.measure(line, 40) <= 420 for line in lines)
     assert engine.layout(text, 40, max_width=420).width <= 420
+
+
+def test_a_latin_name_with_brackets_keeps_them_inside_an_arabic_sentence() -> None:
+    """An offer title as the employer wrote it, inside an Arabic reason (opened by a right-to-left mark)."""
+    visual = _visual("\u200fCommis de cuisine (apprentissage) لدى Restaurant، على بعد 3 كم (العمل ضمن فريق).")
+    assert "Commis de cuisine (apprentissage)" in visual and "(apprentissage(" not in visual
+    assert visual.startswith(".(قيرف نمض لمعلا)")  # the Arabic brackets still mirrored, the full stop on the left
