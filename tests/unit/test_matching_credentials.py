@@ -304,3 +304,18 @@ def test_offer_reasons_read_in_the_visitors_language_with_plain_skill_names() ->
     arabic = Match(offer, 1.0, 3.0, ("T4.3",), False).reason({c: s.name("ar") for c, s in SKILLS.items()}, "ar")
     assert arabic == ("\u200fCommis de cuisine (apprentissage) لدى Restaurant Le Bouchon Vert، على بعد 3 كم: "
                       "يبحث صاحب العمل هذا عمّا أظهرته (العمل ضمن فريق).")  # a right-to-left paragraph
+
+
+def test_a_badge_names_the_skill_plainly_and_aligns_to_the_esco_label_and_uri() -> None:
+    from kiosk.credentials.issue import awards
+
+    award = awards(Profile((_estimate("T2.2", 1.5, 0.3),)), SKILLS, "ar", "مساعد طبّاخ")[0]
+    assert award.name == "تنظيم العمل" and award.esco_label == "planning and organising"
+    body = credential(ISSUER, "urn:uuid:00000000-0000-4000-8000-000000000001", award, NOW, 365,
+                      "urn:uuid:00000000-0000-4000-8000-000000000002", "ar")
+    achievement = body["credentialSubject"]["achievement"]
+    assert achievement["name"] == "تنظيم العمل"
+    assert achievement["alignment"][0]["targetName"] == "planning and organising"  # ESCO's label for machines
+    assert achievement["alignment"][0]["targetUrl"] == SKILLS["T2.2"].uri
+    assert achievement["description"].startswith("تنظيم العمل: ظهرت في لعبة «مساعد طبّاخ»")
+    assert "ثلاثة مواقف" in achievement["criteria"]["narrative"]

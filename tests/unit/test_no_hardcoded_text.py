@@ -13,6 +13,7 @@ import pytest
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 VISITOR_FACING = ("scoring/explain.py", "matching/match.py", "credentials/page.py", "credentials/badge.py",
+                  "credentials/publish.py",
                   "runtime/out_of_order.py", "runtime/pages.py", "runtime/visit_screen.py", "runtime/play_view.py",
                   "runtime/attract.py", "runtime/consent.py")  # runtime/catalogue.py: the render benchmark's grid
 TRANSLATING = {"_", "gettext", "ngettext", "N_", "pgettext"}
