@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from gettext import NullTranslations
 
 from kiosk.events import InputEvent, KeyPressed, PointerDown
-from kiosk.i18n import N_, Words, words_for
+from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
 from kiosk.runtime import theme
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
 from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text
@@ -78,7 +77,7 @@ class AttractScreen:
                  period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False) -> None:
         self.cards = tuple(cards)
         self.start = start
-        self.texts = texts or attract_texts(Words("en", NullTranslations()))
+        self.texts = texts or attract_texts(words_for("fr"), [words_for(language) for language in NATIVE_NAMES])
         self.period = period
         self.slide = 0.0 if reduced_motion else slide
         self.touched = False
