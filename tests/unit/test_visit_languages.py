@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.matching.offers import load_offers
+from kiosk.media.captions import parse_vtt
 from kiosk.runtime.view import Button, Column, Group, Node, Scene, Text
 from tests.visit_kit import REPO, Kit, make_kit, start_scenario
 
@@ -76,6 +77,7 @@ def walk(kit: Kit, language: str) -> dict[str, list[str]]:
 
     p = kit.pilot
     p.draw = seen
+    kit.screen.captions = lambda path: parse_vtt(path.read_text(encoding="utf-8"), str(path))  # the real files
     start_scenario(p, language, PACKS[0], phone=True)
     p.answer_scenario()
     for pack in PACKS[1:]:
@@ -97,6 +99,10 @@ def test_a_whole_visit_shows_no_french_or_english_sentence(language: str, publis
     kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
     shown = walk(kit, language)
     screens = {label.split(":")[0] for label in shown}
+    captions = {text for label, seen_texts in shown.items() for text in seen_texts
+                if (published_scenarios / "commis-de-cuisine" / "media" / f"arrivee.{language}.vtt").read_text(
+                    encoding="utf-8").count(text) and len(text) > 10}
+    assert captions, "the clips' captions in the visitor's language were on screen"
     assert {"consent", "catalogue", "trade", "preview", "results", "offers", "handoff", "thanks"} <= screens
     # the attract poster after the visit is the kiosk's own language again, with the call to touch in
     # every language (tests/unit/test_attract_languages.py)
