@@ -18,3 +18,13 @@ def test_the_poster_is_in_the_kiosk_language_with_the_call_in_every_other_langua
     assert "Touchez l'écran pour commencer" in ukrainian.other_languages
     arabic = attract_texts(CATALOGS.words("ar"), words)
     assert "10 دقائق" in arabic.subtitle  # 3..10: the "few" form
+
+
+def test_the_out_of_order_screen_speaks_the_kiosks_language() -> None:
+    from kiosk.runtime.out_of_order import OutOfOrderScreen
+    from kiosk.runtime.view import Text
+
+    texts = [node.text for node in OutOfOrderScreen("no valid scenario pack", "uk").view(0.0).root.children
+             if isinstance(node, Text)]
+    assert texts == ["Цей кіоск тимчасово не працює", "Консультант на рецепції може вам допомогти.",
+                     "для оператора: no valid scenario pack"]  # the reason itself is the operator's log line
