@@ -31,7 +31,7 @@ SIZE = (480, 270)
 DOCS_SIZE = (800, 450)
 DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible",
                         *(f"{language}-{screen}" for language in ("ar", "uk") for screen in (
-                            "07-results", "08-offers", "09-handoff", "14-play-dialogue", "15-play-360"))}
+                            "14-play-dialogue", "15-play-360", "16-results", "17-offers", "18-handoff"))}
 GOLDEN = REPO / "tests" / "golden" / "session"
 SAMPLE_JOURNAL = REPO / "assets" / "replays" / "sample-visit.jsonl"
 
@@ -221,7 +221,7 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     _first_frames(kit, published_scenarios, renderer, docs_renderer)
     _shoot(kit, renderer, docs_renderer, f"{language}-15-play-360")
     p.answer_scenario()
-    for page, number in (("results", "07"), ("offers", "08"), ("handoff", "09")):
+    for page, number in (("results", "16"), ("offers", "17"), ("handoff", "18")):  # two trades played
         assert p.page() == page
         _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
         p.tap("intent", "next")
