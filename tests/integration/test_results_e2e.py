@@ -86,7 +86,7 @@ def test_the_results_page_renders_in_chromium(agency: Path, tmp_path: Path, brow
     assert page.evaluate("document.documentElement.dir") == direction
     if language in ("ar", "uk"):  # every sentence in the visitor's language; the agency's name as it is
         from kiosk.config import CredentialSettings
-        from tests.unit.test_visit_languages import latin_sentence
+        from tests.language_check import latin_sentence
 
         agency_name = CredentialSettings().issuer_name
         lines = page.locator("body").inner_text().replace(agency_name, "").splitlines()
