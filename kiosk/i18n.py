@@ -8,6 +8,7 @@ binary file to keep in step. A message missing from a catalogue shows in English
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from collections.abc import Iterable, Mapping
@@ -58,6 +59,19 @@ class Catalogs:
     def load(languages: Iterable[str], folder: Path = LOCALE_DIR) -> Catalogs:
         return Catalogs({language: _compile(folder / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
                          for language in languages})
+
+
+@functools.cache
+def words_for(language: str, folder: Path = LOCALE_DIR) -> Words:
+    """One language's words, compiled once per process: for the text built outside the screens
+    (explanations, offer reasons, badges, the phone page). A language with no catalogue reads English."""
+    if not (folder / language / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
+        return Words(language, gettext.NullTranslations())
+    return Catalogs.load([language], folder).words(language)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention: marks a message, translated later)
+    return message
 
 
 def _compile(path: Path, language: str) -> gettext.NullTranslations:

@@ -2,16 +2,17 @@
 # Extract the interface's messages (gettext/_ calls) into kiosk/locale/kiosk.pot and merge them into
 # every language's PO file. Then translate the new entries (msgstr "") and run the tests:
 # tests/unit/test_i18n.py says which messages a language still lacks.
+# Lines wrap at 100 columns, as the catalogues always have (Babel's default of 76 would rewrap them all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
-$PYBABEL extract --no-location --sort-output -k gettext -k ngettext:1,2 -k _ -k N_ \
+$PYBABEL extract --no-location --sort-output --width 100 -k gettext -k ngettext:1,2 -k _ -k N_ \
   --project "Nova Kiosk" --copyright-holder "Nova Kiosk contributors" -o kiosk/locale/kiosk.pot kiosk
 for language in fr en ar uk; do
   po="kiosk/locale/$language/LC_MESSAGES/kiosk.po"
   if [ -f "$po" ]; then
-    $PYBABEL update --no-fuzzy-matching --ignore-obsolete -i kiosk/locale/kiosk.pot -l "$language" -o "$po"
+    $PYBABEL update --no-fuzzy-matching --ignore-obsolete --width 100 -i kiosk/locale/kiosk.pot -l "$language" -o "$po"
   else
-    $PYBABEL init -i kiosk/locale/kiosk.pot -l "$language" -o "$po"
+    $PYBABEL init --width 100 -i kiosk/locale/kiosk.pot -l "$language" -o "$po"
   fi
 done

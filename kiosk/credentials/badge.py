@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 
 from kiosk.credentials.issuer import CRITERIA_PAGE, OB_CONTEXT, Issuer, key_id, profile, site
 from kiosk.credentials.keys import CredentialError, SigningKey, b64url, jwk_public_key, unb64url
+from kiosk.i18n import words_for
 
 MEDIA_TYPE = "JWT"  # OB 3.0 §8.2.3: "If present, MUST be set to JWT"
 ACCEPTED_TYPES = {MEDIA_TYPE, "vc+jwt", None}  # VC-JOSE-COSE's type, from issuers that follow it
@@ -31,11 +32,12 @@ HEADER_NAMES = {"alg", "kid", "typ"}  # OB 3.0 §8.2.3: no other JOSE header
 class SkillAward:
     code: str  # ESCO code, e.g. T4.3
     uri: str  # ESCO URI
-    name: str  # in the visitor's language
+    name: str  # the plain name for people, in the visitor's language
     range_low: int  # 0..100, as shown to the visitor
     range_high: int
     evidence: tuple[str, ...]  # the trace sentences
     scenario: str  # what was played
+    esco_label: str = ""  # ESCO's preferred label: the alignment's targetName (the name is for people)
 
 
 def credential(issuer: Issuer, subject: str, award: SkillAward, issued: datetime, valid_days: int,
@@ -65,8 +67,8 @@ def credential(issuer: Issuer, subject: str, award: SkillAward, issued: datetime
                 "name": award.name,
                 "description": _describe(award, language),
                 "criteria": criteria,
-                "alignment": [{"type": ["Alignment"], "targetName": award.name, "targetUrl": award.uri,
-                               "targetCode": award.code, "targetFramework": "ESCO v1.1.1"}],
+                "alignment": [{"type": ["Alignment"], "targetName": award.esco_label or award.name,
+                               "targetUrl": award.uri, "targetCode": award.code, "targetFramework": "ESCO v1.1.1"}],
                 "inLanguage": language,
             },
         },
@@ -179,16 +181,12 @@ def _segment(data: Mapping[str, Any]) -> str:
 
 
 def _describe(award: SkillAward, language: str) -> str:
-    if language == "fr":
-        return (f"{award.name} : démontré dans le jeu « {award.scenario} » d'une borne Nova, "
-                f"entre {award.range_low} et {award.range_high} sur 100.")
-    return (f"{award.name}: shown in the Nova kiosk game \"{award.scenario}\", "
-            f"between {award.range_low} and {award.range_high} out of 100.")
+    return words_for(language).gettext(
+        "{skill}: shown in the Nova kiosk game “{game}”, between {low} and {high} out of 100.").format(
+        skill=award.name, game=award.scenario, low=award.range_low, high=award.range_high)
 
 
 def criteria_text(language: str) -> str:
-    if language == "fr":
-        return ("Compétence observée dans au moins trois situations différentes d'un jeu de mise en situation "
-                "professionnelle, avec assez d'indices (docs/scoring.md).")
-    return ("Skill observed in at least three different situations of a work-simulation game, with enough "
-            "evidence (docs/scoring.md).")
+    return words_for(language).gettext(
+        "Skill observed in at least three different situations of a work-simulation game, with enough "
+        "evidence (docs/scoring.md).")

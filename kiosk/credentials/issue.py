@@ -39,7 +39,8 @@ def awards(profile: Profile, skills: Mapping[str, Skill], language: str, played:
             continue
         low, high = e.percentile_range
         chosen.append(SkillAward(e.skill, skill.uri, skill_name(e.skill, skills, language), round(low), round(high),
-                                 tuple(trace(e, skills, language, limit=3)), played))
+                                 tuple(trace(e, skills, language, limit=3)), played,
+                                 skill.label.get(language) or skill.label["en"]))
     return chosen
 
 

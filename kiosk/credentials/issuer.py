@@ -24,7 +24,7 @@ DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites
 OB_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 JWKS_PATH = ".well-known/jwks.json"
 PAGE_FOLDER = "verify"
-CRITERIA_PAGE = "criteria.html"  # what earns a badge, in French and English
+CRITERIA_PAGE = "criteria.html"  # what earns a badge, in every language the kiosk offers
 
 
 @dataclass(frozen=True)

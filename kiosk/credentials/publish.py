@@ -22,6 +22,7 @@ from kiosk.credentials.issuer import (
     profile,
     site,
 )
+from kiosk.i18n import NATIVE_NAMES, words_for
 
 PAGE_FILES = ("index.html", "verify.js", "jsQR.js", "jsQR-LICENSE.txt")  # jsQR 1.4.0 (npm), Apache-2.0
 
@@ -29,7 +30,8 @@ PAGE_FILES = ("index.html", "verify.js", "jsQR.js", "jsQR-LICENSE.txt")  # jsQR 
 def documents(issuer: Issuer, jwks: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Path under the document root → content; every key ever used, so older badges still verify."""
     home = site(issuer.id)
-    issuer_profile = _json(profile(issuer, "Badges de compétences des bornes Nova / skill badges of the Nova kiosks"))
+    described = " / ".join(words_for(language).gettext("Skill badges of the Nova kiosks") for language in NATIVE_NAMES)
+    issuer_profile = _json(profile(issuer, described))
     out = {JWKS_PATH: _json(key_set(issuer.id, jwks)), home.profile: issuer_profile,
            f"{home.base}{CRITERIA_PAGE}": _criteria_page(issuer),
            f"{home.base}{PAGE_FOLDER}/issuer.json": issuer_profile}  # whose badges the page accepts
@@ -58,10 +60,17 @@ def _json(data: Mapping[str, Any]) -> str:
 
 
 def _criteria_page(issuer: Issuer) -> str:
+    """What earns a badge, in every language the kiosk offers (the compact QR badge links here)."""
     e = html.escape
+    sections = []
+    for language in NATIVE_NAMES:
+        words = words_for(language)
+        heading = words.gettext("Criteria of the skill badges")
+        direction = "rtl" if words.rtl else "ltr"
+        sections.append(f'<section lang="{language}" dir="{direction}"><h2>{e(heading)}</h2>'
+                        f'<p>{e(criteria_text(language))}</p></section>')
+    title = words_for("fr").gettext("Criteria of the skill badges")
     return ('<!doctype html><html lang="fr"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>Critères des badges — {e(issuer.name)}</title></head><body>'
-            f'<h1>Critères des badges de compétences</h1><p>{e(criteria_text("fr"))}</p>'
-            f'<h2 lang="en">Criteria of the skill badges</h2><p lang="en">{e(criteria_text("en"))}</p>'
-            f'<p>{e(issuer.name)}</p></body></html>\n')
+            f'<title>{e(title)} — {e(issuer.name)}</title></head><body>'
+            + "".join(sections) + f'<p>{e(issuer.name)}</p></body></html>\n')

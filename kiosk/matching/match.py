@@ -7,7 +7,7 @@ An offer's score weighs three things, each in 0..1:
   evidence counts as unknown (0.5), never as weak; averaged over the skills asked for;
 - distance: exp(−km / 15) from the kiosk.
 score = 0.5 trade + 0.3 skills + 0.2 distance. Expired offers are left out. Ties break on id.
-Every match comes with one plain sentence saying why.
+Every match comes with one plain sentence saying why, in the visitor's language (kiosk/locale).
 """
 
 from __future__ import annotations
@@ -17,16 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.i18n import N_, Words, words_for
 from kiosk.matching.offers import Offer
 from kiosk.scoring.estimate import Profile
 
 WEIGHTS = (0.5, 0.3, 0.2)
-REASONS = {
-    "fr": {"offer": "{title} chez {employer}, à {km} km", "colon": " : ", "explored": "vous avez découvert ce métier",
-           "shown": "cet employeur recherche ce que vous avez montré ({skills})", "and": "et"},
-    "en": {"offer": "{title} at {employer}, {km} km away", "colon": ": ", "explored": "you explored this trade",
-           "shown": "this employer asks for what you showed ({skills})", "and": "and"},
-}
 DISTANCE_SCALE_KM = 15.0
 
 
@@ -39,12 +34,27 @@ class Match:
     explored: bool
 
     def reason(self, skill_names: Mapping[str, str], language: str) -> str:
-        words = REASONS.get(language, REASONS["en"])
+        words = words_for(language)
+        _ = words.gettext
+        km = round(self.km)
+        offer = words.ngettext("{title} at {employer}, {km} km away", "{title} at {employer}, {km} km away",
+                               km).format(title=self.offer.title, employer=self.offer.employer, km=km)
         names = [skill_names.get(code, code) for code in self.shown]
-        head = words["offer"].format(title=self.offer.title, employer=self.offer.employer, km=f"{self.km:.0f}")
-        why = ([words["explored"]] if self.explored else []) + (
-            [words["shown"].format(skills=_join(names, words["and"]))] if names else [])
-        return f"{head}{words['colon']}{', '.join(why)}." if why else f"{head}."
+        skills = _join(names, words) if names else ""
+        return ("\u200f" if words.rtl else "") + self._why(offer, skills, words)  # RLM: see _why
+
+    def _why(self, offer: str, skills: str, words: Words) -> str:
+        """The sentence; in a right-to-left language it starts with an offer title in Latin letters, so a
+        right-to-left mark opens it, or the bidi algorithm would lay the whole paragraph out left to right."""
+        _ = words.gettext
+        if self.explored and skills:
+            return _("{offer}: you explored this trade, and this employer asks for what you showed ({skills})."
+                     ).format(offer=offer, skills=skills)
+        if self.explored:
+            return _("{offer}: you explored this trade.").format(offer=offer)
+        if skills:
+            return _("{offer}: this employer asks for what you showed ({skills}).").format(offer=offer, skills=skills)
+        return _("{offer}.").format(offer=offer)
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -88,5 +98,10 @@ def rank(offers: Sequence[Offer], profile: Profile, explored: Sequence[str], kio
     return matches[:limit]
 
 
-def _join(items: Sequence[str], word: str) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+def _join(items: Sequence[str], words: Words) -> str:
+    """"a, b and c" with the language's own comma and "and"."""
+    joined = items[0]
+    for index, item in enumerate(items[1:], start=2):
+        message = N_("{items} and {item}") if index == len(items) else N_("{items}, {item}")
+        joined = words.gettext(message).format(items=joined, item=item)
+    return joined

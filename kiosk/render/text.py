@@ -32,12 +32,13 @@ class FontFiles:
     regular: Path
     bold: Path
     fallbacks: tuple[Path, ...] = ()
+    bold_fallbacks: tuple[Path, ...] | None = None  # None: bold text falls back to the regular fallbacks
 
     @staticmethod
     def bundled(assets: Path) -> FontFiles:
         fonts = assets / "fonts"
         return FontFiles(fonts / "NotoSans-Regular.ttf", fonts / "NotoSans-Bold.ttf",
-                         (fonts / "NotoSansArabic-Regular.ttf",))
+                         (fonts / "NotoSansArabic-Regular.ttf",), (fonts / "NotoSansArabic-Bold.ttf",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ class TextEngine:
         self.atlas = atlas
         self.scale = scale
         paths: dict[Weight, list[Path]] = {"regular": [fonts.regular, *fonts.fallbacks],
-                                           "bold": [fonts.bold, *fonts.fallbacks]}
+                                           "bold": [fonts.bold, *(fonts.fallbacks if fonts.bold_fallbacks is None
+                                                                  else fonts.bold_fallbacks)]}
         self._faces = {w: [_open_face(p) for p in ps] for w, ps in paths.items()}
         self._shapers = {w: [_Shaper(p) for p in ps] for w, ps in paths.items()}
         self._glyphs: dict[tuple[Weight, int, int, int], Glyph] = {}
@@ -275,10 +277,31 @@ def _visual(line: str, rtl: bool | None = None) -> str:
     paragraph_rtl = rtl if rtl is not None else _is_rtl(line)
     visual = get_display(line, base_dir="R" if paragraph_rtl else "L")
     chars = list(visual)
+    paired = _visual_pairs(visual)
     for i, char in enumerate(visual):
-        if char in _MIRROR:
+        if i in paired:  # a pair reversed by the reordering (")…(") was right to left: mirror it
+            chars[i] = _MIRROR[char] if paired[i] else char
+        elif char in _MIRROR:
             sides = (_strong_rtl(visual, range(i - 1, -1, -1)), _strong_rtl(visual, range(i + 1, len(visual))))
             left, right = (paragraph_rtl if side is None else side for side in sides)
             if (left or right) if paragraph_rtl else (left and right):
                 chars[i] = _MIRROR[char]
     return "".join(chars)
+
+
+def _visual_pairs(visual: str) -> dict[int, bool]:
+    """Brackets matched in display order, each with whether to mirror it: a pair the bidi reordering
+    reversed (")…(") sits in right-to-left text; one in reading order ("(…)") stays, like the Latin
+    name in "Commis de cuisine (apprentissage) لدى …". Unmatched brackets are left to the neighbours rule."""
+    found: dict[int, bool] = {}
+    for opening, closing in ("()", "[]", "{}", "«»"):
+        stack: list[int] = []
+        for i, char in enumerate(visual):
+            if char not in (opening, closing):
+                continue
+            if stack and visual[stack[-1]] != char:
+                start = stack.pop()
+                found[start] = found[i] = visual[start] == closing
+            else:
+                stack.append(i)
+    return found

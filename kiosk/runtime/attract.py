@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.events import InputEvent, KeyPressed, PointerDown
+from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
 from kiosk.runtime import theme
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
 from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text
@@ -32,14 +33,31 @@ class AttractCard:
 
 @dataclass(frozen=True, slots=True)
 class AttractTexts:
-    title: str = "Des métiers qui recrutent près de chez vous"
-    subtitle: str = "Vidéos, immersion à 360° et mises en situation · 10 minutes · anonyme et gratuit"
-    call: str = "Touchez l'écran pour commencer"
-    other_languages: str = "Touch the screen to start · المس الشاشة للبدء · Торкніться екрана, щоб почати"
-    credit: str = "Compétences : ESCO v1.1.1 © Union européenne"
+    """The poster's words, in the kiosk's default language (no visitor has chosen one yet)."""
+
+    title: str
+    subtitle: str
+    call: str
+    other_languages: str  # the call in every other language the kiosk offers
+    credit: str
+    tagline: str
+    rome_code: str  # "ROME code {code}"
 
 
-def _card(card: AttractCard, x: float, opacity: float) -> Group:
+def attract_texts(words: Words, others: Sequence[Words] = ()) -> AttractTexts:
+    _ = words.gettext
+    call = N_("Touch the screen to start")
+    minutes = 10
+    return AttractTexts(
+        _("Trades that are hiring near you"),
+        words.ngettext("Videos, 360° immersion and work scenarios · {minutes} minute · anonymous and free",
+                       "Videos, 360° immersion and work scenarios · {minutes} minutes · anonymous and free",
+                       minutes).format(minutes=minutes),
+        _(call), " · ".join(other.gettext(call) for other in others if other.language != words.language),
+        _("Skills: ESCO v1.1.1 © European Union"), _("Discover · Try · Show what you can do"), _("ROME code {code}"))
+
+
+def _card(card: AttractCard, x: float, opacity: float, rome_code: str) -> Group:
     children: tuple[Node, ...] = (
         Panel(Rect(0, 0, CARD_W, CARD_H), theme.SURFACE, radius=28),
         Image(Rect(20, 20, CARD_W - 40, 230), card.image, radius=18),
@@ -47,7 +65,7 @@ def _card(card: AttractCard, x: float, opacity: float) -> Group:
         Text(48, 40, card.badge, 24, theme.TEXT, "bold", layer=1),
         Column(24, 262, (Text(0, 0, card.title, 38, theme.TEXT, "bold", max_width=CARD_W - 48),
                          Text(0, 0, card.pitch, 25, theme.TEXT_MUTED, max_width=CARD_W - 48),
-                         Text(0, 4, f"Code ROME {card.code}", 20, theme.TEXT_MUTED)), gap=6),
+                         Text(0, 4, rome_code.format(code=card.code), 20, theme.TEXT_MUTED)), gap=6),
     )
     return Group(children, dx=x, dy=STRIP_Y, opacity=opacity)
 
@@ -59,7 +77,7 @@ class AttractScreen:
                  period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False) -> None:
         self.cards = tuple(cards)
         self.start = start
-        self.texts = texts or AttractTexts()
+        self.texts = texts or attract_texts(words_for("fr"), [words_for(language) for language in NATIVE_NAMES])
         self.period = period
         self.slide = 0.0 if reduced_motion else slide
         self.touched = False
@@ -107,7 +125,7 @@ class AttractScreen:
         t = self.texts
         return Group((
             Text(80, 48, "NOVA", 44, theme.ACCENT, "bold"),
-            Text(235, 60, "Découvrir · Essayer · Valoriser", 26, theme.TEXT_MUTED),
+            Text(235, 60, t.tagline, 26, theme.TEXT_MUTED),
             Text(960, 130, t.title, 66, theme.TEXT, "bold", "center"),
             Text(960, 232, t.subtitle, 30, theme.TEXT_MUTED, align="center"),
             Panel(Rect(560, 912, 800, 100), theme.ACCENT, radius=50),
@@ -128,7 +146,8 @@ class AttractScreen:
                 opacity = 1.0 - progress
             elif progress < 1.0 and k == VISIBLE:
                 opacity = progress
-            cards.append(_card(self.cards[(index + k) % n], STRIP_X + k * step + shift, opacity))
+            cards.append(_card(self.cards[(index + k) % n], STRIP_X + k * step + shift, opacity,
+                               self.texts.rome_code))
         return Scene(Group((self._chrome, *cards, self._dots(index, progress))), theme.BACKGROUND,
                      labels=("attract", f"card:{index}"))
 
@@ -142,8 +161,12 @@ class AttractScreen:
         return Group(tuple(dots))
 
 
-def cards_from_trades(trades: Sequence[tuple[str, str, str, str, int]]) -> list[AttractCard]:
-    """(title, pitch, image, ROME code, shortage level) rows → cards with a plain badge."""
-    badges = {5: "Très recherché", 4: "Recherché", 3: "Demandé"}
-    return [AttractCard(title, pitch, badges.get(level, "Demandé"), image, code)
+def cards_from_trades(trades: Sequence[tuple[str, str, str, str, int]], words: Words | None = None
+                      ) -> list[AttractCard]:
+    """(title, pitch, image, ROME code, shortage level) rows → cards with a plain badge (the render benchmark;
+    French unless told)."""
+    from kiosk.runtime.pages import shortage_badge
+
+    badge_words = words or words_for("fr")
+    return [AttractCard(title, pitch, shortage_badge(level, badge_words), image, code)
             for title, pitch, image, code, level in trades]

@@ -4,21 +4,22 @@ a kind word for visitors, and the reason in small print for the operator."""
 from __future__ import annotations
 
 from kiosk.events import InputEvent
+from kiosk.i18n import words_for
 from kiosk.runtime import theme
 from kiosk.runtime.view import Group, Scene, Text
-
-WORDS = {"fr": ("Borne momentanément indisponible", "Un conseiller peut vous aider à l'accueil."),
-         "en": ("This kiosk is out of order for now", "An adviser at the front desk can help you.")}
 
 
 class OutOfOrderScreen:
     def __init__(self, reason: str, language: str = "fr") -> None:
-        title, help_line = WORDS.get(language, WORDS["en"])
+        _ = words_for(language).gettext
+        title = _("This kiosk is out of order for now")
+        help_line = _("An adviser at the front desk can help you.")
         self.reason = reason
         self._scene = Scene(Group((
             Text(960, 380, title, 72, theme.TEXT, "bold", align="center", max_width=1600),
             Text(960, 520, help_line, 44, theme.TEXT_MUTED, align="center", max_width=1600),
-            Text(960, 980, f"operator: {reason}", 24, theme.TEXT_MUTED, align="center", max_width=1800),
+            Text(960, 980, _("operator: {reason}").format(reason=reason), 24, theme.TEXT_MUTED, align="center",
+                 max_width=1800),
         )), theme.BACKGROUND, labels=("out-of-order",))
 
     def handle(self, event: InputEvent, now: float) -> None:

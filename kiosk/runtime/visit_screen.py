@@ -33,7 +33,7 @@ from kiosk.media.captions import next_change as next_caption
 from kiosk.media.sphere import Look, drag, look_from
 from kiosk.runtime import pages, play, theme
 from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
-from kiosk.runtime.attract import AttractCard, AttractScreen
+from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
 from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
@@ -104,7 +104,8 @@ class SessionScreen:
         self.focus_since = start
         self.sector = ""
         self.scroll = 0
-        self.attract = AttractScreen(self._attract_cards(), start, reduced_motion=self.prefs.reduced_motion)
+        self.attract = AttractScreen(self._attract_cards(), start, self._attract_texts(),
+                                     reduced_motion=self.prefs.reduced_motion)
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
         self._cache: tuple[tuple[object, ...], Scene, list[Target]] | None = None
@@ -124,7 +125,8 @@ class SessionScreen:
             return
         self.packs = {p.id: p for p in self._pending_packs}
         self._pending_packs = None
-        self.attract = AttractScreen(self._attract_cards(), now, reduced_motion=self.prefs.reduced_motion)
+        self.attract = AttractScreen(self._attract_cards(), now, self._attract_texts(),
+                                     reduced_motion=self.prefs.reduced_motion)
         self._cache = None
 
     # -- what the screen shows ----------------------------------------------------------------
@@ -139,6 +141,10 @@ class SessionScreen:
                            _presentation_clip(p) if self.live_media else None)
                  for p in self.packs.values()]
         return sorted(cards, key=lambda c: (-c.shortage_level, c.title))
+
+    def _attract_texts(self) -> AttractTexts:
+        return attract_texts(self.catalogs.words(self.default_language),
+                             [self.catalogs.words(language) for language in self.catalogs.languages])
 
     def _attract_cards(self) -> list[AttractCard]:
         words = self.catalogs.words(self.default_language)
@@ -482,7 +488,8 @@ class SessionScreen:
         elif effect.kind == "reset_screen":  # nothing of the visit stays in memory or on screen
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
             self.focus, self._outcome, self._cache, self.look, self._drag = None, None, None, Look(), None
-            self.attract = AttractScreen(self.attract.cards, now, reduced_motion=self.prefs.reduced_motion)
+            self.attract = AttractScreen(self.attract.cards, now, self.attract.texts,
+                                         reduced_motion=self.prefs.reduced_motion)
             self._take_packs(now)
 
     def _narrate(self, now: float) -> None:

@@ -10,12 +10,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePosixPath
 
+from kiosk.i18n import NATIVE_NAMES
 from kiosk.scenario.diagnostics import Reporter
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, OrderingStep, Scenario, Step, Text, Trade
 from kiosk.scenario.source import Mark, YNode
 
 REQUIRED_LANGUAGES = ("fr", "en")
+OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk/i18n.py)
 SLOW_READING_WPM = 100  # a slow adult reader; fluent adults read 200-250 words a minute
 DECISION_SECONDS = 3.0  # time to decide and reach the button once everything is read
 MIN_INDEPENDENT_OBSERVATIONS = 3
@@ -192,6 +194,7 @@ class ScenarioChecker:
                                   f"list at least {', '.join(REQUIRED_LANGUAGES)}", "translation")
         for text in self._texts():
             check_text(text, languages, self.report)
+            check_offered(text, languages, self.report)
 
     def check_evidence(self) -> None:
         scenario = self.scenario
@@ -266,7 +269,15 @@ class ScenarioChecker:
                 if (node := step_node.get(key)) is not None:
                     check_media(str(node.value), key, node.mark, self.exists, self.report)
             captions = step_node.get("captions")
-            for language, node in (captions.value.items() if captions is not None else []):
+            clip = step_node.get("clip")
+            captioned = captions.value if captions is not None else {}
+            for language in (self.scenario.languages if clip is not None else ()):
+                if language not in captioned:
+                    where = captions.mark if captions is not None else clip.mark
+                    self.report.warning(where, f"no `{language}` captions for `{clip.value}`",
+                                        f"add `{language}: {PurePosixPath(str(clip.value)).stem}.{language}.vtt` "
+                                        "to `captions:` (a WebVTT file in that language)", "translation")
+            for language, node in captioned.items():
                 check_media(str(node.value), "captions", node.mark, self.exists, self.report)
                 if language not in self.scenario.languages:
                     self.report.warning(node.mark, f"captions in `{language}`, which the scenario does not "
@@ -291,6 +302,22 @@ def check_text(text: Text, languages: Iterable[str], report: Reporter) -> None:
                            "declare the language or remove the text", "translation")
 
 
+def check_offered(text: Text, declared: Iterable[str], report: Reporter) -> None:
+    """A language the kiosk offers that the pack lacks: each text it lacks is named (a warning: visitors who
+    chose that language read it in French; an error under `kiosk lint --strict`)."""
+    declared = tuple(declared)
+    for language in OFFERED_LANGUAGES:
+        if language not in declared and language not in text.values:
+            source = " ".join(text.get("fr").split())
+            report.warning(text.mark, f"no `{language}` ({NATIVE_NAMES[language]}) text for “{_shorten(source)}”",
+                           f"the kiosk offers {language}: translate the pack (kiosk pack translate export PACK "
+                           f"--lang {language}), import it and add `{language}` to `languages:`", "translation")
+
+
+def _shorten(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def check_media(path: str, kind: str, mark: Mark, exists: FileExists, report: Reporter) -> None:
     suffix = PurePosixPath(path).suffix.lower()
     allowed = MEDIA_TYPES[kind]
@@ -310,3 +337,4 @@ def check_trade(trade: Trade, root: YNode, languages: Iterable[str], exists: Fil
         check_media(trade.video, "clip", node.at(["video"]).mark, exists, report)
     for text in (trade.title, trade.pitch):
         check_text(text, languages, report)
+        check_offered(text, languages, report)

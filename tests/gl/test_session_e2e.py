@@ -29,7 +29,9 @@ from tests.visit_kit import Kit, make_kit, start_scenario
 pytestmark = pytest.mark.gl
 SIZE = (480, 270)
 DOCS_SIZE = (800, 450)
-DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible"}
+DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible",
+                        *(f"{language}-{screen}" for language in ("ar", "uk") for screen in (
+                            "14-play-dialogue", "15-play-360", "16-results", "17-offers", "18-handoff"))}
 GOLDEN = REPO / "tests" / "golden" / "session"
 SAMPLE_JOURNAL = REPO / "assets" / "replays" / "sample-visit.jsonl"
 
@@ -197,3 +199,45 @@ def test_a_trainer_watches_a_visit_in_a_window(tmp_path: Path) -> None:
     shots = sorted(tmp_path.glob("*.png"))
     assert shots and read_png(shots[-1]).shape == (270, 480, 4)
     assert read_png(shots[len(shots) // 2])[:, :, :3].std() > 10  # the window's frames are real pictures
+
+
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
+        language: str, published_scenarios: Path, tmp_path: Path, renderer: GLRenderer,
+        docs_renderer: GLRenderer) -> None:
+    """The screens of issue 18's done-when, in ar and uk (KIOSK_UPDATE_DOCS=1 writes them to docs/screens/):
+    a dialogue step, a 360° step, results, offers and the hand-off."""
+    kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
+    p = kit.pilot
+    start_scenario(p, language, "commis-de-cuisine", phone=True)
+    p.answer_step()
+    assert kit.screen.play is not None and kit.screen.play.step_id == "brief"  # Chef Karim and Lina speak
+    _shoot(kit, renderer, docs_renderer, f"{language}-14-play-dialogue")
+    p.answer_scenario()
+    p.tap("intent", "back")
+    p.tap("intent", "trade", "agent-logistique")
+    p.tap("intent", "next")
+    assert kit.screen.play is not None and kit.screen.play.step_id == "entrepot"  # the warehouse in 360°
+    _first_frames(kit, published_scenarios, renderer, docs_renderer)
+    _shoot(kit, renderer, docs_renderer, f"{language}-15-play-360")
+    p.answer_scenario()
+    for page, number in (("results", "16"), ("offers", "17"), ("handoff", "18")):  # two trades played
+        assert p.page() == page
+        _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
+        p.tap("intent", "next")
+    assert p.page() == "thanks"
+
+
+def _first_frames(kit: Kit, scenarios: Path, *renderers: GLRenderer) -> None:
+    """The clips on screen stand still at their first frame (no media deck runs in these tests)."""
+    import cv2
+
+    from kiosk.runtime.view import media_nodes
+
+    for node in media_nodes(kit.pilot.view()):
+        capture = cv2.VideoCapture(str(scenarios / node.stream))
+        ok, frame = capture.read()
+        capture.release()
+        assert ok, node.stream
+        for renderer in renderers:
+            renderer.update_stream(node.stream, cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA))

@@ -73,7 +73,8 @@ def browser() -> Iterator[object]:
 
 @pytest.mark.parametrize(("language", "heading", "direction"), [("fr", "Vos résultats Nova", "ltr"),
                                                                 ("en", "Your Nova results", "ltr"),
-                                                                ("ar", "نتائجك في نوفا", "rtl")])
+                                                                ("ar", "نتائجك في نوفا", "rtl"),
+                                                                ("uk", "Ваші результати Nova", "ltr")])
 def test_the_results_page_renders_in_chromium(agency: Path, tmp_path: Path, browser: object, language: str,
                                               heading: str, direction: str) -> None:
     out_dir = tmp_path / language
@@ -83,6 +84,13 @@ def test_the_results_page_renders_in_chromium(agency: Path, tmp_path: Path, brow
     page.goto((out_dir / "results.html").as_uri())
     assert page.locator("h1").inner_text() == heading
     assert page.evaluate("document.documentElement.dir") == direction
+    if language in ("ar", "uk"):  # every sentence in the visitor's language; the agency's name as it is
+        from kiosk.config import CredentialSettings
+        from tests.language_check import latin_sentence
+
+        agency_name = CredentialSettings().issuer_name
+        lines = page.locator("body").inner_text().replace(agency_name, "").splitlines()
+        assert not [line for line in lines if latin_sentence(line)], lines
     badges = page.locator("li.badge")
     assert badges.count() == len(list(out_dir.glob("badge-*.jwt"))) > 0
     assert page.locator("li.offer").count() == 5

@@ -14,8 +14,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def _template() -> list[str]:
+    """The message ids (a plural message by its singular)."""
     with (LOCALE_DIR / "kiosk.pot").open("rb") as source:
-        return [m.id for m in read_po(source) if m.id]
+        return [m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(source) if m.id]
 
 
 def test_the_template_is_current_with_the_code() -> None:
@@ -32,12 +33,14 @@ def test_the_template_is_current_with_the_code() -> None:
 def test_every_message_is_translated_with_its_placeholders(language: str) -> None:
     with (LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po").open("rb") as source:
         catalog = read_po(source, locale=language)
-    by_id = {m.id: m.string for m in catalog if m.id}
+    by_id = {(m.id[0] if isinstance(m.id, tuple) else m.id): m.string for m in catalog if m.id}
     for message in _template():
-        translated = by_id.get(message)
-        assert translated, f"{language}: no translation for {message!r}"
-        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(message)), \
-            f"{language}: placeholders differ in {translated!r}"
+        strings = by_id.get(message)
+        forms = strings if isinstance(strings, tuple) else (strings,)
+        assert strings and all(forms), f"{language}: no translation for {message!r}"
+        for translated in forms:
+            assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(message)), \
+                f"{language}: placeholders differ in {translated!r}"
 
 
 def test_words_translate_and_know_the_direction() -> None:
@@ -78,3 +81,30 @@ def test_each_catalogue_groups_numbers_as_cldr_plural_rules_do(language: str) ->
         assert category_of.setdefault(form, category) == category, f"{language}: form {form} covers {category}, n={n}"
     cldr_order = ("zero", "one", "two", "few", "many", "other")  # translators fill msgstr[i] in this order
     assert sorted(form_of, key=cldr_order.index) == sorted(form_of, key=form_of.__getitem__), form_of
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_gnu_msgfmt_accepts_each_catalogue(language: str) -> None:
+    """GNU gettext's own checker (format strings, plural forms, header) on every interface catalogue."""
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt is missing (Debian gettext, installed by scripts/setup.sh)"
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po"
+    done = subprocess.run([msgfmt, "-c", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "untranslated" not in done.stderr and "fuzzy" not in done.stderr, done.stderr
+
+
+def test_sentences_built_outside_the_screens_are_translated() -> None:
+    """Offer reasons, phone page and out-of-order screen read the visitor's catalogue, numbers in plural forms."""
+    from kiosk.i18n import words_for
+
+    ar, uk = words_for("ar"), words_for("uk")
+    assert ar.ngettext("{title} at {employer}, {km} km away", "{title} at {employer}, {km} km away", 11) \
+        == "{title} لدى {employer}، على بعد {km} كم"
+    assert uk.gettext("{items} and {item}").format(items="A", item="B") == "A і B"
+    assert ar.gettext("{items}, {item}").format(items="A", item="B") == "A، B"
+    assert words_for("de").gettext("Your badges") == "Your badges"  # no catalogue: English, never blank

@@ -77,7 +77,7 @@ def test_ranking_uses_trade_skills_with_their_uncertainty_and_distance() -> None
     assert rank(offers, sure, ["G1602"], LYON, TODAY, URI_TO_CODE) == a  # deterministic
     names = {code: s.label["en"] for code, s in SKILLS.items()}
     assert a[0].reason(names, "en") == ("Commis de cuisine at Brasserie des Terreaux, 0 km away: you explored this "
-                                        "trade, this employer asks for what you showed (collaborating in teams and "
+                                        "trade, and this employer asks for what you showed (collaborating in teams and "
                                         "networks, planning and organising and applying health-related skills and "
                                         "competences).")
     assert a[0].reason({}, "fr").startswith("Commis de cuisine chez Brasserie des Terreaux, à 0 km : vous avez")
@@ -288,3 +288,34 @@ def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() 
     assert not consent.allows_sharing()
     with pytest.raises(CredentialError):
         choose(Consent(*(ConsentChoice(decided=True).results_to_phone, False)), True, "https://r.example.org", "t", [])
+
+
+def test_offer_reasons_read_in_the_visitors_language_with_plain_skill_names() -> None:
+    from kiosk.matching.match import Match
+
+    offers, _ = parse_feed(FEED.read_text(), "sample.csv")
+    offer = next(o for o in offers if o.id == "lyo-002")
+    match = Match(offer, 1.0, 11.4, ("T4.3", "T2.2", "T6.1"), True)
+    names = {code: skill.name("uk") for code, skill in SKILLS.items()}
+    assert match.reason(names, "uk") == (
+        "Commis de cuisine (apprentissage), Restaurant Le Bouchon Vert, за 11 км: ви ознайомилися з цією професією, "
+        "і цей роботодавець шукає те, що ви показали (Працювати в команді, Організовувати роботу і Дбати про "
+        "здоров'я та безпеку).")
+    arabic = Match(offer, 1.0, 3.0, ("T4.3",), False).reason({c: s.name("ar") for c, s in SKILLS.items()}, "ar")
+    assert arabic == ("\u200fCommis de cuisine (apprentissage) لدى Restaurant Le Bouchon Vert، على بعد 3 كم: "
+                      "يبحث صاحب العمل هذا عمّا أظهرته (العمل ضمن فريق).")  # a right-to-left paragraph
+
+
+def test_a_badge_names_the_skill_plainly_and_aligns_to_the_esco_label_and_uri() -> None:
+    from kiosk.credentials.issue import awards
+
+    award = awards(Profile((_estimate("T2.2", 1.5, 0.3),)), SKILLS, "ar", "مساعد طبّاخ")[0]
+    assert award.name == "تنظيم العمل" and award.esco_label == "planning and organising"
+    body = credential(ISSUER, "urn:uuid:00000000-0000-4000-8000-000000000001", award, NOW, 365,
+                      "urn:uuid:00000000-0000-4000-8000-000000000002", "ar")
+    achievement = body["credentialSubject"]["achievement"]
+    assert achievement["name"] == "تنظيم العمل"
+    assert achievement["alignment"][0]["targetName"] == "planning and organising"  # ESCO's label for machines
+    assert achievement["alignment"][0]["targetUrl"] == SKILLS["T2.2"].uri
+    assert achievement["description"].startswith("تنظيم العمل: ظهرت في لعبة «مساعد طبّاخ»")
+    assert "ثلاثة مواقف" in achievement["criteria"]["narrative"]

@@ -189,7 +189,7 @@ def test_the_out_of_order_screen_says_why_to_the_operator() -> None:
     screen = OutOfOrderScreen("no valid scenario pack in scenarios", "fr")
     scene = screen.view(0.0)
     assert scene is screen.view(5.0) and screen.next_change(0.0) is None and not screen.animating(0.0)
-    assert "Borne momentanément indisponible" in repr(scene) and "operator: no valid scenario pack" in repr(scene)
+    assert "Borne momentanément indisponible" in repr(scene) and "opérateur : no valid scenario pack" in repr(scene)
 
 
 def test_the_unit_file_verifies_and_is_hardened(tmp_path: Path) -> None:

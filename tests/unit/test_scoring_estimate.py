@@ -120,7 +120,7 @@ def test_same_visit_scores_to_the_same_bits_every_time() -> None:
 def test_thin_evidence_is_not_enough_and_missing_is_not_zero() -> None:
     one = score_visit([_played(KITCHEN, {("lina", "entraide"): 0})]).get("T4.3")
     assert one is not None and not one.enough and one.steps == 1
-    assert headline(one, read_skills(), "en") == "not enough evidence yet for collaborating in teams and networks"
+    assert headline(one, read_skills(), "en") == "not enough evidence yet for Working in a team"  # T4.3's plain name
     # A visit that stopped before the T4.3 steps is estimated from what it showed, not as zeros.
     steps = {(s, o): 0 for s, o, _ in _possible(KITCHEN) if "T4.3" in KITCHEN.scenario.observables[o].skills}
     zeros = score_visit([_played(KITCHEN, steps)]).get("T4.3")
@@ -159,13 +159,16 @@ def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_l
     first = shown.evidence[0]
     english = evidence_sentence(first, skills, "en")
     assert first.describe.get("en") in english
-    assert english.endswith(skills[first.key.skill].label["en"] + {1: " +", -1: " –", 0: ""}[first.direction])
+    assert english.endswith(skills[first.key.skill].plain["en"] + {1: " +", -1: " –", 0: ""}[first.direction])
     assert math.isfinite(shown.theta)
-    assert headline(shown, skills, "fr").startswith(skills[shown.skill].label["fr"])
+    assert headline(shown, skills, "fr").startswith(skills[shown.skill].plain["fr"] + " : entre ")
 
 
-@pytest.mark.parametrize("language", ["ar", "uk"])
-def test_languages_without_phrasing_fall_back_to_english_words(language: str) -> None:
+@pytest.mark.parametrize(("language", "expected"), [("ar", "لا توجد أدلة كافية بعد لتقدير: العمل ضمن فريق"),
+                                                    ("uk", "поки що замало даних, щоб оцінити: Працювати в команді"),
+                                                    ("de", "not enough evidence yet for Working in a team")])
+def test_headlines_speak_the_visitors_language_with_the_plain_skill_name(language: str, expected: str) -> None:
+    """ar and uk read their own connecting words and skill name; a language with no catalogue reads English."""
     e = score_visit([_played(KITCHEN, {("lina", "entraide"): 2})]).get("T4.3")
     assert e is not None
-    assert "not enough evidence yet" in headline(e, read_skills(), language)
+    assert headline(e, read_skills(), language) == expected

@@ -50,3 +50,27 @@ def test_wrapping_keeps_every_word_and_respects_the_width(engine: TextEngine) ->
 def test_kerning_and_fallback_faces_measure_latin_cyrillic_and_arabic(engine: TextEngine) -> None:
     assert engine.measure("AV", 60) < engine.measure("A", 60) + engine.measure("V", 60)  # kerned pair
     assert engine.measure("Привіт", 40) > 0 and engine.measure("مرحبا", 40) > 0
+
+
+def test_bold_arabic_comes_from_the_bold_arabic_face(engine: TextEngine) -> None:
+    """Bold Arabic is drawn with Noto Sans Arabic Bold, not the regular Arabic face (a fake bold)."""
+    bold = engine._faces["bold"][engine._face_index("bold", "م")]
+    regular = engine._faces["regular"][engine._face_index("regular", "م")]
+    assert bold.family_name == regular.family_name == b"Noto Sans Arabic"
+    assert bold.style_name == b"Bold" and regular.style_name == b"Regular"
+    assert engine.measure("مرحبا بكم", 40, "bold") > engine.measure("مرحبا بكم", 40)  # heavier strokes, wider
+
+
+def test_ukrainian_wraps_like_latin_text(engine: TextEngine) -> None:
+    text = "Оберіть професію зі списку, а потім спробуйте робочу ситуацію з повсякденного життя"
+    lines = engine._wrap(text, 40, "regular", 420)
+    assert len(lines) > 2 and " ".join(lines) == text  # every word kept, none cut
+    assert all(engine.measure(line, 40) <= 420 for line in lines)
+    assert engine.layout(text, 40, max_width=420).width <= 420
+
+
+def test_a_latin_name_with_brackets_keeps_them_inside_an_arabic_sentence() -> None:
+    """An offer title as the employer wrote it, inside an Arabic reason (opened by a right-to-left mark)."""
+    visual = _visual("\u200fCommis de cuisine (apprentissage) لدى Restaurant، على بعد 3 كم (العمل ضمن فريق).")
+    assert "Commis de cuisine (apprentissage)" in visual and "(apprentissage(" not in visual
+    assert visual.startswith(".(قيرف نمض لمعلا)")  # the Arabic brackets still mirrored, the full stop on the left
