@@ -20,9 +20,10 @@ import numpy as np
 
 from kiosk.commands.scoring import Scored, all_params, load_responses, open_packs
 from kiosk.errors import ContentError
-from kiosk.scoring.bank import ItemKey, ItemParams
+from kiosk.scoring.bank import ItemParams
 from kiosk.scoring.dif import DifResult, screen_groups
 from kiosk.scoring.gpcm import GRID
+from kiosk.scoring.items import ItemKey
 from kiosk.scoring.psychometrics import ItemStats, SkillStats, information_curve, item_and_skill_stats, skill_estimates
 from kiosk.scoring.responses import GROUPS, ResponseTable
 
@@ -70,7 +71,7 @@ def write_report(paths: Sequence[Path], responses: Path, out_dir: Path, *, pack_
         scored = [s for s in scored if s.pack.id in pack_ids]
         if not scored:
             raise ContentError(f"no pack named {', '.join(pack_ids)}", hint="give the pack folder's name")
-    table = load_responses(responses)
+    table = load_responses(responses, scored)
     params = all_params(scored)
     if not any(k in params for k in table.items):
         raise ContentError(f"{responses}: no responses to the items of {', '.join(s.pack.id for s in scored)}",
