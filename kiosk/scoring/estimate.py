@@ -31,7 +31,7 @@ class Policy:
     """When an estimate is worth showing. Too little evidence is said so — never shown as low."""
 
     min_steps: int = 3  # independent observations: distinct steps bearing on the skill
-    max_sd: float = 0.75  # posterior SD in logits; the population SD is 1
+    max_sd: float = 0.5  # posterior SD in logits (the population SD is 1): see the validation in docs/scoring.md
     level: float = 0.90  # credible interval shown
 
 
