@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
     bench_video.add_argument("--runs", type=_count, default=5,
                              help="alternated runs of each throughput measure, medians reported (default 5)")
+    bench_scoring = bench_what.add_parser("scoring", help="calibration time and peak memory on a large simulated "
+                                                          "export (kiosk scoring calibrate --dry-run in a child)")
+    bench_scoring.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
+    bench_scoring.add_argument("--people", type=_count, default=10_000, help="visits (default 10000)")
+    bench_scoring.add_argument("--seed", type=int, default=0)
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -374,6 +379,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         settings = _settings(args)
         run_video_bench(settings.content.assets, settings.content.scenarios, Path(".cache") / "bench-media",
                         args.seconds, args.runs)
+        return 0
+    if args.bench == "scoring":
+        from kiosk.bench.scoring import run_scoring_bench
+
+        run_scoring_bench(args.packs, args.people, args.seed)
         return 0
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench

@@ -127,12 +127,12 @@ def step_items_of(scored: Sequence[Scored]) -> dict[tuple[str, str], list[StepIt
 
 def load_responses(path: Path, scored: Sequence[Scored]) -> ResponseTable:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContentError(f"{path}: cannot read the responses ({exc.strerror})",
+        with path.open(encoding="utf-8", newline="") as rows:
+            return read_csv(rows, str(path), step_items_of(scored))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot read the responses ({getattr(exc, 'strerror', None) or exc})",
                            hint="export them from the kiosk's store, or make some with `kiosk scoring simulate`"
                            ) from exc
-    return read_csv(text, str(path), step_items_of(scored))
 
 
 def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_visits: int, dry_run: bool,

@@ -98,14 +98,16 @@ def write_csv(table: ResponseTable, rows: Iterable[ObservationRow],
     return out.getvalue()
 
 
-def read_csv(text: str, source: str, items: Mapping[tuple[str, str], Sequence[StepItem]]) -> ResponseTable:
+def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, str], Sequence[StepItem]]
+             ) -> ResponseTable:
     """A table of item credits from the long CSV of observable credits.
 
     `items` maps (pack, step) to the step's items; rows of other steps are counted in
     `ResponseTable.ignored`. Each row's scenario version is recorded (`versions_seen`), so a
     caller can refuse a file that mixes versions. ContentError names the file and line of a bad row.
+    `text` may be an open file: rows are read one by one, never the whole file at once.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     header = next(reader, [])
     missing = [c for c in COLUMNS[:8] if c not in header]
     if missing:
