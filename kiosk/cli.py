@@ -311,6 +311,7 @@ def _cmd_scoring(args: argparse.Namespace) -> int:
     from datetime import date
 
     from kiosk.commands import scoring
+    from kiosk.scoring.simulate import CONDITIONS
 
     if args.scoring_command == "init":
         return scoring.init(args.packs)
@@ -321,7 +322,7 @@ def _cmd_scoring(args: argparse.Namespace) -> int:
         return scoring.calibrate_packs(args.packs, args.responses, today=date.today(), min_visits=args.min_visits,
                                        dry_run=args.dry_run)
     return scoring.run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
-                                  check=args.check, conditions=args.condition or scoring.CONDITIONS)
+                                  check=args.check, conditions=args.condition or CONDITIONS)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -131,9 +131,9 @@ def _write_csvs(report: Report, out_dir: Path) -> list[Path]:
         w.writerow(["check", "first", "second", "value", "excess", "visits", "attention"])
         for fit in report.fits:
             w.writerow(["item_fit_rmsd", str(fit.key), "", _f(fit.rmsd), "", "", "yes" if fit.misfits else ""])
-        for d in report.dependence:
-            w.writerow(["q3", str(d.first), str(d.second), _f(d.q3), _f(d.excess), d.visits,
-                        "yes" if d.dependent else ""])
+        for pair in report.dependence:
+            w.writerow(["q3", str(pair.first), str(pair.second), _f(pair.q3), _f(pair.excess), pair.visits,
+                        "yes" if pair.dependent else ""])
         for c in report.correlations:
             w.writerow(["skill_correlation", c.first, c.second, _f(c.r), "", c.visits, "yes" if c.r > 0.9 else ""])
     return [items, skills, dif, checks]

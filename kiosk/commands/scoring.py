@@ -24,7 +24,6 @@ from kiosk.scenario.source import LocatedError, Mark
 from kiosk.scoring.bank import (
     BANK_FILE,
     ItemBank,
-    ItemKey,
     ItemParams,
     initial_bank,
     read_bank,
@@ -32,7 +31,7 @@ from kiosk.scoring.bank import (
     write_bank,
 )
 from kiosk.scoring.calibrate import calibrate
-from kiosk.scoring.items import StepItem, scenario_step_items
+from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
 from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
 from kiosk.scoring.validate import render, validate

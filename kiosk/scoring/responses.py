@@ -148,8 +148,8 @@ def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, s
         by_version = versions.setdefault(pack, {})
         first, count = by_version.get(version, (line, 0))
         by_version[version] = (first, count + 1)
-        number = observable_ids.get((pack, step, observable))
-        if number is None:
+        observable_number = observable_ids.get((pack, step, observable))
+        if observable_number is None:
             ignored += 1
             continue
         if visit not in visit_of:
@@ -157,7 +157,7 @@ def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, s
             for g, index in group_at:
                 groups[g].append(row[index] if index is not None and index < len(row) else "")
         visit_numbers.append(visit_of[visit])
-        observable_numbers.append(number)
+        observable_numbers.append(observable_number)
         credit_values.append(credit)
     table = item_table(list(visit_of), columns, np.frombuffer(visit_numbers, dtype=np.int_),
                        np.frombuffer(observable_numbers, dtype=np.int_), np.frombuffer(credit_values, dtype=np.int_),

@@ -253,11 +253,12 @@ def _pick(rng: np.random.Generator, condition: str, here: _Step, truth: Truth, p
     people, count = theta.shape[0], len(here.answers)
     step = here.step
     single = not takes_several(step)
+    picked: np.ndarray
     if condition in ("model", "shared"):
-        picked = 1 + rng.integers(count - 1, size=people)  # a random branch: credits are drawn apart
+        picked = 1 + np.asarray(rng.integers(count - 1, size=people))  # a random branch: credits drawn apart
     else:
         appeal = np.asarray(truth.appeal[(pack_id, step.id)])
-        utilities = np.tile(appeal, (people, 1))
+        utilities: np.ndarray = np.tile(appeal, (people, 1))
         for item in here.items:
             skill = item.key.skill
             level = theta[:, skill_of[skill]] - shift.get(skill, 0.0)
@@ -268,12 +269,13 @@ def _pick(rng: np.random.Generator, condition: str, here: _Step, truth: Truth, p
         utilities -= utilities.max(axis=1, keepdims=True)
         weights = np.exp(utilities)
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
-        picked = np.minimum((rng.random(people)[:, None] > cumulative).sum(axis=1), count - 1)
+        draws: np.ndarray = np.asarray(rng.random(people))
+        picked = np.minimum((draws[:, None] > cumulative).sum(axis=1), count - 1)
         if condition == "guessing" and single and not isinstance(step, OrderingStep):
-            guessed = rng.random(people) < GUESS_RATE
+            guessed: np.ndarray = np.asarray(rng.random(people)) < GUESS_RATE
             picked[guessed] = 1 + rng.integers(count - 1, size=int(guessed.sum()))
     if here.timed:
-        picked[rng.random(people) < TIMEOUT_RATE] = 0
+        picked[np.asarray(rng.random(people)) < TIMEOUT_RATE] = 0
     result: np.ndarray = picked
     return result
 
