@@ -31,8 +31,13 @@ class Policy:
     """When an estimate is worth showing. Too little evidence is said so — never shown as low."""
 
     min_steps: int = 3  # independent observations: distinct steps bearing on the skill
-    max_sd: float = 0.5  # posterior SD in logits (the population SD is 1): see the validation in docs/scoring.md
+    max_width: float = 60.0  # widest range shown, in "visitors out of 100" (about a posterior SD of 0.5 for a
+    # typical visitor; narrower in logits for one far from typical, whose range is bounded by 0 or 100 anyway)
     level: float = 0.90  # credible interval shown
+
+    def shows(self, steps: int, low: float, high: float) -> bool:
+        """Whether an estimate with this many steps and this interval (logits) is shown as a range."""
+        return steps >= self.min_steps and percentile(high) - percentile(low) <= self.max_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +139,7 @@ def estimate_skill(skill: str, responses: Sequence[Response], policy: Policy) ->
     summary = summarise(posterior(credits, [r.params for r in responses]), policy.level)
     theta, sd = float(summary.mean[0]), float(summary.sd[0])
     steps = len({(r.key.pack, r.key.step) for r in responses})
-    enough = steps >= policy.min_steps and sd <= policy.max_sd
+    enough = policy.shows(steps, float(summary.low[0]), float(summary.high[0]))
     lines = sorted((_line(r) for r in responses), key=lambda line: (-abs(line.weight), line.key))
     used = tuple(sorted({r.stamp for r in responses}))
     return SkillEstimate(skill, enough, theta, sd, float(summary.low[0]), float(summary.high[0]), policy.level,

@@ -145,7 +145,8 @@ def _skill_figures(figures: ConditionFigures, table: ResponseTable, theta: Mappi
         summary, rows, columns = skill_summary(table, fitted, skill, policy.level)
         true = theta[skill][rows]
         steps = (table.credits[np.ix_(rows, np.asarray(columns, dtype=np.intp))] != MISSING).sum(axis=1)
-        shown = (steps >= policy.min_steps) & (summary.sd <= policy.max_sd)
+        shown = np.array([policy.shows(int(n), float(lo), float(hi))
+                          for n, lo, hi in zip(steps, summary.low, summary.high, strict=True)], dtype=bool)
         covered = (summary.low <= true) & (true <= summary.high)
         extreme = np.abs(true) > EXTREME
         hits, total = hits + int(covered.sum()), total + rows.size

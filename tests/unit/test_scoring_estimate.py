@@ -135,7 +135,7 @@ def test_policy_decides_what_is_enough() -> None:
     credits = {(s, o): m for s, o, m in _possible(KITCHEN)}
     strict = score_visit([_played(KITCHEN, credits)], Policy(min_steps=50)).estimates
     assert strict and not any(e.enough for e in strict)
-    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, max_sd=PRIOR_SD)).estimates
+    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, max_width=100)).estimates
     assert all(e.enough for e in loose)
 
 
@@ -152,7 +152,7 @@ def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_l
     state, _ = play.play_through(scenario, lambda step, _: [o.id for o in step.options()[:2]])
     assert play.current(scenario, state).kind == "end"
     profile = score_visit([Played(KITCHEN.id, scenario, BANKS[KITCHEN.id], state.observations)],
-                          Policy(max_sd=0.75))  # one scenario alone rarely narrows a skill to the default 0.5
+                          Policy(max_width=80))  # one scenario alone rarely narrows a typical visitor to 60
     skills = read_skills()
     assert {e.skill for e in profile.estimates} <= {"T2.2", "T2.3", "T4.1", "T4.3", "T6.1"}
     shown = next(e for e in profile.estimates if e.enough)
