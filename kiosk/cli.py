@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one finding per line")
     lint.add_argument("--require-sealed", action="store_true", help="a pack without manifest.json is an error")
+    lint.add_argument("--credits", action="store_true",
+                      help="print each step's credit table: what each answer earns per skill (docs/scoring.md)")
 
     graph = commands.add_parser("graph", help="draw a scenario: steps, branches, skills each answer feeds")
     graph.add_argument("pack", type=Path, metavar="PACK")
@@ -469,7 +471,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from kiosk.commands.content import lint
 
-    return lint(args.paths, strict=args.strict, output=args.format, require_sealed=args.require_sealed)
+    return lint(args.paths, strict=args.strict, output=args.format, require_sealed=args.require_sealed,
+                credits=args.credits)
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:

@@ -230,3 +230,32 @@ def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
         raise ContentError(f"cannot read --dif {spec!r}",
                            hint="write PACK/STEP@SKILL:GROUP=LEVEL:SHIFT, e.g. "
                                 "commis-de-cuisine/lina@T4.3:language=ar:1.0") from None
+
+
+def credit_tables(pack: Pack) -> list[str]:
+    """Each item's credit table, one line per step and skill: what each answer earns (`kiosk lint --credits`)."""
+    from kiosk.scenario.evidence import distractors, observe, takes_several
+
+    lines: list[str] = []
+    scenario = pack.scenario
+    for item in scenario_step_items(pack.id, scenario):
+        step = scenario.step(item.key.step)
+        head = f"{pack.id}/{step.id} @{item.key.skill} ({' + '.join(item.observables)}): credit 0..{item.max_credit}"
+        if takes_several(step):
+            adds = [f"{o.id} +{item.raw({c.observable: c.credit for c in o.evidence})}" for o in step.options()
+                    if item.raw({c.observable: c.credit for c in o.evidence}) > 0]
+            wrong = distractors(step)
+            penalty = f"; each of {', '.join(wrong)} -1 per observable" if wrong else ""
+            lines.append(f"{head}; sums {list(item.levels)} from picks {', '.join(adds)}{penalty}")
+            continue
+        if not step.options():  # ordering
+            correct = list(getattr(step, "correct", ()))
+            near = [correct[1], correct[0], *correct[2:]] if len(correct) > 1 else correct
+            shown = [f"{name} {item.credit({o.observable: o.credit for o in observe(scenario, step, order)})}"
+                     for name, order in (("right order", correct), ("one swap", near), ("further", correct[::-1]))]
+            lines.append(f"{head}; {', '.join(shown)}")
+            continue
+        shown = [f"{o.id} {item.credit({x.observable: x.credit for x in observe(scenario, step, [o.id])})}"
+                 for o in step.options()]
+        lines.append(f"{head}; {', '.join(shown)}")
+    return lines

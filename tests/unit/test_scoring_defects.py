@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from kiosk.cli import main
 from kiosk.commands.results import best_answers
 from kiosk.scenario.evidence import answers, observe, outcomes
 from kiosk.scenario.load import inspect_pack
@@ -106,3 +108,11 @@ def test_the_packs_credit_what_their_steps_show() -> None:
     electrician = next(p for p in PACKS if p.id == "electricien-batiment")
     numeracy = {i.key.step for i in scenario_step_items(electrician.id, electrician.scenario) if i.key.skill == "T1.2"}
     assert len(numeracy) >= 3 and ItemKey(electrician.id, "hauteur", "T1.2").step in numeracy
+
+
+def test_lint_shows_each_steps_credit_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--credits", str(REPO_SCENARIOS / "commis-de-cuisine")]) == 0
+    out = capsys.readouterr().out
+    assert ("credits commis-de-cuisine/hygiene @T6.1 (repere-risque-hygiene): credit 0..3; sums [0, 1, 2, 3] from "
+            "picks poubelle +1, viande +1, torchon +1; each of evier -1 per observable") in out
+    assert "credits commis-de-cuisine/panne @T2.3 (solution-panne + signale-probleme): credit 0..1; prevenir 1" in out
