@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one finding per line")
     lint.add_argument("--require-sealed", action="store_true", help="a pack without manifest.json is an error")
+    lint.add_argument("--credits", action="store_true",
+                      help="print each step's credit table: what each answer earns per skill (docs/scoring.md)")
 
     graph = commands.add_parser("graph", help="draw a scenario: steps, branches, skills each answer feeds")
     graph.add_argument("pack", type=Path, metavar="PACK")
@@ -217,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
     bench_video.add_argument("--runs", type=_count, default=5,
                              help="alternated runs of each throughput measure, medians reported (default 5)")
+    bench_scoring = bench_what.add_parser("scoring", help="calibration time and peak memory on a large simulated "
+                                                          "export (kiosk scoring calibrate --dry-run in a child)")
+    bench_scoring.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
+    bench_scoring.add_argument("--people", type=_count, default=10_000, help="visits (default 10000)")
+    bench_scoring.add_argument("--seed", type=int, default=0)
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -301,9 +308,11 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     simulate.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
     simulate.add_argument("--people", type=_count, default=1000, help="visitors (default 1000)")
     simulate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    simulate.add_argument("--dif", metavar="ITEM@SKILL:GROUP=LEVEL:SHIFT",
-                          help="make one item harder for one group, e.g. "
-                               "commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0")
+    simulate.add_argument("--dif", metavar="PACK/STEP@SKILL:GROUP=LEVEL:SHIFT",
+                          help="make one item harder for one group, e.g. commis-de-cuisine/lina@T4.3:language=ar:1.0")
+    simulate.add_argument("--condition", choices=("model", "shared", "options", "guessing"), default="options",
+                          help="how answers are generated (default options: visitors choose options; see "
+                               "docs/scoring.md)")
     calibrate = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new version",
                                 epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
     calibrate.add_argument("packs", nargs="+", type=Path, metavar="PACK")
@@ -312,10 +321,17 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     calibrate.add_argument("--min-visits", type=_count, default=200, help="refuse below this (default 200)")
     calibrate.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     validate = what.add_parser("validate", help="check recovery, interval coverage, reliability and DIF "
-                                                "detection on simulated cohorts")
+                                                "detection on simulated cohorts, under four ways of answering",
+                               epilog="conditions: model (the scoring model), shared (one credit per observable "
+                                      "shared by its skills), options (visitors choose options, heavy-tailed "
+                                      "skills), guessing (options with 25%% guesses); --check holds shared and "
+                                      "options to the targets in docs/scoring.md")
     validate.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
     validate.add_argument("--people", type=_count, default=2000, help="visitors per cohort (default 2000)")
-    validate.add_argument("--dif-runs", type=_count, default=20, help="cohorts for the DIF check (default 20)")
+    validate.add_argument("--dif-runs", type=_count, default=10,
+                          help="cohorts per condition for the DIF check (default 10)")
+    validate.add_argument("--condition", action="append", choices=("model", "shared", "options", "guessing"),
+                          help="only these conditions (repeatable; default all four)")
     validate.add_argument("--seed", type=int, default=2026)
     validate.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
 
@@ -403,16 +419,18 @@ def _cmd_scoring(args: argparse.Namespace) -> int:
     from datetime import date
 
     from kiosk.commands import scoring
+    from kiosk.scoring.simulate import CONDITIONS
 
     if args.scoring_command == "init":
         return scoring.init(args.packs)
     if args.scoring_command == "simulate":
-        return scoring.simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif)
+        return scoring.simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif,
+                                       condition=args.condition)
     if args.scoring_command == "calibrate":
         return scoring.calibrate_packs(args.packs, args.responses, today=date.today(), min_visits=args.min_visits,
                                        dry_run=args.dry_run)
     return scoring.run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
-                                  check=args.check)
+                                  check=args.check, conditions=args.condition or CONDITIONS)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -485,6 +503,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         settings = _settings(args)
         run_video_bench(settings.content.assets, settings.content.scenarios, Path(".cache") / "bench-media",
                         args.seconds, args.runs)
+        return 0
+    if args.bench == "scoring":
+        from kiosk.bench.scoring import run_scoring_bench
+
+        run_scoring_bench(args.packs, args.people, args.seed)
         return 0
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench
@@ -587,7 +610,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from kiosk.commands.content import lint
 
-    return lint(args.paths, strict=args.strict, output=args.format, require_sealed=args.require_sealed)
+    return lint(args.paths, strict=args.strict, output=args.format, require_sealed=args.require_sealed,
+                credits=args.credits)
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ EXIT_ERRORS = ContentError.exit_code  # 65, EX_DATAERR
 
 
 def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", require_sealed: bool = False,
-         out: TextIO | None = None) -> int:
+         credits: bool = False, out: TextIO | None = None) -> int:
     """Check packs; print every finding; return the exit code CI should see."""
     out = out or sys.stdout
     skills = read_skills()
@@ -44,6 +44,10 @@ def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", r
     else:
         for inspection in inspections:
             _print_text(inspection, out)
+            if credits and inspection.pack is not None:
+                from kiosk.commands.scoring import credit_tables
+
+                out.writelines(f"  credits {line}\n" for line in credit_tables(inspection.pack))
         out.write(f"lint: {len(inspections)} pack(s), {errors} error(s), {warnings} warning(s)\n")
     if errors:
         return EXIT_ERRORS

@@ -3,7 +3,9 @@
 Pages: (1) each skill's precision (reliability, alpha, mean interval) and where on the scale
 the scenarios measure it (information curves); (2) each item's difficulty and slope, with
 the items that need a look; (3) DIF across the groups the kiosk knows (language, input,
-device). matplotlib draws off-screen (Agg); nothing here needs a display.
+device). model-checks.csv holds the fit of the model to the answers: item fit (RMSD), local
+dependence (Yen's Q3) and the cross-skill correlation matrix (kiosk.scoring.checks).
+matplotlib draws off-screen (Agg); nothing here needs a display.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import numpy as np
 
 from kiosk.commands.scoring import Scored, all_params, load_responses, open_packs
 from kiosk.errors import ContentError
-from kiosk.scoring.bank import ItemKey, ItemParams
+from kiosk.scoring.bank import ItemParams
+from kiosk.scoring.checks import Correlation, Dependence, ItemFit, model_checks
 from kiosk.scoring.dif import DifResult, screen_groups
 from kiosk.scoring.gpcm import GRID
+from kiosk.scoring.items import ItemKey
 from kiosk.scoring.psychometrics import ItemStats, SkillStats, information_curve, item_and_skill_stats, skill_estimates
 from kiosk.scoring.responses import GROUPS, ResponseTable
 
@@ -36,6 +40,9 @@ class Report:
     skills: list[SkillStats]
     dif: list[DifResult]
     params: dict[ItemKey, ItemParams]
+    fits: list[ItemFit] = field(default_factory=list)
+    dependence: list[Dependence] = field(default_factory=list)
+    correlations: list[Correlation] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
     def attention(self) -> list[str]:
@@ -49,17 +56,26 @@ class Report:
         notes += [f"{d.key}: {d.category} DIF for {d.group}={d.focal} vs {d.reference} "
                   f"({'harder' if d.smd < 0 else 'easier'} at equal skill) — check the wording/translation"
                   for d in self.dif if d.flagged]
+        notes += [f"{f.key}: the model does not fit its answers (RMSD {f.rmsd:.2f} > 0.12) — read the options "
+                  "and their credits again" for f in self.fits if f.misfits]
+        notes += [f"{d.first} and {d.second}: answers depend on each other beyond the skill (Q3 {d.q3:.2f}, "
+                  f"{d.excess:+.2f} above the skill's average) — do they reward the same thing twice?"
+                  for d in self.dependence if d.dependent]
+        notes += [f"{c.first} and {c.second}: estimates correlate {c.r:.2f} over {c.visits} visits — the "
+                  "scenarios cannot tell these skills apart" for c in self.correlations if c.r > 0.9]
         return notes
 
 
 def build_report(table: ResponseTable, params: dict[ItemKey, ItemParams]) -> Report:
     known = [i for i, k in enumerate(table.items) if k in params]
     table = ResponseTable(table.visits, [table.items[i] for i in known], [table.maxima[i] for i in known],
-                          table.credits[:, known], table.groups, table.scenario_versions, table.answer_groups)
+                          table.credits[:, known], table.groups, table.scenario_versions,
+                          answer_groups=table.answer_groups)
     items, skills = item_and_skill_stats(table, params)
     matching = skill_estimates(table, params)
     dif = screen_groups(table, matching, GROUPS)
-    return Report(items, skills, dif, params)
+    fits, dependence, correlations = model_checks(table, params)
+    return Report(items, skills, dif, params, fits, dependence, correlations)
 
 
 def write_report(paths: Sequence[Path], responses: Path, out_dir: Path, *, pack_ids: Sequence[str] | None = None,
@@ -70,7 +86,7 @@ def write_report(paths: Sequence[Path], responses: Path, out_dir: Path, *, pack_
         scored = [s for s in scored if s.pack.id in pack_ids]
         if not scored:
             raise ContentError(f"no pack named {', '.join(pack_ids)}", hint="give the pack folder's name")
-    table = load_responses(responses)
+    table = load_responses(responses, scored)
     params = all_params(scored)
     if not any(k in params for k in table.items):
         raise ContentError(f"{responses}: no responses to the items of {', '.join(s.pack.id for s in scored)}",
@@ -90,10 +106,10 @@ def _write_csvs(report: Report, out_dir: Path) -> list[Path]:
     items = out_dir / "items.csv"
     with items.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["item", "pack", "step", "observable", "skill", "responses", "facility", "item_skill_r", "a",
+        w.writerow(["item", "pack", "step", "skill", "responses", "facility", "item_skill_r", "a",
                     "difficulty", "info_at_typical", "thresholds"])
         for i in report.items:
-            w.writerow([str(i.key), i.key.pack, i.key.step, i.key.observable, i.key.skill, i.responses,
+            w.writerow([str(i.key), i.key.pack, i.key.step, i.key.skill, i.responses,
                         _f(i.facility), _f(i.discrimination_r), _f(i.a), _f(i.difficulty), _f(i.info_at_typical),
                         " ".join(_f(b) for b in report.params[i.key].b)])
     skills = out_dir / "skills.csv"
@@ -110,7 +126,18 @@ def _write_csvs(report: Report, out_dir: Path) -> list[Path]:
         for d in report.dif:
             w.writerow([str(d.key), d.group, d.reference, d.focal, d.n_reference, d.n_focal, _f(d.chi2), _f(d.p),
                         _f(d.smd), _f(d.effect), d.category])
-    return [items, skills, dif]
+    checks = out_dir / "model-checks.csv"
+    with checks.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["check", "first", "second", "value", "excess", "visits", "attention"])
+        for fit in report.fits:
+            w.writerow(["item_fit_rmsd", str(fit.key), "", _f(fit.rmsd), "", "", "yes" if fit.misfits else ""])
+        for pair in report.dependence:
+            w.writerow(["q3", str(pair.first), str(pair.second), _f(pair.q3), _f(pair.excess), pair.visits,
+                        "yes" if pair.dependent else ""])
+        for c in report.correlations:
+            w.writerow(["skill_correlation", c.first, c.second, _f(c.r), "", c.visits, "yes" if c.r > 0.9 else ""])
+    return [items, skills, dif, checks]
 
 
 def _draw(report: Report, scored: Sequence[Scored], out_dir: Path, source: str) -> list[Path]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
+import numpy as np
+
 from kiosk.errors import ContentError
 from kiosk.scenario.diagnostics import Diagnostic, Reporter
 from kiosk.scenario.load import find_packs, inspect_pack
@@ -22,7 +24,6 @@ from kiosk.scenario.source import LocatedError, Mark
 from kiosk.scoring.bank import (
     BANK_FILE,
     ItemBank,
-    ItemKey,
     ItemParams,
     initial_bank,
     read_bank,
@@ -30,8 +31,9 @@ from kiosk.scoring.bank import (
     write_bank,
 )
 from kiosk.scoring.calibrate import calibrate
+from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
-from kiosk.scoring.simulate import CohortSpec, PlantedDif, simulate
+from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
 from kiosk.scoring.validate import render, validate
 
 
@@ -97,27 +99,39 @@ def init(paths: Sequence[Path], out: TextIO | None = None) -> int:
 
 
 def simulate_to_csv(paths: Sequence[Path], output: Path, *, people: int, seed: int, dif: str | None,
-                    out: TextIO | None = None) -> int:
+                    condition: str = "options", out: TextIO | None = None) -> int:
     out = out or sys.stdout
     scored = open_packs(paths, need_bank=False)
     planted = None
     if dif:
         planted = _planted(dif, all_params(scored))
-    cohort = simulate(scenarios_of(scored), all_params(scored), CohortSpec(people, seed=seed, dif=planted))
+    scenarios = scenarios_of(scored)
+    truth = make_truth(scenarios, all_params(scored), np.random.default_rng(seed))
+    cohort = simulate(scenarios, truth, CohortSpec(people, seed=seed, condition=condition, dif=planted, record=True))
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(write_csv(cohort.table), encoding="utf-8")
-    out.write(f"simulated: {people} visits, {int((cohort.table.credits >= 0).sum())} responses -> {output}\n")
+    output.write_text(write_csv(cohort.table, cohort.observations, skills_of_observables(scenarios)), encoding="utf-8")
+    out.write(f"simulated: {people} visits ({condition}), {len(cohort.observations)} observations, "
+              f"{int((cohort.table.credits >= 0).sum())} item responses -> {output}\n")
     return 0
 
 
-def load_responses(path: Path) -> ResponseTable:
+def step_items_of(scored: Sequence[Scored]) -> dict[tuple[str, str], list[StepItem]]:
+    """(pack, step) -> the step's items, for every pack given: how observable credits become item credits."""
+    found: dict[tuple[str, str], list[StepItem]] = {}
+    for s in scored:
+        for item in scenario_step_items(s.pack.id, s.pack.scenario):
+            found.setdefault((item.key.pack, item.key.step), []).append(item)
+    return found
+
+
+def load_responses(path: Path, scored: Sequence[Scored]) -> ResponseTable:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContentError(f"{path}: cannot read the responses ({exc.strerror})",
+        with path.open(encoding="utf-8", newline="") as rows:
+            return read_csv(rows, str(path), step_items_of(scored))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot read the responses ({getattr(exc, 'strerror', None) or exc})",
                            hint="export them from the kiosk's store, or make some with `kiosk scoring simulate`"
                            ) from exc
-    return read_csv(text, str(path))
 
 
 def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_visits: int, dry_run: bool,
@@ -125,10 +139,10 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
     out = out or sys.stdout
     scored = open_packs(paths)
     current = {s.pack.id: refreshed(s.bank, s.pack) for s in scored}
-    table = load_responses(responses).for_packs(current)
-    stale = sorted(p for p, v in table.scenario_versions.items() if p in current and v != current[p].scenario_version)
+    table = load_responses(responses, scored).for_packs(current)
+    stale = table.stale_versions({p: bank.scenario_version for p, bank in current.items()})
     if stale:
-        raise ContentError(f"{responses}: responses for {', '.join(stale)} were given to another scenario version",
+        raise ContentError(f"{responses}: some responses were given to another scenario version: {'; '.join(stale)}",
                            hint="calibrate each scenario version from its own sessions (filter the export)")
     start = {k: v for bank in current.values() for k, v in bank.items.items()}
     fit = calibrate(table, start, min_visits=min_visits)
@@ -154,14 +168,14 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
 
 
 def run_validation(paths: Sequence[Path], *, people: int, dif_runs: int, seed: int, check: bool,
-                   out: TextIO | None = None) -> int:
+                   conditions: Sequence[str] = CONDITIONS, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     scored = open_packs(paths, need_bank=False)
     def progress(text: str) -> None:
         sys.stderr.write(f"validate: {text}\n")
 
     result = validate(scenarios_of(scored), all_params(scored), people=people, dif_runs=dif_runs, seed=seed,
-                      progress=progress)
+                      conditions=conditions, progress=progress)
     out.write(render(result) + "\n")
     return 1 if check and not all(result.meets_targets().values()) else 0
 
@@ -198,7 +212,7 @@ def check_bank(pack: Pack, report: Reporter) -> None:
                        f"(e.g. {(missing or extra)[0].local} {(missing or extra)[0].skill})",
                        f"run `kiosk scoring init {pack.root}`", "scoring")
     for key in wrong:
-        report.error(mark, f"item {key.local} {key.skill} has {len(bank.items[key].b)} thresholds but its observable "
+        report.error(mark, f"item {key.local} {key.skill} has {len(bank.items[key].b)} thresholds but its step "
                      f"gives credits up to {maxima[key]}", "one threshold per credit above 0", "scoring")
 
 
@@ -209,7 +223,7 @@ def bank_findings(pack: Pack) -> list[Diagnostic]:
 
 
 def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
-    # ITEM@SKILL:GROUP=LEVEL:SHIFT, e.g. commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0
+    # ITEM@SKILL:GROUP=LEVEL:SHIFT, e.g. commis-de-cuisine/lina@T4.3:language=ar:1.0
     try:
         item, group_level, shift = spec.split(":")
         group, level = group_level.split("=")
@@ -217,5 +231,34 @@ def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
         return PlantedDif(key, group, level, float(shift))
     except (ValueError, StopIteration):
         raise ContentError(f"cannot read --dif {spec!r}",
-                           hint="write PACK/STEP/OBSERVABLE@SKILL:GROUP=LEVEL:SHIFT, e.g. "
-                                "commis-de-cuisine/lina/entraide@T4.3:language=ar:1.0") from None
+                           hint="write PACK/STEP@SKILL:GROUP=LEVEL:SHIFT, e.g. "
+                                "commis-de-cuisine/lina@T4.3:language=ar:1.0") from None
+
+
+def credit_tables(pack: Pack) -> list[str]:
+    """Each item's credit table, one line per step and skill: what each answer earns (`kiosk lint --credits`)."""
+    from kiosk.scenario.evidence import distractors, observe, takes_several
+
+    lines: list[str] = []
+    scenario = pack.scenario
+    for item in scenario_step_items(pack.id, scenario):
+        step = scenario.step(item.key.step)
+        head = f"{pack.id}/{step.id} @{item.key.skill} ({' + '.join(item.observables)}): credit 0..{item.max_credit}"
+        if takes_several(step):
+            adds = [f"{o.id} +{item.raw({c.observable: c.credit for c in o.evidence})}" for o in step.options()
+                    if item.raw({c.observable: c.credit for c in o.evidence}) > 0]
+            wrong = distractors(step)
+            penalty = f"; each of {', '.join(wrong)} -1 per observable" if wrong else ""
+            lines.append(f"{head}; sums {list(item.levels)} from picks {', '.join(adds)}{penalty}")
+            continue
+        if not step.options():  # ordering
+            correct = list(getattr(step, "correct", ()))
+            near = [correct[1], correct[0], *correct[2:]] if len(correct) > 1 else correct
+            shown = [f"{name} {item.credit({o.observable: o.credit for o in observe(scenario, step, order)})}"
+                     for name, order in (("right order", correct), ("one swap", near), ("further", correct[::-1]))]
+            lines.append(f"{head}; {', '.join(shown)}")
+            continue
+        shown = [f"{o.id} {item.credit({x.observable: x.credit for x in observe(scenario, step, [o.id])})}"
+                 for o in step.options()]
+        lines.append(f"{head}; {', '.join(shown)}")
+    return lines

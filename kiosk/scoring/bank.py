@@ -1,6 +1,6 @@
 """Item banks: the measurement model's parameters for one scenario version.
 
-An *item* is one observable of one step, read as evidence for one ESCO skill. Its parameters
+An *item* is one step read as evidence for one ESCO skill (kiosk.scoring.items). Its parameters
 (slope `a`, step thresholds `b`) live beside the scenario in `scoring.yaml`, stamped with the
 scenario version they were fitted for and their own version number, so that every estimate
 can say exactly which parameters made it. Calibration writes the next version.
@@ -16,30 +16,14 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from kiosk.errors import ContentError
-from kiosk.scenario.evidence import observables_of
 from kiosk.scenario.model import Pack, Scenario
 from kiosk.scenario.source import LocatedError, YNode, parse, read_text
+from kiosk.scoring.items import ItemKey, scenario_step_items
 
 BANK_FILE = "scoring.yaml"
-BANK_FORMAT = "nova-scoring/1"
+BANK_FORMAT = "nova-scoring/2"  # /2: one item per step and skill (/1 had one per observable)
 MODEL = "gpcm"  # generalized partial credit, one dimension per skill
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class ItemKey:
-    pack: str
-    step: str
-    observable: str
-    skill: str
-
-    @property
-    def local(self) -> str:
-        """How the item is named inside its pack's scoring.yaml: `step/observable`."""
-        return f"{self.step}/{self.observable}"
-
-    def __str__(self) -> str:
-        return f"{self.pack}/{self.step}/{self.observable}@{self.skill}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +54,8 @@ class ItemBank:
 
 def scenario_items(pack_id: str, scenario: Scenario) -> Iterator[tuple[ItemKey, int]]:
     """Every item the scenario can produce, with its maximum credit, in step order."""
-    for step in scenario.steps:
-        for observable_id in observables_of(step):
-            observable = scenario.observables.get(observable_id)
-            if observable is None:
-                continue
-            for skill in observable.skills:
-                yield ItemKey(pack_id, step.id, observable_id, skill), observable.max_credit
+    for item in scenario_step_items(pack_id, scenario):
+        yield item.key, item.max_credit
 
 
 def provisional_params(max_credit: int, a: float = 1.0) -> ItemParams:
@@ -128,7 +107,8 @@ def parse_bank(source: str, file: str) -> ItemBank:
         raise LocatedError(root.mark, "scoring.yaml must be a mapping", "start from `kiosk scoring init PACK`")
     fmt = _scalar(root, "format", str)
     if fmt != BANK_FORMAT:
-        raise LocatedError(_need(root, "format").mark, f"unknown format `{fmt}`", f"write `format: {BANK_FORMAT}`")
+        raise LocatedError(_need(root, "format").mark, f"unknown format `{fmt}`",
+                           f"this engine reads `{BANK_FORMAT}`: run `kiosk scoring init PACK` to rewrite the file")
     model = _scalar(root, "model", str)
     if model != MODEL:
         raise LocatedError(_need(root, "model").mark, f"unknown model `{model}`", f"this engine scores `{MODEL}`")
@@ -142,14 +122,13 @@ def parse_bank(source: str, file: str) -> ItemBank:
     items: dict[ItemKey, ItemParams] = {}
     items_node = _need(root, "items")
     if not isinstance(items_node.value, dict):
-        raise LocatedError(items_node.mark, "`items` must map `step/observable` to skills", "see docs/scoring.md")
-    for local, skills in items_node.value.items():
-        step, _, observable = local.partition("/")
-        if not observable or not isinstance(skills.value, dict):
-            raise LocatedError(items_node.key_mark(local), f"item `{local}` must be `step/observable:` with skills "
-                               "under it", "write e.g. `quai/coopere:` then `T4.3: {a: 1.0, b: [-0.5, 0.5]}`")
+        raise LocatedError(items_node.mark, "`items` must map step ids to skills", "see docs/scoring.md")
+    for step, skills in items_node.value.items():
+        if "/" in step or not isinstance(skills.value, dict):
+            raise LocatedError(items_node.key_mark(step), f"item `{step}` must be a step id with skills under it",
+                               "write e.g. `quai:` then `T4.3: {a: 1.0, b: [-0.5, 0.5]}`")
         for skill, node in skills.value.items():
-            items[ItemKey(pack, step, observable, skill)] = _params(node)
+            items[ItemKey(pack, step, skill)] = _params(node)
     return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kiosk.scoring.bank import ItemKey
+from kiosk.scoring.items import ItemKey
 from kiosk.scoring.posterior import MISSING
 from kiosk.scoring.responses import ResponseTable
 

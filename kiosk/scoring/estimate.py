@@ -1,7 +1,8 @@
 """A visit's skill profile: one posterior per ESCO skill from every scenario played.
 
-Each observation the scenarios produced (kiosk.scenario.evidence) becomes one response per
-skill its observable bears on. Responses are put in a canonical order before anything is
+The observations a step produced (kiosk.scenario.evidence) become one response per skill
+the step bears on (kiosk.scoring.items): one answer counts once for each skill. Responses
+are put in a canonical order before anything is
 summed, so the order answers were given never changes a bit of the result; an item seen
 twice (a loop back to a step) counts once, with the first answer, because a second try after
 feedback measures learning, not the skill.
@@ -16,8 +17,9 @@ import numpy as np
 
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Scenario, Text
-from kiosk.scoring.bank import ItemBank, ItemKey, ItemParams, provisional_params
+from kiosk.scoring.bank import ItemBank, ItemParams, provisional_params
 from kiosk.scoring.gpcm import expected_credit
+from kiosk.scoring.items import ItemKey, step_items
 from kiosk.scoring.posterior import percentile, posterior, summarise
 
 SCORING_FORMAT = "nova-scoring/1"
@@ -29,8 +31,13 @@ class Policy:
     """When an estimate is worth showing. Too little evidence is said so — never shown as low."""
 
     min_steps: int = 3  # independent observations: distinct steps bearing on the skill
-    max_sd: float = 0.75  # posterior SD in logits; the population SD is 1
+    max_width: float = 60.0  # widest range shown, in "visitors out of 100" (about a posterior SD of 0.5 for a
+    # typical visitor; narrower in logits for one far from typical, whose range is bounded by 0 or 100 anyway)
     level: float = 0.90  # credible interval shown
+
+    def shows(self, steps: int, low: float, high: float) -> bool:
+        """Whether an estimate with this many steps and this interval (logits) is shown as a range."""
+        return steps >= self.min_steps and percentile(high) - percentile(low) <= self.max_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +56,7 @@ class Response:
     credit: int
     max_credit: int
     params: ItemParams
-    describe: Text  # the observable's plain-language sentence
+    describe: Text  # the plain-language sentence of the step's observable that showed most on the skill
     stamp: str  # which parameter set `params` came from
 
 
@@ -98,19 +105,23 @@ class Profile:
 
 
 def responses_of(played: Sequence[Played]) -> list[Response]:
-    """The visit's responses in canonical (item key) order, first answer per item."""
+    """The visit's responses in canonical (item key) order, first answer per step."""
     first: dict[ItemKey, Response] = {}
     for scenario_played in played:
         scenario = scenario_played.scenario
+        answered: dict[str, dict[str, int]] = {}  # step -> observable -> credit, first visit of the step
         for obs in scenario_played.observations:
-            observable = scenario.observables.get(obs.observable)
-            if observable is None:
+            answered.setdefault(obs.step_id, {}).setdefault(obs.observable, obs.credit)
+        for step_id, credits in answered.items():
+            if step_id not in scenario.step_ids():
                 continue
-            for skill in observable.skills:
-                key = ItemKey(scenario_played.pack, obs.step_id, obs.observable, skill)
-                if key not in first:
-                    params, stamp = _params(scenario_played.bank, key, obs.max_credit)
-                    first[key] = Response(key, obs.credit, obs.max_credit, params, observable.describe, stamp)
+            for item in step_items(scenario_played.pack, scenario, scenario.step(step_id)):
+                if item.key in first:
+                    continue
+                params, stamp = _params(scenario_played.bank, item.key, item.max_credit)
+                shown = max(item.observables, key=lambda o: (credits.get(o, 0), -item.observables.index(o)))
+                first[item.key] = Response(item.key, item.credit(credits), item.max_credit, params,
+                                           scenario.observables[shown].describe, stamp)
     return [first[key] for key in sorted(first)]
 
 
@@ -128,7 +139,7 @@ def estimate_skill(skill: str, responses: Sequence[Response], policy: Policy) ->
     summary = summarise(posterior(credits, [r.params for r in responses]), policy.level)
     theta, sd = float(summary.mean[0]), float(summary.sd[0])
     steps = len({(r.key.pack, r.key.step) for r in responses})
-    enough = steps >= policy.min_steps and sd <= policy.max_sd
+    enough = policy.shows(steps, float(summary.low[0]), float(summary.high[0]))
     lines = sorted((_line(r) for r in responses), key=lambda line: (-abs(line.weight), line.key))
     used = tuple(sorted({r.stamp for r in responses}))
     return SkillEstimate(skill, enough, theta, sd, float(summary.low[0]), float(summary.high[0]), policy.level,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.scoring.bank import ItemKey, ItemParams
+from kiosk.scoring.bank import ItemParams
 from kiosk.scoring.gpcm import GRID, FloatArray, information
+from kiosk.scoring.items import ItemKey
 from kiosk.scoring.posterior import MISSING, IntMatrix, Summary, posterior, summarise
 from kiosk.scoring.responses import ResponseTable
 

@@ -1,19 +1,22 @@
 """Response tables: who gave which credit on which item — what calibration, reports and
-DIF analyses read. The long CSV form (one response per row) is what the simulator writes
-and what the session store exports.
+DIF analyses read. The long CSV form (one observable credit per row and skill) is what the
+session store exports and the simulator writes; reading it turns observable credits into
+item credits (kiosk.scoring.items).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from kiosk.errors import ContentError
-from kiosk.scoring.bank import ItemKey
+from kiosk.scoring.items import ItemKey, StepItem
 from kiosk.scoring.posterior import MISSING, IntMatrix
 
 #: Groups the kiosk knows without knowing who anyone is; DIF is checked across each.
@@ -27,8 +30,11 @@ class ResponseTable:
     items: list[ItemKey]  # sorted
     maxima: list[int]
     credits: IntMatrix  # (visits, items); MISSING where the item was not seen
-    groups: dict[str, list[str]]  # group name -> one label per visit (the first in force)
+    groups: dict[str, list[str]]  # group name -> one label per visit
     scenario_versions: dict[str, str] = field(default_factory=dict)  # pack -> version answered
+    versions_seen: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # pack -> version ->
+    # (first line, rows): every row's version, so a file that mixes versions can be refused
+    ignored: int = 0  # rows naming no step item of the packs read
     # group name -> the label in force when a visit answered an item, where the export says so: a visitor
     # may switch language, input or device mid-visit, and DIF compares answers, not visitors
     answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = field(default_factory=dict)  # group → item → visit
@@ -40,6 +46,20 @@ class ResponseTable:
         if not answers:
             return list(visit_labels)
         return [answers.get(visit, visit_labels[row]) for row, visit in enumerate(self.visits)]
+
+    def stale_versions(self, current: Mapping[str, str]) -> list[str]:
+        """One sentence per pack whose rows were given to another scenario version than `current[pack]`."""
+        found = []
+        for pack, seen in sorted(self.versions_seen.items()):
+            if pack not in current:
+                continue
+            other = {v: where for v, where in seen.items() if v != current[pack]}
+            if other:
+                rows = sum(count for _, count in other.values())
+                line = min(first for first, _ in other.values())
+                found.append(f"{pack}: {rows} row(s) from version(s) {', '.join(sorted(other))} (first at line "
+                             f"{line}), the pack is {current[pack]}")
+        return found
 
     def columns_of(self, skill: str) -> list[int]:
         return [i for i, key in enumerate(self.items) if key.skill == skill]
@@ -56,72 +76,139 @@ class ResponseTable:
         return ResponseTable([self.visits[r] for r in rows], [self.items[c] for c in columns],
                              [self.maxima[c] for c in columns], picked,
                              {g: [labels[r] for r in rows] for g, labels in self.groups.items()},
-                             {p: v for p, v in self.scenario_versions.items() if p in packs}, self.answer_groups)
+                             {p: v for p, v in self.scenario_versions.items() if p in packs},
+                             {p: v for p, v in self.versions_seen.items() if p in packs}, self.ignored,
+                             {g: {k: v for k, v in by_item.items() if k.pack in packs}
+                              for g, by_item in self.answer_groups.items()})
 
 
-def to_rows(table: ResponseTable) -> Iterable[dict[str, str]]:
-    labels = {g: [table.labels(g, column) for column in range(len(table.items))] for g in GROUPS}
-    for row, visit in enumerate(table.visits):
-        for column, key in enumerate(table.items):
-            credit = int(table.credits[row, column])
-            if credit == MISSING:
-                continue
-            yield {"visit": visit, "pack": key.pack, "scenario_version": table.scenario_versions.get(key.pack, ""),
-                   "step": key.step, "observable": key.observable, "skill": key.skill, "credit": str(credit),
-                   "max_credit": str(table.maxima[column]), **{g: labels[g][column][row] for g in GROUPS}}
+@dataclass(frozen=True, slots=True)
+class ObservationRow:
+    """One observable's credit in one visit: what the session store exports (one CSV row per skill)."""
+
+    visit: int  # row of the visit in the table
+    pack: str
+    step: str
+    observable: str
+    credit: int
+    max_credit: int
 
 
-def write_csv(table: ResponseTable) -> str:
+def write_csv(table: ResponseTable, rows: Iterable[ObservationRow],
+              skills_of: Mapping[tuple[str, str], Sequence[str]]) -> str:
+    """The long CSV, in the store export's form: one row per observable answered and skill it bears on.
+
+    `skills_of` maps (pack, observable) to its skills; the groups come from `table`."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(to_rows(table))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        visit = table.visits[row.visit]
+        labels = [table.groups.get(g, [""] * len(table.visits))[row.visit] for g in GROUPS]
+        for skill in skills_of.get((row.pack, row.observable), ()):
+            writer.writerow([visit, row.pack, table.scenario_versions.get(row.pack, ""), row.step, row.observable,
+                             skill, row.credit, row.max_credit, *labels])
     return out.getvalue()
 
 
-def read_csv(text: str, source: str) -> ResponseTable:
-    """A table from the long CSV; ContentError naming the file, line and column on a bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS[:8] if c not in (reader.fieldnames or [])]
+def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, str], Sequence[StepItem]]
+             ) -> ResponseTable:
+    """A table of item credits from the long CSV of observable credits.
+
+    `items` maps (pack, step) to the step's items; rows of other steps are counted in
+    `ResponseTable.ignored`. Each row's scenario version is recorded (`versions_seen`), so a
+    caller can refuse a file that mixes versions. ContentError names the file and line of a bad row.
+    `text` may be an open file: rows are read one by one, never the whole file at once.
+    """
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
+    header = next(reader, [])
+    missing = [c for c in COLUMNS[:8] if c not in header]
     if missing:
         raise ContentError(f"{source}:1: missing column(s) {', '.join(missing)}",
                            f"the header must name: {', '.join(COLUMNS)}")
-    entries: list[tuple[str, ItemKey, int, int]] = []
-    groups: dict[str, dict[str, str]] = {g: {} for g in GROUPS}
+    at = {c: header.index(c) for c in COLUMNS if c in header}
+    group_at = [(g, at.get(g)) for g in GROUPS]
+    columns: list[StepItem] = sorted({i.key: i for found in items.values() for i in found}.values(),
+                                     key=lambda i: i.key)
+    column_of = {i.key: n for n, i in enumerate(columns)}
+    # Each (pack, step, observable) gets a number; contributions says which item columns it adds to.
+    observable_ids: dict[tuple[str, str, str], int] = {}
+    contributions: list[list[int]] = []
+    for (pack, step), found in items.items():
+        for item in found:
+            for observable in item.observables:
+                number = observable_ids.setdefault((pack, step, observable), len(observable_ids))
+                if number == len(contributions):
+                    contributions.append([])
+                contributions[number].append(column_of[item.key])
+    visit_of: dict[str, int] = {}
+    groups: dict[str, list[str]] = {g: [] for g in GROUPS}
     answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = {g: {} for g in GROUPS}
-    versions: dict[str, str] = {}
+    visit_numbers, observable_numbers, credit_values = array("l"), array("l"), array("l")
+    versions: dict[str, dict[str, tuple[int, int]]] = {}
+    ignored = 0
     for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
         try:
-            credit, maximum = int(row["credit"]), int(row["max_credit"])
-        except (TypeError, ValueError):
-            raise ContentError(f"{source}:{line}: credit and max_credit must be whole numbers",
-                               f"got credit={row.get('credit')!r}, max_credit={row.get('max_credit')!r}") from None
+            visit, pack, version, step, observable = (row[at[c]] for c in COLUMNS[:5])
+            credit, maximum = int(row[at["credit"]]), int(row[at["max_credit"]])
+        except (IndexError, ValueError):
+            raise ContentError(f"{source}:{line}: credit and max_credit must be whole numbers in every row",
+                               f"got {','.join(row)!r}") from None
         if not (0 <= credit <= maximum):
             raise ContentError(f"{source}:{line}: credit {credit} is outside 0..{maximum}",
                                "check the export: a credit never exceeds its observable's max")
-        key = ItemKey(row["pack"], row["step"], row["observable"], row["skill"])
-        entries.append((row["visit"], key, credit, maximum))
-        versions.setdefault(key.pack, row["scenario_version"])
-        for g in GROUPS:
-            groups[g].setdefault(row["visit"], row.get(g) or "")
-            answer_groups[g].setdefault(key, {}).setdefault(row["visit"], row.get(g) or "")
-    table = build_table(entries, groups, versions)
+        by_version = versions.setdefault(pack, {})
+        first, count = by_version.get(version, (line, 0))
+        by_version[version] = (first, count + 1)
+        observable_number = observable_ids.get((pack, step, observable))
+        if observable_number is None:
+            ignored += 1
+            continue
+        if visit not in visit_of:
+            visit_of[visit] = len(visit_of)
+            for g, index in group_at:
+                groups[g].append(row[index] if index is not None and index < len(row) else "")
+        for g, index in group_at:
+            if index is not None and index < len(row) and row[index]:
+                for column in contributions[observable_number]:
+                    answer_groups[g].setdefault(columns[column].key, {}).setdefault(visit, row[index])
+        visit_numbers.append(visit_of[visit])
+        observable_numbers.append(observable_number)
+        credit_values.append(credit)
+    table = item_table(list(visit_of), columns, np.frombuffer(visit_numbers, dtype=np.int_),
+                       np.frombuffer(observable_numbers, dtype=np.int_), np.frombuffer(credit_values, dtype=np.int_),
+                       contributions, groups)
+    table.scenario_versions = {p: min(v.items(), key=lambda kv: kv[1][0])[0] for p, v in versions.items()}
+    table.versions_seen = versions
+    table.ignored = ignored
     table.answer_groups = answer_groups
     return table
 
 
-def build_table(entries: Sequence[tuple[str, ItemKey, int, int]], groups: Mapping[str, Mapping[str, str]],
-                versions: Mapping[str, str]) -> ResponseTable:
-    visits = list(dict.fromkeys(visit for visit, _, _, _ in entries))
-    maxima_by_key: dict[ItemKey, int] = {}
-    for _, key, _, maximum in entries:
-        maxima_by_key[key] = max(maximum, maxima_by_key.get(key, 0))
-    items = sorted(maxima_by_key)
-    row_of = {v: i for i, v in enumerate(visits)}
-    column_of = {k: i for i, k in enumerate(items)}
-    credits = np.full((len(visits), len(items)), MISSING, dtype=np.int64)
-    for visit, key, credit, _ in entries:
-        if credits[row_of[visit], column_of[key]] == MISSING:  # first answer counts, as in a visit
-            credits[row_of[visit], column_of[key]] = credit
-    return ResponseTable(visits, items, [maxima_by_key[k] for k in items], credits,
-                         {g: [labels.get(v, "") for v in visits] for g, labels in groups.items()}, dict(versions))
+def item_table(visits: list[str], columns: Sequence[StepItem], visit_numbers: npt.NDArray[np.int_],
+               observable_numbers: npt.NDArray[np.int_], credit_values: npt.NDArray[np.int_],
+               contributions: Sequence[Sequence[int]], groups: dict[str, list[str]]) -> ResponseTable:
+    """Item credits from observable credits, vectorised: the first answer of each visit × observable counts,
+    each item sums the credits of its observables and ranks the sum among what its step can give."""
+    n_observables = max(len(contributions), 1)
+    combined = visit_numbers.astype(np.int64) * n_observables + observable_numbers
+    _, first = np.unique(combined, return_index=True)  # first occurrence in file order
+    visit_numbers, observable_numbers, credit_values = visit_numbers[first], observable_numbers[first], \
+        credit_values[first]
+    raw = np.zeros((len(visits), len(columns)), dtype=np.int64)
+    seen = np.zeros((len(visits), len(columns)), dtype=bool)
+    for number, targets in enumerate(contributions):
+        rows = observable_numbers == number
+        if not rows.any():
+            continue
+        who, credit = visit_numbers[rows], credit_values[rows]
+        for column in targets:
+            np.add.at(raw[:, column], who, credit)
+            seen[who, column] = True
+    credits = np.full((len(visits), len(columns)), MISSING, dtype=np.int64)
+    for column, item in enumerate(columns):
+        ranks = np.searchsorted(np.asarray(item.levels), raw[:, column], side="right") - 1
+        credits[seen[:, column], column] = np.maximum(ranks[seen[:, column]], 0)
+    return ResponseTable(visits, [i.key for i in columns], [i.max_credit for i in columns], credits, groups)

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.runtime.visit_screen import SessionScreen
-from kiosk.scoring.bank import ItemKey
+from kiosk.scenario.load import load_pack
 from kiosk.scoring.dif import screen
+from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.responses import ResponseTable, read_csv
 from kiosk.sync.xapi import DEVICE_EXTENSION, INPUT_EXTENSION
 from tests.conftest import ASSETS, REPO
@@ -91,7 +92,11 @@ def test_a_visit_switching_to_arabic_answered_by_the_board_is_on_record_as_it_ha
     assert {(r["step"], r["language"], r["input"]) for r in exported if r["step"] in before} == \
         {(s, "fr", "board") for s in before if any(r["step"] == s for r in exported)}
     assert {r["language"] for r in exported if r["step"] in after} == {"ar"}
-    table = read_csv(out.read_text(encoding="utf-8"), str(out))
+    pack = load_pack(published_scenarios / "commis-de-cuisine")
+    items: dict[tuple[str, str], list[StepItem]] = {}
+    for item in scenario_step_items(pack.id, pack.scenario):
+        items.setdefault((item.key.pack, item.key.step), []).append(item)
+    table = read_csv(out.read_text(encoding="utf-8"), str(out), items)
     column = next(i for i, key in enumerate(table.items) if key.step in after)
     assert table.labels("language", column) == ["ar"]  # what the DIF screen compares for that item
 
@@ -100,7 +105,7 @@ def test_the_dif_screen_compares_the_language_each_answer_was_given_in() -> None
     """60 visitors all start in French; half answer the item after switching to Arabic. Grouped by the
     visit's first language there is nothing to compare; grouped by the answers' there is."""
     visits = [f"v{i}" for i in range(60)]
-    key = ItemKey("pack", "step", "observable", "T2.2")
+    key = ItemKey("pack", "step", "T2.2")
     credits = np.array([[i % 3] for i in range(60)], dtype=np.int64)
     table = ResponseTable(visits, [key], [2], credits, {"language": ["fr"] * 60},
                           answer_groups={"language": {key: {v: "ar" if i % 2 else "fr" for i, v in enumerate(visits)}}})

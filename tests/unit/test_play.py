@@ -40,9 +40,11 @@ def test_ordering_credits_exact_near_and_wrong(commis: Pack) -> None:
 def test_multiple_picks_add_up_and_are_capped(commis: Pack) -> None:
     step = commis.scenario.step("hygiene")
     assert isinstance(step, HotspotStep)
-    all_spots = tuple(s.id for s in step.spots)
-    (obs,) = observe(commis.scenario, step, all_spots)
+    risks = tuple(s.id for s in step.spots if s.evidence)
+    (obs,) = observe(commis.scenario, step, risks)
     assert (obs.observable, obs.credit, obs.max_credit) == ("repere-risque-hygiene", 3, 3)
+    (obs,) = observe(commis.scenario, step, tuple(s.id for s in step.spots))
+    assert obs.credit == 2  # right minus wrong: touching the clean sink too costs a credit (issue 26)
     (obs,) = observe(commis.scenario, step, ("evier",))
     assert obs.credit == 0  # the decoy earns nothing, but the observation exists
 

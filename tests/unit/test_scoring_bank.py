@@ -13,7 +13,8 @@ from kiosk.cli import main
 from kiosk.commands.scoring import bank_findings, refreshed
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.source import LocatedError
-from kiosk.scoring.bank import ItemBank, ItemKey, ItemParams, dump_bank, initial_bank, parse_bank, read_bank
+from kiosk.scoring.bank import ItemBank, ItemParams, dump_bank, initial_bank, parse_bank, read_bank
+from kiosk.scoring.items import ItemKey
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 names = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
@@ -22,10 +23,10 @@ params = st.builds(ItemParams, st.floats(0.05, 8.0).map(lambda v: round(v, 3)),
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.dictionaries(st.tuples(names, names, st.sampled_from(["T2.2", "T4.3", "T6.1"])), params, min_size=1,
+@given(st.dictionaries(st.tuples(names, st.sampled_from(["T2.2", "T4.3", "T6.1"])), params, min_size=1,
                        max_size=8), st.integers(1, 99), st.sampled_from(["1.0.0", "2.3.1", "10"]))
-def test_scoring_yaml_round_trips(items: dict[tuple[str, str, str], ItemParams], version: int, scenario: str) -> None:
-    bank = ItemBank("pack-a", scenario, version, {ItemKey("pack-a", s, o, k): p for (s, o, k), p in items.items()},
+def test_scoring_yaml_round_trips(items: dict[tuple[str, str], ItemParams], version: int, scenario: str) -> None:
+    bank = ItemBank("pack-a", scenario, version, {ItemKey("pack-a", s, k): p for (s, k), p in items.items()},
                     {"source": "test: \"quoted\"", "visits": 12})
     again = parse_bank(dump_bank(bank), "scoring.yaml")
     assert again.items == bank.items
@@ -35,13 +36,13 @@ def test_scoring_yaml_round_trips(items: dict[tuple[str, str, str], ItemParams],
 
 
 @pytest.mark.parametrize(("text", "where", "words"), [
-    ("  lina/entraide:\n    T4.3: {a: -1.0, b: [0.0]}\n", (13, 15), "slope a = -1.0"),
-    ("  lina/entraide:\n    T4.3: {a: 1.0, b: [0.0, yes]}\n", (13, 29), "threshold True"),
-    ("  lina/entraide:\n    T4.3: {a: 1.0}\n", (13, 11), "need `a` and `b`"),
-    ("  entraide:\n    T4.3: {a: 1.0, b: [0.0]}\n", (12, 3), "`step/observable:`"),
+    ("  lina:\n    T4.3: {a: -1.0, b: [0.0]}\n", (13, 15), "slope a = -1.0"),
+    ("  lina:\n    T4.3: {a: 1.0, b: [0.0, yes]}\n", (13, 29), "threshold True"),
+    ("  lina:\n    T4.3: {a: 1.0}\n", (13, 11), "need `a` and `b`"),
+    ("  lina/entraide:\n    T4.3: {a: 1.0, b: [0.0]}\n", (12, 3), "must be a step id"),
 ])
 def test_a_broken_bank_says_where_and_how_to_fix_it(text: str, where: tuple[int, int], words: str) -> None:
-    head = ("format: nova-scoring/1\nmodel: gpcm\npack: p\nscenario_version: '1'\nversion: 1\ncalibration:\n"
+    head = ("format: nova-scoring/2\nmodel: gpcm\npack: p\nscenario_version: '1'\nversion: 1\ncalibration:\n"
             "  source: x\n\n\n\nitems:\n")
     with pytest.raises(LocatedError) as caught:
         parse_bank(head + text, "scoring.yaml")
@@ -50,9 +51,11 @@ def test_a_broken_bank_says_where_and_how_to_fix_it(text: str, where: tuple[int,
 
 
 def test_wrong_format_or_model_is_refused() -> None:
-    good = dump_bank(ItemBank("p", "1", 1, {ItemKey("p", "s", "o", "T2.2"): ItemParams(1.0, (0.0,))}))
+    good = dump_bank(ItemBank("p", "1", 1, {ItemKey("p", "s", "T2.2"): ItemParams(1.0, (0.0,))}))
     with pytest.raises(LocatedError, match="unknown format"):
-        parse_bank(good.replace("nova-scoring/1", "nova-scoring/9"), "f")
+        parse_bank(good.replace("nova-scoring/2", "nova-scoring/9"), "f")
+    with pytest.raises(LocatedError, match="run `kiosk scoring init"):  # a /1 bank (one item per observable)
+        parse_bank(good.replace("nova-scoring/2", "nova-scoring/1"), "f")
     with pytest.raises(LocatedError, match="unknown model"):
         parse_bank(good.replace("model: gpcm", "model: rasch"), "f")
 
@@ -76,7 +79,7 @@ def test_lint_reports_bank_problems(tmp_path: Path, capsys: pytest.CaptureFixtur
     bank_file.write_text(text.replace("T4.3: {a: 1.0, b: [-1.0, 1.0]}", "T4.3: {a: 1.0, b: [0.0]}", 1))
     assert main(["lint", str(pack_dir)]) == 65
     out = capsys.readouterr().out
-    assert "has 1 thresholds but its observable gives credits up to 2" in out
+    assert "has 1 thresholds but its step gives credits up to 2" in out
     assert "BAD commis-de-cuisine" in out
 
     bank_file.unlink()
@@ -93,9 +96,9 @@ def test_refresh_keeps_known_items_and_moves_the_version_on(tmp_path: Path) -> N
     bank = read_bank(pack)
     assert bank is not None
     assert refreshed(bank, pack) is bank  # nothing changed: same version
-    key = next(iter(sorted(bank.items)))
+    key = next(k for k in sorted(bank.items) if len(bank.items[k].b) == 2)
     tuned = ItemBank(bank.pack, "0.9.0", bank.version, {**bank.items, key: ItemParams(1.7, (0.2, 0.9)),
-                                                         ItemKey(pack.id, "gone", "x", "T2.2"): ItemParams(1, (0,))})
+                                                         ItemKey(pack.id, "gone", "T2.2"): ItemParams(1, (0,))})
     fresh = refreshed(tuned, pack)
     assert fresh.version == bank.version + 1 and fresh.scenario_version == pack.version
     assert fresh.items[key] == ItemParams(1.7, (0.2, 0.9))

@@ -18,7 +18,7 @@ from kiosk.scenario.model import Pack
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Policy, score_visit
 from kiosk.scoring.explain import evidence_sentence, headline, trace
-from kiosk.scoring.gpcm import GRID
+from kiosk.scoring.gpcm import GRID, PRIOR_SD
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -60,7 +60,7 @@ def test_estimates_are_bounded_and_intervals_hold_the_estimate(credits: dict[tup
     assert profile.estimates
     for e in profile.estimates:
         assert GRID[0] < e.low <= e.theta <= e.high < GRID[-1]
-        assert 0 < e.sd < 1.0  # never more uncertain than the population itself
+        assert 0 < e.sd < PRIOR_SD  # never more uncertain than the prior itself
         low, high = e.percentile_range
         assert 0 <= low <= e.percentile <= high <= 100
         assert e.stamps == ("gpcm:commis-de-cuisine@1.0.0#p1",)
@@ -79,7 +79,9 @@ def test_more_credit_never_lowers_an_estimate(credits: dict[tuple[str, str], int
     for skill in skills:
         old, new = before.get(skill), after.get(skill)
         assert old is not None and new is not None
-        assert new.theta > old.theta
+        # the step's item credit for the skill rises, or stays when no answer gives the new sum
+        moved = {line.key: line.credit for line in new.evidence} != {line.key: line.credit for line in old.evidence}
+        assert new.theta > old.theta if moved else new.theta == old.theta
         assert new.high >= old.high - 1e-9 and new.low >= old.low - 1e-9
     for e in before.estimates:  # skills the observable does not bear on do not move at all
         if e.skill not in skills:
@@ -125,7 +127,7 @@ def test_thin_evidence_is_not_enough_and_missing_is_not_zero() -> None:
     steps = {(s, o): 0 for s, o, _ in _possible(KITCHEN) if "T4.3" in KITCHEN.scenario.observables[o].skills}
     zeros = score_visit([_played(KITCHEN, steps)]).get("T4.3")
     partial = score_visit([_played(KITCHEN, dict(list(steps.items())[:1]))]).get("T4.3")
-    assert zeros is not None and partial is not None and zeros.enough
+    assert zeros is not None and partial is not None and zeros.steps >= 3
     assert partial.theta > zeros.theta and not partial.enough
 
 
@@ -133,7 +135,7 @@ def test_policy_decides_what_is_enough() -> None:
     credits = {(s, o): m for s, o, m in _possible(KITCHEN)}
     strict = score_visit([_played(KITCHEN, credits)], Policy(min_steps=50)).estimates
     assert strict and not any(e.enough for e in strict)
-    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, max_sd=1.0)).estimates
+    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, max_width=100)).estimates
     assert all(e.enough for e in loose)
 
 
@@ -149,7 +151,8 @@ def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_l
     scenario = KITCHEN.scenario
     state, _ = play.play_through(scenario, lambda step, _: [o.id for o in step.options()[:2]])
     assert play.current(scenario, state).kind == "end"
-    profile = score_visit([Played(KITCHEN.id, scenario, BANKS[KITCHEN.id], state.observations)])
+    profile = score_visit([Played(KITCHEN.id, scenario, BANKS[KITCHEN.id], state.observations)],
+                          Policy(max_width=80))  # one scenario alone rarely narrows a typical visitor to 60
     skills = read_skills()
     assert {e.skill for e in profile.estimates} <= {"T2.2", "T2.3", "T4.1", "T4.3", "T6.1"}
     shown = next(e for e in profile.estimates if e.enough)

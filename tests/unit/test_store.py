@@ -13,6 +13,8 @@ import pytest
 
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation
+from kiosk.scenario.load import inspect_pack
+from kiosk.scoring.items import StepItem, scenario_step_items
 from kiosk.scoring.responses import read_csv
 from kiosk.store import privacy, records
 from kiosk.store.db import connect, open_store
@@ -126,9 +128,16 @@ def test_exports_for_the_agency_and_for_calibration() -> None:
     assert rows[0]["esco_uri"].startswith("http://data.europa.eu/esco/skill/")
     assert 0 < int(rows[0]["range_low"]) < int(rows[0]["range_high"]) < 100
     text = privacy.responses_csv(db, {("commis-de-cuisine", "entraide"): ("T4.3",)})
-    table = read_csv(text, "export.csv")
+    kitchen = inspect_pack(Path(__file__).resolve().parents[2] / "scenarios" / "commis-de-cuisine",
+                           check_manifest=False).draft
+    assert kitchen is not None
+    items: dict[tuple[str, str], list[StepItem]] = {}
+    for item in scenario_step_items(kitchen.id, kitchen.scenario):
+        items.setdefault((item.key.pack, item.key.step), []).append(item)
+    table = read_csv(text, "export.csv", items)
     assert table.visits == [registration] and table.groups["language"] == ["ar"]
-    assert table.groups["input"] == ["switch"] and int(table.credits[0, 0]) == 1
+    lina = [i for i, key in enumerate(table.items) if key.step == "lina" and key.skill == "T4.3"]
+    assert table.groups["input"] == ["switch"] and int(table.credits[0, lina[0]]) == 1
     assert json.loads(db.execute("SELECT answer FROM results").fetchone()[0]) == ["aider"]
 
 
