@@ -1,0 +1,117 @@
+"""`kiosk insights` (the agency report from the LRS) and the LRS source of `kiosk scoring calibrate` and
+`kiosk report`: the wiring around kiosk.insights — packs, offers, files, headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import urllib.parse
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.errors import ContentError
+from kiosk.insights.reader import pages, read_statements
+from kiosk.insights.render import report_html, table_csv
+from kiosk.insights.report import Report, ScenarioInfo, build_report
+from kiosk.insights.responses import response_rows, responses_csv
+from kiosk.matching.offers import parse_feed
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.load import find_packs, inspect_pack, load_packs
+from kiosk.scenario.model import Pack
+from kiosk.sync.client import LrsClient
+
+
+@dataclass(frozen=True)
+class Written:
+    report: Report
+    files: list[Path]
+    statements: int
+
+
+def scenario_infos(packs: Sequence[Pack], language: str = "fr") -> dict[str, ScenarioInfo]:
+    return {f"{p.id}/{p.scenario.id}": ScenarioInfo(p.scenario.title.get(language), p.trade.rome,
+                                                    p.trade.title.get(language), tuple(s.id for s in p.scenario.steps))
+            for p in packs}
+
+
+def offers_per_trade(path: Path) -> dict[str, int]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read the offers feed ({exc.strerror})",
+                           "give the feed `kiosk offers import` reads (CSV or JSON), or leave --offers out") from exc
+    offers, _errors = parse_feed(text, str(path))
+    return dict(Counter(o.rome for o in offers))
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(page: Path, target: Path) -> bool:
+    """The HTML printed to PDF by headless Chromium (Debian's `chromium`); False when it is not installed."""
+    browser = chromium()
+    if browser is None:
+        return False
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={target}", page.resolve().as_uri()], check=True, capture_output=True, timeout=120)
+    return target.exists()
+
+
+def write_insights(client: LrsClient, out_dir: Path, scenarios: Path, *, since: str = "", until: str = "",
+                   agency: str = "", offers: Path | None = None, page_size: int = 500, pdf: bool = True,
+                   language: str = "fr", now: datetime | None = None, out: TextIO | None = None) -> Written:
+    out = out or sys.stdout
+    state = read_statements(client, out_dir, since=since, until=until, page_size=page_size)
+    visits = {k: v for k, v in state.visits.items() if not agency or v.agency == agency}
+    packs, _ = load_packs(scenarios, require_sealed=False)
+    names = {s.uri: s.label.get(language) or s.label.get("en") or code for code, s in read_skills().items()}
+    report = build_report(visits, scenario_infos(packs, language), offers_per_trade(offers) if offers else None,
+                          names)
+    files: list[Path] = []
+    for table in report.tables:
+        path = out_dir / f"{table.name}.csv"
+        path.write_text(table_csv(table), encoding="utf-8")
+        files.append(path)
+    made = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    source = client.endpoint + (f" · agency {agency}" if agency else "") + \
+        (f" · since {since}" if since else "") + (f" · until {until}" if until else "")
+    page = out_dir / "insights.html"
+    page.write_text(report_html(report, source, made), encoding="utf-8")
+    files.append(page)
+    if pdf:
+        if print_pdf(page, out_dir / "insights.pdf"):
+            files.append(out_dir / "insights.pdf")
+        else:
+            out.write("no PDF: headless Chromium is not installed (apt install chromium); the HTML prints too\n")
+    out.write(f"{len(state.seen)} statements read, {report.visits} visits reported (cells under {report.k} visitors "
+              f"suppressed) → {out_dir}\n")
+    return Written(report, files, len(state.seen))
+
+
+def responses_from_lrs(client: LrsClient, pack_paths: Sequence[Path], target: Path, *, since: str = "",
+                       until: str = "", page_size: int = 500) -> Path:
+    """The responses CSV (`kiosk export --responses` columns) of every kiosk, from the LRS statements, for the
+    packs under `pack_paths` (pack folders or folders of packs)."""
+    packs = []
+    for folder in find_packs(list(pack_paths)):
+        inspection = inspect_pack(folder, check_manifest=False)
+        if inspection.pack is None:
+            raise ContentError(f"{folder}: the pack has errors", hint=f"run `kiosk lint {folder}`")
+        packs.append(inspection.pack)
+    if not packs:
+        raise ContentError(f"no packs under {', '.join(map(str, pack_paths))}", "name the packs whose items to read")
+    params = {"limit": str(page_size)} | ({"since": since} if since else {}) | ({"until": until} if until else {})
+    statements = [s for page, _ in pages(client, urllib.parse.urlencode(params)) for s in page]
+    rows = response_rows(statements, packs)
+    if not rows:
+        raise ContentError(f"the LRS {client.endpoint} holds no answers to {', '.join(p.id for p in packs)}",
+                           "check --lrs and the period; kiosks send their statements with `kiosk sync now`")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(responses_csv(rows), encoding="utf-8")
+    return target

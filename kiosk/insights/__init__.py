@@ -1,0 +1,1 @@
+"""What the agencies learn: fleet-wide aggregates read back from the LRS (pure), k-anonymous by construction."""

@@ -1,0 +1,173 @@
+"""`kiosk insights` against a real Ralph filled by several simulated kiosks: the report's figures equal
+the figures computed from the simulated visits, cells under k are suppressed, `more` pages are
+followed, reading resumes, and the LRS responses equal the store's export row for row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kiosk.commands.insights import responses_from_lrs, write_insights
+from kiosk.insights.reader import STATE_FILE, read_statements
+from kiosk.insights.report import BANDS, _band
+from kiosk.scenario.esco import read_skills
+from kiosk.scoring.responses import read_csv
+from kiosk.store import privacy, records
+from kiosk.store.db import connect
+from kiosk.sync.client import LrsClient
+from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
+from tests.insights_kit import PACKS, SCENARIOS, SimVisit, expected_steps, expected_visits_per_week, pack, \
+    simulate_fleet, week
+
+K = 10
+
+
+def _fill(server: RalphServer, fleet: list[SimVisit]) -> int:
+    client = LrsClient(server.endpoint, USER, PASSWORD)
+    statements = [s for v in fleet for s in v.statements]
+    for i in range(0, len(statements), 500):
+        reply = client.post(statements[i:i + 500])
+        assert reply.status == 200, reply.body[:300]
+    return len(statements)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _check_cell(shown: str, expected: int, column_suppressed_big: list[int]) -> None:
+    """A count is shown exactly, or suppressed: always when 1..k-1, at most once more per column."""
+    if 0 < expected < K:
+        assert shown == f"<{K}", (shown, expected)
+    elif shown == f"<{K}":
+        column_suppressed_big.append(expected)
+        assert len(column_suppressed_big) <= 1
+    else:
+        assert int(shown) == expected
+
+
+@pytest.fixture(scope="module")
+def fleet() -> list[SimVisit]:
+    return simulate_fleet(300, seed=7)
+
+
+def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    total = _fill(ralph, fleet)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    out = tmp_path / "report"
+    written = write_insights(client, out, SCENARIOS, page_size=100, pdf=False, out=io.StringIO())
+    assert written.statements == total and written.report.visits == len(fleet)
+
+    big: list[int] = []
+    rows = _csv(out / "visits_per_agency_week.csv")
+    expected = expected_visits_per_week(fleet)
+    assert {(r["agency"], r["week"]) for r in rows} == set(expected)
+    for r in rows:
+        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    givors = [r["visits"] for r in rows if "givors" in r["agency"]]
+    assert givors and set(givors) == {f"<{K}"}  # a small agency's weeks are never shown
+
+    big = []
+    languages = Counter(v.language for v in fleet)
+    for r in _csv(out / "languages.csv"):
+        _check_cell(r["visits"], languages[r["language"]], big)
+
+    funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
+    assert funnel["all visits"] == str(len(fleet)) and funnel["scenario started"] == str(len(fleet))
+    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
+    assert funnel["offers viewed"] == "not recorded"
+
+    for pack_id in PACKS:
+        scenario = pack(pack_id).scenario
+        table = _csv(out / f"steps_{pack_id}__{scenario.id}.csv")
+        want = expected_steps(fleet, pack_id)
+        assert [r["step"] for r in table] == [s.id for s in scenario.steps if s.id in want]  # authored order
+        reached_big: list[int] = []
+        left_big: list[int] = []
+        for r in table:
+            _check_cell(r["reached"], want[r["step"]][0], reached_big)
+            _check_cell(r["left after it"], want[r["step"]][1], left_big)
+
+    names = {s.uri: s.label["fr"] for s in read_skills().values()}
+    codes = {code: s.uri for code, s in read_skills().items()}
+    bands: dict[str, list[int]] = {}
+    unclear: Counter[str] = Counter()
+    for v in fleet:
+        for e in v.profile.estimates if v.profile else ():
+            counts = bands.setdefault(names[codes[e.skill]], [0] * len(BANDS))
+            if e.enough:
+                counts[_band(round(e.theta, 6))] += 1  # as precise as a statement carries it
+            else:
+                unclear[names[codes[e.skill]]] += 1
+    skills = _csv(out / "skills.csv")
+    assert {r["skill"] for r in skills} == set(bands)
+    columns = [f"{low}-{high}" for low, high in BANDS]
+    for c, column in enumerate(columns):
+        big = []
+        for r in skills:
+            _check_cell(r[column], bands[r["skill"]][c], big)
+    assert any(r[c] == f"<{K}" for r in skills for c in columns)  # some band is too thin to show
+
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
+    for v in fleet:  # no visit can be found in what leaves the command
+        assert v.registration not in everything and v.registration[:8] not in everything
+    state = json.loads((out / STATE_FILE).read_text())
+    assert not any(v.registration in json.dumps(state) for v in fleet[:50])
+    assert (out / STATE_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_reading_follows_more_pages_and_resumes(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    first, later = fleet[:120], fleet[120:160]
+    total = _fill(ralph, first)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    pages: list[int] = []
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_three(n: int) -> None:
+        pages.append(n)
+        if len(pages) == 3:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        read_statements(client, tmp_path, page_size=40, on_page=stop_after_three)
+    assert pages == [40, 40, 40]
+    resumed: list[int] = []
+    state = read_statements(client, tmp_path, page_size=40, on_page=resumed.append)
+    assert sum(resumed) == total - 120  # continued from the saved `more` link, not from the start
+    assert len(state.seen) == total and len(state.visits) == len(first)
+    total += _fill(ralph, later)  # next week: a rerun counts only what it has not counted
+    state = read_statements(client, tmp_path, page_size=40)
+    assert len(state.seen) == total and len(state.visits) == len(first) + len(later)
+    assert sum(1 for v in state.visits.values() if any(s.completed for s in v.scenarios.values())) == \
+        sum(v.finished for v in first + later)
+
+
+def test_lrs_responses_equal_the_store_export(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    visits = fleet[:80]
+    _fill(ralph, visits)
+    db = connect(None)
+    for v in sorted(visits, key=lambda v: v.started):
+        records.start_session(db, v.registration, v.started, language=v.language, input="touch", device="kiosk",
+                              kiosk="k1")
+        records.record_step(db, v.registration, v.pack.id, v.pack.version, list(v.observations), [], v.started)
+    packs = [pack(p) for p in PACKS]
+    observables = {(p.id, o.id): o.skills for p in packs for o in p.scenario.observables.values()}
+    from_store = list(csv.DictReader(io.StringIO(privacy.responses_csv(db, observables))))
+    target = responses_from_lrs(LrsClient(ralph.endpoint, USER, PASSWORD), [SCENARIOS / p for p in PACKS],
+                                tmp_path / "responses.csv", page_size=100)
+    from_lrs = _csv(target)
+    # Visits are numbered, not named, in the LRS rows; in the order they began, as in the store's export.
+    numbering = {r: f"visit-{i:06d}" for i, r in enumerate(dict.fromkeys(row["visit"] for row in from_store), 1)}
+    carried = ("visit", "pack", "scenario_version", "step", "observable", "skill", "credit", "max_credit", "language")
+    assert [{c: numbering[r[c]] if c == "visit" else r[c] for c in carried} for r in from_store] == \
+        [{c: r[c] for c in carried} for r in from_lrs]
+    assert {r["input"] for r in from_lrs} == {""}  # the statements do not say how the visitor answered
+    a, b = read_csv(target.read_text(), "lrs"), read_csv(privacy.responses_csv(db, observables), "store")
+    assert a.items == b.items and a.maxima == b.maxima and (a.credits == b.credits).all()
