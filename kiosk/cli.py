@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
     _scoring_parsers(commands)
+    _insights_parsers(commands)
 
     replay_cmd = commands.add_parser("replay", help="play a visit's input journal back: same states, screenshots")
     replay_cmd.add_argument("journal", type=Path, help="a visit-*.jsonl file from the [session] replays folder")
@@ -170,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
     bench_video.add_argument("--runs", type=_count, default=5,
                              help="alternated runs of each throughput measure, medians reported (default 5)")
+    bench_insights = bench_what.add_parser("insights", help="statements read per second from an LRS by "
+                                                          "`kiosk insights`; time for 100k (extrapolated)")
+    bench_insights.add_argument("--statements", type=_count, default=10_000,
+                                help="statements stored and read (measured at half and full; default 10000)")
+    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint to fill (default: a local Ralph)")
+    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
+    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -213,8 +221,9 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     calibrate = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new version",
                                 epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
     calibrate.add_argument("packs", nargs="+", type=Path, metavar="PACK")
-    calibrate.add_argument("--responses", type=Path, required=True, metavar="FILE.csv",
+    calibrate.add_argument("--responses", type=Path, metavar="FILE.csv",
                            help="responses exported from the kiosk's store (or simulated)")
+    _lrs_source(calibrate)
     calibrate.add_argument("--min-visits", type=_count, default=200, help="refuse below this (default 200)")
     calibrate.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     validate = what.add_parser("validate", help="check recovery, interval coverage, reliability and DIF "
@@ -232,8 +241,65 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     report.add_argument("pack", nargs="?", help="a pack id or folder (or --all)")
     report.add_argument("--all", action="store_true", help="every pack under the scenarios folder")
     report.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs")
-    report.add_argument("--responses", type=Path, required=True, metavar="FILE.csv")
+    report.add_argument("--responses", type=Path, metavar="FILE.csv")
+    _lrs_source(report)
     report.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="folder (default out/report)")
+
+
+def _lrs_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lrs", metavar="URL", help="instead of --responses: every kiosk's answers, read from this "
+                                                     "LRS's xAPI statements (e.g. https://lrs.example.org/xAPI/)")
+    parser.add_argument("--user", default="", help="basic auth user for --lrs")
+    parser.add_argument("--password", default="", help="basic auth password for --lrs")
+    parser.add_argument("--since", default="", metavar="TIME", help="with --lrs: statements after this ISO time")
+    parser.add_argument("--until", default="", metavar="TIME", help="with --lrs: statements up to this ISO time")
+
+
+def _insights_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    insights = commands.add_parser(
+        "insights", help="agency report from the LRS: visits, languages, funnel, where visitors leave, skills, "
+                         "trades vs offers (HTML, PDF, CSV)",
+        description="Reads every kiosk's xAPI statements from the LRS (following `more` pages; a rerun continues "
+                    "where the last one stopped) and writes aggregates only: any count of fewer than 10 visitors "
+                    "is suppressed. See docs/insights.md.",
+        epilog="exit codes: 0 written; 69 the LRS is unreachable (rerun: reading resumes); 76 the LRS refused "
+               "the query")
+    insights.add_argument("--lrs", required=True, metavar="URL", help="xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
+    insights.add_argument("--user", default="", help="basic auth user")
+    insights.add_argument("--password", default="", help="basic auth password")
+    insights.add_argument("--since", default="", metavar="TIME", help="statements after this ISO 8601 time")
+    insights.add_argument("--until", default="", metavar="TIME", help="statements up to this ISO 8601 time")
+    insights.add_argument("--agency", default="", metavar="URL",
+                          help="only this agency's kiosks (the statements' account homePage)")
+    insights.add_argument("--offers", type=Path, metavar="FILE", help="offers feed (CSV/JSON) to set against trades")
+    insights.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs (trade names, "
+                                                                                    "step order)")
+    insights.add_argument("--no-pdf", action="store_true", help="skip the PDF (printed by headless Chromium)")
+    insights.add_argument("-o", "--out", type=Path, default=Path("out/insights"),
+                          help="folder for the report and the reading state (default out/insights)")
+
+
+def _cmd_insights(args: argparse.Namespace) -> int:
+    from kiosk.commands.insights import write_insights
+    from kiosk.sync.client import LrsClient
+
+    write_insights(LrsClient(args.lrs, args.user, args.password), args.out, args.scenarios, since=args.since,
+                   until=args.until, agency=args.agency, offers=args.offers, pdf=not args.no_pdf)
+    return 0
+
+
+def _responses_source(args: argparse.Namespace, packs: Sequence[Path], folder: str) -> Path:
+    """--responses FILE, or (--lrs) the same rows read from the LRS into a file in `folder`."""
+    if bool(args.lrs) == bool(args.responses):
+        raise KioskError("give --responses FILE.csv or --lrs URL (one of them)",
+                         hint="--lrs reads every kiosk's answers from the LRS")
+    if not args.lrs:
+        return Path(args.responses)
+    from kiosk.commands.insights import responses_from_lrs
+    from kiosk.sync.client import LrsClient
+
+    return responses_from_lrs(LrsClient(args.lrs, args.user, args.password), packs,
+                              Path(folder) / "lrs-responses.csv", since=args.since, until=args.until)
 
 
 def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -312,8 +378,12 @@ def _cmd_scoring(args: argparse.Namespace) -> int:
     if args.scoring_command == "simulate":
         return scoring.simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif)
     if args.scoring_command == "calibrate":
-        return scoring.calibrate_packs(args.packs, args.responses, today=date.today(), min_visits=args.min_visits,
-                                       dry_run=args.dry_run)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+            responses = _responses_source(args, args.packs, folder)
+            return scoring.calibrate_packs(args.packs, responses, today=date.today(), min_visits=args.min_visits,
+                                           dry_run=args.dry_run)
     return scoring.run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
                                   check=args.check)
 
@@ -323,12 +393,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.all == bool(args.pack):
         raise KioskError("name one pack or give --all", hint="e.g. `kiosk report commis-de-cuisine --responses F`")
-    if args.all:
-        write_report([args.scenarios], args.responses, args.out)
-    elif Path(args.pack).is_dir():
-        write_report([Path(args.pack)], args.responses, args.out)
-    else:
-        write_report([args.scenarios], args.responses, args.out, pack_ids=[args.pack])
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+        packs = [Path(args.pack)] if args.pack and Path(args.pack).is_dir() else [args.scenarios]
+        responses = _responses_source(args, packs, folder)
+        if args.all:
+            write_report([args.scenarios], responses, args.out)
+        elif Path(args.pack).is_dir():
+            write_report([Path(args.pack)], responses, args.out)
+        else:
+            write_report([args.scenarios], responses, args.out, pack_ids=[args.pack])
     return 0
 
 
@@ -358,6 +433,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "insights":
+        from contextlib import nullcontext
+
+        from kiosk.bench.insights import run_insights_bench
+        from kiosk.bench.sync import local_ralph
+        from kiosk.sync.client import LrsClient
+
+        lrs = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
+        run_insights_bench((lambda: nullcontext(lrs)) if lrs else local_ralph, args.statements)
+        return 0
     if args.bench == "sync":
         from contextlib import nullcontext
 
@@ -564,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet, "replay": _cmd_replay}
+                "fleet": _cmd_fleet, "replay": _cmd_replay, "insights": _cmd_insights}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

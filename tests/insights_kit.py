@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.runtime import play
-from kiosk.scenario.esco import read_skills
+from kiosk.scenario.esco import Skill, read_skills
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Pack, Step
-from kiosk.scoring.bank import read_bank
+from kiosk.scoring.bank import ItemBank, read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.sync import xapi
 from kiosk.sync.visit import scenario_statements, step_groups
@@ -33,6 +33,16 @@ def pack(pack_id: str) -> Pack:
     found = inspect_pack(SCENARIOS / pack_id, check_manifest=False).draft
     assert found is not None
     return found
+
+
+@cache
+def bank(pack_id: str) -> ItemBank | None:
+    return read_bank(pack(pack_id))
+
+
+@cache
+def skills() -> dict[str, Skill]:
+    return read_skills()
 
 
 @dataclass(frozen=True)
@@ -67,10 +77,10 @@ def simulate_visit(seed: int, agency: str, language: str, pack_id: str, started:
     observations: list[Observation] = [o for _, group in groups[:kept] for o in group]
     registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     visit = xapi.Visit(registration, f"visitor-{registration[:8]}", agency, agency + "/nova", language)
-    profile = score_visit([Played(chosen.id, chosen.scenario, read_bank(chosen), tuple(observations))]) \
+    profile = score_visit([Played(chosen.id, chosen.scenario, bank(pack_id), tuple(observations))]) \
         if finished else None
     ended = started + timedelta(seconds=times[kept - 1] + 5)
-    statements = scenario_statements(visit, chosen, observations, profile, read_skills(), started,
+    statements = scenario_statements(visit, chosen, observations, profile, skills(), started,
                                      [started + timedelta(seconds=t) for t in times[:kept]], ended, finished=finished)
     return SimVisit(registration, agency, language, chosen, started, tuple(step for step, _ in groups[:kept]),
                     finished, profile, tuple(observations), tuple(statements))

@@ -21,8 +21,15 @@ from kiosk.store import privacy, records
 from kiosk.store.db import connect
 from kiosk.sync.client import LrsClient
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
-from tests.insights_kit import PACKS, SCENARIOS, SimVisit, expected_steps, expected_visits_per_week, pack, \
-    simulate_fleet, week
+from tests.insights_kit import (
+    PACKS,
+    SCENARIOS,
+    SimVisit,
+    expected_steps,
+    expected_visits_per_week,
+    pack,
+    simulate_fleet,
+)
 
 K = 10
 
@@ -127,15 +134,15 @@ def test_reading_follows_more_pages_and_resumes(ralph: RalphServer, fleet: list[
     client = LrsClient(ralph.endpoint, USER, PASSWORD)
     pages: list[int] = []
 
-    class Interrupted(Exception):
+    class StoppedByHandError(Exception):
         pass
 
     def stop_after_three(n: int) -> None:
         pages.append(n)
         if len(pages) == 3:
-            raise Interrupted
+            raise StoppedByHandError
 
-    with pytest.raises(Interrupted):
+    with pytest.raises(StoppedByHandError):
         read_statements(client, tmp_path, page_size=40, on_page=stop_after_three)
     assert pages == [40, 40, 40]
     resumed: list[int] = []
@@ -171,3 +178,42 @@ def test_lrs_responses_equal_the_store_export(ralph: RalphServer, fleet: list[Si
     assert {r["input"] for r in from_lrs} == {""}  # the statements do not say how the visitor answered
     a, b = read_csv(target.read_text(), "lrs"), read_csv(privacy.responses_csv(db, observables), "store")
     assert a.items == b.items and a.maxima == b.maxima and (a.credits == b.credits).all()
+
+
+def test_calibrate_and_report_from_the_lrs_equal_the_csv_path(ralph: RalphServer, fleet: list[SimVisit],
+                                                              tmp_path: Path) -> None:
+    import shutil
+
+    from kiosk.cli import main
+
+    visits = fleet[:150]
+    _fill(ralph, visits)
+    db = connect(None)
+    for v in sorted(visits, key=lambda v: v.started):
+        records.start_session(db, v.registration, v.started, language=v.language, input="touch", device="kiosk",
+                              kiosk="k1")
+        records.record_step(db, v.registration, v.pack.id, v.pack.version, list(v.observations), [], v.started)
+    packs = [pack(p) for p in PACKS]
+    exported = tmp_path / "store-export.csv"
+    exported.write_text(privacy.responses_csv(db, {(p.id, o.id): o.skills for p in packs
+                                                   for o in p.scenario.observables.values()}))
+    lrs = ["--lrs", ralph.endpoint, "--user", USER, "--password", PASSWORD]
+    banks = []
+    for name, source in (("csv", ["--responses", str(exported)]), ("lrs", lrs)):
+        folder = tmp_path / name / "commis-de-cuisine"
+        shutil.copytree(SCENARIOS / "commis-de-cuisine", folder, ignore=shutil.ignore_patterns("manifest.json"))
+        assert main(["scoring", "calibrate", str(folder), *source, "--min-visits", "10"]) == 0
+        banks.append((folder / "scoring.yaml").read_text().replace(exported.name, "lrs-responses.csv"))
+        assert main(["report", str(folder), *source, "-o", str(tmp_path / name / "report")]) == 0
+    assert banks[0] == banks[1] and "lrs-responses.csv" in banks[1]
+    csv_items = sorted((tmp_path / "csv" / "report").glob("*.csv"))
+    assert csv_items
+    for path in csv_items:
+        assert path.read_text() == (tmp_path / "lrs" / "report" / path.name).read_text(), path.name
+
+    out = tmp_path / "insights"
+    assert main(["insights", *lrs, "--scenarios", str(SCENARIOS), "--no-pdf", "-o", str(out),
+                 "--agency", "https://lyon.agency.example.org"]) == 0
+    lyon = sum(1 for v in visits if "lyon" in v.agency)
+    assert f"{lyon} visits" in (out / "insights.html").read_text()
+    assert {r["agency"] for r in _csv(out / "visits_per_agency_week.csv")} == {"https://lyon.agency.example.org"}
