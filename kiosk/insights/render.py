@@ -28,9 +28,10 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-to
 .meta, .note { color: #55606e; font-size: 0.9em; }
 table { border-collapse: collapse; margin-top: 0.4em; font-size: 0.9em; }
 th, td { border: 1px solid #c9d1db; padding: 0.25em 0.6em; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n .v { display: inline-block; min-width: 3em; text-align: right; }
 td.s { color: #8a6d00; background: #fff7d6; text-align: right; }
-.bar { display: inline-block; height: 0.7em; background: #3b7dd8; margin-left: 0.4em; vertical-align: middle; }
+.bar { display: inline-block; height: 0.7em; background: #3b7dd8; margin-left: 0.5em; vertical-align: middle; }
 .privacy { border-left: 4px solid #3b7dd8; padding: 0.4em 0.8em; background: #eef4fc; }
 @media print { body { margin: 1cm; } h2 { break-after: avoid; } table { break-inside: avoid; } }
 """
@@ -40,8 +41,8 @@ def _td(cell: Cell, widest: int) -> str:
     if cell is None:
         return f'<td class="s" title="fewer than 10 visitors: not shown">{SUPPRESSED}</td>'
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        width = round(8 * cell / widest) if widest else 0
-        return f'<td class="n">{cell}<span class="bar" style="width:{width}em"></span></td>'
+        width = round(5 * cell / widest, 1) if widest else 0
+        return f'<td class="n"><span class="v">{cell}</span><span class="bar" style="width:{width}em"></span></td>'
     return f"<td>{html.escape(str(cell))}</td>"
 
 
