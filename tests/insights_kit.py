@@ -121,3 +121,29 @@ def expected_steps(fleet: list[SimVisit], pack_id: str) -> dict[str, tuple[int, 
         if not v.finished:
             left[v.steps[-1]] += 1
     return {step: (reached[step], left[step]) for step in reached}
+
+
+def through_host(fleet: list[SimVisit], agency: str, kiosk: str) -> tuple[Any, list[str]]:
+    """The visits of one kiosk played through the kiosk's own RecordingHost (store rows, outbox), as the
+    session screen reports them; returns the kiosk's database and the registrations the host gave."""
+    from kiosk.store.db import connect
+    from kiosk.visit.host import HostSettings, RecordingHost
+
+    db = connect(None)
+    clock = [START]
+    host = RecordingHost(db, skills(), lambda: clock[0],
+                         settings=HostSettings(kiosk_id=kiosk, home_page=agency, activity_base=agency + "/nova"))
+    registrations = []
+    for number, v in enumerate(fleet):
+        clock[0] = v.started
+        host.visit_started(number, v.language, 0.0)
+        registrations.append(str(host.registration(number)))
+        groups = step_groups(list(v.observations))
+        for index, (_, group) in enumerate(groups):
+            clock[0] = v.started + timedelta(seconds=5 * (index + 1))
+            host.step_done(number, v.pack, group, 0.0)
+        clock[0] += timedelta(seconds=5)
+        if v.finished:
+            host.scenario_done(number, v.pack, 0.0)
+        host.visit_ended(number, v.finished, 0.0)
+    return db, registrations

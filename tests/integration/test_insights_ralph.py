@@ -217,3 +217,41 @@ def test_calibrate_and_report_from_the_lrs_equal_the_csv_path(ralph: RalphServer
     lyon = sum(1 for v in visits if "lyon" in v.agency)
     assert f"{lyon} visits" in (out / "insights.html").read_text()
     assert {r["agency"] for r in _csv(out / "visits_per_agency_week.csv")} == {"https://lyon.agency.example.org"}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_two_thousand_visits_through_the_kiosks_own_host(ralph: RalphServer, tmp_path: Path) -> None:
+    """The issue's scale: 2,000+ visits, each played through a kiosk's RecordingHost (store, outbox) and
+    synced by the kiosk's own worker; the report still equals the simulated visits."""
+    from datetime import UTC, datetime
+
+    from kiosk.sync.worker import sync_once
+    from tests.insights_kit import through_host
+
+    fleet = simulate_fleet(2000, seed=11)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    registrations: list[str] = []
+    for agency in sorted({v.agency for v in fleet}):
+        db, given = through_host([v for v in fleet if v.agency == agency], agency, agency.split("//")[1])
+        registrations += given
+        result = sync_once(db, client, lambda: datetime(2026, 12, 1, tzinfo=UTC), batch_size=500)
+        assert result.stopped == "" and records.backlog(db).pending == 0
+    out = tmp_path / "report"
+    written = write_insights(client, out, SCENARIOS, pdf=False, out=io.StringIO())
+    assert written.report.visits == len(fleet)
+    funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
+    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
+    expected = expected_visits_per_week(fleet)
+    big: list[int] = []
+    for r in _csv(out / "visits_per_agency_week.csv"):
+        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    for pack_id in PACKS:
+        want = expected_steps(fleet, pack_id)
+        reached_big: list[int] = []
+        left_big: list[int] = []
+        for r in _csv(out / f"steps_{pack_id}__{pack(pack_id).scenario.id}.csv"):
+            _check_cell(r["reached"], want[r["step"]][0], reached_big)
+            _check_cell(r["left after it"], want[r["step"]][1], left_big)
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
+    assert not any(r in everything for r in registrations)
