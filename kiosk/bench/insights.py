@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.bench.sync import backlog_statements
+from kiosk.insights.facts import VisitFacts, absorb
 from kiosk.insights.reader import read_statements
 from kiosk.sync.client import LrsClient
 
@@ -35,6 +36,16 @@ def timed_read(client: LrsClient, page_size: int) -> tuple[float, int]:
         started = time.perf_counter()
         state = read_statements(client, Path(folder), page_size=page_size)
         return time.perf_counter() - started, len(state.seen)
+
+
+def timed_fold(count: int = TARGET) -> float:
+    """This command's own share of a read, without the LRS: folding `count` statements into visit facts."""
+    statements = [s for _, visit in backlog_statements(count) for s in visit]
+    visits: dict[str, VisitFacts] = {}
+    started = time.perf_counter()
+    for statement in statements:
+        absorb(visits, statement, str)
+    return time.perf_counter() - started
 
 
 def extrapolate(n1: int, t1: float, n2: int, t2: float, target: int = TARGET) -> tuple[float, str]:
@@ -61,3 +72,6 @@ def run_insights_bench(lrs: Callable[[], contextlib.AbstractContextManager[LrsCl
         print(f"read {n2} statements in {t2:.2f} s = {n2 / t2:,.0f} statements/s")
     estimate, model = extrapolate(n1, t1, n2, t2)
     print(f"100k statements: ≈ {estimate:.0f} s ({estimate / 60:.1f} min), extrapolated, {model}")
+    fold = timed_fold()
+    print(f"of which this command's own work (folding {TARGET} statements into visit facts, measured, no LRS): "
+          f"{fold:.2f} s = {TARGET / fold:,.0f} statements/s")

@@ -1,13 +1,14 @@
 """Reading every kiosk's statements from the LRS, page by page, resumably (the only network I/O here).
 
-GET <endpoint>statements?since=…&until=…&limit=N, then the `more` links. After each page the
-state — the facts so far, the ids of the statements counted, and the `more` link of the next
-page — is written to the report folder. A rerun after an interruption continues from that link;
-a rerun after a complete read (next week) reads the period again and counts only statements it
-has not counted yet, so a kiosk that was offline for days and sends old statements late is
-still counted, whichever time (`stored` per xAPI, `timestamp` in Ralph 5.1's filesystem backend)
-the LRS applies `since` to. The state keeps no registration: visits are keyed by an HMAC of it
-under a random key that never leaves the state file (mode 0600).
+GET <endpoint>statements?since=…&until=…&limit=N, then the `more` links. The state — the
+facts so far, the ids of the statements counted, and the `more` link of the next page — is written
+to the report folder every few seconds, at the end, and when reading stops on an error. A rerun
+after an interruption continues from that link; a rerun after a complete read (next week) reads
+the period again and counts only statements it has not counted yet, so a kiosk that was offline
+for days and sends old statements late is still counted, whichever time (`stored` per xAPI,
+`timestamp` in Ralph 5.1's filesystem backend) the LRS applies `since` to. The state keeps no
+registration: visits are keyed by an HMAC of it under a random key that never leaves the state
+file (mode 0600).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hmac
 import json
 import os
 import secrets
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -97,21 +99,30 @@ def pages(client: LrsClient, query: str) -> Iterator[tuple[list[dict[str, Any]],
 
 
 def read_statements(client: LrsClient, folder: Path, *, since: str = "", until: str = "", page_size: int = 500,
-                    on_page: Callable[[int], None] = lambda n: None) -> ReadState:
-    """Reads the LRS into the state kept in `folder` (continuing an interrupted run), saving after each page."""
+                    on_page: Callable[[int], None] = lambda n: None, save_every: float = 5.0,
+                    clock: Callable[[], float] = time.monotonic) -> ReadState:
+    """Reads the LRS into the state kept in `folder` (continuing an interrupted run). The state is saved at
+    least every `save_every` seconds, at the end, and when reading stops on an error: always at a page's
+    end, so a rerun continues from the right `more` link."""
     query = {"endpoint": client.endpoint, "since": since, "until": until}
     folder.mkdir(parents=True, exist_ok=True)
     state = load_state(folder, query)
     params = {"limit": str(page_size)} | ({"since": since} if since else {}) | ({"until": until} if until else {})
     first = state.more or urllib.parse.urlencode(params)
-    for page, more in pages(client, first):
-        for statement in page:
-            sid = str(statement.get("id", ""))
-            if sid in state.seen:
-                continue  # counted by an earlier run
-            absorb(state.visits, statement, state.key_of)
-            state.seen.add(sid)
-        state.more = more
+    saved = clock()
+    try:
+        for page, more in pages(client, first):
+            for statement in page:
+                sid = str(statement.get("id", ""))
+                if sid in state.seen:
+                    continue  # counted by an earlier run
+                absorb(state.visits, statement, state.key_of)
+                state.seen.add(sid)
+            state.more = more
+            if clock() - saved >= save_every:
+                save_state(folder, state)  # a whole state per save: not after every page of a long read
+                saved = clock()
+            on_page(len(page))
+    finally:
         save_state(folder, state)
-        on_page(len(page))
     return state
