@@ -212,8 +212,9 @@ def test_calibrate_and_report_from_the_lrs_equal_the_csv_path(ralph: RalphServer
         assert path.read_text() == (tmp_path / "lrs" / "report" / path.name).read_text(), path.name
 
     out = tmp_path / "insights"
-    assert main(["insights", *lrs, "--scenarios", str(SCENARIOS), "--no-pdf", "-o", str(out),
+    assert main(["insights", *lrs, "--scenarios", str(SCENARIOS), "-o", str(out),
                  "--agency", "https://lyon.agency.example.org"]) == 0
+    assert (out / "insights.pdf").read_bytes().startswith(b"%PDF-")  # printed by headless Chromium
     lyon = sum(1 for v in visits if "lyon" in v.agency)
     assert f"{lyon} visits" in (out / "insights.html").read_text()
     assert {r["agency"] for r in _csv(out / "visits_per_agency_week.csv")} == {"https://lyon.agency.example.org"}
