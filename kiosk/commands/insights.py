@@ -63,10 +63,25 @@ def print_pdf(page: Path, target: Path) -> bool:
     return target.exists()
 
 
+def check_times(since: str, until: str) -> None:
+    """--since/--until are ISO 8601 times with a zone, as xAPI asks; said here rather than by an LRS's 400."""
+    for flag, text in (("--since", since), ("--until", until)):
+        if not text:
+            continue
+        try:
+            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            raise ContentError(f"{flag} {text!r} is not an ISO 8601 time with a time zone",
+                               f"e.g. {flag} 2026-11-01T00:00:00+00:00 (or …Z)")
+
+
 def write_insights(client: LrsClient, out_dir: Path, scenarios: Path, *, since: str = "", until: str = "",
                    agency: str = "", offers: Path | None = None, page_size: int = 500, pdf: bool = True,
                    language: str = "fr", now: datetime | None = None, out: TextIO | None = None) -> Written:
     out = out or sys.stdout
+    check_times(since, until)
     state = read_statements(client, out_dir, since=since, until=until, page_size=page_size)
     visits = {k: v for k, v in state.visits.items() if not agency or v.agency == agency}
     packs, _ = load_packs(scenarios, require_sealed=False)
@@ -98,6 +113,7 @@ def responses_from_lrs(client: LrsClient, pack_paths: Sequence[Path], target: Pa
                        until: str = "", page_size: int = 500) -> Path:
     """The responses CSV (`kiosk export --responses` columns) of every kiosk, from the LRS statements, for the
     packs under `pack_paths` (pack folders or folders of packs)."""
+    check_times(since, until)
     packs = []
     for folder in find_packs(list(pack_paths)):
         inspection = inspect_pack(folder, check_manifest=False)

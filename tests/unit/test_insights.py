@@ -80,3 +80,13 @@ def test_the_100k_estimate_says_which_model() -> None:
     assert linear == pytest.approx(100.0) and model.startswith("linear")
     grown, model = extrapolate(5_000, 5.0, 10_000, 20.0)  # t = a·n + b·n²: a = 0, b = 2e-7
     assert grown == pytest.approx(2_000.0) and model.startswith("quadratic")
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-11-01", "2026-11-01T00:00:00"])
+def test_since_and_until_need_a_time_with_a_zone(bad: str) -> None:
+    from kiosk.commands.insights import check_times
+    from kiosk.errors import ContentError
+
+    with pytest.raises(ContentError, match="ISO 8601 time with a time zone"):
+        check_times(bad, "")
+    check_times("2026-11-01T00:00:00Z", "2026-12-01T00:00:00+01:00")
