@@ -47,10 +47,11 @@ def _td(cell: Cell, widest: int) -> str:
 
 
 def _table_html(table: Table) -> str:
-    numbers = [c for row in table.rows for c in row if isinstance(c, int | float)]
-    widest = max(numbers, default=0)
+    widest = [max((int(cell) for row in table.rows if isinstance(cell := row[c], int | float)), default=0)
+              for c in range(len(table.columns))]  # bars scale within their own column
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(_td(c, int(widest)) for c in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(_td(cell, widest[c]) for c, cell in enumerate(row)) + "</tr>"
+                   for row in table.rows)
     note = f'<p class="note">{html.escape(table.note)}</p>' if table.note else ""
     return f"<h2>{html.escape(table.title)}</h2><table><tr>{head}</tr>{body}</table>{note}"
 
