@@ -42,7 +42,7 @@ class LrsQueryError(KioskError):
 class ReadState:
     query: dict[str, str]  # what the report covers: a different query starts afresh
     secret: str = field(default_factory=lambda: secrets.token_hex(32))
-    more: str = ""  # query of the next page when the last run was interrupted
+    more: str = ""  # `more` link of the next page when the last run was interrupted
     seen: set[str] = field(default_factory=set)  # ids of the statements counted
     visits: dict[str, VisitFacts] = field(default_factory=dict)
 
@@ -77,25 +77,25 @@ def save_state(folder: Path, state: ReadState) -> None:
     os.replace(temporary, path)
 
 
-def pages(client: LrsClient, query: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
-    """The statements matching `query`, one LRS page at a time with the query of the next ("" at the end)."""
+def pages(client: LrsClient, query: str, more: str = "") -> Iterator[tuple[list[dict[str, Any]], str]]:
+    """The statements matching `query` (or from the `more` link given), one LRS page at a time, with the
+    page's own `more` link ("" at the end)."""
     while True:
-        reply = client.get(query)
+        reply = client.get_more(more) if more else client.get(query)
         if reply.status != 200:
             hint = "check --user/--password" if reply.status in (401, 403) else "check the URL: it ends in /xAPI/"
-            raise LrsQueryError(f"LRS {client.endpoint} answered {reply.status} to GET statements?{query}: "
-                                f"{reply.body[:200].decode(errors='replace')}", hint)
+            raise LrsQueryError(f"LRS {client.endpoint} answered {reply.status} to GET "
+                                f"{more or 'statements?' + query}: {reply.body[:200].decode(errors='replace')}", hint)
         try:
             page = json.loads(reply.body)
             statements = list(page["statements"])
         except (ValueError, KeyError, TypeError) as exc:
             raise LrsQueryError(f"LRS {client.endpoint} answered something that is not a StatementResult",
                                 "check the URL: it is the xAPI endpoint, e.g. https://lrs.example.org/xAPI/") from exc
-        more = urllib.parse.urlsplit(str(page.get("more") or "")).query
+        more = str(page.get("more") or "")
         yield statements, more
         if not more:
             return
-        query = more
 
 
 def read_statements(client: LrsClient, folder: Path, *, since: str = "", until: str = "", page_size: int = 500,
@@ -108,10 +108,9 @@ def read_statements(client: LrsClient, folder: Path, *, since: str = "", until: 
     folder.mkdir(parents=True, exist_ok=True)
     state = load_state(folder, query)
     params = {"limit": str(page_size)} | ({"since": since} if since else {}) | ({"until": until} if until else {})
-    first = state.more or urllib.parse.urlencode(params)
     saved = clock()
     try:
-        for page, more in pages(client, first):
+        for page, more in pages(client, urllib.parse.urlencode(params), state.more):
             for statement in page:
                 sid = str(statement.get("id", ""))
                 if sid in state.seen:
