@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.commands.insights import responses_from_lrs, write_insights
-from kiosk.insights.reader import STATE_FILE, read_statements
+from kiosk.insights.reader import STATE_FILE, LrsQueryError, read_statements
 from kiosk.insights.report import BANDS, _band
 from kiosk.scenario.esco import read_skills
 from kiosk.scoring.responses import read_csv
@@ -131,6 +131,9 @@ def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[
 def test_reading_follows_more_pages_and_resumes(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
     first, later = fleet[:120], fleet[120:160]
     total = _fill(ralph, first)
+    with pytest.raises(LrsQueryError, match="401") as refused:
+        read_statements(LrsClient(ralph.endpoint, USER, "wrong"), tmp_path / "refused")
+    assert refused.value.exit_code == 76 and "--password" in refused.value.hint
     client = LrsClient(ralph.endpoint, USER, PASSWORD)
     pages: list[int] = []
 

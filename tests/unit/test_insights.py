@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,17 @@ def test_since_and_until_need_a_time_with_a_zone(bad: str) -> None:
     with pytest.raises(ContentError, match="ISO 8601 time with a time zone"):
         check_times(bad, "")
     check_times("2026-11-01T00:00:00Z", "2026-12-01T00:00:00+01:00")
+
+
+def test_an_unreachable_lrs_is_a_clear_error_and_no_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from kiosk.cli import main
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "report"
+    assert main(["insights", "--lrs", f"http://127.0.0.1:{port}/xAPI/", "--no-pdf", "-o", str(out)]) == 69
+    assert "unreachable" in capsys.readouterr().err
+    assert not (out / "insights.html").exists()
