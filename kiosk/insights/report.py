@@ -133,13 +133,26 @@ def _leaving(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo]
             order.setdefault(step, len(order))
         rows = [((step,), (reached[step], left_after[step])) for step in sorted(reached, key=lambda s: order[s])]
         title = scenarios[key].title if key in scenarios else key
-        tables.append(_counted(f"steps_{key.replace('/', '__')}",
-                               f"Where visitors leave: {title} ({started} started, {finished} finished)"
-                               if started >= k and finished >= k else f"Where visitors leave: {title}",
-                               ("step",), ("reached", "left after it"), rows,
-                               "Steps in the scenario's order; 'left after it' = the last step answered before "
-                               "walking away.", k))
+        table = _counted(f"steps_{key.replace('/', '__')}",
+                         f"Where visitors leave: {title} ({started} started, {finished} finished)"
+                         if started >= k and finished >= k else f"Where visitors leave: {title}",
+                         ("step",), ("reached", "left after it"), rows,
+                         "Steps in the scenario's order; 'left after it' = the last step answered before "
+                         "walking away.", k)
+        tables.append(_rounded_reach(table, k))
     return tables
+
+
+def _rounded_reach(table: Table, k: int) -> Table:
+    """The drop in "reached" from one step to the next is "left after it": when a "left after it" count is
+    hidden, "reached" is rounded to the nearest k, so the drop cannot give the hidden count back."""
+    if all(row[2] is not None for row in table.rows):
+        return table
+    rows = tuple((row[0], (int(row[1]) + k // 2) // k * k if isinstance(row[1], int) else row[1], row[2])
+                 for row in table.rows)
+    return Table(table.name, table.title, table.columns, rows,
+                 table.note + f" 'reached' is rounded to the nearest {k}: the drop from one step to the next would "
+                              "otherwise give a hidden 'left after it' back.")
 
 
 def _band(theta: float) -> int:

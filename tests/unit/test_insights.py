@@ -105,3 +105,13 @@ def test_an_unreachable_lrs_is_a_clear_error_and_no_report(tmp_path: Path, capsy
     assert main(["insights", "--lrs", f"http://127.0.0.1:{port}/xAPI/", "--no-pdf", "-o", str(out)]) == 69
     assert "unreachable" in capsys.readouterr().err
     assert not (out / "insights.html").exists()
+
+
+def test_reach_is_rounded_when_a_leaving_count_is_hidden() -> None:
+    from kiosk.insights.report import Table, _rounded_reach
+
+    table = Table("steps", "t", ("step", "reached", "left after it"),
+                  (("a", 177, None), ("b", 173, 12), ("c", 161, None), ("d", 149, 0)))
+    assert [row[1] for row in _rounded_reach(table, 10).rows] == [180, 170, 160, 150]  # 177 - 173 = 4 is gone
+    exact = Table("steps", "t", table.columns, (("a", 177, 12), ("b", 165, 0)))
+    assert _rounded_reach(exact, 10) == exact
