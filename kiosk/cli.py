@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--duration", type=_positive, help="stop after this many seconds")
 
     _scoring_parsers(commands)
+    _insights_parsers(commands)
 
     replay_cmd = commands.add_parser("replay", help="play a visit's input journal back: same states, screenshots")
     replay_cmd.add_argument("journal", type=Path, help="a visit-*.jsonl file from the [session] replays folder")
@@ -172,22 +173,6 @@ def build_parser() -> argparse.ArgumentParser:
     sync_what.add_parser("now", help="send the backlog now (progress bar on large backlogs), then apply retention")
     erase_cmd = commands.add_parser("erase", help="erase one visit here and withdraw it from the LRS (voiding)")
     erase_cmd.add_argument("registration", metavar="REGISTRATION", help="the visit's id (from its QR code or export)")
-    insights_cmd = commands.add_parser(
-        "insights", help="the agency report from the LRS: visits, languages, funnels, skills (CSV, HTML, PDF)",
-        description="Reads every statement of the window from the LRS (resumable: run it again after an "
-                    "interruption), then writes insights.csv, insights.html and insights.pdf (with Chromium) "
-                    "into OUT_DIR. Only aggregates: any figure over fewer than k visitors is suppressed.",
-        epilog="exit codes: 0 written; 69 the LRS could not be read (run again: it resumes); 78 no LRS configured")
-    insights_cmd.add_argument("out_dir", type=Path, metavar="OUT_DIR")
-    insights_cmd.add_argument("--lrs", default="", metavar="URL",
-                              help="the LRS's xAPI endpoint (default: [lrs] endpoint)")
-    insights_cmd.add_argument("--since", default="", metavar="ISO", help="statements stored after, e.g. 2026-11-01")
-    insights_cmd.add_argument("--until", default="", metavar="ISO", help="statements stored up to")
-    insights_cmd.add_argument("--agency", default="", metavar="HOME_PAGE",
-                              help="only visits of this agency (the visitors' account homePage, [lrs] home_page)")
-    insights_cmd.add_argument("--k", type=_count, default=10, help="smallest group shown (default 10)")
-    insights_cmd.add_argument("--work", type=Path, help="where statements are kept while reading "
-                                                        "(default OUT_DIR/.statements)")
     export_cmd = commands.add_parser("export", help="CSV for the agency (one row per visit and skill)")
     export_cmd.add_argument("output", type=Path, metavar="FILE.csv")
     export_cmd.add_argument("--responses", action="store_true",
@@ -200,12 +185,6 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
                         help="how long to measure the idle attract screen (0 to skip; default 16)")
-    bench_insights = bench_what.add_parser("insights", help="read an LRS back for the agency report: statements/s")
-    bench_insights.add_argument("--statements", type=_count, default=10_000, help="how many (default 10000)")
-    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
-    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
-    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
-    bench_insights.add_argument("--out", type=Path, help="also write the report of the synthetic visits here")
     bench_sync = bench_what.add_parser("sync", help="drain a backlog into an LRS: batched vs one per request")
     bench_sync.add_argument("--statements", type=_count, default=10_000, help="backlog size (default 10000)")
     bench_sync.add_argument("--single", type=_count, default=500,
@@ -224,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_scoring.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
     bench_scoring.add_argument("--people", type=_count, default=10_000, help="visits (default 10000)")
     bench_scoring.add_argument("--seed", type=int, default=0)
+    bench_insights = bench_what.add_parser("insights", help="statements read per second from an LRS by "
+                                                          "`kiosk insights`; time for 100k (extrapolated)")
+    bench_insights.add_argument("--statements", type=_count, default=10_000,
+                                help="statements stored and read (measured at half and full; default 10000)")
+    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint to fill (default: a local Ralph)")
+    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
+    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
     bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
 
@@ -316,8 +302,9 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     calibrate = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new version",
                                 epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
     calibrate.add_argument("packs", nargs="+", type=Path, metavar="PACK")
-    calibrate.add_argument("--responses", type=Path, required=True, metavar="FILE.csv",
+    calibrate.add_argument("--responses", type=Path, metavar="FILE.csv",
                            help="responses exported from the kiosk's store (or simulated)")
+    _lrs_source(calibrate)
     calibrate.add_argument("--min-visits", type=_count, default=200, help="refuse below this (default 200)")
     calibrate.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     validate = what.add_parser("validate", help="check recovery, interval coverage, reliability and DIF "
@@ -342,8 +329,65 @@ def _scoring_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     report.add_argument("pack", nargs="?", help="a pack id or folder (or --all)")
     report.add_argument("--all", action="store_true", help="every pack under the scenarios folder")
     report.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs")
-    report.add_argument("--responses", type=Path, required=True, metavar="FILE.csv")
+    report.add_argument("--responses", type=Path, metavar="FILE.csv")
+    _lrs_source(report)
     report.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="folder (default out/report)")
+
+
+def _lrs_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lrs", metavar="URL", help="instead of --responses: every kiosk's answers, read from this "
+                                                     "LRS's xAPI statements (e.g. https://lrs.example.org/xAPI/)")
+    parser.add_argument("--user", default="", help="basic auth user for --lrs")
+    parser.add_argument("--password", default="", help="basic auth password for --lrs")
+    parser.add_argument("--since", default="", metavar="TIME", help="with --lrs: statements after this ISO time")
+    parser.add_argument("--until", default="", metavar="TIME", help="with --lrs: statements up to this ISO time")
+
+
+def _insights_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    insights = commands.add_parser(
+        "insights", help="agency report from the LRS: visits, languages, funnel, where visitors leave, skills, "
+                         "trades vs offers (HTML, PDF, CSV)",
+        description="Reads every kiosk's xAPI statements from the LRS (following `more` pages; a rerun continues "
+                    "where the last one stopped) and writes aggregates only: any count of fewer than 10 visitors "
+                    "is suppressed. See docs/insights.md.",
+        epilog="exit codes: 0 written; 69 the LRS is unreachable (rerun: reading resumes); 76 the LRS refused "
+               "the query")
+    insights.add_argument("--lrs", required=True, metavar="URL", help="xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
+    insights.add_argument("--user", default="", help="basic auth user")
+    insights.add_argument("--password", default="", help="basic auth password")
+    insights.add_argument("--since", default="", metavar="TIME", help="statements after this ISO 8601 time")
+    insights.add_argument("--until", default="", metavar="TIME", help="statements up to this ISO 8601 time")
+    insights.add_argument("--agency", default="", metavar="URL",
+                          help="only this agency's kiosks (the statements' account homePage)")
+    insights.add_argument("--offers", type=Path, metavar="FILE", help="offers feed (CSV/JSON) to set against trades")
+    insights.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs (trade names, "
+                                                                                    "step order)")
+    insights.add_argument("--no-pdf", action="store_true", help="skip the PDF (printed by headless Chromium)")
+    insights.add_argument("-o", "--out", type=Path, default=Path("out/insights"),
+                          help="folder for the report and the reading state (default out/insights)")
+
+
+def _cmd_insights(args: argparse.Namespace) -> int:
+    from kiosk.commands.insights import write_insights
+    from kiosk.sync.client import LrsClient
+
+    write_insights(LrsClient(args.lrs, args.user, args.password), args.out, args.scenarios, since=args.since,
+                   until=args.until, agency=args.agency, offers=args.offers, pdf=not args.no_pdf)
+    return 0
+
+
+def _responses_source(args: argparse.Namespace, packs: Sequence[Path], folder: str) -> Path:
+    """--responses FILE, or (--lrs) the same rows read from the LRS into a file in `folder`."""
+    if bool(args.lrs) == bool(args.responses):
+        raise KioskError("give --responses FILE.csv or --lrs URL (one of them)",
+                         hint="--lrs reads every kiosk's answers from the LRS")
+    if not args.lrs:
+        return Path(args.responses)
+    from kiosk.commands.insights import responses_from_lrs
+    from kiosk.sync.client import LrsClient
+
+    return responses_from_lrs(LrsClient(args.lrs, args.user, args.password), packs,
+                              Path(folder) / "lrs-responses.csv", since=args.since, until=args.until)
 
 
 def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -427,8 +471,12 @@ def _cmd_scoring(args: argparse.Namespace) -> int:
         return scoring.simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif,
                                        condition=args.condition)
     if args.scoring_command == "calibrate":
-        return scoring.calibrate_packs(args.packs, args.responses, today=date.today(), min_visits=args.min_visits,
-                                       dry_run=args.dry_run)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+            responses = _responses_source(args, args.packs, folder)
+            return scoring.calibrate_packs(args.packs, responses, today=date.today(), min_visits=args.min_visits,
+                                           dry_run=args.dry_run)
     return scoring.run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
                                   check=args.check, conditions=args.condition or CONDITIONS)
 
@@ -438,12 +486,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.all == bool(args.pack):
         raise KioskError("name one pack or give --all", hint="e.g. `kiosk report commis-de-cuisine --responses F`")
-    if args.all:
-        write_report([args.scenarios], args.responses, args.out)
-    elif Path(args.pack).is_dir():
-        write_report([Path(args.pack)], args.responses, args.out)
-    else:
-        write_report([args.scenarios], args.responses, args.out, pack_ids=[args.pack])
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+        packs = [Path(args.pack)] if args.pack and Path(args.pack).is_dir() else [args.scenarios]
+        responses = _responses_source(args, packs, folder)
+        if args.all:
+            write_report([args.scenarios], responses, args.out)
+        elif Path(args.pack).is_dir():
+            write_report([Path(args.pack)], responses, args.out)
+        else:
+            write_report([args.scenarios], responses, args.out, pack_ids=[args.pack])
     return 0
 
 
@@ -475,6 +528,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "insights":
+        from contextlib import nullcontext
+
+        from kiosk.bench.insights import run_insights_bench
+        from kiosk.bench.sync import local_ralph
+        from kiosk.sync.client import LrsClient
+
+        lrs = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
+        run_insights_bench((lambda: nullcontext(lrs)) if lrs else local_ralph, args.statements)
+        return 0
     if args.bench == "sync":
         from contextlib import nullcontext
 
@@ -483,19 +546,6 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
         given = LrsClient(args.lrs, args.user, args.password) if args.lrs else None
         run_sync_bench((lambda: nullcontext(given)) if given else local_ralph, args.statements, single=args.single)
-        return 0
-    if args.bench == "insights":
-        from contextlib import nullcontext
-
-        from kiosk.bench.insights import run_insights_bench
-        from kiosk.bench.sync import local_ralph
-        from kiosk.sync.client import LrsClient
-
-        if args.lrs:
-            client = LrsClient(args.lrs, args.user, args.password, timeout=120)
-            run_insights_bench(lambda: nullcontext(client), args.statements, args.out)
-        else:
-            run_insights_bench(local_ralph, args.statements, args.out)
         return 0
     if args.bench == "video":
         from kiosk.bench.video import run_video_bench
@@ -578,13 +628,6 @@ def _cmd_erase(args: argparse.Namespace) -> int:
     from kiosk.commands.sync import erase_visit
 
     return erase_visit(_settings(args), args.registration)
-
-
-def _cmd_insights(args: argparse.Namespace) -> int:
-    from kiosk.commands.insights import insights
-
-    return insights(_settings(args), args.out_dir, lrs=args.lrs, since=args.since, until=args.until,
-                    agency=args.agency, k=args.k, work=args.work)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

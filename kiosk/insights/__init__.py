@@ -1,1 +1,1 @@
-"""What the agencies learn: aggregates over the statements of every kiosk, read back from the LRS."""
+"""What the agencies learn: fleet-wide aggregates read back from the LRS (pure), k-anonymous by construction."""

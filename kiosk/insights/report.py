@@ -1,52 +1,216 @@
-"""The agency report as one self-contained HTML page (pure): the same figures as the CSV, with
-suppressed cells said as "< k" and why."""
+"""The agency report, computed from per-visit facts (pure): tables of counts of visitors, each
+cell under k suppressed (`kiosk.insights.privacy`). Nothing here names a visit."""
 
 from __future__ import annotations
 
-import html
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from kiosk.insights.aggregate import Insights
+from kiosk.insights.facts import VisitFacts
+from kiosk.insights.privacy import K, suppress_column
+from kiosk.scoring.posterior import percentile
 
-STYLE = ("body{font-family:sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
-         "td,th{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}td.n{text-align:right}"
-         ".small{color:#555;font-size:.9rem}")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="{"n" if i else ""}">{html.escape(c)}</td>' for i, c in enumerate(r))
-                   + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+Cell = str | int | float | None  # None: suppressed
+BANDS = ((0, 25), (25, 50), (50, 75), (75, 100))  # percentile bands of the skill estimate
 
 
-def insights_html(insights: Insights, title: str, window: str) -> str:
-    said = f"< {insights.k}"
+@dataclass(frozen=True)
+class Table:
+    name: str  # file name stem of its CSV
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
 
-    def n(value: float | None) -> str:
-        return said if value is None else f"{value:g}"
 
-    parts = [f"<h1>{html.escape(title)}</h1><p>{html.escape(window)} — {n(insights.visits)} visits.</p>",
-             f'<p class="small">Only aggregates: no visitor is named or counted alone. Any figure over fewer than '
-             f"{insights.k} visitors is shown as “{said}” ({insights.suppressed_cells} here); skill ranges are "
-             f"the middle half (quartiles) of the estimates of at least {insights.k} visitors.</p>",
-             "<h2>Visits per week</h2>", _table(["week", "visits"], [[w, n(c)] for w, c in
-                                                                    insights.visits_per_week.items()]),
-             "<h2>Visits per kiosk and week</h2>",
-             _table(["kiosk", "week", "visits"], [[kiosk, w, n(c)] for kiosk, weeks in
-                                                 insights.visits_per_kiosk_week.items() for w, c in weeks.items()]),
-             "<h2>Languages</h2>", _table(["language", "visits"], [[lang, n(c)] for lang, c in
-                                                                   insights.languages.items()]),
-             "<h2>Scenarios: started, finished, left</h2>",
-             _table(["scenario", "started", "finished", "left"],
-                    [[s.rsplit("/", 1)[-1], n(f["started"]), n(f["finished"]), n(f["left"])]
-                     for s, f in insights.funnel.items()]),
-             "<h2>Where visitors leave</h2>",
-             _table(["scenario", "steps answered before leaving", "visitors"],
-                    [[s.rsplit("/", 1)[-1], str(steps), n(c)] for s, counts in insights.left_after_steps.items()
-                     for steps, c in counts.items()]),
-             "<h2>Skills shown across visitors</h2>",
-             _table(["ESCO skill", "visitors with enough evidence", "middle half (logits)", "median"],
-                    [[uri, n(r.visitors), "" if r.visitors is None else f"{r.low:g} … {r.high:g}",
-                      "" if r.median is None else f"{r.median:g}"] for uri, r in insights.skills.items()])]
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n")
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """What the packs say about a scenario: its trade and its steps in authored order."""
+
+    title: str
+    rome: str
+    trade: str
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    visits: int
+    period: tuple[str, str]  # first and last visit (ISO dates), "" when none
+    tables: tuple[Table, ...]
+    missing: tuple[str, ...] = field(default=())  # what the statements do not carry (yet)
+    k: int = K
+
+
+MISSING = (
+    "Visits per kiosk: statements name the agency (actor account homePage) but not the kiosk; visits are "
+    "counted per agency.",
+    "Accessibility modes (easy read, narration, high contrast, button board, headset): not in the statements.",
+    "Offers viewed and results taken (QR code): not in the statements; these funnel stages are not available yet.",
+    "Trade clips watched: the kiosk does not send its clips' xAPI Video Profile statements yet; counted once it does.",
+    "Trainings suggested: the kiosk does not suggest trainings in its statements yet; not available.",
+)
+
+
+def iso_week(timestamp: str) -> str:
+    year, week, _ = datetime.fromisoformat(timestamp).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _counted(name: str, title: str, key_columns: tuple[str, ...], count_columns: tuple[str, ...],
+             rows: Iterable[tuple[tuple[Cell, ...], tuple[int, ...]]], note: str = "", k: int = K) -> Table:
+    """A table of visitor counts, each count column suppressed under k."""
+    listed = list(rows)
+    columns = [suppress_column([counts[c] for _, counts in listed], k) for c in range(len(count_columns))]
+    body = tuple((*keys, *(columns[c][r] for c in range(len(count_columns)))) for r, (keys, _) in enumerate(listed))
+    return Table(name, title, key_columns + count_columns, body, note)
+
+
+def build_report(visits: Mapping[str, VisitFacts], scenarios: Mapping[str, ScenarioInfo],
+                 offers_by_rome: Mapping[str, int] | None, skill_names: Mapping[str, str], k: int = K) -> Report:
+    kept = [v for v in visits.values() if not v.erased and v.first]
+    days = sorted(v.first[:10] for v in kept)
+    tables = (_visits_per_week(kept, k), _languages(kept, k), _funnel(kept, scenarios, k),
+              *_leaving(kept, scenarios, k), _skills(kept, skill_names, k), _trades(kept, scenarios, offers_by_rome, k))
+    return Report(len(kept), (days[0], days[-1]) if days else ("", ""), tables, MISSING, k)
+
+
+def _visits_per_week(visits: Sequence[VisitFacts], k: int) -> Table:
+    counts = Counter((v.agency, iso_week(v.first)) for v in visits)
+    return _counted("visits_per_agency_week", "Visits per agency and week", ("agency", "week"), ("visits",),
+                    (((a, w), (n,)) for (a, w), n in sorted(counts.items())),
+                    "A visit is one registration (one job seeker's session at a kiosk).", k)
+
+
+def _languages(visits: Sequence[VisitFacts], k: int) -> Table:
+    counts = Counter(v.language or "?" for v in visits)
+    return _counted("languages", "Interface languages used", ("language",), ("visits",),
+                    (((lang,), (n,)) for lang, n in counts.most_common()), "", k)
+
+
+def _funnel(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo], k: int) -> Table:
+    viewed = sum(1 for v in visits if v.clips)
+    started = sum(1 for v in visits if any(s.launched or s.answers for s in v.scenarios.values()))
+    finished = sum(1 for v in visits if any(s.completed for s in v.scenarios.values()))
+    rows: list[tuple[tuple[Cell, ...], tuple[int, ...]]] = [
+        (("all visits",), (len(visits),)),
+        (("trade clip watched",), (viewed,)),
+        (("scenario started",), (started,)),
+        (("scenario finished",), (finished,))]
+    if not viewed:  # no kiosk sends clip statements (yet): "0" would read as "nobody watched"
+        rows.pop(1)
+    table = _counted("funnel", "From a trade to results (visitors reaching each stage)", ("stage",), ("visitors",),
+                     rows, "Offers viewed and results taken are not in the statements yet (see below).", k)
+    body = list(table.rows)
+    if not viewed:
+        body.insert(1, ("trade clip watched", "not recorded"))
+    return Table(table.name, table.title, table.columns,
+                 (*body, ("offers viewed", "not recorded"), ("results taken", "not recorded")), table.note)
+
+
+def _leaving(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo], k: int) -> list[Table]:
+    """Per scenario: how many visitors reached each step, and how many walked away after it."""
+    tables = []
+    played = sorted({key for v in visits for key in v.scenarios})
+    for key in played:
+        reached: Counter[str] = Counter()
+        left_after: Counter[str] = Counter()
+        order: dict[str, int] = {s: i for i, s in enumerate(scenarios[key].steps)} if key in scenarios else {}
+        started = finished = 0
+        for v in visits:
+            facts = v.scenarios.get(key)
+            if facts is None:
+                continue
+            started += 1
+            finished += facts.completed
+            steps = facts.steps_in_order()
+            reached.update(steps)
+            if facts.left and not facts.completed and steps:
+                left_after[steps[-1]] += 1
+        for step in reached:
+            order.setdefault(step, len(order))
+        rows = [((step,), (reached[step], left_after[step])) for step in sorted(reached, key=lambda s: order[s])]
+        title = scenarios[key].title if key in scenarios else key
+        table = _counted(f"steps_{key.replace('/', '__')}",
+                         f"Where visitors leave: {title} ({started} started, {finished} finished)"
+                         if started >= k and finished >= k else f"Where visitors leave: {title}",
+                         ("step",), ("reached", "left after it"), rows,
+                         "Steps in the scenario's order; 'left after it' = the last step answered before "
+                         "walking away.", k)
+        tables.append(_rounded_reach(table, k))
+    return tables
+
+
+def _rounded_reach(table: Table, k: int) -> Table:
+    """The drop in "reached" from one step to the next is "left after it": when a "left after it" count is
+    hidden, "reached" is rounded to the nearest k, so the drop cannot give the hidden count back."""
+    if all(row[2] is not None for row in table.rows):
+        return table
+    rows = tuple((row[0], (int(row[1]) + k // 2) // k * k if isinstance(row[1], int) else row[1], row[2])
+                 for row in table.rows)
+    return Table(table.name, table.title, table.columns, rows,
+                 table.note + f" 'reached' is rounded to the nearest {k}: the drop from one step to the next would "
+                              "otherwise give a hidden 'left after it' back.")
+
+
+def _band(theta: float) -> int:
+    share = percentile(theta)
+    return next(i for i, (low, high) in enumerate(BANDS) if share < high or high == 100)
+
+
+def _skills(visits: Sequence[VisitFacts], skill_names: Mapping[str, str], k: int) -> Table:
+    """Skills shown across visitors, in percentile bands: the last estimate of each visit, enough evidence only."""
+    bands: dict[str, list[int]] = {}
+    unclear: Counter[str] = Counter()
+    for v in visits:
+        latest: dict[str, tuple[float, bool]] = {}
+        for facts in v.scenarios.values():
+            latest.update(facts.estimates)
+        for uri, (theta, enough) in latest.items():
+            counts = bands.setdefault(uri, [0] * len(BANDS))
+            if enough:
+                counts[_band(theta)] += 1
+            else:
+                unclear[uri] += 1
+    rows = [((skill_names.get(uri, uri),), (*counts, unclear[uri])) for uri, counts in
+            sorted(bands.items(), key=lambda item: skill_names.get(item[0], item[0]))]
+    return _counted("skills", "Skills shown across visitors (percentile bands of the estimate)", ("skill",),
+                    (*(f"{low}-{high}" for low, high in BANDS), "not enough evidence"), rows,
+                    "Counts of visitors whose estimate falls in each band; never individual results.", k)
+
+
+def _trades(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo],
+            offers_by_rome: Mapping[str, int] | None, k: int) -> Table:
+    interest: Counter[tuple[str, str]] = Counter()
+    for v in visits:
+        trades = {(scenarios[key].rome, scenarios[key].trade) if key in scenarios else ("?", key)
+                  for key in v.scenarios}
+        interest.update(trades)
+    names = {info.rome: info.trade for info in scenarios.values()}
+    for rome in offers_by_rome or {}:
+        if rome not in {r for r, _ in interest}:
+            interest[(rome, names.get(rome, ""))] += 0
+    rows = sorted(interest.items(), key=lambda item: (-item[1], item[0]))
+    table = _counted("trades", "Trades explored vs offers available", ("ROME", "trade"), ("visitors",),
+                     (((rome, trade), (n,)) for (rome, trade), n in rows),
+                     "" if offers_by_rome is not None else "No offers feed given (--offers): offers not counted.", k)
+    if offers_by_rome is None:
+        return table
+    body = []
+    for row in table.rows:
+        offers = offers_by_rome.get(str(row[0]), 0)
+        visitors = row[2]
+        if visitors is None or (offers == 0 and visitors == 0):
+            reading = ""
+        elif offers == 0:
+            reading = "interest, no offer"
+        else:
+            ratio = int(visitors) / offers
+            reading = ("interest outruns offers" if ratio > 2 else "offers outrun interest" if ratio < 0.5
+                       else "balanced")
+        body.append((*row, offers, reading))
+    return Table(table.name, table.title, (*table.columns, "offers", "reading"), tuple(body),
+                 "reading: more than 2 visitors per offer = interest outruns offers; under 0.5 = offers outrun "
+                 "interest.")

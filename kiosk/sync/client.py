@@ -59,8 +59,10 @@ class LrsClient:
                                          headers=self._headers())
         return self._send(request)
 
-    def send_get(self, url: str) -> Reply:
-        """GET an absolute URL of this LRS (a `more` link) with the client's credentials."""
+    def get_more(self, more: str) -> Reply:
+        """The page a StatementResult's `more` link names (an IRL, usually relative to the LRS's host)."""
+        parts = urllib.parse.urlsplit(self.endpoint)
+        url = more if "://" in more else f"{parts.scheme}://{parts.netloc}{more}"
         return self._send(urllib.request.Request(url, headers=self._headers()))
 
     def statements(self, query: str = "") -> list[dict[str, Any]]:

@@ -1,0 +1,149 @@
+"""Simulated kiosk visits for the insights tests: each visit as the test knows it (agency, language,
+scenario, steps answered, where it stopped, its profile) and the statements the kiosk's own builders
+make of it. Expected figures are computed from the visits, never from the statements."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kiosk.runtime import play
+from kiosk.scenario.esco import Skill, read_skills
+from kiosk.scenario.evidence import Observation
+from kiosk.scenario.load import inspect_pack
+from kiosk.scenario.model import Pack, Step
+from kiosk.scoring.bank import ItemBank, read_bank
+from kiosk.scoring.estimate import Played, Profile, score_visit
+from kiosk.sync import xapi
+from kiosk.sync.visit import scenario_statements, step_groups
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: ISO week 2026-W45
+PACKS = ("commis-de-cuisine", "aide-a-domicile", "agent-logistique")
+
+
+@cache
+def pack(pack_id: str) -> Pack:
+    found = inspect_pack(SCENARIOS / pack_id, check_manifest=False).draft
+    assert found is not None
+    return found
+
+
+@cache
+def bank(pack_id: str) -> ItemBank | None:
+    return read_bank(pack(pack_id))
+
+
+@cache
+def skills() -> dict[str, Skill]:
+    return read_skills()
+
+
+@dataclass(frozen=True)
+class SimVisit:
+    registration: str
+    agency: str
+    language: str
+    pack: Pack
+    started: datetime
+    steps: tuple[str, ...]  # answered, in order
+    finished: bool
+    profile: Profile | None
+    observations: tuple[Observation, ...]
+    statements: tuple[dict[str, Any], ...]
+
+
+def simulate_visit(seed: int, agency: str, language: str, pack_id: str, started: datetime) -> SimVisit:
+    rng = random.Random(seed)
+    chosen = pack(pack_id)
+
+    def at_random(step: Step, state: play.PlayState) -> list[str]:
+        if step.kind == "ordering":
+            return []
+        ids = [o.id for o in step.options()]
+        return rng.sample(ids, k=rng.randint(1, len(ids))) if step.kind in ("multiple_choice", "hotspot") \
+            else [rng.choice(ids)]
+
+    state, times = play.play_through(chosen.scenario, at_random, step_seconds=5.0)
+    groups = step_groups(list(state.observations))
+    finished = rng.random() < 0.6
+    kept = len(groups) if finished else rng.randint(1, max(1, len(groups) - 1))
+    observations: list[Observation] = [o for _, group in groups[:kept] for o in group]
+    registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    visit = xapi.Visit(registration, f"visitor-{registration[:8]}", agency, agency + "/nova", language)
+    profile = score_visit([Played(chosen.id, chosen.scenario, bank(pack_id), tuple(observations))]) \
+        if finished else None
+    ended = started + timedelta(seconds=times[kept - 1] + 5)
+    statements = scenario_statements(visit, chosen, observations, profile, skills(), started,
+                                     [started + timedelta(seconds=t) for t in times[:kept]], ended, finished=finished)
+    return SimVisit(registration, agency, language, chosen, started, tuple(step for step, _ in groups[:kept]),
+                    finished, profile, tuple(observations), tuple(statements))
+
+
+def simulate_fleet(visits: int, seed: int = 0) -> list[SimVisit]:
+    """Several kiosks' visits over three weeks: three agencies of unequal size, four languages (one rare)."""
+    rng = random.Random(seed)
+    agencies = [("https://lyon.agency.example.org", 0.6), ("https://vienne.agency.example.org", 0.37),
+                ("https://givors.agency.example.org", 0.03)]
+    languages = [("fr", 0.7), ("en", 0.12), ("ar", 0.15), ("uk", 0.03)]
+    fleet = []
+    for i in range(visits):
+        agency = rng.choices([a for a, _ in agencies], [w for _, w in agencies])[0]
+        language = rng.choices([lang for lang, _ in languages], [w for _, w in languages])[0]
+        started = START + timedelta(days=rng.randrange(21), hours=rng.randrange(9), minutes=rng.randrange(60))
+        fleet.append(simulate_visit(seed * 1_000_003 + i, agency, language, rng.choice(PACKS), started))
+    return fleet
+
+
+def week(at: datetime) -> str:
+    year, number, _ = at.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def expected_visits_per_week(fleet: list[SimVisit]) -> Counter[tuple[str, str]]:
+    return Counter((v.agency, week(v.started)) for v in fleet)
+
+
+def expected_steps(fleet: list[SimVisit], pack_id: str) -> dict[str, tuple[int, int]]:
+    """step -> (visitors who answered it, visitors who walked away right after it)."""
+    reached: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for v in fleet:
+        if v.pack.id != pack_id:
+            continue
+        reached.update(set(v.steps))
+        if not v.finished:
+            left[v.steps[-1]] += 1
+    return {step: (reached[step], left[step]) for step in reached}
+
+
+def through_host(fleet: list[SimVisit], agency: str, kiosk: str) -> tuple[Any, list[str]]:
+    """The visits of one kiosk played through the kiosk's own RecordingHost (store rows, outbox), as the
+    session screen reports them; returns the kiosk's database and the registrations the host gave."""
+    from kiosk.store.db import connect
+    from kiosk.visit.host import HostSettings, RecordingHost
+
+    db = connect(None)
+    clock = [START]
+    host = RecordingHost(db, skills(), lambda: clock[0],
+                         settings=HostSettings(kiosk_id=kiosk, home_page=agency, activity_base=agency + "/nova"))
+    registrations = []
+    for number, v in enumerate(fleet):
+        clock[0] = v.started
+        host.visit_started(number, v.language, 0.0)
+        registrations.append(str(host.registration(number)))
+        groups = step_groups(list(v.observations))
+        for index, (_, group) in enumerate(groups):
+            clock[0] = v.started + timedelta(seconds=5 * (index + 1))
+            host.step_done(number, v.pack, group, 0.0)
+        clock[0] += timedelta(seconds=5)
+        if v.finished:
+            host.scenario_done(number, v.pack, 0.0)
+        host.visit_ended(number, v.finished, 0.0)
+    return db, registrations

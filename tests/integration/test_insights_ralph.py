@@ -1,0 +1,277 @@
+"""`kiosk insights` against a real Ralph filled by several simulated kiosks: the report's figures equal
+the figures computed from the simulated visits, cells under k are suppressed, `more` pages are
+followed, reading resumes, and the LRS responses equal the store's export row for row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kiosk.commands.insights import responses_from_lrs, write_insights
+from kiosk.insights.reader import STATE_FILE, LrsQueryError, read_statements
+from kiosk.insights.report import BANDS, _band
+from kiosk.scenario.esco import read_skills
+from kiosk.scoring.responses import read_csv
+from kiosk.store import privacy, records
+from kiosk.store.db import connect
+from kiosk.sync.client import LrsClient
+from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
+from tests.insights_kit import (
+    PACKS,
+    SCENARIOS,
+    SimVisit,
+    expected_steps,
+    expected_visits_per_week,
+    pack,
+    simulate_fleet,
+)
+
+K = 10
+
+
+def _fill(server: RalphServer, fleet: list[SimVisit]) -> int:
+    client = LrsClient(server.endpoint, USER, PASSWORD)
+    statements = [s for v in fleet for s in v.statements]
+    for i in range(0, len(statements), 500):
+        reply = client.post(statements[i:i + 500])
+        assert reply.status == 200, reply.body[:300]
+    return len(statements)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _check_reach(rows: list[dict[str, str]], want: dict[str, tuple[int, int]]) -> None:
+    """'reached' is exact, or — when a 'left after it' is hidden — rounded to the nearest k."""
+    rounded = any(r["left after it"] == f"<{K}" for r in rows)
+    hidden_big = 0
+    for r in rows:
+        shown, expected = r["reached"], want[r["step"]][0]
+        if 0 < expected < K:
+            assert shown == f"<{K}"
+        elif shown == f"<{K}":
+            hidden_big += 1  # secondary suppression: at most one per column
+            assert hidden_big <= 1
+        elif rounded:
+            assert int(shown) % K == 0 and abs(int(shown) - expected) <= K // 2, (shown, expected)
+        else:
+            assert int(shown) == expected
+
+
+def _check_cell(shown: str, expected: int, column_suppressed_big: list[int]) -> None:
+    """A count is shown exactly, or suppressed: always when 1..k-1, at most once more per column."""
+    if 0 < expected < K:
+        assert shown == f"<{K}", (shown, expected)
+    elif shown == f"<{K}":
+        column_suppressed_big.append(expected)
+        assert len(column_suppressed_big) <= 1
+    else:
+        assert int(shown) == expected
+
+
+@pytest.fixture(scope="module")
+def fleet() -> list[SimVisit]:
+    return simulate_fleet(300, seed=7)
+
+
+def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    total = _fill(ralph, fleet)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    out = tmp_path / "report"
+    written = write_insights(client, out, SCENARIOS, page_size=100, pdf=False, out=io.StringIO())
+    assert written.statements == total and written.report.visits == len(fleet)
+
+    big: list[int] = []
+    rows = _csv(out / "visits_per_agency_week.csv")
+    expected = expected_visits_per_week(fleet)
+    assert {(r["agency"], r["week"]) for r in rows} == set(expected)
+    for r in rows:
+        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    givors = [r["visits"] for r in rows if "givors" in r["agency"]]
+    assert givors and set(givors) == {f"<{K}"}  # a small agency's weeks are never shown
+
+    big = []
+    languages = Counter(v.language for v in fleet)
+    for r in _csv(out / "languages.csv"):
+        _check_cell(r["visits"], languages[r["language"]], big)
+
+    funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
+    assert funnel["all visits"] == str(len(fleet)) and funnel["scenario started"] == str(len(fleet))
+    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
+    assert funnel["offers viewed"] == "not recorded" and funnel["trade clip watched"] == "not recorded"
+
+    for pack_id in PACKS:
+        scenario = pack(pack_id).scenario
+        table = _csv(out / f"steps_{pack_id}__{scenario.id}.csv")
+        want = expected_steps(fleet, pack_id)
+        assert [r["step"] for r in table] == [s.id for s in scenario.steps if s.id in want]  # authored order
+        left_big: list[int] = []
+        _check_reach(table, want)
+        for r in table:
+            _check_cell(r["left after it"], want[r["step"]][1], left_big)
+
+    names = {s.uri: s.label["fr"] for s in read_skills().values()}
+    codes = {code: s.uri for code, s in read_skills().items()}
+    bands: dict[str, list[int]] = {}
+    unclear: Counter[str] = Counter()
+    for v in fleet:
+        for e in v.profile.estimates if v.profile else ():
+            counts = bands.setdefault(names[codes[e.skill]], [0] * len(BANDS))
+            if e.enough:
+                counts[_band(round(e.theta, 6))] += 1  # as precise as a statement carries it
+            else:
+                unclear[names[codes[e.skill]]] += 1
+    skills = _csv(out / "skills.csv")
+    assert {r["skill"] for r in skills} == set(bands)
+    columns = [f"{low}-{high}" for low, high in BANDS]
+    for c, column in enumerate(columns):
+        big = []
+        for r in skills:
+            _check_cell(r[column], bands[r["skill"]][c], big)
+    assert any(r[c] == f"<{K}" for r in skills for c in columns)  # some band is too thin to show
+
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
+    for v in fleet:  # no visit can be found in what leaves the command
+        assert v.registration not in everything and v.registration[:8] not in everything
+    state = json.loads((out / STATE_FILE).read_text())
+    assert not any(v.registration in json.dumps(state) for v in fleet[:50])
+    assert (out / STATE_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_reading_follows_more_pages_and_resumes(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    first, later = fleet[:120], fleet[120:160]
+    total = _fill(ralph, first)
+    with pytest.raises(LrsQueryError, match="401") as refused:
+        read_statements(LrsClient(ralph.endpoint, USER, "wrong"), tmp_path / "refused")
+    assert refused.value.exit_code == 76 and "--password" in refused.value.hint
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    pages: list[int] = []
+
+    class StoppedByHandError(Exception):
+        pass
+
+    def stop_after_three(n: int) -> None:
+        pages.append(n)
+        if len(pages) == 3:
+            raise StoppedByHandError
+
+    with pytest.raises(StoppedByHandError):
+        read_statements(client, tmp_path, page_size=40, on_page=stop_after_three)
+    assert pages == [40, 40, 40]
+    resumed: list[int] = []
+    state = read_statements(client, tmp_path, page_size=40, on_page=resumed.append)
+    assert sum(resumed) == total - 120  # continued from the saved `more` link, not from the start
+    assert len(state.seen) == total and len(state.visits) == len(first)
+    total += _fill(ralph, later)  # next week: a rerun counts only what it has not counted
+    state = read_statements(client, tmp_path, page_size=40)
+    assert len(state.seen) == total and len(state.visits) == len(first) + len(later)
+    assert sum(1 for v in state.visits.values() if any(s.completed for s in v.scenarios.values())) == \
+        sum(v.finished for v in first + later)
+
+
+def test_lrs_responses_equal_the_store_export(ralph: RalphServer, fleet: list[SimVisit], tmp_path: Path) -> None:
+    visits = fleet[:80]
+    _fill(ralph, visits)
+    db = connect(None)
+    for v in sorted(visits, key=lambda v: v.started):
+        records.start_session(db, v.registration, v.started, language=v.language, input="touch", device="kiosk",
+                              kiosk="k1")
+        records.record_step(db, v.registration, v.pack.id, v.pack.version, list(v.observations), [], v.started)
+    packs = [pack(p) for p in PACKS]
+    observables = {(p.id, o.id): o.skills for p in packs for o in p.scenario.observables.values()}
+    from_store = list(csv.DictReader(io.StringIO(privacy.responses_csv(db, observables))))
+    target = responses_from_lrs(LrsClient(ralph.endpoint, USER, PASSWORD), [SCENARIOS / p for p in PACKS],
+                                tmp_path / "responses.csv", page_size=100)
+    from_lrs = _csv(target)
+    # Visits are numbered, not named, in the LRS rows; in the order they began, as in the store's export.
+    numbering = {r: f"visit-{i:06d}" for i, r in enumerate(dict.fromkeys(row["visit"] for row in from_store), 1)}
+    carried = ("visit", "pack", "scenario_version", "step", "observable", "skill", "credit", "max_credit", "language")
+    assert [{c: numbering[r[c]] if c == "visit" else r[c] for c in carried} for r in from_store] == \
+        [{c: r[c] for c in carried} for r in from_lrs]
+    assert {r["input"] for r in from_lrs} == {""}  # the statements do not say how the visitor answered
+    a, b = read_csv(target.read_text(), "lrs"), read_csv(privacy.responses_csv(db, observables), "store")
+    assert a.items == b.items and a.maxima == b.maxima and (a.credits == b.credits).all()
+
+
+def test_calibrate_and_report_from_the_lrs_equal_the_csv_path(ralph: RalphServer, fleet: list[SimVisit],
+                                                              tmp_path: Path) -> None:
+    import shutil
+
+    from kiosk.cli import main
+
+    visits = fleet[:150]
+    _fill(ralph, visits)
+    db = connect(None)
+    for v in sorted(visits, key=lambda v: v.started):
+        records.start_session(db, v.registration, v.started, language=v.language, input="touch", device="kiosk",
+                              kiosk="k1")
+        records.record_step(db, v.registration, v.pack.id, v.pack.version, list(v.observations), [], v.started)
+    packs = [pack(p) for p in PACKS]
+    exported = tmp_path / "store-export.csv"
+    exported.write_text(privacy.responses_csv(db, {(p.id, o.id): o.skills for p in packs
+                                                   for o in p.scenario.observables.values()}))
+    lrs = ["--lrs", ralph.endpoint, "--user", USER, "--password", PASSWORD]
+    banks = []
+    for name, source in (("csv", ["--responses", str(exported)]), ("lrs", lrs)):
+        folder = tmp_path / name / "commis-de-cuisine"
+        shutil.copytree(SCENARIOS / "commis-de-cuisine", folder, ignore=shutil.ignore_patterns("manifest.json"))
+        assert main(["scoring", "calibrate", str(folder), *source, "--min-visits", "10"]) == 0
+        banks.append((folder / "scoring.yaml").read_text().replace(exported.name, "lrs-responses.csv"))
+        assert main(["report", str(folder), *source, "-o", str(tmp_path / name / "report")]) == 0
+    assert banks[0] == banks[1] and "lrs-responses.csv" in banks[1]
+    csv_items = sorted((tmp_path / "csv" / "report").glob("*.csv"))
+    assert csv_items
+    for path in csv_items:
+        assert path.read_text() == (tmp_path / "lrs" / "report" / path.name).read_text(), path.name
+
+    out = tmp_path / "insights"
+    assert main(["insights", *lrs, "--scenarios", str(SCENARIOS), "-o", str(out),
+                 "--agency", "https://lyon.agency.example.org"]) == 0
+    assert (out / "insights.pdf").read_bytes().startswith(b"%PDF-")  # printed by headless Chromium
+    lyon = sum(1 for v in visits if "lyon" in v.agency)
+    assert f"{lyon} visits" in (out / "insights.html").read_text()
+    assert {r["agency"] for r in _csv(out / "visits_per_agency_week.csv")} == {"https://lyon.agency.example.org"}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_two_thousand_visits_through_the_kiosks_own_host(ralph: RalphServer, tmp_path: Path) -> None:
+    """The issue's scale: 2,000+ visits, each played through a kiosk's RecordingHost (store, outbox) and
+    synced by the kiosk's own worker; the report still equals the simulated visits."""
+    from datetime import UTC, datetime
+
+    from kiosk.sync.worker import sync_once
+    from tests.insights_kit import through_host
+
+    fleet = simulate_fleet(2000, seed=11)
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    registrations: list[str] = []
+    for agency in sorted({v.agency for v in fleet}):
+        db, given = through_host([v for v in fleet if v.agency == agency], agency, agency.split("//")[1])
+        registrations += given
+        result = sync_once(db, client, lambda: datetime(2026, 12, 1, tzinfo=UTC), batch_size=500)
+        assert result.stopped == "" and records.backlog(db).pending == 0
+    out = tmp_path / "report"
+    written = write_insights(client, out, SCENARIOS, pdf=False, out=io.StringIO())
+    assert written.report.visits == len(fleet)
+    funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
+    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
+    expected = expected_visits_per_week(fleet)
+    big: list[int] = []
+    for r in _csv(out / "visits_per_agency_week.csv"):
+        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    for pack_id in PACKS:
+        want = expected_steps(fleet, pack_id)
+        left_big: list[int] = []
+        table = _csv(out / f"steps_{pack_id}__{pack(pack_id).scenario.id}.csv")
+        _check_reach(table, want)
+        for r in table:
+            _check_cell(r["left after it"], want[r["step"]][1], left_big)
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
+    assert not any(r in everything for r in registrations)
