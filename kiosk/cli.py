@@ -183,8 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench_video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
     bench_video.add_argument("--runs", type=_count, default=5,
                              help="alternated runs of each throughput measure, medians reported (default 5)")
-    bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
-    bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
+    bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → driver queue, and → the "
+                                                     "session screen's handler in the real frame loop (p50/p99); "
+                                                     "idle CPU with a board")
+    bench_input.add_argument("--samples", type=_count, default=2000, help="button events to the driver (default 2000)")
+    bench_input.add_argument("--loop-samples", type=_count, default=300,
+                             help="button events through the frame loop to the screen (default 300)")
+    bench_input.add_argument("--idle-seconds", type=_positive, default=10.0,
+                             help="idle CPU measured with the board connected (default 10)")
 
     doctor = commands.add_parser(
         "doctor", help="list devices, their state and versions; run the board's self-test",
@@ -439,7 +445,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench
 
-        run_input_bench(args.samples)
+        run_input_bench(_settings(args), args.samples, args.loop_samples, args.idle_seconds)
         return 0
     from kiosk.bench.render import run_render_bench
     from kiosk.runtime.attract import cards_from_trades

@@ -102,6 +102,11 @@ def with_devices(wait: InputSource, poll: Callable[[], list[InputEvent]], slice_
     return merged
 
 
+def device_input(wait: InputSource, devices: Devices) -> InputSource:
+    """The screen's input, with the board's presses when one is configured."""
+    return with_devices(wait, devices.poll) if devices.board is not None else wait
+
+
 SIMULATED_LOOK = tuple(Keyframe(float(t), yaw=yaw, pitch=pitch) for t, yaw, pitch in
                        ((0, 0, 0), (6, 60, 5), (12, 120, -5), (18, 180, 0), (24, -120, 10), (30, -60, 0), (36, 0, 0)))
 

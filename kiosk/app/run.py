@@ -12,7 +12,7 @@ from pathlib import Path
 
 import moderngl
 
-from kiosk.app.devices import attach_headset, start_devices, with_devices
+from kiosk.app.devices import attach_headset, device_input, start_devices
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
@@ -135,7 +135,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     monitor = side_by_side_display(ctx, size, settings, renderer.frames, present) \
         if settings.devices.headset == "monitor" else None
     output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
-    loop = FrameLoop(screen, output, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
+    loop = FrameLoop(screen, output, clock, device_input(wait_input, devices),
                      FramePacer(display.max_fps, display.idle_fps), FixedStep())
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))
