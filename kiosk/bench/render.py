@@ -12,8 +12,9 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import moderngl
 import numpy as np
@@ -122,7 +123,7 @@ def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: fl
 
 
 def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
-                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> list[SceneResult]:
+                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> dict[str, Any]:
     ctx = create_offscreen_context()
     fonts = FontFiles.bundled(assets)
     roots = [assets / "images", scenarios]
@@ -149,11 +150,14 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     emit("(m = milliseconds. py build: building the Scene and batching it in Python. GL submit: the draw calls on")
     emit(" the main thread, which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill.")
     emit(" frame: all three.)")
+    figures: dict[str, Any] = {"quad_ms": quad_ms, "frames": frames, "size": list(size),
+                               "scenes": [asdict(r) for r in results]}
     if idle_seconds > 0:
         share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
+        figures["idle_attract_cpu"] = share
         emit("")
         emit(f"idle attract screen under the real frame loop: {share * 100:.1f}% of one core over "
              f"{idle_seconds:.0f} s ({drawn} frames drawn, slides every 8 s at 30 fps)")
     quad.release()
     renderer.release()
-    return results
+    return figures
