@@ -50,3 +50,16 @@ def test_wrapping_keeps_every_word_and_respects_the_width(engine: TextEngine) ->
 def test_kerning_and_fallback_faces_measure_latin_cyrillic_and_arabic(engine: TextEngine) -> None:
     assert engine.measure("AV", 60) < engine.measure("A", 60) + engine.measure("V", 60)  # kerned pair
     assert engine.measure("Привіт", 40) > 0 and engine.measure("مرحبا", 40) > 0
+
+
+def test_layouts_of_ever_new_text_stay_bounded() -> None:
+    engine = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    engine._layouts.capacity = 16  # the kiosk keeps thousands; the bound is the same code
+    first = engine.layout("Bonjour", 24)
+    for number in range(100):  # a live counter: text never seen before, each frame
+        engine.layout(f"{number * 7919 % 9973} visiteurs", 24)
+        assert len(engine._layouts) <= 16
+    again = engine.layout("Bonjour", 24)
+    assert again is not first  # pushed out, laid out afresh ...
+    assert again.width == first.width and (again.rows == first.rows).all()  # ... the same
+    assert engine.layout("Bonjour", 24) is again  # and kept while it is used
