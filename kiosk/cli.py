@@ -206,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       description="Runs render, video, input, start and memory with settings that "
                                                   "fit in about 5 minutes on the project's 2-core VM.")
     bench_all.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
-    bench_all.add_argument("--seconds", type=float, default=20.0,
-                           help="real-time video presentation length (default 20)")
+    bench_all.add_argument("--seconds", type=_positive, default=10.0,
+                           help="real-time video presentation length (default 10)")
     bench_all.add_argument("--idle-seconds", type=_positive, default=120.0,
                            help="memory: idle time before the second RSS reading (default 120)")
     bench_all.add_argument("--visits", type=_count, default=1000, help="memory: scripted visits (default 1000)")
@@ -474,7 +474,8 @@ def _bench_all(args: argparse.Namespace) -> dict[str, Any]:
     figures["render"] = _bench_render(args, 30, 8.0)
     print()
     figures["video"] = run_video_bench(settings.content.assets, settings.content.scenarios,
-                                       Path(".cache") / "bench-media", args.seconds, 3)
+                                       Path(".cache") / "bench-media", args.seconds, 3, clip_seconds=3.0,
+                                       compare_upload=False)
     print()
     figures["input"] = run_input_bench(settings, 1000, 300, 10.0)
     print()
