@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from hardware.errors import HardwareError
 from kiosk import __version__
@@ -210,8 +211,33 @@ def build_parser() -> argparse.ArgumentParser:
     bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint to fill (default: a local Ralph)")
     bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
     bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
-    bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → kiosk event (p50/p99)")
-    bench_input.add_argument("--samples", type=_count, default=2000, help="button events (default 2000)")
+    bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → driver queue, and → the "
+                                                     "session screen's handler in the real frame loop (p50/p99); "
+                                                     "idle CPU with a board")
+    bench_input.add_argument("--samples", type=_count, default=2000, help="button events to the driver (default 2000)")
+    bench_input.add_argument("--loop-samples", type=_count, default=300,
+                             help="button events through the frame loop to the screen (default 300)")
+    bench_input.add_argument("--idle-seconds", type=_positive, default=10.0,
+                             help="idle CPU measured with the board connected (default 10)")
+    bench_start = bench_what.add_parser("start", help="process start → first frame and READY=1 (NOTIFY_SOCKET), "
+                                                     "against a bare moderngl + pygame process")
+    bench_start.add_argument("--runs", type=_count, default=3, help="alternated starts of each (default 3)")
+    bench_memory = bench_what.add_parser("memory", help="RSS at READY=1 and after idling, and its growth over "
+                                                       "scripted visits through the real screens")
+    bench_memory.add_argument("--idle-seconds", type=_positive, default=120.0,
+                              help="idle time before the second RSS reading (default 120)")
+    bench_memory.add_argument("--visits", type=_count, default=1000, help="scripted visits (default 1000)")
+    bench_memory.add_argument("--warm-up", type=_count, default=100,
+                              help="visits walked before the growth is counted (default 100)")
+    bench_all = bench_what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
+                                      description="Runs render, video, input, start and memory with settings that "
+                                                  "fit in about 5 minutes on the project's 2-core VM.")
+    bench_all.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
+    bench_all.add_argument("--seconds", type=_positive, default=10.0,
+                           help="real-time video presentation length (default 10)")
+    bench_all.add_argument("--idle-seconds", type=_positive, default=120.0,
+                           help="memory: idle time before the second RSS reading (default 120)")
+    bench_all.add_argument("--visits", type=_count, default=1000, help="memory: scripted visits (default 1000)")
 
     doctor = commands.add_parser(
         "doctor", help="list devices, their state and versions; run the board's self-test",
@@ -527,6 +553,48 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[str, Any]:
+    from kiosk.bench.render import run_render_bench
+    from kiosk.runtime.attract import cards_from_trades
+    from kiosk.scenario.catalog import discover_trades
+
+    settings = _settings(args)
+    trades, _ = discover_trades(settings.content.scenarios)
+    cards = cards_from_trades([(t.text("title", "fr"), t.text("pitch", "fr"), t.card_image, t.rome,
+                                t.shortage_level) for t in trades])
+    if not cards:
+        raise KioskError(f"no trades found under {settings.content.scenarios}",
+                         hint="run from the repository root, or set content.scenarios in the config")
+    return run_render_bench(settings.content.assets, settings.content.scenarios, cards,
+                            getattr(args, "size", (1920, 1080)), frames, idle_seconds)
+
+
+def _bench_all(args: argparse.Namespace) -> dict[str, Any]:
+    import time
+
+    from kiosk.bench.input import run_input_bench
+    from kiosk.bench.start import run_memory_bench, run_start_bench
+    from kiosk.bench.video import run_video_bench
+
+    settings = _settings(args)
+    started = time.perf_counter()
+    figures: dict[str, Any] = {}
+    figures["render"] = _bench_render(args, 30, 8.0)
+    print()
+    figures["video"] = run_video_bench(settings.content.assets, settings.content.scenarios,
+                                       Path(".cache") / "bench-media", args.seconds, 3, clip_seconds=3.0,
+                                       compare_upload=False)
+    print()
+    figures["input"] = run_input_bench(settings, 1000, 300, 10.0)
+    print()
+    figures["start"] = run_start_bench(settings, 3)
+    print()
+    figures["memory"] = run_memory_bench(settings, args.idle_seconds, args.visits, min(100, args.visits))
+    figures["seconds"] = time.perf_counter() - started
+    print(f"\nkiosk bench all: {figures['seconds']:.0f} s")
+    return figures
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     if args.bench == "insights":
         from contextlib import nullcontext
@@ -562,21 +630,28 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if args.bench == "input":
         from kiosk.bench.input import run_input_bench
 
-        run_input_bench(args.samples)
+        run_input_bench(_settings(args), args.samples, args.loop_samples, args.idle_seconds)
         return 0
-    from kiosk.bench.render import run_render_bench
-    from kiosk.runtime.attract import cards_from_trades
-    from kiosk.scenario.catalog import discover_trades
+    if args.bench == "start":
+        from kiosk.bench.start import run_start_bench
 
-    settings = _settings(args)
-    trades, _ = discover_trades(settings.content.scenarios)
-    cards = cards_from_trades([(t.text("title", "fr"), t.text("pitch", "fr"), t.card_image, t.rome,
-                                t.shortage_level) for t in trades])
-    if not cards:
-        raise KioskError(f"no trades found under {settings.content.scenarios}",
-                         hint="run from the repository root, or set content.scenarios in the config")
-    run_render_bench(settings.content.assets, settings.content.scenarios, cards, args.size, args.frames,
-                     args.idle_seconds)
+        run_start_bench(_settings(args), args.runs)
+        return 0
+    if args.bench == "memory":
+        from kiosk.bench.start import run_memory_bench
+
+        run_memory_bench(_settings(args), args.idle_seconds, args.visits, args.warm_up)
+        return 0
+    if args.bench == "all":
+        import json
+
+        figures = _bench_all(args)
+        if args.json is not None:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"figures: {args.json}")
+        return 0
+    _bench_render(args, args.frames, args.idle_seconds)
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import moderngl
 
-from kiosk.app.devices import attach_headset, start_devices, with_devices
+from kiosk.app.devices import InputHub, attach_headset, device_input, start_devices
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
@@ -70,13 +70,6 @@ class RunSummary:
     skipped_packs: int = 0
 
 
-def _headless_input(stop: threading.Event) -> Callable[[float | None], list[InputEvent]]:
-    def wait(timeout: float | None) -> list[InputEvent]:
-        return [QuitRequested(time.monotonic())] if stop.wait(timeout) else []
-
-    return wait
-
-
 def _stoppable(wait: InputSource, stop: threading.Event, slice_s: float = 0.25) -> InputSource:
     """A window's input that also hears SIGTERM: SDL's waits do not return for a Python signal, so
     they are cut into slices and the stop flag is looked at between them."""
@@ -98,12 +91,18 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     headless = options.headless or not (options.window or display_available())
     clock = MonotonicClock()
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    hub = InputHub()  # headless, the loop waits here: a board press or SIGTERM wakes it at once
+
+    def terminate(*_: object) -> None:
+        stop.set()
+        hub.put(QuitRequested(time.monotonic()))
+
+    signal.signal(signal.SIGTERM, terminate)
 
     present: Callable[[moderngl.Framebuffer], None] | None = None
     if headless:
         ctx = create_offscreen_context()
-        wait_input: InputSource = _headless_input(stop)
+        wait_input: InputSource = hub.wait
         mode = "headless (EGL offscreen)"
     else:
         from kiosk.render.window_input import make_event_translator, make_pygame_input
@@ -134,11 +133,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                   "run `kiosk lint` there")
         screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
         log.error("kiosk out of order: %s", reason)
-    devices = start_devices(settings)
+    devices = start_devices(settings, hub)
     monitor = side_by_side_display(ctx, size, settings, renderer.frames, present) \
         if settings.devices.headset == "monitor" else None
     output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
-    loop = FrameLoop(screen, output, clock, with_devices(wait_input, devices.poll) if devices.board else wait_input,
+    loop = FrameLoop(screen, output, clock, wait_input if headless else device_input(wait_input, devices),
                      FramePacer(display.max_fps, display.idle_fps), FixedStep())
     summary = RunSummary(mode, skipped_packs=len(errors))
     log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))

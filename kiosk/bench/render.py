@@ -12,8 +12,9 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import moderngl
 import numpy as np
@@ -62,6 +63,7 @@ class BareQuad:
         start = time.perf_counter()
         self.fbo.use()
         self.ctx.viewport = (0, 0, *self.size)
+        self.fbo.clear(0.1, 0.1, 0.1, 1.0)  # a real frame clears first: the baseline pays for it too
         self.texture.use(0)
         self.vao.render(moderngl.TRIANGLE_STRIP)
         self.ctx.finish()
@@ -74,12 +76,13 @@ class BareQuad:
 
 def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: BenchScene, frames: int,
                   quad: BareQuad) -> SceneResult:
-    """Frames of the scene interleaved with bare-quad frames, so both see the same machine load."""
+    """Frames of the scene interleaved with bare-quad frames, so both see the same machine load.
+    `build_ms` counts building the scene (the screen's `view`) and batching it."""
     build, submit, finish, total, soft, baseline = [], [], [], [], [], []
     batches = []
     for frame in range(frames + 3):
-        scene = bench.scene_at(frame)
         t0 = time.perf_counter()
+        scene = bench.scene_at(frame)  # building the scene is part of the frame's Python
         batches = renderer.prepare(scene)
         t1 = time.perf_counter()
         renderer.submit(batches, scene)
@@ -120,7 +123,7 @@ def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: fl
 
 
 def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
-                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> list[SceneResult]:
+                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> dict[str, Any]:
     ctx = create_offscreen_context()
     fonts = FontFiles.bundled(assets)
     roots = [assets / "images", scenarios]
@@ -144,13 +147,17 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
         emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.submit_ms:8.3f}m "
              f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
              f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
-    emit("(m = milliseconds. py build: Python batching of the Scene. GL submit: the draw calls on the main thread,")
-    emit(" which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill. frame: all three.)")
+    emit("(m = milliseconds. py build: building the Scene and batching it in Python. GL submit: the draw calls on")
+    emit(" the main thread, which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill.")
+    emit(" frame: all three.)")
+    figures: dict[str, Any] = {"quad_ms": quad_ms, "frames": frames, "size": list(size),
+                               "scenes": [asdict(r) for r in results]}
     if idle_seconds > 0:
         share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
+        figures["idle_attract_cpu"] = share
         emit("")
         emit(f"idle attract screen under the real frame loop: {share * 100:.1f}% of one core over "
              f"{idle_seconds:.0f} s ({drawn} frames drawn, slides every 8 s at 30 fps)")
     quad.release()
     renderer.release()
-    return results
+    return figures

@@ -27,7 +27,9 @@ def _stress_widget(i: int, phase: float, image: str) -> Node:
     if kind == 0:
         return Panel(Rect(x, y, 44, 36), theme.SURFACE, radius=8, border=2, border_color=theme.DOT)
     if kind == 1:
-        return Text(x + 4, y + 6, f"{(i + int(phase * 10)) % 100:02d}", 18, theme.TEXT)
+        # Varied text, as a live screen shows: a label repeats only after 9973 frames, so the
+        # layout cache cannot make every frame free.
+        return Text(x + 4, y + 6, f"{(i * 7919 + round(phase * 60) * 104729) % 9973}", 18, theme.TEXT)
     if kind == 2:
         return ProgressBar(Rect(x, y + 12, 44, 12), (i * 0.037 + phase) % 1.0, theme.ACCENT, theme.DOT)
     return Image(Rect(x, y, 44, 36), image, radius=6)

@@ -1,14 +1,16 @@
 """`kiosk bench video`: the clip pipeline's figures on this machine.
 
 For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/):
-* raw decode: `cv2.VideoCapture.read` as fast as it goes (the baseline, same process);
+* raw decode, the anchors (same process, alternated with the kiosk's path): OpenCV's
+  `cv2.VideoCapture.read` (BGR) and PyAV decoding to BGRA ndarrays, each as fast as it goes;
 * the kiosk's path: the decoder thread (FFmpeg → BGRA) writing into the memory `kiosk run` gives it
-  (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer binding every frame
-  as the renderer's stream, then waiting for GL — frames per second, and the median ratio to raw
-  decode; the same with heap frames uploaded to a texture, for comparison;
+  (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer handing every frame
+  to the renderer AND drawing it full screen into the 1280×720 target, waiting for GL each frame —
+  frames per second, and the median ratio to the better raw decoder; the same with heap frames
+  uploaded to a texture, for comparison;
 * handing one frame to the renderer and drawing it, both ways: milliseconds of wall and CPU time;
-* real-time presentation at 60 Hz for `seconds` (a Video node drawn each tick into a 1280×720 target):
-  frames dropped and late, CPU use (process CPU time / wall time);
+* real-time presentation at the screen's 60 Hz for `seconds` of 1080p30, 1080p60 and 720p30 clips (every
+  shown frame drawn into a 1280×720 target): frames dropped and late, CPU seconds per second of video;
 * a two-clip playlist in real time: the gap between the last frame of the first clip and the first
   of the second, beyond one frame period;
 * the audio/video offset through the pipeline on a sample clip's sync marks.
@@ -22,9 +24,11 @@ import shutil
 import statistics
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+import av
 import cv2
 import numpy as np
 
@@ -45,7 +49,7 @@ SIZES = {"1080p": (1920, 1080), "720p": (1280, 720)}
 
 def make_clip(folder: Path, name: str, size: tuple[int, int], seconds: float, fps: int = 30) -> Path:
     """An H.264 + AAC test clip (ffmpeg's moving test pattern and a tone), made once and reused."""
-    path = folder / f"{name}-{size[0]}x{size[1]}-{seconds:g}s.mp4"
+    path = folder / f"{name}-{size[0]}x{size[1]}-{seconds:g}s{'' if fps == 30 else f'-{fps}fps'}.mp4"
     if path.exists():
         return path
     ffmpeg = shutil.which("ffmpeg")
@@ -72,13 +76,30 @@ def raw_decode_fps(path: Path) -> float:
     return frames / elapsed
 
 
+def pyav_decode_fps(path: Path) -> float:
+    """PyAV decoding to BGRA arrays (what the renderer takes), FFmpeg's frame threading on."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        frames, started = 0, time.perf_counter()
+        for frame in container.decode(stream):
+            frame.to_ndarray(format="bgra")
+            frames += 1
+        return frames / (time.perf_counter() - started)
+
+
+FULL_SCREEN = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
+
+
 def kiosk_path_fps(path: Path, renderer: GLRenderer, memory: FrameMemory) -> float:
+    """Decode → hand over → draw every frame full screen, waiting for GL each frame."""
     source = VideoSource(path, memory=memory).start()
     frames, started = 0, time.perf_counter()
     while (item := source.frames.get()) is not None:
         renderer.update_stream("bench", item[1])
+        renderer.draw(FULL_SCREEN)
+        renderer.finish()
         frames += 1
-    renderer.ctx.finish()
     elapsed = time.perf_counter() - started
     source.stop()
     renderer.drop_stream("bench")
@@ -90,7 +111,7 @@ class RealTime:
     presented: int
     dropped: int
     late: int
-    cpu: float  # share of one core
+    cpu: float  # CPU seconds per second of video (share of one core)
 
 
 def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, seconds: float,
@@ -214,43 +235,61 @@ def frame_memory(renderer: GLRenderer) -> tuple[FrameMemory, str]:
     return renderer.frames, "GPU-visible rings (no upload)"
 
 
-def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, runs: int = 5) -> None:
+def _spread(values: list[float]) -> str:
+    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
+
+
+def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, runs: int = 5,
+                    clip_seconds: float = 10.0, compare_upload: bool = True) -> dict[str, Any]:
+    """`clip_seconds`: length of the throughput clips; `compare_upload`: also time heap frames
+    uploaded to a texture (the path drivers without mapped buffers take)."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     renderer = GLRenderer(create_offscreen_context(), (1280, 720), [assets / "images"], FontFiles.bundled(assets))
     memory, memory_name = frame_memory(renderer)
-    print(f"kiosk bench video — {os.cpu_count()} cores, clips in {cache}; frames decoded into {memory_name}")
+    figures: dict[str, Any] = {"memory": memory_name, "runs": runs, "seconds": seconds}
+    print(f"kiosk bench video — {os.cpu_count()} cores, clips in {cache}; frames decoded into {memory_name}; "
+          f"{runs} alternated runs, min / median / max")
     for label, size in SIZES.items():
-        clip = make_clip(cache, "pattern", size, 10.0)
-        raws, kiosks, uploads = [], [], []
-        for _ in range(runs):  # alternated, medians of the ratios: this machine is noisy
-            raws.append(raw_decode_fps(clip))
+        clip = make_clip(cache, "pattern", size, clip_seconds)
+        cvs, avs, kiosks, uploads = [], [], [], []
+        for _ in range(runs):  # alternated: this machine is noisy
+            cvs.append(raw_decode_fps(clip))
+            avs.append(pyav_decode_fps(clip))
             kiosks.append(kiosk_path_fps(clip, renderer, memory))
-            uploads.append(kiosk_path_fps(clip, renderer, HEAP))
-        raw = statistics.median(raws)
-        kiosk_ratio = statistics.median(k / r for r, k in zip(raws, kiosks, strict=True))
-        upload_ratio = statistics.median(u / r for r, u in zip(raws, uploads, strict=True))
-        print(f"{label}: raw decode {raw:6.1f} fps | kiosk path {statistics.median(kiosks):6.1f} fps, ratio "
-              f"{kiosk_ratio:.2f} (runs {', '.join(f'{k / r:.2f}' for r, k in zip(raws, kiosks, strict=True))}) "
-              f"| heap + upload {statistics.median(uploads):6.1f} fps, ratio {upload_ratio:.2f}")
+            if compare_upload:
+                uploads.append(kiosk_path_fps(clip, renderer, HEAP))
+        best = [max(c, a) for c, a in zip(cvs, avs, strict=True)]
+        ratio = [k / b for k, b in zip(kiosks, best, strict=True)]
+        upload_ratio = [u / b for u, b in zip(uploads, best, strict=False)]
+        print(f"{label}: raw decode OpenCV {_spread(cvs)} fps, PyAV → BGRA {_spread(avs)} fps")
+        print(f"{label}: decode + draw every frame {_spread(kiosks)} fps, ÷ best raw decode {_spread(ratio)} "
+              "(target ≥ 0.9)" + (f" | heap + upload + draw {_spread(uploads)} fps, ÷ best {_spread(upload_ratio)}"
+                                  if uploads else ""))
         shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
         print(f"{label}: a frame handed over and drawn into 1280×720: {shown[0]:.1f} ms ({shown[1]:.1f} ms CPU) | "
               f"heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU)")
-    for label, size in SIZES.items():
-        clip = make_clip(cache, "pattern", size, max(seconds, 1.0))
+        figures[label] = {"opencv_fps": cvs, "pyav_bgra_fps": avs, "decode_draw_fps": kiosks,
+                          "decode_draw_ratio": ratio, "upload_draw_fps": uploads, "upload_draw_ratio": upload_ratio,
+                          "show_ms": shown[0], "show_cpu_ms": shown[1]}
+    realtime: dict[str, Any] = {}
+    for label, size, fps in (("1080p30", SIZES["1080p"], 30), ("1080p60", SIZES["1080p"], 60),
+                             ("720p30", SIZES["720p"], 30)):
+        clip = make_clip(cache, "pattern", size, max(seconds, 1.0), fps)
         real = present_in_real_time(clip, renderer, memory, seconds)
-        print(f"{label}: {seconds:.0f} s presented at 60 Hz: {real.presented} frames shown, {real.dropped} dropped, "
-              f"{real.late} late; CPU {real.cpu * 100:.0f} % of one core", end="")
-        if memory is not HEAP:
-            upload = present_in_real_time(clip, renderer, HEAP, seconds)
-            print(f" | heap + upload: {upload.dropped} dropped, CPU {upload.cpu * 100:.0f} %", end="")
-        print()
+        realtime[label] = asdict(real)
+        print(f"{label}: {seconds:g} s presented at 60 Hz, every shown frame drawn: {real.presented} frames shown, "
+              f"{real.dropped} dropped, {real.late} late; {real.cpu:.2f} CPU s per second of video")
+    figures["realtime"] = realtime
     short = make_clip(cache, "pattern", SIZES["720p"], 3.0)
-    print(f"playlist of two 720p clips: gap {playlist_gap(short, short):.1f} ms beyond one frame period")
+    figures["playlist_gap_ms"] = playlist_gap(short, short)
+    print(f"playlist of two 720p clips: gap {figures['playlist_gap_ms']:.1f} ms beyond one frame period")
     sample = next(iter(sorted(scenarios.glob("*/media/arrivee.mp4"))), None)
     if sample is not None:
         mean, worst = av_offset(sample)
+        figures["av_offset_ms"] = {"mean": mean, "worst": worst}
         print(f"A/V offset on {sample.parent.parent.name}'s clip: mean {mean:+.1f} ms, worst {worst:.1f} ms "
               "(target ±45 ms)")
     renderer.release()
     if isinstance(memory, MappedFrames):
         memory.release()
+    return figures

@@ -1,7 +1,8 @@
 """Text: glyphs rasterised by FreeType into an alpha atlas, laid out into quad rows.
 
 Layouts are cached by (text, size, weight, wrap, align), so a label costs its layout
-once; each frame only offsets and colours the cached rows. Characters missing from the
+once; each frame only offsets and colours the cached rows. The caches are bounded (LRU):
+text that keeps changing costs its layout each time, never memory without end. Characters missing from the
 main face come from fallback faces (Noto Sans Arabic...). Each line is put in display
 order by the Unicode bidi algorithm (python-bidi), then every run of one face and one
 direction is shaped by HarfBuzz (uharfbuzz): Arabic letters join, kerning applies.
@@ -21,6 +22,7 @@ from bidi import get_display
 
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas
+from kiosk.render.lru import Lru
 from kiosk.runtime.view import Align, Weight
 
 ROW = 16  # floats per instance: rect(4) uv-or-border(4) colour(4) params(4)
@@ -67,6 +69,11 @@ def _open_face(path: Path) -> freetype.Face:
                          hint="run the setup script, or check assets/fonts/") from exc
 
 
+LAYOUTS_KEPT = 4096
+LINES_KEPT = 8192
+WORDS_KEPT = 16384
+
+
 class TextEngine:
     def __init__(self, fonts: FontFiles, atlas: Atlas, scale: float = 1.0) -> None:
         if atlas.channels != 1:
@@ -79,9 +86,11 @@ class TextEngine:
         self._faces = {w: [_open_face(p) for p in ps] for w, ps in paths.items()}
         self._shapers = {w: [_Shaper(p) for p in ps] for w, ps in paths.items()}
         self._glyphs: dict[tuple[Weight, int, int, int], Glyph] = {}
-        self._lines: dict[tuple[str, Weight, int], list[tuple[Glyph, float, float]]] = {}
-        self._words: dict[tuple[str, Weight, int], float] = {}
-        self._layouts: dict[tuple[str, float, Weight, float | None, Align], TextLayout] = {}
+        # Bounds: a few thousand labels hold every screen of a visit in every language (a busy
+        # screen has ~200); an entry is a few hundred bytes to a few KB.
+        self._lines: Lru[tuple[str, Weight, int], list[tuple[Glyph, float, float]]] = Lru(LINES_KEPT)
+        self._words: Lru[tuple[str, Weight, int], float] = Lru(WORDS_KEPT)
+        self._layouts: Lru[tuple[str, float, Weight, float | None, Align], TextLayout] = Lru(LAYOUTS_KEPT)
         self._ascender: dict[tuple[Weight, int], float] = {}
         self._generation = atlas.generation
 
@@ -145,7 +154,7 @@ class TextEngine:
             for glyph_id, x_offset, advance in self._shapers[weight][face_index].shape(logical, rtl, px):
                 glyph = self.glyph(weight, px, face_index, glyph_id)
                 placed.append((glyph, x_offset / self.scale, advance / self.scale))
-        self._lines[key] = placed
+        self._lines.put(key, placed)
         return placed
 
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
@@ -165,9 +174,11 @@ class TextEngine:
 
     def _word_width(self, word: str, weight: Weight, px: int) -> float:
         key = (word, weight, px)
-        if key not in self._words:
-            self._words[key] = sum(a for _, _, a in self.shape_line(_visual(word), weight, px))
-        return self._words[key]
+        width = self._words.get(key)
+        if width is None:
+            width = sum(a for _, _, a in self.shape_line(_visual(word), weight, px))
+            self._words.put(key, width)
+        return width
 
     def _wrap(self, text: str, size: float, weight: Weight, max_width: float | None) -> list[str]:
         """Lines in logical order; words are measured once each and a line is the sum of its words."""
@@ -221,7 +232,7 @@ class TextEngine:
         array = np.array(rows, np.float32).reshape(-1, ROW)
         array.setflags(write=False)
         result = TextLayout(array, widest, len(lines) * line_height, len(lines))
-        self._layouts[key] = result
+        self._layouts.put(key, result)
         return result
 
 

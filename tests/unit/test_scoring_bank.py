@@ -103,3 +103,19 @@ def test_refresh_keeps_known_items_and_moves_the_version_on(tmp_path: Path) -> N
     assert fresh.version == bank.version + 1 and fresh.scenario_version == pack.version
     assert fresh.items[key] == ItemParams(1.7, (0.2, 0.9))
     assert set(fresh.items) == set(bank.items)
+
+
+def test_a_bank_is_parsed_once_per_text_and_again_after_an_edit(tmp_path: Path) -> None:
+    pack_dir = tmp_path / "commis-de-cuisine"
+    shutil.copytree(REPO_SCENARIOS / "commis-de-cuisine", pack_dir, ignore=shutil.ignore_patterns("manifest.json"))
+    pack = inspect_pack(pack_dir, check_manifest=False).draft
+    assert pack is not None
+    first = read_bank(pack)
+    assert first is not None and read_bank(pack) is first  # every visit's scoring shares one parse
+    bank_file = pack_dir / "scoring.yaml"
+    bank_file.write_text(bank_file.read_text().replace("version: 1", "version: 7", 1))
+    edited = read_bank(pack)
+    assert edited is not None and edited is not first and edited.version == 7
+    bank_file.write_text("format: nonsense\n")
+    with pytest.raises(LocatedError):
+        read_bank(pack)

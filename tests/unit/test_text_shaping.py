@@ -74,3 +74,16 @@ def test_a_latin_name_with_brackets_keeps_them_inside_an_arabic_sentence() -> No
     visual = _visual("\u200fCommis de cuisine (apprentissage) لدى Restaurant، على بعد 3 كم (العمل ضمن فريق).")
     assert "Commis de cuisine (apprentissage)" in visual and "(apprentissage(" not in visual
     assert visual.startswith(".(قيرف نمض لمعلا)")  # the Arabic brackets still mirrored, the full stop on the left
+
+
+def test_layouts_of_ever_new_text_stay_bounded() -> None:
+    engine = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    engine._layouts.capacity = 16  # the kiosk keeps thousands; the bound is the same code
+    first = engine.layout("Bonjour", 24)
+    for number in range(100):  # a live counter: text never seen before, each frame
+        engine.layout(f"{number * 7919 % 9973} visiteurs", 24)
+        assert len(engine._layouts) <= 16
+    again = engine.layout("Bonjour", 24)
+    assert again is not first  # pushed out, laid out afresh ...
+    assert again.width == first.width and (again.rows == first.rows).all()  # ... the same
+    assert engine.layout("Bonjour", 24) is again  # and kept while it is used

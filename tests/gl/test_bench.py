@@ -1,0 +1,43 @@
+"""The benches measure what they say: a real process's READY=1 on the bench's own socket, a
+board press through the real frame loop into the session screen, visits walked to the end."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.bench.input import loop_latency
+from kiosk.bench.start import BARE, start_process, visit_rss_growth
+from kiosk.config import Settings
+from kiosk.errors import KioskError
+
+pytestmark = pytest.mark.gl
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _settings(scenarios: Path) -> Settings:
+    base = Settings()
+    return replace(base, content=replace(base.content, scenarios=scenarios, assets=REPO / "assets"))
+
+
+def test_a_process_start_is_timed_to_its_ready_on_the_benchs_socket(tmp_path: Path) -> None:
+    started = start_process([sys.executable, "-c", BARE], tmp_path)
+    assert 0 < started.ready_s < 60 and started.rss_at_ready_mb > 20  # moderngl + pygame loaded: tens of MB
+    with pytest.raises(KioskError, match=r"exited \(3\) before READY=1"):
+        start_process([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
+
+
+def test_board_presses_reach_the_session_screen_through_the_frame_loop(published_scenarios: Path) -> None:
+    measured = loop_latency(_settings(published_scenarios), samples=20, idle_seconds=0.2)
+    assert measured.lost == 0 and len(measured.latencies) == 20
+    assert all(0 < latency < 1.0 for latency in measured.latencies)
+    assert 0 <= measured.idle_cpu < 2  # a share of the machine's cores
+
+
+def test_scripted_visits_are_walked_back_to_the_attract_screen(published_scenarios: Path) -> None:
+    samples = visit_rss_growth(_settings(published_scenarios), visits=2, warm_up=1)
+    assert [visit for visit, _ in samples] == [0, 1, 2]
+    assert all(rss > 20 for _, rss in samples)
