@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,7 @@ def dump_bank(bank: ItemBank) -> str:
     for key, params in sorted(bank.items.items()):
         by_local.setdefault(key.local, []).append((key, params))
     for local, entries in by_local.items():
-        lines.append(f"  {local}:")
+        lines.append(f"  {_key(local)}:")
         for key, params in entries:
             thresholds = ", ".join(_num(v) for v in params.b)
             lines.append(f"    {key.skill}: {{a: {_num(params.a)}, b: [{thresholds}]}}")
@@ -196,6 +197,16 @@ def _scalar(root: YNode, key: str, kind: type[_T]) -> _T:
 
 def _num(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}.0"
+
+
+# Step ids YAML 1.1 would read as something else (`no` is false, `1` a number): quoted as keys.
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
+
+
+def _key(text: str) -> str:
+    plain = _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
+    return text if plain else _quote(text)
 
 
 def _quote(text: str) -> str:
