@@ -168,9 +168,10 @@ def test_doctor_names_a_monitor_headset_as_the_display(capsys: pytest.CaptureFix
 
 
 def test_bench_input_prints_latency_percentiles(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "input", "--samples", "200"]) == 0
+    assert main(["bench", "input", "--samples", "200", "--loop-samples", "30", "--idle-seconds", "1"]) == 0
     out = capsys.readouterr().out
-    assert "board frame → kiosk event" in out and "p99 ms" in out and "events lost: 0" in out
+    assert "board frame → driver queue" in out and "board frame → screen handler" in out
+    assert "p99 ms" in out and "events lost: 0" in out and "of one core" in out
 
 
 def test_a_serial_touch_controller_through_a_real_pty(tmp_path: Path) -> None:
