@@ -271,12 +271,14 @@ class ScenarioChecker:
             captions = step_node.get("captions")
             clip = step_node.get("clip")
             captioned = captions.value if captions is not None else {}
-            for language in (self.scenario.languages if clip is not None else ()):
+            # A captioned clip is captioned in every language the scenario speaks (a clip without any
+            # captions is the author's choice, e.g. a wordless 360° view).
+            for language in (self.scenario.languages if clip is not None and captions is not None else ()):
                 if language not in captioned:
-                    where = captions.mark if captions is not None else clip.mark
-                    self.report.warning(where, f"no `{language}` captions for `{clip.value}`",
-                                        f"add `{language}: {PurePosixPath(str(clip.value)).stem}.{language}.vtt` "
-                                        "to `captions:` (a WebVTT file in that language)", "translation")
+                    vtt = PurePosixPath(str(clip.value)).with_suffix(f".{language}.vtt")
+                    self.report.warning(captions.mark, f"no `{language}` captions for `{clip.value}`",
+                                        f"add `{language}: {vtt}` to `captions:` (a WebVTT file in that language)",
+                                        "translation")
             for language, node in captioned.items():
                 check_media(str(node.value), "captions", node.mark, self.exists, self.report)
                 if language not in self.scenario.languages:

@@ -60,6 +60,7 @@ steps:
   - id: visite                   # an immersive 360° clip (twice as wide as high)
     type: video360
     clip: media/visite-360.mp4
+    captions: {{fr: media/visite-360.fr.vtt, en: media/visite-360.en.vtt}}
     next: accueil
 
   - id: accueil                  # people speaking
@@ -163,5 +164,7 @@ def scaffold(pack_id: str, rome: str) -> tuple[dict[str, str], list[Media]]:
     media = [Media("media/card.png", "image", "trade"), Media("media/presentation.mp4", "clip", "presentation"),
              Media("media/presentation.fr.vtt", "captions", "presentation"),
              Media("media/presentation.en.vtt", "captions", "presentation"),
-             Media("media/visite-360.mp4", "clip360", "visite"), Media("media/poste-360.jpg", "image360", "regard")]
+             Media("media/visite-360.mp4", "clip360", "visite"),
+             Media("media/visite-360.fr.vtt", "captions", "visite"),
+             Media("media/visite-360.en.vtt", "captions", "visite"), Media("media/poste-360.jpg", "image360", "regard")]
     return files, media

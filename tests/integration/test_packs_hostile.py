@@ -227,8 +227,8 @@ def test_damaged_archives_are_a_clear_refusal(build: object, expected: str, scen
 
 @pytest.mark.parametrize(("content", "expected"), [
     (b"{not json", "unusable"),
-    (b'{"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}', "unusable"),
-    (b'{"kty": "RSA", "x": "AAAA"}', "is not an Ed25519 key"),
+    (b'{"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}', "is not 32 bytes of base64url"),
+    (b'{"kty": "RSA", "x": "AAAA"}', "is not a public Ed25519 key"),
     (b'["a list"]', "unusable"),
     (b"\xff\xfe binary", "unusable"),
 ])

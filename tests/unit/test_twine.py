@@ -29,7 +29,10 @@ SKILLS = read_skills()
 def _pack(pack_dir: Path) -> Pack:
     inspection = inspect_pack(pack_dir, SKILLS, check_manifest=False)
     assert inspection.pack is not None, "\n".join(d.render() for d in inspection.errors)
-    assert [d.check for d in inspection.warnings] == []
+    # A story written in French and English: the only warnings lint may give are the texts still to
+    # translate into the kiosk's other languages (Arabic, Ukrainian).
+    assert [d.render() for d in inspection.warnings
+            if not (d.check == "translation" and ("`ar`" in d.message or "`uk`" in d.message))] == []
     return inspection.pack
 
 
@@ -73,7 +76,7 @@ def test_a_twine_story_imports_to_a_pack_that_lints_clean(tmp_path: Path, capsys
     target = tmp_path / "scenarios" / "aide-soignant"
     assert main(["pack", "import-twine", str(STORY), "-o", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "lint: 1 pack(s), 0 error(s), 1 warning(s)" in out  # the warning: not sealed yet
+    assert "lint: 1 pack(s), 0 error(s)," in out and "not sealed" in out  # warnings: not sealed, ar/uk to translate
     pack = _pack(target)
     steps = {s.id: s for s in pack.scenario.steps}
     assert len(steps) == 14 and pack.scenario.start == "arrivee-dans-le-service"

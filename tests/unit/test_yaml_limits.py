@@ -92,5 +92,5 @@ def test_a_located_error_on_a_megabyte_line_shows_only_the_part_around_it() -> N
 def test_the_limits_leave_room_for_the_sample_packs() -> None:
     for scenario in Path("scenarios").glob("*/scenario.yaml"):
         text = scenario.read_text(encoding="utf-8")
-        assert len(text.encode()) * 15 < LIMITS.file_bytes
+        assert len(text.encode()) * 7 < LIMITS.file_bytes  # in four languages, room to grow seven times
         parse(text, str(scenario))  # no limit reached
