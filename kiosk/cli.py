@@ -190,9 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_sync.add_argument("--statements", type=_count, default=10_000, help="backlog size (default 10000)")
     bench_sync.add_argument("--single", type=_count, default=500,
                             help="statements sent one per request for the comparison (default 500)")
-    bench_sync.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint (default: start a local Ralph)")
-    bench_sync.add_argument("--user", default="", help="basic auth user for --lrs")
-    bench_sync.add_argument("--password", default="", help="basic auth password for --lrs")
+    _lrs_arguments(bench_sync, "an LRS xAPI endpoint (default: start a local Ralph)")
     bench_video = bench_what.add_parser("video", help="H.264 decode vs the kiosk's path (decode into GPU-visible "
                                                      "memory, or decode + upload), real-time presentation (drops, "
                                                      "CPU), playlist gap, A/V offset")
@@ -208,9 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "`kiosk insights`; time for 100k (extrapolated)")
     bench_insights.add_argument("--statements", type=_count, default=10_000,
                                 help="statements stored and read (measured at half and full; default 10000)")
-    bench_insights.add_argument("--lrs", metavar="URL", help="an LRS xAPI endpoint to fill (default: a local Ralph)")
-    bench_insights.add_argument("--user", default="", help="basic auth user for --lrs")
-    bench_insights.add_argument("--password", default="", help="basic auth password for --lrs")
+    _lrs_arguments(bench_insights, "an LRS xAPI endpoint to fill (default: a local Ralph)")
     bench_input = bench_what.add_parser("input", help="button latency: board frame on a pty → driver queue, and → the "
                                                      "session screen's handler in the real frame loop (p50/p99); "
                                                      "idle CPU with a board")
@@ -367,6 +363,13 @@ def _lrs_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password", default="", help="basic auth password for --lrs")
     parser.add_argument("--since", default="", metavar="TIME", help="with --lrs: statements after this ISO time")
     parser.add_argument("--until", default="", metavar="TIME", help="with --lrs: statements up to this ISO time")
+
+
+def _lrs_arguments(parser: argparse.ArgumentParser, lrs_help: str) -> None:
+    """--lrs URL and its basic-auth credentials, as every command that reads or fills an LRS takes them."""
+    parser.add_argument("--lrs", metavar="URL", help=lrs_help)
+    parser.add_argument("--user", default="", help="basic auth user for --lrs")
+    parser.add_argument("--password", default="", help="basic auth password for --lrs")
 
 
 def _insights_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
