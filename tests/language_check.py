@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from kiosk.matching.offers import load_offers
-from kiosk.runtime.view import Button, Column, Group, Node, Text
+from kiosk.view.nodes import Button, Column, Group, Node, Text
 from tests.visit_kit import REPO
 
 COMMON = frozenset(re.findall(r"\S+", """the and you your to of for with this is are was what not be it in on at an

@@ -20,7 +20,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.stereo import Lens, Pixels, StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.immersion import immersive_eye
-from kiosk.runtime.view import Scene
+from kiosk.view.nodes import Scene
 from kiosk.visit.headset_link import panorama_of
 
 

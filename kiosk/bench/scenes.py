@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.runtime import theme
 from kiosk.runtime.attract import AttractCard, AttractScreen
 from kiosk.runtime.catalogue import catalogue_grid, catalogue_scene
-from kiosk.runtime.view import Button, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text
+from kiosk.view import theme
+from kiosk.view.nodes import Button, Group, Image, Node, Panel, ProgressBar, Rect, Scene, Text
 
 SceneAt = Callable[[int], Scene]  # frame number → scene
 

@@ -42,7 +42,7 @@ from kiosk.render.context import create_offscreen_context
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
-from kiosk.runtime.view import Group, Rect, Scene, Video
+from kiosk.view.nodes import Group, Rect, Scene, Video
 
 SIZES = {"1080p": (1920, 1080), "720p": (1280, 720)}
 

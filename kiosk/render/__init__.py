@@ -1,4 +1,4 @@
 """Rendering: GL contexts, the instanced batcher, text, and the software baseline.
 
-Render reads `kiosk.runtime.view` values; it never decides what to show.
+Render reads `kiosk.view.nodes` values; it never decides what to show.
 """

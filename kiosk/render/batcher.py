@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from kiosk.render.images import ImageLibrary
 from kiosk.render.text import ROW, TextEngine
-from kiosk.runtime.view import (
+from kiosk.view.nodes import (
     Button,
     Color,
     Column,

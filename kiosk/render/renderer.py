@@ -21,7 +21,7 @@ from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.images import ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
-from kiosk.runtime.view import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
+from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
 IMAGE_ATLAS_SIZE = 2048

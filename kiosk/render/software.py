@@ -16,7 +16,7 @@ import pygame
 import pygame.freetype
 
 from kiosk.render.text import FontFiles
-from kiosk.runtime.view import (
+from kiosk.view.nodes import (
     Button,
     Color,
     Column,

@@ -19,7 +19,7 @@ from kiosk.render import shaders
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
-from kiosk.runtime.view import Scene
+from kiosk.view.nodes import Scene
 
 Pixels = npt.NDArray[np.uint8]
 

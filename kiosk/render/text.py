@@ -23,7 +23,7 @@ from bidi import get_display
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas
 from kiosk.render.lru import Lru
-from kiosk.runtime.view import Align, Weight
+from kiosk.view.nodes import Align, Weight
 
 ROW = 16  # floats per instance: rect(4) uv-or-border(4) colour(4) params(4)
 LINE_HEIGHT = 1.25  # line box as a multiple of the font size

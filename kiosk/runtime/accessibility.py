@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from kiosk.runtime import theme
-from kiosk.runtime.view import (
+from kiosk.view import theme
+from kiosk.view.nodes import (
     DESIGN_WIDTH,
     Button,
     Color,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from kiosk.events import InputEvent, KeyPressed, PointerDown
 from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
-from kiosk.runtime import theme
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
-from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text
+from kiosk.view import theme
+from kiosk.view.nodes import Column, Group, Image, Node, Panel, Rect, Scene, Text
 
 CARD_W, CARD_H, CARD_GAP = 500.0, 520.0, 40.0
 VISIBLE = 3

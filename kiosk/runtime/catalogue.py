@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kiosk.runtime import theme
 from kiosk.runtime.attract import AttractCard
-from kiosk.runtime.view import Group, Image, Node, Panel, Rect, Scene, Text
+from kiosk.view import theme
+from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene, Text
 
 COLUMNS = 6
 CARD_W, CARD_H, GAP = 280.0, 200.0, 20.0

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kiosk.i18n import Words
-from kiosk.runtime import theme
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox, continue_button
-from kiosk.runtime.view import Column, Group, Node, Rect, Scene, Text
+from kiosk.view import theme
+from kiosk.view.nodes import Column, Group, Node, Rect, Scene, Text
 
 
 @dataclass(frozen=True, slots=True)

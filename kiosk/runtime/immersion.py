@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from kiosk.media.sphere import Look
-from kiosk.runtime.view import (
+from kiosk.view.nodes import (
     Button,
     Column,
     Group,

@@ -14,7 +14,7 @@ from typing import Protocol
 from kiosk.clock import Clock
 from kiosk.events import InputEvent, QuitRequested
 from kiosk.histogram import Histogram
-from kiosk.runtime.view import Scene, paused_streams, streams
+from kiosk.view.nodes import Scene, paused_streams, streams
 
 
 class Renderer(Protocol):

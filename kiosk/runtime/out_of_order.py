@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kiosk.events import InputEvent
 from kiosk.i18n import words_for
-from kiosk.runtime import theme
-from kiosk.runtime.view import Group, Scene, Text
+from kiosk.view import theme
+from kiosk.view.nodes import Group, Scene, Text
 
 
 class OutOfOrderScreen:

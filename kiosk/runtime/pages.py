@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kiosk.i18n import NATIVE_NAMES, Words
-from kiosk.runtime import theme
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.outcome import Outcome, QrMatrix
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox
-from kiosk.runtime.view import Column, Group, Image, Node, Panel, Rect, Scene, Text, Video
+from kiosk.view import theme
+from kiosk.view.nodes import Column, Group, Image, Node, Panel, Rect, Scene, Text, Video
 
 CARDS_PER_ROW, CARD_ROWS = 3, 2
 CARD_W, CARD_H, CARD_GAP = 540.0, 330.0, 30.0

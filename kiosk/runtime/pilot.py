@@ -12,8 +12,8 @@ from collections.abc import Callable
 from kiosk.clock import ManualClock
 from kiosk.events import BoardIntent, HeadsetWorn, KeyPressed, PointerDown
 from kiosk.runtime.play_view import Target, focusable
-from kiosk.runtime.view import Scene
 from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.view.nodes import Scene
 
 
 class PilotError(AssertionError):

@@ -12,9 +12,19 @@ from dataclasses import dataclass, field
 
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look, project
-from kiosk.runtime import theme
 from kiosk.runtime.play import PlayState, current, seconds_left
-from kiosk.runtime.view import (
+from kiosk.scenario.model import (
+    ChoiceStep,
+    DialogueStep,
+    EndStep,
+    HotspotStep,
+    OrderingStep,
+    Scenario,
+    Step,
+    VideoStep,
+)
+from kiosk.view import theme
+from kiosk.view.nodes import (
     Button,
     Column,
     Group,
@@ -27,16 +37,6 @@ from kiosk.runtime.view import (
     Scene,
     Text,
     Video,
-)
-from kiosk.scenario.model import (
-    ChoiceStep,
-    DialogueStep,
-    EndStep,
-    HotspotStep,
-    OrderingStep,
-    Scenario,
-    Step,
-    VideoStep,
 )
 
 

@@ -14,8 +14,8 @@ from kiosk.i18n import Catalogs, Words
 from kiosk.runtime import play
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage, Target, build_view
-from kiosk.runtime.view import Scene
 from kiosk.scenario.model import Pack
+from kiosk.view.nodes import Scene
 
 
 @dataclass(frozen=True, slots=True)

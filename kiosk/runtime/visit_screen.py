@@ -31,7 +31,7 @@ from kiosk.i18n import Catalogs, Words
 from kiosk.media.captions import Cue, cue_at
 from kiosk.media.captions import next_change as next_caption
 from kiosk.media.sphere import Look, drag, look_from
-from kiosk.runtime import pages, play, theme
+from kiosk.runtime import pages, play
 from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
 from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
 from kiosk.runtime.consent import ConsentChoice
@@ -43,9 +43,10 @@ from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target, focusab
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
 from kiosk.runtime.usage import Usage, device_in_use, input_kind
-from kiosk.runtime.view import Column, Group, Node, Panel, Rect, Scene, Text
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import HotspotStep, Pack, VideoStep
+from kiosk.view import theme
+from kiosk.view.nodes import Column, Group, Node, Panel, Rect, Scene, Text
 
 Journal = Callable[[dict[str, Any]], None]
 CaptionLoader = Callable[[Path], Sequence[Cue]]

@@ -12,7 +12,7 @@ from hardware.headset.base import Headset, HeadsetStatus, WearMonitor
 from kiosk.events import HeadsetLook, HeadsetWorn, InputEvent
 from kiosk.render.stereo import StereoRenderer
 from kiosk.runtime.immersion import immersive_eye
-from kiosk.runtime.view import Panorama, Scene, media_nodes
+from kiosk.view.nodes import Panorama, Scene, media_nodes
 
 LOOK_STEP = 0.5  # degrees: smaller head movements are not sent (they would only fill the journal)
 

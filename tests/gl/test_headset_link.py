@@ -12,8 +12,8 @@ from kiosk.media.deck import MediaDeck
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.play_view import LOOK
-from kiosk.runtime.view import Button, Group, Node, placed
 from kiosk.scenario.model import HotspotStep
+from kiosk.view.nodes import Button, Group, Node, placed
 from kiosk.visit.headset_link import HeadsetLink
 from tests.conftest import ASSETS
 from tests.visit_kit import make_kit, start_scenario

@@ -19,7 +19,7 @@ from kiosk.media.decoder import VideoSource
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
-from kiosk.runtime.view import Group, Panorama, Rect, Scene, Video
+from kiosk.view.nodes import Group, Panorama, Rect, Scene, Video
 from tests.conftest import ASSETS
 
 pytestmark = pytest.mark.gl

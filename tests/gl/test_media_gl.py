@@ -18,7 +18,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.stereo import Lens, StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.immersion import eye_scene
-from kiosk.runtime.view import Group, Panorama, Rect, Scene, Video
+from kiosk.view.nodes import Group, Panorama, Rect, Scene, Video
 from tests.conftest import ASSETS
 from tests.gl.test_session_e2e import _check_golden
 

@@ -16,7 +16,7 @@ from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.config import load_settings
 from kiosk.media.deck import MediaDeck
 from kiosk.render.capture import read_png
-from kiosk.runtime.view import WHITE, Group, Panel, Panorama, Rect, Scene, Text
+from kiosk.view.nodes import WHITE, Group, Panel, Panorama, Rect, Scene, Text
 from tests.conftest import ASSETS
 from tests.gl.kiosk_process import REPO
 from tests.gl.test_media_gl import _marked_sphere

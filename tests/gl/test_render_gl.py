@@ -16,7 +16,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.attract import AttractScreen
 from kiosk.runtime.catalogue import catalogue_grid, catalogue_scene
-from kiosk.runtime.view import Group, Panel, Rect, Scene, Text
+from kiosk.view.nodes import Group, Panel, Rect, Scene, Text
 from tests.conftest import ASSETS, REPO, SCENARIOS
 
 pytestmark = pytest.mark.gl

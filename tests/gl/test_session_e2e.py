@@ -232,7 +232,7 @@ def _first_frames(kit: Kit, scenarios: Path, *renderers: GLRenderer) -> None:
     """The clips on screen stand still at their first frame (no media deck runs in these tests)."""
     import cv2
 
-    from kiosk.runtime.view import media_nodes
+    from kiosk.view.nodes import media_nodes
 
     for node in media_nodes(kit.pilot.view()):
         capture = cv2.VideoCapture(str(scenarios / node.stream))

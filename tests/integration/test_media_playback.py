@@ -139,7 +139,7 @@ def test_captions_show_in_the_session_at_their_times(published_scenarios: Path, 
     start_scenario(p, "en", "commis-de-cuisine")
 
     def texts() -> list[str]:
-        from kiosk.runtime.view import Text, placed
+        from kiosk.view.nodes import Text, placed
 
         return [node.text for node, _, _ in placed(p.view().root) if isinstance(node, Text)]
 
@@ -173,7 +173,7 @@ def test_a_paused_stream_stands_still_and_resumes_where_it_was(kitchen: Path, pu
 
 
 def test_a_paused_scenario_pauses_its_clip_in_the_scene(published_scenarios: Path, tmp_path: Path) -> None:
-    from kiosk.runtime.view import paused_streams
+    from kiosk.view.nodes import paused_streams
 
     kit = make_kit(published_scenarios, tmp_path / "k.db")
     p = kit.pilot

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.media.deck import MediaDeck
-from kiosk.runtime.view import paused_streams, streams
 from kiosk.sync.video import ClipWatch
 from kiosk.sync.xapi import Visit
+from kiosk.view.nodes import paused_streams, streams
 from scripts.lrs.ralph_server import RalphServer
 from tests.visit_kit import WALL, Kit, make_kit
 from tests.xapi.check import empty_objects, independent_problems, video_profile_problems

@@ -22,7 +22,7 @@ def test_the_poster_is_in_the_kiosk_language_with_the_call_in_every_other_langua
 
 def test_the_out_of_order_screen_speaks_the_kiosks_language() -> None:
     from kiosk.runtime.out_of_order import OutOfOrderScreen
-    from kiosk.runtime.view import Text
+    from kiosk.view.nodes import Text
 
     texts = [node.text for node in OutOfOrderScreen("no valid scenario pack", "uk").view(0.0).root.children
              if isinstance(node, Text)]

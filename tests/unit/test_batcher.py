@@ -10,7 +10,7 @@ from kiosk.render.batcher import FrameBuilder
 from kiosk.render.images import ImageLibrary
 from kiosk.render.renderer import Viewport
 from kiosk.render.text import FontFiles, TextEngine
-from kiosk.runtime.view import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Text
+from kiosk.view.nodes import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Text
 from tests.conftest import ASSETS, SCENARIOS
 
 RED = (1.0, 0.0, 0.0, 1.0)

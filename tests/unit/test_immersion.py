@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.media.sphere import Look, project
 from kiosk.runtime.immersion import immersive_eye
-from kiosk.runtime.view import Button, Group, Panorama, Rect, Scene, Text
+from kiosk.view.nodes import Button, Group, Panorama, Rect, Scene, Text
 
 AREA = Rect(160, 230, 1600, 560)
 EYE = (960.0, 1080.0)

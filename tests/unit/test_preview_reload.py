@@ -11,8 +11,8 @@ from kiosk.events import InputEvent
 from kiosk.runtime import play
 from kiosk.runtime.loop import FrameLoop, FramePacer
 from kiosk.runtime.preview import PreviewScreen
-from kiosk.runtime.view import Scene
 from kiosk.scenario.load import inspect_pack
+from kiosk.view.nodes import Scene
 
 
 def test_live_reload_under_the_frame_loop(scenarios_copy: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from kiosk.clock import ManualClock
 from kiosk.events import InputEvent, PointerDown, QuitRequested
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.runtime.tween import Tween, ease_in_out_cubic, ease_out_back, ease_out_cubic, linear
-from kiosk.runtime.view import Group, Panel, Rect, Scene
+from kiosk.view.nodes import Group, Panel, Rect, Scene
 
 
 @pytest.mark.parametrize("easing", [linear, ease_in_out_cubic, ease_out_cubic, ease_out_back])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.media.captions import parse_vtt
-from kiosk.runtime.view import Scene
+from kiosk.view.nodes import Scene
 from tests.language_check import latin_sentence, texts
 from tests.visit_kit import Kit, make_kit, start_scenario
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.events import BoardIntent
-from kiosk.runtime import theme
 from kiosk.runtime.accessibility import Prefs, adapt, contrast_ratio
 from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_settings
 from kiosk.runtime.session import Timing
-from kiosk.runtime.view import Button, Column, Group, Node, Rect, Scene, Text
 from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.view import theme
+from kiosk.view.nodes import Button, Column, Group, Node, Rect, Scene, Text
 from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
 
 PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "results", "offers", "handoff", "thanks"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.runtime.view import rgba
+from kiosk.view.nodes import rgba
 
 BACKGROUND = rgba("#0b1d33")
 SURFACE = rgba("#13294b")

@@ -1,0 +1,1 @@
+"""The view types: what a screen shows, as immutable values. Render reads these and nothing above."""
