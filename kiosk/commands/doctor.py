@@ -12,11 +12,12 @@ running kiosk's board is never opened twice; chattering or stuck buttons it has 
 
 from __future__ import annotations
 
+import argparse
 import json
 import queue
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TextIO
 
 from hardware.board.driver import BoardDriver
@@ -28,6 +29,7 @@ from hardware.headset.openxr import OpenXRHeadset
 from hardware.headset.simulated import SimulatedHeadset
 from hardware.profiles.load import load_profiles
 from hardware.touch.driver import TouchDriver
+from kiosk.commands import arguments
 from kiosk.config import DeviceSettings, OpsSettings
 from kiosk.ops.client import get
 from kiosk.ops.http import parse_listen
@@ -223,3 +225,30 @@ def _serial_ports() -> str:
              + (f"  (profile {known[key]})" if (key := (f"{p.vid or 0:04x}", f"{p.pid or 0:04x}")) in known else "")
              for p in ports]
     return "serial ports:\n" + "\n".join(lines) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Checks the devices named in the config's [devices] section (or given here): state "
+                          "(connected, degraded, absent), protocol and firmware versions, the board's self-test "
+                          "(button lines, LED currents, LED chase, buzzer), the headset runtime, and lists serial "
+                          "ports.")
+    parser.epilog = "exit codes: 0 every configured device works; 69 one is missing or failed its self-test"
+    parser.add_argument("--board", metavar="URL", help="board URL, e.g. serial:///dev/nova-board or sim://")
+    parser.add_argument("--headset", choices=("none", "openxr", "sim", "monitor"), help="headset to check")
+    parser.add_argument("--press", action="store_true", help="also ask for each button to be pressed")
+    parser.add_argument("--timeout", type=arguments.positive, default=2.0, help="seconds to wait for each answer")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--running", action="store_true",
+                        help="ask the running kiosk (its /healthz on ops.listen) instead of opening the devices: "
+                             "chattering or stuck buttons it has seen, device states")
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = arguments.settings(args)
+    devices = chosen.devices
+    if args.board is not None:
+        devices = replace(devices, board=args.board)
+    if args.headset is not None:
+        devices = replace(devices, headset=args.headset)
+    return doctor(devices, press=args.press, timeout=args.timeout, as_json=args.json,
+                  running=chosen.ops if args.running else None)

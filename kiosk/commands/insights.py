@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -131,3 +132,30 @@ def responses_from_lrs(client: LrsClient, pack_paths: Sequence[Path], target: Pa
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(responses_csv(rows), encoding="utf-8")
     return target
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Reads every kiosk's xAPI statements from the LRS (following `more` pages; a rerun "
+                          "continues where the last one stopped) and writes aggregates only: any count of fewer "
+                          "than 10 visitors is suppressed. See docs/insights.md.")
+    parser.epilog = ("exit codes: 0 written; 69 the LRS is unreachable (rerun: reading resumes); 76 the LRS refused "
+                     "the query")
+    parser.add_argument("--lrs", required=True, metavar="URL", help="xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
+    parser.add_argument("--user", default="", help="basic auth user")
+    parser.add_argument("--password", default="", help="basic auth password")
+    parser.add_argument("--since", default="", metavar="TIME", help="statements after this ISO 8601 time")
+    parser.add_argument("--until", default="", metavar="TIME", help="statements up to this ISO 8601 time")
+    parser.add_argument("--agency", default="", metavar="URL",
+                        help="only this agency's kiosks (the statements' account homePage)")
+    parser.add_argument("--offers", type=Path, metavar="FILE", help="offers feed (CSV/JSON) to set against trades")
+    parser.add_argument("--scenarios", type=Path, default=Path("scenarios"),
+                        help="folder of packs (trade names, step order)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (printed by headless Chromium)")
+    parser.add_argument("-o", "--out", type=Path, default=Path("out/insights"),
+                        help="folder for the report and the reading state (default out/insights)")
+
+
+def run(args: argparse.Namespace) -> int:
+    write_insights(LrsClient(args.lrs, args.user, args.password), args.out, args.scenarios, since=args.since,
+                   until=args.until, agency=args.agency, offers=args.offers, pdf=not args.no_pdf)
+    return 0

@@ -2,7 +2,8 @@
 a kiosk.
 
 1. Fetch (https or a local .zip/.tar.gz/.tgz or folder) into a staging folder beside the packs.
-2. Unpack refusing absolute paths, `..`, symlinks, hard links, devices, and oversized archives.
+2. Unpack refusing absolute paths, `..`, symlinks, hard links, devices, and oversized archives
+   (tar members go through tarfile's "data" filter under the pack's stricter rules).
 3. Verify: the manifest's sha256 for every file, and its Ed25519 signature (`manifest.json.sig`)
    when publisher keys are configured; then load the pack exactly as the kiosk would.
 4. Swap between sessions: the new version and the current one are exchanged atomically and the
@@ -19,6 +20,7 @@ folder of the same name) and unusable publisher keys are refusals, not traceback
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -36,6 +38,7 @@ from typing import IO, TextIO
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from kiosk.commands import arguments
 from kiosk.credentials.keys import jwk_public_key
 from kiosk.errors import ContentError, KioskError
 from kiosk.scenario.load import PACK_FILE, load_pack
@@ -228,7 +231,6 @@ def _unpack(archive: Path, into: Path, deadline: _Deadline) -> Path:
 
 
 def _unpack_checked(archive: Path, into: Path, deadline: _Deadline) -> Path:
-    total = count = 0
     if archive.is_dir():
         for path in archive.rglob("*"):
             if path.is_symlink():
@@ -236,43 +238,62 @@ def _unpack_checked(archive: Path, into: Path, deadline: _Deadline) -> Path:
         shutil.copytree(archive, into / archive.name)
         return into
     if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as z:
-            for info in z.infolist():
-                name = _safe_name(info.filename)
-                if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise PackInstallError(f"refused: `{info.filename}` is a symbolic link",
-                                           "packs contain plain files only")
-                total, count = total + info.file_size, count + 1
-                _limits(total, count)
-                destination = into / name
-                if info.is_dir():
-                    destination.mkdir(parents=True, exist_ok=True)
-                else:
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    with z.open(info) as src, destination.open("xb") as dst:
-                        copy_within(src, dst, deadline)
+        _unzip(archive, into, deadline)
         return into
     if tarfile.is_tarfile(archive):
         with tarfile.open(archive) as t:
+            policy = _TarPolicy(deadline)
             for member in t:  # read as it comes: a truncated archive fails here, as an error
-                name = _safe_name(member.name)
-                if not (member.isfile() or member.isdir()):
-                    raise PackInstallError(f"refused: `{member.name}` is a link or a device",
-                                           "packs contain plain files only")
-                total, count = total + member.size, count + 1
-                _limits(total, count)
-                destination = into / name
-                if member.isdir():
-                    destination.mkdir(parents=True, exist_ok=True)
-                    continue
-                source = t.extractfile(member)
-                assert source is not None
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                with source, destination.open("xb") as dst:
-                    copy_within(source, dst, deadline)
+                t.extract(member, into, filter=policy)
         return into
     raise PackInstallError(f"{archive.name}: not a .zip or .tar.gz archive", "publish packs with `kiosk pack seal` "
                            "then zip the pack folder")
+
+
+def _unzip(archive: Path, into: Path, deadline: _Deadline) -> None:
+    """By hand: zipfile's own extraction quietly rewrites `/abs` and `../` names where a pack is refused."""
+    total = count = 0
+    with zipfile.ZipFile(archive) as z:
+        for info in z.infolist():
+            name = _safe_name(info.filename)
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                raise PackInstallError(f"refused: `{info.filename}` is a symbolic link",
+                                       "packs contain plain files only")
+            total, count = total + info.file_size, count + 1
+            _limits(total, count)
+            destination = into / name
+            if info.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with z.open(info) as src, destination.open("xb") as dst:
+                    copy_within(src, dst, deadline)
+
+
+class _TarPolicy:
+    """tarfile's "data" filter (no owners or special modes, no devices, no path or link leading outside)
+    under the pack's own rules: the name itself stays inside (the filter would strip a leading `/`), plain
+    files and folders only, each file once, the size and count limits, and the deadline between members."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        self.deadline, self.total, self.files = deadline, 0, set[PurePosixPath]()
+
+    def __call__(self, member: tarfile.TarInfo, into: str) -> tarfile.TarInfo:
+        self.deadline.left()
+        name = _safe_name(member.name)
+        if not (member.isfile() or member.isdir()):
+            raise PackInstallError(f"refused: `{member.name}` is a link or a device", "packs contain plain files only")
+        if member.isfile() and name in self.files:
+            raise PackInstallError(f"refused: `{member.name}` appears twice, or as both a file and a folder",
+                                   "rebuild the archive from the pack folder")
+        self.files.add(name)
+        self.total += member.size
+        _limits(self.total, len(self.files))
+        try:
+            return tarfile.data_filter(member, into)
+        except tarfile.FilterError as exc:
+            raise PackInstallError(f"refused: `{member.name}`: {exc}", "rebuild the archive from the pack folder") \
+                from exc
 
 
 def _limits(total: int, count: int) -> None:
@@ -312,3 +333,27 @@ def _restore(target: Path, backup: Path | None) -> None:
     target.rename(failed)
     if backup is not None:
         backup.rename(target)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("install: fetch (https or a file), refuse unsafe archives, verify the manifest (and its "
+                          "signature when packs.publisher_keys is set), load-test, swap atomically, roll back if the "
+                          "installed pack fails to load.")
+    parser.epilog = "exit codes: 0 installed; 65 refused (the kiosk keeps what it had)"
+    what = parser.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
+    install_parser = what.add_parser("install", help="install a pack from FILE.zip|FILE.tar.gz|FOLDER|https URL")
+    install_parser.add_argument("source", metavar="FILE|URL")
+    install_parser.add_argument("--deadline", type=arguments.positive, default=900.0, metavar="SECONDS",
+                                help="give up (keeping what the kiosk has) after this long (default 900)")
+    rollback_parser = what.add_parser("rollback", help="go back to the version installed before")
+    rollback_parser.add_argument("pack_id", metavar="PACK_ID")
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = arguments.settings(args)
+    if args.packs_command == "install":
+        install(args.source, chosen.content.scenarios,
+                publisher_keys=publisher_keys(chosen.packs.publisher_keys), deadline_s=args.deadline)
+    else:
+        rollback(args.pack_id, chosen.content.scenarios)
+    return 0

@@ -8,6 +8,7 @@ per step.
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 import cv2
 
 from kiosk.clock import MonotonicClock
+from kiosk.commands import arguments
 from kiosk.config import Settings
 from kiosk.errors import ContentError
 from kiosk.render.capture import write_png
@@ -260,3 +262,34 @@ def reloader(screen: PreviewScreen, watcher: PackWatcher, thumbs: dict[str, str]
             summary.reloads += 1
             log.info("preview: reloaded %s", result.id)
     return check
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Play a pack as a job seeker would (touch, mouse, keys 1-9, Enter, R to restart). It "
+                          "reloads on every save and stays on the current step; an error in the saved file is "
+                          "shown in a banner while the last good version keeps playing. Headless, it answers "
+                          "each step and saves one screenshot per step.")
+    parser.add_argument("pack", type=Path, metavar="PACK")
+    parser.add_argument("--headless", action="store_true", help="offscreen: walk the scenario, save screenshots")
+    parser.add_argument("--window", action="store_true", help="open a window even when no display is detected")
+    parser.add_argument("--size", type=arguments.size, help="window or offscreen size, e.g. 1280x720")
+    parser.add_argument("--out", type=Path, default=Path("out/preview"), help="screenshot folder")
+    parser.add_argument("--answers", default="", metavar="A,B,...",
+                        help="headless answers in order: option ids, `a+b` for several picks, `correct` or `shown` "
+                             "for an ordering; an empty or missing answer takes the first option; an unknown id "
+                             "is an error naming the step's answers")
+    parser.add_argument("--lang", default="fr", help="language (default fr)")
+    parser.add_argument("--easy", action="store_true", help="easy-read (FALC) texts where the pack has them")
+    parser.add_argument("--watch", action="store_true", help="headless: walk again after every save")
+    parser.add_argument("--duration", type=arguments.positive, help="stop after this many seconds")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = PreviewRun(headless=args.headless, window=args.window, size=args.size, out_dir=args.out,
+                         answers=tuple(a for a in args.answers.split(",") if a), language=args.lang, easy=args.easy,
+                         duration=args.duration, watch=args.watch)
+    summary = run_preview(arguments.settings(args), args.pack, options)
+    print(f"preview: {summary.mode}, path {' → '.join(summary.path)}")
+    if summary.screenshots:
+        print(f"screenshots: {len(summary.screenshots)} in {summary.screenshots[-1].parent}/")
+    return 0

@@ -4,6 +4,7 @@ keep the SQLite store the replayed visit recorded (`--store`: its results and xA
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from typing import Any, TextIO
 
 import moderngl
 
+from kiosk.commands import arguments
 from kiosk.config import Settings
 from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
@@ -146,3 +148,26 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
                                        "keep the journal and report it")
     out.write(f"replayed {summary.states} states: identical to the visit\n")
     return summary
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("journal", type=Path, help="a visit-*.jsonl file from the [session] replays folder")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR", help="save a PNG of every state into DIR")
+    parser.add_argument("--size", type=arguments.size, default=(960, 540), help="screenshot or window size (960x540)")
+    parser.add_argument("--watch", action="store_true", help="show the visit in a window, in real time")
+    parser.add_argument("--speed", type=float, default=1.0, help="with --watch: 2 plays twice as fast")
+    parser.add_argument("--store", type=Path, metavar="FILE.db",
+                        help="keep what the replayed visit recorded (results, xAPI statements) in this SQLite "
+                             "file (default: a scratch file, removed); never the kiosk's own store")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.speed <= 0:
+        raise ConfigError(f"--speed must be positive, got {args.speed}", hint="e.g. --speed 2")
+    summary = run_replay(arguments.settings(args), args.journal, args.screenshots, args.size, watch=args.watch,
+                         speed=args.speed, store=args.store)
+    if summary.screenshots:
+        print(f"screenshots: {len(summary.screenshots)} in {args.screenshots}/")
+    if args.store is not None:
+        print(f"store: {args.store} (kiosk --config … export --responses, or sqlite3, read it)")
+    return 0

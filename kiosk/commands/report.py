@@ -10,9 +10,11 @@ matplotlib draws off-screen (Agg); nothing here needs a display.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import math
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +22,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
+from kiosk.commands import arguments
 from kiosk.commands.scoring import Scored, all_params, load_responses, open_packs
-from kiosk.errors import ContentError
+from kiosk.errors import ContentError, KioskError
 from kiosk.scoring.bank import ItemParams
 from kiosk.scoring.checks import Correlation, Dependence, ItemFit, model_checks
 from kiosk.scoring.dif import DifResult, screen_groups
@@ -225,3 +228,29 @@ def _page_dif(report: Report) -> Figure:
 
 def _f(value: float, digits: int = 4) -> str:
     return "" if math.isnan(value) else f"{value:.{digits}f}"  # nan -> empty cell
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Per item difficulty and discrimination, reliability and information by skill, and DIF "
+                          "across language, input device and kiosk/headset, from stored sessions.")
+    parser.add_argument("pack", nargs="?", help="a pack id or folder (or --all)")
+    parser.add_argument("--all", action="store_true", help="every pack under the scenarios folder")
+    parser.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of packs")
+    parser.add_argument("--responses", type=Path, metavar="FILE.csv")
+    arguments.lrs_source(parser)
+    parser.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="folder (default out/report)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.all == bool(args.pack):
+        raise KioskError("name one pack or give --all", hint="e.g. `kiosk report commis-de-cuisine --responses F`")
+    with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+        packs = [Path(args.pack)] if args.pack and Path(args.pack).is_dir() else [args.scenarios]
+        responses = arguments.responses_source(args, packs, folder)
+        if args.all:
+            write_report([args.scenarios], responses, args.out)
+        elif Path(args.pack).is_dir():
+            write_report([Path(args.pack)], responses, args.out)
+        else:
+            write_report([args.scenarios], responses, args.out, pack_ids=[args.pack])
+    return 0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import uuid
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.commands import arguments
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
@@ -222,3 +224,18 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    what = parser.add_subparsers(dest="results_command", required=True, metavar="ACTION")
+    sample = what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
+    sample.add_argument("packs", nargs="+", metavar="PACK_ID")
+    sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
+    sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
+    sample.add_argument("--out", type=Path, default=Path("out/results"))
+
+
+def run(args: argparse.Namespace) -> int:
+    sample_visit(arguments.settings(args), args.packs, args.out, language=args.lang, online=not args.offline,
+                 now=utc_now())
+    return 0

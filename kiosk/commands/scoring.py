@@ -6,7 +6,9 @@ measurement model itself (kiosk.scoring) never touches a file.
 
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +18,7 @@ from typing import TextIO
 
 import numpy as np
 
+from kiosk.commands import arguments
 from kiosk.errors import ContentError
 from kiosk.scenario.diagnostics import Diagnostic, Reporter
 from kiosk.scenario.load import find_packs, inspect_pack
@@ -262,3 +265,66 @@ def credit_tables(pack: Pack) -> list[str]:
                  for o in step.options()]
         lines.append(f"{head}; {', '.join(shown)}")
     return lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("The measurement model behind skill estimates (see docs/scoring.md). Item parameters live "
+                          "in each pack's scoring.yaml; calibration writes the next version from stored sessions.")
+    what = parser.add_subparsers(dest="scoring_command", required=True, metavar="ACTION")
+    init_parser = what.add_parser("init", help="write or refresh scoring.yaml (provisional values for new items)")
+    init_parser.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    simulate_parser = what.add_parser("simulate", help="write the responses of a simulated cohort (CSV)")
+    simulate_parser.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    simulate_parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
+    simulate_parser.add_argument("--people", type=arguments.count, default=1000, help="visitors (default 1000)")
+    simulate_parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    simulate_parser.add_argument("--dif", metavar="PACK/STEP@SKILL:GROUP=LEVEL:SHIFT",
+                                 help="make one item harder for one group, e.g. "
+                                      "commis-de-cuisine/lina@T4.3:language=ar:1.0")
+    simulate_parser.add_argument("--condition", choices=CONDITIONS, default="options",
+                                 help="how answers are generated (default options: visitors choose options; see "
+                                      "docs/scoring.md)")
+    calibrate_parser = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new "
+                                                         "version",
+                                       epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
+    calibrate_parser.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    calibrate_parser.add_argument("--responses", type=Path, metavar="FILE.csv",
+                                  help="responses exported from the kiosk's store (or simulated)")
+    arguments.lrs_source(calibrate_parser)
+    calibrate_parser.add_argument("--min-visits", type=arguments.count, default=200,
+                                  help="refuse below this (default 200)")
+    calibrate_parser.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+    _validate_arguments(what)
+
+
+def _validate_arguments(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate_parser = what.add_parser(
+        "validate", help="check recovery, interval coverage, reliability and DIF detection on simulated cohorts, "
+                         "under four ways of answering",
+        epilog="conditions: model (the scoring model), shared (one credit per observable shared by its skills), "
+               "options (visitors choose options, heavy-tailed skills), guessing (options with 25%% guesses); "
+               "--check holds shared and options to the targets in docs/scoring.md")
+    validate_parser.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
+    validate_parser.add_argument("--people", type=arguments.count, default=2000,
+                                 help="visitors per cohort (default 2000)")
+    validate_parser.add_argument("--dif-runs", type=arguments.count, default=10,
+                                 help="cohorts per condition for the DIF check (default 10)")
+    validate_parser.add_argument("--condition", action="append", choices=CONDITIONS,
+                                 help="only these conditions (repeatable; default all four)")
+    validate_parser.add_argument("--seed", type=int, default=2026)
+    validate_parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.scoring_command == "init":
+        return init(args.packs)
+    if args.scoring_command == "simulate":
+        return simulate_to_csv(args.packs, args.output, people=args.people, seed=args.seed, dif=args.dif,
+                               condition=args.condition)
+    if args.scoring_command == "calibrate":
+        with tempfile.TemporaryDirectory(prefix="nova-lrs-") as folder:
+            responses = arguments.responses_source(args, args.packs, folder)
+            return calibrate_packs(args.packs, responses, today=date.today(), min_visits=args.min_visits,
+                                   dry_run=args.dry_run)
+    return run_validation(args.packs, people=args.people, dif_runs=args.dif_runs, seed=args.seed,
+                          check=args.check, conditions=args.condition or CONDITIONS)

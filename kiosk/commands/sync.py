@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from kiosk.commands import arguments
 from kiosk.config import Settings
 from kiosk.errors import ConfigError
 from kiosk.scenario.esco import read_skills
@@ -106,3 +108,15 @@ def export(settings: Settings, target: Path, *, responses: bool, out: TextIO | N
     target.write_text(text, encoding="utf-8")
     out.write(f"exported {text.count(chr(10)) - 1} rows to {target}\n")
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ("exit codes: 0 done; 74 the store cannot be opened (the path is named; nothing is moved); "
+                     "75 the LRS could not take everything (try later; nothing is lost); 78 no LRS configured")
+    what = parser.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    what.add_parser("status", help="backlog: pending, sent, conflicts, last error")
+    what.add_parser("now", help="send the backlog now (progress bar on large backlogs), then apply retention")
+
+
+def run(args: argparse.Namespace) -> int:
+    return status(arguments.settings(args)) if args.sync_command == "status" else now(arguments.settings(args))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import tarfile
 import zipfile
@@ -90,6 +91,46 @@ def test_links_in_archives_are_refused(scenarios_copy: Path, tmp_path: Path) -> 
     (folder / "media" / "passwd").symlink_to("/etc/passwd")
     with pytest.raises(PackInstallError, match="symbolic link"):
         install(str(folder), scenarios_copy)
+
+
+def _tgz(folder: Path, target: Path, extra: dict[str, tuple[bytes, int]] | None = None) -> Path:
+    """The pack folder as a .tar.gz, with extra members NAME: (bytes, mode) added after it."""
+    with tarfile.open(target, "w:gz") as t:
+        t.add(folder, arcname=folder.name)
+        for name, (data, mode) in (extra or {}).items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.uid, info.uname = len(data), mode, 4242, "publisher"
+            t.addfile(info, io.BytesIO(data))
+    return target
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("../../evil.txt", "would be written outside the pack"),
+    ("/etc/evil", "would be written outside the pack"),  # tarfile's data filter alone would strip the `/`
+    ("commis-de-cuisine/pack.yaml", "`commis-de-cuisine/pack.yaml` appears twice"),  # tar keeps the last one
+])
+def test_unsafe_tar_members_are_refused_by_name(scenarios_copy: Path, tmp_path: Path, name: str, why: str) -> None:
+    archive = _tgz(_new_version(scenarios_copy, tmp_path), tmp_path / "evil.tar.gz", {name: (b"x", 0o644)})
+    with pytest.raises(PackInstallError, match=why):
+        install(str(archive), scenarios_copy)
+    assert not (tmp_path / "evil.txt").exists()
+    assert load_pack(scenarios_copy / "commis-de-cuisine").version == "1.0.0"
+
+
+def test_a_tar_pack_installs_without_the_publishers_owner_or_special_modes(scenarios_copy: Path,
+                                                                         tmp_path: Path) -> None:
+    """tarfile's data filter: set-user-id and group/other write bits dropped, owner not taken from the archive."""
+    def as_published(info: tarfile.TarInfo) -> tarfile.TarInfo:
+        if info.name.endswith("pack.yaml"):
+            info.mode, info.uid, info.uname = 0o6777, 4242, "publisher"
+        return info
+
+    archive = tmp_path / "k.tar.gz"
+    with tarfile.open(archive, "w:gz") as t:
+        t.add(_new_version(scenarios_copy, tmp_path), arcname="commis-de-cuisine", filter=as_published)
+    assert install(str(archive), scenarios_copy, out=io.StringIO()).version == "1.0.1"
+    installed = (scenarios_copy / "commis-de-cuisine" / "pack.yaml").stat()
+    assert installed.st_mode & 0o7777 == 0o755 and installed.st_uid != 4242
 
 
 def test_signatures_are_required_when_publisher_keys_are_set(scenarios_copy: Path, tmp_path: Path) -> None:
