@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One command for the whole test suite: setup, lint, types, layering contract, then every
-# test, the slow ones included. Extra arguments go to pytest (e.g. -m "not slow").
+# One command for the whole test suite: setup, lint, types, layering contract, the complexity gate
+# (modules up to 400 lines, functions up to complexity 15), then every test, the slow ones included.
+# Extra arguments go to pytest (e.g. -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,4 +9,5 @@ export SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1
 echo "== ruff";          .venv/bin/ruff check kiosk hardware tests scripts
 echo "== mypy";          .venv/bin/mypy
 echo "== import layers"; .venv/bin/lint-imports
+echo "== complexity";    .venv/bin/python scripts/complexity.py --paths kiosk hardware
 echo "== pytest";        .venv/bin/pytest "$@"
