@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -153,42 +154,64 @@ _ISSUER_ID = re.compile(r"did:web:[^:/?#\s]+(:[^:/?#\s]+)*|https://[^/?#\s]+/[^?
 _URL_SCHEMES = ("serial", "sim", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
 
 
-def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
-    def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{where}: {key}: expected {expected}, got {value!r}",
-                           hint=f"fix or remove `{key.rsplit('.', maxsplit=1)[-1]}` in that section")
+class _BadValueError(Exception):
+    """What a value should have been; `_check_value` turns it into a ConfigError naming the file and key."""
 
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise bad("true or false")
-        return value
-    if isinstance(default, float):
-        lo_f, hi_f = _FLOAT_RANGES.get(key, (-1e9, 1e9))
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo_f <= value <= hi_f:
-            raise bad(f"a number between {lo_f} and {hi_f}")
-        return float(value)
-    if isinstance(default, int):
-        lo, hi = _INT_RANGES.get(key, (0, 2**31))
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise bad(f"an integer between {lo} and {hi}")
-        return value
-    if isinstance(default, Path):
-        if not isinstance(value, str) or not value or "\x00" in value:
-            raise bad("a path as a string")
-        return Path(value)
-    if isinstance(default, str):
-        if key in _CHOICES and value not in _CHOICES[key]:
-            raise bad("one of " + ", ".join(_CHOICES[key]))
-        if not isinstance(value, str):
-            raise bad("a string")
-        if key == "ops.listen" and value and not _host_port(value):
-            raise bad("host:port such as 127.0.0.1:9108, or \"\" to turn it off")
-        if key == "credentials.issuer_id" and not _ISSUER_ID.fullmatch(value):
-            raise bad("a did:web id such as did:web:agency.example.org:nova, or the https URL of the issuer Profile")
-        if key in _URL_KEYS and value and value.partition("://")[0] not in _URL_SCHEMES:
-            raise bad("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
-        return value
-    raise AssertionError(f"no checker for {key}")  # pragma: no cover - programming error
+
+def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
+    """The value of `key` read from the file, checked against the type of its default (and its range or choices)."""
+    check = next(check for kind, check in _CHECKERS if isinstance(default, kind))
+    try:
+        return check(key, value)
+    except _BadValueError as exc:
+        raise ConfigError(f"{where}: {key}: expected {exc}, got {value!r}",
+                          hint=f"fix or remove `{key.rsplit('.', maxsplit=1)[-1]}` in that section") from None
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _BadValueError("true or false")
+    return value
+
+
+def _float(key: str, value: Any) -> float:
+    lo, hi = _FLOAT_RANGES.get(key, (-1e9, 1e9))
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise _BadValueError(f"a number between {lo} and {hi}")
+    return float(value)
+
+
+def _int(key: str, value: Any) -> int:
+    lo, hi = _INT_RANGES.get(key, (0, 2**31))
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise _BadValueError(f"an integer between {lo} and {hi}")
+    return value
+
+
+def _path(key: str, value: Any) -> Path:
+    if not isinstance(value, str) or not value or "\x00" in value:
+        raise _BadValueError("a path as a string")
+    return Path(value)
+
+
+def _string(key: str, value: Any) -> str:
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise _BadValueError("one of " + ", ".join(_CHOICES[key]))
+    if not isinstance(value, str):
+        raise _BadValueError("a string")
+    if key == "ops.listen" and value and not _host_port(value):
+        raise _BadValueError("host:port such as 127.0.0.1:9108, or \"\" to turn it off")
+    if key == "credentials.issuer_id" and not _ISSUER_ID.fullmatch(value):
+        raise _BadValueError("a did:web id such as did:web:agency.example.org:nova, or the https URL of the issuer "
+                             "Profile")
+    if key in _URL_KEYS and value and value.partition("://")[0] not in _URL_SCHEMES:
+        raise _BadValueError("a device URL such as serial:///dev/nova-board?baud=115200, sim:// or loop://")
+    return value
+
+
+# bool before int: True is an int to isinstance
+_CHECKERS: tuple[tuple[type, Callable[[str, Any], Any]], ...] = (
+    (bool, _bool), (float, _float), (int, _int), (Path, _path), (str, _string))
 
 
 MAX_CONFIG_BYTES = 64 * 1024  # a full config is about 2 KB

@@ -35,12 +35,7 @@ def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", r
     errors = sum(len(i.errors) for i in inspections)
     warnings = sum(len(i.warnings) for i in inspections)
     if output == "json":
-        for inspection in inspections:
-            for d in inspection.diagnostics:
-                out.write(json.dumps({"pack": inspection.pack_dir.name, "severity": str(d.severity),
-                                      "file": d.mark.file, "line": d.mark.line, "col": d.mark.col,
-                                      "check": d.check, "message": d.message, "hint": d.hint},
-                                     ensure_ascii=False) + "\n")
+        _print_json(inspections, out)
     else:
         for inspection in inspections:
             _print_text(inspection, out)
@@ -52,6 +47,16 @@ def lint(paths: Sequence[Path], *, strict: bool = False, output: str = "text", r
     if errors:
         return EXIT_ERRORS
     return EXIT_WARNINGS if strict and warnings else EXIT_OK
+
+
+def _print_json(inspections: Sequence[Inspection], out: TextIO) -> None:
+    """One JSON object per finding and line, for editors and CI annotations."""
+    for inspection in inspections:
+        for d in inspection.diagnostics:
+            out.write(json.dumps({"pack": inspection.pack_dir.name, "severity": str(d.severity),
+                                  "file": d.mark.file, "line": d.mark.line, "col": d.mark.col,
+                                  "check": d.check, "message": d.message, "hint": d.hint},
+                                 ensure_ascii=False) + "\n")
 
 
 def _add_bank_findings(inspection: Inspection) -> None:

@@ -18,7 +18,7 @@ import queue
 import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from hardware.board.driver import BoardDriver
 from hardware.board.events import ButtonEvent, DeviceState
@@ -62,34 +62,45 @@ def check_board(url: str, *, press: bool, timeout: float, out: TextIO, watch: fl
         finding = Finding("board", url, str(driver.state), True,
                           f"id {info.board_id}, {info.buttons} buttons, {info.leds} LEDs",
                           f"{info.protocol[0]}.{info.protocol[1]}", info.firmware_version)
-        result = driver.selftest(timeout)
-        if result is None:
-            finding.ok = False
-            finding.checks.append("self-test: no answer")
-        else:
-            bad_buttons = [i for i in range(info.buttons) if not result.buttons_ok >> i & 1]
-            bad_leds = [i for i in range(info.leds) if not result.leds_ok >> i & 1]
-            finding.checks.append(f"button lines: {info.buttons - len(bad_buttons)}/{info.buttons} ok"
-                                  + (f" (stuck: {', '.join(map(str, bad_buttons))})" if bad_buttons else ""))
-            finding.checks.append(f"LEDs: {info.leds - len(bad_leds)}/{info.leds} ok"
-                                  + (f" (open circuit: {', '.join(map(str, bad_leds))})" if bad_leds else ""))
-            finding.ok &= not bad_buttons and not bad_leds
-        chase = [driver.set_led(i, (255, 255, 255)) for i in range(info.leds)]
-        chase += [driver.set_led(i, (0, 0, 0)) for i in range(info.leds)]
-        acked = sum(driver.wait_ack(seq, timeout) == 0 for seq in chase)
-        finding.checks.append(f"LED chase: {acked}/{len(chase)} commands acknowledged")
-        beep = driver.wait_ack(driver.buzz(2000, 120), timeout)
-        finding.checks.append("buzzer: " + ("acknowledged" if beep == 0 else "no answer"))
-        finding.ok &= acked == len(chase) and beep == 0
-        quiet, said = _quiet_watch(driver, watch)
-        finding.checks.append(said)
-        finding.ok &= quiet
+        _check(finding, *_self_test(driver, info.buttons, info.leds, timeout))
+        _check(finding, *_chase_and_beep(driver, info.leds, timeout))
+        _check(finding, *_quiet_watch(driver, watch))
         if press:
-            finding.checks.append(_press_test(driver, info.buttons, timeout, out))
-            finding.ok &= finding.checks[-1].endswith("all pressed")
+            said = _press_test(driver, info.buttons, timeout, out)
+            _check(finding, said.endswith("all pressed"), said)
         return finding
     finally:
         driver.stop()
+
+
+def _check(finding: Finding, ok: bool, *said: str) -> None:
+    finding.checks.extend(said)
+    finding.ok &= ok
+
+
+def _self_test(driver: BoardDriver, buttons: int, leds: int,
+               timeout: float) -> tuple[bool, str] | tuple[bool, str, str]:
+    """The board's own check of its button lines and LED currents."""
+    result = driver.selftest(timeout)
+    if result is None:
+        return False, "self-test: no answer"
+    bad_buttons = [i for i in range(buttons) if not result.buttons_ok >> i & 1]
+    bad_leds = [i for i in range(leds) if not result.leds_ok >> i & 1]
+    return (not bad_buttons and not bad_leds,
+            f"button lines: {buttons - len(bad_buttons)}/{buttons} ok"
+            + (f" (stuck: {', '.join(map(str, bad_buttons))})" if bad_buttons else ""),
+            f"LEDs: {leds - len(bad_leds)}/{leds} ok"
+            + (f" (open circuit: {', '.join(map(str, bad_leds))})" if bad_leds else ""))
+
+
+def _chase_and_beep(driver: BoardDriver, leds: int, timeout: float) -> tuple[bool, str, str]:
+    """Every LED on then off, and a beep: each command must be acknowledged."""
+    chase = [driver.set_led(i, (255, 255, 255)) for i in range(leds)]
+    chase += [driver.set_led(i, (0, 0, 0)) for i in range(leds)]
+    acked = sum(driver.wait_ack(seq, timeout) == 0 for seq in chase)
+    beep = driver.wait_ack(driver.buzz(2000, 120), timeout)
+    return (acked == len(chase) and beep == 0, f"LED chase: {acked}/{len(chase)} commands acknowledged",
+            "buzzer: " + ("acknowledged" if beep == 0 else "no answer"))
 
 
 def _quiet_watch(driver: BoardDriver, watch: float) -> tuple[bool, str]:
@@ -159,13 +170,9 @@ def check_running(ops: OpsSettings, timeout: float) -> list[Finding]:
     host, port = parse_listen(ops.listen, "ops.listen")
     host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # listening everywhere: ask it here
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
-    try:
-        code, body = get(f"{url}/healthz", ops.token, deadline=timeout)
-        health = json.loads(body)
-        if code == 401 or not isinstance(health, dict):
-            return [Finding("kiosk", url, "unknown", False, f"/healthz answered {code}: check ops.token")]
-    except (OSError, ValueError) as exc:
-        return [Finding("kiosk", url, "not running", False, f"no answer from {url}/healthz ({exc})")]
+    health = _health(url, ops.token, timeout)
+    if isinstance(health, Finding):
+        return [health]
     devices = health.get("devices") if isinstance(health.get("devices"), dict) else {}
     listed = health.get("problems")
     problems = [str(p) for p in listed] if isinstance(listed, list) else []
@@ -177,41 +184,57 @@ def check_running(ops: OpsSettings, timeout: float) -> list[Finding]:
     return findings or [Finding("kiosk", url, str(health.get("status", "unknown")), True, "no devices configured")]
 
 
+def _health(url: str, token: str, timeout: float) -> dict[str, Any] | Finding:
+    """The running kiosk's /healthz document, or the finding that says why there is none."""
+    try:
+        code, body = get(f"{url}/healthz", token, deadline=timeout)
+        health = json.loads(body)
+    except (OSError, ValueError) as exc:
+        return Finding("kiosk", url, "not running", False, f"no answer from {url}/healthz ({exc})")
+    if code == 401 or not isinstance(health, dict):
+        return Finding("kiosk", url, "unknown", False, f"/healthz answered {code}: check ops.token")
+    return health
+
+
 def doctor(devices: DeviceSettings, *, press: bool = False, timeout: float = 2.0, as_json: bool = False,
            out: TextIO | None = None, running: OpsSettings | None = None) -> int:
     out = out or sys.stdout
+    findings = check_running(running, timeout) if running is not None else \
+        check_devices(devices, press=press, timeout=timeout, out=out)
+    if as_json:
+        out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
+    else:
+        for f in findings:
+            out.write(_describe(f))
+        out.write(_serial_ports())
+    return EXIT_OK if all(f.ok for f in findings) else EXIT_FAULT
+
+
+def check_devices(devices: DeviceSettings, *, press: bool, timeout: float, out: TextIO) -> list[Finding]:
+    """Open and test each configured device (the kiosk must not be running: a serial port has one reader)."""
     findings: list[Finding] = []
-    if running is not None:
-        findings = check_running(running, timeout)
-    elif devices.board:
+    if devices.board:
         try:
             findings.append(check_board(devices.board, press=press, timeout=timeout, out=out))
         except HardwareError as exc:
             findings.append(Finding("board", devices.board, "absent", False, str(exc)))
-    if running is not None:
-        pass
-    elif devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
+    if devices.headset == "monitor":  # nothing to probe: it is the display the kiosk draws on
         findings.append(Finding("headset", "monitor", "display", True,
                                 f"side by side on the kiosk's display, lens k1={devices.lens_k1} k2={devices.lens_k2} "
                                 f"scale={devices.lens_scale}, eye field of view {devices.eye_fov}°"))
     elif devices.headset != "none":
         findings.append(check_headset(devices.headset))
-    if devices.touch and running is None:
+    if devices.touch:
         findings.append(check_touch(devices.touch, devices.touch_protocol, timeout))
-    if running is None:
-        findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
-    if as_json:
-        out.write(json.dumps([asdict(f) for f in findings], ensure_ascii=False) + "\n")
-    else:
-        for f in findings:
-            versions = f"  protocol {f.protocol}  firmware {f.firmware}" if f.protocol else ""
-            out.write(f"{'ok ' if f.ok else 'BAD'} {f.device:<12} {f.url:<40} {f.state}{versions}\n")
-            if f.detail:
-                out.write(f"    {f.detail}\n")
-            for check in f.checks:
-                out.write(f"    {check}\n")
-        out.write(_serial_ports())
-    return EXIT_OK if all(f.ok for f in findings) else EXIT_FAULT
+    findings.append(Finding("touch screen", "evdev", "system", True, "USB HID touch screens are read by SDL"))
+    return findings
+
+
+def _describe(f: Finding) -> str:
+    versions = f"  protocol {f.protocol}  firmware {f.firmware}" if f.protocol else ""
+    lines = [f"{'ok ' if f.ok else 'BAD'} {f.device:<12} {f.url:<40} {f.state}{versions}"]
+    lines += [f"    {f.detail}"] * bool(f.detail) + [f"    {check}" for check in f.checks]
+    return "\n".join(lines) + "\n"
 
 
 def _serial_ports() -> str:

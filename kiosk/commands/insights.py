@@ -95,8 +95,8 @@ def write_insights(client: LrsClient, out_dir: Path, scenarios: Path, *, since: 
         path.write_text(table_csv(table), encoding="utf-8")
         files.append(path)
     made = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    source = client.endpoint + (f" · agency {agency}" if agency else "") + \
-        (f" · since {since}" if since else "") + (f" · until {until}" if until else "")
+    source = " · ".join([client.endpoint] + [f"{what} {value}" for what, value in
+                                             (("agency", agency), ("since", since), ("until", until)) if value])
     page = out_dir / "insights.html"
     page.write_text(report_html(report, source, made), encoding="utf-8")
     files.append(page)

@@ -29,7 +29,7 @@ from kiosk.runtime import play
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.runtime.preview import PreviewOptions, PreviewScreen
 from kiosk.scenario.load import Inspection, PackError, inspect_pack
-from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, VideoStep
+from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, Step, VideoStep
 
 log = logging.getLogger(__name__)
 # Findings that leave a draft playable: the trainer can still walk through it.
@@ -136,23 +136,31 @@ def answer_step(screen: PreviewScreen, answers: list[str], now: float) -> None:
         return
     wanted = answers.pop(0) if answers else ""
     if isinstance(step, OrderingStep):
-        if wanted not in ("", "correct", "shown"):
-            raise ContentError(f"--answers: `{wanted}` is not an answer to the ordering `{step.id}`",
-                               "write `correct` (the right order) or `shown` (the order on screen)")
-        if wanted == "correct":
-            for index, item in enumerate(step.correct):
-                screen.act(("move", item, str(index)), now)
-        screen.act(("confirm",), now)
-        return
+        _answer_ordering(screen, step, wanted, now)
+    else:
+        _answer_options(screen, step, wanted, now)
+
+
+def _answer_ordering(screen: PreviewScreen, step: OrderingStep, wanted: str, now: float) -> None:
+    if wanted not in ("", "correct", "shown"):
+        raise ContentError(f"--answers: `{wanted}` is not an answer to the ordering `{step.id}`",
+                           "write `correct` (the right order) or `shown` (the order on screen)")
+    if wanted == "correct":
+        for index, item in enumerate(step.correct):
+            screen.act(("move", item, str(index)), now)
+    screen.act(("confirm",), now)
+
+
+def _answer_options(screen: PreviewScreen, step: Step, wanted: str, now: float) -> None:
+    """`a` chooses an option; `a+b` picks several where the step allows it; nothing takes the first."""
     ids = [o.id for o in step.options()]
+    multiple = isinstance(step, ChoiceStep | HotspotStep) and step.multiple
     unknown = [p for p in wanted.split("+") if p and p not in ids]
     if unknown:
         raise ContentError(f"--answers: `{unknown[0]}` is not an answer of step `{step.id}`",
-                           f"its answers are: {', '.join(ids)}"
-                           + (" (several picks: a+b)" if isinstance(step, ChoiceStep | HotspotStep) and step.multiple
-                              else ""))
+                           f"its answers are: {', '.join(ids)}" + (" (several picks: a+b)" if multiple else ""))
     picks = [p for p in wanted.split("+") if p] or ids[:1]
-    if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+    if multiple:
         for pick in picks:
             screen.act(("toggle", pick), now)
         screen.act(("confirm",), now)

@@ -50,15 +50,23 @@ class Report:
 
     def attention(self) -> list[str]:
         """Plain-language notes for the trainer: what to look at first."""
+        return self._item_notes() + self._model_notes()
+
+    def _item_notes(self) -> list[str]:
+        """Skills measured too loosely, items too easy or rewarding the wrong answers."""
         notes = [f"{s.skill}: reliability {s.marginal_reliability:.2f} — add observations of this skill"
                  for s in self.skills if s.marginal_reliability < 0.7]
         notes += [f"{i.key}: almost everyone gets full credit (facility {i.facility:.2f}) — make it less obvious"
                   for i in self.items if i.facility > 0.95]
         notes += [f"{i.key}: answers go against the skill (r = {i.discrimination_r:.2f}) — check the credits"
                   for i in self.items if i.discrimination_r < 0.05]
-        notes += [f"{d.key}: {d.category} DIF for {d.group}={d.focal} vs {d.reference} "
-                  f"({'harder' if d.smd < 0 else 'easier'} at equal skill) — check the wording/translation"
-                  for d in self.dif if d.flagged]
+        return notes
+
+    def _model_notes(self) -> list[str]:
+        """Unfair items (DIF), misfits, answers that depend on each other, skills the scenarios cannot separate."""
+        notes = [f"{d.key}: {d.category} DIF for {d.group}={d.focal} vs {d.reference} "
+                 f"({'harder' if d.smd < 0 else 'easier'} at equal skill) — check the wording/translation"
+                 for d in self.dif if d.flagged]
         notes += [f"{f.key}: the model does not fit its answers (RMSD {f.rmsd:.2f} > 0.12) — read the options "
                   "and their credits again" for f in self.fits if f.misfits]
         notes += [f"{d.first} and {d.second}: answers depend on each other beyond the skill (Q3 {d.q3:.2f}, "

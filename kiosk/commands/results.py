@@ -199,19 +199,10 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
     handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = [qr_png(handoff.payload, out_dir / "handoff-qr.png")]
     page = render(language, issued, c.issuer_name,
                   [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
                    for m in matches[:5]])
-    (out_dir / "results.html").write_text(page, encoding="utf-8")
-    files.append(out_dir / "results.html")
-    for item in issued:
-        path = out_dir / f"badge-{item.award.code}.jwt"
-        path.write_text(item.jwt + "\n", encoding="utf-8")
-        (out_dir / f"badge-{item.award.code}.json").write_text(json.dumps(item.credential, ensure_ascii=False,
-                                                                          indent=1), encoding="utf-8")
-        files.append(path)
+    files = _write_results(out_dir, handoff, page, issued)
     for m in matches[:5]:
         out.write(f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}\n")
     for item in issued:
@@ -220,6 +211,20 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     for path in files:
         out.write(f"wrote: {path}\n")
     return SampleVisit(profile, matches, issued, handoff, files)
+
+
+def _write_results(out_dir: Path, handoff: Handoff, page: str, issued: list[Issued]) -> list[Path]:
+    """The QR code, the results page and each badge (JWT, and its credential as JSON to read)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = [qr_png(handoff.payload, out_dir / "handoff-qr.png"), out_dir / "results.html"]
+    files[-1].write_text(page, encoding="utf-8")
+    for item in issued:
+        path = out_dir / f"badge-{item.award.code}.jwt"
+        path.write_text(item.jwt + "\n", encoding="utf-8")
+        (out_dir / f"badge-{item.award.code}.json").write_text(json.dumps(item.credential, ensure_ascii=False,
+                                                                          indent=1), encoding="utf-8")
+        files.append(path)
+    return files
 
 
 def utc_now() -> datetime:

@@ -33,7 +33,7 @@ from kiosk.scoring.bank import (
     scenario_items,
     write_bank,
 )
-from kiosk.scoring.calibrate import calibrate
+from kiosk.scoring.calibrate import Fit, calibrate
 from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
 from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
@@ -151,23 +151,30 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
     fit = calibrate(table, start, min_visits=min_visits)
     for s in scored:
         bank = current[s.pack.id]
-        items = {k: fit.params[k] for k in bank.items}
-        moved = sum(1 for k in bank.items if items[k] != bank.items[k])
-        new = ItemBank(bank.pack, bank.scenario_version, bank.version + 1, MappingProxyType(items),
-                       MappingProxyType({"source": str(responses.name), "visits": fit.visits,
-                                         "date": today.isoformat(),
-                                         "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)}))
+        new = _refitted(bank, fit, {"source": str(responses.name), "visits": fit.visits, "date": today.isoformat(),
+                                    "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)})
+        moved = f"{sum(1 for k in bank.items if new.items[k] != bank.items[k])} of {len(new.items)} items refitted"
         if dry_run:
-            out.write(f"would write {s.pack.id}: version {new.version}, {moved} of {len(items)} items refitted\n")
+            out.write(f"would write {s.pack.id}: version {new.version}, {moved}\n")
         else:
-            out.write(f"wrote: {write_bank(s.pack.root, new)} (version {new.version}, {moved} of {len(items)} items "
-                      f"refitted); reseal with `kiosk pack seal {s.pack.root}`\n")
-    for key, why in sorted(fit.kept.items()):
-        out.write(f"  kept {key}: {why}\n")
-    for skill, ok in sorted(fit.converged.items()):
-        if not ok:
-            out.write(f"  warning: {skill} did not converge in {fit.iterations[skill]} iterations\n")
+            out.write(f"wrote: {write_bank(s.pack.root, new)} (version {new.version}, {moved}); "
+                      f"reseal with `kiosk pack seal {s.pack.root}`\n")
+    out.writelines(_fit_notes(fit))
     return 0
+
+
+def _fit_notes(fit: Fit) -> list[str]:
+    """Items that kept their start values, and skills whose fit did not converge."""
+    return [f"  kept {key}: {why}\n" for key, why in sorted(fit.kept.items())] + \
+        [f"  warning: {skill} did not converge in {fit.iterations[skill]} iterations\n"
+         for skill, ok in sorted(fit.converged.items()) if not ok]
+
+
+def _refitted(bank: ItemBank, fit: Fit, fitted: dict[str, str | int]) -> ItemBank:
+    """The bank's next version: the calibration's parameters for its items, and where they came from."""
+    items = {k: fit.params[k] for k in bank.items}
+    return ItemBank(bank.pack, bank.scenario_version, bank.version + 1, MappingProxyType(items),
+                    MappingProxyType(fitted))
 
 
 def run_validation(paths: Sequence[Path], *, people: int, dif_runs: int, seed: int, check: bool,
@@ -206,6 +213,11 @@ def check_bank(pack: Pack, report: Reporter) -> None:
         report.warning(mark, f"item parameters were fitted for scenario version {bank.scenario_version}; the pack "
                        f"is {pack.version}", f"run `kiosk scoring init {pack.root}` (keeps what still applies)",
                        "scoring")
+    _check_items(pack, bank, mark, report)
+
+
+def _check_items(pack: Pack, bank: ItemBank, mark: Mark, report: Reporter) -> None:
+    """Each scored step's items have parameters, with one threshold per credit above 0."""
     maxima = dict(scenario_items(pack.id, pack.scenario))
     missing = sorted(k for k in maxima if k not in bank.items)
     extra = sorted(k for k in bank.items if k not in maxima)
