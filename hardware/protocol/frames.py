@@ -9,6 +9,7 @@ corrupted frames from ever being delivered.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -240,16 +241,35 @@ def parse_body(encoded: bytes) -> Frame:
 def _out_of_range(kind: FrameType, p: bytes) -> str:
     """Field checks after the CRC: a second line of defence. CRC-16 lets about one corrupted frame
     in 65,536 through; fields with few legal values catch most of those (PROTOCOL.md, "Integrity")."""
-    if kind == FrameType.BUTTON and (p[0] >= MAX_BUTTONS or p[1] > 1):
-        return f"button {p[0]} / state {p[1]} out of range"
-    if kind == FrameType.HEARTBEAT and p[4] & ~0x03:
-        return f"unknown flags 0x{p[4]:02x}"
-    if kind == FrameType.ERROR and p[0] not in ERROR_CODES:
-        return f"unknown error code {p[0]}"
-    if kind == FrameType.ACK and p[1] != 0 and p[1] not in ERROR_CODES:
-        return f"unknown status {p[1]}"
-    if kind == FrameType.HELLO and (p[5] > MAX_BUTTONS or p[6] > MAX_LEDS):
-        return f"{p[5]} buttons / {p[6]} LEDs is more than the protocol allows"
-    if kind == FrameType.SET_LED and p[0] >= MAX_LEDS:
-        return f"LED {p[0]} out of range"
-    return ""
+    check = _FIELD_CHECKS.get(kind)
+    return check(p) if check is not None else ""
+
+
+def _button_fields(p: bytes) -> str:
+    return f"button {p[0]} / state {p[1]} out of range" if p[0] >= MAX_BUTTONS or p[1] > 1 else ""
+
+
+def _heartbeat_fields(p: bytes) -> str:
+    return f"unknown flags 0x{p[4]:02x}" if p[4] & ~0x03 else ""
+
+
+def _error_fields(p: bytes) -> str:
+    return f"unknown error code {p[0]}" if p[0] not in ERROR_CODES else ""
+
+
+def _ack_fields(p: bytes) -> str:
+    return f"unknown status {p[1]}" if p[1] != 0 and p[1] not in ERROR_CODES else ""
+
+
+def _hello_fields(p: bytes) -> str:
+    return f"{p[5]} buttons / {p[6]} LEDs is more than the protocol allows" if p[5] > MAX_BUTTONS or p[6] > MAX_LEDS \
+        else ""
+
+
+def _set_led_fields(p: bytes) -> str:
+    return f"LED {p[0]} out of range" if p[0] >= MAX_LEDS else ""
+
+
+_FIELD_CHECKS: dict[FrameType, Callable[[bytes], str]] = {
+    FrameType.BUTTON: _button_fields, FrameType.HEARTBEAT: _heartbeat_fields, FrameType.ERROR: _error_fields,
+    FrameType.ACK: _ack_fields, FrameType.HELLO: _hello_fields, FrameType.SET_LED: _set_led_fields}

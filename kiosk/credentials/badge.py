@@ -116,18 +116,7 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
     then the claims against the credential, the issuer and the validity period. CredentialError
     says which check failed."""
     parts = token.strip().split(".")
-    if len(parts) != 3:
-        raise CredentialError("not a JWT: expected three dot-separated parts", "paste the whole credential")
-    try:
-        header = json.loads(unb64url(parts[0]))
-        payload = json.loads(unb64url(parts[1]))
-        signature = unb64url(parts[2])
-    except ValueError:
-        raise CredentialError("the credential is damaged: a part is not canonical base64url JSON",
-                              "take the credential again from its QR code or file") from None
-    if not isinstance(header, dict) or not isinstance(payload, dict):
-        raise CredentialError("the credential is damaged: header and payload must be JSON objects",
-                              "take the credential again from its QR code or file")
+    header, payload, signature = _decoded(parts)
     if header.get("alg") != "EdDSA":
         raise CredentialError(f"unsupported signature algorithm {header.get('alg')!r}", "expected EdDSA (Ed25519)")
     if header.get("typ") not in ACCEPTED_TYPES or set(header) - HEADER_NAMES:
@@ -142,11 +131,7 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
         raise CredentialError("the signature does not match: the credential was altered",
                               "only the original, unmodified credential verifies") from None
     credential_json = _credential_of(payload)
-    if payload["iss"] not in issuers:
-        raise CredentialError(f"issuer {payload['iss']!r} is not trusted", "check the issuer's address")
-    if not str(header["kid"]).startswith(key_id(payload["iss"], "")):
-        raise CredentialError(f"key {header['kid']!r} is not published by issuer {payload['iss']!r}",
-                              "the credential was signed by someone else")
+    _check_issuer(payload["iss"], str(header["kid"]), issuers)
     stamp = now.timestamp()
     if stamp < payload["nbf"]:
         raise CredentialError("the credential is not valid yet", "check the verifying computer's clock")
@@ -154,6 +139,32 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
         raise CredentialError("the credential has expired", "ask the agency for a new one")
     expires = datetime.fromtimestamp(payload["exp"], tz=now.tzinfo) if "exp" in payload else None
     return Verified(credential_json, str(header["kid"]), payload["iss"], expires)
+
+
+def _decoded(parts: list[str]) -> tuple[dict[str, Any], dict[str, Any], bytes]:
+    """The JOSE header, the payload and the signature of a compact JWS's three parts."""
+    if len(parts) != 3:
+        raise CredentialError("not a JWT: expected three dot-separated parts", "paste the whole credential")
+    try:
+        header = json.loads(unb64url(parts[0]))
+        payload = json.loads(unb64url(parts[1]))
+        signature = unb64url(parts[2])
+    except ValueError:
+        raise CredentialError("the credential is damaged: a part is not canonical base64url JSON",
+                              "take the credential again from its QR code or file") from None
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise CredentialError("the credential is damaged: header and payload must be JSON objects",
+                              "take the credential again from its QR code or file")
+    return header, payload, signature
+
+
+def _check_issuer(issuer: str, kid: str, issuers: Sequence[str]) -> None:
+    """A trusted issuer, and the signing key one it publishes."""
+    if issuer not in issuers:
+        raise CredentialError(f"issuer {issuer!r} is not trusted", "check the issuer's address")
+    if not kid.startswith(key_id(issuer, "")):
+        raise CredentialError(f"key {kid!r} is not published by issuer {issuer!r}",
+                              "the credential was signed by someone else")
 
 
 def _credential_of(payload: dict[str, Any]) -> dict[str, Any]:

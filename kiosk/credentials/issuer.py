@@ -49,13 +49,7 @@ class Site:
 
 def site(issuer_id: str) -> Site:
     if issuer_id.startswith("did:web:"):
-        parts = [unquote(p) for p in issuer_id.removeprefix("did:web:").split(":")]
-        host, folders = parts[0], parts[1:]
-        if not host or any(not f or "/" in f for f in folders) or "/" in host:
-            raise _bad_id(issuer_id)
-        base = "".join(f"{f}/" for f in folders)
-        return Site(f"https://{host}", base, f"{base}did.json" if folders else ".well-known/did.json",
-                    f"{base}issuer.json")
+        return _did_web_site(issuer_id)
     address = urlsplit(issuer_id)
     if address.scheme == "https" and address.netloc and not address.query and not address.fragment:
         path = address.path.lstrip("/")
@@ -63,6 +57,17 @@ def site(issuer_id: str) -> Site:
             return Site(f"https://{address.netloc}", path.rpartition("/")[0] + "/" if "/" in path else "", None,
                         path)
     raise _bad_id(issuer_id)
+
+
+def _did_web_site(issuer_id: str) -> Site:
+    """did:web:host[:folder…]: the DID document at .well-known/did.json, or folder/…/did.json (did:web spec)."""
+    parts = [unquote(p) for p in issuer_id.removeprefix("did:web:").split(":")]
+    host, folders = parts[0], parts[1:]
+    if not host or any(not f or "/" in f for f in folders) or "/" in host:
+        raise _bad_id(issuer_id)
+    base = "".join(f"{f}/" for f in folders)
+    return Site(f"https://{host}", base, f"{base}did.json" if folders else ".well-known/did.json",
+                f"{base}issuer.json")
 
 
 def key_id(issuer_id: str, thumbprint: str) -> str:

@@ -91,30 +91,44 @@ def absorb(visits: MutableMapping[str, VisitFacts], statement: Mapping[str, Any]
         return True
     if visit.erased:
         return True
+    at = _note_visit(visit, statement, context)
+    if xapi.VIDEO in [a.get("id") for a in (context.get("contextActivities") or {}).get("category", [])]:
+        visit.clips += 1
+        return True
+    object_id = str((statement.get("object") or {}).get("id", ""))
+    name = VERB_NAMES.get(verb_id)
+    if name == "answered":
+        return _absorb_answer(visit, object_id, at)
+    found = SCENARIO_ID.search(object_id)
+    if found is None or name is None:
+        return False
+    scenario = visit.scenarios.setdefault(f"{found['pack']}/{found['scenario']}", ScenarioFacts())
+    _absorb_scenario_verb(scenario, name, statement.get("result") or {})
+    return True
+
+
+def _note_visit(visit: VisitFacts, statement: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+    """The visit's agency and language (first seen), and its first timestamp; returns this statement's (UTC)."""
     account = (statement.get("actor") or {}).get("account") or {}
     visit.agency = visit.agency or str(account.get("homePage", ""))
     visit.language = visit.language or short_language(str(context.get("language", "")))
     at = utc_timestamp(str(statement.get("timestamp", "1970-01-01T00:00:00+00:00")))
     visit.first = min(visit.first, at) if visit.first else at
-    obj = statement.get("object") or {}
-    object_id = str(obj.get("id", ""))
-    if xapi.VIDEO in [a.get("id") for a in (context.get("contextActivities") or {}).get("category", [])]:
-        visit.clips += 1
-        return True
-    name = VERB_NAMES.get(verb_id)
-    if name == "answered":
-        step = STEP_ID.search(object_id)
-        if step is None:
-            return False
-        scenario = visit.scenarios.setdefault(f"{step['pack']}/{step['scenario']}", ScenarioFacts())
-        if (at, step["step"]) not in scenario.answers:
-            scenario.answers.append((at, step["step"]))
-        return True
-    found = SCENARIO_ID.search(object_id)
-    if found is None or name is None:
+    return at
+
+
+def _absorb_answer(visit: VisitFacts, object_id: str, at: str) -> bool:
+    step = STEP_ID.search(object_id)
+    if step is None:
         return False
-    scenario = visit.scenarios.setdefault(f"{found['pack']}/{found['scenario']}", ScenarioFacts())
-    result = statement.get("result") or {}
+    scenario = visit.scenarios.setdefault(f"{step['pack']}/{step['scenario']}", ScenarioFacts())
+    if (at, step["step"]) not in scenario.answers:
+        scenario.answers.append((at, step["step"]))
+    return True
+
+
+def _absorb_scenario_verb(scenario: ScenarioFacts, name: str, result: Mapping[str, Any]) -> None:
+    """launched or initialized, completed (with the skill estimates), terminated before the end (left)."""
     if name in ("launched", "initialized"):
         scenario.launched = True
     elif name == "completed":
@@ -124,4 +138,3 @@ def absorb(visits: MutableMapping[str, VisitFacts], statement: Mapping[str, Any]
                 scenario.estimates[str(uri)] = (float(estimate["theta"]), bool(estimate.get("enough_evidence")))
     elif name == "terminated" and result.get("completion") is False:
         scenario.left = True
-    return True

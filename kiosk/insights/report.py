@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kiosk.insights.facts import VisitFacts
+from kiosk.insights.facts import ScenarioFacts, VisitFacts
 from kiosk.insights.privacy import K, suppress_column
 from kiosk.scoring.posterior import percentile
 
@@ -115,20 +115,8 @@ def _leaving(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo]
     tables = []
     played = sorted({key for v in visits for key in v.scenarios})
     for key in played:
-        reached: Counter[str] = Counter()
-        left_after: Counter[str] = Counter()
+        reached, left_after, started, finished = _reach([v.scenarios[key] for v in visits if key in v.scenarios])
         order: dict[str, int] = {s: i for i, s in enumerate(scenarios[key].steps)} if key in scenarios else {}
-        started = finished = 0
-        for v in visits:
-            facts = v.scenarios.get(key)
-            if facts is None:
-                continue
-            started += 1
-            finished += facts.completed
-            steps = facts.steps_in_order()
-            reached.update(steps)
-            if facts.left and not facts.completed and steps:
-                left_after[steps[-1]] += 1
         for step in reached:
             order.setdefault(step, len(order))
         rows = [((step,), (reached[step], left_after[step])) for step in sorted(reached, key=lambda s: order[s])]
@@ -143,6 +131,19 @@ def _leaving(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo]
     return tables
 
 
+def _reach(played: Sequence[ScenarioFacts]) -> tuple[Counter[str], Counter[str], int, int]:
+    """Of the visits that played one scenario: how many reached each step, how many walked away after
+    each (their last answer), how many started and how many finished."""
+    reached: Counter[str] = Counter()
+    left_after: Counter[str] = Counter()
+    for facts in played:
+        steps = facts.steps_in_order()
+        reached.update(steps)
+        if facts.left and not facts.completed and steps:
+            left_after[steps[-1]] += 1
+    return reached, left_after, len(played), sum(f.completed for f in played)
+
+
 def _rounded_reach(table: Table, k: int) -> Table:
     """The drop in "reached" from one step to the next is "left after it": when a "left after it" count is
     hidden, "reached" is rounded to the nearest k, so the drop cannot give the hidden count back."""
@@ -153,6 +154,16 @@ def _rounded_reach(table: Table, k: int) -> Table:
     return Table(table.name, table.title, table.columns, rows,
                  table.note + f" 'reached' is rounded to the nearest {k}: the drop from one step to the next would "
                               "otherwise give a hidden 'left after it' back.")
+
+
+def _reading(visitors: Cell, offers: int) -> str:
+    """Interest set against offers for one trade (nothing to say when the count is hidden or both are 0)."""
+    if visitors is None or (offers == 0 and visitors == 0):
+        return ""
+    if offers == 0:
+        return "interest, no offer"
+    ratio = int(visitors) / offers
+    return "interest outruns offers" if ratio > 2 else "offers outrun interest" if ratio < 0.5 else "balanced"
 
 
 def _band(theta: float) -> int:
@@ -201,16 +212,7 @@ def _trades(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo],
     body = []
     for row in table.rows:
         offers = offers_by_rome.get(str(row[0]), 0)
-        visitors = row[2]
-        if visitors is None or (offers == 0 and visitors == 0):
-            reading = ""
-        elif offers == 0:
-            reading = "interest, no offer"
-        else:
-            ratio = int(visitors) / offers
-            reading = ("interest outruns offers" if ratio > 2 else "offers outrun interest" if ratio < 0.5
-                       else "balanced")
-        body.append((*row, offers, reading))
+        body.append((*row, offers, _reading(row[2], offers)))
     return Table(table.name, table.title, (*table.columns, "offers", "reading"), tuple(body),
                  "reading: more than 2 visitors per offer = interest outruns offers; under 0.5 = offers outrun "
                  "interest.")

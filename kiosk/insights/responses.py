@@ -30,7 +30,23 @@ def response_rows(statements: Iterable[Mapping[str, Any]], packs: Sequence[Pack]
     first answer and steps in the order answered; visits are numbered, not named. Visits voided in the LRS count
     nowhere."""
     by_id = {p.id: p for p in packs}
-    answers: dict[str, list[tuple[str, str, str, Mapping[str, Any], str]]] = {}
+    answers, voided = _answers_by_visit(statements, set(by_id))
+    rows: list[dict[str, str]] = []
+    kept = [given for registration, given in answers.items() if registration not in voided]
+    for number, given in enumerate(sorted(kept, key=lambda g: min(a[0] for a in g)), start=1):
+        visit = f"visit-{number:06d}"  # the registration does not leave the command
+        for _, pack_id, step_id, result, language in sorted(given, key=lambda a: a[0]):
+            rows += _rows(visit, by_id[pack_id], step_id, result, short_language(language))
+    return rows
+
+
+Answer = tuple[str, str, str, Mapping[str, Any], str]  # UTC timestamp, pack, step, result, language tag
+
+
+def _answers_by_visit(statements: Iterable[Mapping[str, Any]],
+                      pack_ids: set[str]) -> tuple[dict[str, list[Answer]], set[str]]:
+    """The answers to steps of `pack_ids` by registration, and the registrations voided (erased visits)."""
+    answers: dict[str, list[Answer]] = {}
     voided: set[str] = set()
     for s in statements:
         registration = str((s.get("context") or {}).get("registration", ""))
@@ -39,18 +55,12 @@ def response_rows(statements: Iterable[Mapping[str, Any]], packs: Sequence[Pack]
             voided.add(registration)
             continue
         found = STEP_ID.search(str((s.get("object") or {}).get("id", "")))
-        if verb != xapi.VERBS["answered"] or not registration or found is None or found["pack"] not in by_id:
+        if verb != xapi.VERBS["answered"] or not registration or found is None or found["pack"] not in pack_ids:
             continue
         answers.setdefault(registration, []).append((utc_timestamp(str(s["timestamp"])), found["pack"],
                                                      found["step"], s.get("result") or {},
                                                      str((s.get("context") or {}).get("language", ""))))
-    rows: list[dict[str, str]] = []
-    kept = [given for registration, given in answers.items() if registration not in voided]
-    for number, given in enumerate(sorted(kept, key=lambda g: min(a[0] for a in g)), start=1):
-        visit = f"visit-{number:06d}"  # the registration does not leave the command
-        for _, pack_id, step_id, result, language in sorted(given, key=lambda a: a[0]):
-            rows += _rows(visit, by_id[pack_id], step_id, result, short_language(language))
-    return rows
+    return answers, voided
 
 
 def _rows(visit: str, pack: Pack, step_id: str, result: Mapping[str, Any], language: str) -> list[dict[str, str]]:

@@ -77,40 +77,58 @@ class _FieldError(Exception):
         self.field, self.problem, self.hint = field, problem, hint
 
 
-def _offer(raw: dict[str, Any]) -> Offer:
-    def text(field: str) -> str:
-        value = raw.get(field)
-        if not isinstance(value, str):  # JSON feeds: numbers are fine, objects and lists are not
-            if isinstance(value, dict | list):
-                raise _FieldError(field, "expected a text, got a JSON " + type(value).__name__, "write it as text")
-            value = "" if value is None else str(value)
-        value = value.strip()
-        if not value:
-            raise _FieldError(field, "missing", f"every offer needs `{field}`")
-        return value
+def _text(raw: dict[str, Any], field: str) -> str:
+    value = raw.get(field)
+    if not isinstance(value, str):  # JSON feeds: numbers are fine, objects and lists are not
+        if isinstance(value, dict | list):
+            raise _FieldError(field, "expected a text, got a JSON " + type(value).__name__, "write it as text")
+        value = "" if value is None else str(value)
+    value = value.strip()
+    if not value:
+        raise _FieldError(field, "missing", f"every offer needs `{field}`")
+    return value
 
+
+def _offer(raw: dict[str, Any]) -> Offer:
     for field in FIELDS:  # the longest field first: it says the most about what went wrong
         value = raw.get(field)
         if isinstance(value, str | list) and len(value) > MAX_FIELD_CHARS:
             raise _FieldError(field, f"longer than {MAX_FIELD_CHARS} characters", "check the separators and quotes")
-    rome = text("rome").upper()
+    rome = _text(raw, "rome").upper()
     if not ROME.match(rome):
         raise _FieldError("rome", f"`{rome}` is not a ROME 4.0 code", "a letter and four digits, e.g. G1602")
-    contract = text("contract")
+    contract = _text(raw, "contract")
     if contract not in CONTRACTS:
         raise _FieldError("contract", f"`{contract}` is not a known contract", "one of " + ", ".join(CONTRACTS))
-    postcode = text("postcode")
+    postcode = _text(raw, "postcode")
     if not re.fullmatch(r"\d{5}", postcode):
         raise _FieldError("postcode", f"`{postcode}` is not a French postcode", "five digits, e.g. 69003")
-    coordinates = []
-    for field, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
-        try:
-            value = float(text(field))
-        except ValueError:
-            raise _FieldError(field, f"`{raw.get(field)}` is not a number", "decimal degrees, e.g. 45.7578") from None
-        if not low <= value <= high:
-            raise _FieldError(field, f"{value} is out of range", f"between {low} and {high}")
-        coordinates.append(value)
+    lat, lon = (_degrees(raw, field, low, high) for field, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)))
+    skills = _skills(raw)
+    apply = _text(raw, "apply")
+    if not apply.startswith(("https://", "mailto:", "tel:")):
+        raise _FieldError("apply", f"`{apply}` is neither a web link nor a contact",
+                          "https://..., mailto:... or tel:...")
+    try:
+        expires = date.fromisoformat(_text(raw, "expires"))
+    except ValueError:
+        raise _FieldError("expires", f"`{raw.get('expires')}` is not a date", "YYYY-MM-DD") from None
+    return Offer(_text(raw, "id"), rome, _text(raw, "title"), _text(raw, "employer"), _text(raw, "town"), postcode,
+                 lat, lon, contract, skills, apply, expires)
+
+
+def _degrees(raw: dict[str, Any], field: str, low: float, high: float) -> float:
+    try:
+        value = float(_text(raw, field))
+    except ValueError:
+        raise _FieldError(field, f"`{raw.get(field)}` is not a number", "decimal degrees, e.g. 45.7578") from None
+    if not low <= value <= high:
+        raise _FieldError(field, f"{value} is out of range", f"between {low} and {high}")
+    return value
+
+
+def _skills(raw: dict[str, Any]) -> tuple[str, ...]:
+    """ESCO skill URIs: a JSON list, or one text separated by `;` (CSV)."""
     skills_raw = raw.get("skills") or []
     if not isinstance(skills_raw, str | list) or len(skills_raw) > MAX_FIELD_CHARS:
         raise _FieldError("skills", "not a list of ESCO skill URIs", "several URIs separated by `;`")
@@ -119,17 +137,8 @@ def _offer(raw: dict[str, Any]) -> Offer:
     for skill in skills:
         if not ESCO_SKILL.match(skill):
             raise _FieldError("skills", f"`{skill}` is not an ESCO skill URI",
-                       "http://data.europa.eu/esco/skill/<uuid>, several separated by `;`")
-    apply = text("apply")
-    if not apply.startswith(("https://", "mailto:", "tel:")):
-        raise _FieldError("apply", f"`{apply}` is neither a web link nor a contact",
-                          "https://..., mailto:... or tel:...")
-    try:
-        expires = date.fromisoformat(text("expires"))
-    except ValueError:
-        raise _FieldError("expires", f"`{raw.get('expires')}` is not a date", "YYYY-MM-DD") from None
-    return Offer(text("id"), rome, text("title"), text("employer"), text("town"), postcode, coordinates[0],
-                 coordinates[1], contract, skills, apply, expires)
+                              "http://data.europa.eu/esco/skill/<uuid>, several separated by `;`")
+    return skills
 
 
 class FeedError(Exception):

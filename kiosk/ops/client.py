@@ -36,24 +36,33 @@ def get(url: str, token: str = "", *, deadline: float = 3.0, limit: int = MAX_AN
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         auth = f"Authorization: Bearer {token}\r\n" if token else ""
         sock.sendall(f"GET {target} HTTP/1.0\r\nHost: {parts.netloc}\r\n{auth}\r\n".encode())
-        data = bytearray()
-        while True:
-            left = ends - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no whole answer within {deadline:.0f} s")
-            sock.settimeout(left)
-            try:
-                chunk = sock.recv(65536)
-            except TimeoutError:
-                raise TimeoutError(f"no whole answer within {deadline:.0f} s") from None
-            if not chunk:
-                break
-            data += chunk
-            if len(data) > limit + 16384:  # the body's cap plus room for headers
-                raise AnswerError(f"answer larger than {limit // 1024} KiB")
+        data = _read_until_closed(sock, ends, deadline, limit)
     finally:
         sock.close()
-    head, blank, body = bytes(data).partition(b"\r\n\r\n")
+    return _status_and_body(data)
+
+
+def _read_until_closed(sock: socket.socket, ends: float, deadline: float, limit: int) -> bytes:
+    """Everything the server sends until it closes, within the deadline of the whole exchange."""
+    data = bytearray()
+    while True:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no whole answer within {deadline:.0f} s")
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            raise TimeoutError(f"no whole answer within {deadline:.0f} s") from None
+        if not chunk:
+            return bytes(data)
+        data += chunk
+        if len(data) > limit + 16384:  # the body's cap plus room for headers
+            raise AnswerError(f"answer larger than {limit // 1024} KiB")
+
+
+def _status_and_body(data: bytes) -> tuple[int, bytes]:
+    head, blank, body = data.partition(b"\r\n\r\n")
     status = head.split(b"\r\n", 1)[0].split(b" ", 2)
     if not blank or len(status) < 2 or not status[0].startswith(b"HTTP/") or not status[1].isdigit():
         raise AnswerError("not an HTTP answer")

@@ -64,53 +64,84 @@ def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+Labels = dict[str, Any]
+
+
+def _health(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.status = str(labels.get("status", "failing"))
+
+
+def _state(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.state = str(labels.get("state", ""))
+
+
+def _frame(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.frame_ms = None if value is None else round(1000 * value, 2)  # None: no frame in 5 min
+
+
+def _dropped(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.dropped = int(value or 0)
+
+
+def _pending(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.sync_pending = int(value or 0)
+
+
+def _device(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.devices[str(labels.get("device", "?"))] = str(labels.get("state", "?"))
+
+
+def _disk(view: FleetKiosk, labels: Labels, value: float | None) -> None:
+    view.disk_free_gb = None if value is None else round(value / 1024**3, 1)
+
+
+# What each answer of QUERIES (but `up`) sets on the line of the kiosk it names.
+_READ: dict[str, Callable[[FleetKiosk, Labels, float | None], None]] = {
+    "health": _health, "state": _state, "frame": _frame, "dropped": _dropped, "pending": _pending,
+    "devices": _device, "disk": _disk}
+
+
 def fleet_from_series(answers: Mapping[str, Series], alerts: list[dict[str, Any]]) -> list[FleetKiosk]:
     """The dashboard's lines from Prometheus' answers (pure): one per scraped kiosk, problems first."""
-    kiosks: dict[str, FleetKiosk] = {}
-    for sample in answers.get("up", []):
-        labels = _mapping(sample.get("metric"))
-        instance = str(labels.get("instance", ""))
-        name = str(labels.get("kiosk") or instance)
-        up = _number(sample) == 1
-        kiosks[instance] = FleetKiosk(name, f"http://{instance}", "unknown" if up else "offline",
-                                      agency=str(labels.get("agency", "")), town=str(labels.get("town", "")))
-        if not up:
-            kiosks[instance].alerts.append("offline (Prometheus cannot scrape it)")
-
-    def each(key: str) -> list[tuple[FleetKiosk, dict[str, Any], float | None]]:
-        found = []
+    kiosks = _scraped(answers.get("up", []))
+    for key, read in _READ.items():
         for sample in answers.get(key, []):
-            view = kiosks.get(str(_mapping(sample.get("metric")).get("instance", "")))
+            labels = _mapping(sample.get("metric"))
+            view = kiosks.get(str(labels.get("instance", "")))
             if view is not None and view.status != "offline":
-                found.append((view, _mapping(sample.get("metric")), _number(sample)))
-        return found
-
-    for view, labels, _ in each("health"):
-        view.status = str(labels.get("status", "failing"))
-    for view, labels, _ in each("state"):
-        view.state = str(labels.get("state", ""))
-    for view, _, value in each("frame"):
-        view.frame_ms = None if value is None else round(1000 * value, 2)  # None: no frame in 5 min
-    for view, _, value in each("dropped"):
-        view.dropped = int(value or 0)
-    for view, _, value in each("pending"):
-        view.sync_pending = int(value or 0)
-    for view, labels, _ in each("devices"):
-        view.devices[str(labels.get("device", "?"))] = str(labels.get("state", "?"))
-    for view, _, value in each("disk"):
-        view.disk_free_gb = None if value is None else round(value / 1024**3, 1)
+                read(view, labels, _number(sample))
     for view in kiosks.values():
         if view.status not in ("ok", "offline"):
             view.alerts.append(view.status)
+    _add_alerts(kiosks, alerts)
+    return sorted(kiosks.values(), key=lambda v: (PROBLEM_ORDER.get(v.status, 0), not v.alerts, v.name))
+
+
+def _scraped(up: Series) -> dict[str, FleetKiosk]:
+    """A line per kiosk Prometheus scrapes (its `up` series), by instance; offline when the scrape fails."""
+    kiosks: dict[str, FleetKiosk] = {}
+    for sample in up:
+        labels = _mapping(sample.get("metric"))
+        instance = str(labels.get("instance", ""))
+        name = str(labels.get("kiosk") or instance)
+        online = _number(sample) == 1
+        kiosks[instance] = FleetKiosk(name, f"http://{instance}", "unknown" if online else "offline",
+                                      agency=str(labels.get("agency", "")), town=str(labels.get("town", "")))
+        if not online:
+            kiosks[instance].alerts.append("offline (Prometheus cannot scrape it)")
+    return kiosks
+
+
+def _add_alerts(kiosks: dict[str, FleetKiosk], alerts: list[dict[str, Any]]) -> None:
+    """Alertmanager's firing alerts, on the kiosk each names (KioskDown: its offline line says it already)."""
     for alert in alerts:
         labels = _mapping(alert.get("labels"))
         alerted = kiosks.get(str(labels.get("instance", "")))
         name = str(labels.get("alertname", ""))
-        if alerted is not None and alert.get("state") == "firing" and name != "KioskDown":  # offline says it
+        if alerted is not None and alert.get("state") == "firing" and name != "KioskDown":
             annotations = _mapping(alert.get("annotations"))
             alerted.alerts.append(str(annotations.get("summary") or name))
             alerted.problems.append(name)
-    return sorted(kiosks.values(), key=lambda v: (PROBLEM_ORDER.get(v.status, 0), not v.alerts, v.name))
 
 
 class PrometheusFleet:

@@ -9,6 +9,8 @@ import pytest
 
 from scripts.complexity import main
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def _branchy(name: str, branches: int) -> str:
     """A function of cyclomatic complexity 1 + branches."""
@@ -51,3 +53,10 @@ def test_only_the_worst_five_are_listed_when_all_pass(tmp_path: Path, capsys: py
     assert [line.split()[-1] for line in listed] == ["f7", "f6", "f5", "f4", "f3"]
     assert "all under the bars" in out
 
+
+def test_the_areas_already_brought_under_the_bars_stay_there(capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole tree is gated in scripts/test.sh; these parts were brought under the bars first."""
+    areas = ["kiosk/cli.py", "kiosk/commands", "kiosk/config.py", "kiosk/ops", "kiosk/credentials", "kiosk/matching",
+             "kiosk/insights", "hardware"]
+    code = main(["--paths", *(str(REPO / area) for area in areas)])
+    assert code == 0, capsys.readouterr().out
