@@ -58,3 +58,15 @@ def test_an_unknown_command_is_refused_with_the_list(capsys: pytest.CaptureFixtu
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'frobnicate'" in err and "doctor" in err
+
+
+def test_every_bench_has_its_runner() -> None:
+    """`kiosk bench WHAT` dispatches through a table: a bench declared without a runner would fail only when run."""
+    import argparse
+
+    from kiosk.commands import bench
+
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    declared = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(declared) == set(bench.BENCHES)
