@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.config import Settings
+from kiosk.consent import Consent
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
-from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
+from kiosk.credentials.handoff import Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
 from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
 from kiosk.credentials.jwt_input import check_shape, read_credential
@@ -195,7 +196,7 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
                        Issuer(c.issuer_id, c.issuer_name, c.issuer_url), keystore.active(c.keys),
                        f"urn:uuid:{registration}", now, c.valid_days, language, registration)
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
-    handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
+    handoff = choose(Consent(results_to_phone=True, decided=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [qr_png(handoff.payload, out_dir / "handoff-qr.png")]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.sync import xapi
+from kiosk.store import xapi
 
 SCENARIO_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)$")
 STEP_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)/steps/(?P<step>[^/]+)$")
