@@ -31,7 +31,6 @@ from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, Step
-from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
@@ -183,7 +182,7 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    played = [Played(p.id, p.scenario, read_bank(p), best_answers(p)) for p in chosen]
+    played = [Played(p.id, p.scenario, p.bank, best_answers(p)) for p in chosen]
     profile = score_visit(played)
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],

@@ -35,7 +35,6 @@ from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
-from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, SkillEstimate, score_visit
 from kiosk.scoring.explain import evidence_sentence, skill_name
 from kiosk.store import records, xapi
@@ -282,7 +281,7 @@ class RecordingHost:
         return score_visit(self._played(self.visits[visit]))
 
     def _played(self, state: _Visit) -> list[Played]:
-        return [Played(s.pack.id, s.pack.scenario, read_bank(s.pack), tuple(s.observations))
+        return [Played(s.pack.id, s.pack.scenario, s.pack.bank, tuple(s.observations))
                 for s in state.scenarios if s.finished]
 
     def _scenario(self, visit: int, pack: Pack) -> _Scenario:
