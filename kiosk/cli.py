@@ -14,6 +14,7 @@ from hardware.errors import HardwareError
 from kiosk import __version__
 from kiosk.config import Settings, load_settings
 from kiosk.errors import ConfigError, KioskError
+from kiosk.languages import codes
 from kiosk.matching.offers import ENCODINGS
 from kiosk.ops.logs import configure as configure_logs
 from kiosk.scenario.load import PackError
@@ -450,7 +451,7 @@ def _results_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     results_what = results.add_subparsers(dest="results_command", required=True, metavar="ACTION")
     sample = results_what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
     sample.add_argument("packs", nargs="+", metavar="PACK_ID")
-    sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
+    sample.add_argument("--lang", default="fr", choices=codes())
     sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
     sample.add_argument("--out", type=Path, default=Path("out/results"))
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kiosk.consent import Consent
+from kiosk.languages import codes
 from kiosk.runtime.consent import act as consent_act
 
-LANGUAGES = ("fr", "en", "ar", "uk")
+LANGUAGES = codes()  # the offered languages (kiosk.languages)
 
 
 class Page(StrEnum):

@@ -17,7 +17,7 @@ from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, OrderingStep,
 from kiosk.scenario.source import Mark, YNode
 
 REQUIRED_LANGUAGES = ("fr", "en")
-OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk/i18n.py)
+OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk.languages)
 SLOW_READING_WPM = 100  # a slow adult reader; fluent adults read 200-250 words a minute
 DECISION_SECONDS = 3.0  # time to decide and reach the button once everything is read
 MIN_INDEPENDENT_OBSERVATIONS = 3

@@ -22,10 +22,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kiosk.errors import ContentError
+from kiosk.languages import codes
 
 SOURCE_LANGUAGE = "fr"
 # The order language keys are written in, so a translation lands where a reader of the YAML expects it.
-LANGUAGE_ORDER = ("fr", "en", "ar", "uk")
+LANGUAGE_ORDER = codes()  # the offered languages, in the registry's order (kiosk.languages)
 # Per-language maps that hold file names, not sentences: caption files are translated as files.
 FILE_MAPS = frozenset({"captions"})
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.languages import bcp47
+
 Statement = dict[str, Any]
 ADL = "http://adlnet.gov/expapi/verbs/"
 VERBS = {name: ADL + name for name in
@@ -70,7 +72,7 @@ def _timestamp(at: datetime) -> str:
 
 
 def _lang(language: str) -> str:
-    return {"fr": "fr-FR", "en": "en-US", "ar": "ar", "uk": "uk-UA"}.get(language, language)
+    return bcp47(language)  # the registry's tag (kiosk.languages)
 
 
 def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime, sid: str, *,
