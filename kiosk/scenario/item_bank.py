@@ -93,8 +93,9 @@ def dump_bank(bank: ItemBank) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_bank(source: str, file: str) -> ItemBank:
-    """An ItemBank from scoring.yaml text; LocatedError (file:line:col + hint) when it is wrong."""
+def parse_bank(source: str, file: str, pack_id: str | None = None) -> ItemBank:
+    """An ItemBank from scoring.yaml text; LocatedError (file:line:col + hint) when it is wrong, or
+    when it is another pack's (`pack_id` given: its items would never match this pack's steps)."""
     root = parse(source, file)
     if not isinstance(root.value, dict):
         raise LocatedError(root.mark, "scoring.yaml must be a mapping", "start from `kiosk scoring init PACK`")
@@ -106,6 +107,9 @@ def parse_bank(source: str, file: str) -> ItemBank:
     if model != MODEL:
         raise LocatedError(_need(root, "model").mark, f"unknown model `{model}`", f"this engine scores `{MODEL}`")
     pack = _scalar(root, "pack", str)
+    if pack_id is not None and pack != pack_id:
+        raise LocatedError(_need(root, "pack").mark, f"{BANK_FILE} is for pack `{pack}`, not `{pack_id}`",
+                           f"write `pack: {pack_id}`")
     scenario_version = str(_need(root, "scenario_version").value)
     version = _scalar(root, "version", int)
     calibration_node = root.get("calibration")
@@ -125,14 +129,14 @@ def parse_bank(source: str, file: str) -> ItemBank:
     return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
 
 
-def read_bank_file(path: Path) -> ItemBank | None:
-    """The bank in `path`, None when there is none; LocatedError when it is too large, not UTF-8 or
-    wrong; OSError when it cannot be read."""
+def read_bank_file(path: Path, pack_id: str | None = None) -> ItemBank | None:
+    """The bank in `path`, None when there is none; LocatedError when it is too large, not UTF-8,
+    wrong or another pack's; OSError when it cannot be read."""
     try:
         source = read_text(path)  # bounded: LocatedError beyond the file size limit
     except FileNotFoundError:
         return None
-    return parse_bank(source, str(path))
+    return parse_bank(source, str(path), pack_id)
 
 
 def _params(node: YNode) -> ItemParams:

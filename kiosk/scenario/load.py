@@ -110,7 +110,7 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             exists = _exists_in(pack_dir)
             ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
             check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
-            bank = _read_bank(pack_dir, report)
+            bank = _read_bank(pack_dir, pack_id, report)
             sealed = verify(pack_dir, report, required=require_sealed) if check_manifest else False
             result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
             if not report.errors:
@@ -119,12 +119,12 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
     return result
 
 
-def _read_bank(pack_dir: Path, report: Reporter) -> ItemBank | None:
+def _read_bank(pack_dir: Path, pack_id: str, report: Reporter) -> ItemBank | None:
     """The pack's scoring.yaml, parsed once here: a broken one is an error of the pack (file:line:col),
     so the kiosk refuses it at load instead of failing at the end of a visit."""
     path = pack_dir / BANK_FILE
     try:
-        return read_bank_file(path)
+        return read_bank_file(path, pack_id)
     except LocatedError as exc:
         report.found.append(from_located(exc, "scoring"))
     except OSError as exc:

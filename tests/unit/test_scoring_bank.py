@@ -125,3 +125,12 @@ def test_the_bank_is_read_with_its_pack_and_a_broken_one_refuses_only_that_pack(
     assert len(errors) == 1 and errors[0].mark.file == str(bank_file) and errors[0].mark.line == where + 1
     assert f"scoring.yaml:{where + 1}:" in str(errors[0]) and "slope" in str(errors[0])
     assert errors[0].diagnostics[0].check == "scoring"
+
+    kitchen_bank = root / "commis-de-cuisine" / "scoring.yaml"
+    shutil.copy(REPO_SCENARIOS / "commis-de-cuisine" / "scoring.yaml", kitchen_bank)
+    text = kitchen_bank.read_text(encoding="utf-8")
+    kitchen_bank.write_text(text.replace("pack: commis-de-cuisine", "pack: electricien-batiment"), encoding="utf-8")
+    packs, errors = load_packs(root, require_sealed=False)  # another pack's bank would never match a step
+    line = text.splitlines().index("pack: commis-de-cuisine") + 1
+    assert not packs and any(e.mark.file == str(kitchen_bank) and e.mark.line == line and
+                             "is for pack `electricien-batiment`" in str(e) for e in errors)
