@@ -116,17 +116,21 @@ def parse_bank(source: str, file: str, pack_id: str | None = None) -> ItemBank:
     calibration: dict[str, str | int] = {}
     if calibration_node is not None and isinstance(calibration_node.value, dict):
         calibration = {k: v.value for k, v in calibration_node.value.items() if isinstance(v.value, str | int)}
-    items: dict[ItemKey, ItemParams] = {}
-    items_node = _need(root, "items")
+    items = _items(_need(root, "items"), pack)
+    return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
+
+
+def _items(items_node: YNode, pack: str) -> dict[ItemKey, ItemParams]:
     if not isinstance(items_node.value, dict):
         raise LocatedError(items_node.mark, "`items` must map step ids to skills", "see docs/scoring.md")
+    items: dict[ItemKey, ItemParams] = {}
     for step, skills in items_node.value.items():
         if "/" in step or not isinstance(skills.value, dict):
             raise LocatedError(items_node.key_mark(step), f"item `{step}` must be a step id with skills under it",
                                "write e.g. `quai:` then `T4.3: {a: 1.0, b: [-0.5, 0.5]}`")
         for skill, node in skills.value.items():
             items[ItemKey(pack, step, skill)] = _params(node)
-    return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
+    return items
 
 
 def read_bank_file(path: Path, pack_id: str | None = None) -> ItemBank | None:
