@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.errors import ConfigError
+from kiosk.languages import codes
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,8 @@ _FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.
                                                  "session.scan_every": (0.5, 10.0),
                                                  "devices.lens_k1": (-1.0, 2.0), "devices.lens_k2": (-1.0, 2.0),
                                                  "devices.lens_scale": (0.5, 3.0), "devices.eye_fov": (30.0, 150.0)}
-_LANGUAGES = ("fr", "en", "ar", "uk")
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "content.language": _LANGUAGES,
+    "content.language": codes(),  # the offered languages (kiosk.languages)
     "devices.touch_protocol": ("egalax", "microtouch"),
     "devices.headset": ("none", "openxr", "sim", "monitor"),
     "ops.log_format": ("text", "json"),

@@ -19,11 +19,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from kiosk.errors import ContentError
+from kiosk.languages import LOCALE_DIR, REGISTRY, catalogue_in
+from kiosk.languages import language as language_entry
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-DOMAIN = "kiosk"
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
-NATIVE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية", "uk": "Українська"}
+# Read from the one registry (kiosk.languages): a language added there is offered everywhere.
+RIGHT_TO_LEFT = frozenset(entry.code for entry in REGISTRY if entry.rtl)
+NATIVE_NAMES = {entry.code: entry.native for entry in REGISTRY}
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,21 @@ class Catalogs:
         return Words(language, self._translations.get(language) or gettext.NullTranslations())
 
     @staticmethod
-    def load(languages: Iterable[str], folder: Path = LOCALE_DIR) -> Catalogs:
-        return Catalogs({language: _compile(folder / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
-                         for language in languages})
+    def load(languages: Iterable[str], folder: Path | None = None) -> Catalogs:
+        """`folder` None: each language's catalogue where the registry says (kiosk.languages)."""
+        return Catalogs({language: _compile(_catalogue(language, folder), language) for language in languages})
+
+
+def _catalogue(language: str, folder: Path | None) -> Path:
+    entry = None if folder is not None else language_entry(language)
+    return entry.catalogue if entry is not None else catalogue_in(folder or LOCALE_DIR, language)
 
 
 @functools.cache
-def words_for(language: str, folder: Path = LOCALE_DIR) -> Words:
+def words_for(language: str, folder: Path | None = None) -> Words:
     """One language's words, compiled once per process: for the text built outside the screens
     (explanations, offer reasons, badges, the phone page). A language with no catalogue reads English."""
-    if not (folder / language / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
+    if not _catalogue(language, folder).exists():
         return Words(language, gettext.NullTranslations())
     return Catalogs.load([language], folder).words(language)
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
 $PYBABEL extract --no-location --sort-output --width 100 -k gettext -k ngettext:1,2 -k _ -k N_ \
   --project "Nova Kiosk" --copyright-holder "Nova Kiosk contributors" -o kiosk/locale/kiosk.pot kiosk
-for language in fr en ar uk; do
+for language in $(.venv/bin/python -m kiosk.languages); do  # the registry: kiosk/languages.py
   po="kiosk/locale/$language/LC_MESSAGES/kiosk.po"
   if [ -f "$po" ]; then
     $PYBABEL update --no-fuzzy-matching --ignore-obsolete --width 100 -i kiosk/locale/kiosk.pot -l "$language" -o "$po"

@@ -20,8 +20,8 @@ from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Pack, Step
 from kiosk.scoring.bank import ItemBank, read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
-from kiosk.sync import xapi
-from kiosk.sync.visit import scenario_statements, step_groups
+from kiosk.store import xapi
+from kiosk.store.scenario_statements import scenario_statements, step_groups
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: ISO week 2026-W45

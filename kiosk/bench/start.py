@@ -29,6 +29,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.languages import codes
 
 BARE = """
 import os, socket, moderngl, pygame
@@ -196,7 +197,7 @@ def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
         for index in range(warm_up + visits):
             wall[0] += timedelta(minutes=10)
             pilot.tap_at(960, 540)
-            pilot.tap("intent", "language", ("fr", "en", "ar", "uk")[index % 4])
+            pilot.tap("intent", "language", codes()[index % len(codes())])
             pilot.tap("proceed")
             pilot.tap("intent", "trade", packs[index % len(packs)].id)
             pilot.tap("intent", "next")

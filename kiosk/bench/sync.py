@@ -17,9 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.store import records
+from kiosk.store import records, xapi
 from kiosk.store.db import connect
-from kiosk.sync import xapi
 from kiosk.sync.client import LrsClient
 from kiosk.sync.worker import sync_once
 

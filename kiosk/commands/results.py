@@ -15,9 +15,10 @@ from typing import Any, TextIO
 
 from kiosk.commands import arguments
 from kiosk.config import Settings
+from kiosk.consent import Consent
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
-from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
+from kiosk.credentials.handoff import Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
 from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
 from kiosk.credentials.jwt_input import check_shape, read_credential
@@ -25,6 +26,7 @@ from kiosk.credentials.keys import CredentialError
 from kiosk.credentials.page import OfferLine, render
 from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
+from kiosk.languages import codes
 from kiosk.matching.match import Match, rank
 from kiosk.matching.offers import FeedError, Offer, load_offers, scan_feed, write_offers
 from kiosk.runtime import play
@@ -32,7 +34,6 @@ from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, Step
-from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
@@ -184,7 +185,7 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    played = [Played(p.id, p.scenario, read_bank(p), best_answers(p)) for p in chosen]
+    played = [Played(p.id, p.scenario, p.bank, best_answers(p)) for p in chosen]
     profile = score_visit(played)
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
@@ -197,7 +198,7 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
                        Issuer(c.issuer_id, c.issuer_name, c.issuer_url), keystore.active(c.keys),
                        f"urn:uuid:{registration}", now, c.valid_days, language, registration)
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
-    handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
+    handoff = choose(Consent(results_to_phone=True, decided=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])
     page = render(language, issued, c.issuer_name,
                   [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
@@ -235,7 +236,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="results_command", required=True, metavar="ACTION")
     sample = what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
     sample.add_argument("packs", nargs="+", metavar="PACK_ID")
-    sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
+    sample.add_argument("--lang", default="fr", choices=codes())
     sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
     sample.add_argument("--out", type=Path, default=Path("out/results"))
 

@@ -16,8 +16,8 @@ from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.store import privacy, records
 from kiosk.store.db import open_store
+from kiosk.store.erasure import erase
 from kiosk.sync.client import LrsClient
-from kiosk.sync.erasure import erase
 from kiosk.sync.worker import sync_once
 
 

@@ -8,7 +8,7 @@ or not the kiosk is online.
   the strongest badge that fits (one evidence sentence, criteria by URL; 2.2–2.7 KB as a JWT).
   The others wait for the link. When none fits, the kiosk falls back to the link, to be opened
   once the network is back.
-Nothing is shown before the visitor agreed on the consent screen (`Consent.results_to_phone`).
+Nothing is shown before the visitor agreed on the consent screen (`kiosk.consent.Consent.results_to_phone`).
 """
 
 from __future__ import annotations
@@ -18,25 +18,13 @@ from pathlib import Path
 
 import segno
 
+from kiosk.consent import Consent
 from kiosk.credentials.keys import CredentialError
 
 # A compact VC-JWT is 2.2–2.7 KB. Up to 2,400 bytes fits a version ≤ 38 QR code at error level L;
 # drawn at 5 px per module that is ~900 px wide on a 1080p kiosk screen, which phones read at
 # arm's length. Beyond it, the link.
 MAX_QR_BYTES = 2400
-
-
-@dataclass(frozen=True)
-class Consent:
-    results_to_phone: bool = False
-    share_with_employers: bool = False  # opt-in, separate, revocable
-    revoked: bool = False
-
-    def allows_handoff(self) -> bool:
-        return self.results_to_phone and not self.revoked
-
-    def allows_sharing(self) -> bool:
-        return self.share_with_employers and not self.revoked
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.sync import xapi
+from kiosk.languages import code_of
+from kiosk.store import xapi
 
 SCENARIO_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)$")
 STEP_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)/steps/(?P<step>[^/]+)$")
@@ -73,7 +74,7 @@ def utc_timestamp(text: str) -> str:
 
 def short_language(tag: str) -> str:
     """Back from the xAPI language tag to the kiosk's language code (fr-FR -> fr)."""
-    return tag.split("-", maxsplit=1)[0]
+    return code_of(tag)
 
 
 def absorb(visits: MutableMapping[str, VisitFacts], statement: Mapping[str, Any],

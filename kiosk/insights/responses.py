@@ -20,9 +20,9 @@ from kiosk.insights.facts import STEP_ID, short_language, utc_timestamp
 from kiosk.scenario.evidence import observe
 from kiosk.scenario.model import Pack
 from kiosk.scoring.responses import COLUMNS
-from kiosk.sync import xapi
+from kiosk.store import xapi
 
-ANSWER_SEPARATOR = "[,]"  # xAPI's separator of a multi-part response, as kiosk.sync.xapi.answered writes it
+ANSWER_SEPARATOR = "[,]"  # xAPI's separator of a multi-part response, as kiosk.store.xapi.answered writes it
 
 
 def response_rows(statements: Iterable[Mapping[str, Any]], packs: Sequence[Pack]) -> list[dict[str, str]]:

@@ -1,25 +1,19 @@
 """The consent screen, before anything leaves the kiosk: plain words on what is kept and for how
 long, then two separate choices, both off until the visitor turns them on. Pure: the choice is a
-value; the composition root turns it into the hand-off's Consent (kiosk.credentials.handoff)."""
+`kiosk.consent.Consent`, the same value the host records and the hand-off reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from kiosk.consent import Consent
 from kiosk.i18n import Words
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox, continue_button
 from kiosk.view import theme
 from kiosk.view.nodes import Column, Group, Node, Rect, Scene, Text
 
 
-@dataclass(frozen=True, slots=True)
-class ConsentChoice:
-    results_to_phone: bool = False
-    share_with_employers: bool = False
-    decided: bool = False
-
-
-def act(choice: ConsentChoice, action: tuple[str, ...]) -> ConsentChoice:
+def act(choice: Consent, action: tuple[str, ...]) -> Consent:
     if choice.decided:
         return choice
     if action == ("toggle", "phone"):
@@ -31,7 +25,7 @@ def act(choice: ConsentChoice, action: tuple[str, ...]) -> ConsentChoice:
     return choice
 
 
-def build_view(choice: ConsentChoice, words: Words, retention_days: int = 30) -> tuple[Scene, list[Target]]:
+def build_view(choice: Consent, words: Words, retention_days: int = 30) -> tuple[Scene, list[Target]]:
     _ = words.gettext
     targets: list[Target] = []
     body = _("You stay anonymous: we never ask for your name or papers. The kiosk keeps your answers to the game "

@@ -63,7 +63,8 @@ def play_chrome(words: Words, targets: list[Target]) -> list[Node]:
     for index, (code, name) in enumerate(NATIVE_NAMES.items()):
         nodes.append(replace(button(Rect(MARGIN + index * 196, 950, 180, 80), name, intent("language", code), targets,
                                     picked=code == words.language), size=24))
-    nodes.append(button(Rect(MARGIN + 4 * 196 + 20, 950, 220, 80), words.gettext("Stop"), intent("stop"), targets))
+    nodes.append(button(Rect(MARGIN + len(NATIVE_NAMES) * 196 + 20, 950, 220, 80), words.gettext("Stop"),
+                        intent("stop"), targets))
     return nodes
 
 

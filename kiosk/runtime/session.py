@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from kiosk.runtime.consent import ConsentChoice
+from kiosk.consent import Consent
+from kiosk.languages import codes
 from kiosk.runtime.consent import act as consent_act
 
-LANGUAGES = ("fr", "en", "ar", "uk")
+LANGUAGES = codes()  # the offered languages (kiosk.languages)
 
 
 class Page(StrEnum):
@@ -62,7 +63,7 @@ class Session:
     page: Page = Page.ATTRACT
     language: str = "fr"
     visit: int = 0  # visits started since the kiosk started: the composition root maps it to a UUID
-    consent: ConsentChoice = field(default_factory=ConsentChoice)
+    consent: Consent = field(default_factory=Consent)
     trade: str = ""  # pack id being discovered or played
     played: tuple[str, ...] = ()  # packs finished in this visit
     last_input: float = 0.0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.consent import Consent
 from kiosk.events import (
     BoardIntent,
     HeadsetLook,
@@ -34,7 +35,6 @@ from kiosk.media.sphere import Look, drag, look_from
 from kiosk.runtime import pages, play
 from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
 from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
-from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
@@ -58,10 +58,11 @@ class VisitHost(Protocol):
 
     def visit_started(self, visit: int, language: str, now: float) -> None: ...
     def usage_changed(self, visit: int, usage: Usage) -> None: ...
+    def consent_given(self, visit: int, consent: Consent) -> None: ...
     def scenario_started(self, visit: int, pack: Pack, now: float) -> None: ...
     def step_done(self, visit: int, pack: Pack, observations: Sequence[Observation], now: float) -> None: ...
     def scenario_done(self, visit: int, pack: Pack, now: float) -> None: ...
-    def outcome(self, visit: int, words: Words, consent: ConsentChoice, easy: bool) -> Outcome: ...
+    def outcome(self, visit: int, words: Words, consent: Consent, easy: bool) -> Outcome: ...
     def visit_ended(self, visit: int, completed: bool, now: float) -> None: ...
     def say(self, text: str, language: str) -> None: ...
 
@@ -466,6 +467,8 @@ class SessionScreen:
         self.session, effects = step(before, event, now, self.settings.timing, home_language=self.default_language)
         for effect in effects:
             self._carry_out(effect, now)
+        if self.session.consent.decided and self.session.consent != before.consent:
+            self.host.consent_given(self.session.visit, self.session.consent)  # before any scenario starts
         self._report_usage()
         if self.session.page != Page.PLAY:
             self.play = None  # a scenario left (finished, back, stop) is over; its answers are recorded

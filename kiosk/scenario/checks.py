@@ -17,7 +17,7 @@ from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, OrderingStep,
 from kiosk.scenario.source import Mark, YNode
 
 REQUIRED_LANGUAGES = ("fr", "en")
-OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk/i18n.py)
+OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk.languages)
 SLOW_READING_WPM = 100  # a slow adult reader; fluent adults read 200-250 words a minute
 DECISION_SECONDS = 3.0  # time to decide and reach the button once everything is read
 MIN_INDEPENDENT_OBSERVATIONS = 3
@@ -156,25 +156,32 @@ class ScenarioChecker:
         if not any(isinstance(s, EndStep) for s in scenario.steps):
             self.report.error(self.root.at(["steps"]).mark, "the scenario has no `end` step",
                               "add a step with `type: end` and a closing text", "graph")
-        for step in scenario.steps:
+        self._check_dead_answers()
+        reachable, stuck, loops = graph_findings(scenario)
+        for index, step in enumerate(scenario.steps):
+            if step.id not in reachable:
+                self.report.warning(self._node(index, "id").mark, f"step `{step.id}` can never be reached",
+                                    "point a `next:` to it, or delete it", "unreachable")
+        self._check_stuck(stuck, loops)
+
+    def _check_dead_answers(self) -> None:
+        for step in self.scenario.steps:
             if isinstance(step, ChoiceStep | HotspotStep) and step.default_next() is None:
                 for option in step.options():
                     if option.next is None:
                         self.report.error(option.mark, f"dead end: answer `{option.id}` of step `{step.id}` "
                                           "leads nowhere", "give the answer a `next:`, or the step a `next:`",
                                           "graph")
-        reachable, stuck, loops = graph_findings(scenario)
-        for index, step in enumerate(scenario.steps):
-            if step.id not in reachable:
-                self.report.warning(self._node(index, "id").mark, f"step `{step.id}` can never be reached",
-                                    "point a `next:` to it, or delete it", "unreachable")
+
+    def _check_stuck(self, stuck: set[str], loops: list[list[str]]) -> None:
+        """Steps that cannot reach an end: loops without exit, then dead ends outside them."""
         in_loops = {sid for loop in loops for sid in loop}
         for loop in loops:
-            first = scenario.step(loop[0])
+            first = self.scenario.step(loop[0])
             self.report.error(first.mark, f"loop without exit: {' → '.join(loop)} never reaches an end",
                               "give one step of the loop a way out (an answer with `next:` to a later step)",
                               "graph")
-        for step in scenario.steps:
+        for step in self.scenario.steps:
             if step.id in stuck and step.id not in in_loops and not any(True for _ in step.successors()):
                 self.report.error(step.mark, f"dead end: step `{step.id}` leads nowhere",
                                   "add `next:` pointing to the following step", "graph")
@@ -200,16 +207,7 @@ class ScenarioChecker:
         scenario = self.scenario
         used: set[str] = set()
         steps_per_skill: dict[str, set[str]] = defaultdict(set)
-        for observable in scenario.observables.values():
-            for code in observable.skills:
-                skill = self.skills.get(code)
-                if skill is None:
-                    self.report.error(observable.mark, f"`{code}` is not an ESCO transversal skill code",
-                                      _did_you_mean(code, self.skills) or "see assets/esco/transversal_skills.csv",
-                                      "skill")
-                elif skill.is_group:
-                    self.report.warning(observable.mark, f"`{code}` is a whole skill group ({skill.label['en']})",
-                                        "claim a precise sub-skill such as T4.3", "skill")
+        self._check_skill_codes()
         for step in scenario.steps:
             for credit in step.evidence():
                 found = scenario.observables.get(credit.observable)
@@ -229,6 +227,23 @@ class ScenarioChecker:
             if oid not in used:
                 self.report.warning(observable.mark, f"observable `{oid}` is never produced by any answer",
                                     "give it as evidence in some answer, or delete it", "evidence")
+        self._check_thin_skills(steps_per_skill)
+
+    def _check_skill_codes(self) -> None:
+        for observable in self.scenario.observables.values():
+            for code in observable.skills:
+                skill = self.skills.get(code)
+                if skill is None:
+                    self.report.error(observable.mark, f"`{code}` is not an ESCO transversal skill code",
+                                      _did_you_mean(code, self.skills) or "see assets/esco/transversal_skills.csv",
+                                      "skill")
+                elif skill.is_group:
+                    self.report.warning(observable.mark, f"`{code}` is a whole skill group ({skill.label['en']})",
+                                        "claim a precise sub-skill such as T4.3", "skill")
+
+    def _check_thin_skills(self, steps_per_skill: Mapping[str, set[str]]) -> None:
+        """Each skill claimed needs evidence from enough different steps for a credible estimate."""
+        scenario = self.scenario
         for code, steps in sorted(steps_per_skill.items()):
             if len(steps) < MIN_INDEPENDENT_OBSERVATIONS:
                 label = self.skills[code].label["en"] if code in self.skills else code

@@ -74,6 +74,31 @@ def _edge_label(options: list[Option], scenario: Scenario, palette: _Palette, la
     return f'<<table border="0" cellspacing="0">{"".join(rows)}</table>>' if rows else '""'
 
 
+def _edges(step: Step, ids: set[str], scenario: Scenario, palette: _Palette, language: str) -> list[str]:
+    """The step's arrows, one per target, labelled with the answers that lead there."""
+    lines = []
+    by_target: dict[str, list[Option]] = defaultdict(list)
+    default = step.default_next()
+    for option in step.options():
+        target = option.next if option.next is not None and not getattr(step, "multiple", False) else default
+        if target is not None:
+            by_target[target].append(option)
+    if default is not None:
+        by_target.setdefault(default, [])
+    for target, options in by_target.items():
+        style = "" if target in ids else ' color="#dc2626" fontcolor="#dc2626" style=bold'
+        if target not in ids:
+            lines.append(f'  "{target}" [shape=box style="filled" fillcolor="#fee2e2" label="{_esc(target)}?"];')
+        label = _edge_label(options, scenario, palette, language)
+        if isinstance(step, OrderingStep):
+            chips = palette.chips(scenario, step.evidence())
+            label = f'<<font point-size="9">in order: {chips}</font>>'
+        lines.append(f'  "{step.id}" -> "{target}" [label={label}{style}];')
+    if isinstance(step, ChoiceStep) and step.timeout_next is not None:
+        lines.append(f'  "{step.id}" -> "{step.timeout_next}" [label="time up" style=dashed];')
+    return lines
+
+
 def to_dot(pack: Pack, skills: Mapping[str, Skill], language: str = "fr") -> str:
     """Steps as boxes, branches as arrows labelled with the answers and the skills they feed."""
     scenario = pack.scenario
@@ -90,25 +115,7 @@ def to_dot(pack: Pack, skills: Mapping[str, Skill], language: str = "fr") -> str
     for step in scenario.steps:
         lines.append(_node(step, language, step.id in reachable))
     for step in scenario.steps:
-        by_target: dict[str, list[Option]] = defaultdict(list)
-        default = step.default_next()
-        for option in step.options():
-            target = option.next if option.next is not None and not getattr(step, "multiple", False) else default
-            if target is not None:
-                by_target[target].append(option)
-        if default is not None:
-            by_target.setdefault(default, [])
-        for target, options in by_target.items():
-            style = "" if target in ids else ' color="#dc2626" fontcolor="#dc2626" style=bold'
-            if target not in ids:
-                lines.append(f'  "{target}" [shape=box style="filled" fillcolor="#fee2e2" label="{_esc(target)}?"];')
-            label = _edge_label(options, scenario, palette, language)
-            if isinstance(step, OrderingStep):
-                chips = palette.chips(scenario, step.evidence())
-                label = f'<<font point-size="9">in order: {chips}</font>>'
-            lines.append(f'  "{step.id}" -> "{target}" [label={label}{style}];')
-        if isinstance(step, ChoiceStep) and step.timeout_next is not None:
-            lines.append(f'  "{step.id}" -> "{step.timeout_next}" [label="time up" style=dashed];')
+        lines += _edges(step, ids, scenario, palette, language)
     legend = "".join(f'<tr><td align="left"><font color="{colour}"><b>{code}</b></font> '
                      f'{_esc(skills[code].label.get(language, skills[code].label["en"]) if code in skills else "?")}'
                      "</td></tr>" for code, colour in sorted(palette.colours.items()))

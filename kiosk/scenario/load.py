@@ -1,5 +1,5 @@
 """Loading a scenario pack: read, parse, validate against the schema, build the model,
-apply the content rules, verify the manifest. `inspect_pack` reports everything (for
+apply the content rules, read its item bank (scoring.yaml), verify the manifest. `inspect_pack` reports everything (for
 `kiosk lint`); `load_pack` returns a servable pack or raises the first error.
 """
 
@@ -15,6 +15,7 @@ from kiosk.scenario import build
 from kiosk.scenario.checks import REQUIRED_LANGUAGES, FileExists, ScenarioChecker, check_trade
 from kiosk.scenario.diagnostics import Diagnostic, Reporter, from_located
 from kiosk.scenario.esco import Skill, read_skills
+from kiosk.scenario.item_bank import BANK_FILE, ItemBank, read_bank_file
 from kiosk.scenario.manifest import verify
 from kiosk.scenario.model import Pack
 from kiosk.scenario.source import LocatedError, Mark, YNode, parse, read_text
@@ -109,12 +110,26 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             exists = _exists_in(pack_dir)
             ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
             check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
+            bank = _read_bank(pack_dir, pack_id, report)
             sealed = verify(pack_dir, report, required=require_sealed) if check_manifest else False
-            result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed)
+            result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
             if not report.errors:
                 result.pack = result.draft
     result.diagnostics = in_report_order(report.found)
     return result
+
+
+def _read_bank(pack_dir: Path, pack_id: str, report: Reporter) -> ItemBank | None:
+    """The pack's scoring.yaml, parsed once here: a broken one is an error of the pack (file:line:col),
+    so the kiosk refuses it at load instead of failing at the end of a visit."""
+    path = pack_dir / BANK_FILE
+    try:
+        return read_bank_file(path, pack_id)
+    except LocatedError as exc:
+        report.found.append(from_located(exc, "scoring"))
+    except OSError as exc:
+        report.error(Mark(str(path), 1, 1), f"cannot read the file ({exc})", "check the file", "scoring")
+    return None
 
 
 def in_report_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

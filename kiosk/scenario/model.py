@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from kiosk.scenario.item_bank import ItemBank
 from kiosk.scenario.source import Mark
 
 NOWHERE = Mark("<built>", 1, 1)
@@ -268,3 +269,5 @@ class Pack:
     trade: Trade
     scenario: Scenario
     sealed: bool  # a manifest was present and every file matched it
+    # scoring.yaml, read and checked with the pack (None: the pack has none); left out of ==/hash
+    bank: ItemBank | None = field(default=None, compare=False)

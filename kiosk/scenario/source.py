@@ -199,29 +199,35 @@ def parse(source: str, file: str, limits: Limits = LIMITS) -> YNode:
         raise LocatedError(Mark(file, exc.mark.line + 1, exc.mark.column + 1), exc.message, exc.hint,
                            source) from None
     except yaml.reader.ReaderError as exc:
-        line = source.count("\n", 0, exc.position) + 1
-        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
-        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        raise LocatedError(Mark(file, line, col), f"character {char} is not allowed in YAML",
-                           "remove control characters (copy-paste from a PDF or a word processor?)",
-                           source) from exc
+        raise _reader_error(exc, source, file) from exc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if _apostrophe_closed_quote(source, where):
-            raise LocatedError(Mark(file, where.line, where.col - 1),
-                               "YAML syntax: this apostrophe ends the text opened with a single quote (')",
-                               "inside '...' an apostrophe closes the text: put the text between double quotes "
-                               "(\"J'ai fini\") or type the typographic apostrophe ’ ('J’ai fini')", source) from exc
-        raise LocatedError(where, f"YAML syntax: {problem}", _spaced_punctuation(source, where) or
-                           "check indentation (spaces, not tabs) and quote text containing ':' or '#'",
-                           source) from exc
+        raise _syntax_error(exc, source, file) from exc
     except yaml.YAMLError as exc:  # errors without a position (e.g. bad characters)
         raise LocatedError(Mark(file, 1, 1), f"YAML: {exc}", "save the file as UTF-8 text", source) from exc
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _reader_error(exc: yaml.reader.ReaderError, source: str, file: str) -> LocatedError:
+    line = source.count("\n", 0, exc.position) + 1
+    col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
+    char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return LocatedError(Mark(file, line, col), f"character {char} is not allowed in YAML",
+                        "remove control characters (copy-paste from a PDF or a word processor?)", source)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str, file: str) -> LocatedError:
+    mark = exc.problem_mark or exc.context_mark
+    where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if _apostrophe_closed_quote(source, where):
+        return LocatedError(Mark(file, where.line, where.col - 1),
+                            "YAML syntax: this apostrophe ends the text opened with a single quote (')",
+                            "inside '...' an apostrophe closes the text: put the text between double quotes "
+                            "(\"J'ai fini\") or type the typographic apostrophe ’ ('J’ai fini')", source)
+    return LocatedError(where, f"YAML syntax: {problem}", _spaced_punctuation(source, where) or
+                        "check indentation (spaces, not tabs) and quote text containing ':' or '#'", source)
 
 
 def _apostrophe_closed_quote(source: str, where: Mark) -> bool:

@@ -22,10 +22,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kiosk.errors import ContentError
+from kiosk.languages import codes
 
 SOURCE_LANGUAGE = "fr"
 # The order language keys are written in, so a translation lands where a reader of the YAML expects it.
-LANGUAGE_ORDER = ("fr", "en", "ar", "uk")
+LANGUAGE_ORDER = codes()  # the offered languages, in the registry's order (kiosk.languages)
 # Per-language maps that hold file names, not sentences: caption files are translated as files.
 FILE_MAPS = frozenset({"captions"})
 
@@ -180,20 +181,35 @@ def import_catalog(pack_dir: Path, po: bytes, language: str) -> ImportReport:
         documents.append((path, before, document))
         for site in text_sites(document, path.name):
             seen.add(site.path)
-            message = catalog.get(site.source, context=site.path)
-            if message is None:
-                stale = any(m.context == site.path and m.string for m in catalog)
-                missing.append((report.stale if stale else report.untranslated, site.file, site.path))
-            elif not message.string:
-                missing.append((report.untranslated, site.file, site.path))
-            elif message.fuzzy:
-                missing.append((report.fuzzy, site.file, site.path))
-            else:
-                _set_translation(site.node, language, str(message.string))
-                report.applied += 1
+            bucket = _apply(catalog, site, language, report)
+            if bucket is not None:
+                missing.append((bucket, site.file, site.path))
     report.unknown = sorted(str(m.context) for m in catalog if m.id and m.context and m.context not in seen)
     if not missing:
         report.language_added = _declare_language(documents, language)
+    lines = _write(documents, report)
+    for bucket, file, text_path in missing:
+        bucket.append(f"{file}:{lines.get(text_path, 1)}: {text_path}")
+    return report
+
+
+def _apply(catalog: Catalog, site: TextSite, language: str, report: ImportReport) -> list[str] | None:
+    """Write one text's translation; the report list it belongs to when there is none to write."""
+    message = catalog.get(site.source, context=site.path)
+    if message is None:
+        stale = any(m.context == site.path and m.string for m in catalog)
+        return report.stale if stale else report.untranslated
+    if not message.string:
+        return report.untranslated
+    if message.fuzzy:
+        return report.fuzzy
+    _set_translation(site.node, language, str(message.string))
+    report.applied += 1
+    return None
+
+
+def _write(documents: list[tuple[Path, str, Any]], report: ImportReport) -> dict[str, int]:
+    """Write the files that changed; each text's line in the files as written (path → line)."""
     lines: dict[str, int] = {}
     for path, before, document in documents:
         buffer = io.StringIO()
@@ -202,9 +218,7 @@ def import_catalog(pack_dir: Path, po: bytes, language: str) -> ImportReport:
             path.write_text(buffer.getvalue(), encoding="utf-8")
             report.written.append(path.name)
         lines.update((site.path, site.line) for site in text_sites(_yaml().load(buffer.getvalue()), path.name))
-    for bucket, file, text_path in missing:
-        bucket.append(f"{file}:{lines.get(text_path, 1)}: {text_path}")
-    return report
+    return lines
 
 
 def _read(po: bytes, language: str) -> Catalog:

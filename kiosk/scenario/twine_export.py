@@ -84,19 +84,9 @@ def _next_link(step: Step) -> list[str]:
 def step_body(step: Step, languages: tuple[str, ...]) -> str:
     lines = text_lines("", step.text, languages) if step.text is not None else []
     if isinstance(step, VideoStep):
-        lines.append(f"clip: {step.clip}")
-        lines += [f"captions{'' if lang == languages[0] else ' ' + lang}: {path}"
-                  for lang, path in step.captions.items()]
-        lines += _next_link(step)
+        lines += _video_lines(step, languages)
     elif isinstance(step, DialogueStep):
-        lines += [f"image: {step.image}"] if step.image else []
-        for spoken in step.lines:
-            speaker = spoken.speaker.values.get(languages[0], "")
-            lines.append(f"{speaker}: {spoken.says.values.get(languages[0], '')}")
-            lines += text_lines("", spoken.says, languages)[1:]
-            lines += [f"speaker {lang}: {name}" for lang, name in spoken.speaker.values.items()
-                      if lang != languages[0] and name != speaker]
-        lines += _next_link(step)
+        lines += _dialogue_lines(step, languages)
     elif isinstance(step, ChoiceStep):
         lines += [f"image: {step.image}"] if step.image else []
         if step.timeout_next is not None:
@@ -104,20 +94,42 @@ def step_body(step: Step, languages: tuple[str, ...]) -> str:
         for option in step.choices:
             lines += _answer(step, option, languages, spot=False)
     elif isinstance(step, OrderingStep):
-        lines.append(f"credit: {', '.join(f'{r.observable}={r.exact}' for r in step.rules)}")
-        if near := [r for r in step.rules if r.near]:
-            lines.append(f"near: {', '.join(f'{r.observable}={r.near}' for r in near)}")
-        items = {i.id: i for i in step.items}
-        for item_id in step.correct:
-            item = items[item_id]
-            lines.append(f"- {item.text.values.get(languages[0], '')}")
-            lines += [*text_lines("", item.text, languages)[1:], f"id: {item.id}"]
-        lines += _next_link(step)
+        lines += _ordering_lines(step, languages)
     elif isinstance(step, HotspotStep):
         lines.append(f"image: {step.image}")
         for spot in step.spots:
             lines += _answer(step, spot, languages, spot=True)
     return "\n".join(lines)
+
+
+def _video_lines(step: VideoStep, languages: tuple[str, ...]) -> list[str]:
+    lines = [f"clip: {step.clip}"]
+    lines += [f"captions{'' if lang == languages[0] else ' ' + lang}: {path}"
+              for lang, path in step.captions.items()]
+    return lines + _next_link(step)
+
+
+def _dialogue_lines(step: DialogueStep, languages: tuple[str, ...]) -> list[str]:
+    lines = [f"image: {step.image}"] if step.image else []
+    for spoken in step.lines:
+        speaker = spoken.speaker.values.get(languages[0], "")
+        lines.append(f"{speaker}: {spoken.says.values.get(languages[0], '')}")
+        lines += text_lines("", spoken.says, languages)[1:]
+        lines += [f"speaker {lang}: {name}" for lang, name in spoken.speaker.values.items()
+                  if lang != languages[0] and name != speaker]
+    return lines + _next_link(step)
+
+
+def _ordering_lines(step: OrderingStep, languages: tuple[str, ...]) -> list[str]:
+    lines = [f"credit: {', '.join(f'{r.observable}={r.exact}' for r in step.rules)}"]
+    if near := [r for r in step.rules if r.near]:
+        lines.append(f"near: {', '.join(f'{r.observable}={r.near}' for r in near)}")
+    items = {i.id: i for i in step.items}
+    for item_id in step.correct:
+        item = items[item_id]
+        lines.append(f"- {item.text.values.get(languages[0], '')}")
+        lines += [*text_lines("", item.text, languages)[1:], f"id: {item.id}"]
+    return lines + _next_link(step)
 
 
 def _tags(step: Step) -> tuple[str, ...]:

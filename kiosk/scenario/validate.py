@@ -82,45 +82,70 @@ def _explain(error: jsonschema.ValidationError, root: YNode, which: str) -> tupl
     schema = cast(Schema, error.schema)
     value: Any = error.validator_value
     if kind == "additionalProperties" and isinstance(node.value, dict):
-        allowed = _allowed_keys(schema)
-        unknown = [k for k in node.value if k not in allowed and not _matches_pattern(k, schema)]
-        key = unknown[0] if unknown else ""
-        if " " in key:
-            hint = "a comma inside `{ ... }` cuts the text in two: put the whole text in quotes, or write it " \
-                "on its own line (`fr: ...`)"
-        elif "patternProperties" in schema and not allowed:
-            hint = "ids use lowercase letters, digits, '-' and '_'; languages are codes like `fr`, `en`"
-        else:
-            hint = _suggest(key, allowed) or _misplaced(key, schema) or f"allowed here: {', '.join(allowed)}"
-        return node.key_mark(key), f"{where}: unknown key `{key}`", hint
+        return _unknown_key(node, node.value, schema, where)
     if kind == "required":
-        missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
-        example = PACK_EXAMPLES.get(missing) if which == "pack" else None
-        if example:
-            return node.mark, f"{where}: missing `{missing}`", \
-                f"add `{example}` to this block (every key: docs/authoring.md, pack.yaml)"
-        return node.mark, f"{where}: missing `{missing}`", f"add `{missing}:` to this block (see docs/authoring.md)"
+        return _missing_key(error, node, where, which)
     if kind == "type":
-        expected = value if isinstance(value, str) else value[0]
-        got = node.value
-        hint = f"write {TYPE_WORDS.get(expected, expected)} here"
-        if isinstance(got, bool) and expected == "string":
-            hint = "YAML reads yes/no/on/off/true/false as a boolean: put the text in quotes"
-        elif expected == "string" and got is None:
-            hint = "the value is empty: write the text after the colon"
-        return node.mark, f"{where}: expected {TYPE_WORDS.get(expected, expected)}, got {_describe(got)}", hint
+        return _wrong_type(node, value, where)
     if kind in ("enum", "const"):
-        allowed_values = value if kind == "enum" else [value]
-        hint = _suggest(str(node.value), [str(v) for v in allowed_values]) or \
-            f"use one of: {', '.join(str(v) for v in allowed_values)}"
-        if path and path[-1] == "type":
-            hint += f" (step types: {', '.join(STEP_TYPES)})"
-        return node.mark, f"{where}: `{node.value}` is not allowed here", hint
+        return _not_allowed(node, path, kind, value, where)
     if kind == "pattern":
         return node.mark, f"{where}: `{node.value}` is not a valid value here", _pattern_hint(path, str(value))
     if kind in ("minItems", "minProperties", "minLength"):
         return node.mark, f"{where}: needs at least {value} {_unit(kind)}", \
             "add the missing entries"
+    if kind in ("minimum", "maximum", "exclusiveMinimum"):
+        return _out_of_range(error, node, path, kind, value, where)
+    if kind == "uniqueItems":
+        return node.mark, f"{where}: the list repeats an entry", "list each entry once"
+    return node.mark, f"{where}: {error.message}", "see docs/authoring.md and docs/schema/"
+
+
+def _unknown_key(node: YNode, present: dict[str, Any], schema: Schema, where: str) -> tuple[Mark, str, str]:
+    allowed = _allowed_keys(schema)
+    unknown = [k for k in present if k not in allowed and not _matches_pattern(k, schema)]
+    key = unknown[0] if unknown else ""
+    if " " in key:
+        hint = "a comma inside `{ ... }` cuts the text in two: put the whole text in quotes, or write it " \
+            "on its own line (`fr: ...`)"
+    elif "patternProperties" in schema and not allowed:
+        hint = "ids use lowercase letters, digits, '-' and '_'; languages are codes like `fr`, `en`"
+    else:
+        hint = _suggest(key, allowed) or _misplaced(key, schema) or f"allowed here: {', '.join(allowed)}"
+    return node.key_mark(key), f"{where}: unknown key `{key}`", hint
+
+
+def _missing_key(error: jsonschema.ValidationError, node: YNode, where: str, which: str) -> tuple[Mark, str, str]:
+    missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+    example = PACK_EXAMPLES.get(missing) if which == "pack" else None
+    if example:
+        return node.mark, f"{where}: missing `{missing}`", \
+            f"add `{example}` to this block (every key: docs/authoring.md, pack.yaml)"
+    return node.mark, f"{where}: missing `{missing}`", f"add `{missing}:` to this block (see docs/authoring.md)"
+
+
+def _wrong_type(node: YNode, value: Any, where: str) -> tuple[Mark, str, str]:
+    expected = value if isinstance(value, str) else value[0]
+    got = node.value
+    hint = f"write {TYPE_WORDS.get(expected, expected)} here"
+    if isinstance(got, bool) and expected == "string":
+        hint = "YAML reads yes/no/on/off/true/false as a boolean: put the text in quotes"
+    elif expected == "string" and got is None:
+        hint = "the value is empty: write the text after the colon"
+    return node.mark, f"{where}: expected {TYPE_WORDS.get(expected, expected)}, got {_describe(got)}", hint
+
+
+def _not_allowed(node: YNode, path: list[Any], kind: str, value: Any, where: str) -> tuple[Mark, str, str]:
+    allowed_values = value if kind == "enum" else [value]
+    hint = _suggest(str(node.value), [str(v) for v in allowed_values]) or \
+        f"use one of: {', '.join(str(v) for v in allowed_values)}"
+    if path and path[-1] == "type":
+        hint += f" (step types: {', '.join(STEP_TYPES)})"
+    return node.mark, f"{where}: `{node.value}` is not allowed here", hint
+
+
+def _out_of_range(error: jsonschema.ValidationError, node: YNode, path: list[Any], kind: str, value: Any,
+                  where: str) -> tuple[Mark, str, str]:
     if kind in ("minimum", "maximum") and "evidence" in path and isinstance(node.value, int):
         if kind == "minimum":
             return node.mark, f"{where}: credit {node.value}: credits start at {value}", \
@@ -128,12 +153,8 @@ def _explain(error: jsonschema.ValidationError, root: YNode, which: str) -> tupl
                 "observable the step mentions gets 0 by itself (a weak answer is evidence too)"
         return node.mark, f"{where}: credit {node.value} is above {value}, the highest credit", \
             f"credits go from 1 to the observable's `max` (at most {value})"
-    if kind in ("minimum", "maximum", "exclusiveMinimum"):
-        return node.mark, f"{where}: {node.value} is out of range ({error.message})", \
-            "check the allowed range in docs/authoring.md"
-    if kind == "uniqueItems":
-        return node.mark, f"{where}: the list repeats an entry", "list each entry once"
-    return node.mark, f"{where}: {error.message}", "see docs/authoring.md and docs/schema/"
+    return node.mark, f"{where}: {node.value} is out of range ({error.message})", \
+        "check the allowed range in docs/authoring.md"
 
 
 def _matches_pattern(key: str, schema: Schema) -> bool:

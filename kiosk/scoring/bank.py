@@ -1,57 +1,32 @@
 """Item banks: the measurement model's parameters for one scenario version.
 
-An *item* is one step read as evidence for one ESCO skill (kiosk.scoring.items). Its parameters
-(slope `a`, step thresholds `b`) live beside the scenario in `scoring.yaml`, stamped with the
-scenario version they were fitted for and their own version number, so that every estimate
-can say exactly which parameters made it. Calibration writes the next version.
+The bank's data and its `scoring.yaml` format are in kiosk.scenario.item_bank (read with the
+pack, re-exported here); this module adds what the measurement model does with them: the items a
+scenario can produce, provisional parameters, and writing the next version (calibration).
 """
 
 from __future__ import annotations
 
-import functools
-import math
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
 
 from kiosk.errors import ContentError
+from kiosk.scenario.item_bank import (
+    BANK_FILE,
+    BANK_FORMAT,
+    MODEL,
+    ItemBank,
+    ItemParams,
+    dump_bank,
+    parse_bank,
+    read_bank_file,
+)
 from kiosk.scenario.model import Pack, Scenario
-from kiosk.scenario.source import LocatedError, YNode, parse, read_text
 from kiosk.scoring.items import ItemKey, scenario_step_items
 
-BANK_FILE = "scoring.yaml"
-BANK_FORMAT = "nova-scoring/2"  # /2: one item per step and skill (/1 had one per observable)
-MODEL = "gpcm"  # generalized partial credit, one dimension per skill
-_T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class ItemParams:
-    a: float  # slope (discrimination) > 0
-    b: tuple[float, ...]  # one threshold per credit above 0
-
-    @property
-    def difficulty(self) -> float:
-        """Mean threshold: where the item is most informative, on the θ scale."""
-        return sum(self.b) / len(self.b)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemBank:
-    pack: str
-    scenario_version: str
-    version: int
-    items: Mapping[ItemKey, ItemParams]
-    calibration: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
-    model: str = MODEL
-
-    @property
-    def stamp(self) -> str:
-        """What an estimate records: model, pack, scenario version and parameter version."""
-        return f"{self.model}:{self.pack}@{self.scenario_version}#p{self.version}"
+__all__ = ["BANK_FILE", "BANK_FORMAT", "MODEL", "ItemBank", "ItemParams", "dump_bank", "initial_bank", "parse_bank",
+           "provisional_params", "read_bank", "scenario_items", "unused", "write_bank"]
 
 
 def scenario_items(pack_id: str, scenario: Scenario) -> Iterator[tuple[ItemKey, int]]:
@@ -74,143 +49,21 @@ def initial_bank(pack: Pack) -> ItemBank:
                     MappingProxyType({"source": "provisional expert values, not calibrated"}))
 
 
-# --- scoring.yaml --------------------------------------------------------------------------
-
-def dump_bank(bank: ItemBank) -> str:
-    """scoring.yaml text: stable order, one item per line, so diffs between versions read well."""
-    lines = [
-        f"# Item parameters of the measurement model for `{bank.pack}` (see docs/scoring.md).",
-        "# Written by `kiosk scoring init` / `kiosk scoring calibrate`; reseal the pack after a change.",
-        f"format: {BANK_FORMAT}",
-        f"model: {bank.model}",
-        f"pack: {bank.pack}",
-        f"scenario_version: {_quote(bank.scenario_version)}",
-        f"version: {bank.version}",
-        "calibration:",
-    ]
-    lines += [f"  {key}: {value if isinstance(value, int) else _quote(value)}"
-              for key, value in sorted(bank.calibration.items())]
-    lines.append("items:")
-    by_local: dict[str, list[tuple[ItemKey, ItemParams]]] = {}
-    for key, params in sorted(bank.items.items()):
-        by_local.setdefault(key.local, []).append((key, params))
-    for local, entries in by_local.items():
-        lines.append(f"  {_key(local)}:")
-        for key, params in entries:
-            thresholds = ", ".join(_num(v) for v in params.b)
-            lines.append(f"    {key.skill}: {{a: {_num(params.a)}, b: [{thresholds}]}}")
-    return "\n".join(lines) + "\n"
-
-
-def parse_bank(source: str, file: str) -> ItemBank:
-    """An ItemBank from scoring.yaml text; LocatedError (file:line:col + hint) when it is wrong."""
-    root = parse(source, file)
-    if not isinstance(root.value, dict):
-        raise LocatedError(root.mark, "scoring.yaml must be a mapping", "start from `kiosk scoring init PACK`")
-    fmt = _scalar(root, "format", str)
-    if fmt != BANK_FORMAT:
-        raise LocatedError(_need(root, "format").mark, f"unknown format `{fmt}`",
-                           f"this engine reads `{BANK_FORMAT}`: run `kiosk scoring init PACK` to rewrite the file")
-    model = _scalar(root, "model", str)
-    if model != MODEL:
-        raise LocatedError(_need(root, "model").mark, f"unknown model `{model}`", f"this engine scores `{MODEL}`")
-    pack = _scalar(root, "pack", str)
-    scenario_version = str(_need(root, "scenario_version").value)
-    version = _scalar(root, "version", int)
-    calibration_node = root.get("calibration")
-    calibration: dict[str, str | int] = {}
-    if calibration_node is not None and isinstance(calibration_node.value, dict):
-        calibration = {k: v.value for k, v in calibration_node.value.items() if isinstance(v.value, str | int)}
-    items: dict[ItemKey, ItemParams] = {}
-    items_node = _need(root, "items")
-    if not isinstance(items_node.value, dict):
-        raise LocatedError(items_node.mark, "`items` must map step ids to skills", "see docs/scoring.md")
-    for step, skills in items_node.value.items():
-        if "/" in step or not isinstance(skills.value, dict):
-            raise LocatedError(items_node.key_mark(step), f"item `{step}` must be a step id with skills under it",
-                               "write e.g. `quai:` then `T4.3: {a: 1.0, b: [-0.5, 0.5]}`")
-        for skill, node in skills.value.items():
-            items[ItemKey(pack, step, skill)] = _params(node)
-    return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
-
-
 def read_bank(pack: Pack) -> ItemBank | None:
-    """The pack's scoring.yaml, or None when it has none (the caller decides what that means)."""
+    """The pack's scoring.yaml as it is on disk now, or None when it has none: for the tools that
+    write it. A loaded pack carries the bank read and checked with it (`pack.bank`): serving and
+    scoring a visit read that, never the file."""
     path = pack.root / BANK_FILE
     try:
-        source = read_text(path)  # bounded: LocatedError beyond the file size limit
-    except FileNotFoundError:
-        return None
+        return read_bank_file(path)
     except OSError as exc:
         raise ContentError(f"{path}: cannot read ({exc})", "check the file") from exc
-    return _parsed_bank(source, str(path))
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed_bank(source: str, file: str) -> ItemBank:
-    """Scoring a visit reads each finished pack's bank: parsing its YAML took ~80 ms a pack at the
-    end of every visit. Keyed by the text itself, so an edited file is parsed again; the bank is
-    immutable, so sharing it is safe. A bad file raises, and errors are never cached."""
-    return parse_bank(source, file)
 
 
 def write_bank(pack_root: Path, bank: ItemBank) -> Path:
     path = pack_root / BANK_FILE
     path.write_text(dump_bank(bank), encoding="utf-8")
     return path
-
-
-def _params(node: YNode) -> ItemParams:
-    hint = "write `{a: 1.2, b: [-0.5, 0.4]}`: a > 0, one increasing-or-not threshold per credit above 0"
-    if not isinstance(node.value, dict):
-        raise LocatedError(node.mark, "item parameters must be a mapping", hint)
-    a_node, b_node = node.get("a"), node.get("b")
-    if a_node is None or b_node is None:
-        raise LocatedError(node.mark, "item parameters need `a` and `b`", hint)
-    a = a_node.value
-    if isinstance(a, bool) or not isinstance(a, int | float) or not (0 < a < 10):
-        raise LocatedError(a_node.mark, f"slope a = {a!r} must be a number between 0 and 10", hint)
-    if not isinstance(b_node.value, list) or not b_node.value:
-        raise LocatedError(b_node.mark, "thresholds b must be a non-empty list", hint)
-    thresholds: list[float] = []
-    for item in b_node.value:
-        v = item.value
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or abs(v) > 10:
-            raise LocatedError(item.mark, f"threshold {v!r} must be a number between -10 and 10", hint)
-        thresholds.append(float(v))
-    return ItemParams(float(a), tuple(thresholds))
-
-
-def _need(root: YNode, key: str) -> YNode:
-    node = root.get(key)
-    if node is None:
-        raise LocatedError(root.mark, f"missing `{key}`", "start from `kiosk scoring init PACK`")
-    return node
-
-
-def _scalar(root: YNode, key: str, kind: type[_T]) -> _T:
-    node = _need(root, key)
-    if not isinstance(node.value, kind) or isinstance(node.value, bool):
-        raise LocatedError(node.mark, f"`{key}` must be a {kind.__name__}", "see docs/scoring.md")
-    return node.value
-
-
-def _num(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}.0"
-
-
-# Step ids YAML 1.1 would read as something else (`no` is false, `1` a number): quoted as keys.
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
-
-
-def _key(text: str) -> str:
-    plain = _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
-    return text if plain else _quote(text)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def unused(bank: ItemBank, scenario: Scenario) -> tuple[list[ItemKey], list[ItemKey]]:

@@ -58,49 +58,69 @@ def calibrate(table: ResponseTable, start: Mapping[ItemKey, ItemParams], *, min_
             f"calibration needs at least {min_visits} stored visits; there are {len(table.visits)}",
             "keep the current parameters and calibrate later (or lower --min-visits for a pilot study)")
     fit = Fit(dict(start), visits=len(table.visits))
-    log_prior = -0.5 * QUADRATURE**2
     for skill in table.skills:
-        columns = table.columns_of(skill)
-        credits = table.credits[:, columns]
-        rows = np.flatnonzero((credits != MISSING).any(axis=1))
-        credits = credits[rows]
-        keys = [table.items[c] for c in columns]
-        params = [start.get(k) or _flat(table.maxima[c]) for k, c in zip(keys, columns, strict=True)]
-        free = []
-        for j, key in enumerate(keys):
-            answered = credits[:, j][credits[:, j] != MISSING]
-            if answered.size < min_responses:
-                fit.kept[key] = f"{answered.size} responses (< {min_responses})"
-            elif np.unique(answered).size < 2:
-                fit.kept[key] = "every answer got the same credit"
-            else:
-                free.append(j)
-        onehot, offsets = one_hot(credits, [len(p.b) for p in params])
-        iteration, converged = 0, not free
-        information: dict[int, FloatArray] = {}
-        while free and iteration < max_iterations:
-            iteration += 1
-            table_of = np.vstack([log_probs(p.a, p.b, QUADRATURE) for p in params])  # (categories, Q)
-            log_post = onehot @ table_of + log_prior[None, :]
-            weights = np.exp(log_post - log_post.max(axis=1, keepdims=True))
-            weights /= weights.sum(axis=1, keepdims=True)
-            counts = np.asarray(onehot.T @ weights)  # expected visits per category and quadrature point
-            change = 0.0
-            for j in free:
-                block = counts[offsets[j]:offsets[j + 1]]
-                new, information[j] = fisher_step(block, params[j])
-                change = max(change, abs(np.log(new.a) - np.log(params[j].a)),
-                             *(abs(x - y) for x, y in zip(new.b, params[j].b, strict=True)))
-                params[j] = new
-            if change < tolerance:
-                converged = True
-                break
-        fit.iterations[skill], fit.converged[skill] = iteration, converged
-        fit.params.update({keys[j]: params[j] for j in free})
-        for j in free:
-            if j in information:
-                fit.standard_errors[keys[j]] = tuple(float(v) for v in np.sqrt(np.diag(np.linalg.inv(information[j]))))
+        _fit_skill(fit, table, skill, start, min_responses, tolerance, max_iterations)
     return fit
+
+
+def _fit_skill(fit: Fit, table: ResponseTable, skill: str, start: Mapping[ItemKey, ItemParams], min_responses: int,
+               tolerance: float, max_iterations: int) -> None:
+    """One skill's items, fitted together by EM (the others keep theirs)."""
+    columns = table.columns_of(skill)
+    credits = table.credits[:, columns]
+    rows = np.flatnonzero((credits != MISSING).any(axis=1))
+    credits = credits[rows]
+    keys = [table.items[c] for c in columns]
+    params = [start.get(k) or _flat(table.maxima[c]) for k, c in zip(keys, columns, strict=True)]
+    free = _free_items(fit, keys, credits, min_responses)
+    onehot, offsets = one_hot(credits, [len(p.b) for p in params])
+    iteration, converged, information = _em(onehot, offsets, params, free, tolerance, max_iterations)
+    fit.iterations[skill], fit.converged[skill] = iteration, converged
+    fit.params.update({keys[j]: params[j] for j in free})
+    for j in free:
+        if j in information:
+            fit.standard_errors[keys[j]] = tuple(float(v) for v in np.sqrt(np.diag(np.linalg.inv(information[j]))))
+
+
+def _free_items(fit: Fit, keys: list[ItemKey], credits: IntMatrix, min_responses: int) -> list[int]:
+    """The items with enough varied answers to fit; the others keep their start values (`fit.kept` says why)."""
+    free = []
+    for j, key in enumerate(keys):
+        answered = credits[:, j][credits[:, j] != MISSING]
+        if answered.size < min_responses:
+            fit.kept[key] = f"{answered.size} responses (< {min_responses})"
+        elif np.unique(answered).size < 2:
+            fit.kept[key] = "every answer got the same credit"
+        else:
+            free.append(j)
+    return free
+
+
+def _em(onehot: sparse.csr_matrix, offsets: list[int], params: list[ItemParams], free: list[int], tolerance: float,
+        max_iterations: int) -> tuple[int, bool, dict[int, FloatArray]]:
+    """EM on the quadrature grid, updating `params[j]` for j in `free` in place: (iterations, converged,
+    each free item's information matrix)."""
+    log_prior = -0.5 * QUADRATURE**2
+    iteration, converged = 0, not free
+    information: dict[int, FloatArray] = {}
+    while free and iteration < max_iterations:
+        iteration += 1
+        table_of = np.vstack([log_probs(p.a, p.b, QUADRATURE) for p in params])  # (categories, Q)
+        log_post = onehot @ table_of + log_prior[None, :]
+        weights = np.exp(log_post - log_post.max(axis=1, keepdims=True))
+        weights /= weights.sum(axis=1, keepdims=True)
+        counts = np.asarray(onehot.T @ weights)  # expected visits per category and quadrature point
+        change = 0.0
+        for j in free:
+            block = counts[offsets[j]:offsets[j + 1]]
+            new, information[j] = fisher_step(block, params[j])
+            change = max(change, abs(np.log(new.a) - np.log(params[j].a)),
+                         *(abs(x - y) for x, y in zip(new.b, params[j].b, strict=True)))
+            params[j] = new
+        if change < tolerance:
+            converged = True
+            break
+    return iteration, converged, information
 
 
 def one_hot(credits: IntMatrix, sizes: list[int]) -> tuple[sparse.csr_matrix, list[int]]:

@@ -77,33 +77,49 @@ def model_checks(table: ResponseTable, params: Mapping[ItemKey, ItemParams]
         values = np.full(len(table.visits), np.nan)
         values[rows] = weights @ GRID
         estimates[skill] = values
-        residuals = np.full(credits.shape, np.nan)
-        for j, (column, item) in enumerate(zip(columns, items, strict=True)):
-            seen = credits[:, j] != MISSING
-            if not seen.any():
+        residuals = _item_fits(table, columns, items, credits, weights, fits)
+        pairs += _dependences(table, columns, residuals)
+    return fits, pairs, _correlations(estimates)
+
+
+def _item_fits(table: ResponseTable, columns: list[int], items: list[ItemParams], credits: np.ndarray,
+               weights: np.ndarray, fits: list[ItemFit]) -> np.ndarray:
+    """Each item's fit (observed against expected credit along θ) into `fits`; the residuals (visits, items)."""
+    residuals = np.full(credits.shape, np.nan)
+    for j, (column, item) in enumerate(zip(columns, items, strict=True)):
+        seen = credits[:, j] != MISSING
+        if not seen.any():
+            continue
+        curve = expected_credit(item.a, item.b)  # (grid,)
+        w = weights[seen]
+        x = credits[seen, j].astype(np.float64)
+        mass = w.sum(axis=0)
+        observed = (w * x[:, None]).sum(axis=0) / np.maximum(mass, 1e-12)
+        share = mass / mass.sum()
+        maximum = table.maxima[column]
+        fits.append(ItemFit(table.items[column],
+                            float(np.sqrt((share * ((observed - curve) / maximum) ** 2).sum()))))
+        residuals[seen, j] = x - w @ curve
+    return residuals
+
+
+def _dependences(table: ResponseTable, columns: list[int], residuals: np.ndarray) -> list[Dependence]:
+    """Pairs of items of one skill whose residuals correlate (Yen's Q3), against the skill's mean Q3."""
+    found: list[tuple[int, int, float, int]] = []
+    for i in range(len(columns)):
+        for j in range(i + 1, len(columns)):
+            both = ~np.isnan(residuals[:, i]) & ~np.isnan(residuals[:, j])
+            n = int(both.sum())
+            if n < MIN_PAIR or np.std(residuals[both, i]) == 0 or np.std(residuals[both, j]) == 0:
                 continue
-            curve = expected_credit(item.a, item.b)  # (grid,)
-            w = weights[seen]
-            x = credits[seen, j].astype(np.float64)
-            mass = w.sum(axis=0)
-            observed = (w * x[:, None]).sum(axis=0) / np.maximum(mass, 1e-12)
-            share = mass / mass.sum()
-            maximum = table.maxima[column]
-            fits.append(ItemFit(table.items[column],
-                                float(np.sqrt((share * ((observed - curve) / maximum) ** 2).sum()))))
-            residuals[seen, j] = x - w @ curve
-        found: list[tuple[int, int, float, int]] = []
-        for i in range(len(columns)):
-            for j in range(i + 1, len(columns)):
-                both = ~np.isnan(residuals[:, i]) & ~np.isnan(residuals[:, j])
-                n = int(both.sum())
-                if n < MIN_PAIR or np.std(residuals[both, i]) == 0 or np.std(residuals[both, j]) == 0:
-                    continue
-                found.append((i, j, float(np.corrcoef(residuals[both, i], residuals[both, j])[0, 1]), n))
-        if found:
-            mean = float(np.mean([q for _, _, q, _ in found]))
-            pairs += [Dependence(table.items[columns[i]], table.items[columns[j]], q, q - mean, n)
-                      for i, j, q, n in found]
+            found.append((i, j, float(np.corrcoef(residuals[both, i], residuals[both, j])[0, 1]), n))
+    if not found:
+        return []
+    mean = float(np.mean([q for _, _, q, _ in found]))
+    return [Dependence(table.items[columns[i]], table.items[columns[j]], q, q - mean, n) for i, j, q, n in found]
+
+
+def _correlations(estimates: Mapping[str, np.ndarray]) -> list[Correlation]:
     correlations: list[Correlation] = []
     skills = sorted(estimates)
     for a_index, first in enumerate(skills):
@@ -113,4 +129,4 @@ def model_checks(table: ResponseTable, params: Mapping[ItemKey, ItemParams]
             if n >= 3 and np.std(estimates[first][both]) > 0 and np.std(estimates[second][both]) > 0:
                 r = float(np.corrcoef(estimates[first][both], estimates[second][both])[0, 1])
                 correlations.append(Correlation(first, second, r, n))
-    return fits, pairs, correlations
+    return correlations

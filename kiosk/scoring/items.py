@@ -15,22 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kiosk.scenario.evidence import observables_of, outcomes
+from kiosk.scenario.item_bank import ItemKey
 from kiosk.scenario.model import Scenario, Step
 
-
-@dataclass(frozen=True, slots=True, order=True)
-class ItemKey:
-    pack: str
-    step: str
-    skill: str
-
-    @property
-    def local(self) -> str:
-        """How the item is named inside its pack's scoring.yaml: the step id."""
-        return self.step
-
-    def __str__(self) -> str:
-        return f"{self.pack}/{self.step}@{self.skill}"
+__all__ = ["ItemKey", "StepItem", "scenario_step_items", "step_items"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import io
 from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -76,10 +77,18 @@ class ResponseTable:
         return ResponseTable([self.visits[r] for r in rows], [self.items[c] for c in columns],
                              [self.maxima[c] for c in columns], picked,
                              {g: [labels[r] for r in rows] for g, labels in self.groups.items()},
-                             {p: v for p, v in self.scenario_versions.items() if p in packs},
-                             {p: v for p, v in self.versions_seen.items() if p in packs}, self.ignored,
-                             {g: {k: v for k, v in by_item.items() if k.pack in packs}
-                              for g, by_item in self.answer_groups.items()})
+                             _of_packs(self.scenario_versions, packs), _of_packs(self.versions_seen, packs),
+                             self.ignored, self._answer_groups_of(packs))
+
+    def _answer_groups_of(self, packs: Collection[str]) -> dict[str, dict[ItemKey, dict[str, str]]]:
+        return {g: {k: v for k, v in by_item.items() if k.pack in packs} for g, by_item in self.answer_groups.items()}
+
+
+_V = TypeVar("_V")
+
+
+def _of_packs(by_pack: Mapping[str, _V], packs: Collection[str]) -> dict[str, _V]:
+    return {p: v for p, v in by_pack.items() if p in packs}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,17 +130,28 @@ def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, s
     `text` may be an open file: rows are read one by one, never the whole file at once.
     """
     reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
-    header = next(reader, [])
+    at = _header_columns(next(reader, []), source)
+    columns: list[StepItem] = sorted({i.key: i for found in items.values() for i in found}.values(),
+                                     key=lambda i: i.key)
+    rows = _Rows(source, at, columns, *_contributions(items, columns))
+    for line, row in enumerate(reader, start=2):
+        if row:
+            rows.add(line, row)
+    return rows.table()
+
+
+def _header_columns(header: list[str], source: str) -> dict[str, int]:
     missing = [c for c in COLUMNS[:8] if c not in header]
     if missing:
         raise ContentError(f"{source}:1: missing column(s) {', '.join(missing)}",
                            f"the header must name: {', '.join(COLUMNS)}")
-    at = {c: header.index(c) for c in COLUMNS if c in header}
-    group_at = [(g, at.get(g)) for g in GROUPS]
-    columns: list[StepItem] = sorted({i.key: i for found in items.values() for i in found}.values(),
-                                     key=lambda i: i.key)
+    return {c: header.index(c) for c in COLUMNS if c in header}
+
+
+def _contributions(items: Mapping[tuple[str, str], Sequence[StepItem]], columns: Sequence[StepItem]
+                   ) -> tuple[dict[tuple[str, str, str], int], list[list[int]]]:
+    """Each (pack, step, observable) gets a number; contributions says which item columns it adds to."""
     column_of = {i.key: n for n, i in enumerate(columns)}
-    # Each (pack, step, observable) gets a number; contributions says which item columns it adds to.
     observable_ids: dict[tuple[str, str, str], int] = {}
     contributions: list[list[int]] = []
     for (pack, step), found in items.items():
@@ -141,50 +161,71 @@ def read_csv(text: str | Iterable[str], source: str, items: Mapping[tuple[str, s
                 if number == len(contributions):
                     contributions.append([])
                 contributions[number].append(column_of[item.key])
-    visit_of: dict[str, int] = {}
-    groups: dict[str, list[str]] = {g: [] for g in GROUPS}
-    answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = {g: {} for g in GROUPS}
-    visit_numbers, observable_numbers, credit_values = array("l"), array("l"), array("l")
-    versions: dict[str, dict[str, tuple[int, int]]] = {}
-    ignored = 0
-    for line, row in enumerate(reader, start=2):
-        if not row:
-            continue
+    return observable_ids, contributions
+
+
+class _Rows:
+    """The CSV's rows gathered one by one into compact arrays, then the item table."""
+
+    def __init__(self, source: str, at: dict[str, int], columns: list[StepItem],
+                 observable_ids: dict[tuple[str, str, str], int], contributions: list[list[int]]) -> None:
+        self.source, self.at, self.columns = source, at, columns
+        self.observable_ids, self.contributions = observable_ids, contributions
+        self.group_at = [(g, at.get(g)) for g in GROUPS]
+        self.visit_of: dict[str, int] = {}
+        self.groups: dict[str, list[str]] = {g: [] for g in GROUPS}
+        self.answer_groups: dict[str, dict[ItemKey, dict[str, str]]] = {g: {} for g in GROUPS}
+        self.visit_numbers, self.observable_numbers, self.credit_values = array("l"), array("l"), array("l")
+        self.versions: dict[str, dict[str, tuple[int, int]]] = {}
+        self.ignored = 0
+
+    def add(self, line: int, row: list[str]) -> None:
+        visit, pack, version, step, observable, credit = self._read(line, row)
+        by_version = self.versions.setdefault(pack, {})
+        first, count = by_version.get(version, (line, 0))
+        by_version[version] = (first, count + 1)
+        observable_number = self.observable_ids.get((pack, step, observable))
+        if observable_number is None:
+            self.ignored += 1
+            return
+        if visit not in self.visit_of:
+            self.visit_of[visit] = len(self.visit_of)
+            for g, index in self.group_at:
+                self.groups[g].append(row[index] if index is not None and index < len(row) else "")
+        self._answer_groups(row, visit, observable_number)
+        self.visit_numbers.append(self.visit_of[visit])
+        self.observable_numbers.append(observable_number)
+        self.credit_values.append(credit)
+
+    def _read(self, line: int, row: list[str]) -> tuple[str, str, str, str, str, int]:
+        at = self.at
         try:
             visit, pack, version, step, observable = (row[at[c]] for c in COLUMNS[:5])
             credit, maximum = int(row[at["credit"]]), int(row[at["max_credit"]])
         except (IndexError, ValueError):
-            raise ContentError(f"{source}:{line}: credit and max_credit must be whole numbers in every row",
+            raise ContentError(f"{self.source}:{line}: credit and max_credit must be whole numbers in every row",
                                f"got {','.join(row)!r}") from None
         if not (0 <= credit <= maximum):
-            raise ContentError(f"{source}:{line}: credit {credit} is outside 0..{maximum}",
+            raise ContentError(f"{self.source}:{line}: credit {credit} is outside 0..{maximum}",
                                "check the export: a credit never exceeds its observable's max")
-        by_version = versions.setdefault(pack, {})
-        first, count = by_version.get(version, (line, 0))
-        by_version[version] = (first, count + 1)
-        observable_number = observable_ids.get((pack, step, observable))
-        if observable_number is None:
-            ignored += 1
-            continue
-        if visit not in visit_of:
-            visit_of[visit] = len(visit_of)
-            for g, index in group_at:
-                groups[g].append(row[index] if index is not None and index < len(row) else "")
-        for g, index in group_at:
+        return visit, pack, version, step, observable, credit
+
+    def _answer_groups(self, row: list[str], visit: str, observable_number: int) -> None:
+        """The group (language, input, device) each item was answered in, per visit: its first row."""
+        for g, index in self.group_at:
             if index is not None and index < len(row) and row[index]:
-                for column in contributions[observable_number]:
-                    answer_groups[g].setdefault(columns[column].key, {}).setdefault(visit, row[index])
-        visit_numbers.append(visit_of[visit])
-        observable_numbers.append(observable_number)
-        credit_values.append(credit)
-    table = item_table(list(visit_of), columns, np.frombuffer(visit_numbers, dtype=np.int_),
-                       np.frombuffer(observable_numbers, dtype=np.int_), np.frombuffer(credit_values, dtype=np.int_),
-                       contributions, groups)
-    table.scenario_versions = {p: min(v.items(), key=lambda kv: kv[1][0])[0] for p, v in versions.items()}
-    table.versions_seen = versions
-    table.ignored = ignored
-    table.answer_groups = answer_groups
-    return table
+                for column in self.contributions[observable_number]:
+                    self.answer_groups[g].setdefault(self.columns[column].key, {}).setdefault(visit, row[index])
+
+    def table(self) -> ResponseTable:
+        table = item_table(list(self.visit_of), self.columns, np.frombuffer(self.visit_numbers, dtype=np.int_),
+                           np.frombuffer(self.observable_numbers, dtype=np.int_),
+                           np.frombuffer(self.credit_values, dtype=np.int_), self.contributions, self.groups)
+        table.scenario_versions = {p: min(v.items(), key=lambda kv: kv[1][0])[0] for p, v in self.versions.items()}
+        table.versions_seen = self.versions
+        table.ignored = self.ignored
+        table.answer_groups = self.answer_groups
+        return table
 
 
 def item_table(visits: list[str], columns: Sequence[StepItem], visit_numbers: npt.NDArray[np.int_],

@@ -169,25 +169,57 @@ def simulate(scenarios: Mapping[str, tuple[str, Scenario]], truth: Truth, spec: 
         raise ValueError(f"unknown condition {spec.condition!r}")
     rng = np.random.default_rng(spec.seed)
     prepared = {pack_id: prepare(pack_id, scenario) for pack_id, (_, scenario) in sorted(scenarios.items())}
-    columns = sorted((i for steps in prepared.values() for s in steps.values() for i in s.items), key=lambda i: i.key)
-    column_of = {i.key: n for n, i in enumerate(columns)}
-    skills = sorted({i.key.skill for i in columns})
-    skill_of = {s: n for n, s in enumerate(skills)}
+    columns, column_of, skill_of = _columns(prepared)
     n = spec.people
-    levels = population(rng, n, len(skills), spec.skill_correlation,
+    levels = population(rng, n, len(skill_of), spec.skill_correlation,
                         HEAVY_TAIL_DF if spec.condition == "options" else None)
     groups = {name: _draw(rng, probs, n) for name, probs in sorted(spec.groups.items())}
     focal = (np.asarray(groups[spec.dif.group]) == spec.dif.level) if spec.dif is not None else np.zeros(n, bool)
     credits = np.full((n, len(columns)), MISSING, dtype=np.int64)
     observations: list[ObservationRow] = []
+    walk = _Walk(rng, spec, truth, levels, skill_of, column_of, focal, credits, observations)
     for pack_id, steps in prepared.items():
-        scenario = scenarios[pack_id][1]
+        walk.scenario(pack_id, steps, scenarios[pack_id][1])
+    observations.sort(key=lambda row: row.visit)  # visit by visit, as the store exports them
+    theta_by_skill = {s: levels[:, i] for s, i in skill_of.items()}
+    table = ResponseTable([f"sim-{spec.seed}-{i:06d}" for i in range(n)], [i.key for i in columns],
+                          [i.max_credit for i in columns], credits, groups,
+                          {p: v for p, (v, _) in scenarios.items()})
+    return Cohort(table, theta_by_skill, observations)
+
+
+def _columns(prepared: Mapping[str, Mapping[str, _Step]]
+             ) -> tuple[list[StepItem], dict[ItemKey, int], dict[str, int]]:
+    """The items in key order, each item's column, each skill's column of the levels."""
+    columns = sorted((i for steps in prepared.values() for s in steps.values() for i in s.items), key=lambda i: i.key)
+    column_of = {i.key: n for n, i in enumerate(columns)}
+    skills = sorted({i.key.skill for i in columns})
+    return columns, column_of, {s: n for n, s in enumerate(skills)}
+
+
+@dataclass
+class _Walk:
+    """The cohort walking through scenarios: where each visitor is, what they answer, the credits
+    it gives. Random draws happen in a fixed order (scenario, position, answer), so a seed repeats."""
+
+    rng: np.random.Generator
+    spec: CohortSpec
+    truth: Truth
+    levels: np.ndarray
+    skill_of: Mapping[str, int]
+    column_of: Mapping[ItemKey, int]
+    focal: np.ndarray
+    credits: np.ndarray
+    observations: list[ObservationRow]
+
+    def scenario(self, pack_id: str, steps: Mapping[str, _Step], scenario: Scenario) -> None:
+        n = self.levels.shape[0]
         order = list(steps)
         index_of = {step_id: i for i, step_id in enumerate(order)}
         current = np.full(n, index_of[scenario.start])
         active = np.ones(n, dtype=bool)
         visited = np.zeros((n, len(order)), dtype=bool)
-        for _ in range(spec.max_steps):
+        for _ in range(self.spec.max_steps):
             if not active.any():
                 break
             for position in np.unique(current[active]):
@@ -196,35 +228,37 @@ def simulate(scenarios: Mapping[str, tuple[str, Scenario]], truth: Truth, spec: 
                 active[who[again]] = False  # a loop back: the walk ends, as the first answer counts anyway
                 who = who[~again]
                 visited[who, position] = True
-                here = steps[order[position]]
-                if isinstance(here.step, EndStep) or who.size == 0:
-                    active[who] = False
-                    continue
-                if len(here.answers) < 2:  # video, dialogue: nothing to answer
-                    _move(current, active, who, here.step.default_next(), index_of)
-                    continue
-                shift = _dif_shift(spec.dif, pack_id, here.step.id, focal[who])
-                picked = _pick(rng, spec.condition, here, truth, pack_id, levels[who], skill_of, shift)
-                for answer_index in np.unique(picked):
-                    chose = picked == answer_index
-                    group = who[chose]
-                    chosen = here.answers[answer_index]
-                    per_item, per_observable = _credits(rng, spec, scenario, truth, pack_id, here, chosen,
-                                                        levels[group], skill_of,
-                                                        {k: v[chose] for k, v in shift.items()})
-                    for item, values in zip(here.items, per_item, strict=True):
-                        credits[group, column_of[item.key]] = values
-                    if spec.record:
-                        observations.extend(
-                            ObservationRow(int(person), pack_id, here.step.id, o, int(values[i]), _top(scenario, o))
-                            for i, person in enumerate(group) for o, values in per_observable.items())
-                    _move(current, active, group, chosen.next, index_of)
-    observations.sort(key=lambda row: row.visit)  # visit by visit, as the store exports them
-    theta_by_skill = {s: levels[:, i] for s, i in skill_of.items()}
-    table = ResponseTable([f"sim-{spec.seed}-{i:06d}" for i in range(n)], [i.key for i in columns],
-                          [i.max_credit for i in columns], credits, groups,
-                          {p: v for p, (v, _) in scenarios.items()})
-    return Cohort(table, theta_by_skill, observations)
+                self._step(pack_id, scenario, steps[order[position]], who, current, active, index_of)
+
+    def _step(self, pack_id: str, scenario: Scenario, here: _Step, who: np.ndarray, current: np.ndarray,
+              active: np.ndarray, index_of: Mapping[str, int]) -> None:
+        """The visitors `who` at one step: they answer it and move on."""
+        if isinstance(here.step, EndStep) or who.size == 0:
+            active[who] = False
+            return
+        if len(here.answers) < 2:  # video, dialogue: nothing to answer
+            _move(current, active, who, here.step.default_next(), index_of)
+            return
+        shift = _dif_shift(self.spec.dif, pack_id, here.step.id, self.focal[who])
+        picked = _pick(self.rng, self.spec.condition, here, self.truth, pack_id, self.levels[who], self.skill_of,
+                       shift)
+        for answer_index in np.unique(picked):
+            chose = picked == answer_index
+            group = who[chose]
+            chosen = here.answers[answer_index]
+            self._credit(pack_id, scenario, here, chosen, group, {k: v[chose] for k, v in shift.items()})
+            _move(current, active, group, chosen.next, index_of)
+
+    def _credit(self, pack_id: str, scenario: Scenario, here: _Step, chosen: _Answer, group: np.ndarray,
+                shift: Mapping[str, np.ndarray]) -> None:
+        per_item, per_observable = _credits(self.rng, self.spec, scenario, self.truth, pack_id, here, chosen,
+                                            self.levels[group], self.skill_of, shift)
+        for item, values in zip(here.items, per_item, strict=True):
+            self.credits[group, self.column_of[item.key]] = values
+        if self.spec.record:
+            self.observations.extend(
+                ObservationRow(int(person), pack_id, here.step.id, o, int(values[i]), _top(scenario, o))
+                for i, person in enumerate(group) for o, values in per_observable.items())
 
 
 def _move(current: np.ndarray, active: np.ndarray, who: np.ndarray, target: str | None,

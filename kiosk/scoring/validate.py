@@ -29,7 +29,7 @@ from kiosk.scoring.items import ItemKey
 from kiosk.scoring.posterior import MISSING
 from kiosk.scoring.psychometrics import marginal_reliability, skill_estimates, skill_summary
 from kiosk.scoring.responses import ResponseTable
-from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate
+from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, Truth, make_truth, simulate
 
 COVERAGE_TARGET = (0.85, 0.95)  # share of 90 % intervals holding the true skill
 EXTREME = 1.5  # |θ| above this: the visitors intervals most often miss
@@ -117,23 +117,32 @@ def validate(scenarios: Mapping[str, tuple[str, Scenario]], shipped: Mapping[Ite
         fresh = simulate(scenarios, truth, CohortSpec(people, seed=seed + 2, condition=condition))
         _skill_figures(figures, fresh.table, fresh.theta, fitted, policy)
         planted = _dif_item(fresh.table.items, fitted)
-        figures.dif_item, figures.dif_runs = str(planted), dif_runs
-        flagged = false_positives = screened = 0
-        for run in range(dif_runs):
-            progress(f"{condition}: DIF cohort {run + 1}/{dif_runs}")
-            spec = CohortSpec(dif_people, seed=seed + 100 + run, condition=condition,
-                              dif=PlantedDif(planted, "language", "ar", 1.0))
-            cohort = simulate(scenarios, truth, spec)
-            found = screen_groups(cohort.table, skill_estimates(cohort.table, fitted), ["language"])
-            ar = [d for d in found if d.focal == "ar"]
-            flagged += any(d.key == planted and d.flagged for d in ar)
-            others = [d for d in ar if d.key != planted]
-            false_positives += sum(d.flagged for d in others)
-            screened += len(others)
-        figures.dif_power = flagged / dif_runs if dif_runs else float("nan")
-        figures.dif_false_positives = false_positives / screened if screened else float("nan")
+        _dif_figures(figures, scenarios, truth, fitted, planted, dif_runs, dif_people, seed, progress)
         result.conditions.append(figures)
     return result
+
+
+def _dif_figures(figures: ConditionFigures, scenarios: Mapping[str, tuple[str, Scenario]], truth: Truth,
+                 fitted: Mapping[ItemKey, ItemParams], planted: ItemKey, dif_runs: int, dif_people: int, seed: int,
+                 progress: Callable[[str], None]) -> None:
+    """Plant DIF against Arabic speakers on one item, `dif_runs` times: how often the screen finds it
+    (power) and how often it flags an item with none (false positives)."""
+    condition = figures.condition
+    figures.dif_item, figures.dif_runs = str(planted), dif_runs
+    flagged = false_positives = screened = 0
+    for run in range(dif_runs):
+        progress(f"{condition}: DIF cohort {run + 1}/{dif_runs}")
+        spec = CohortSpec(dif_people, seed=seed + 100 + run, condition=condition,
+                          dif=PlantedDif(planted, "language", "ar", 1.0))
+        cohort = simulate(scenarios, truth, spec)
+        found = screen_groups(cohort.table, skill_estimates(cohort.table, fitted), ["language"])
+        ar = [d for d in found if d.focal == "ar"]
+        flagged += any(d.key == planted and d.flagged for d in ar)
+        others = [d for d in ar if d.key != planted]
+        false_positives += sum(d.flagged for d in others)
+        screened += len(others)
+    figures.dif_power = flagged / dif_runs if dif_runs else float("nan")
+    figures.dif_false_positives = false_positives / screened if screened else float("nan")
 
 
 def _skill_figures(figures: ConditionFigures, table: ResponseTable, theta: Mapping[str, np.ndarray],

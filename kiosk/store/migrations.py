@@ -66,4 +66,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN input TEXT",  # touch | keys | board | switch | headset
         "ALTER TABLE results ADD COLUMN device TEXT",  # flat-screen | monitor-headset | openxr-headset
     ),
+    (  # 3: what the visitor agreed to on the consent screen (kiosk.consent.Consent), and the offers whose
+        # employers may see the results because of it (dropped with the session, or when sharing is taken back)
+        "ALTER TABLE sessions ADD COLUMN results_to_phone INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE sessions ADD COLUMN share_with_employers INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE shared_offers (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            offer TEXT NOT NULL,
+            employer TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (session_id, offer)
+        )""",
+    ),
 )

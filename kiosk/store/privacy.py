@@ -2,7 +2,7 @@
 
 - Retention: a visit's local rows go `days` after it ended, once everything about it reached
   the LRS (a visit still waiting to be sent is kept, however old).
-- Erasure (`kiosk erase REGISTRATION`) is in kiosk.sync.erasure: it needs voiding statements.
+- Erasure (`kiosk erase REGISTRATION`) is in kiosk.store.erasure: it needs voiding statements.
 - Budget: sent statements are pruned oldest-first when the outbox grows past its budget.
   Unsent ones are never dropped: over budget with only unsent rows is reported, loudly.
 """

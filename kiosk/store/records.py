@@ -2,7 +2,7 @@
 
 A step's results and the statements that report it are committed together, so after a crash
 either both exist or neither: nothing is lost but the step in flight, and nothing is sent twice
-(statement ids are stable, see kiosk.sync.xapi).
+(statement ids are stable, see kiosk.store.xapi).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.consent import Consent
 from kiosk.scenario.evidence import Observation
 
 
@@ -55,6 +56,27 @@ def update_usage(db: sqlite_utils.Database, registration: str, *, language: str,
         db.conn.execute("BEGIN")
         db.conn.execute("UPDATE sessions SET language = ?, input = ?, device = ? WHERE id = ?",
                         (language, input, device, registration))
+
+
+def record_consent(db: sqlite_utils.Database, registration: str, consent: Consent) -> None:
+    """What the visitor agreed to; taking sharing back also forgets the offers shared so far."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        db.conn.execute("UPDATE sessions SET results_to_phone = ?, share_with_employers = ? WHERE id = ?",
+                        (int(consent.allows_handoff()), int(consent.allows_sharing()), registration))
+        if not consent.allows_sharing():
+            db.conn.execute("DELETE FROM shared_offers WHERE session_id = ?", (registration,))
+
+
+def share_offers(db: sqlite_utils.Database, registration: str, offers: Sequence[tuple[str, str]],
+                 at: datetime) -> None:
+    """(offer id, employer) whose employers may see this visit's results: only while the session's
+    recorded consent allows it (checked in the same statement); an offer already shared stays as it was."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        db.conn.executemany("INSERT OR IGNORE INTO shared_offers (session_id, offer, employer, at) "
+                            "SELECT id, ?, ?, ? FROM sessions WHERE id = ? AND share_with_employers = 1",
+                            [(offer, employer, _iso(at), registration) for offer, employer in offers])
 
 
 def record_step(db: sqlite_utils.Database, registration: str, pack: str, scenario_version: str,

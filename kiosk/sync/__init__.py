@@ -1,1 +1,2 @@
-"""xAPI statements for the kiosk's results, and their delivery to a learning record store."""
+"""Delivering the outbox to a learning record store: the LRS client and the sync worker. The statements
+are built with the visit records (kiosk.store.xapi); sync only delivers what the outbox holds."""

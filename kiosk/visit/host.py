@@ -6,7 +6,9 @@ flight. A scenario left before its end is recorded with its answers, `progressed
 got) and `terminated` (completion false), never scored. Every step and statement carries the
 language, input kind and device in use when it happened (`usage_changed`); clips playing during
 a visit are reported with the xAPI Video Profile (`clip_event`). Dependencies — the database,
-clocks, keys, offers, the narrator and the ops counters — come in as arguments.
+clocks, keys, offers, the narrator and the ops counters — come in as arguments. The visitor's
+consent (`consent_given`) is kept on the session row, marks the statements when the results may be
+shown to employers, and decides the hand-off and the offers recorded as shared.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from datetime import date, datetime, timedelta
 import segno
 import sqlite_utils
 
-from kiosk.credentials.handoff import Consent, choose
+from kiosk.consent import Consent
+from kiosk.credentials.handoff import choose
 from kiosk.credentials.issue import awards, issue_all
 from kiosk.credentials.issuer import Issuer
 from kiosk.credentials.keys import SigningKey
@@ -27,19 +30,16 @@ from kiosk.i18n import Words
 from kiosk.matching.match import rank
 from kiosk.matching.offers import Offer
 from kiosk.media.deck import Playback
-from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine
 from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
-from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, SkillEstimate, score_visit
 from kiosk.scoring.explain import evidence_sentence, skill_name
-from kiosk.store import records
-from kiosk.sync import xapi
-from kiosk.sync.video import ClipWatch
-from kiosk.sync.visit import progress_share, step_groups
+from kiosk.store import records, xapi
+from kiosk.store.clip_statements import ClipWatch
+from kiosk.store.scenario_statements import progress_share, step_groups
 
 Counter = Callable[[str], None]  # "started" | "completed" | "abandoned"
 
@@ -70,6 +70,7 @@ class _Scenario:
 class _Visit:
     record: xapi.Visit  # with the usage in force: language, input and device
     started: datetime
+    consent: Consent = field(default_factory=Consent)
     scenarios: list[_Scenario] = field(default_factory=list)
     clips: dict[str, ClipWatch] = field(default_factory=dict)  # stream → its video session
     clip_sessions: int = 0
@@ -119,6 +120,16 @@ class RecordingHost:
             records.update_usage(self.db, record.registration, language=usage.language, input=usage.input,
                                  device=usage.device)
 
+    def consent_given(self, visit: int, consent: Consent) -> None:
+        """The visitor confirmed the consent screen: kept on the session row; from now on the visit's
+        statements say whether its results may be shown to the employers of its offers."""
+        state = self.visits.get(visit)
+        if state is None:
+            return
+        state.consent = consent
+        state.record = replace(state.record, shared_with_employers=consent.allows_sharing())
+        records.record_consent(self.db, state.record.registration, consent)
+
     def scenario_started(self, visit: int, pack: Pack, now: float) -> None:
         """The scenario's first step is on screen: launched (chosen) and initialized (ready to play)."""
         current = self._scenario(visit, pack)
@@ -161,7 +172,9 @@ class RecordingHost:
                       xapi.terminated(state.record, activity, at + timedelta(milliseconds=1), finished=True)]
         records.enqueue(self.db, state.record.registration, statements, at)
 
-    def outcome(self, visit: int, words: Words, consent: ConsentChoice, easy: bool) -> Outcome:
+    def outcome(self, visit: int, words: Words, consent: Consent, easy: bool) -> Outcome:
+        """The results, offers and hand-off shown for the visit; with the visitor's agreement, the
+        offers shown are recorded as shared with their employers."""
         state = self.visits.get(visit)
         if state is None:
             return Outcome()
@@ -175,9 +188,12 @@ class RecordingHost:
         matches = rank(self.offers, profile, explored, self.settings.kiosk_position, today, self.uri_to_code, limit=4)
         offers = tuple(OfferLine(m.offer.title, m.offer.employer, m.offer.town, m.reason(names, language))
                        for m in matches)
+        if consent.allows_sharing():
+            records.share_offers(self.db, state.record.registration, [(m.offer.id, m.offer.employer) for m in matches],
+                                 self.wall())
         qr, note = None, ""
-        if consent.results_to_phone:
-            qr, note = self._handoff(state, profile, language, today, words)
+        if consent.allows_handoff():
+            qr, note = self._handoff(state, profile, language, today, words, consent)
         return Outcome(skills, offers, qr, note)
 
     def visit_ended(self, visit: int, completed: bool, now: float) -> None:
@@ -265,7 +281,7 @@ class RecordingHost:
         return score_visit(self._played(self.visits[visit]))
 
     def _played(self, state: _Visit) -> list[Played]:
-        return [Played(s.pack.id, s.pack.scenario, read_bank(s.pack), tuple(s.observations))
+        return [Played(s.pack.id, s.pack.scenario, s.pack.bank, tuple(s.observations))
                 for s in state.scenarios if s.finished]
 
     def _scenario(self, visit: int, pack: Pack) -> _Scenario:
@@ -286,8 +302,8 @@ class RecordingHost:
             if estimate.evidence else ""
         return SkillLine(skill_name(estimate.skill, self.skills, language), estimate.enough, low, high, evidence)
 
-    def _handoff(self, state: _Visit, profile: Profile, language: str, today: date,
-                 words: Words) -> tuple[QrMatrix, str]:
+    def _handoff(self, state: _Visit, profile: Profile, language: str, today: date, words: Words,
+                 consent: Consent) -> tuple[QrMatrix, str]:
         registration = state.record.registration
         jwts: list[str] = []
         if self.key is not None:
@@ -296,7 +312,7 @@ class RecordingHost:
                                f"urn:uuid:{registration}", self.wall(), self.settings.valid_days, language,
                                registration)
             jwts = [i.qr_jwt for i in sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))]
-        handoff = choose(Consent(results_to_phone=True), self.online(), self.settings.portal, registration[:8], jwts)
+        handoff = choose(consent, self.online(), self.settings.portal, registration[:8], jwts)
         note = words.gettext("This code holds your signed results.") if handoff.kind == "credential" else \
             words.gettext("This code is a link to your results.")
         return qr_matrix(handoff.payload), note

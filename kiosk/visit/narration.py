@@ -6,8 +6,10 @@ import logging
 import shutil
 import subprocess
 
+from kiosk.languages import REGISTRY
+
 log = logging.getLogger(__name__)
-VOICES = {"fr": "fr", "en": "en", "ar": "ar", "uk": "uk"}
+VOICES = {entry.code: entry.voice or entry.code for entry in REGISTRY}  # espeak-ng voices (kiosk.languages)
 
 
 class EspeakNarrator:

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.scenario.evidence import Observation
-from kiosk.store import records
+from kiosk.store import records, xapi
 from kiosk.store.db import open_store
-from kiosk.sync import xapi
 from kiosk.sync.client import LrsClient
 from kiosk.sync.worker import sync_once
 

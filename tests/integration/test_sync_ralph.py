@@ -17,12 +17,11 @@ from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Pack, Step
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, score_visit
-from kiosk.store import records
+from kiosk.store import records, xapi
+from kiosk.store.clip_statements import ClipWatch
 from kiosk.store.db import connect
-from kiosk.sync import xapi
+from kiosk.store.scenario_statements import scenario_statements
 from kiosk.sync.client import LrsClient
-from kiosk.sync.video import ClipWatch
-from kiosk.sync.visit import scenario_statements
 from kiosk.sync.worker import RetryPolicy, RetryState, plan_retry, sync_once
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
 

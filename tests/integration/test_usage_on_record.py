@@ -19,7 +19,7 @@ from kiosk.scenario.load import load_pack
 from kiosk.scoring.dif import screen
 from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.responses import ResponseTable, read_csv
-from kiosk.sync.xapi import DEVICE_EXTENSION, INPUT_EXTENSION
+from kiosk.store.xapi import DEVICE_EXTENSION, INPUT_EXTENSION
 from tests.conftest import ASSETS, REPO
 from tests.visit_kit import CATALOGS, Kit, make_kit
 from tests.xapi.check import empty_objects

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.media.deck import MediaDeck
-from kiosk.sync.video import ClipWatch
-from kiosk.sync.xapi import Visit
+from kiosk.store.clip_statements import ClipWatch
+from kiosk.store.xapi import Visit
 from kiosk.view.nodes import paused_streams, streams
 from scripts.lrs.ralph_server import RalphServer
 from tests.visit_kit import WALL, Kit, make_kit

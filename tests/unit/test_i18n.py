@@ -8,8 +8,10 @@ from babel.messages.pofile import read_po
 
 from kiosk.errors import ContentError
 from kiosk.i18n import LOCALE_DIR, Catalogs
+from kiosk.languages import codes
+from kiosk.languages import language as registered
 
-LANGUAGES = ("fr", "en", "ar", "uk")
+LANGUAGES = codes()  # the registry (kiosk.languages)
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
@@ -72,7 +74,9 @@ def test_each_catalogue_groups_numbers_as_cldr_plural_rules_do(language: str) ->
 
     with (LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po").open("rb") as source:
         formula = gettext.c2py(read_po(source).plural_forms.split("plural=", 1)[1].rstrip(";"))
-    rule = Locale.parse(language).plural_form
+    entry = registered(language)
+    assert entry is not None and entry.catalogue == LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po"
+    rule = Locale.parse(entry.cldr_locale).plural_form
     form_of: dict[str, int] = {}
     category_of: dict[int, str] = {}
     for n in range(1001):

@@ -12,7 +12,7 @@ from kiosk.insights.facts import VisitFacts, absorb
 from kiosk.insights.privacy import suppress_column
 from kiosk.insights.render import report_html, table_csv
 from kiosk.insights.report import build_report, iso_week
-from kiosk.sync import xapi
+from kiosk.store import xapi
 
 AT = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import cv2
 import pytest
 
+from kiosk.consent import Consent
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import SkillAward, credential, sign, verify
-from kiosk.credentials.handoff import Consent, choose, qr_png
+from kiosk.credentials.handoff import choose, qr_png
 from kiosk.credentials.issuer import Issuer, key_id, site
 from kiosk.credentials.keys import CredentialError, SigningKey, b64url, unb64url
 from kiosk.matching.match import above_typical, km_between, rank
@@ -272,22 +273,22 @@ def test_offer_dataclass_keeps_its_fields() -> None:
 
 def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() -> None:
     from kiosk.i18n import Catalogs
-    from kiosk.runtime.consent import ConsentChoice, act, build_view
+    from kiosk.runtime.consent import act, build_view
 
-    choice = ConsentChoice()
+    choice = Consent()
     scene, targets = build_view(choice, Catalogs.load(["fr"]).words("fr"))
     assert "consent" in scene.labels and "30 jours" in repr(scene)
     assert [t.action for t in targets] == [("toggle", "phone"), ("toggle", "employers"), ("proceed",)]
     assert all(t.rect.h >= 44 for t in targets)  # touch targets
     choice = act(choice, ("toggle", "phone"))
     choice = act(choice, ("proceed",))
-    assert choice == ConsentChoice(results_to_phone=True, share_with_employers=False, decided=True)
+    assert choice == Consent(results_to_phone=True, share_with_employers=False, decided=True)
     assert act(choice, ("toggle", "employers")) == choice  # decided: nothing changes any more
-    consent = Consent(choice.results_to_phone, choice.share_with_employers)  # what the composition root passes on
+    consent = choice  # the screen's value is the hand-off's: one type
     assert choose(consent, True, "https://r.example.org", "t", []).kind == "link"
     assert not consent.allows_sharing()
     with pytest.raises(CredentialError):
-        choose(Consent(*(ConsentChoice(decided=True).results_to_phone, False)), True, "https://r.example.org", "t", [])
+        choose(Consent(decided=True), True, "https://r.example.org", "t", [])
 
 
 def test_offer_reasons_read_in_the_visitors_language_with_plain_skill_names() -> None:

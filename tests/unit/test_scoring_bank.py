@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kiosk.cli import main
 from kiosk.commands.scoring import bank_findings, refreshed
-from kiosk.scenario.load import inspect_pack
+from kiosk.scenario.load import inspect_pack, load_packs
 from kiosk.scenario.source import LocatedError
 from kiosk.scoring.bank import ItemBank, ItemParams, dump_bank, initial_bank, parse_bank, read_bank
 from kiosk.scoring.items import ItemKey
@@ -105,17 +105,32 @@ def test_refresh_keeps_known_items_and_moves_the_version_on(tmp_path: Path) -> N
     assert set(fresh.items) == set(bank.items)
 
 
-def test_a_bank_is_parsed_once_per_text_and_again_after_an_edit(tmp_path: Path) -> None:
-    pack_dir = tmp_path / "commis-de-cuisine"
-    shutil.copytree(REPO_SCENARIOS / "commis-de-cuisine", pack_dir, ignore=shutil.ignore_patterns("manifest.json"))
-    pack = inspect_pack(pack_dir, check_manifest=False).draft
-    assert pack is not None
-    first = read_bank(pack)
-    assert first is not None and read_bank(pack) is first  # every visit's scoring shares one parse
-    bank_file = pack_dir / "scoring.yaml"
-    bank_file.write_text(bank_file.read_text().replace("version: 1", "version: 7", 1))
-    edited = read_bank(pack)
-    assert edited is not None and edited is not first and edited.version == 7
-    bank_file.write_text("format: nonsense\n")
-    with pytest.raises(LocatedError):
-        read_bank(pack)
+def test_the_bank_is_read_with_its_pack_and_a_broken_one_refuses_only_that_pack(tmp_path: Path) -> None:
+    root = tmp_path / "scenarios"
+    for name in ("commis-de-cuisine", "electricien-batiment"):
+        shutil.copytree(REPO_SCENARIOS / name, root / name, ignore=shutil.ignore_patterns("manifest.json"))
+    packs, errors = load_packs(root, require_sealed=False)
+    assert not errors and all(p.bank is not None and p.bank == read_bank(p) for p in packs)
+    kitchen = next(p for p in packs if p.id == "commis-de-cuisine")
+    (root / "commis-de-cuisine" / "scoring.yaml").unlink()  # a visit scores with what was loaded, not the file
+    assert kitchen.bank is not None and kitchen.bank.stamp.startswith("gpcm:commis-de-cuisine@")
+
+    bank_file = root / "electricien-batiment" / "scoring.yaml"
+    lines = bank_file.read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines) if ": {a: " in line)
+    lines[where] = lines[where].replace("{a: ", "{a: -")  # a negative slope, on that line
+    bank_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    packs, errors = load_packs(root, require_sealed=False)
+    assert [p.id for p in packs] == ["commis-de-cuisine"]  # the kiosk keeps serving the valid pack
+    assert len(errors) == 1 and errors[0].mark.file == str(bank_file) and errors[0].mark.line == where + 1
+    assert f"scoring.yaml:{where + 1}:" in str(errors[0]) and "slope" in str(errors[0])
+    assert errors[0].diagnostics[0].check == "scoring"
+
+    kitchen_bank = root / "commis-de-cuisine" / "scoring.yaml"
+    shutil.copy(REPO_SCENARIOS / "commis-de-cuisine" / "scoring.yaml", kitchen_bank)
+    text = kitchen_bank.read_text(encoding="utf-8")
+    kitchen_bank.write_text(text.replace("pack: commis-de-cuisine", "pack: electricien-batiment"), encoding="utf-8")
+    packs, errors = load_packs(root, require_sealed=False)  # another pack's bank would never match a step
+    line = text.splitlines().index("pack: commis-de-cuisine") + 1
+    assert not packs and any(e.mark.file == str(kitchen_bank) and e.mark.line == line and
+                             "is for pack `electricien-batiment`" in str(e) for e in errors)

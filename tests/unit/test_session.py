@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.runtime.consent import ConsentChoice
+from kiosk.consent import Consent
 from kiosk.runtime.session import Intent, Page, Session, Tick, Timing, idle_seconds_left, step
 
 WALK = [Intent("touch"), Intent("language", "en"), Intent("toggle", "phone"), Intent("next"),
@@ -95,7 +95,7 @@ def test_any_sequence_keeps_the_books_straight(sequence: list[tuple[Intent | Tic
                 open_visit = None
         if session.page == Page.ATTRACT:
             assert open_visit is None
-            assert (session.trade, session.played, session.consent, session.language) == ("", (), ConsentChoice(),
+            assert (session.trade, session.played, session.consent, session.language) == ("", (), Consent(),
                                                                                           "fr")
         else:
             assert open_visit == str(session.visit)

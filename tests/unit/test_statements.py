@@ -11,8 +11,8 @@ import pytest
 from kiosk.runtime import play
 from kiosk.scenario.load import load_pack
 from kiosk.scenario.model import Pack, Step
-from kiosk.sync import xapi
-from kiosk.sync.visit import answers_to_end, progress_share, step_groups
+from kiosk.store import xapi
+from kiosk.store.scenario_statements import answers_to_end, progress_share, step_groups
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 VISIT = xapi.Visit("6f0c1d2e-0000-4000-8000-000000000001", "v", "https://agency.example.org", "https://a.org/nova",

@@ -16,11 +16,10 @@ from kiosk.scenario.evidence import Observation
 from kiosk.scenario.load import inspect_pack
 from kiosk.scoring.items import StepItem, scenario_step_items
 from kiosk.scoring.responses import read_csv
-from kiosk.store import privacy, records
+from kiosk.store import privacy, records, xapi
 from kiosk.store.db import connect, open_store
+from kiosk.store.erasure import erase
 from kiosk.store.migrations import MIGRATIONS
-from kiosk.sync import xapi
-from kiosk.sync.erasure import erase
 
 AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from kiosk.store import records
-from kiosk.sync import xapi
+from kiosk.store import records, xapi
 
 
 @dataclass(frozen=True)

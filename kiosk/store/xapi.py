@@ -7,7 +7,7 @@
 - Skill estimates travel in `result.extensions`, keyed by their ESCO skill URI.
 - `context.language` is the language in force when the thing happened (a visitor may switch
   mid-visit); the input kind and device in use travel as context extensions.
-- Clips use the xAPI Video Profile (https://w3id.org/xapi/video); `kiosk.sync.video` follows a
+- Clips use the xAPI Video Profile (https://w3id.org/xapi/video); `kiosk.store.clip_statements` follows a
   clip's playback and decides which of these builders to call.
 - No statement carries an empty object (LRS models refuse `"extensions": {}`).
 """
@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from kiosk.languages import bcp47
 
 Statement = dict[str, Any]
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -39,6 +41,9 @@ INPUT_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/input"  # touc
 DEVICE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/device"  # flat-screen | monitor-/openxr-headset
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 KIOSK_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/kiosk"  # which kiosk: per-kiosk insights
+# true on the statements made after the visitor agreed (consent screen) that employers may see the results;
+# absent otherwise, so an employer-facing reader keeps only the statements that carry it
+SHARING_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/shared-with-employers"
 NAMESPACE = uuid.UUID("6f0c1d2e-6b53-4e7f-9a57-0c7d1d3b9a11")  # Nova Kiosk statements
 
 
@@ -53,6 +58,7 @@ class Visit:
     input: str = ""  # the kind of input in use (kiosk.runtime.usage); "" leaves it out
     device: str = ""
     kiosk: str = ""  # the kiosk's id ([ops]/host name), in context.extensions; "" = not said
+    shared_with_employers: bool = False  # the visitor agreed their results be shown to the offers' employers
 
 
 def statement_id(visit: Visit, *what: object) -> str:
@@ -66,7 +72,7 @@ def _timestamp(at: datetime) -> str:
 
 
 def _lang(language: str) -> str:
-    return {"fr": "fr-FR", "en": "en-US", "ar": "ar", "uk": "uk-UA"}.get(language, language)
+    return bcp47(language)  # the registry's tag (kiosk.languages)
 
 
 def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime, sid: str, *,
@@ -75,7 +81,8 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
     context: dict[str, Any] = {"registration": visit.registration, "platform": visit.platform,
                                "language": _lang(visit.language)}
     used = {key: value for key, value in ((INPUT_EXTENSION, visit.input), (DEVICE_EXTENSION, visit.device),
-                                          (KIOSK_EXTENSION, visit.kiosk)) if value}
+                                          (KIOSK_EXTENSION, visit.kiosk),
+                                          (SHARING_EXTENSION, visit.shared_with_employers)) if value}
     if used:
         context["extensions"] = used
     activities: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.sync import xapi
+from kiosk.store import xapi
 
 COMPLETION_THRESHOLD = 0.9  # seen 90 % of a clip: completed (the last seconds are often credits or black)
 EXT = xapi.VIDEO_EXTENSION

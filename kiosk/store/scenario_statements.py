@@ -16,7 +16,7 @@ from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import EndStep, OrderingStep, Pack, Scenario, Step
 from kiosk.scoring.estimate import Profile
-from kiosk.sync import xapi
+from kiosk.store import xapi
 
 
 def step_groups(observations: Sequence[Observation]) -> list[tuple[str, list[Observation]]]:
