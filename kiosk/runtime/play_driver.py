@@ -1,12 +1,15 @@
-"""The scenario being played on the session screen: its player state, its timers, its pause while
-the headset is off. Each change comes back as a `PlayChange` — the answers just recorded, whether
-a new step or feedback is on screen, whether the scenario just ended — so the session screen
-reports them up and moves the focus and the view, in that order."""
+"""The scenario being played on the session screen: its player state, its timers and captions'
+timing, its pause while the headset is off. Each change comes back as a `PlayChange` — the answers
+just recorded, whether a new step or feedback is on screen, whether the scenario just ended — so the
+session screen reports them up and moves the focus and the view, in that order."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.media.captions import Cue
+from kiosk.media.captions import next_change as next_caption
 from kiosk.runtime import play
 from kiosk.runtime.actions import PlayAction
 from kiosk.runtime.play import PlayState
@@ -78,9 +81,15 @@ class PlayDriver:
             return None
         return play.seconds_left(self.pack.scenario, self.state, now)
 
-    def next_second(self, now: float) -> float | None:
-        """When the countdown on screen shows its next whole second (None: no countdown running)."""
+    def next_changes(self, now: float, cues: Sequence[Cue]) -> list[float]:
+        """When the step on screen changes by itself: the countdown's next whole second, the next caption."""
+        if self.state is None:
+            return []
+        times = []
         timer = self.seconds_left(now)
-        if timer is None or self.paused:
-            return None
-        return now + (timer % 1.0 or min(1.0, timer) or 1.0)
+        if timer is not None and not self.paused:
+            times.append(now + (timer % 1.0 or min(1.0, timer) or 1.0))
+        caption = next_caption(cues, now - self.state.entered_at)
+        if caption is not None:
+            times.append(self.state.entered_at + caption)
+        return times

@@ -1,14 +1,15 @@
-"""What the session screen plays and says besides its layout: the trades' cards and presentation
-clips, the captions of the clip on screen, and the text narration reads aloud."""
+"""What the session screen plays and says besides its layout: the attract poster, the trades' cards
+and presentation clips, the captions of the clip on screen, and the text narration reads aloud."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from kiosk.i18n import Catalogs
 from kiosk.media.captions import Cue, cue_at
-from kiosk.media.captions import next_change as next_caption
-from kiosk.runtime.pages import TradeCard
+from kiosk.runtime.attract import AttractCard, AttractScreen, attract_texts
+from kiosk.runtime.pages import TradeCard, shortage_badge
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage
 from kiosk.scenario.model import Pack, Step, VideoStep
@@ -32,6 +33,15 @@ class ScreenMedia:
                  for p in packs]
         return sorted(cards, key=lambda c: (-c.shortage_level, c.title))
 
+    def attract(self, packs: Iterable[Pack], catalogs: Catalogs, language: str, now: float, *,
+                reduced_motion: bool) -> AttractScreen:
+        """The poster between visits, in the kiosk's own language, with the call in every other one."""
+        words = catalogs.words(language)
+        texts = attract_texts(words, [catalogs.words(other) for other in catalogs.languages])
+        cards = [AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
+                 for c in self.cards(packs, language)]
+        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion)
+
     def cues(self, pack: Pack, step: Step | None, language: str) -> Sequence[Cue]:
         """The captions of the step's clip in the visitor's language (else French, else the first written)."""
         if not isinstance(step, VideoStep) or not step.captions:
@@ -46,11 +56,6 @@ class ScreenMedia:
             return None
         at = state.paused_at if state.paused_at is not None else now  # captions stand still too
         return cue_at(cues, at - state.entered_at)
-
-    @staticmethod
-    def next_caption(cues: Sequence[Cue], state: PlayState, now: float) -> float | None:
-        change = next_caption(cues, now - state.entered_at)
-        return None if change is None else state.entered_at + change
 
 
 def presentation_clip(pack: Pack) -> str | None:

@@ -54,6 +54,17 @@ class ViewInputs:
                 outcome_id)
 
 
+def state_label(s: Session, p: PlayState | None, prefs: Prefs, focus: int | None, sector: str, scroll: int,
+                look: Look) -> str:
+    """Everything that decides what is on screen, in one line (journals record it; replays compare it).
+    Changing it changes the journal format (kiosk.runtime.replay.FORMAT)."""
+    played = "" if p is None else f"{p.step_id}:{','.join(p.picked)}:{','.join(p.order)}:{p.feedback or ''}"
+    wanted = "".join("1" if getattr(prefs, name) else "0" for name in pages.PREF_LABELS)
+    consent = f"{int(s.consent.results_to_phone)}{int(s.consent.share_with_employers)}"
+    return (f"{s.page}|visit {s.visit}|{s.language}|{s.trade}|{played}|warn {int(s.warning)}|"
+            f"focus {focus}|prefs {wanted}|consent {consent}|{sector}|{scroll}|look {look.yaw:.0f},{look.pitch:.0f}")
+
+
 class ScreenView:
     def __init__(self) -> None:
         self._cache: tuple[tuple[object, ...], Scene, list[Target]] | None = None

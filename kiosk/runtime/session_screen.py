@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 from kiosk.events import (
     BoardIntent,
@@ -29,25 +29,12 @@ from kiosk.events import (
     encode,
 )
 from kiosk.i18n import Catalogs, Words
+from kiosk.media.captions import Cue
 from kiosk.media.sphere import Look
-from kiosk.runtime import pages
+from kiosk.runtime import actions
 from kiosk.runtime.accessibility import Prefs
-from kiosk.runtime.actions import (
-    LOOK,
-    Action,
-    Choose,
-    Confirm,
-    Intent,
-    Move,
-    Proceed,
-    Scroll,
-    ShowSector,
-    Stay,
-    Toggle,
-    TogglePref,
-)
-from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
-from kiosk.runtime.consent import ConsentChoice
+from kiosk.runtime.actions import Action, Intent
+from kiosk.runtime.attract import AttractScreen
 from kiosk.runtime.focus import KEY_COMMANDS, PRESENCE, FocusMoved, FocusNavigator
 from kiosk.runtime.look_control import LookController
 from kiosk.runtime.outcome import Outcome
@@ -56,7 +43,7 @@ from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_driver import PlayChange, PlayDriver
 from kiosk.runtime.play_view import MediaImage, Target, focusable
 from kiosk.runtime.screen_media import CaptionLoader, ScreenMedia, narration
-from kiosk.runtime.screen_view import ScreenView, ViewInputs
+from kiosk.runtime.screen_view import ScreenView, ViewInputs, state_label
 from kiosk.runtime.session import (
     Effect,
     EndVisit,
@@ -70,25 +57,12 @@ from kiosk.runtime.session import (
     idle_seconds_left,
     step,
 )
-from kiosk.runtime.usage import Usage, device_in_use, input_kind
-from kiosk.scenario.evidence import Observation
+from kiosk.runtime.usage import Usage, UsageWatch
+from kiosk.runtime.visit_host import VisitHost
 from kiosk.scenario.model import Pack
 from kiosk.view.nodes import Scene
 
 Journal = Callable[[dict[str, Any]], None]
-
-
-class VisitHost(Protocol):
-    """What the screen reports up; implemented by the composition root (kiosk.visit)."""
-
-    def visit_started(self, visit: int, language: str, now: float) -> None: ...
-    def usage_changed(self, visit: int, usage: Usage) -> None: ...
-    def scenario_started(self, visit: int, pack: Pack, now: float) -> None: ...
-    def step_done(self, visit: int, pack: Pack, observations: Sequence[Observation], now: float) -> None: ...
-    def scenario_done(self, visit: int, pack: Pack, now: float) -> None: ...
-    def outcome(self, visit: int, words: Words, consent: ConsentChoice, easy: bool) -> Outcome: ...
-    def visit_ended(self, visit: int, completed: bool, now: float) -> None: ...
-    def say(self, text: str, language: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -111,9 +85,7 @@ class SessionScreen:
         self.journal = journal
         self.session = Session(language=default_language, visit=first_visit, last_input=start)
         self.default_language = default_language
-        self.display = display  # flat-screen | monitor-headset: what the visitor sees without a worn headset
-        self.headset_worn = False
-        self.input = "touch"  # the kind of input that acted last (kiosk.runtime.usage)
+        self.using = UsageWatch(display)
         self.prefs = self.settings.defaults
         self.sector = ""  # the catalogue's filter and page
         self.scroll = 0
@@ -123,7 +95,6 @@ class SessionScreen:
         self.screen_media = ScreenMedia(media, captions, live=live_media)
         self.views = ScreenView()
         self.attract = self._new_attract(start)
-        self._reported: tuple[int, Usage] | None = None
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
         self._label = self.state_label()
@@ -174,22 +145,13 @@ class SessionScreen:
         return self.screen_media.cards(self.packs.values(), language)
 
     def _new_attract(self, now: float) -> AttractScreen:
-        words = self.catalogs.words(self.default_language)
-        texts: AttractTexts = attract_texts(words, [self.catalogs.words(language)
-                                                    for language in self.catalogs.languages])
-        cards = [AttractCard(c.title, c.pitch, pages.shortage_badge(c.shortage_level, words), c.image, c.rome)
-                 for c in self.cards(self.default_language)]
-        return AttractScreen(cards, now, texts, reduced_motion=self.prefs.reduced_motion)
+        return self.screen_media.attract(self.packs.values(), self.catalogs, self.default_language, now,
+                                         reduced_motion=self.prefs.reduced_motion)
 
     def state_label(self) -> str:
         """Everything that decides what is on screen, in one line (replays compare these)."""
-        s, p, look = self.session, self.play, self.looking.look
-        played = "" if p is None else f"{p.step_id}:{','.join(p.picked)}:{','.join(p.order)}:{p.feedback or ''}"
-        prefs = "".join("1" if getattr(self.prefs, name) else "0" for name in pages.PREF_LABELS)
-        consent = f"{int(s.consent.results_to_phone)}{int(s.consent.share_with_employers)}"
-        return (f"{s.page}|visit {s.visit}|{s.language}|{s.trade}|{played}|warn {int(s.warning)}|"
-                f"focus {self.focus}|prefs {prefs}|consent {consent}|{self.sector}|{self.scroll}|"
-                f"look {look.yaw:.0f},{look.pitch:.0f}")
+        return state_label(self.session, self.play, self.prefs, self.focus, self.sector, self.scroll,
+                           self.looking.look)
 
     def outcome(self) -> Outcome:
         s = self.session
@@ -198,11 +160,15 @@ class SessionScreen:
             self._outcome = (key, self.host.outcome(s.visit, self.words, s.consent, self.prefs.easy_read))
         return self._outcome[1]
 
-    def _view_inputs(self, now: float) -> ViewInputs:
+    def _cues(self) -> Sequence[Cue]:
+        """The captions of the clip being played, when the visitor wants captions."""
         pack = self.player.pack
-        cues = () if pack is None or not self.prefs.captions else \
-            self.screen_media.cues(pack, self.player.step(), self.session.language)
-        state = self.player.state
+        if pack is None or not self.prefs.captions:
+            return ()
+        return self.screen_media.cues(pack, self.player.step(), self.session.language)
+
+    def _view_inputs(self, now: float) -> ViewInputs:
+        cues, pack, state = self._cues(), self.player.pack, self.player.state
         return ViewInputs(
             self.session, self.words, self.prefs, self.settings.retention_days, self.sector, self.scroll,
             self.focus, self.looking.look, self.screen_media.media, self.screen_media.live, pack, state,
@@ -235,40 +201,27 @@ class SessionScreen:
             times.append(now + (left % 1.0 or 1.0))  # the countdown shows whole seconds
         if self.prefs.scanning:
             times.append(self.navigator.since + self.settings.scan_every)
-        times.extend(t for t in (self.player.next_second(now), self._next_caption(now)) if t is not None)
+        times.extend(self.player.next_changes(now, self._cues()))
         future = [t for t in times if t > now]
         return min(future) if future else None
-
-    def _next_caption(self, now: float) -> float | None:
-        pack, state = self.player.pack, self.player.state
-        if pack is None or state is None or not self.prefs.captions:
-            return None
-        cues = self.screen_media.cues(pack, self.player.step(), self.session.language)
-        return ScreenMedia.next_caption(cues, state, now)
 
     def update(self, dt: float, now: float) -> None:
         self._advance(now)
         self._log(now)
 
     def usage(self) -> Usage:
-        return Usage(self.session.language, self.input, device_in_use(self.display, self.headset_worn))
+        return self.using.usage(self.session.language)
 
     def _report_usage(self) -> None:
         """Tell the host what the visitor uses whenever it changes, before any step it answers."""
-        if self.session.page == Page.ATTRACT:
-            return
-        now_used = (self.session.visit, self.usage())
-        if now_used != self._reported:
-            self._reported = now_used
-            self.host.usage_changed(*now_used)
+        if self.session.page != Page.ATTRACT:
+            changed = self.using.changed(self.session.visit, self.session.language)
+            if changed is not None:
+                self.host.usage_changed(self.session.visit, changed)
 
     def handle(self, event: InputEvent, now: float) -> None:
         self._advance(now)
-        kind = input_kind(event, scanning=self.prefs.scanning)
-        if kind is not None and not (isinstance(event, HeadsetLook) and not self.player.immersive()):
-            self.input = kind
-        if isinstance(event, HeadsetWorn):
-            self.headset_worn = event.worn
+        self.using.saw(event, scanning=self.prefs.scanning, immersive=self.player.immersive())
         self._report_usage()
         if self._route(event, now):
             self._log(now, event)
@@ -313,7 +266,7 @@ class SessionScreen:
             return
         for target in reversed(self.targets(now)):
             if target.rect.contains(x, y):
-                if target.action == LOOK:  # the 360° view: a drag begins
+                if target.action == actions.LOOK:  # the 360° view: a drag begins
                     self.looking.begin_drag(x, y, target.rect.h)
                     self._apply(PRESENCE, now)
                 else:
@@ -344,26 +297,27 @@ class SessionScreen:
             self._act(decided, now)
 
     def _act(self, action: Action, now: float) -> None:
-        if self.session.page == Page.CONSENT and isinstance(action, Toggle | Proceed):
-            self._apply(Intent("next") if isinstance(action, Proceed) else Intent("toggle", action.option_id), now)
+        if self.session.page == Page.CONSENT and isinstance(action, actions.Toggle | actions.Proceed):
+            choice = Intent("next") if isinstance(action, actions.Proceed) else Intent("toggle", action.option_id)
+            self._apply(choice, now)
             return
         if isinstance(action, Intent):
             self._apply(action, now)
             return
-        if isinstance(action, TogglePref):
+        if isinstance(action, actions.TogglePref):
             self.prefs = self.prefs.toggled(action.name)
-        elif isinstance(action, ShowSector):
+        elif isinstance(action, actions.ShowSector):
             self.sector, self.scroll = action.sector, 0
-        elif isinstance(action, Scroll):
+        elif isinstance(action, actions.Scroll):
             self.scroll = max(0, self.scroll + action.by)
-        elif isinstance(action, Choose | Toggle | Move | Confirm | Proceed):
+        elif isinstance(action, actions.Choose | actions.Toggle | actions.Move | actions.Confirm | actions.Proceed):
             if self.player.state is None or self.session.page != Page.PLAY:
                 return
             change = self.player.act(action, now)
             self._apply(PRESENCE, now)
             self._after_play(change, now)
             return
-        elif not isinstance(action, Stay):
+        elif not isinstance(action, actions.Stay):
             return  # the drag area and the preview's restart do nothing on a tap here
         self._apply(PRESENCE, now)
 
