@@ -297,29 +297,29 @@ class SessionScreen:
             self._act(decided, now)
 
     def _act(self, action: Action, now: float) -> None:
+        """A target's action: to the session machine, the scenario player, or the screen's own state.
+        The drag area and the preview's restart do nothing when reached here."""
         if self.session.page == Page.CONSENT and isinstance(action, actions.Toggle | actions.Proceed):
             choice = Intent("next") if isinstance(action, actions.Proceed) else Intent("toggle", action.option_id)
             self._apply(choice, now)
-            return
-        if isinstance(action, Intent):
+        elif isinstance(action, Intent):
             self._apply(action, now)
-            return
+        elif isinstance(action, actions.Choose | actions.Toggle | actions.Move | actions.Confirm | actions.Proceed):
+            if self.player.state is not None and self.session.page == Page.PLAY:
+                change = self.player.act(action, now)
+                self._apply(PRESENCE, now)
+                self._after_play(change, now)
+        elif isinstance(action, actions.TogglePref | actions.ShowSector | actions.Scroll | actions.Stay):
+            self._screen_action(action)
+            self._apply(PRESENCE, now)
+
+    def _screen_action(self, action: actions.TogglePref | actions.ShowSector | actions.Scroll | actions.Stay) -> None:
         if isinstance(action, actions.TogglePref):
             self.prefs = self.prefs.toggled(action.name)
         elif isinstance(action, actions.ShowSector):
             self.sector, self.scroll = action.sector, 0
         elif isinstance(action, actions.Scroll):
             self.scroll = max(0, self.scroll + action.by)
-        elif isinstance(action, actions.Choose | actions.Toggle | actions.Move | actions.Confirm | actions.Proceed):
-            if self.player.state is None or self.session.page != Page.PLAY:
-                return
-            change = self.player.act(action, now)
-            self._apply(PRESENCE, now)
-            self._after_play(change, now)
-            return
-        elif not isinstance(action, actions.Stay):
-            return  # the drag area and the preview's restart do nothing on a tap here
-        self._apply(PRESENCE, now)
 
     def _after_play(self, change: PlayChange, now: float) -> None:
         pack = self.player.pack
