@@ -47,11 +47,17 @@ class ViewInputs:
     outcome: Callable[[], Outcome]
 
     def key(self, outcome_id: int | None) -> tuple[object, ...]:
-        """What decides the picture: countdowns count in whole seconds."""
-        left, timer = self.idle_left, self.timer
-        return (self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look, self.caption,
-                None if left is None else int(left + 0.999), None if timer is None else int(timer + 0.999),
-                outcome_id)
+        return view_key(self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look,
+                        self.caption, self.idle_left, self.timer, outcome_id)
+
+
+def view_key(session: Session, play: PlayState | None, prefs: Prefs, focus: int | None, sector: str, scroll: int,
+             look: Look, caption: str | None, idle_left: float | None, timer: float | None,
+             outcome_id: int | None) -> tuple[object, ...]:
+    """What decides the picture, cheap to compare on every frame: countdowns count in whole seconds."""
+    return (session, play, prefs, focus, sector, scroll, look, caption,
+            None if idle_left is None else int(idle_left + 0.999), None if timer is None else int(timer + 0.999),
+            outcome_id)
 
 
 def state_label(s: Session, p: PlayState | None, prefs: Prefs, focus: int | None, sector: str, scroll: int,
@@ -73,10 +79,12 @@ class ScreenView:
         """The next build starts afresh (new content, or a visit wiped)."""
         self._cache = None
 
-    def build(self, inputs: ViewInputs, now: float, outcome_id: int | None) -> tuple[Scene, list[Target]]:
-        key = inputs.key(outcome_id)
+    def build(self, key: tuple[object, ...], make: Callable[[], ViewInputs], now: float) -> tuple[Scene, list[Target]]:
+        """The picture for `key` (view_key): kept from the last build when the key is the same, else made
+        from `make()`'s inputs."""
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1], self._cache[2]
+        inputs = make()
         built, targets = page_view(inputs, now)
         nodes: list[Node] = [built.root]
         if inputs.idle_left is not None:

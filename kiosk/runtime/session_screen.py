@@ -43,7 +43,7 @@ from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_driver import PlayChange, PlayDriver
 from kiosk.runtime.play_view import MediaImage, Target, focusable
 from kiosk.runtime.screen_media import CaptionLoader, ScreenMedia, narration
-from kiosk.runtime.screen_view import ScreenView, ViewInputs, state_label
+from kiosk.runtime.screen_view import ScreenView, ViewInputs, state_label, view_key
 from kiosk.runtime.session import (
     Effect,
     EndVisit,
@@ -167,17 +167,19 @@ class SessionScreen:
             return ()
         return self.screen_media.cues(pack, self.player.step(), self.session.language)
 
-    def _view_inputs(self, now: float) -> ViewInputs:
-        cues, pack, state = self._cues(), self.player.pack, self.player.state
+    def _view_inputs(self, caption: str | None, idle_left: float | None, timer: float | None) -> ViewInputs:
         return ViewInputs(
-            self.session, self.words, self.prefs, self.settings.retention_days, self.sector, self.scroll,
-            self.focus, self.looking.look, self.screen_media.media, self.screen_media.live, pack, state,
-            None if state is None else ScreenMedia.caption(cues, state, now),
-            idle_seconds_left(self.session, now, self.settings.timing), self.player.seconds_left(now),
-            self.cards, self.outcome)
+            self.session, self.words, self.prefs, self.settings.retention_days, self.sector, self.scroll, self.focus,
+            self.looking.look, self.screen_media.media, self.screen_media.live, self.player.pack, self.player.state,
+            caption, idle_left, timer, self.cards, self.outcome)
 
     def _built(self, now: float) -> tuple[Scene, list[Target]]:
-        return self.views.build(self._view_inputs(now), now, None if self._outcome is None else id(self._outcome[1]))
+        state = self.player.state
+        caption = None if state is None else ScreenMedia.caption(self._cues(), state, now)
+        left, timer = idle_seconds_left(self.session, now, self.settings.timing), self.player.seconds_left(now)
+        key = view_key(self.session, state, self.prefs, self.focus, self.sector, self.scroll, self.looking.look,
+                       caption, left, timer, None if self._outcome is None else id(self._outcome[1]))
+        return self.views.build(key, lambda: self._view_inputs(caption, left, timer), now)
 
     def targets(self, now: float) -> list[Target]:
         return self._built(now)[1]

@@ -35,7 +35,7 @@ from kiosk.runtime.session import Page, Session
 from kiosk.runtime.usage import Usage, UsageWatch
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import NOWHERE, ChoiceStep, HotspotStep, Option, OrderingStep, Pack, Text, VideoStep
-from kiosk.view.nodes import Column, Group, Panel, Rect
+from kiosk.view.nodes import Column, Group, Panel, Rect, Scene
 from kiosk.view.nodes import Text as TextNode
 
 CATALOGS = Catalogs.load(NATIVE_NAMES)
@@ -211,21 +211,26 @@ def _inputs(page: Page = Page.LANGUAGE, language: str = "fr", **changes: object)
     return ViewInputs(**fields)  # type: ignore[arg-type]
 
 
+def _build(views: ScreenView, inputs: ViewInputs, now: float = 1.0) -> tuple[Scene, list[Target]]:
+    return views.build(inputs.key(None), lambda: inputs, now)
+
+
 def test_the_view_is_kept_while_nothing_that_decides_it_changes() -> None:
     views = ScreenView()
-    scene, targets = views.build(_inputs(), 1.0, None)
+    scene, targets = _build(views, _inputs())
     assert Intent("language", "ar") in [t.action for t in targets] and TogglePref("scanning") in [
         t.action for t in targets]
-    again, _ = views.build(_inputs(idle_left=None), 2.0, None)
+    again, _ = _build(views, _inputs(idle_left=None), 2.0)
     assert again is scene
     views.forget()
-    assert views.build(_inputs(), 3.0, None)[0] is not scene
+    assert _build(views, _inputs(), 3.0)[0] is not scene
+    assert _build(views, _inputs(idle_left=4.5))[0] is not _build(views, _inputs(idle_left=3.5))[0]  # whole seconds
 
 
 def test_the_idle_countdown_leaves_one_target_and_the_focus_ring_circles_the_focused_one() -> None:
-    _, targets = ScreenView().build(_inputs(idle_left=9.2), 1.0, None)
+    _, targets = _build(ScreenView(), _inputs(idle_left=9.2))
     assert [t.action for t in targets] == [Stay()]
-    scene, targets = ScreenView().build(_inputs(focus=2), 1.0, None)
+    scene, targets = _build(ScreenView(), _inputs(focus=2))
     assert isinstance(scene.root, Group)
     ring = [n for n in scene.root.children if isinstance(n, Panel) and n.border_color == FOCUS_RING]
     focused = targets[2].rect
@@ -233,8 +238,8 @@ def test_the_idle_countdown_leaves_one_target_and_the_focus_ring_circles_the_foc
 
 
 def test_right_to_left_languages_mirror_the_targets() -> None:
-    _, french = ScreenView().build(_inputs(), 1.0, None)
-    _, arabic = ScreenView().build(_inputs(language="ar"), 1.0, None)
+    _, french = _build(ScreenView(), _inputs())
+    _, arabic = _build(ScreenView(), _inputs(language="ar"))
     stop = Intent("language", "uk")
     left = next(t.rect for t in french if t.action == stop)
     right = next(t.rect for t in arabic if t.action == stop)
