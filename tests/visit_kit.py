@@ -18,8 +18,9 @@ from kiosk.clock import ManualClock
 from kiosk.credentials.keys import SigningKey, public_jwk
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
+from kiosk.runtime.actions import Intent, Proceed, Toggle
 from kiosk.runtime.pilot import Pilot
-from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
@@ -70,12 +71,12 @@ def start_scenario(pilot: Pilot, language: str = "fr", trade: str = "electricien
                    phone: bool = False) -> None:
     """From the attract screen to the first step of `trade`'s scenario, as a visitor taps."""
     pilot.tap_at(960, 540)  # the attract screen: touch anywhere
-    pilot.tap("intent", "language", language)
+    pilot.tap(Intent("language", language))
     if phone:
-        pilot.tap("toggle", "phone")
-    pilot.tap("proceed")
-    pilot.tap("intent", "trade", trade)
-    pilot.tap("intent", "next")
+        pilot.tap(Toggle("phone"))
+    pilot.tap(Proceed())
+    pilot.tap(Intent("trade", trade))
+    pilot.tap(Intent("next"))
 
 
 def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electricien-batiment",

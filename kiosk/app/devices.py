@@ -22,7 +22,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FrameLoop, InputSource
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.visit.headset_link import HeadsetLink
 
 log = logging.getLogger("kiosk")

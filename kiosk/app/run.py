@@ -29,7 +29,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.swap import recover as recover_packs
 from kiosk.store.db import open_store

@@ -28,7 +28,7 @@ from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.loop import FrameLoop
 from kiosk.runtime.replay import journal_header
 from kiosk.runtime.session import Timing
-from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack

@@ -38,7 +38,7 @@ from kiosk.render.context import create_offscreen_context
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.load import load_packs
 from kiosk.store.db import open_store
 from kiosk.view.nodes import Scene

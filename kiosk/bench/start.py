@@ -30,6 +30,7 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.languages import codes
+from kiosk.runtime.actions import Intent, Proceed
 
 BARE = """
 import os, socket, moderngl, pygame
@@ -197,13 +198,13 @@ def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
         for index in range(warm_up + visits):
             wall[0] += timedelta(minutes=10)
             pilot.tap_at(960, 540)
-            pilot.tap("intent", "language", codes()[index % len(codes())])
-            pilot.tap("proceed")
-            pilot.tap("intent", "trade", packs[index % len(packs)].id)
-            pilot.tap("intent", "next")
+            pilot.tap(Intent("language", codes()[index % len(codes())]))
+            pilot.tap(Proceed())
+            pilot.tap(Intent("trade", packs[index % len(packs)].id))
+            pilot.tap(Intent("next"))
             pilot.answer_scenario()
             while pilot.page() != "attract":
-                pilot.tap("intent", "next")
+                pilot.tap(Intent("next"))
             done = index + 1 - warm_up
             if done >= 0 and done % every == 0:
                 samples.append((done, rss_mb(os.getpid())))

@@ -26,6 +26,7 @@ from kiosk.render.context import create_offscreen_context, create_window, displa
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime import play
+from kiosk.runtime.actions import Choose, Confirm, Move, Proceed, Toggle
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.runtime.preview import PreviewOptions, PreviewScreen
 from kiosk.scenario.load import Inspection, PackError, inspect_pack
@@ -132,7 +133,7 @@ def answer_step(screen: PreviewScreen, answers: list[str], now: float) -> None:
     state, scenario = screen.state, screen.pack.scenario
     step = play.current(scenario, state)
     if state.feedback is not None or not (step.options() or isinstance(step, OrderingStep)):
-        screen.act(("proceed",), now)
+        screen.act(Proceed(), now)
         return
     wanted = answers.pop(0) if answers else ""
     if isinstance(step, OrderingStep):
@@ -147,8 +148,8 @@ def _answer_ordering(screen: PreviewScreen, step: OrderingStep, wanted: str, now
                            "write `correct` (the right order) or `shown` (the order on screen)")
     if wanted == "correct":
         for index, item in enumerate(step.correct):
-            screen.act(("move", item, str(index)), now)
-    screen.act(("confirm",), now)
+            screen.act(Move(item, index), now)
+    screen.act(Confirm(), now)
 
 
 def _answer_options(screen: PreviewScreen, step: Step, wanted: str, now: float) -> None:
@@ -162,10 +163,10 @@ def _answer_options(screen: PreviewScreen, step: Step, wanted: str, now: float) 
     picks = [p for p in wanted.split("+") if p] or ids[:1]
     if multiple:
         for pick in picks:
-            screen.act(("toggle", pick), now)
-        screen.act(("confirm",), now)
+            screen.act(Toggle(pick), now)
+        screen.act(Confirm(), now)
     else:
-        screen.act(("choose", picks[0]), now)
+        screen.act(Choose(picks[0]), now)
 
 
 def run_preview(settings: Settings, pack_dir: Path, run: PreviewRun) -> PreviewSummary:

@@ -26,7 +26,7 @@ from kiosk.render.context import create_offscreen_context, create_window
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.replay import parse_journal, replay, screen_settings
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.store.db import open_store

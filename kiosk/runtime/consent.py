@@ -8,19 +8,20 @@ from dataclasses import replace
 
 from kiosk.consent import Consent
 from kiosk.i18n import Words
+from kiosk.runtime.actions import Proceed, Toggle
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox, continue_button
 from kiosk.view import theme
 from kiosk.view.nodes import Column, Group, Node, Rect, Scene, Text
 
 
-def act(choice: Consent, action: tuple[str, ...]) -> Consent:
+def act(choice: Consent, action: Toggle | Proceed) -> Consent:
     if choice.decided:
         return choice
-    if action == ("toggle", "phone"):
+    if action == Toggle("phone"):
         return replace(choice, results_to_phone=not choice.results_to_phone)
-    if action == ("toggle", "employers"):
+    if action == Toggle("employers"):
         return replace(choice, share_with_employers=not choice.share_with_employers)
-    if action == ("proceed",):
+    if isinstance(action, Proceed):
         return replace(choice, decided=True)
     return choice
 
@@ -38,7 +39,7 @@ def build_view(choice: Consent, words: Words, retention_days: int = 30) -> tuple
                 choice.share_with_employers))
     for index, (label, key, on) in enumerate(choices):
         rect = Rect(MARGIN, 560 + index * 140, WIDTH, 110)
-        nodes.append(button(rect, f"      {label}", ("toggle", key), targets, picked=on))
+        nodes.append(button(rect, f"      {label}", Toggle(key), targets, picked=on))
         nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, on))
     nodes.append(continue_button(words, targets))
     return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=("consent",)), targets

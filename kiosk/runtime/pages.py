@@ -1,9 +1,9 @@
 """The session's screens, one pure builder each: (what to show, words) → (Scene, targets).
 
 A target pairs a rectangle with the action a tap there performs; keyboard, board buttons and
-switch scanning reach the same actions through the focus. Actions: ("intent", name, arg) for the
-session machine, ("pref", name) for the accessibility toggles, ("sector", name) and
-("scroll", "+1"|"-1") for the catalogue; the scenario's own actions come from play_view.
+switch scanning reach the same actions through the focus. Actions (kiosk.runtime.actions): `Intent` for
+the session machine, `TogglePref` for the accessibility toggles, `ShowSector` and `Scroll` for the
+catalogue; the scenario's own actions come from play_view.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from kiosk.i18n import NATIVE_NAMES, Words
 from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.actions import NEXT, Action, Intent, IntentName, Scroll, ShowSector, Stay, TogglePref
 from kiosk.runtime.outcome import Outcome, QrMatrix
 from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox
 from kiosk.view import theme
@@ -40,8 +41,8 @@ def shortage_badge(level: int, words: Words) -> str:
     return _("Very much in demand") if level >= 5 else _("In demand") if level >= 4 else _("Hiring")
 
 
-def intent(name: str, arg: str = "") -> tuple[str, ...]:
-    return ("intent", name, arg) if arg else ("intent", name)
+def intent(name: IntentName, arg: str = "") -> Intent:
+    return Intent(name, arg)
 
 
 def top_bar(words: Words, targets: list[Target], *, quit_button: bool = True) -> list[Node]:
@@ -77,7 +78,7 @@ def titled(words: Words, title: str) -> tuple[list[Node], list[Target]]:
 
 
 def footer(words: Words, targets: list[Target], *, back: str | None = None, primary: str | None = None,
-           primary_action: tuple[str, ...] = ("intent", "next")) -> list[Node]:
+           primary_action: Action = NEXT) -> list[Node]:
     nodes: list[Node] = []
     if back:
         nodes.append(button(Rect(MARGIN, 940, 420, 100), back, intent("back"), targets))
@@ -137,7 +138,7 @@ def language_page(words: Words, prefs: Prefs) -> tuple[Scene, list[Target]]:
         col, row = index % 3, index // 3
         rect = Rect(MARGIN + col * 570, 630 + row * 130, 540, 110)
         on = bool(getattr(prefs, name))
-        nodes.append(button(rect, f"      {_(label)}", ("pref", name), targets, picked=on))
+        nodes.append(button(rect, f"      {_(label)}", TogglePref(name), targets, picked=on))
         nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, on))
     nodes.extend(footer(words, targets, primary=_("Continue")))
     return scene(nodes, "language"), targets
@@ -152,7 +153,7 @@ def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll
     for name in ("", *sectors):
         label = sector_name(name, words) if name else _("All trades")
         width = 60 + 17 * len(label)
-        nodes.append(button(Rect(x, 200, width, 72), label, ("sector", name), targets, picked=name == sector))
+        nodes.append(button(Rect(x, 200, width, 72), label, ShowSector(name), targets, picked=name == sector))
         x += width + 16
     shown = [c for c in cards if not sector or c.sector == sector]
     per_page = CARDS_PER_ROW * CARD_ROWS
@@ -166,9 +167,9 @@ def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll
         page = first // per_page
         nodes.append(Text(960, 985, f"{page + 1} / {pages}", 30, theme.TEXT_MUTED, align="center"))
         if page > 0:
-            nodes.append(button(Rect(MARGIN, 940, 300, 100), _("Previous"), ("scroll", "-1"), targets))
+            nodes.append(button(Rect(MARGIN, 940, 300, 100), _("Previous"), Scroll(-1), targets))
         if page < pages - 1:
-            nodes.append(button(Rect(1920 - MARGIN - 300, 940, 300, 100), _("More trades"), ("scroll", "+1"),
+            nodes.append(button(Rect(1920 - MARGIN - 300, 940, 300, 100), _("More trades"), Scroll(+1),
                                 targets))
     return scene(nodes, "catalogue", f"sector:{sector or 'all'}", f"cards:{len(shown)}"), targets
 
@@ -305,5 +306,5 @@ def idle_overlay(words: Words, seconds_left: float, targets: list[Target]) -> li
         Text(960, 350, _("Are you still there?"), 52, theme.TEXT, "bold", "center", layer=layer),
         Text(960, 450, _("The screen starts again in {seconds} seconds.").format(seconds=f"{seconds_left:.0f}"), 34,
              theme.TEXT, "regular", "center", max_width=900, layer=layer),
-        replace(button(Rect(710, 580, 500, 110), _("I'm still here"), ("stay",), targets, primary=True), layer=layer),
+        replace(button(Rect(710, 580, 500, 110), _("I'm still here"), Stay(), targets, primary=True), layer=layer),
     ]

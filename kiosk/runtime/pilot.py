@@ -8,16 +8,31 @@ buttons through the same mapping as on a kiosk.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import is_dataclass
 
 from kiosk.clock import ManualClock
 from kiosk.events import BoardIntent, HeadsetWorn, KeyPressed, PointerDown
+from kiosk.runtime.actions import Action, Choose, Confirm, Proceed, Toggle
 from kiosk.runtime.play_view import Target, focusable
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.view.nodes import Scene
 
 
 class PilotError(AssertionError):
     pass
+
+
+Wanted = Action | type[Action] | Callable[[Action], bool]
+"""An action exactly (`Intent("trade", "electricien")`), any of a kind (`Choose`), or a test of it
+(`lambda a: isinstance(a, Intent) and a.name == "trade"`)."""
+
+
+def matches(action: Action, wanted: Wanted) -> bool:
+    if isinstance(wanted, type):
+        return isinstance(action, wanted)
+    if is_dataclass(wanted):
+        return action == wanted
+    return bool(wanted(action))
 
 
 class Pilot:
@@ -68,18 +83,18 @@ class Pilot:
         self.screen.handle(PointerDown(x, y, self.now), self.now)
         self._frame()
 
-    def tap(self, *action: str) -> None:
-        """Tap the target whose action starts with `action`, e.g. tap("intent", "trade", "electricien")."""
+    def tap(self, wanted: Wanted) -> None:
+        """Tap the first target whose action is `wanted`, e.g. tap(Intent("trade", "electricien")) or tap(Choose)."""
         for target in self.targets():
-            if target.action[:len(action)] == action:
+            if matches(target.action, wanted):
                 r = target.rect
                 self.tap_at(r.x + r.w / 2, r.y + r.h / 2)
                 return
-        raise PilotError(f"no target {action} on {self.screen.state_label()}; there are "
+        raise PilotError(f"no target {wanted} on {self.screen.state_label()}; there are "
                          f"{[t.action for t in self.targets()]}")
 
-    def has(self, *action: str) -> bool:
-        return any(t.action[:len(action)] == action for t in self.targets())
+    def has(self, wanted: Wanted) -> bool:
+        return any(matches(t.action, wanted) for t in self.targets())
 
     def press(self, key: str) -> None:
         self.wait(self.step)
@@ -98,11 +113,11 @@ class Pilot:
 
     def answer_step(self) -> None:
         """One move in the scenario: continue, or the first answer offered (an ordering as shown)."""
-        for action in (("proceed",), ("choose",), ("toggle",), ("confirm",)):
-            if self.has(*action):
-                self.tap(*action)
-                if action == ("toggle",):
-                    self.tap("confirm")
+        for wanted in (Proceed(), Choose, Toggle, Confirm()):
+            if self.has(wanted):
+                self.tap(wanted)
+                if wanted is Toggle:
+                    self.tap(Confirm())
                 return
         raise PilotError(f"stuck on {self.screen.state_label()}")
 

@@ -3,7 +3,7 @@ returns a new one. Time comes in as an argument (`now`), never from a clock here
 
 Intents: `choose(id)` (single choice, hotspot), `toggle(id)` + `confirm()` (multiple
 picks), `move(item, index)` + `confirm()` (ordering), `proceed()` (video, dialogue,
-feedback), `tick(now)` (timers).
+feedback), `tick(now)` (timers); `act` takes the same as typed actions (kiosk.runtime.actions).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from kiosk.runtime.actions import Choose, Confirm, Move, PlayAction, Proceed, Toggle
 from kiosk.scenario.evidence import Observation, observe
 from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, Option, OrderingStep, Scenario, Step
 
@@ -137,21 +138,19 @@ def confirm(scenario: Scenario, state: PlayState, now: float) -> PlayState:
     return state
 
 
-def act(scenario: Scenario, state: PlayState, action: Sequence[str], now: float) -> PlayState:
-    """A step view's target action — ("choose", id), ("toggle", id), ("move", id, index), ("confirm",),
-    ("proceed",) — applied to the state; any other action leaves it as it is."""
-    kind = action[0]
-    if kind == "choose":
-        return choose(scenario, state, action[1], now)
-    if kind == "toggle":
-        return toggle(scenario, state, action[1])
-    if kind == "move":
-        return move(scenario, state, action[1], int(action[2]))
-    if kind == "confirm":
-        return confirm(scenario, state, now)
-    if kind == "proceed":
-        return proceed(scenario, state, now)
-    return state
+def act(scenario: Scenario, state: PlayState, action: PlayAction, now: float) -> PlayState:
+    """A step view's target action applied to the state."""
+    match action:
+        case Choose(option_id):
+            return choose(scenario, state, option_id, now)
+        case Toggle(option_id):
+            return toggle(scenario, state, option_id)
+        case Move(item_id, index):
+            return move(scenario, state, item_id, index)
+        case Confirm():
+            return confirm(scenario, state, now)
+        case Proceed():
+            return proceed(scenario, state, now)
 
 
 def pause(state: PlayState, now: float) -> PlayState:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look, project
+from kiosk.runtime.actions import LOOK, PROCEED, Action, Choose, Confirm, Move, Toggle
 from kiosk.runtime.play import PlayState, current, seconds_left
 from kiosk.scenario.model import (
     ChoiceStep,
@@ -50,8 +51,6 @@ class LiveMedia:
     paused: bool = False  # the scenario is paused (headset off): clips stand still
 
 
-LOOK = ("look",)  # the drag area of a 360° view: never focused, only dragged
-Action = tuple[str, ...]  # ("choose", id) ("toggle", id) ("confirm",) ("proceed",) ("move", id, index)
 MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
 
 MARGIN = 120.0
@@ -88,7 +87,7 @@ def button(rect: Rect, label: str, action: Action, targets: list[Target], *, pic
     return Button(rect, label, fill, colour, size=34)
 
 
-def continue_button(words: Words, targets: list[Target], label: str = "", action: Action = ("proceed",)) -> Button:
+def continue_button(words: Words, targets: list[Target], label: str = "", action: Action = PROCEED) -> Button:
     return button(Rect(1920 - MARGIN - 420, 940, 420, 100), label or words.gettext("Continue"), action, targets,
                   primary=True)
 
@@ -102,7 +101,7 @@ def _options(step: Step, state: PlayState, language: str, easy: bool, top: float
         picked = option.id in state.picked
         rect = Rect(MARGIN, top + index * (height + 16), WIDTH, height)
         nodes.append(button(rect, f"{index + 1}. {option.text.get(language, easy=easy)}",
-                             ("toggle" if multiple else "choose", option.id), targets, picked=picked))
+                             Toggle(option.id) if multiple else Choose(option.id), targets, picked=picked))
         if multiple:  # a checkbox, so the choice never shows by colour alone (WCAG 1.4.1)
             nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, picked))
     return nodes
@@ -127,10 +126,10 @@ def _ordering(step: OrderingStep, state: PlayState, words: Words, top: float, ta
                           max_width=WIDTH - 520))
         if index > 0:
             nodes.append(button(Rect(1920 - MARGIN - 420, y, 200, 100), words.gettext("Up"),
-                                 ("move", item_id, str(index - 1)), targets))
+                                 Move(item_id, index - 1), targets))
         if index < len(state.order) - 1:
             nodes.append(button(Rect(1920 - MARGIN - 200, y, 200, 100), words.gettext("Down"),
-                                 ("move", item_id, str(index + 1)), targets))
+                                 Move(item_id, index + 1), targets))
     return nodes
 
 
@@ -146,7 +145,7 @@ def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaIma
         y = area.y + (90 - spot.pitch) / 180 * area.h
         size = 72.0
         picked = spot.id in state.picked
-        action = ("toggle" if step.multiple else "choose", spot.id)
+        action = Toggle(spot.id) if step.multiple else Choose(spot.id)
         nodes.append(button(Rect(x - size / 2, y - size / 2, size, size), str(index + 1), action, targets,
                              picked=picked))
     return nodes
@@ -181,7 +180,7 @@ def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, targets
     look = live.look
     nodes: list[Node] = [Panorama(area, f"{live.prefix}/{step.image}", look.yaw, look.pitch, look.fov)]
     for index, spot in enumerate(step.spots):
-        action = ("toggle" if step.multiple else "choose", spot.id)
+        action = Toggle(spot.id) if step.multiple else Choose(spot.id)
         picked = spot.id in state.picked
         seen = project(spot.yaw, spot.pitch, look, area.w / area.h)
         if seen is not None and abs(seen[0]) < 0.95 and abs(seen[1]) < 0.9:
@@ -217,7 +216,7 @@ def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_titl
     elif isinstance(step, HotspotStep) and live is not None:
         nodes.extend(_live_hotspots(step, state, live, targets))
         if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
     elif isinstance(step, VideoStep):
         poster = media(step.clip)
         kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")
@@ -234,11 +233,11 @@ def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_titl
         nodes.append(continue_button(words, targets))
     elif isinstance(step, OrderingStep):
         nodes.extend(_ordering(step, state, words, top, targets))
-        nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
+        nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
     elif isinstance(step, HotspotStep):
         nodes.extend(_hotspots(step, state, words, media, targets))
         if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
     elif isinstance(step, ChoiceStep):
         left = seconds_left(scenario, state, now)
         if left is not None and step.seconds:
@@ -248,7 +247,7 @@ def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_titl
                               align="right"))
         nodes.extend(_options(step, state, language, easy, top, targets, step.multiple))
         if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), ("confirm",)))
+            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
     elif isinstance(step, EndStep):
         nodes.append(Text(MARGIN, 260, words.gettext("What the scenario observed"), 32, theme.ACCENT, "bold"))
         rows = tuple(Text(0, 0, f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", 26, theme.TEXT_MUTED)

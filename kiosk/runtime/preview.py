@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kiosk.events import HeadsetWorn, InputEvent, KeyPressed, PointerDown
 from kiosk.i18n import Catalogs, Words
 from kiosk.runtime import play
+from kiosk.runtime.actions import Action, Choose, Confirm, Move, Proceed, Restart, Toggle
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage, Target, build_view
 from kiosk.scenario.model import Pack
@@ -51,10 +52,10 @@ class PreviewScreen:
         self.error = message
 
     # -- intents -------------------------------------------------------------------------
-    def act(self, action: tuple[str, ...], now: float) -> None:
-        if action[0] == "restart":
+    def act(self, action: Action, now: float) -> None:
+        if isinstance(action, Restart):
             self.state = play.start(self.pack.scenario, now)
-        else:
+        elif isinstance(action, Choose | Toggle | Move | Confirm | Proceed):  # the rest is not the player's
             self.state = play.act(self.pack.scenario, self.state, action, now)
 
     def targets(self, now: float) -> list[Target]:
@@ -76,13 +77,13 @@ class PreviewScreen:
     def _key(self, key: str, now: float) -> None:
         targets = self.targets(now)
         if key == "r" or (key == "return" and self.state.finished):
-            self.act(("restart",), now)
+            self.act(Restart(), now)
         elif key.isdigit() and key != "0":
-            picks = [t for t in targets if t.action[0] in ("choose", "toggle")]
+            picks = [t for t in targets if isinstance(t.action, Choose | Toggle)]
             if int(key) <= len(picks):
                 self.act(picks[int(key) - 1].action, now)
         elif key in ("return", "space"):
-            finals = [t for t in targets if t.action[0] in ("proceed", "confirm")]
+            finals = [t for t in targets if isinstance(t.action, Proceed | Confirm)]
             if finals:
                 self.act(finals[0].action, now)
 

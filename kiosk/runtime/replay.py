@@ -18,9 +18,14 @@ from kiosk.errors import ContentError
 from kiosk.events import decode
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.session import Timing
-from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 
-FORMAT = "nova-journal/1"
+FORMAT = "nova-journal/1"  # what this kiosk writes and reads
+READS = (FORMAT,)
+# Version 1 holds device inputs (taps, keys, buttons, head poses) and state labels, never the actions
+# they lead to, so typing the actions (kiosk.runtime.actions) left it unchanged: a version-1 journal
+# recorded before that replays as it was (tests/unit/test_journal_versions.py). A change to what an
+# entry holds or to the state label gets a new version, and READS says which ones still replay.
 
 
 class JournalError(ContentError):
@@ -64,9 +69,7 @@ def parse_journal(lines: Iterable[str], where: str = "<journal>") -> Journal:
             raise JournalError(f"{where}:{number}:{exc.colno}: not JSON ({exc.msg})",
                                hint="journals are written by the kiosk; was this one cut or edited?") from exc
         if header is None:
-            if data.get("format") != FORMAT:
-                raise JournalError(f"{where}:{number}: not a {FORMAT} journal (format {data.get('format')!r})",
-                                   hint="give a file from the kiosk's [session] replays folder")
+            _check_format(data, f"{where}:{number}")
             header = data
         elif not isinstance(data.get("t"), int | float) or "state" not in data:
             raise JournalError(f"{where}:{number}: an entry needs `t` and `state`",
@@ -81,6 +84,21 @@ def parse_journal(lines: Iterable[str], where: str = "<journal>") -> Journal:
     if header is None:
         raise JournalError(f"{where}: empty journal", hint="the visit had no input recorded")
     return Journal(header, entries)
+
+
+def _check_format(header: Any, where: str) -> None:
+    """A journal of another version is refused, saying which version it is and what replays it."""
+    found = header.get("format") if isinstance(header, dict) else None
+    if found in READS:
+        return
+    if not isinstance(found, str) or not found.startswith("nova-journal/"):
+        raise JournalError(f"{where}: not a kiosk journal (its first line has no `format` {FORMAT})",
+                           hint="give a file from the kiosk's [session] replays folder")
+    written_by = header.get("kiosk") or "another version"
+    raise JournalError(f"{where}: journal format {found} (written by kiosk {written_by}); this kiosk replays "
+                       f"{', '.join(READS)}",
+                       hint=f"replay it with `kiosk replay` of the version that wrote it ({written_by}), "
+                            "or record the visit again on this one")
 
 
 @dataclass(frozen=True)

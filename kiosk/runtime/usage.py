@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.events import BoardIntent, HeadsetLook, InputEvent, KeyPressed, PointerDown, PointerMoved
+from kiosk.events import BoardIntent, HeadsetLook, HeadsetWorn, InputEvent, KeyPressed, PointerDown, PointerMoved
 
 INPUTS = ("touch", "keys", "board", "switch", "headset")
 DEVICES = ("flat-screen", "monitor-headset", "openxr-headset")
@@ -42,3 +42,32 @@ def input_kind(event: InputEvent, *, scanning: bool) -> str | None:
 def device_in_use(display: str, headset_worn: bool) -> str:
     """`display` is the kiosk's own (flat screen or monitor headset); a worn OpenXR headset takes over."""
     return "openxr-headset" if headset_worn and display == "flat-screen" else display
+
+
+class UsageWatch:
+    """Follows what the visitor uses as inputs arrive, and says when it changed since it was last told."""
+
+    def __init__(self, display: str = "flat-screen") -> None:
+        self.display = display  # flat-screen | monitor-headset: what the visitor sees without a worn headset
+        self.headset_worn = False
+        self.input = "touch"  # the kind of input that acted last
+        self._told: tuple[int, Usage] | None = None
+
+    def saw(self, event: InputEvent, *, scanning: bool, immersive: bool) -> None:
+        """`immersive`: a 360° view is on screen (elsewhere turning the head is not the visitor acting)."""
+        kind = input_kind(event, scanning=scanning)
+        if kind is not None and (immersive or not isinstance(event, HeadsetLook)):
+            self.input = kind
+        if isinstance(event, HeadsetWorn):
+            self.headset_worn = event.worn
+
+    def usage(self, language: str) -> Usage:
+        return Usage(language, self.input, device_in_use(self.display, self.headset_worn))
+
+    def changed(self, visit: int, language: str) -> Usage | None:
+        """The usage to tell for `visit` when it differs from what was last told, else None."""
+        now_used = (visit, self.usage(language))
+        if now_used == self._told:
+            return None
+        self._told = now_used
+        return now_used[1]

@@ -11,7 +11,7 @@ from hardware.headset.simulated import Keyframe, SimulatedHeadset
 from kiosk.media.deck import MediaDeck
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
-from kiosk.runtime.play_view import LOOK
+from kiosk.runtime.actions import LOOK
 from kiosk.scenario.model import HotspotStep
 from kiosk.view.nodes import Button, Group, Node, placed
 from kiosk.visit.headset_link import HeadsetLink

@@ -21,8 +21,9 @@ from kiosk.render.capture import image_difference, read_png, write_png
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.actions import Intent, Proceed, ShowSector, Toggle, TogglePref
 from kiosk.runtime.replay import journal_header
-from kiosk.runtime.visit_screen import ScreenSettings
+from kiosk.runtime.session_screen import ScreenSettings
 from tests.conftest import ASSETS, REPO
 from tests.visit_kit import Kit, make_kit, start_scenario
 
@@ -80,24 +81,24 @@ def test_a_complete_visit_matches_the_golden_image_of_every_screen(
     p = kit.pilot
     shots = {"attract": _shoot(kit, renderer, docs_renderer, f"{language}-01-attract")}
     p.tap_at(960, 540)
-    p.tap("intent", "language", language)  # → consent; the language page was shown in French
-    p.tap("intent", "back")
+    p.tap(Intent("language", language))  # → consent; the language page was shown in French
+    p.tap(Intent("back"))
     shots["language"] = _shoot(kit, renderer, docs_renderer, f"{language}-02-language")
-    p.tap("intent", "next")
-    p.tap("toggle", "phone")
+    p.tap(Intent("next"))
+    p.tap(Toggle("phone"))
     shots["consent"] = _shoot(kit, renderer, docs_renderer, f"{language}-03-consent")
-    p.tap("proceed")
+    p.tap(Proceed())
     shots["catalogue"] = _shoot(kit, renderer, docs_renderer, f"{language}-04-catalogue")
-    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap(Intent("trade", "commis-de-cuisine"))
     shots["trade"] = _shoot(kit, renderer, docs_renderer, f"{language}-05-trade")
-    p.tap("intent", "next")
+    p.tap(Intent("next"))
     p.answer_step()
     shots["play"] = _shoot(kit, renderer, docs_renderer, f"{language}-06-play")
     p.answer_scenario()
     for page, number in (("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
         assert p.page() == page
         shots[page] = _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
-        p.tap("intent", "next")
+        p.tap(Intent("next"))
     assert p.page() == "attract"
     assert kit.db.execute("SELECT status FROM sessions").fetchall() == [("completed",)]
     distinct = {name: int(np.abs(img.astype(int) - shots["attract"].astype(int)).sum()) for name, img in shots.items()}
@@ -122,16 +123,16 @@ def test_language_switch_mid_scenario_and_accessibility_views(
     kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("pref", "large_text")
-    p.tap("pref", "high_contrast")
+    p.tap(TogglePref("large_text"))
+    p.tap(TogglePref("high_contrast"))
     _shoot(kit, renderer, docs_renderer, "fr-12-accessible-language")
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    p.tap(Intent("language", "fr"))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "commis-de-cuisine"))
+    p.tap(Intent("next"))
     p.answer_step()
     step = kit.screen.play.step_id if kit.screen.play else ""
-    p.tap("intent", "language", "ar")
+    p.tap(Intent("language", "ar"))
     assert kit.screen.play is not None and kit.screen.play.step_id == step
     _shoot(kit, renderer, docs_renderer, "ar-13-play-switched-accessible")
 
@@ -141,18 +142,18 @@ def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
     kit = make_kit(published_scenarios, tmp_path / "sample.db", ScreenSettings(defaults=Prefs()))
     p = kit.pilot
     p.board("select")
-    p.tap("intent", "language", "fr")
-    p.tap("toggle", "phone")
+    p.tap(Intent("language", "fr"))
+    p.tap(Toggle("phone"))
     p.press("return")
-    p.tap("sector", "hotellerie-restauration")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    p.tap(ShowSector("hotellerie-restauration"))
+    p.tap(Intent("trade", "commis-de-cuisine"))
+    p.tap(Intent("next"))
     p.answer_scenario()
-    p.tap("intent", "language", "en")
-    p.tap("intent", "back")
-    p.tap("sector", "")
-    p.tap("intent", "trade", "agent-logistique")
-    p.tap("intent", "next")
+    p.tap(Intent("language", "en"))
+    p.tap(Intent("back"))
+    p.tap(ShowSector(""))
+    p.tap(Intent("trade", "agent-logistique"))
+    p.tap(Intent("next"))
     p.answer_step()
     p.wait(80)
     header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "sample")
@@ -214,9 +215,9 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     assert kit.screen.play is not None and kit.screen.play.step_id == "brief"  # Chef Karim and Lina speak
     _shoot(kit, renderer, docs_renderer, f"{language}-14-play-dialogue")
     p.answer_scenario()
-    p.tap("intent", "back")
-    p.tap("intent", "trade", "agent-logistique")
-    p.tap("intent", "next")
+    p.tap(Intent("back"))
+    p.tap(Intent("trade", "agent-logistique"))
+    p.tap(Intent("next"))
     assert kit.screen.play is not None and kit.screen.play.step_id == "entrepot"  # the warehouse in 360°
     _first_frames(kit, published_scenarios, renderer, docs_renderer)
     _shoot(kit, renderer, docs_renderer, f"{language}-15-play-360")
@@ -224,7 +225,7 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     for page, number in (("results", "16"), ("offers", "17"), ("handoff", "18")):  # two trades played
         assert p.page() == page
         _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
-        p.tap("intent", "next")
+        p.tap(Intent("next"))
     assert p.page() == "thanks"
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
+from kiosk.runtime.actions import Intent, Proceed, Toggle
 from kiosk.scenario.load import load_packs
 from kiosk.store import privacy, records
 from kiosk.sync.client import LrsClient
@@ -74,19 +75,19 @@ def test_thousands_of_visits_keep_memory_files_gl_and_disk_bounded(gl_context: o
         for visit_index in range(VISITS):
             wall[0] = start + timedelta(minutes=10 * visit_index)
             pilot.tap_at(960, 540)
-            pilot.tap("intent", "language", ("fr", "en", "ar", "uk")[visit_index % 4])
+            pilot.tap(Intent("language", ("fr", "en", "ar", "uk")[visit_index % 4]))
             if visit_index % 2:
-                pilot.tap("toggle", "phone")
-            pilot.tap("proceed")
-            pilot.tap("intent", "trade", packs[visit_index % len(packs)].id)
-            pilot.tap("intent", "next")
+                pilot.tap(Toggle("phone"))
+            pilot.tap(Proceed())
+            pilot.tap(Intent("trade", packs[visit_index % len(packs)].id))
+            pilot.tap(Intent("next"))
             if visit_index % 3 == 2:  # walks away mid-scenario: idle warning, then reset
                 pilot.answer_step()
                 pilot.wait(80, tick=1.0)
             else:
                 pilot.answer_scenario()
                 while pilot.page() != "attract":
-                    pilot.tap("intent", "next")
+                    pilot.tap(Intent("next"))
             assert pilot.page() == "attract"
             if visit_index % 50 == 49:  # the kiosk's background work, in fast-forward
                 assert sync_once(db, client, lambda: wall[0]).stopped == ""

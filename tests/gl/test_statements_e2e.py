@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.runtime.actions import Intent
 from kiosk.sync.client import LrsClient
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
 from tests.gl.kiosk_process import start_kiosk, wait_healthz
@@ -43,7 +44,7 @@ def _plan(published_scenarios: Path, tmp_path: Path) -> tuple[list[str], list[st
     for name in to_trade:
         p.board(name)
     assert p.page() == "catalogue"
-    index = [t.action for t in p.focusable()].index(("intent", "trade", "commis-de-cuisine"))
+    index = [t.action for t in p.focusable()].index(Intent("trade", "commis-de-cuisine"))
     to_trade += ["next"] * (index + 1) + ["select"]
     for name in to_trade[3:]:
         p.board(name)

@@ -125,6 +125,7 @@ def _plan_board_visit(scenarios: Path, db: Path) -> list[str]:
     """The buttons a visitor presses for a whole visit, found on the in-process session screen
     (same packs, same focus rules): wake, French, consent, the last trade of the catalogue, its
     scenario answered with the first answer each time, up to the results."""
+    from kiosk.runtime.actions import Choose, Confirm, Proceed, Toggle
     from kiosk.runtime.play_view import focusable
     from tests.visit_kit import make_kit
 
@@ -146,12 +147,12 @@ def _plan_board_visit(scenarios: Path, db: Path) -> list[str]:
     for _ in range(200):
         if pilot.page() != "play":
             break
-        kinds = [target.action[0] for target in focusable(kit.screen.targets(pilot.now))]
-        wanted = next(kind for kind in ("proceed", "choose", "toggle", "confirm") if kind in kinds)
+        kinds = [type(target.action) for target in focusable(kit.screen.targets(pilot.now))]
+        wanted = next(kind for kind in (Proceed, Choose, Toggle, Confirm) if kind in kinds)
         focus_and_select(kinds.index(wanted), len(kinds))
-        if wanted == "toggle":
-            kinds = [target.action[0] for target in focusable(kit.screen.targets(pilot.now))]
-            focus_and_select(kinds.index("confirm"), len(kinds))
+        if wanted is Toggle:
+            kinds = [type(target.action) for target in focusable(kit.screen.targets(pilot.now))]
+            focus_and_select(kinds.index(Confirm), len(kinds))
     assert pilot.page() == "results", pilot.page()
     return presses
 

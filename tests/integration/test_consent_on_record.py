@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.consent import Consent
+from kiosk.runtime.actions import Intent, Proceed, Toggle
 from kiosk.store import records
 from kiosk.store.xapi import SHARING_EXTENSION
 from tests.visit_kit import Kit, make_kit
@@ -18,12 +19,12 @@ from tests.visit_kit import Kit, make_kit
 def _visit(kit: Kit, *toggles: str) -> None:
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
+    p.tap(Intent("language", "fr"))
     for toggle in toggles:
-        p.tap("toggle", toggle)
-    p.tap("proceed")
-    p.tap("intent", "trade", "electricien-batiment")
-    p.tap("intent", "next")
+        p.tap(Toggle(toggle))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "electricien-batiment"))
+    p.tap(Intent("next"))
     p.answer_scenario()
     assert p.page() == "results"
 

@@ -25,7 +25,8 @@ from kiosk.errors import ConfigError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.runtime import pages
 from kiosk.runtime.accessibility import Prefs
-from kiosk.runtime.session import Intent, Page, Session, step
+from kiosk.runtime.actions import Intent
+from kiosk.runtime.session import Page, Session, step
 from kiosk.scenario.load import inspect_pack
 from kiosk.store import xapi
 
@@ -40,7 +41,8 @@ inspection = inspect_pack(Path(sys.argv[3]), check_manifest=False)
 visit = xapi.Visit("r", "p", "https://h", "https://b", "es")
 print(json.dumps({
     "config": config,
-    "switch": [t.action for t in targets if t.action[:2] == ("intent", "language")],
+    "switch": [[t.action.name, t.action.arg] for t in targets
+               if isinstance(t.action, Intent) and t.action.name == "language"],
     "listed": "Español" in repr(scene),
     "session": session.language,
     "words": catalogs.words("es").gettext("Stop") if "es" in catalogs.languages else None,
@@ -76,7 +78,7 @@ def _probe(tmp_path: Path, mode: str) -> dict[str, object]:
 def test_a_language_added_to_the_registry_is_offered_everywhere(tmp_path: Path) -> None:
     added = _probe(tmp_path, "add")
     assert added["config"] == "es"
-    assert ["intent", "language", "es"] in added["switch"]  # type: ignore[operator]
+    assert ["language", "es"] in added["switch"]  # type: ignore[operator]
     assert added["listed"] and added["session"] == "es" and added["words"] == "Parar"
     assert isinstance(added["lint"], int) and added["lint"] > 0  # lint asks the pack for its Spanish texts
     assert added["tag"] == "es-ES"
@@ -85,5 +87,5 @@ def test_a_language_added_to_the_registry_is_offered_everywhere(tmp_path: Path) 
 def test_without_the_entry_the_language_is_not_offered(tmp_path: Path) -> None:
     plain = _probe(tmp_path, "none")
     assert str(plain["config"]).startswith("refused")
-    assert ["intent", "language", "es"] not in plain["switch"]  # type: ignore[operator]
+    assert ["language", "es"] not in plain["switch"]  # type: ignore[operator]
     assert not plain["listed"] and plain["session"] == "fr" and plain["words"] is None and plain["lint"] == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.runtime.actions import Intent, Proceed, TogglePref
 from kiosk.visit.narration import EspeakNarrator
 
 
@@ -48,11 +49,11 @@ def test_read_aloud_speaks_the_scenario_in_the_visitors_language(language: str, 
     kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("pref", "narration")
-    p.tap("intent", "language", language)
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    p.tap(TogglePref("narration"))
+    p.tap(Intent("language", language))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "commis-de-cuisine"))
+    p.tap(Intent("next"))
     assert p.page() == "play"
     packs, _ = load_packs(published_scenarios)
     first = next(pack for pack in packs if pack.id == "commis-de-cuisine").scenario.steps[0]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.runtime.actions import Intent, Proceed
+from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.load import load_pack
 from kiosk.scoring.dif import screen
 from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
@@ -50,12 +51,12 @@ def test_a_visit_switching_to_arabic_answered_by_the_board_is_on_record_as_it_ha
     kit = make_kit(published_scenarios, tmp_path / "kiosk.db")
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
-    p.tap("intent", "next")
+    p.tap(Intent("language", "fr"))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "commis-de-cuisine"))
+    p.tap(Intent("next"))
     _board_through(kit, 4)  # two clips and dialogue, then two questions, in French
-    p.tap("intent", "language", "ar")  # the visitor switches mid-scenario (by touch)
+    p.tap(Intent("language", "ar"))  # the visitor switches mid-scenario (by touch)
     after = _board_through(kit, 20)  # and carries on with the board to the end
     assert p.page() == "results"
     rows = kit.db.execute("SELECT step, language, input, device FROM results ORDER BY id").fetchall()
@@ -122,15 +123,15 @@ def test_a_device_change_and_the_reset_language_follow_the_kiosk(published_scena
                                          media=lambda media: None, default_language="en")
     p.screen = screen_
     p.tap_at(960, 540)
-    p.tap("intent", "language", "ar")
-    p.tap("proceed")
-    p.tap("intent", "trade", "agent-logistique")
-    p.tap("intent", "next")
+    p.tap(Intent("language", "ar"))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "agent-logistique"))
+    p.tap(Intent("next"))
     p.headset(True)  # an OpenXR headset put on: from now on the visitor sees the scenario in it
     _board_through(kit, 6)
     devices = {d for (d,) in kit.db.execute("SELECT DISTINCT device FROM results")}
     assert devices == {"openxr-headset"}
-    p.tap("intent", "stop")
+    p.tap(Intent("stop"))
     assert p.page() == "attract" and screen_.session.language == "en"  # the configured language, not "fr"
     assert kit.db.execute("SELECT language, device, status FROM sessions").fetchall() == \
         [("ar", "openxr-headset", "abandoned")]  # the visit's final language

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.media.deck import MediaDeck
+from kiosk.runtime.actions import Intent, Proceed
 from kiosk.store.clip_statements import ClipWatch
 from kiosk.store.xapi import Visit
 from kiosk.view.nodes import paused_streams, streams
@@ -53,11 +54,11 @@ def test_clips_of_a_visit_are_reported_with_the_video_profile(published_scenario
     deck = MediaDeck(published_scenarios, lambda name, frame: None, lambda name: None, report=kit.host.clip_event)
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    p.tap("intent", "trade", "commis-de-cuisine")
+    p.tap(Intent("language", "fr"))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "commis-de-cuisine"))
     _play(kit, deck, 7.0)  # the trade page's clip (6 s) loops once
-    p.tap("intent", "next")  # the scenario's first step: the same clip, from its start
+    p.tap(Intent("next"))  # the scenario's first step: the same clip, from its start
     _play(kit, deck, 2.0)
     p.headset(False)  # the headset comes off: the scenario and its clip stand still
     _play(kit, deck, 1.0)
@@ -65,13 +66,13 @@ def test_clips_of_a_visit_are_reported_with_the_video_profile(published_scenario
     _play(kit, deck, 4.5)  # to the clip's end
     p.board("select")  # continue: the clip leaves the screen
     _play(kit, deck, 0.5)
-    p.tap("intent", "stop")  # the visitor leaves
+    p.tap(Intent("stop"))  # the visitor leaves
     p.tap_at(960, 540)  # someone else: a clip still on screen when their visit ends
-    p.tap("intent", "language", "en")
-    p.tap("proceed")
-    p.tap("intent", "trade", "electricien-batiment")
+    p.tap(Intent("language", "en"))
+    p.tap(Proceed())
+    p.tap(Intent("trade", "electricien-batiment"))
     _play(kit, deck, 2.0)
-    p.tap("intent", "stop")
+    p.tap(Intent("stop"))
     _play(kit, deck, 0.5)
     deck.stop()
 

@@ -273,17 +273,18 @@ def test_offer_dataclass_keeps_its_fields() -> None:
 
 def test_the_consent_screen_starts_with_nothing_shared_and_gates_the_hand_off() -> None:
     from kiosk.i18n import Catalogs
+    from kiosk.runtime.actions import Proceed, Toggle
     from kiosk.runtime.consent import act, build_view
 
     choice = Consent()
     scene, targets = build_view(choice, Catalogs.load(["fr"]).words("fr"))
     assert "consent" in scene.labels and "30 jours" in repr(scene)
-    assert [t.action for t in targets] == [("toggle", "phone"), ("toggle", "employers"), ("proceed",)]
+    assert [t.action for t in targets] == [Toggle("phone"), Toggle("employers"), Proceed()]
     assert all(t.rect.h >= 44 for t in targets)  # touch targets
-    choice = act(choice, ("toggle", "phone"))
-    choice = act(choice, ("proceed",))
+    choice = act(choice, Toggle("phone"))
+    choice = act(choice, Proceed())
     assert choice == Consent(results_to_phone=True, share_with_employers=False, decided=True)
-    assert act(choice, ("toggle", "employers")) == choice  # decided: nothing changes any more
+    assert act(choice, Toggle("employers")) == choice  # decided: nothing changes any more
     consent = choice  # the screen's value is the hand-off's: one type
     assert choose(consent, True, "https://r.example.org", "t", []).kind == "link"
     assert not consent.allows_sharing()

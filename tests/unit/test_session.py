@@ -7,7 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.consent import Consent
-from kiosk.runtime.session import Intent, Page, Session, Tick, Timing, idle_seconds_left, step
+from kiosk.runtime.actions import Intent
+from kiosk.runtime.session import (
+    EndVisit,
+    Page,
+    ResetScreen,
+    Session,
+    ShowHandoff,
+    StartScenario,
+    StartVisit,
+    Tick,
+    Timing,
+    idle_seconds_left,
+    step,
+)
 
 WALK = [Intent("touch"), Intent("language", "en"), Intent("toggle", "phone"), Intent("next"),
         Intent("trade", "commis-de-cuisine"), Intent("next"), Intent("finish"), Intent("next"), Intent("next"),
@@ -31,16 +44,14 @@ def test_a_complete_visit_goes_through_every_screen_and_ends_completed() -> None
     assert pages == [Page.LANGUAGE, Page.CONSENT, Page.CONSENT, Page.CATALOGUE, Page.TRADE, Page.PLAY,
                      Page.RESULTS, Page.OFFERS, Page.HANDOFF, Page.THANKS, Page.ATTRACT]
     _, effects = _run(WALK)
-    kinds = [e.kind for e in effects]
-    assert kinds == ["start_visit", "start_scenario", "show_handoff", "end_visit", "reset_screen"]
-    end = effects[3]
-    assert (end.get("completed"), end.get("played")) == ("yes", "commis-de-cuisine")
+    assert effects == [StartVisit(1), StartScenario("commis-de-cuisine"), ShowHandoff(1),
+                       EndVisit(1, completed=True, played=("commis-de-cuisine",)), ResetScreen()]
 
 
 def test_without_consent_to_take_results_there_is_no_qr_screen() -> None:
     walk = [e for e in WALK if e != Intent("toggle", "phone")]
     session, effects = _run(walk[:-2])
-    assert session.page == Page.THANKS and "show_handoff" not in [e.kind for e in effects]
+    assert session.page == Page.THANKS and not any(isinstance(e, ShowHandoff) for e in effects)
 
 
 def test_idle_warns_then_resets_mid_scenario_as_incomplete() -> None:
@@ -56,7 +67,7 @@ def test_idle_warns_then_resets_mid_scenario_as_incomplete() -> None:
     assert not touched.warning and touched.page == Page.PLAY
     session, out = step(session, Tick(), last + 75, timing)
     assert session == Session(visit=1)  # nothing of the visit left: language, consent, trade all reset
-    assert [e.kind for e in out] == ["end_visit", "reset_screen"] and out[0].get("completed") == "no"
+    assert out == [EndVisit(1, completed=False, played=()), ResetScreen()]
 
 
 def test_language_switches_anywhere_and_keeps_the_place() -> None:
@@ -71,7 +82,7 @@ def test_two_scenarios_in_one_visit_are_both_recorded() -> None:
     more = [*WALK[:7], Intent("back"), Intent("trade", "aide-a-domicile"), Intent("next"), Intent("finish")]
     session, effects = _run(more)
     assert session.played == ("commis-de-cuisine", "aide-a-domicile")
-    assert [e.get("pack") for e in effects if e.kind == "start_scenario"] == ["commis-de-cuisine", "aide-a-domicile"]
+    assert [e.pack for e in effects if isinstance(e, StartScenario)] == ["commis-de-cuisine", "aide-a-domicile"]
 
 
 events = st.one_of(st.just(Tick()), st.builds(Intent, st.sampled_from(
@@ -87,15 +98,15 @@ def test_any_sequence_keeps_the_books_straight(sequence: list[tuple[Intent | Tic
         now += dt
         session, effects = step(session, event, now)
         for effect in effects:
-            if effect.kind == "start_visit":
+            if isinstance(effect, StartVisit):
                 assert open_visit is None  # never two visits at once
-                open_visit = effect.get("visit")
-            elif effect.kind == "end_visit":
-                assert effect.get("visit") == open_visit  # each visit ended once, the right one
+                open_visit = effect.visit
+            elif isinstance(effect, EndVisit):
+                assert effect.visit == open_visit  # each visit ended once, the right one
                 open_visit = None
         if session.page == Page.ATTRACT:
             assert open_visit is None
             assert (session.trade, session.played, session.consent, session.language) == ("", (), Consent(),
                                                                                           "fr")
         else:
-            assert open_visit == str(session.visit)
+            assert open_visit == session.visit

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.media.captions import parse_vtt
+from kiosk.runtime.actions import Intent
 from kiosk.view.nodes import Scene
 from tests.language_check import latin_sentence, texts
 from tests.visit_kit import Kit, make_kit, start_scenario
@@ -47,14 +48,14 @@ def walk(kit: Kit, language: str) -> dict[str, list[str]]:
     p.answer_scenario()
     for pack in PACKS[1:]:
         assert p.page() == "results"
-        p.tap("intent", "back")  # another trade in the same visit
-        p.tap("intent", "trade", pack)
-        p.tap("intent", "next")
+        p.tap(Intent("back"))  # another trade in the same visit
+        p.tap(Intent("trade", pack))
+        p.tap(Intent("next"))
         p.answer_scenario()
     for page in ("results", "offers", "handoff", "thanks"):
         assert p.page() == page
         seen(p.view())
-        p.tap("intent", "next")
+        p.tap(Intent("next"))
     return shown
 
 

@@ -10,9 +10,11 @@ import pytest
 
 from kiosk.events import BoardIntent
 from kiosk.runtime.accessibility import Prefs, adapt, contrast_ratio
+from kiosk.runtime.actions import Action, Choose, Confirm, Intent, Proceed, Stay, Toggle, TogglePref
+from kiosk.runtime.pilot import Wanted, matches
 from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_settings
 from kiosk.runtime.session import Timing
-from kiosk.runtime.visit_screen import ScreenSettings, SessionScreen
+from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.view import theme
 from kiosk.view.nodes import Button, Column, Group, Node, Rect, Scene, Text
 from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
@@ -44,11 +46,11 @@ def test_a_complete_visit_goes_through_every_screen_and_is_recorded_completed(ki
     skills = kit.screen.outcome().skills
     assert skills and all(0 <= s.low <= s.high <= 100 and s.evidence for s in skills)
     for _ in ("offers", "handoff", "thanks"):
-        p.tap("intent", "next")
+        p.tap(Intent("next"))
     offers = kit.screen.outcome().offers
     assert offers and "électricien" in offers[0].title.lower()  # the explored trade's offers come first
     assert kit.screen.outcome().qr is not None
-    p.tap("intent", "next")
+    p.tap(Intent("next"))
     assert p.page() == "attract"
     journal_pages = [e["state"].split("|")[0] for e in kit.journal]
     assert [page for i, page in enumerate(journal_pages) if i == 0 or page != journal_pages[i - 1]] == \
@@ -67,7 +69,7 @@ def test_idle_mid_scenario_warns_then_resets_and_records_incomplete_without_a_sc
         p.answer_step()
     assert p.page() == "play"
     p.wait(60.5)
-    assert kit.screen.session.warning and [t.action for t in p.targets()] == [("stay",)]
+    assert kit.screen.session.warning and [t.action for t in p.targets()] == [Stay()]
     assert "Vous êtes toujours là ?" in _texts(p.view().root)
     p.wait(15)
     assert p.page() == "attract" and kit.screen.play is None and kit.screen.session.played == ()
@@ -83,7 +85,7 @@ def test_still_here_cancels_the_countdown(kit: Kit) -> None:
     p = kit.pilot
     p.tap_at(960, 540)
     p.wait(61)
-    p.tap("stay")
+    p.tap(Stay())
     assert p.page() == "language" and not kit.screen.session.warning
     p.wait(30)
     assert p.page() == "language"
@@ -95,10 +97,10 @@ def test_language_switch_mid_scenario_keeps_the_step_and_mirrors_the_layout(kit:
     p.answer_step()
     step = kit.screen.play.step_id if kit.screen.play else ""
     french = p.view()
-    stop_fr = next(t for t in p.targets() if t.action == ("intent", "stop")).rect
-    p.tap("intent", "language", "ar")
+    stop_fr = next(t for t in p.targets() if t.action == Intent("stop")).rect
+    p.tap(Intent("language", "ar"))
     assert kit.screen.session.language == "ar" and kit.screen.play and kit.screen.play.step_id == step
-    stop_ar = next(t for t in p.targets() if t.action == ("intent", "stop")).rect
+    stop_ar = next(t for t in p.targets() if t.action == Intent("stop")).rect
     assert stop_ar.x == pytest.approx(1920 - stop_fr.x - stop_fr.w)  # right-to-left: mirrored
     assert "توقف" in _texts(p.view().root) and p.view() != french
     p.answer_step()  # mirrored targets still work
@@ -114,7 +116,7 @@ def test_every_screen_in_every_language_has_targets_of_at_least_44_px(kit: Kit, 
         while p.page() != "attract":
             assert all(t.rect.w >= 44 and t.rect.h >= 44 for t in p.targets()), (language, p.page())
             pages.append(p.page())
-            p.tap("intent", "next")
+            p.tap(Intent("next"))
         assert pages == ["results", "offers", "handoff", "thanks"]
 
 
@@ -138,14 +140,14 @@ def test_preferences_change_the_view_and_last_only_for_the_visit(kit: Kit) -> No
     p = kit.pilot
     p.tap_at(960, 540)
     plain = p.view()
-    p.tap("pref", "large_text")
-    p.tap("pref", "high_contrast")
+    p.tap(TogglePref("large_text"))
+    p.tap(TogglePref("high_contrast"))
     assert kit.screen.prefs == Prefs(large_text=True, high_contrast=True)
     big = p.view()
     sizes = lambda scene: sorted(t.size for t in _all_texts(scene.root))  # noqa: E731
     assert sizes(big) == pytest.approx([s * 1.25 for s in sizes(plain)])
     assert big.background == (0.0, 0.0, 0.0, 1.0)
-    p.tap("intent", "stop")
+    p.tap(Intent("stop"))
     assert kit.screen.prefs == Prefs()
 
 
@@ -162,7 +164,7 @@ def test_keyboard_and_board_reach_the_same_intents_as_touch(kit: Kit) -> None:
     p.board("select")  # attract: any button starts
     assert p.page() == "language"
     targets = p.targets()
-    french = next(i for i, t in enumerate(targets) if t.action == ("intent", "language", "fr"))
+    french = next(i for i, t in enumerate(targets) if t.action == Intent("language", "fr"))
     for _ in range(french + 1):
         p.board("next")
     assert kit.screen.focus == french
@@ -183,39 +185,42 @@ def test_one_switch_scanning_completes_a_visit(published_scenarios: Path, tmp_pa
                                                                         timing=Timing(600, 15)))
     p = kit.pilot
 
-    def select(action: tuple[str, ...]) -> None:
+    def select(action: Wanted) -> None:
         """Wait for the scanning focus to reach the target, then press the only switch."""
         for _ in range(200):
             targets = p.focusable()
-            if kit.screen.focus is not None and targets[kit.screen.focus].action[:len(action)] == action:
+            if kit.screen.focus is not None and matches(targets[kit.screen.focus].action, action):
                 p.screen.handle(BoardIntent("select", p.now), p.now)
                 return
             p.wait(0.5)
         raise AssertionError(f"the focus never reached {action}")
 
     p.board("select")
-    for action in (("intent", "language", "fr"), ("proceed",), ("intent", "trade"), ("intent", "next")):
-        select(action)
+    def any_trade(action: Action) -> bool:
+        return isinstance(action, Intent) and action.name == "trade"
+
+    for wanted in (Intent("language", "fr"), Proceed(), any_trade, Intent("next")):
+        select(wanted)
     while p.page() == "play":
-        select(next(a for a in (("proceed",), ("choose",), ("confirm",), ("toggle",)) if p.has(*a)))
+        select(next(a for a in (Proceed(), Choose, Confirm(), Toggle) if p.has(a)))
     assert p.page() == "results" and kit.screen.outcome().skills
 
 
 def test_narration_reads_each_new_screen_in_its_language(kit: Kit) -> None:
     p = kit.pilot
     p.tap_at(960, 540)
-    p.tap("pref", "narration")
-    p.tap("intent", "language", "uk")
+    p.tap(TogglePref("narration"))
+    p.tap(Intent("language", "uk"))
     assert kit.said and kit.said[-1][1] == "uk" and "Перш ніж продовжити" in kit.said[-1][0]
 
 
 def test_a_recorded_visit_replays_to_identical_states(kit: Kit, published_scenarios: Path, tmp_path: Path) -> None:
     p = kit.pilot
     visit_to_results(p, "en", "commis-de-cuisine")
-    p.tap("intent", "language", "ar")
-    p.tap("intent", "back")
-    p.tap("intent", "trade", "electricien-batiment")
-    p.tap("intent", "next")
+    p.tap(Intent("language", "ar"))
+    p.tap(Intent("back"))
+    p.tap(Intent("trade", "electricien-batiment"))
+    p.tap(Intent("next"))
     p.answer_step()
     p.wait(80)  # walks away mid-scenario: warning, reset
     assert p.page() == "attract"
@@ -246,13 +251,13 @@ def test_new_content_waits_for_the_current_visit_to_end(kit: Kit) -> None:
     fewer = [pack for pack in kit.screen.packs.values() if pack.id != "aide-a-domicile"]
     kit.screen.offer_packs(fewer, p.now)
     assert "aide-a-domicile" in kit.screen.packs  # nobody's visit changes under them
-    p.tap("intent", "stop")
+    p.tap(Intent("stop"))
     assert p.page() == "attract" and set(kit.screen.packs) == {pack.id for pack in fewer}
     assert len(kit.screen.attract.cards) == len(fewer)
     p.tap_at(960, 540)
-    p.tap("intent", "language", "fr")
-    p.tap("proceed")
-    assert not p.has("intent", "trade", "aide-a-domicile") and p.has("intent", "trade", "commis-de-cuisine")
+    p.tap(Intent("language", "fr"))
+    p.tap(Proceed())
+    assert not p.has(Intent("trade", "aide-a-domicile")) and p.has(Intent("trade", "commis-de-cuisine"))
 
 
 def test_the_content_fingerprint_changes_when_a_pack_is_swapped(scenarios_copy: Path) -> None:
