@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from hardware.board.driver import BoardDriver
+from hardware.board.guard import QUEUE_FULL
 from hardware.errors import HardwareError
 from hardware.profiles.load import load_profiles
 from hardware.touch.driver import TouchDriver
@@ -60,10 +61,12 @@ class Devices:
         return tuple(f"board: {p}" for p in self.board.input_problems()) if self.board is not None else ()
 
     def dropped(self) -> dict[str, int]:
-        """Input lost before the screen: the board's press guard, and what a full hub refused."""
+        """Input lost before the screen, by reason (`device/reason` for devices other than the board):
+        the board's press guard, and what the full hub refused (`queue_full`)."""
         dropped = dict(self.board.dropped) if self.board is not None else {}
-        if self.hub.dropped:
-            dropped["hub_full"] = self.hub.dropped
+        for source, count in self.hub.dropped_by_source.items():
+            key = QUEUE_FULL if source == "board" else f"{source}/{QUEUE_FULL}"
+            dropped[key] = dropped.get(key, 0) + count
         return dropped
 
     def stop(self) -> None:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.events import InputEvent
+from kiosk.events import InputEvent, QuitRequested
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class DeviceHub:
         self._wake = wake
 
     def put(self, event: InputEvent, source: str) -> None:
-        if self._queue.qsize() >= self.capacity:
+        if self._queue.qsize() >= self.capacity and not isinstance(event, QuitRequested):  # stopping is never lost
             self.dropped_by_source[source] += 1
             return
         self.received[source] += 1

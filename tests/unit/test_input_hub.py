@@ -28,7 +28,9 @@ def test_a_full_hub_drops_and_counts_by_source() -> None:
     hub = DeviceHub(capacity=3)
     for i in range(5):
         hub.put(BoardIntent("next", float(i)), "board" if i < 4 else "touch")
-    assert [e.t for e in hub.drain() if isinstance(e, BoardIntent)] == [0.0, 1.0, 2.0]
+    hub.put(QuitRequested(9.0), "signal")  # full or not, a stop request is never lost
+    assert hub.drain() == [BoardIntent("next", 0.0), BoardIntent("next", 1.0), BoardIntent("next", 2.0),
+                           QuitRequested(9.0)]
     assert hub.dropped == 2 and hub.dropped_by_source == {"board": 1, "touch": 1}
 
 
