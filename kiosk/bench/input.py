@@ -180,9 +180,14 @@ def _window_input(hub: DeviceHub, renderer: GLRenderer, clock: MonotonicClock) -
 
     from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker
 
-    if not display_available():
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    pygame.display.init()
+    borrowed = not display_available() and "SDL_VIDEODRIVER" not in os.environ
+    if borrowed:  # for SDL's start only: the benches after this one (and their processes) do not inherit it
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    try:
+        pygame.display.init()
+    finally:
+        if borrowed:
+            del os.environ["SDL_VIDEODRIVER"]
     hub.wake_with(make_waker())
     return with_window(make_pygame_input(make_event_translator(renderer.viewport, (320, 180), clock.now)), hub)
 
@@ -254,3 +259,7 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
             simulator.stop()
             renderer.release()
             db.close()
+            if window:
+                import pygame
+
+                pygame.display.quit()
