@@ -44,6 +44,11 @@ class DeviceHub:
         otherwise). Called at most once per wait, whatever the number of events."""
         self._wake = wake
 
+    def wake(self) -> None:
+        """End a window's wait with no event (a signal whose Python handler must get to run)."""
+        if self._wake is not None:
+            self._wake()
+
     def put(self, event: InputEvent, source: str) -> None:
         if self._queue.qsize() >= self.capacity and not isinstance(event, QuitRequested):  # stopping is never lost
             self.dropped_by_source[source] += 1

@@ -19,11 +19,12 @@ from kiosk.app.headset import start_headset
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
+from kiosk.app.signal_wake import SignalWake
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.errors import GraphicsUnavailableError
-from kiosk.events import InputEvent, QuitRequested
+from kiosk.events import QuitRequested
 from kiosk.media.deck import MediaDeck
 from kiosk.media.decoder import HEAP
 from kiosk.media.fanout import StreamFanout
@@ -78,19 +79,6 @@ class RunSummary:
     skipped_packs: int = 0
 
 
-def _stoppable(wait: InputSource, stop: threading.Event, slice_s: float = 0.25) -> InputSource:
-    """A window's input that also hears SIGTERM: a Python signal handler runs only once SDL's wait
-    returns, so that wait is cut into slices and the stop flag looked at between them. (Devices do
-    not need this: the hub wakes SDL's wait by posting an event.)"""
-
-    def stoppable(timeout: float | None) -> list[InputEvent]:
-        if stop.is_set():
-            return [QuitRequested(time.monotonic())]
-        return list(wait(slice_s if timeout is None else min(timeout, slice_s)))
-
-    return stoppable
-
-
 @dataclass
 class Display:
     """Where frames go: a window, or nothing but the renderer's own framebuffer (headless)."""
@@ -120,15 +108,16 @@ def open_display(settings: Settings, options: RunOptions) -> Display:
 
 
 def loop_input(display: Display, renderer: GLRenderer, hub: DeviceHub, clock: MonotonicClock,
-               stop: threading.Event) -> InputSource:
-    """Headless, the loop waits on the hub; with a window, in SDL, which the hub's arrivals wake."""
+               stack: contextlib.ExitStack) -> InputSource:
+    """Headless, the loop waits on the hub; with a window, in SDL, which the hub's arrivals and any
+    signal wake (SDL's wait would otherwise keep a Python signal handler from running)."""
     if display.headless:
         return hub.wait
     from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker
 
     hub.wake_with(make_waker())
-    window = make_pygame_input(make_event_translator(renderer.viewport, display.size, clock.now))
-    return _stoppable(with_window(window, hub), stop)
+    stack.callback(SignalWake(hub).close)
+    return with_window(make_pygame_input(make_event_translator(renderer.viewport, display.size, clock.now)), hub)
 
 
 def serving_screen(settings: Settings, packs: list[Pack], refused: int, host: RecordingHost,
@@ -213,7 +202,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         stack.callback(renderer.release)
         if renderer.frames is not None:
             stack.callback(renderer.frames.release)
-        wait_input = loop_input(display, renderer, hub, clock, stop)  # before the devices: a window's waker set
+        wait_input = loop_input(display, renderer, hub, clock, stack)  # before the devices: a window's waker set
         counts = SessionCounts()
         host = build_host(settings, db, counts)
         screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now())
@@ -246,7 +235,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                 attach_headset(stack, loop, screen, settings, renderer, devices, streams)
             attach_media(stack, loop, screen, settings, renderer, streams, host)
         attach_capture(stack, loop, options, output, display.size, summary)
-        stack.callback(stop.set)  # first thing on the way out: the sync thread and a window's wait hear it
+        stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
         loop.tick()  # the attract screen is drawn: tell systemd we are up
         operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
