@@ -82,11 +82,15 @@ class BoardDriver:
     def __init__(self, url: str, *, clock: Callable[[], float] = time.monotonic, debounce_ms: int = 0,
                  handshake_timeout: float = 0.5, health: LinkHealth | None = None, backoff: Backoff | None = None,
                  opener: Callable[[Endpoint, float], Port] = open_port, read_timeout: float = 0.02,
-                 presses: PressPolicy | None = None, queue_size: int = EVENT_QUEUE) -> None:
+                 presses: PressPolicy | None = None, queue_size: int = EVENT_QUEUE,
+                 sink: Callable[[BoardEvent], None] | None = None) -> None:
         self.url = url
         self.endpoint = parse_url(url)
         self.clock = clock
         self.events: queue.Queue[BoardEvent] = queue.Queue(maxsize=queue_size)
+        # Given a sink, events are handed to it on the driver thread instead of queued: no thread
+        # between the wire and the consumer. It must not block (the kiosk's hub is bounded).
+        self._sink = sink
         self.info: BoardInfo | None = None
         self.stats = LinkStats()
         self.lost_frames = 0  # gaps in the board's sequence numbers
@@ -302,6 +306,12 @@ class BoardDriver:
             self._emit(event)
 
     def _emit(self, event: BoardEvent) -> None:
+        if self._sink is not None:
+            try:
+                self._sink(event)
+            except Exception:  # a consumer's bug must not take the port down with it
+                log.exception("board %s: the event consumer failed on %s", self.url, event)
+            return
         try:
             self.events.put_nowait(event)
         except queue.Full:  # nobody reads (the screen is stalled): the newest is dropped, never the loop

@@ -3,6 +3,7 @@ queues touches, reconnecting with backoff when the cable comes out (like the boa
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -17,6 +18,8 @@ from hardware.board.url import Endpoint, parse_url
 from hardware.errors import DeviceUrlError
 from hardware.touch.serial_touch import EGalaxParser, MicroTouchParser, Touch
 
+log = logging.getLogger(__name__)
+
 PARSERS: dict[str, Callable[[], EGalaxParser | MicroTouchParser]] = {
     "egalax": EGalaxParser, "microtouch": MicroTouchParser}
 
@@ -29,12 +32,14 @@ class TouchEvent:
 
 class TouchDriver:
     def __init__(self, url: str, protocol: str, *, clock: Callable[[], float] = time.monotonic,
-                 opener: Callable[[Endpoint, float], Port] = open_port, backoff: Backoff | None = None) -> None:
+                 opener: Callable[[Endpoint, float], Port] = open_port, backoff: Backoff | None = None,
+                 sink: Callable[[TouchEvent], None] | None = None) -> None:
         if protocol not in PARSERS:
             raise DeviceUrlError(f"unknown touch protocol `{protocol}`", f"one of {', '.join(PARSERS)}")
         self.url, self.protocol = url, protocol
         self.endpoint = parse_url(url)
         self.events: queue.Queue[TouchEvent] = queue.Queue(maxsize=256)  # bounded: a babbling controller
+        self._sink = sink  # given one, touches go to it on the driver thread instead (it must not block)
         self.dropped = 0  # touches dropped because nobody read them
         self.state = DeviceState.ABSENT
         self.reason = "not started"
@@ -53,6 +58,18 @@ class TouchDriver:
         if self._thread is not None:
             self._thread.join(timeout=2)
 
+    def _emit(self, event: TouchEvent) -> None:
+        if self._sink is not None:
+            try:
+                self._sink(event)
+            except Exception:  # a consumer's bug must not take the port down with it
+                log.exception("touch %s: the event consumer failed on %s", self.url, event)
+            return
+        try:
+            self.events.put_nowait(event)
+        except queue.Full:  # the screen is stalled: the newest touch goes, the thread never blocks
+            self.dropped += 1
+
     def _run(self) -> None:
         def session(port: Port) -> None:
             parser = PARSERS[self.protocol]()  # a fresh parser: a half report from before means nothing
@@ -62,10 +79,7 @@ class TouchDriver:
                 data = port.read(max(1, port.in_waiting))
                 now = self._clock()
                 for touch in parser.feed(data):
-                    try:
-                        self.events.put_nowait(TouchEvent(touch, now))
-                    except queue.Full:  # the screen is stalled: the newest touch goes, the thread never blocks
-                        self.dropped += 1
+                    self._emit(TouchEvent(touch, now))
 
         def absent(reason: str) -> None:
             self.state, self.reason = DeviceState.ABSENT, reason

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import moderngl
 
+from kiosk.app.headset import panorama_of
 from kiosk.config import Settings
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
@@ -21,7 +22,6 @@ from kiosk.render.stereo import Lens, Pixels, StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.immersion import immersive_eye
 from kiosk.view.nodes import Scene
-from kiosk.visit.headset_link import panorama_of
 
 
 class SideBySideDisplay:

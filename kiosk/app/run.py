@@ -1,7 +1,9 @@
-"""`kiosk run`: the frame loop with everything wired to it."""
+"""`kiosk run`: the frame loop with everything wired to it. Wiring only: each part is built by its
+own package, started here in order, and stopped in the reverse order by one `ExitStack`."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -12,15 +14,20 @@ from pathlib import Path
 
 import moderngl
 
-from kiosk.app.devices import InputHub, attach_headset, device_input, start_devices
+from kiosk.app.devices import Devices, start_devices
+from kiosk.app.headset import start_headset
+from kiosk.app.hub import DeviceHub, with_window
+from kiosk.app.input_map import panel_to_design
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
+from kiosk.app.signal_wake import SignalWake
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.errors import GraphicsUnavailableError
-from kiosk.events import InputEvent, QuitRequested
+from kiosk.events import QuitRequested
 from kiosk.media.deck import MediaDeck
-from kiosk.media.decoder import HEAP, Frame
+from kiosk.media.decoder import HEAP
+from kiosk.media.fanout import StreamFanout
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
@@ -31,8 +38,10 @@ from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
 from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.load import load_packs
+from kiosk.scenario.model import Pack
 from kiosk.scenario.swap import recover as recover_packs
 from kiosk.store.db import open_store
+from kiosk.visit.host import RecordingHost
 
 log = logging.getLogger("kiosk")
 
@@ -70,147 +79,166 @@ class RunSummary:
     skipped_packs: int = 0
 
 
-def _stoppable(wait: InputSource, stop: threading.Event, slice_s: float = 0.25) -> InputSource:
-    """A window's input that also hears SIGTERM: SDL's waits do not return for a Python signal, so
-    they are cut into slices and the stop flag is looked at between them."""
+@dataclass
+class Display:
+    """Where frames go: a window, or nothing but the renderer's own framebuffer (headless)."""
 
-    def stoppable(timeout: float | None) -> list[InputEvent]:
-        if stop.is_set():
-            return [QuitRequested(time.monotonic())]
-        return list(wait(slice_s if timeout is None else min(timeout, slice_s)))
-
-    return stoppable
-
-
-def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
-    display = settings.display
-    size = options.size or (display.width, display.height)
-    recover_packs(settings.content.scenarios)  # a pack update killed half-way is finished or undone first
-    packs, errors = load_packs(settings.content.scenarios)
-    db = open_store(settings.store.path)  # before any window: a bad store path is a clear error, not a black screen
-    headless = options.headless or not (options.window or display_available())
-    clock = MonotonicClock()
-    stop = threading.Event()
-    hub = InputHub()  # headless, the loop waits here: a board press or SIGTERM wakes it at once
-
-    def terminate(*_: object) -> None:
-        stop.set()
-        hub.put(QuitRequested(time.monotonic()))
-
-    signal.signal(signal.SIGTERM, terminate)
-
+    ctx: moderngl.Context
+    size: tuple[int, int]
+    mode: str
     present: Callable[[moderngl.Framebuffer], None] | None = None
-    if headless:
-        ctx = create_offscreen_context()
-        wait_input: InputSource = hub.wait
-        mode = "headless (EGL offscreen)"
-    else:
-        from kiosk.render.window_input import make_event_translator, make_pygame_input
 
-        window = create_window(size, display.fullscreen)
-        ctx, size = window.ctx, window.size
+    @property
+    def headless(self) -> bool:
+        return self.present is None
 
-        def present(fbo: moderngl.Framebuffer) -> None:
-            ctx.copy_framebuffer(ctx.screen, fbo)
-            window.flip()
 
-        mode = "window"
-    fonts = FontFiles.bundled(settings.content.assets)
-    renderer = GLRenderer(ctx, size, [settings.content.assets / "images", settings.content.scenarios], fonts,
-                          present, frames=open_frame_memory(ctx))
-    if not headless:
-        wait_input = _stoppable(make_pygame_input(make_event_translator(renderer.viewport, size, clock.now)), stop)
-    counts = SessionCounts()
-    screen: SessionScreen | OutOfOrderScreen
-    host = build_host(settings, db, counts)
+def open_display(settings: Settings, options: RunOptions) -> Display:
+    size = options.size or (settings.display.width, settings.display.height)
+    if options.headless or not (options.window or display_available()):
+        return Display(create_offscreen_context(), size, "headless (EGL offscreen)")
+    window = create_window(size, settings.display.fullscreen)
+    ctx = window.ctx
+
+    def present(fbo: moderngl.Framebuffer) -> None:
+        ctx.copy_framebuffer(ctx.screen, fbo)
+        window.flip()
+
+    return Display(ctx, window.size, "window", present)
+
+
+def loop_input(display: Display, renderer: GLRenderer, hub: DeviceHub, clock: MonotonicClock,
+               stack: contextlib.ExitStack) -> InputSource:
+    """Headless, the loop waits on the hub; with a window, in SDL, which the hub's arrivals and any
+    signal wake (SDL's wait would otherwise keep a Python signal handler from running)."""
+    if display.headless:
+        return hub.wait
+    from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker
+
+    hub.wake_with(make_waker())
+    stack.callback(SignalWake(hub).close)
+    return with_window(make_pygame_input(make_event_translator(renderer.viewport, display.size, clock.now)), hub)
+
+
+def serving_screen(settings: Settings, packs: list[Pack], refused: int, host: RecordingHost,
+                   now: float) -> tuple[SessionScreen | OutOfOrderScreen, str, str]:
+    """The session screen, or the out-of-order screen when no pack is valid: (screen, state, reason)."""
     if packs:
-        if options.reduced_motion:
-            settings = replace(settings, session=replace(settings.session, reduced_motion=True))
-        screen = build_session(settings, packs, host, clock.now(), lambda media: None)
-        state, reason = "serving", ""
-    else:
-        reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
-                  "run `kiosk lint` there")
-        screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
-        log.error("kiosk out of order: %s", reason)
-    devices = start_devices(settings, hub)
-    monitor = side_by_side_display(ctx, size, settings, renderer.frames, present) \
-        if settings.devices.headset == "monitor" else None
-    output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
-    loop = FrameLoop(screen, output, clock, wait_input if headless else device_input(wait_input, devices),
-                     FramePacer(display.max_fps, display.idle_fps), FixedStep())
-    summary = RunSummary(mode, skipped_packs=len(errors))
-    log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", mode, *size, len(packs), len(errors))
+        return build_session(settings, packs, host, now, lambda media: None), "serving", ""
+    reason = f"no valid scenario pack in {settings.content.scenarios} ({refused} refused): run `kiosk lint` there"
+    log.error("kiosk out of order: %s", reason)
+    return OutOfOrderScreen(reason, settings.content.language), "out_of_order", reason
 
-    operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
-                        read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
-                        device_problems=devices.problems, input_dropped=devices.dropped, sessions=counts.snapshot,
-                        frame_budget=1.0 / display.max_fps,
-                        outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
-    sync = start_sync(settings, stop)
-    deck = None
-    stop_headset: Callable[[], None] | None = None
-    if isinstance(screen, SessionScreen):
-        watch_packs(loop, screen, settings.content.scenarios)
-        link = None
-        if settings.devices.headset in ("openxr", "sim"):
-            attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)
-            if isinstance(attached, str):
-                devices.headset_problem = attached
-            else:
-                link = attached
-        eyes = link[0].stereo.eye if link is not None and link[0].stereo is not None else None
 
-        def upload(name: str, frame: Frame) -> None:
-            output.update_stream(name, frame)
-            if eyes is not None:  # the headset's eyes see the same streams
-                eyes.update_stream(name, frame)
+def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
+                 renderer: GLRenderer, streams: StreamFanout, host: RecordingHost) -> None:
+    """The clips and pictures the session's scenes name, to every output (clips → Video Profile)."""
+    deck = MediaDeck(settings.content.scenarios, streams.update_stream, streams.drop_stream, sound=open_sound(),
+                     memory=renderer.frames or HEAP, report=host.clip_event)
+    stack.callback(deck.stop)
+    loop.media = deck
 
-        def drop(name: str) -> None:
-            output.drop_stream(name)
-            if eyes is not None:
-                eyes.drop_stream(name)
 
-        deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound(),
-                         memory=renderer.frames or HEAP, report=host.clip_event)  # clips → Video Profile
-        loop.media = deck
-        if link is not None:
-            devices.headset, stop_headset = link
+def attach_headset(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
+                   renderer: GLRenderer, devices: Devices, streams: StreamFanout) -> None:
+    """`[devices] headset = openxr | sim`: polled with the frames, its events through the hub."""
+    started = start_headset(settings.devices.headset, lambda event, now: devices.hub.put(event, "headset"),
+                            screen.view, loop.deliver, renderer, settings, loop.clock.now)
+    if isinstance(started, str):
+        devices.headset_problem = started
+        return
+    link, stop = started
+    stack.callback(stop)
+    devices.headset = link
+    loop.every(1 / 30, link.tick)
+    if link.stereo is not None:
+        streams.add(link.stereo.eye)  # the headset's eyes see the same streams
+
+
+def attach_capture(stack: contextlib.ExitStack, loop: FrameLoop, options: RunOptions,
+                   output: GLRenderer | SideBySideDisplay, size: tuple[int, int], summary: RunSummary) -> None:
+    """`--screenshot-every` and `--record`: what the display shows, the last frame always kept."""
     if options.screenshot_every:
         def shoot(now: float) -> None:
             path = options.out_dir / f"screenshot-{len(summary.screenshots):04d}.png"
             summary.screenshots.append(write_png(path, output.read_pixels()))
+
         loop.every(options.screenshot_every, shoot)
-    recorder = Recorder(options.record, size, options.record_fps) if options.record else None
-    if recorder is not None:
+        stack.callback(lambda: summary.screenshots.append(
+            write_png(options.out_dir / "screenshot-last.png", output.read_pixels())))
+    if options.record:
+        recorder = Recorder(options.record, size, options.record_fps)
         loop.every(1.0 / options.record_fps, lambda now: recorder.add(output.read_pixels()))
 
-    loop.tick()  # the attract screen is drawn: tell systemd we are up
-    operations.ready()
-    deadline = None if options.duration is None else clock.now() + options.duration
-    ended = False  # a crash leaves the run marked as under way: the next start counts an unclean restart
-    try:
-        loop.run(until=deadline)
-        ended = True
-    finally:
-        stop.set()
-        if options.screenshot_every:  # always leave the last frame for the newcomer to see
-            summary.screenshots.append(write_png(options.out_dir / "screenshot-last.png", output.read_pixels()))
-        if recorder is not None:
+        def close() -> None:
             recorder.close()
             summary.recording = recorder.path
-        summary.frames_drawn = loop.stats.frames_drawn
-        operations.stop(clean=ended)
-        devices.stop()
-        if deck is not None:
-            deck.stop()
-        if monitor is not None:
-            monitor.release()
+
+        stack.callback(close)
+
+
+def on_sigterm(stop: threading.Event, hub: DeviceHub) -> None:
+    def terminate(*_: object) -> None:
+        stop.set()
+        hub.put(QuitRequested(time.monotonic()), "signal")
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
+    if options.reduced_motion:
+        settings = replace(settings, session=replace(settings.session, reduced_motion=True))
+    recover_packs(settings.content.scenarios)  # a pack update killed half-way is finished or undone first
+    packs, errors = load_packs(settings.content.scenarios)
+    db = open_store(settings.store.path)  # before any window: a bad store path is a clear error, not a black screen
+    clock, stop, hub = MonotonicClock(), threading.Event(), DeviceHub()
+    on_sigterm(stop, hub)  # a board press or SIGTERM ends the loop's wait at once
+    with contextlib.ExitStack() as stack:  # what is started here is stopped in the reverse order
+        display = open_display(settings, options)
+        renderer = GLRenderer(display.ctx, display.size, [settings.content.assets / "images",
+                                                          settings.content.scenarios],
+                              FontFiles.bundled(settings.content.assets), display.present,
+                              frames=open_frame_memory(display.ctx))
+        stack.callback(renderer.release)
         if renderer.frames is not None:
-            renderer.frames.release()
-        if stop_headset is not None:
-            stop_headset()
+            stack.callback(renderer.frames.release)
+        wait_input = loop_input(display, renderer, hub, clock, stack)  # before the devices: a window's waker set
+        counts = SessionCounts()
+        host = build_host(settings, db, counts)
+        screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now())
+        devices = start_devices(settings, hub, panel_to_design(display.size, renderer.viewport.to_design))
+        stack.callback(devices.stop)
+        monitor = side_by_side_display(display.ctx, display.size, settings, renderer.frames, display.present) \
+            if settings.devices.headset == "monitor" else None
+        if monitor is not None:
+            stack.callback(monitor.release)
+        output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
+        loop = FrameLoop(screen, output, clock, wait_input, FramePacer(settings.display.max_fps,
+                                                                        settings.display.idle_fps), FixedStep())
+        summary = RunSummary(display.mode, skipped_packs=len(errors))
+        log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", display.mode, *display.size, len(packs),
+                 len(errors))
+        operations = attach(loop, settings.ops, state=state, reason=reason, store=settings.store.path,
+                            read_pixels=output.read_pixels, clock=clock.now, devices=devices.states,
+                            device_problems=devices.problems, input_dropped=devices.dropped,
+                            sessions=counts.snapshot, frame_budget=1.0 / settings.display.max_fps,
+                            outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
+        ended = [False]  # a crash leaves the run marked as under way: the next start counts an unclean restart
+        stack.callback(lambda: operations.stop(clean=ended[0]))
+        sync = start_sync(settings, stop)
         if sync is not None:
-            sync.join(timeout=5)
-        renderer.release()
+            stack.callback(sync.join, timeout=5)
+        if isinstance(screen, SessionScreen):
+            watch_packs(loop, screen, settings.content.scenarios)
+            streams = StreamFanout(output)
+            if settings.devices.headset in ("openxr", "sim"):
+                attach_headset(stack, loop, screen, settings, renderer, devices, streams)
+            attach_media(stack, loop, screen, settings, renderer, streams, host)
+        attach_capture(stack, loop, options, output, display.size, summary)
+        stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
+        loop.tick()  # the attract screen is drawn: tell systemd we are up
+        operations.ready()
+        loop.run(until=None if options.duration is None else clock.now() + options.duration)
+        ended[0] = True
+        summary.frames_drawn = loop.stats.frames_drawn
     return summary

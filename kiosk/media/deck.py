@@ -57,29 +57,38 @@ class MediaDeck:
     def show(self, wanted: Mapping[str, bool], now: float, paused: frozenset[str] = frozenset()) -> None:
         """`wanted`: stream name → loop. New streams start now; streams no longer shown stop; streams in
         `paused` stand still (picture and sound) until a later call leaves them out."""
+        self._close_gone(wanted, now)
+        for name, loop in wanted.items():
+            if name not in self.playing and name not in self.stills and name not in self.failed:
+                self._try_open(name, loop, now)
+        for name, playlist in self.playing.items():
+            self._hold(name, playlist, name in paused, now)
+
+    def _close_gone(self, wanted: Mapping[str, bool], now: float) -> None:
         for name in [n for n in self.playing if n not in wanted]:
             self._close(name, now)
             self.drop(name)
         for name in [n for n in self.stills if n not in wanted]:
             self.stills.discard(name)
             self.drop(name)
-        for name, loop in wanted.items():
-            if name in self.playing or name in self.stills or name in self.failed:
-                continue
-            try:
-                self._open(name, loop, now)
-            except AssetError as exc:
-                log.error("media not shown: %s", exc)
-                self.failed.add(name)
-        for name, playlist in self.playing.items():
-            if name in paused and name not in self.still:
-                playlist.pause(now)
-                self.still.add(name)
-                self._tell(name, "paused", now)
-            elif name not in paused and name in self.still:
-                playlist.resume(now)
-                self.still.discard(name)
-                self._tell(name, "resumed", now)
+
+    def _try_open(self, name: str, loop: bool, now: float) -> None:
+        try:
+            self._open(name, loop, now)
+        except AssetError as exc:
+            log.error("media not shown: %s", exc)
+            self.failed.add(name)
+
+    def _hold(self, name: str, playlist: Playlist, paused: bool, now: float) -> None:
+        """Pause a playing clip the scene pauses, resume one it no longer does (told as facts)."""
+        if paused and name not in self.still:
+            playlist.pause(now)
+            self.still.add(name)
+            self._tell(name, "paused", now)
+        elif not paused and name in self.still:
+            playlist.resume(now)
+            self.still.discard(name)
+            self._tell(name, "resumed", now)
 
     def _open(self, name: str, loop: bool, now: float) -> None:
         path = self.root / name.split("#", 1)[0]  # "#…" names another stream of the same file

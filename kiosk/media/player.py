@@ -103,12 +103,7 @@ class ClipPlayer:
             return False
         choice = choose([pts for pts, _ in self._pending], t)
         if choice.take == 0:
-            if self._source_done and not self._pending and t >= self.info.duration:
-                self.finished = True
-            elif not self._pending and not self._source_done and self.current_pts is not None \
-                    and t >= self.current_pts + 1.0 / self.info.fps \
-                    and round(self.current_pts * self.info.fps) + 1 < self.info.frames:
-                self.stats.late += 1  # a next frame exists and is due, but is not decoded yet
+            self._nothing_new(t)
             return False
         for _ in range(choice.take):
             self.current_pts, self.current = self._pending.popleft()
@@ -117,6 +112,15 @@ class ClipPlayer:
         if self.record:
             self.stats.shown_at.append((now, self.current_pts or 0.0))
         return True
+
+    def _nothing_new(self, t: float) -> None:
+        """No frame to take at media time `t`: the clip ended, or the due frame is late."""
+        if self._source_done and not self._pending:
+            self.finished = t >= self.info.duration
+        elif not self._pending and not self._source_done and self.current_pts is not None \
+                and t >= self.current_pts + 1.0 / self.info.fps \
+                and round(self.current_pts * self.info.fps) + 1 < self.info.frames:
+            self.stats.late += 1  # a next frame exists and is due, but is not decoded yet
 
     def next_due(self, now: float) -> float | None:
         """Wall time the next frame is due (for the frame loop's sleep)."""

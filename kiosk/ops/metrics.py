@@ -59,11 +59,12 @@ class _SnapshotCollector:
         for name, state in sorted(s.devices.items()):
             devices.add_metric([name, state], 1)
         yield devices
-        dropped = CounterMetricFamily("kiosk_input_dropped", "Button presses dropped: faster than a hand (rate), "
+        dropped = CounterMetricFamily("kiosk_input_dropped", "Device input dropped: presses faster than a hand (rate), "
                                       "from a chattering button (chatter), or with the queue full (queue_full).",
                                       labels=["device", "reason"])
-        for reason, count in sorted(s.input_dropped.items()):
-            dropped.add_metric(["board", reason], count)
+        for key, count in sorted(s.input_dropped.items()):
+            device, _, reason = key.rpartition("/")  # "touch/queue_full"; a bare reason is the board's
+            dropped.add_metric([device or "board", reason], count)
         yield dropped
         yield GaugeMetricFamily("kiosk_disk_free_bytes", "Free space where the kiosk keeps its data.",
                                 value=s.disk_free_bytes)

@@ -6,6 +6,7 @@ as their own events. Mouse events synthesised from touches are dropped, so a tap
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pygame
@@ -61,3 +62,15 @@ def make_pygame_input(translate: Callable[[pygame.event.Event], InputEvent | Non
         return [e for e in map(translate, raw) if e is not None]
 
     return wait
+
+
+def make_waker() -> Callable[[], None]:
+    """Ends a `make_pygame_input` wait from any thread: SDL's event queue takes events from any
+    thread, and this one is of a type the translator ignores (the wait returns no event)."""
+    kind = pygame.event.custom_type()
+
+    def wake() -> None:
+        with contextlib.suppress(pygame.error):  # a full SDL queue is awake anyway
+            pygame.event.post(pygame.event.Event(kind))
+
+    return wake

@@ -144,11 +144,7 @@ class FrameLoop:
         Returns True if a frame was drawn."""
         now = self.clock.now()
         wake = self._next_wake(now)
-        for event in self.wait_input(None if wake is None else max(0.0, wake - now)):
-            self.screen.handle(event, self.clock.now())
-            if isinstance(event, QuitRequested):
-                self.quit = True
-                break  # what came after a quit request is not acted on: stopping is prompt
+        self._handle(self.wait_input(None if wake is None else max(0.0, wake - now)))
         now = self.clock.now()
         for _ in range(self.step.advance(now)):
             self.screen.update(self.step.dt, now)
@@ -160,6 +156,18 @@ class FrameLoop:
                 while periodic.due <= now:  # after a long wait, skip the missed periods
                     periodic.due += periodic.every
         return drew
+
+    def deliver(self) -> None:
+        """Hand the screen what input is waiting, without waiting: for a device polled on the frame
+        thread (the headset), whose events must reach the screen before it draws for them."""
+        self._handle(self.wait_input(0.0))
+
+    def _handle(self, events: Sequence[InputEvent]) -> None:
+        for event in events:
+            self.screen.handle(event, self.clock.now())
+            if isinstance(event, QuitRequested):
+                self.quit = True
+                break  # what came after a quit request is not acted on: stopping is prompt
 
     def _draw_if_changed(self, now: float) -> bool:
         scene = self.screen.view(now)

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from hardware.headset.simulated import Keyframe, SimulatedHeadset
+from kiosk.app.headset import HeadsetLink
 from kiosk.media.deck import MediaDeck
 from kiosk.render.stereo import StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.actions import LOOK
 from kiosk.scenario.model import HotspotStep
 from kiosk.view.nodes import Button, Group, Node, placed
-from kiosk.visit.headset_link import HeadsetLink
 from tests.conftest import ASSETS
 from tests.visit_kit import make_kit, start_scenario
 

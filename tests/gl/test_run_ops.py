@@ -142,3 +142,41 @@ def test_the_headset_shows_on_the_health_endpoint(kind: str, state: str, status:
         time.sleep(0.3)
         _, health = wait_healthz(base)
     assert health["devices"] == {"headset": state} and health["status"] == status, health
+
+
+def test_kiosk_run_starts_the_serial_touch_controller_and_a_touch_starts_a_visit(
+        published_scenarios: Path, tmp_path: Path, stopper: list[subprocess.Popen[bytes]]) -> None:
+    """`[devices] touch` on a real pseudo-terminal: `kiosk run` (not only `kiosk doctor`) opens it,
+    /healthz names it, and an eGalax touch in the middle of the panel starts a visit through the hub."""
+    from hardware.sim.pty_link import PtyLink
+
+    link = PtyLink(tmp_path / "nova-touch")
+    link.plug()
+    try:
+        extra = (f'[devices]\ntouch = "serial://{link.name}?baud=9600"\ntouch_protocol = "egalax"\n'
+                 f'[session]\nreplays = "{tmp_path / "replays"}"\n')
+        process, base = start_kiosk(tmp_path, published_scenarios, extra=extra)
+        stopper.append(process)
+        _, health = wait_healthz(base)
+        deadline = time.monotonic() + 15
+        while health.get("devices", {}).get("touch") != "connected" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            _, health = wait_healthz(base)
+        assert health["devices"] == {"touch": "connected"}
+        link.write(bytes([0x87, 0x40, 0x00, 0x40, 0x00]) + bytes([0x86, 0x40, 0x00, 0x40, 0x00]))  # (0.5, 0.5)
+        deadline = time.monotonic() + 20
+        metrics = ""
+        while 'kiosk_sessions_total{outcome="started"} 1.0' not in metrics and time.monotonic() < deadline:
+            time.sleep(0.3)
+            with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+                metrics = response.read().decode()
+        assert 'kiosk_sessions_total{outcome="started"} 1.0' in metrics
+    finally:
+        link.unplug()
+    process.terminate()
+    process.communicate(timeout=10)
+    journals = list((tmp_path / "replays").glob("visit-*.jsonl"))
+    assert len(journals) == 1
+    inputs = [entry["input"] for line in journals[0].read_text().splitlines()
+              if "input" in (entry := json.loads(line))]
+    assert inputs[0]["type"] == "PointerDown" and (inputs[0]["x"], inputs[0]["y"]) == (960.0, 540.0)

@@ -45,12 +45,13 @@ def test_chattering_or_stuck_buttons_degrade_health_and_drops_are_counted() -> N
     from dataclasses import replace
 
     flooded = replace(SERVING, device_problems=("board: button 2 chatters (presses faster than a hand): ignored",),
-                      input_dropped={"rate": 3, "chatter": 180_000, "queue_full": 0})
+                      input_dropped={"rate": 3, "chatter": 180_000, "queue_full": 0, "touch/queue_full": 2})
     health = assess(flooded, 101.0)
     assert health.status == "degraded" and health.problems == flooded.device_problems
     lines = render_metrics(flooded, 101.0)[0].decode().splitlines()
     assert 'kiosk_input_dropped_total{device="board",reason="chatter"} 180000.0' in lines
     assert 'kiosk_input_dropped_total{device="board",reason="rate"} 3.0' in lines
+    assert 'kiosk_input_dropped_total{device="touch",reason="queue_full"} 2.0' in lines  # from the device hub
 
 
 def test_metrics_are_prometheus_text() -> None:
