@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look, project
-from kiosk.runtime.play import PlayState, current, seconds_left
+from kiosk.runtime.play import PlayState, current, seconds_left, shown_options
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
@@ -96,7 +96,7 @@ def continue_button(words: Words, targets: list[Target], label: str = "", action
 def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
              multiple: bool) -> list[Node]:
     nodes: list[Node] = []
-    options = step.options()
+    options = shown_options(step, state)  # shuffled per visit (kiosk/runtime/play.py)
     height = min(110.0, (900 - top) / max(1, len(options)) - 16)
     for index, option in enumerate(options):
         picked = option.id in state.picked
