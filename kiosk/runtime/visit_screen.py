@@ -42,6 +42,7 @@ from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target, focusable
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
+from kiosk.runtime.stage_view import next_line_at, stage_key, stage_moving
 from kiosk.runtime.usage import Usage, device_in_use, input_kind
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import HotspotStep, Pack, VideoStep
@@ -189,7 +190,7 @@ class SessionScreen:
             built, targets = play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
                 s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner(),
                 live=LiveMedia(pack.id, self.look, self._caption(now), self.play.paused_at is not None)
-                if self.live_media else None)
+                if self.live_media else None, reduced_motion=self.prefs.reduced_motion)
             return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
         if page == Page.RESULTS:
             return pages.results_page(self.outcome(), words)
@@ -229,7 +230,7 @@ class SessionScreen:
                                                                  self.play, now)
         key = (self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look, self._caption(now),
                None if left is None else int(left + 0.999), None if timer is None else int(timer + 0.999),
-               None if self._outcome is None else id(self._outcome[1]))
+               None if self._outcome is None else id(self._outcome[1]), self._stage_key(now))
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1], self._cache[2]
         built, targets = self._page(now)
@@ -259,7 +260,16 @@ class SessionScreen:
         return self._built(now)[0]
 
     def animating(self, now: float) -> bool:
+        if self.session.page == Page.PLAY and self.play is not None:  # the stage moves (stage_view.py)
+            return stage_moving(self.packs[self.session.trade].scenario, self.play, now, self.session.language,
+                                self.prefs.easy_read) and not self.prefs.reduced_motion
         return self.session.page == Page.ATTRACT and self.attract.animating(now)
+
+    def _stage_key(self, now: float) -> object:
+        if self.session.page != Page.PLAY or self.play is None or self.prefs.reduced_motion:
+            return None
+        return stage_key(self.packs[self.session.trade].scenario, self.play, now, self.session.language,
+                         self.prefs.easy_read)
 
     def next_change(self, now: float) -> float | None:
         s, timing = self.session, self.settings.timing
@@ -279,6 +289,9 @@ class SessionScreen:
             change = next_caption(self._cues(), now - self.play.entered_at)
             if change is not None:
                 times.append(self.play.entered_at + change)
+            line = next_line_at(self.packs[s.trade].scenario, self.play, now, s.language, self.prefs.easy_read)
+            if line is not None:
+                times.append(line)
         future = [t for t in times if t > now]
         return min(future) if future else None
 
