@@ -137,7 +137,8 @@ def test_a_staged_dialogue_follows_its_lines_and_a_reaction_shows_before_the_fee
         return {i.source.split("/")[-1]: i.tint for i in _images(nodes, "cast")}
 
     first = line_seconds(brief.lines[0], "fr")
-    assert current_line(brief, "fr", first + 0.1) == (1, pytest.approx(0.1))
+    index, since = current_line(brief, "fr", first + 0.1)
+    assert index == 1 and since == pytest.approx(0.1)
     speaking = cast_at(12.0)  # Karim's line: happy, lit; Lina worried, dimmed
     assert speaking == {"karim-happy.svg": LIT, "lina-worried.svg": DIMMED}
     later = cast_at(10.0 + first + 1.0)  # Lina's line: Karim back to neutral, dimmed
