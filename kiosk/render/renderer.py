@@ -24,7 +24,7 @@ from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
-IMAGE_ATLAS_SIZE = 2048
+IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
 _ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
 
 
@@ -110,7 +110,7 @@ class GLRenderer:
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
-        self.images = ImageLibrary(asset_roots, image_atlas)
+        self.images = ImageLibrary(asset_roots, image_atlas, scale=self.viewport.scale)
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
@@ -264,7 +264,13 @@ class GLRenderer:
         data = self.fbo.read(components=4, alignment=1)
         return np.frombuffer(data, np.uint8).reshape(self.size[1], self.size[0], 4)[::-1].copy()
 
+    def waiting(self) -> bool:
+        """Pictures are being rasterised off the frame thread: the loop keeps drawing until they show."""
+        return self.images.waiting()
+
     def release(self) -> None:
+        if self.images.has_vectors:
+            self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()
         for texture in [*self._textures.values(), *self.streams.values()]:
