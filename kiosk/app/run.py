@@ -14,6 +14,7 @@ import moderngl
 
 from kiosk.app.devices import InputHub, attach_headset, device_input, start_devices
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
+from kiosk.app.sound import attach_sound
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
@@ -174,6 +175,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         deck = MediaDeck(settings.content.scenarios, upload, drop, sound=open_sound(),
                          memory=renderer.frames or HEAP, report=host.clip_event)  # clips → Video Profile
         loop.media = deck
+        narrator = host.narrator
+        attach_sound(loop, screen, settings, lambda: bool(getattr(narrator, "speaking", False)))
         if link is not None:
             devices.headset, stop_headset = link
     if options.screenshot_every:
