@@ -84,8 +84,8 @@ def test_a_timed_choice_sounds_once_when_time_runs_low(scenario: Scenario) -> No
 
     question = scenario.step("question")
     assert isinstance(question, ChoiceStep)
-    timed = replace(scenario, steps=tuple(replace(s, seconds=20.0, timeout_next="fin") if s.id == "question" else s
-                                          for s in scenario.steps))
+    timed_question = replace(question, seconds=20.0, timeout_next="fin")
+    timed = replace(scenario, steps=tuple(timed_question if s.id == "question" else s for s in scenario.steps))
     state = play.jump(timed, play.start(timed, 0.0), "question", 100.0)
     assert timer_event(timed, state, state, 114.0, 115.5) == SoundEvent.TIMER_LOW
     assert timer_event(timed, state, state, 115.5, 116.0) is None
