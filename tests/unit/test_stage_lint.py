@@ -147,3 +147,26 @@ def test_the_best_answer_always_in_the_same_place_is_warned(pack: Path, bests: t
     assert (_where(warning), warning.message) == \
         (("scenario.yaml", text[:text.index("  - id: q1")].count("\n") + 1, 5),
          "the best-credited answer is answer 1 in 2 of 3 fixed-order steps")
+
+
+def test_translators_get_the_cast_names_and_the_reactions(pack: Path) -> None:
+    import io
+
+    from babel.messages.pofile import read_po
+
+    from kiosk.scenario.translate import export_catalog, import_catalog, write_catalog
+
+    catalog = read_po(io.BytesIO(write_catalog(export_catalog(pack, "es"))))
+    by_context = {m.context: m for m in catalog if m.id}
+    name = by_context["scenario:cast.karim.name"]
+    assert name.id == "Chef Karim" and any("character's name" in c for c in name.auto_comments)
+    reaction = by_context["scenario:steps[question].options[a].reaction.says"]
+    assert reaction.id == "Merci !" and any("spoken by lina, looking happy" in c for c in reaction.auto_comments)
+    line = by_context["scenario:steps[brief].lines[0].says"]
+    assert any("spoken by karim, looking happy" in c for c in line.auto_comments)
+    for message in catalog:
+        if message.id:
+            message.string = f"ES {message.id}"
+    import_catalog(pack, write_catalog(catalog), "es")
+    text = (pack / "scenario.yaml").read_text(encoding="utf-8")
+    assert "es: ES Chef Karim" in text and "es: ES Merci !" in text
