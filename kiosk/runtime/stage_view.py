@@ -28,7 +28,7 @@ from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Color, Image, Node, Pa
 PictureName = Callable[[str], str | None]  # pack media path → the image name the renderer finds (None: not yet)
 
 SLOTS = {"left": 0.2, "centre": 0.5, "right": 0.8}  # centre of each place, as a share of the stage width
-CHARACTER_HEIGHT = 0.82  # share of the stage height; feet on the stage's bottom edge
+CHARACTER_HEIGHT = 0.7  # share of the stage height; feet on the stage's bottom edge
 CHARACTER_ASPECT = 0.5  # width / height: draw characters in a 1:2 box (e.g. viewBox="0 0 400 800")
 MOVE_SECONDS = 0.5  # an entrance, an exit, a change of place
 FACE_SECONDS = 0.3  # a cross-fade between two expressions
@@ -188,15 +188,20 @@ def _was(previous: Stage | None, who: str) -> Placement:
 
 
 def speech_bubble(moment: StageMoment, who: str, says: str, elapsed: float) -> list[Node]:
-    """A reaction's words above the one who says them; it pops in (or simply appears with less motion)."""
+    """A reaction's words beside the face of the one who says them, on the stage's side (a character on
+    the right speaks to their left); it fades in quickly (or simply appears with less motion)."""
     stage, rect = moment.stage, moment.rect
     placement = stage.placement(who) if stage is not None else None
     if placement is None or not says:
         return []
     alpha = _progress(elapsed, 0.2, moment.reduced_motion)
-    width = min(620.0, rect.w * 0.4)
-    centre = min(max(_slot_x(rect, placement.at, moment.rtl), rect.x + width / 2), rect.x + rect.w - width / 2)
-    top = rect.y + rect.h * (1 - CHARACTER_HEIGHT) - 150
+    width = min(560.0, rect.w * 0.32)
+    head = rect.h * CHARACTER_HEIGHT * CHARACTER_ASPECT  # the face is the top of the picture, as wide as it
+    x = _slot_x(rect, placement.at, moment.rtl)
+    side = -1.0 if x > rect.x + rect.w / 2 else 1.0
+    centre = x + side * (head / 2 + width / 2)
+    centre = min(max(centre, rect.x + width / 2), rect.x + rect.w - width / 2)
+    top = rect.y + rect.h * (1 - CHARACTER_HEIGHT) + 16
     fill = (*theme.SURFACE[:3], 0.95 * alpha)
     colour = (*theme.TEXT[:3], alpha)
     edge = centre + width / 2 - 32 if moment.rtl else centre - width / 2 + 32
