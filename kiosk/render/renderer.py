@@ -18,9 +18,10 @@ import numpy.typing as npt
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
 from kiosk.render.batcher import Batch, FrameBuilder, Material
-from kiosk.render.images import ImageLibrary
+from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
+from kiosk.render.vector import VectorPictures
 from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
@@ -97,7 +98,7 @@ class GLRenderer:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
                  fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None,
                  design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT),
-                 frames: MappedFrames | None = None) -> None:
+                 frames: MappedFrames | None = None, raster_cache: Path = RASTER_CACHE) -> None:
         """`design`: the logical space scenes are laid out in (1920×1080 for screens; an eye's own
         aspect for head-mounted displays). `frames`: the context's mapped video rings; stream
         frames that live there are shown without an upload."""
@@ -110,7 +111,7 @@ class GLRenderer:
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
-        self.images = ImageLibrary(asset_roots, image_atlas, scale=self.viewport.scale)
+        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
@@ -269,8 +270,7 @@ class GLRenderer:
         return self.images.waiting()
 
     def release(self) -> None:
-        if self.images.has_vectors:
-            self.images.vectors.close()
+        self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()
         for texture in [*self._textures.values(), *self.streams.values()]:

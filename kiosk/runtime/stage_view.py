@@ -126,9 +126,10 @@ def _face_images(body: Rect, character: Character, face: Face, tint: Color, alph
     old = source(face.before) if face.before is not None and face.before != face.expression else None
     if old is None or p >= 1.0:
         return _picture(body, new, alpha, tint=tint, layer=PEOPLE_LAYER)
-    # cross-fade: the old face fades out over the new one fading in
-    return [*_picture(body, new, alpha * ease_in_out_cubic(p), tint=tint, layer=PEOPLE_LAYER),
-            *_picture(body, old, alpha * (1.0 - ease_in_out_cubic(p)), tint=tint, layer=PEOPLE_LAYER)]
+    # cross-fade: the new face comes in over the old one, which stays opaque underneath (two faces at
+    # half opacity each would let the scene show through the character halfway)
+    return [*_picture(body, old, alpha, tint=tint, layer=PEOPLE_LAYER),
+            *_picture(body, new, alpha * ease_in_out_cubic(p), tint=tint, layer=PEOPLE_LAYER)]
 
 
 def _character(moment: StageMoment, character: Character, now_at: Placement | None, was_at: Placement | None,

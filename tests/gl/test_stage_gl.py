@@ -1,0 +1,76 @@
+"""A staged step on the GL renderer: two characters drawn from SVG, the scene dissolving at its
+midpoint, one face cross-fading to another; compared with a golden image, and the dissolve checked
+against the two scenes' own colours (what resvg drew for each, not what this test expects)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.render.capture import image_difference, read_png, write_png
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.stage_view import Face, StageMoment, stage_nodes
+from kiosk.scenario.load import inspect_pack
+from kiosk.scenario.model import Placement, Scenario, Stage, Transition
+from kiosk.view.nodes import Group, Rect, Scene
+from tests.conftest import ASSETS
+from tests.stage_kit import write_staged_pack
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "stage-dissolve-640x360.png"
+SIZE = (640, 360)
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scenario]:
+    root = tmp_path_factory.mktemp("staged")
+    draft = inspect_pack(write_staged_pack(root), check_manifest=False).draft
+    assert draft is not None
+    return root, draft.scenario
+
+
+def _draw(renderer: GLRenderer, scene: Scene) -> np.ndarray:
+    renderer.draw(scene)
+    for _ in range(10):  # the SVG pictures are rasterised off the frame thread: draw once they are in
+        if not renderer.waiting():
+            break
+        renderer.images.vectors.wait(60)
+        renderer.draw(scene)
+    assert not renderer.waiting()
+    return renderer.read_pixels()
+
+
+def test_a_staged_step_mid_dissolve_with_an_expression_change_matches_golden(
+        gl_context: object, staged: tuple[Path, Scenario], tmp_path: Path) -> None:
+    root, scenario = staged
+    before = Stage("cuisine", (Placement("karim", "left"), Placement("lina", "right", "worried")))
+    after = Stage("salle", (Placement("karim", "left"), Placement("lina", "right", "worried")),
+                  Transition("dissolve", 0.6))
+    moment = StageMoment(after, 0.3, Rect(0, 0, 1920, 1080), before, speaker="lina",
+                         faces={"lina": Face("happy", "worried", 0.15)})  # both at their midpoint
+    nodes = stage_nodes(moment, scenario.cast, scenario.scenes, lambda path: f"staged/{path}")
+    renderer = GLRenderer(gl_context, SIZE, [root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        pixels = _draw(renderer, Scene(Group(tuple(nodes))))
+        sky = {}
+        for scene in ("cuisine", "salle"):  # each scene alone, as resvg draws it
+            alone = Stage(scene, ())
+            sky[scene] = _draw(renderer, Scene(Group(tuple(stage_nodes(
+                StageMoment(alone, 5.0, Rect(0, 0, 1920, 1080)), scenario.cast, scenario.scenes,
+                lambda path: f"staged/{path}")))))[20, 320].astype(float)
+    finally:
+        renderer.release()
+    mixed = pixels[20, 320].astype(float)  # open sky, nobody standing there
+    assert np.allclose(mixed[:3], (sky["cuisine"][:3] + sky["salle"][:3]) / 2, atol=3)
+    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
+        write_png(GOLDEN, pixels)
+        pytest.skip(f"golden image {GOLDEN.name} rewritten; look at it, then check it in")
+    assert GOLDEN.exists(), f"no golden image {GOLDEN}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
+    mean, share = image_difference(pixels, read_png(GOLDEN))
+    if mean > 1.5 or share > 0.01:
+        write_png(GOLDEN.with_suffix(".actual.png"), pixels)
+    assert mean <= 1.5 and share <= 0.01, f"mean difference {mean:.2f}, {share:.2%} of pixels differ"
