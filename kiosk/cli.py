@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="print performance benchmarks")
     bench_what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
-    render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits")
+    render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits; a staged "
+                                   "dialogue, an SVG scene change, resvg rasterisation times")
     render.add_argument("--size", type=_size, default=(1920, 1080), help="target size (default 1920x1080)")
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,

@@ -34,7 +34,7 @@ MOVE_SECONDS = 0.5  # an entrance, an exit, a change of place
 FACE_SECONDS = 0.3  # a cross-fade between two expressions
 DIMMED: Color = (0.55, 0.55, 0.6, 1.0)  # listeners, while someone speaks
 LIT: Color = (1.0, 1.0, 1.0, 1.0)
-SCENE_LAYER, VEIL_LAYER, PEOPLE_LAYER = -3, -2, -1  # under every panel, button and text of the step
+SCENE_LAYER, PEOPLE_LAYER = -2, -1  # under every panel, button and text of the step
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class StageMoment:
     faces: Mapping[str, Face] = field(default_factory=dict)  # expressions a line or reaction puts on
     reduced_motion: bool = False
     rtl: bool = False
-    veil: float = 0.0  # opacity of a theme-coloured veil over the scene, under the people (text reads on it)
+    veil: float = 0.0  # how much the scene is darkened under the people (so the step's text reads on it)
 
 
 def _progress(elapsed: float, seconds: float, reduced_motion: bool) -> float:
@@ -87,17 +87,21 @@ def _backgrounds(moment: StageMoment, scenes: Mapping[str, Place], picture: Pict
         return picture(place.picture) if place is not None else None
 
     new, old = source(stage), source(previous)
+    # Darkened by its tint, not by a veil drawn over it: a second full-screen layer would double the fill
+    # (what a frame costs on a software rasteriser).
+    shade = 1.0 - moment.veil
+    tint: Color = (shade, shade, shade, 1.0)
     kind = stage.transition.kind if old is not None and previous is not None and previous.scene != stage.scene \
         else "cut"
     p = _progress(moment.since, stage.transition.seconds, moment.reduced_motion)
     if kind == "cut" or p >= 1.0:
-        return _picture(rect, new, 1.0)
+        return _picture(rect, new, 1.0, tint=tint)
     eased = ease_in_out_cubic(p)
     if kind == "dissolve":
-        return [*_picture(rect, old, 1.0), *_picture(rect, new, eased)]
+        return [*_picture(rect, old, 1.0, tint=tint), *_picture(rect, new, eased, tint=tint)]
     toward = 1.0 if moment.rtl else -1.0  # the old scene leaves the way the reader's eye moves
-    return [*_picture(rect, old, 1.0, dx=toward * eased * rect.w),
-            *_picture(rect, new, 1.0, dx=-toward * (1.0 - eased) * rect.w)]
+    return [*_picture(rect, old, 1.0, dx=toward * eased * rect.w, tint=tint),
+            *_picture(rect, new, 1.0, dx=-toward * (1.0 - eased) * rect.w, tint=tint)]
 
 
 def _share(at: str, rtl: bool) -> float:
@@ -170,8 +174,6 @@ def stage_nodes(moment: StageMoment, cast: Mapping[str, Character], scenes: Mapp
     stage = moment.stage
     if stage is None:
         return nodes
-    if moment.veil > 0.0:
-        nodes.append(Panel(moment.rect, (*theme.BACKGROUND[:3], moment.veil), layer=VEIL_LAYER))
     previous = moment.previous if moment.since < MOVE_SECONDS and not moment.reduced_motion else None
     people = [p.who for p in stage.characters] + [p.who for p in (previous.characters if previous else ())
                                                   if stage.placement(p.who) is None]
@@ -213,7 +215,7 @@ def speech_bubble(moment: StageMoment, who: str, says: str, elapsed: float) -> l
 
 # -- a scenario step on stage ------------------------------------------------------------------------
 SCREEN = Rect(0.0, 0.0, DESIGN_WIDTH, DESIGN_HEIGHT)
-VEIL = 0.55  # the step's texts and buttons are drawn over the scene: keep them readable
+VEIL = 0.5  # the step's texts and buttons are drawn over the scene: keep them readable
 LINE_PAUSE = 1.0  # seconds between two lines, on top of the time to read one slowly
 
 
