@@ -30,6 +30,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
+from kiosk.runtime.stage_view import picture_sizes
 from kiosk.runtime.visit_screen import SessionScreen
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.swap import recover as recover_packs
@@ -153,6 +154,10 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     stop_headset: Callable[[], None] | None = None
     if isinstance(screen, SessionScreen):
         watch_packs(loop, screen, settings.content.scenarios)
+        for pack in packs:  # rasterise the stage pictures while the attract screen runs (cached on disk after)
+            for path, drawn in picture_sizes(pack.scenario):
+                if path.lower().endswith(".svg"):
+                    renderer.images.uv(f"{pack.id}/{path}", drawn)
         link = None
         if settings.devices.headset in ("openxr", "sim"):
             attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)

@@ -114,7 +114,7 @@ class FrameBuilder:
         }
         self.streams: list[str] = []  # stream names by index (the index travels in each row's last float)
         self._stream_index: dict[str, int] = {}
-        self.pending_images = 0  # images met that are not ready yet (SVG rasterising): a group with one is not cached
+        self.pending_images = 0  # images of the last frame not ready yet (SVG rasterising): their group is not cached
 
     # -- public -------------------------------------------------------------------------
     def build(self, scene: Scene) -> list[Batch]:
@@ -123,6 +123,7 @@ class FrameBuilder:
             self._cache.clear()
             self._generations = generations
         self._used = set()
+        self.pending_images = 0
         accs: dict[Key, _Acc] = {}
         self._emit_group(scene.root, 0.0, 0.0, 1.0, accs)
         for stale in self._cache.keys() - self._used:
@@ -192,7 +193,9 @@ class FrameBuilder:
 
     def _image(self, node: Image, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r = node.rect
-        uv = self.images.uv(node.source, (r.w, r.h))
+        uv = self.images.uv(node.source, (r.w, r.h))  # asked even when invisible: that starts an SVG early
+        if node.tint[3] * opacity <= 0.0:
+            return  # about to fade in: nothing to fill yet
         if uv is None:
             if self.images.pending(node.source):
                 self.pending_images += 1

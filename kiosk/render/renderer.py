@@ -266,8 +266,9 @@ class GLRenderer:
         return np.frombuffer(data, np.uint8).reshape(self.size[1], self.size[0], 4)[::-1].copy()
 
     def waiting(self) -> bool:
-        """Pictures are being rasterised off the frame thread: the loop keeps drawing until they show."""
-        return self.images.waiting()
+        """Pictures the last frame showed are still being rasterised off the frame thread: the loop keeps
+        drawing until they show (pictures asked for ahead of time do not count)."""
+        return self.builder.pending_images > 0
 
     def release(self) -> None:
         self.images.vectors.close()

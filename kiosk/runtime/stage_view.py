@@ -69,12 +69,12 @@ def _progress(elapsed: float, seconds: float, reduced_motion: bool) -> float:
 
 def _picture(rect: Rect, source: str | None, alpha: float, dx: float = 0.0, tint: Color = LIT,
              layer: int = SCENE_LAYER) -> list[Node]:
-    """A picture not yet rasterised (None) is left out, never drawn as a placeholder box: it appears
-    when it is ready (render/images.py rasterises off the frame thread)."""
-    if source is None or alpha <= 0.0:
+    """A picture about to fade in is given at opacity 0: the renderer draws nothing but starts
+    rasterising it (an SVG), so it is there when it shows."""
+    if source is None:
         return []
-    return [Image(Rect(rect.x + dx, rect.y, rect.w, rect.h), source, (tint[0], tint[1], tint[2], tint[3] * alpha),
-                  layer=layer)]
+    return [Image(Rect(rect.x + dx, rect.y, rect.w, rect.h), source,
+                  (tint[0], tint[1], tint[2], tint[3] * max(0.0, alpha)), layer=layer)]
 
 
 def _backgrounds(moment: StageMoment, scenes: Mapping[str, Place], picture: PictureName) -> list[Node]:
@@ -285,6 +285,16 @@ def play_stage(scenario: Scenario, state: PlayState, *, language: str, now: floa
     if bubble is not None:
         nodes.extend(speech_bubble(moment, *bubble))
     return nodes
+
+
+def picture_sizes(scenario: Scenario, rect: Rect = SCREEN) -> list[tuple[str, tuple[float, float]]]:
+    """Every stage picture of a scenario with the size the stage draws it (design pixels): what a kiosk
+    asks the renderer for ahead of time, so no visitor waits for a first rasterisation."""
+    height = rect.h * CHARACTER_HEIGHT
+    sizes = [(place.picture, (rect.w, rect.h)) for place in scenario.scenes.values()]
+    sizes += [(path, (height * CHARACTER_ASPECT, height)) for c in scenario.cast.values()
+              for path in c.expressions.values()]
+    return sizes
 
 
 def stage_pictures(media: PictureName, prefix: str | None) -> PictureName:
