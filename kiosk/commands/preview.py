@@ -94,6 +94,7 @@ def make_thumbnails(pack: Pack, cache: Path) -> dict[str, str]:
     wanted += [(s.image, False) for s in pack.scenario.steps if isinstance(s, HotspotStep)]
     wanted += [(img, False) for s in pack.scenario.steps if (img := getattr(s, "image", None))
                and not isinstance(s, HotspotStep)]
+    wanted += [(p.picture, True) for p in pack.scenario.scenes.values() if p.picture.lower().endswith(".mp4")]
     for media in stage_pictures(pack):  # drawn by the renderer itself (SVG rasterised at the screen's size)
         names[media] = f"{STAGE}/{media}"
     for media, is_clip in wanted:

@@ -23,7 +23,7 @@ from kiosk.runtime.tween import ease_in_out_cubic, ease_out_cubic
 from kiosk.scenario.checks import DECISION_SECONDS, reading_seconds
 from kiosk.scenario.model import NEUTRAL, Character, DialogueStep, Line, Place, Placement, Scenario, Stage
 from kiosk.view import theme
-from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Color, Image, Node, Panel, Rect, Text
+from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Color, Image, Node, Panel, Rect, Text, Video
 
 PictureName = Callable[[str], str | None]  # pack media path → the image name the renderer finds (None: not yet)
 
@@ -73,6 +73,8 @@ def _picture(rect: Rect, source: str | None, alpha: float, dx: float = 0.0, tint
     rasterising it (an SVG), so it is there when it shows."""
     if source is None:
         return []
+    if source.lower().endswith(".mp4"):  # a (360°) clip as the scene, shown flat and looping; it cuts
+        return [Video(Rect(rect.x + dx, rect.y, rect.w, rect.h), source, loop=True, layer=layer)] if alpha > 0 else []
     return [Image(Rect(rect.x + dx, rect.y, rect.w, rect.h), source,
                   (tint[0], tint[1], tint[2], tint[3] * max(0.0, alpha)), layer=layer)]
 
