@@ -74,3 +74,21 @@ def test_a_staged_step_mid_dissolve_with_an_expression_change_matches_golden(
     if mean > 1.5 or share > 0.01:
         write_png(GOLDEN.with_suffix(".actual.png"), pixels)
     assert mean <= 1.5 and share <= 0.01, f"mean difference {mean:.2f}, {share:.2%} of pixels differ"
+
+
+def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_path: Path) -> None:
+    """The bench's scene change, small: frames are drawn while the new picture is rasterised in the
+    worker process, then it is taken in and dissolves in."""
+    from kiosk.bench.stage import StagedBench, scene_change_frames, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dialogue)
+        found = scene_change_frames(renderer, bench, frames=90, change_at=10)
+    finally:
+        renderer.release()
+        bench.close()
+    assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
+    assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
