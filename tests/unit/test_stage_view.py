@@ -169,3 +169,49 @@ def test_unstaged_scenarios_draw_no_stage(published_scenarios: Path) -> None:
     state = play.start(draft.scenario, 0.0)
     if state.stage is None:
         assert play_stage(draft.scenario, state, language="fr", now=1.0, media=lambda path: path) == []
+
+
+def _kiosk_images(scene: object) -> list[Image]:
+    from kiosk.view.nodes import Scene as ViewScene
+    from kiosk.view.nodes import placed
+
+    assert isinstance(scene, ViewScene)
+    return [n for n, _, _ in placed(scene.root) if isinstance(n, Image) and n.source.startswith("staged/")]
+
+
+def test_on_the_kiosk_the_stage_plays_moves_and_mirrors_for_arabic(tmp_path: Path) -> None:
+    from tests.visit_kit import make_kit, start_scenario
+
+    draft = inspect_pack(write_staged_pack(tmp_path / "scenarios"), check_manifest=False).draft  # one skill: a draft
+    assert draft is not None
+    kit = make_kit(tmp_path / "scenarios", tmp_path / "kiosk.db", packs=[draft])
+    pilot = kit.pilot
+    start_scenario(pilot, "fr", "staged")
+    assert kit.screen.play is not None and kit.screen.play.step_id == "brief"
+    assert kit.screen.animating(pilot.now)  # the dissolve and the entrances run: frames at the full rate
+    pilot.wait(2.0)
+    assert not kit.screen.animating(pilot.now)
+    fr = {i.source.split("/")[-1]: i.rect for i in _kiosk_images(pilot.view())}
+    assert {"cuisine.svg", "karim-happy.svg", "lina-worried.svg"} <= fr.keys()  # named under the scenarios folder
+    assert fr["karim-happy.svg"].x < 960 < fr["lina-worried.svg"].x
+    pilot.tap("proceed")
+    pilot.tap("choose", "a")  # the reaction comes before anything else, with a Continue button
+    assert kit.screen.play is not None and kit.screen.play.feedback == "a"
+    assert any(isinstance(n, Text) and n.text == "Merci !" for n in _texts_of(pilot.view()))
+    pilot.tap("proceed")
+    assert kit.screen.play is not None and kit.screen.play.step_id == "salle"
+
+    arabic = make_kit(tmp_path / "scenarios", tmp_path / "kiosk-ar.db", packs=[draft])
+    start_scenario(arabic.pilot, "ar", "staged")
+    arabic.pilot.wait(2.0)
+    ar = {i.source.split("/")[-1]: i.rect for i in _kiosk_images(arabic.pilot.view())}
+    assert ar["lina-worried.svg"].x < 960 < ar["karim-happy.svg"].x  # the cast mirrors with the screen
+    assert ar["karim-happy.svg"].w == fr["karim-happy.svg"].w > 0  # and is never flipped
+
+
+def _texts_of(scene: object) -> list[Node]:
+    from kiosk.view.nodes import Scene as ViewScene
+    from kiosk.view.nodes import placed
+
+    assert isinstance(scene, ViewScene)
+    return [n for n, _, _ in placed(scene.root)]
