@@ -243,13 +243,14 @@ class GLRenderer:
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():
-            band = atlas.take_dirty()
-            if band is not None:
-                top, bottom = band
+            box = atlas.take_dirty_box()
+            if box is not None:
+                left, top, right, bottom = box
                 texture = self._textures[material]
                 # Atlas rows are stored top-down and sampled with v from the top, so row r of
-                # the array is row r of the texture: upload the band as is.
-                texture.write(atlas.pixels[top:bottom].tobytes(), viewport=(0, top, atlas.width, bottom - top))
+                # the array is row r of the texture: upload the changed box as is.
+                texture.write(np.ascontiguousarray(atlas.pixels[top:bottom, left:right]).tobytes(),
+                              viewport=(left, top, right - left, bottom - top))
 
     def present(self) -> None:
         if self._present is not None:

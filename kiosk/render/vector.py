@@ -50,6 +50,13 @@ def rasterise_to(svg: bytes, size: tuple[int, int], target: Path) -> Path:
     return target
 
 
+def lower_priority() -> None:
+    """The rasteriser yields to the frame loop when both want a core (a kiosk with 2 cores and a
+    software GL driver draws frames on the CPU too)."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
 def decode_png(path: Path) -> Pixels:
     from kiosk.render.images import load_rgba_premultiplied
 
@@ -69,7 +76,8 @@ class VectorPictures:
 
     def _pool(self) -> Executor:
         if self._rasteriser is None:  # spawn: the kiosk holds GL and threads a fork must not copy
-            self._rasteriser = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._rasteriser = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                   initializer=lower_priority)
         return self._rasteriser
 
     def pixels(self, source: Path, size: tuple[int, int]) -> Pixels | None:

@@ -111,3 +111,13 @@ def test_the_image_library_draws_svg_at_the_screen_size_and_still_reads_bitmaps(
 def test_raster_sizes_round_up_so_near_sizes_share_a_picture() -> None:
     assert raster_size(1919.6, 1080) == (1920, 1080) and raster_size(443.1, 886.2) == (448, 888)
     assert raster_size(0.2, 3) == (8, 8)
+
+
+def test_the_atlas_uploads_only_the_columns_a_new_picture_took() -> None:
+    atlas = Atlas(64, 64, 4, "image")
+    atlas.add(np.zeros((10, 20, 4), np.uint8))
+    assert atlas.take_dirty_box() == (0, 0, 20, 10)
+    atlas.add(np.zeros((8, 12, 4), np.uint8))  # beside the first, on the same shelf
+    assert atlas.take_dirty_box() == (21, 0, 33, 8) and atlas.take_dirty_box() is None
+    atlas.reset()
+    assert atlas.take_dirty_box() == (0, 0, 64, 64)
