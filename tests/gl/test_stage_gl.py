@@ -92,3 +92,18 @@ def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_p
         bench.close()
     assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
     assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
+
+
+def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    pack = write_staged_pack(tmp_path / "scenarios")
+    code = main(["preview", str(pack), "--headless", "--size", "640x360", "--out", str(tmp_path / "out"),
+                 "--answers", "a"])
+    assert code == 0 and "path brief → question → salle → fin" in capsys.readouterr().out
+    shot = read_png(tmp_path / "out" / "staged" / "02-question-feedback.png")[:, :, :3].astype(int)
+    lit_teal, dimmed_red = (0x2a, 0x9d, 0x8f), (0xe6 * 0.55, 0x39 * 0.55, 0x46 * 0.6)
+    assert np.allclose(shot[300, 512], lit_teal, atol=4)  # Lina, who reacts: lit, body drawn from her SVG
+    assert np.allclose(shot[300, 128], dimmed_red, atol=4)  # Karim listens: dimmed
+    assert np.allclose(shot[146, 422], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face
