@@ -126,3 +126,56 @@ def test_the_player_follows_the_decisions_on_the_dummy_audio_driver(tmp_path: Pa
         assert player.ambient is None
     finally:
         player.close()
+
+
+def test_the_kiosk_wiring_plays_the_scene_ambient_and_the_answer_sounds(tmp_path: Path) -> None:
+    from collections.abc import Callable
+    from dataclasses import replace
+
+    from kiosk.app.sound import attach_sound
+    from kiosk.config import ContentSettings, Settings
+    from tests.visit_kit import make_kit, start_scenario
+
+    script = _script()
+    pack = write_staged_pack(tmp_path / "scenarios")
+    script.make_ambient(pack / "media" / "sounds" / "cuisine.ogg", force=True)
+    for name, synth in script.EVENTS.items():
+        script.write_ogg(tmp_path / "assets" / "sounds" / f"{name}.ogg", synth())
+    draft = inspect_pack(pack, check_manifest=False).draft
+    assert draft is not None
+    kit = make_kit(tmp_path / "scenarios", tmp_path / "kiosk.db", packs=[draft])
+    ticks: list[Callable[[float], None]] = []
+
+    class Loop:
+        def every(self, seconds: float, callback: Callable[[float], None]) -> None:
+            ticks.append(callback)
+
+    content = ContentSettings(scenarios=tmp_path / "scenarios", assets=tmp_path / "assets")
+    settings = replace(Settings(), content=content)
+    player = attach_sound(Loop(), kit.screen, settings)  # type: ignore[arg-type]
+    assert player is not None and len(ticks) == 1
+    heard: list[SoundEvent] = []
+    played = player.event
+
+    def hear(event: SoundEvent) -> float:
+        heard.append(event)
+        return played(event)
+
+    player.event = hear  # type: ignore[method-assign]
+    try:
+        start_scenario(kit.pilot, "fr", "staged")
+        ticks[0](kit.pilot.now)
+        assert player.ambient == tmp_path / "scenarios" / "staged" / "media" / "sounds" / "cuisine.ogg"
+        assert player.channel.get_busy()
+        kit.pilot.tap("proceed")
+        ticks[0](kit.pilot.now)
+        kit.pilot.tap("choose", "a")
+        ticks[0](kit.pilot.now)
+        assert SoundEvent.CORRECT in heard and SoundEvent.PRESS in heard
+        kit.pilot.tap("proceed")  # on to the hall: a scene without an ambient
+        ticks[0](kit.pilot.now)
+        assert player.ambient is None
+    finally:
+        player.close()
+    muted = replace(settings, sound=SoundSettings(mute=True))
+    assert attach_sound(Loop(), kit.screen, muted) is None  # type: ignore[arg-type,unused-ignore]
