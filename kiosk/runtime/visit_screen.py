@@ -266,7 +266,7 @@ class SessionScreen:
         return self.session.page == Page.ATTRACT and self.attract.animating(now)
 
     def _stage_key(self, now: float) -> object:
-        if self.session.page != Page.PLAY or self.play is None or self.prefs.reduced_motion:
+        if self.session.page != Page.PLAY or self.play is None:  # with less motion too: the speaker changes
             return None
         return stage_key(self.packs[self.session.trade].scenario, self.play, now, self.session.language,
                          self.prefs.easy_read)
