@@ -154,10 +154,9 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     stop_headset: Callable[[], None] | None = None
     if isinstance(screen, SessionScreen):
         watch_packs(loop, screen, settings.content.scenarios)
-        for pack in packs:  # rasterise the stage pictures while the attract screen runs (cached on disk after)
+        for pack in packs:  # rasterise the stage pictures to the disk cache while the attract screen runs
             for path, drawn in picture_sizes(pack.scenario):
-                if path.lower().endswith(".svg"):
-                    renderer.images.uv(f"{pack.id}/{path}", drawn)
+                renderer.images.prepare(f"{pack.id}/{path}", drawn)
         link = None
         if settings.devices.headset in ("openxr", "sim"):
             attached = attach_headset(settings.devices.headset, loop, screen, renderer, settings, clock.now)

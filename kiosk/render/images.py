@@ -77,6 +77,16 @@ class ImageLibrary:
         raise AssetError(f"image {name!r} not found in " + ", ".join(str(r) for r in self.roots),
                          hint="check the file name, or run the setup script to generate sample media")
 
+    def prepare(self, name: str, size: tuple[float, float]) -> None:
+        """An SVG rasterised to the disk cache ahead of time for `size` (design pixels); other images
+        and missing files are left for when they are shown."""
+        if not name.lower().endswith(".svg"):
+            return
+        try:
+            self.vectors.prepare(self.find(name), raster_size(size[0] * self.scale, size[1] * self.scale))
+        except (AssetError, OSError) as exc:
+            log.warning("picture not prepared: %s", exc)
+
     def uv(self, name: str, size: tuple[float, float] | None = None) -> tuple[float, float, float, float] | None:
         """Atlas UVs of the image, or None if it cannot be shown (logged once) or is not ready yet
         (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +74,7 @@ class VectorPictures:
         self._decoder = decoder or ThreadPoolExecutor(1, thread_name_prefix="svg-decode")
         self._jobs: dict[tuple[Path, tuple[int, int]], Future[Pixels]] = {}
         self._failed: set[tuple[Path, tuple[int, int]]] = set()
+        self._prepared: list[Future[Path]] = []
 
     def _pool(self) -> Executor:
         if self._rasteriser is None:  # spawn: the kiosk holds GL and threads a fork must not copy
@@ -98,6 +100,14 @@ class VectorPictures:
             self._failed.add(key)
             return None
 
+    def prepare(self, source: Path, size: tuple[int, int]) -> None:
+        """Rasterise into the disk cache ahead of time, nothing more: no pixels are kept in memory
+        until the picture is shown (a kiosk prepares every pack's pictures when it starts)."""
+        svg = source.read_bytes()
+        target = self.cache / cache_name(svg, size)
+        if not target.is_file():
+            self._prepared.append(self._pool().submit(rasterise_to, svg, size, target))
+
     def failed(self, source: Path, size: tuple[int, int]) -> bool:
         return (source, size) in self._failed
 
@@ -120,7 +130,8 @@ class VectorPictures:
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until every started picture is ready (screenshots, tests, benches)."""
-        for job in list(self._jobs.values()):
+        jobs: list[Future[Any]] = [*self._jobs.values(), *self._prepared]
+        for job in jobs:
             with contextlib.suppress(Exception):  # reported by pixels()
                 job.result(timeout)
 

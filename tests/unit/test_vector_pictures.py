@@ -121,3 +121,17 @@ def test_the_atlas_uploads_only_the_columns_a_new_picture_took() -> None:
     assert atlas.take_dirty_box() == (21, 0, 33, 8) and atlas.take_dirty_box() is None
     atlas.reset()
     assert atlas.take_dirty_box() == (0, 0, 64, 64)
+
+
+def test_preparing_fills_the_disk_cache_and_keeps_no_pixels(tmp_path: Path, worker: Executor) -> None:
+    (tmp_path / "scene.svg").write_text(backdrop("#ff0000", "#0000ff"))
+    library = ImageLibrary([tmp_path], Atlas(256, 256, 4, "image"), VectorPictures(tmp_path / "raster", worker),
+                           scale=0.5)
+    try:
+        library.prepare("scene.svg", (320, 180))
+        library.prepare("missing.svg", (320, 180))  # logged, nothing else
+        library.vectors.wait(60)
+        assert [p.name.split("-")[1] for p in (tmp_path / "raster").glob("*.png")] == ["160x96.png"]
+        assert not library.waiting() and library.atlas.take_dirty_box() is None  # nothing decoded, nothing added
+    finally:
+        library.vectors.close()
