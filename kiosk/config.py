@@ -106,6 +106,18 @@ class SessionSettings:
 
 
 @dataclass(frozen=True)
+class SoundSettings:
+    """`[sound]`: quiet agencies turn the ambient down or mute the kiosk; a clip's own sound and
+    narration are not affected by `ambient`/`events` (only by the system volume)."""
+
+    mute: bool = False  # no ambient loops and no event sounds
+    volume: float = 0.8  # master, 0..1
+    ambient: float = 0.4  # the scene's ambient loop, 0..1 (× volume)
+    events: float = 0.8  # answer, timer and button sounds, 0..1 (× volume)
+    duck: float = 0.25  # the ambient's level under narration and clips, 0..1 of its own level
+
+
+@dataclass(frozen=True)
 class OpsSettings:
     listen: str = "127.0.0.1:9108"  # /healthz, /metrics, /screenshot; "" = off
     token: str = ""  # required for any client beyond loopback (and to listen beyond it)
@@ -124,6 +136,7 @@ class Settings:
     packs: PackSettings = field(default_factory=PackSettings)
     ops: OpsSettings = field(default_factory=OpsSettings)
     session: SessionSettings = field(default_factory=SessionSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)
 
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -141,7 +154,9 @@ _FLOAT_RANGES: dict[str, tuple[float, float]] = {"offers.kiosk_lat": (-90.0, 90.
                                                  "session.idle_after": (5.0, 3600.0), "session.warn_for": (3.0, 300.0),
                                                  "session.scan_every": (0.5, 10.0),
                                                  "devices.lens_k1": (-1.0, 2.0), "devices.lens_k2": (-1.0, 2.0),
-                                                 "devices.lens_scale": (0.5, 3.0), "devices.eye_fov": (30.0, 150.0)}
+                                                 "devices.lens_scale": (0.5, 3.0), "devices.eye_fov": (30.0, 150.0),
+                                                 "sound.volume": (0.0, 1.0), "sound.ambient": (0.0, 1.0),
+                                                 "sound.events": (0.0, 1.0), "sound.duck": (0.0, 1.0)}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "content.language": codes(),  # the offered languages (kiosk.languages)
     "devices.touch_protocol": ("egalax", "microtouch"),
@@ -274,7 +289,8 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         raise ConfigError(f"{where}: a number is too long ({str(exc).split(':', maxsplit=1)[0]})",
                           hint="write numbers of a few digits") from exc
     base = Settings()
-    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "store")
+    sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "sound",
+                "store")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -289,6 +305,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         packs=_section(where, "packs", base.packs, raw.get("packs", {})),
         ops=_section(where, "ops", base.ops, raw.get("ops", {})),
         session=_section(where, "session", base.session, raw.get("session", {})),
+        sound=_section(where, "sound", base.sound, raw.get("sound", {})),
     )
     _check_together(where, settings)
     return settings

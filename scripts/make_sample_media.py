@@ -12,12 +12,14 @@ start of every second, so A/V offset can be measured on them.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -176,6 +178,16 @@ def _step_title(pack: Pack, step: Step) -> tuple[str, str]:
     return pack.trade.title.get("fr"), text
 
 
+def _sounds() -> Any:
+    """scripts/make_sample_sounds.py, loaded by path (this script is loaded by path by the tests too)."""
+    spec = importlib.util.spec_from_file_location("make_sample_sounds", Path(__file__).with_name(
+        "make_sample_sounds.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def make_pack_media(pack: Pack, force: bool) -> list[Path]:
     made: list[Path] = []
     hue = sum(map(ord, pack.id))
@@ -202,6 +214,9 @@ def make_pack_media(pack: Pack, force: bool) -> list[Path]:
         image = getattr(step, "image", None)
         if image and not isinstance(step, HotspotStep) and (target := wanted(image)):
             illustration(target, title, subtitle, hue)
+    for place in pack.scenario.scenes.values():  # an ambient a scene names: synthesised from its name
+        if place.ambient and (target := wanted(place.ambient)):
+            _sounds().make_ambient(target, force=True)
     if pack.trade.video and (target := wanted(pack.trade.video)):
         flat_clip(target, pack.trade.title.get("fr"), pack.trade.pitch.get("fr"), DEFAULT_SECONDS, hue)
     return made

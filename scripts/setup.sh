@@ -47,6 +47,8 @@ if [ ! -f .cache/xapi-validation/node_modules/xapi-validation/package.json ]; th
   echo "setup: installing xapi-validation (tests)"
   npm install --silent --no-audit --no-fund --prefix .cache/xapi-validation xapi-validation@2.1.4
 fi
+# Sample sounds (kept out of git): the event sounds and an ambient loop per sample scene.
+.venv/bin/python scripts/make_sample_sounds.py
 # Sample packs: draw the media their YAML names (kept out of git), then seal those that lint clean
 # (a pack with lint errors is named with its first error and left unsealed, as `kiosk pack seal` would).
 .venv/bin/python scripts/make_sample_media.py

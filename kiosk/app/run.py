@@ -20,6 +20,7 @@ from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.signal_wake import SignalWake
+from kiosk.app.sound import attach_sound
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
@@ -37,6 +38,7 @@ from kiosk.render.text import FontFiles
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
 from kiosk.runtime.session_screen import SessionScreen
+from kiosk.runtime.stage_view import picture_sizes
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
 from kiosk.scenario.swap import recover as recover_packs
@@ -137,6 +139,15 @@ def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionSc
                      memory=renderer.frames or HEAP, report=host.clip_event)
     stack.callback(deck.stop)
     loop.media = deck
+    narrator = host.narrator
+    attach_sound(loop, screen, settings, lambda: bool(getattr(narrator, "speaking", False)))
+
+
+def prepare_stage_pictures(renderer: GLRenderer, packs: list[Pack]) -> None:
+    """Rasterise the stage pictures to the disk cache while the attract screen runs."""
+    for pack in packs:
+        for path, drawn in picture_sizes(pack.scenario):
+            renderer.images.prepare(f"{pack.id}/{path}", drawn)
 
 
 def attach_headset(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
@@ -230,6 +241,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             stack.callback(sync.join, timeout=5)
         if isinstance(screen, SessionScreen):
             watch_packs(loop, screen, settings.content.scenarios)
+            prepare_stage_pictures(renderer, packs)
             streams = StreamFanout(output)
             if settings.devices.headset in ("openxr", "sim"):
                 attach_headset(stack, loop, screen, settings, renderer, devices, streams)

@@ -20,6 +20,7 @@ import moderngl
 import numpy as np
 
 from kiosk.bench.scenes import BenchScene, standard_scenes
+from kiosk.bench.stage import HITCH, StagedBench, rasterisation_ms, scene_change_frames, staged_scenes, warm
 from kiosk.clock import MonotonicClock
 from kiosk.events import InputEvent
 from kiosk.render import shaders
@@ -147,11 +148,35 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
         emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.submit_ms:8.3f}m "
              f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
              f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+    staged = StagedBench()
+    renderer.images.roots.append(staged.root)
+    try:
+        for bench in staged_scenes(staged):
+            warm(renderer, bench.scene_at)
+            r = measure_scene(renderer, software, bench, frames, quad)
+            results.append(r)
+            emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
+                 f"{r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m "
+                 f"{r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+        change = scene_change_frames(renderer, staged)
+    finally:
+        staged.close()
     emit("(m = milliseconds. py build: building the Scene and batching it in Python. GL submit: the draw calls on")
     emit(" the main thread, which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill.")
     emit(" frame: all three.)")
+    emit("")
+    emit(f"scene change to a new SVG background, paced at 60 Hz: steady staged frame {change['steady_ms']:.2f} ms; "
+         f"{change['waiting_frames']} frames drawn while it was rasterised off the frame thread (longest "
+         f"{change['waiting_max_ms']:.2f} ms), the frame that took it in {change['arrival_ms'] or 0:.2f} ms, "
+         f"dissolve frames (two full-screen pictures) median {change['dissolve_median_ms'] or 0:.2f} ms, then "
+         f"{change['settled_median_ms'] or 0:.2f} ms; {change['hitches']} hitch(es) (a frame > {HITCH}× steady "
+         f"while waiting or taking it in), {change['over_60hz']} of {change['frames']} frames over 16.7 ms")
+    raster = rasterisation_ms()
+    emit("resvg rasterisation of the bench's kitchen scene (measured in this process; the kiosk runs it in a "
+         "worker process): " + ", ".join(f"{k} {v:.0f} ms" for k, v in raster.items()))
     figures: dict[str, Any] = {"quad_ms": quad_ms, "frames": frames, "size": list(size),
-                               "scenes": [asdict(r) for r in results]}
+                               "scenes": [asdict(r) for r in results], "scene_change": change,
+                               "rasterise_ms": raster}
     if idle_seconds > 0:
         share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
         figures["idle_attract_cpu"] = share

@@ -20,7 +20,8 @@ BENCH_MEDIA = Path(".cache") / "bench-media"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="bench", required=True, metavar="WHAT")
-    render = what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits")
+    render = what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits; a staged "
+                             "dialogue, an SVG scene change, resvg rasterisation times")
     render.add_argument("--size", type=arguments.size, default=(1920, 1080), help="target size (default 1920x1080)")
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,

@@ -29,6 +29,7 @@ from kiosk.runtime import play
 from kiosk.runtime.actions import Choose, Confirm, Move, Proceed, Toggle
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.runtime.preview import PreviewOptions, PreviewScreen
+from kiosk.runtime.stage_view import settle_seconds
 from kiosk.scenario.load import Inspection, PackError, inspect_pack
 from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, Step, VideoStep
 
@@ -68,6 +69,26 @@ def playable(inspection: Inspection) -> Pack:
     return inspection.draft
 
 
+STAGE = "__stage__"  # image names of the pack's own stage pictures: a folder under the cache that links to the pack
+
+
+def stage_pictures(pack: Pack) -> list[str]:
+    scenario = pack.scenario
+    pictures = [p for c in scenario.cast.values() for p in c.expressions.values()]
+    pictures += [s.picture for s in scenario.scenes.values() if not s.picture.lower().endswith(".mp4")]
+    return pictures
+
+
+def link_stage(pack: Pack, cache: Path) -> None:
+    """The cache's `__stage__` folder points at the pack, so the renderer finds its pictures by name."""
+    link = cache / STAGE
+    cache.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() and link.resolve() != pack.root.resolve():
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(pack.root.resolve(), target_is_directory=True)
+
+
 def make_thumbnails(pack: Pack, cache: Path) -> dict[str, str]:
     """Flat pictures for the preview: a poster frame per clip, a scaled 360° picture.
     Returns pack media path → image name under `cache`."""
@@ -76,6 +97,9 @@ def make_thumbnails(pack: Pack, cache: Path) -> dict[str, str]:
     wanted += [(s.image, False) for s in pack.scenario.steps if isinstance(s, HotspotStep)]
     wanted += [(img, False) for s in pack.scenario.steps if (img := getattr(s, "image", None))
                and not isinstance(s, HotspotStep)]
+    wanted += [(p.picture, True) for p in pack.scenario.scenes.values() if p.picture.lower().endswith(".mp4")]
+    for media in stage_pictures(pack):  # drawn by the renderer itself (SVG rasterised at the screen's size)
+        names[media] = f"{STAGE}/{media}"
     for media, is_clip in wanted:
         source = pack.root / media
         name = f"{pack.id}/{media}.png"
@@ -172,6 +196,7 @@ def _answer_options(screen: PreviewScreen, step: Step, wanted: str, now: float) 
 def run_preview(settings: Settings, pack_dir: Path, run: PreviewRun) -> PreviewSummary:
     pack = playable(inspect_pack(pack_dir, check_manifest=False))
     cache = run.out_dir / ".thumbnails"
+    link_stage(pack, cache)
     thumbs = make_thumbnails(pack, cache)
     clock = MonotonicClock()
     screen = PreviewScreen(pack, clock.now(), thumbs.get,
@@ -199,7 +224,13 @@ def _walk(screen: PreviewScreen, renderer: GLRenderer, run: PreviewRun) -> Previ
     now = 0.0
     screen.state = play.start(screen.pack.scenario, now)
     for index in range(run.max_steps):
-        renderer.draw(screen.view(now))
+        shot = now + settle_seconds(screen.state, now)  # as the visitor sees it once the stage stands still
+        renderer.draw(screen.view(shot))
+        for _ in range(3):  # pictures rasterised off the frame thread: wait for them, then draw again
+            if not renderer.waiting():
+                break
+            renderer.images.vectors.wait()
+            renderer.draw(screen.view(shot))
         state = screen.state
         name = f"{index:02d}-{state.step_id}{'-feedback' if state.feedback else ''}.png"
         summary.screenshots.append(write_png(run.out_dir / screen.pack.id / name, renderer.read_pixels()))

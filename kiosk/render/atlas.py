@@ -62,6 +62,7 @@ class Atlas:
         self.packer = ShelfPacker(width, height)
         self.generation = 0  # bumped on reset: cached UVs from older generations are stale
         self._dirty: tuple[int, int] | None = None
+        self._dirty_x: tuple[int, int] | None = None  # the columns changed within the band
 
     def add(self, image: npt.NDArray[np.uint8]) -> Region | None:
         """Copy `image` (h×w×channels) in; None when the atlas is full."""
@@ -73,6 +74,9 @@ class Atlas:
         top, bottom = region.y, region.y + h
         self._dirty = (top, bottom) if self._dirty is None else (min(self._dirty[0], top),
                                                                 max(self._dirty[1], bottom))
+        left, right = region.x, region.x + w
+        self._dirty_x = (left, right) if self._dirty_x is None else (min(self._dirty_x[0], left),
+                                                                     max(self._dirty_x[1], right))
         return region
 
     def add_or_fail(self, image: npt.NDArray[np.uint8], what: str) -> Region:
@@ -85,14 +89,25 @@ class Atlas:
 
     def take_dirty(self) -> tuple[int, int] | None:
         """The row band [top, bottom) changed since the last call, if any."""
-        dirty, self._dirty = self._dirty, None
-        return dirty
+        box = self.take_dirty_box()
+        return None if box is None else (box[1], box[3])
+
+    def take_dirty_box(self) -> tuple[int, int, int, int] | None:
+        """(left, top, right, bottom) changed since the last call, if any: a picture added beside others
+        uploads its own columns, not the atlas's whole width (4096 columns of a 1080-row scene is 17 MB)."""
+        dirty, columns = self._dirty, self._dirty_x
+        self._dirty = self._dirty_x = None
+        if dirty is None:
+            return None
+        left, right = columns if columns is not None else (0, self.width)
+        return left, dirty[0], right, dirty[1]
 
     def reset(self) -> None:
         self.pixels[:] = 0
         self.packer.reset()
         self.generation += 1
         self._dirty = (0, self.height)
+        self._dirty_x = (0, self.width)
 
     def uv(self, region: Region) -> tuple[float, float, float, float]:
         """(u0, v0, u1, v1) in texture coordinates, rows counted from the top."""

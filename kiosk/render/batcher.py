@@ -114,6 +114,7 @@ class FrameBuilder:
         }
         self.streams: list[str] = []  # stream names by index (the index travels in each row's last float)
         self._stream_index: dict[str, int] = {}
+        self.pending_images = 0  # images of the last frame not ready yet (SVG rasterising): their group is not cached
 
     # -- public -------------------------------------------------------------------------
     def build(self, scene: Scene) -> list[Batch]:
@@ -122,6 +123,7 @@ class FrameBuilder:
             self._cache.clear()
             self._generations = generations
         self._used = set()
+        self.pending_images = 0
         accs: dict[Key, _Acc] = {}
         self._emit_group(scene.root, 0.0, 0.0, 1.0, accs)
         for stale in self._cache.keys() - self._used:
@@ -157,11 +159,13 @@ class FrameBuilder:
         if entry is not None and entry[0] is group:
             return entry[1]
         local: dict[Key, _Acc] = {}
+        pending = self.pending_images
         self._emit_children(group.children, 0.0, 0.0, 1.0, local)
         compiled = {k: acc.rows() for k, acc in local.items()}
         for rows in compiled.values():
             rows.setflags(write=False)
-        self._cache[key] = (group, compiled)
+        if self.pending_images == pending:  # compiled again next frame while a picture is on its way
+            self._cache[key] = (group, compiled)
         return compiled
 
     def _emit_children(self, children: tuple[Node, ...], dx: float, dy: float, opacity: float,
@@ -189,8 +193,13 @@ class FrameBuilder:
 
     def _image(self, node: Image, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r = node.rect
-        uv = self.images.uv(node.source)
+        uv = self.images.uv(node.source, (r.w, r.h))  # asked even when invisible: that starts an SVG early
+        if node.tint[3] * opacity <= 0.0:
+            return  # about to fade in: nothing to fill yet
         if uv is None:
+            if self.images.pending(node.source):
+                self.pending_images += 1
+                return  # an SVG still rasterising off the frame thread: appears when ready
             self._shape(accs, node.layer, r.x + dx, r.y + dy, r.w, r.h, PLACEHOLDER, opacity, node.radius)
             return
         t = node.tint

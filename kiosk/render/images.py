@@ -1,4 +1,8 @@
-"""Images found by name under the asset folders, decoded once and packed into an atlas."""
+"""Images found by name under the asset folders, decoded once and packed into an atlas.
+
+PNG, JPEG and WebP are decoded as they are; SVG is rasterised at the size it is drawn on this
+screen (render/vector.py: off the frame thread, cached on disk), and shows once it is ready.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import AssetError
-from kiosk.render.atlas import Atlas
+from kiosk.render.atlas import Atlas, Region
+from kiosk.render.vector import VectorPictures, raster_size
+
+RASTER_CACHE = Path("var/cache/raster")
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +26,7 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     """Decode an image file to RGBA with premultiplied alpha (what the blend mode expects)."""
     data = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if data is None:
-        raise AssetError(f"cannot decode image {path}", hint="use a PNG or JPEG file")
+        raise AssetError(f"cannot decode image {path}", hint="use a PNG, JPEG, WebP or SVG file")
     if data.ndim == 2:
         data = cv2.cvtColor(data, cv2.COLOR_GRAY2RGBA)
     elif data.shape[2] == 3:
@@ -34,11 +41,33 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
 class ImageLibrary:
     """Resolves image names (e.g. "trades/G1602.png") against search folders, in order."""
 
-    def __init__(self, roots: list[Path], atlas: Atlas) -> None:
+    def __init__(self, roots: list[Path], atlas: Atlas, vectors: VectorPictures | None = None,
+                 scale: float = 1.0) -> None:
         self.roots = roots
         self.atlas = atlas
+        self.scale = scale  # screen pixels per design pixel: SVG is drawn at the screen's resolution
+        self._vectors = vectors
         self._uvs: dict[str, tuple[float, float, float, float] | None] = {}
         self._generation = atlas.generation
+        self._pending: set[str] = set()
+
+    @property
+    def has_vectors(self) -> bool:
+        return self._vectors is not None
+
+    @property
+    def vectors(self) -> VectorPictures:
+        if self._vectors is None:
+            self._vectors = VectorPictures(RASTER_CACHE)
+        return self._vectors
+
+    def waiting(self) -> bool:
+        """Some picture is still being rasterised."""
+        return bool(self._pending)
+
+    def pending(self, name: str) -> bool:
+        """An SVG still being rasterised: drawn as nothing (not as a placeholder) until it is ready."""
+        return name in self._pending
 
     def find(self, name: str) -> Path:
         for root in self.roots:
@@ -48,19 +77,56 @@ class ImageLibrary:
         raise AssetError(f"image {name!r} not found in " + ", ".join(str(r) for r in self.roots),
                          hint="check the file name, or run the setup script to generate sample media")
 
-    def uv(self, name: str) -> tuple[float, float, float, float] | None:
-        """Atlas UVs of the image, or None if it cannot be shown (logged once)."""
+    def prepare(self, name: str, size: tuple[float, float]) -> None:
+        """An SVG rasterised to the disk cache ahead of time for `size` (design pixels); other images
+        and missing files are left for when they are shown."""
+        if not name.lower().endswith(".svg"):
+            return
+        try:
+            self.vectors.prepare(self.find(name), raster_size(size[0] * self.scale, size[1] * self.scale))
+        except (AssetError, OSError) as exc:
+            log.warning("picture not prepared: %s", exc)
+
+    def uv(self, name: str, size: tuple[float, float] | None = None) -> tuple[float, float, float, float] | None:
+        """Atlas UVs of the image, or None if it cannot be shown (logged once) or is not ready yet
+        (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""
         if self._generation != self.atlas.generation:
             self._uvs.clear()
             self._generation = self.atlas.generation
-        if name in self._uvs:
-            return self._uvs[name]
+        vector = name.lower().endswith(".svg")
+        drawn = size if size is not None else (512.0, 512.0)
+        pixels_size = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if vector else None
+        key = f"{name}@{pixels_size}" if vector else name
+        if key in self._uvs:
+            return self._uvs[key]
         try:
-            pixels = load_rgba_premultiplied(self.find(name))
-            result: tuple[float, float, float, float] | None = self.atlas.uv(
-                self.atlas.add_or_fail(pixels, f"image {name!r}"))
+            if pixels_size is not None:
+                found = self.vectors.pixels(self.find(name), pixels_size)
+                if found is None:
+                    if self.vectors.failed(self.find(name), pixels_size):
+                        self._uvs[key] = None
+                        self._pending.discard(name)
+                    else:
+                        self._pending.add(name)
+                    return None
+                self._pending.discard(name)
+                pixels = found
+            else:
+                pixels = load_rgba_premultiplied(self.find(name))
+            result: tuple[float, float, float, float] | None = self.atlas.uv(self._add(pixels, name))
         except AssetError as exc:
             log.warning("image shown as a placeholder: %s", exc)
             result = None
-        self._uvs[name] = result
+        self._uvs[key] = result
         return result
+
+    def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
+        """Into the atlas; when it is full, start it afresh (every image is added again on demand,
+        from the raster cache for SVG) rather than show a placeholder."""
+        region = self.atlas.add(pixels)
+        if region is None and pixels.shape[0] <= self.atlas.height and pixels.shape[1] <= self.atlas.width:
+            self.atlas.reset()
+            self._uvs.clear()
+            self._generation = self.atlas.generation
+            log.info("image atlas full: started afresh for %s", name)
+        return region or self.atlas.add_or_fail(pixels, f"image {name!r}")

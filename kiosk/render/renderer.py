@@ -18,13 +18,14 @@ import numpy.typing as npt
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
 from kiosk.render.batcher import Batch, FrameBuilder, Material
-from kiosk.render.images import ImageLibrary
+from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
+from kiosk.render.vector import VectorPictures
 from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
-IMAGE_ATLAS_SIZE = 2048
+IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
 _ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
 
 
@@ -97,7 +98,7 @@ class GLRenderer:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
                  fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None,
                  design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT),
-                 frames: MappedFrames | None = None) -> None:
+                 frames: MappedFrames | None = None, raster_cache: Path = RASTER_CACHE) -> None:
         """`design`: the logical space scenes are laid out in (1920×1080 for screens; an eye's own
         aspect for head-mounted displays). `frames`: the context's mapped video rings; stream
         frames that live there are shown without an upload."""
@@ -110,7 +111,7 @@ class GLRenderer:
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
-        self.images = ImageLibrary(asset_roots, image_atlas)
+        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
@@ -242,13 +243,14 @@ class GLRenderer:
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():
-            band = atlas.take_dirty()
-            if band is not None:
-                top, bottom = band
+            box = atlas.take_dirty_box()
+            if box is not None:
+                left, top, right, bottom = box
                 texture = self._textures[material]
                 # Atlas rows are stored top-down and sampled with v from the top, so row r of
-                # the array is row r of the texture: upload the band as is.
-                texture.write(atlas.pixels[top:bottom].tobytes(), viewport=(0, top, atlas.width, bottom - top))
+                # the array is row r of the texture: upload the changed box as is.
+                texture.write(np.ascontiguousarray(atlas.pixels[top:bottom, left:right]).tobytes(),
+                              viewport=(left, top, right - left, bottom - top))
 
     def present(self) -> None:
         if self._present is not None:
@@ -264,7 +266,13 @@ class GLRenderer:
         data = self.fbo.read(components=4, alignment=1)
         return np.frombuffer(data, np.uint8).reshape(self.size[1], self.size[0], 4)[::-1].copy()
 
+    def waiting(self) -> bool:
+        """Pictures the last frame showed are still being rasterised off the frame thread: the loop keeps
+        drawing until they show (pictures asked for ahead of time do not count)."""
+        return self.builder.pending_images > 0
+
     def release(self) -> None:
+        self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()
         for texture in [*self._textures.values(), *self.streams.values()]:

@@ -132,9 +132,14 @@ class FrameLoop:
             raise ValueError("a period must be positive")
         self._periodic.append(_Periodic(seconds, callback, self.clock.now() + seconds))
 
+    def _pictures_coming(self) -> bool:
+        """The renderer waits for pictures drawn off the frame thread (SVG): redraw until they show."""
+        waiting = getattr(self.renderer, "waiting", None)
+        return bool(waiting()) if callable(waiting) else False
+
     def _next_wake(self, now: float) -> float | None:
-        wake = self.pacer.next_wake(now, self._last_frame, self.screen.animating(now), self.ambient,
-                                    self.screen.next_change(now))
+        wake = self.pacer.next_wake(now, self._last_frame, self.screen.animating(now) or self._pictures_coming(),
+                                    self.ambient, self.screen.next_change(now))
         due = self.media.next_due(now) if self.media is not None else None
         candidates = [w for w in (wake, due, self._deadline, *(p.due for p in self._periodic)) if w is not None]
         return min(candidates) if candidates else None
@@ -180,7 +185,7 @@ class FrameLoop:
                 self.media.show(streams(scene), now, paused_streams(scene))
                 self._streams_of = scene
             fresh = self.media.present(now)
-        if not fresh and (scene is self._last_scene or scene == self._last_scene):
+        if not fresh and not self._pictures_coming() and (scene is self._last_scene or scene == self._last_scene):
             return False
         started = self.clock.now()
         self.renderer.draw(scene)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from kiosk.runtime.actions import Choose, Confirm, Move, PlayAction, Proceed, Toggle
 from kiosk.scenario.evidence import Observation, observe
-from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, Option, OrderingStep, Scenario, Step
+from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, Option, OrderingStep, Scenario, Stage, Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class PlayState:
     step_id: str
     entered_at: float  # when the current step began: timed choices count from here
     picked: tuple[str, ...] = ()  # option ids selected in the current step
-    order: tuple[str, ...] = ()  # ordering steps: the items as currently arranged
+    order: tuple[str, ...] = ()  # ordering steps: the items as arranged; choices: the answers as shown
     feedback: str | None = None  # an option whose feedback is shown before moving on
     pending_next: str | None = None  # where to go once the feedback is read
     observations: tuple[Observation, ...] = ()
@@ -30,18 +30,39 @@ class PlayState:
     finished: bool = False
     seed: int = 0  # shuffles ordering items the same way in a replay
     paused_at: float | None = None  # e.g. the headset was taken off: timers stand still, input waits
+    stage: Stage | None = None  # the stage in force: set by the last step that set one on the visitor's path
+    stage_since: float = 0.0  # when it was set: transitions and entrances run from here
+    previous_stage: Stage | None = None  # what the transition leaves
+    answered_at: float = 0.0  # when the answer whose reaction/feedback shows was given
 
 
 def _arrange(step: Step, seed: int) -> tuple[str, ...]:
+    """Ordering items shuffled away from the right order; choice answers shuffled so the best one is
+    not always in the same place (unless `order: fixed`). The visit's seed makes it replayable: the
+    same visit number (journaled) gives the same order, and the state label records it."""
+    rng = random.Random(f"{seed}:{step.id}")
+    if isinstance(step, ChoiceStep):
+        answers = [o.id for o in step.choices]
+        if not step.fixed_order:
+            rng.shuffle(answers)
+        return tuple(answers)
     if not isinstance(step, OrderingStep):
         return ()
     items = [i.id for i in step.items]
-    rng = random.Random(f"{seed}:{step.id}")
     for _ in range(10):  # never show the right order to begin with
         rng.shuffle(items)
         if tuple(items) != step.correct:
             break
     return tuple(items)
+
+
+def shown_options(step: Step, state: PlayState) -> tuple[Option, ...]:
+    """The step's answers in the order the visitor sees them (shuffled per visit for choices)."""
+    options = step.options()
+    if not isinstance(step, ChoiceStep) or sorted(state.order) != sorted(o.id for o in options):
+        return options
+    by_id = {o.id: o for o in options}
+    return tuple(by_id[i] for i in state.order)
 
 
 def start(scenario: Scenario, now: float, seed: int = 0) -> PlayState:
@@ -50,6 +71,9 @@ def start(scenario: Scenario, now: float, seed: int = 0) -> PlayState:
 
 def _enter(scenario: Scenario, state: PlayState, step_id: str, now: float) -> PlayState:
     step = scenario.step(step_id)
+    staged = step.stage is not None and (state.stage is None or step.stage.looks() != state.stage.looks())
+    if staged:
+        state = replace(state, previous_stage=state.stage, stage=step.stage, stage_since=now)
     return replace(state, step_id=step_id, entered_at=now, picked=(), order=_arrange(step, state.seed), feedback=None,
                    pending_next=None, path=(*state.path, step_id), finished=isinstance(step, EndStep))
 
@@ -70,8 +94,8 @@ def _leave(scenario: Scenario, state: PlayState, answer: tuple[str, ...], target
     state = replace(state, observations=observed, picked=answer)
     if target is None:
         return replace(state, finished=True)  # lint forbids this; a preview of a broken draft must not crash
-    if feedback is not None and feedback.feedback is not None:
-        return replace(state, feedback=feedback.id, pending_next=target)
+    if feedback is not None and (feedback.feedback is not None or feedback.reaction is not None):
+        return replace(state, feedback=feedback.id, pending_next=target, answered_at=now)
     return _enter(scenario, state, target, now)
 
 
@@ -117,7 +141,7 @@ def move(scenario: Scenario, state: PlayState, item_id: str, index: int) -> Play
     """Ordering: put `item_id` at position `index`."""
     if state.paused_at is not None:
         return state
-    if item_id not in state.order:
+    if item_id not in state.order or not isinstance(current(scenario, state), OrderingStep):
         return state
     items = [i for i in state.order if i != item_id]
     items.insert(max(0, min(index, len(items))), item_id)

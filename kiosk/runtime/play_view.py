@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look, project
 from kiosk.runtime.actions import LOOK, PROCEED, Action, Choose, Confirm, Move, Toggle
-from kiosk.runtime.play import PlayState, current, seconds_left
+from kiosk.runtime.play import PlayState, current, seconds_left, shown_options
+from kiosk.runtime.stage_view import play_stage
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
@@ -95,7 +96,7 @@ def continue_button(words: Words, targets: list[Target], label: str = "", action
 def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
              multiple: bool) -> list[Node]:
     nodes: list[Node] = []
-    options = step.options()
+    options = shown_options(step, state)  # shuffled per visit (kiosk/runtime/play.py)
     height = min(110.0, (900 - top) / max(1, len(options)) - 16)
     for index, option in enumerate(options):
         picked = option.id in state.picked
@@ -193,17 +194,21 @@ def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, targets
 
 def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_title: str, now: float,
                media: MediaImage, easy: bool = False, banner: str | None = None,
-               live: LiveMedia | None = None) -> tuple[Scene, list[Target]]:
+               live: LiveMedia | None = None, reduced_motion: bool = False) -> tuple[Scene, list[Target]]:
     step = current(scenario, state)
     language = words.language
     targets: list[Target] = []
-    nodes: list[Node] = _header(scenario, state, trade_title, words)
+    nodes: list[Node] = [*play_stage(scenario, state, language=language, now=now, media=media, easy=easy,  # the stage
+                                     prefix=live.prefix if live else None, reduced_motion=reduced_motion),
+                         *_header(scenario, state, trade_title, words)]
     prompt = step.text.get(language, easy=easy) if step.text else ""
     if prompt:
         nodes.append(Text(MARGIN, 120, prompt, 44, theme.TEXT, "bold", max_width=WIDTH))
     top = 300.0 if prompt else 160.0
     option = next((o for o in step.options() if o.id == state.feedback), None)
-    if option is not None and option.feedback is not None:
+    if option is not None and option.reaction is not None and option.feedback is None:
+        nodes.append(continue_button(words, targets))  # the reaction alone, on stage
+    elif option is not None and option.feedback is not None:
         nodes.append(Panel(Rect(MARGIN, 300, WIDTH, 400), theme.SURFACE, radius=24))
         nodes.append(Column(MARGIN + 48, 340, (
             Text(0, 0, option.text.get(language, easy=easy), 34, theme.TEXT_MUTED, max_width=WIDTH - 96),

@@ -15,6 +15,7 @@ from kiosk.runtime import play
 from kiosk.runtime.actions import Action, Choose, Confirm, Move, Proceed, Restart, Toggle
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage, Target, build_view
+from kiosk.runtime.stage_view import stage_key, stage_moving
 from kiosk.scenario.model import Pack
 from kiosk.view.nodes import Scene
 
@@ -91,7 +92,7 @@ class PreviewScreen:
         self.state = play.tick(self.pack.scenario, self.state, now)
 
     def animating(self, now: float) -> bool:
-        return False
+        return stage_moving(self.pack.scenario, self.state, now, self.options.language, self.options.easy)
 
     def next_change(self, now: float) -> float | None:
         left = play.seconds_left(self.pack.scenario, self.state, now)
@@ -106,7 +107,8 @@ class PreviewScreen:
 
     def view(self, now: float) -> Scene:
         left = play.seconds_left(self.pack.scenario, self.state, now)
-        key = (id(self.pack), self.state, self.error, None if left is None else int(left + 0.999))
+        key = (id(self.pack), self.state, self.error, None if left is None else int(left + 0.999),
+               stage_key(self.pack.scenario, self.state, now, self.options.language, self.options.easy))
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         scene, self._targets = build_view(

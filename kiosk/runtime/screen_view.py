@@ -137,5 +137,6 @@ def _play_page(inputs: ViewInputs, pack: Pack, state: PlayState, now: float) -> 
     live = LiveMedia(pack.id, inputs.look, inputs.caption, paused) if inputs.live else None
     title = pack.trade.title.get(inputs.session.language)
     built, targets = play_view(pack.scenario, state, words=words, trade_title=title, now=now, media=inputs.media,
-                               easy=inputs.prefs.easy_read, banner=banner, live=live)
+                               easy=inputs.prefs.easy_read, banner=banner, live=live,
+                               reduced_motion=inputs.prefs.reduced_motion)
     return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets

@@ -57,6 +57,7 @@ from kiosk.runtime.session import (
     idle_seconds_left,
     step,
 )
+from kiosk.runtime.stage_view import next_line_at, stage_key, stage_moving
 from kiosk.runtime.usage import Usage, UsageWatch
 from kiosk.runtime.visit_host import VisitHost
 from kiosk.scenario.model import Pack
@@ -179,6 +180,7 @@ class SessionScreen:
         left, timer = idle_seconds_left(self.session, now, self.settings.timing), self.player.seconds_left(now)
         key = view_key(self.session, state, self.prefs, self.focus, self.sector, self.scroll, self.looking.look,
                        caption, left, timer, None if self._outcome is None else id(self._outcome[1]))
+        key = (*key, self._stage_key(now))  # a dialogue line taking the stage changes the view
         return self.views.build(key, lambda: self._view_inputs(caption, left, timer), now)
 
     def targets(self, now: float) -> list[Target]:
@@ -191,7 +193,17 @@ class SessionScreen:
         return self._built(now)[0]
 
     def animating(self, now: float) -> bool:
+        pack, state = self.player.pack, self.player.state
+        if self.session.page == Page.PLAY and pack is not None and state is not None:  # the stage moves
+            return not self.prefs.reduced_motion and stage_moving(pack.scenario, state, now, self.session.language,
+                                                                  self.prefs.easy_read)
         return self.session.page == Page.ATTRACT and self.attract.animating(now)
+
+    def _stage_key(self, now: float) -> object:
+        pack, state = self.player.pack, self.player.state
+        if self.session.page != Page.PLAY or pack is None or state is None:  # with less motion too: the speaker changes
+            return None
+        return stage_key(pack.scenario, state, now, self.session.language, self.prefs.easy_read)
 
     def next_change(self, now: float) -> float | None:
         s, timing = self.session, self.settings.timing
@@ -204,6 +216,11 @@ class SessionScreen:
         if self.prefs.scanning:
             times.append(self.navigator.since + self.settings.scan_every)
         times.extend(self.player.next_changes(now, self._cues()))
+        pack, state = self.player.pack, self.player.state
+        if pack is not None and state is not None:  # the next dialogue line takes the stage
+            line = next_line_at(pack.scenario, state, now, s.language, self.prefs.easy_read)
+            if line is not None:
+                times.append(line)
         future = [t for t in times if t > now]
         return min(future) if future else None
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from kiosk.scenario.model import (
+    NEUTRAL,
+    Character,
     ChoiceStep,
     Credit,
     DialogueStep,
@@ -16,10 +19,15 @@ from kiosk.scenario.model import (
     Option,
     OrderingRule,
     OrderingStep,
+    Place,
+    Placement,
+    Reaction,
     Scenario,
+    Stage,
     Step,
     Text,
     Trade,
+    Transition,
     VideoStep,
 )
 from kiosk.scenario.source import YNode
@@ -53,6 +61,37 @@ def _evidence(node: YNode | None) -> tuple[Credit, ...]:
     return tuple(Credit(k, int(v.value), node.key_mark(k)) for k, v in node.value.items())
 
 
+def _reaction(node: YNode | None) -> Reaction | None:
+    if node is None:
+        return None
+    return Reaction(str(node.value["who"].value), _str(node.get("expression")), text(node.get("says")), node.mark)
+
+
+def _stage(node: YNode | None) -> Stage | None:
+    if node is None:
+        return None
+    transition = node.get("transition")
+    seconds = transition.get("seconds") if transition is not None else None
+    characters = node.get("characters")
+    return Stage(
+        scene=str(node.value["scene"].value),
+        characters=tuple(Placement(str(c.value["who"].value), str(c.value["at"].value),
+                                   _str(c.get("expression")) or NEUTRAL, c.mark)
+                         for c in (characters.value if characters is not None else ())),
+        transition=Transition(str(transition.value["kind"].value),
+                              float(seconds.value) if seconds is not None else 0.5) if transition else Transition(),
+        mark=node.mark)
+
+
+def _line(node: YNode, cast: dict[str, Character]) -> Line:
+    who = _str(node.get("who"))
+    speaker = text(node.get("speaker"))
+    if speaker is None:  # a cast member speaks: their name (an unknown one is named by its id; lint says so)
+        known = cast.get(who or "")
+        speaker = known.name if known is not None else Text(MappingProxyType({"fr": who or "?"}), mark=node.mark)
+    return Line(speaker, _text(node.get("says")), who, _str(node.get("expression")), node.mark)
+
+
 def _option(node: YNode) -> Option:
     get = node.get
     return Option(
@@ -61,14 +100,21 @@ def _option(node: YNode) -> Option:
         yaw=float(get("yaw").value) if get("yaw") else 0.0,  # type: ignore[union-attr]
         pitch=float(get("pitch").value) if get("pitch") else 0.0,  # type: ignore[union-attr]
         radius=float(get("radius").value) if get("radius") else DEFAULT_HOTSPOT_RADIUS,  # type: ignore[union-attr]
-        mark=node.mark)
+        mark=node.mark, reaction=_reaction(get("reaction")))
 
 
 def _options(node: YNode | None) -> tuple[Option, ...]:
     return tuple(_option(o) for o in node.value) if node is not None else ()
 
 
-def step(node: YNode) -> Step:
+def step(node: YNode, cast: dict[str, Character] | None = None) -> Step:
+    built = _step(node, cast or {})
+    order = node.get("order")
+    return replace(built, stage=_stage(node.get("stage")),
+                   fixed_order=order is not None and order.value == "fixed")
+
+
+def _step(node: YNode, cast: dict[str, Character]) -> Step:
     get = node.get
     kind = node.value["type"].value
     sid, prompt, mark = str(node.value["id"].value), text(get("text")), node.mark
@@ -78,7 +124,7 @@ def step(node: YNode) -> Step:
                          captions=MappingProxyType({k: str(v.value) for k, v in captions.value.items()}
                                                    if captions else {}), next=_str(get("next")))
     if kind == "dialogue":
-        lines = tuple(Line(_text(line.get("speaker")), _text(line.get("says"))) for line in node.value["lines"].value)
+        lines = tuple(_line(line, cast) for line in node.value["lines"].value)
         return DialogueStep(sid, prompt, mark, lines=lines, image=_str(get("image")), next=_str(get("next")))
     if kind in ("choice", "multiple_choice", "timed_choice"):
         seconds = get("seconds")
@@ -99,7 +145,24 @@ def step(node: YNode) -> Step:
     return EndStep(sid, prompt, mark)
 
 
+def _cast(node: YNode | None) -> dict[str, Character]:
+    if node is None:
+        return {}
+    return {cid: Character(cid, _text(c.get("name")),
+                           MappingProxyType({e: str(p.value) for e, p in c.value["expressions"].value.items()}),
+                           node.key_mark(cid))
+            for cid, c in node.value.items()}
+
+
+def _scenes(node: YNode | None) -> dict[str, Place]:
+    if node is None:
+        return {}
+    return {sid: Place(sid, str(s.value["picture"].value), _str(s.get("ambient")), node.key_mark(sid))
+            for sid, s in node.value.items()}
+
+
 def scenario(root: YNode) -> Scenario:
+    cast = _cast(root.get("cast"))
     observables = {}
     for oid, node in root.value["observables"].value.items():
         maximum = node.get("max")
@@ -109,7 +172,8 @@ def scenario(root: YNode) -> Scenario:
     return Scenario(id=str(root.value["id"].value), title=_text(root.get("title")),
                     languages=tuple(str(v.value) for v in root.value["languages"].value),
                     start=str(root.value["start"].value), observables=MappingProxyType(observables),
-                    steps=tuple(step(s) for s in root.value["steps"].value), file=root.mark.file, mark=root.mark)
+                    steps=tuple(step(s, cast) for s in root.value["steps"].value), file=root.mark.file,
+                    mark=root.mark, cast=MappingProxyType(cast), scenes=MappingProxyType(_scenes(root.get("scenes"))))
 
 
 def trade(root: YNode) -> Trade:

@@ -15,6 +15,7 @@ from kiosk.scenario.diagnostics import Reporter
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, OrderingStep, Scenario, Step, Text, Trade
 from kiosk.scenario.source import Mark, YNode
+from kiosk.scenario.stage_checks import StageChecker
 
 REQUIRED_LANGUAGES = ("fr", "en")
 OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its visitors (kiosk.languages)
@@ -116,6 +117,7 @@ class ScenarioChecker:
         self.check_evidence()
         self.check_steps()
         self.check_media()
+        StageChecker(self.scenario, self.root, self.exists, self.report).run()
 
     def _node(self, index: int, *path: str | int) -> YNode:
         return YNode.at(self.step_nodes[index], path)
@@ -192,6 +194,8 @@ class ScenarioChecker:
             yield from step.texts()
         for observable in self.scenario.observables.values():
             yield observable.describe
+        for character in self.scenario.cast.values():
+            yield character.name  # a visitor reading Arabic reads the names in Arabic too
 
     def check_languages(self) -> None:
         languages = self.scenario.languages

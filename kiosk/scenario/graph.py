@@ -61,6 +61,12 @@ def _node(step: Step, language: str, reachable: bool) -> str:
     label = (f'<<table border="0" cellspacing="0"><tr><td align="left"><b>{_esc(step.id)}</b>  '
              f'<font point-size="10">{_esc(icon)}</font></td></tr>'
              f'<tr><td align="left"><font point-size="10">{_esc(_short(body))}</font></td></tr></table>>')
+    if step.stage is not None:  # a scene change: where it happens, how, and who is on stage from here
+        stage = step.stage
+        people = ", ".join(f"{p.who} ({p.at})" for p in stage.characters) or "nobody"
+        label = label.replace("</table>>", f'<tr><td align="left"><font point-size="9" color="#7c2d12">▣ scene '
+                              f'{_esc(stage.scene)} · {_esc(stage.transition.kind)} · {_esc(people)}</font></td></tr>'
+                              "</table>>")
     shape = "doubleoctagon" if step.kind == "end" else "box"
     return f'  "{step.id}" [shape={shape} style="rounded,filled" fillcolor="{colour}" label={label}{border}];'
 
@@ -69,8 +75,10 @@ def _edge_label(options: list[Option], scenario: Scenario, palette: _Palette, la
     rows = []
     for option in options:
         chips = palette.chips(scenario, option.evidence)
+        reaction = f"  ↩ {option.reaction.who}" if option.reaction is not None else ""
         rows.append(f'<tr><td align="left"><font point-size="9">{_esc(option.id)}: '
-                    f"{_esc(_short(option.text.get(language), 32))}{'  ' + chips if chips else ''}</font></td></tr>")
+                    f"{_esc(_short(option.text.get(language), 32))}{'  ' + chips if chips else ''}"
+                    f"{_esc(reaction)}</font></td></tr>")
     return f'<<table border="0" cellspacing="0">{"".join(rows)}</table>>' if rows else '""'
 
 

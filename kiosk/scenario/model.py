@@ -54,6 +54,75 @@ class Credit:
 
 
 @dataclass(frozen=True, slots=True)
+class Character:
+    """A cast member, declared once per pack: a name per language, a picture per expression."""
+
+    id: str
+    name: Text
+    expressions: Mapping[str, str]  # expression -> picture path in the pack (at least `neutral`)
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A scene a step can be staged in: a background picture, an optional ambient loop."""
+
+    id: str
+    picture: str
+    ambient: str | None = None
+    mark: Mark = NOWHERE
+
+
+STAGE_POSITIONS = ("left", "centre", "right")
+TRANSITIONS = ("cut", "dissolve", "slide")
+NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One character on stage: where, with which face."""
+
+    who: str
+    at: str  # one of STAGE_POSITIONS
+    expression: str = NEUTRAL
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    kind: str = "cut"  # one of TRANSITIONS
+    seconds: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """What the visitor sees behind a step: persists over the following steps until one sets another."""
+
+    scene: str
+    characters: tuple[Placement, ...] = ()
+    transition: Transition = Transition()
+    mark: Mark = NOWHERE
+
+    def placement(self, who: str) -> Placement | None:
+        return next((p for p in self.characters if p.who == who), None)
+
+    def looks(self) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+        """What the visitor sees, without where it was written: two steps that stage the same scene
+        with the same people and faces show no transition between them."""
+        return self.scene, tuple((p.who, p.at, p.expression) for p in self.characters)
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """A cast member's answer to the visitor's choice, shown before the feedback."""
+
+    who: str
+    expression: str | None = None
+    says: Text | None = None
+    mark: Mark = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
 class Option:
     """An answer the player can pick: a choice option, or a hotspot in a 360° image."""
 
@@ -66,6 +135,7 @@ class Option:
     pitch: float = 0.0  # hotspots only: degrees, + up
     radius: float = 0.0  # hotspots only: degrees of arc that count as a hit
     mark: Mark = NOWHERE
+    reaction: Reaction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +145,8 @@ class Step:
     id: str
     text: Text | None
     mark: Mark
+    stage: Stage | None = None  # None: the stage in force stays
+    fixed_order: bool = False  # `order: fixed`: options keep their authored order (else shuffled per visit)
 
     kind = "step"
 
@@ -104,6 +176,8 @@ class Step:
             yield option.text
             if option.feedback is not None:
                 yield option.feedback
+            if option.reaction is not None and option.reaction.says is not None:
+                yield option.reaction.says
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +198,11 @@ class VideoStep(Step):
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    speaker: Text
+    speaker: Text  # with `who`, the cast member's name
     says: Text
+    who: str | None = None  # a cast member (highlighted while the line shows)
+    expression: str | None = None  # the speaker's face while the line shows
+    mark: Mark = NOWHERE
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +219,8 @@ class DialogueStep(Step):
     def texts(self) -> Iterator[Text]:
         yield from Step.texts(self)
         for line in self.lines:
-            yield line.speaker
+            if line.who is None:  # a cast member's name is checked once, in `cast:`
+                yield line.speaker
             yield line.says
 
 
@@ -238,6 +316,8 @@ class Scenario:
     steps: tuple[Step, ...]
     file: str
     mark: Mark = NOWHERE
+    cast: Mapping[str, Character] = field(default_factory=lambda: MappingProxyType({}))
+    scenes: Mapping[str, Place] = field(default_factory=lambda: MappingProxyType({}))
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -247,6 +327,28 @@ class Scenario:
 
     def step_ids(self) -> set[str]:
         return {s.id for s in self.steps}
+
+    def stages_in_force(self) -> dict[str, tuple[Stage | None, ...]]:
+        """Every stage that can be in force at each step, along the paths a visitor can take from the
+        start (a stage persists over the following steps until a step sets another; None: no stage
+        yet). A step no path reaches gets the stage of the steps written before it."""
+        by_id = {s.id: s for s in self.steps}
+        arriving: dict[str, list[Stage | None]] = {}
+        todo: list[tuple[str, Stage | None]] = [(self.start, None)]
+        while todo:
+            step_id, stage = todo.pop()
+            if step_id not in by_id or stage in arriving.get(step_id, []):
+                continue
+            arriving.setdefault(step_id, []).append(stage)
+            step = by_id[step_id]
+            here = step.stage or stage
+            todo.extend((target, here) for target, _ in step.successors())
+        found: dict[str, tuple[Stage | None, ...]] = {}
+        written: Stage | None = None
+        for step in self.steps:
+            written = step.stage or written
+            found[step.id] = (step.stage,) if step.stage else tuple(arriving.get(step.id, [written]))
+        return found
 
 
 @dataclass(frozen=True, slots=True)

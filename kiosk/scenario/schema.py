@@ -53,6 +53,71 @@ EVIDENCE: Schema = {
 }
 
 
+PICTURE = r"^(?!/)(?!.*\.\.)[^\\]+\.(svg|png|jpe?g|webp|SVG|PNG|JPE?G|WEBP)$"
+SOUND = r"^(?!/)(?!.*\.\.)[^\\]+\.(ogg|wav|OGG|WAV)$"
+EXPRESSION = _id("An expression of the character, e.g. `neutral`, `happy`, `worried`, `annoyed`.")
+CAST: Schema = {
+    "type": "object", "minProperties": 1,
+    "description": "The characters of the pack, declared once: a name per language, a picture per expression.",
+    "patternProperties": {ID_PATTERN: {
+        "type": "object",
+        "properties": {
+            "name": TEXT_REF,
+            "expressions": {
+                "type": "object", "required": ["neutral"], "minProperties": 1,
+                "description": "A picture (SVG, PNG, JPEG or WebP) per expression; `neutral` at least.",
+                "patternProperties": {ID_PATTERN: {"type": "string", "pattern": PICTURE,
+                                                   "description": "Picture of the face, relative to the pack."}},
+                "additionalProperties": False},
+        },
+        "required": ["name", "expressions"], "additionalProperties": False}},
+    "additionalProperties": False,
+}
+SCENES: Schema = {
+    "type": "object", "minProperties": 1,
+    "description": "Places a step can be staged in: a background picture, an optional ambient loop.",
+    "patternProperties": {ID_PATTERN: {
+        "type": "object",
+        "properties": {
+            "picture": {"type": "string", "pattern": MEDIA_PATTERN,
+                        "description": "Background: SVG, PNG, JPEG or WebP; or a 360° picture/clip "
+                                       "(.jpg/.mp4) shown flat."},
+            "ambient": {"type": "string", "pattern": SOUND, "description": "Ambient loop (.ogg or .wav)."},
+        },
+        "required": ["picture"], "additionalProperties": False}},
+    "additionalProperties": False,
+}
+STAGE: Schema = {
+    "type": "object",
+    "description": "The scene and the characters behind this step; it stays for the following steps until "
+                   "a step sets another.",
+    "properties": {
+        "scene": _id("A scene from `scenes:`."),
+        "transition": {
+            "type": "object",
+            "properties": {"kind": {"enum": ["cut", "dissolve", "slide"]},
+                           "seconds": {"type": "number", "minimum": 0, "maximum": 5,
+                                       "description": "Duration (default 0.5 s)."}},
+            "required": ["kind"], "additionalProperties": False},
+        "characters": {
+            "type": "array", "maxItems": 3, "description": "Left to right; one per position.",
+            "items": {"type": "object",
+                      "properties": {"who": _id("A character from `cast:`."),
+                                     "at": {"enum": ["left", "centre", "right"]},
+                                     "expression": EXPRESSION},
+                      "required": ["who", "at"], "additionalProperties": False}},
+    },
+    "required": ["scene"], "additionalProperties": False,
+}
+REACTION: Schema = {
+    "type": "object",
+    "description": "A character's reaction to this answer, shown before the feedback.",
+    "properties": {"who": _id("A character from `cast:`, on stage."), "expression": EXPRESSION,
+                   "says": TEXT_REF},
+    "required": ["who"], "additionalProperties": False,
+}
+
+
 def _option(*, hotspot: bool) -> Schema:
     properties: Schema = {
         "id": _id("Short id of the answer, unique in the step (e.g. `a`, `ask-colleague`)."),
@@ -60,6 +125,7 @@ def _option(*, hotspot: bool) -> Schema:
         "feedback": TEXT_REF,
         "evidence": {"$ref": "#/$defs/evidence"},
         "next": _id("Step to go to when this is picked (default: the step's `next`)."),
+        "reaction": {"$ref": "#/$defs/reaction"},
     }
     required = ["id", "text"]
     if hotspot:
@@ -79,6 +145,10 @@ COMMON_STEP: Schema = {
     "type": {"enum": ["video", "video360", "dialogue", "choice", "multiple_choice", "timed_choice",
                       "ordering", "hotspot", "end"]},
     "text": TEXT_REF,
+    "stage": {"$ref": "#/$defs/stage"},
+    "order": {"enum": ["fixed", "shuffled"],
+              "description": "`fixed` keeps the options in the written order; by default they are shuffled "
+                             "per visit."},
 }
 NEXT = _id("The step that follows.")
 CAPTIONS: Schema = {
@@ -92,8 +162,11 @@ STEP_TYPES: dict[str, tuple[Schema, list[str]]] = {
     "video360": ({"clip": _media("Equirectangular H.264 .mp4 clip in the pack."), "captions": CAPTIONS,
                   "next": NEXT}, ["clip", "next"]),
     "dialogue": ({"lines": {"type": "array", "minItems": 1, "items": {
-                     "type": "object", "properties": {"speaker": TEXT_REF, "says": TEXT_REF},
-                     "required": ["speaker", "says"], "additionalProperties": False}},
+                     "type": "object",
+                     "properties": {"speaker": TEXT_REF, "who": _id("A character from `cast:`, on stage."),
+                                    "expression": EXPRESSION, "says": TEXT_REF},
+                     "required": ["says"], "oneOf": [{"required": ["speaker"]}, {"required": ["who"]}],
+                     "additionalProperties": False}},
                   "image": _media("Picture shown beside the dialogue."), "next": NEXT}, ["lines", "next"]),
     "choice": ({"options": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/option"}},
                 "image": _media("Picture shown with the question."), "next": NEXT}, ["text", "options"]),
@@ -173,11 +246,13 @@ def scenario_schema() -> Schema:
                     "required": ["skills", "describe"], "additionalProperties": False}},
                 "additionalProperties": False,
             },
+            "cast": CAST,
+            "scenes": SCENES,
             "steps": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/step"}},
         },
         ["format", "id", "title", "languages", "start", "observables", "steps"],
         {"text": TEXT, "evidence": EVIDENCE, "option": _option(hotspot=False), "hotspot": _option(hotspot=True),
-         "step": _step()})
+         "stage": STAGE, "reaction": REACTION, "step": _step()})
 
 
 def pack_schema() -> Schema:

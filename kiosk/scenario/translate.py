@@ -90,6 +90,12 @@ def _notes_of(node: CommentedMap) -> tuple[str, ...]:
     speaker = node.get("speaker")
     if isinstance(speaker, CommentedMap) and isinstance(speaker.get(SOURCE_LANGUAGE), str):
         notes.append(f"spoken by {speaker[SOURCE_LANGUAGE]}")
+    who = node.get("who")  # a cast member's line or reaction (the name itself is exported once, under cast:)
+    if isinstance(who, str) and "says" in node:
+        expression = node.get("expression")
+        notes.append(f"spoken by {who}" + (f", looking {expression}" if isinstance(expression, str) else ""))
+    if isinstance(node.get("expressions"), CommentedMap):
+        notes.append("a character's name, as visitors read it under their picture")
     return tuple(notes)
 
 

@@ -20,6 +20,11 @@ class EspeakNarrator:
         self._speaking: subprocess.Popen[bytes] | None = None
         self._warned = False
 
+    @property
+    def speaking(self) -> bool:
+        """A screen is being read aloud now (the ambient ducks under it)."""
+        return self._speaking is not None and self._speaking.poll() is None
+
     def __call__(self, text: str, language: str) -> None:
         if self.program is None:
             if not self._warned:  # said once, where the operator looks: the visitor's screen still works

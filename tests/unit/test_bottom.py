@@ -45,7 +45,8 @@ def test_settings_defaults_and_overrides() -> None:
     ('[display]\nwidth = "big"\n', "kiosk.toml: display.width: expected an integer between 320 and 7680"),
     ("[display]\nfullscreen = 1\n", "kiosk.toml: display.fullscreen: expected true or false"),
     ("[display]\ncolour = 3\n", "kiosk.toml: display.colour: unknown key"),
-    ("[sound]\nvolume = 3\n", "kiosk.toml: [sound]: unknown section"),
+    ("[audio]\nvolume = 3\n", "kiosk.toml: [audio]: unknown section"),
+    ("[sound]\nvolume = 3\n", "kiosk.toml: sound.volume: expected a number between 0.0 and 1.0, got 3"),
     ('[content]\nlanguage = "de"\n', "kiosk.toml: content.language: expected one of fr, en, ar, uk"),
     ("[display\n", "kiosk.toml: not valid TOML"),
     *[(f'[credentials]\nissuer_id = "{wrong}"\n', "kiosk.toml: credentials.issuer_id: expected a did:web")

@@ -1,0 +1,174 @@
+"""`kiosk bench render`, staging part: how long resvg takes to rasterise a scene at 1920×1080 and
+3840×2160, a staged dialogue's frame against the bare full-screen quad, and the frames around a
+scene change to an SVG background never rasterised before (it must stream in without a hitch).
+
+The art is drawn here (a scene with a few dozen shapes and gradients, two characters with two
+faces each), so the bench runs on any checkout; the sample packs' own art is measured when a pack
+stages a dialogue.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from kiosk.bench.scenes import BenchScene
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.vector import rasterise_to
+from kiosk.runtime.stage_view import Face, StageMoment, stage_nodes
+from kiosk.scenario.model import Character, Place, Placement, Stage, Text, Transition
+from kiosk.view import theme
+from kiosk.view.nodes import Column, Group, Node, Panel, Rect, Scene
+from kiosk.view.nodes import Text as TextNode
+
+FULL = Rect(0.0, 0.0, 1920.0, 1080.0)
+HITCH = 1.5  # a frame this many times the steady frame is a visible hitch
+
+
+def scene_svg(sky: str, floor: str, nonce: str = "") -> str:
+    """A kitchen-like backdrop: gradients, tiles, shelves, pans; `nonce` makes its content (and hash) new."""
+    tiles = "".join(f'<rect x="{x}" y="{y}" width="76" height="56" rx="4" fill="#ffffff" opacity="0.18"/>'
+                    for x in range(0, 1920, 80) for y in range(120, 560, 60))
+    shelves = "".join(f'<rect x="{x}" y="{y}" width="420" height="18" rx="6" fill="#6d4c41"/>'
+                      f'<circle cx="{x + 80}" cy="{y - 40}" r="38" fill="#b0bec5"/>'
+                      f'<circle cx="{x + 220}" cy="{y - 30}" r="28" fill="#90a4ae"/>'
+                      for x in (120, 760, 1400) for y in (260, 420))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1920 1080" width="1920" height="1080">'
+            f'<!-- {nonce} --><defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">'
+            f'<stop offset="0" stop-color="{sky}"/><stop offset="1" stop-color="#ffffff"/></linearGradient>'
+            f'<radialGradient id="lamp" cx="0.5" cy="0.2" r="0.6"><stop offset="0" stop-color="#fff8e1" '
+            f'stop-opacity="0.8"/><stop offset="1" stop-color="#fff8e1" stop-opacity="0"/></radialGradient></defs>'
+            f'<rect width="1920" height="720" fill="url(#sky)"/>{tiles}{shelves}'
+            f'<rect y="720" width="1920" height="360" fill="{floor}"/>'
+            f'<rect width="1920" height="1080" fill="url(#lamp)"/></svg>')
+
+
+def character_svg(body: str, mouth: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 800" width="400" height="800">'
+            f'<path d="M60 800 L60 420 Q200 300 340 420 L340 800 Z" fill="{body}"/>'
+            f'<circle cx="200" cy="220" r="140" fill="#a1665e"/><path d="M70 170 Q200 40 330 170" fill="#3e2723"/>'
+            f'<circle cx="150" cy="210" r="14" fill="#212121"/><circle cx="250" cy="210" r="14" fill="#212121"/>'
+            f'<path d="{mouth}" stroke="#212121" stroke-width="14" fill="none" stroke-linecap="round"/></svg>')
+
+
+SMILE, WORRY = "M130 280 Q200 340 270 280", "M130 300 Q200 260 270 300"
+
+
+class StagedBench:
+    """The art in a temporary pack folder, and the cast and scenes that name it."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="kiosk-bench-stage-")
+        self.root = Path(self._folder.name)
+        media = self.root / "bench" / "media"
+        media.mkdir(parents=True)
+        (media / "kitchen.svg").write_text(scene_svg("#80cbc4", "#455a64"))
+        for who, colour in (("chef", "#e53935"), ("lina", "#00897b")):
+            for face, mouth in (("neutral", "M140 290 L260 290"), ("happy", SMILE), ("worried", WORRY)):
+                (media / f"{who}-{face}.svg").write_text(character_svg(colour, mouth))
+        name = Text(MappingProxyType({"fr": "x"}))
+        self.cast = {who: Character(who, name, MappingProxyType({f: f"media/{who}-{f}.svg"
+                                                                 for f in ("neutral", "happy", "worried")}))
+                     for who in ("chef", "lina")}
+        self.scenes: dict[str, Place] = {"kitchen": Place("kitchen", "media/kitchen.svg")}
+        self.stage = Stage("kitchen", (Placement("chef", "left"), Placement("lina", "right", "worried")))
+
+    def add_scene(self, name: str, svg: str) -> None:
+        (self.root / "bench" / "media" / f"{name}.svg").write_text(svg)
+        self.scenes[name] = Place(name, f"media/{name}.svg")
+
+    def nodes(self, moment: StageMoment) -> list[Node]:
+        return stage_nodes(moment, self.cast, self.scenes, lambda path: f"bench/{path}")
+
+    def dialogue(self, frame: int) -> Scene:
+        """A staged dialogue as play_view draws one: the stage, a veil, the lines over it."""
+        moment = StageMoment(self.stage, 10.0, FULL, speaker="chef" if frame % 120 < 60 else "lina",
+                             faces={"lina": Face("happy", "worried", 10.0)}, veil=0.5)
+        lines = (TextNode(0, 0, "Chef", 30, theme.ACCENT, "bold"),
+                 TextNode(0, 0, "Bonjour ! Aujourd'hui tu es au garde-manger avec Lina.", 38, theme.TEXT,
+                          max_width=1584),
+                 TextNode(0, 0, "Lina", 30, theme.ACCENT, "bold"),
+                 TextNode(0, 0, "Salut ! On a du monde à midi, on va devoir s'organiser.", 38, theme.TEXT,
+                          max_width=1584))
+        return Scene(Group((*self.nodes(moment), Column(168, 160, lines, gap=18),
+                            Panel(Rect(1380, 940, 420, 100), theme.ACCENT, radius=20))), theme.BACKGROUND)
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+
+def rasterisation_ms(sizes: tuple[tuple[int, int], ...] = ((1920, 1080), (3840, 2160)),
+                     repeats: int = 3) -> dict[str, float]:
+    """resvg alone, in this process, on the bench's kitchen scene: median milliseconds per size."""
+    svg = scene_svg("#80cbc4", "#455a64").encode()
+    found: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for width, height in sizes:
+            samples = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                rasterise_to(svg, (width, height), Path(folder) / "out.png")
+                samples.append(time.perf_counter() - start)
+            found[f"{width}x{height}"] = statistics.median(samples) * 1000
+    return found
+
+
+def scene_change_frames(renderer: GLRenderer, bench: StagedBench, frames: int = 200,
+                        change_at: int = 30) -> dict[str, Any]:
+    """Frames paced at 60 Hz around a change to a scene never rasterised before, dissolving in over
+    0.6 s once its picture is ready: the frame times, the longest, and how many were hitches."""
+    nonce = uuid.uuid4().hex  # a new content hash: the raster cache cannot have it
+    bench.add_scene("fresh", scene_svg("#ffcc80", "#5d4037", nonce))
+    fresh = Stage("fresh", bench.stage.characters, Transition("dissolve", 0.6))
+    times: list[float] = []
+    ready_at: int | None = None
+    arrival: int | None = None  # the frame that copied the new picture into the atlas and uploaded it
+    for frame in range(frames):
+        t0 = time.perf_counter()
+        if frame < change_at:
+            scene = bench.dialogue(frame)
+        else:
+            since = 0.0 if ready_at is None else (frame - ready_at) / 60
+            moment = StageMoment(fresh, since, FULL, bench.stage, veil=0.5)
+            scene = Scene(Group(tuple(bench.nodes(moment))), theme.BACKGROUND)
+        renderer.draw(scene)
+        renderer.finish()
+        took = time.perf_counter() - t0
+        times.append(took)
+        if frame >= change_at and ready_at is None and not renderer.waiting():
+            ready_at = frame + 1  # the picture arrived in this frame: the dissolve starts with the next
+            arrival = frame
+        time.sleep(max(0.0, 1 / 60 - took))
+    steady = statistics.median(times[5:change_at])
+    end = arrival if arrival is not None else frames
+    waiting = times[change_at:end]  # the old scene still shows while the new one is rasterised
+    dissolving = times[end + 1:end + 1 + 36]  # 0.6 s at 60 Hz: two full-screen pictures
+    settled = times[end + 37:]
+    ms = 1000.0
+    return {"steady_ms": steady * ms, "waiting_frames": len(waiting),
+            "waiting_max_ms": max(waiting, default=0.0) * ms,
+            "arrival_ms": times[arrival] * ms if arrival is not None else None,
+            "dissolve_median_ms": statistics.median(dissolving) * ms if dissolving else None,
+            "settled_median_ms": statistics.median(settled) * ms if settled else None,
+            "hitches": sum(1 for t in [*waiting, *([times[arrival]] if arrival is not None else [])]
+                           if t > HITCH * steady),
+            "over_60hz": sum(1 for t in times[change_at:] if t > 1 / 60), "frames": frames - change_at}
+
+
+def staged_scenes(bench: StagedBench) -> list[BenchScene]:
+    return [BenchScene("staged dialogue (2 characters, SVG)", 9, bench.dialogue)]
+
+
+def warm(renderer: GLRenderer, scene_at: Callable[[int], Scene], seconds: float = 120.0) -> None:
+    """Draw until every picture is rasterised (the steady state a visitor sees)."""
+    deadline = time.monotonic() + seconds
+    renderer.draw(scene_at(0))
+    while renderer.waiting() and time.monotonic() < deadline:
+        renderer.images.vectors.wait(seconds)
+        renderer.draw(scene_at(0))

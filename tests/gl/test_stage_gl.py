@@ -1,0 +1,109 @@
+"""A staged step on the GL renderer: two characters drawn from SVG, the scene dissolving at its
+midpoint, one face cross-fading to another; compared with a golden image, and the dissolve checked
+against the two scenes' own colours (what resvg drew for each, not what this test expects)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.render.capture import image_difference, read_png, write_png
+from kiosk.render.renderer import GLRenderer
+from kiosk.render.text import FontFiles
+from kiosk.runtime.stage_view import Face, StageMoment, stage_nodes
+from kiosk.scenario.load import inspect_pack
+from kiosk.scenario.model import Placement, Scenario, Stage, Transition
+from kiosk.view.nodes import Group, Rect, Scene
+from tests.conftest import ASSETS
+from tests.stage_kit import write_staged_pack
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "stage-dissolve-640x360.png"
+SIZE = (640, 360)
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scenario]:
+    root = tmp_path_factory.mktemp("staged")
+    draft = inspect_pack(write_staged_pack(root), check_manifest=False).draft
+    assert draft is not None
+    return root, draft.scenario
+
+
+def _draw(renderer: GLRenderer, scene: Scene) -> np.ndarray:
+    renderer.draw(scene)
+    for _ in range(10):  # the SVG pictures are rasterised off the frame thread: draw once they are in
+        if not renderer.waiting():
+            break
+        renderer.images.vectors.wait(60)
+        renderer.draw(scene)
+    assert not renderer.waiting()
+    return renderer.read_pixels()
+
+
+def test_a_staged_step_mid_dissolve_with_an_expression_change_matches_golden(
+        gl_context: object, staged: tuple[Path, Scenario], tmp_path: Path) -> None:
+    root, scenario = staged
+    before = Stage("cuisine", (Placement("karim", "left"), Placement("lina", "right", "worried")))
+    after = Stage("salle", (Placement("karim", "left"), Placement("lina", "right", "worried")),
+                  Transition("dissolve", 0.6))
+    moment = StageMoment(after, 0.3, Rect(0, 0, 1920, 1080), before, speaker="lina",
+                         faces={"lina": Face("happy", "worried", 0.15)})  # both at their midpoint
+    nodes = stage_nodes(moment, scenario.cast, scenario.scenes, lambda path: f"staged/{path}")
+    renderer = GLRenderer(gl_context, SIZE, [root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        pixels = _draw(renderer, Scene(Group(tuple(nodes))))
+        sky = {}
+        for scene in ("cuisine", "salle"):  # each scene alone, as resvg draws it
+            alone = Stage(scene, ())
+            sky[scene] = _draw(renderer, Scene(Group(tuple(stage_nodes(
+                StageMoment(alone, 5.0, Rect(0, 0, 1920, 1080)), scenario.cast, scenario.scenes,
+                lambda path: f"staged/{path}")))))[20, 320].astype(float)
+    finally:
+        renderer.release()
+    mixed = pixels[20, 320].astype(float)  # open sky, nobody standing there
+    assert np.allclose(mixed[:3], (sky["cuisine"][:3] + sky["salle"][:3]) / 2, atol=3)
+    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
+        write_png(GOLDEN, pixels)
+        pytest.skip(f"golden image {GOLDEN.name} rewritten; look at it, then check it in")
+    assert GOLDEN.exists(), f"no golden image {GOLDEN}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
+    mean, share = image_difference(pixels, read_png(GOLDEN))
+    if mean > 1.5 or share > 0.01:
+        write_png(GOLDEN.with_suffix(".actual.png"), pixels)
+    assert mean <= 1.5 and share <= 0.01, f"mean difference {mean:.2f}, {share:.2%} of pixels differ"
+
+
+def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_path: Path) -> None:
+    """The bench's scene change, small: frames are drawn while the new picture is rasterised in the
+    worker process, then it is taken in and dissolves in."""
+    from kiosk.bench.stage import StagedBench, scene_change_frames, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dialogue)
+        found = scene_change_frames(renderer, bench, frames=90, change_at=10)
+    finally:
+        renderer.release()
+        bench.close()
+    assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
+    assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
+
+
+def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    pack = write_staged_pack(tmp_path / "scenarios")
+    code = main(["preview", str(pack), "--headless", "--size", "640x360", "--out", str(tmp_path / "out"),
+                 "--answers", "a"])
+    assert code == 0 and "path brief → question → salle → fin" in capsys.readouterr().out
+    shot = read_png(tmp_path / "out" / "staged" / "02-question-feedback.png")[:, :, :3].astype(int)
+    lit_teal, dimmed_red = (0x2a, 0x9d, 0x8f), (0xe6 * 0.55, 0x39 * 0.55, 0x46 * 0.6)
+    assert np.allclose(shot[300, 512], lit_teal, atol=4)  # Lina, who reacts: lit, body drawn from her SVG
+    assert np.allclose(shot[300, 128], dimmed_red, atol=4)  # Karim listens: dimmed
+    assert np.allclose(shot[146, 422], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face
