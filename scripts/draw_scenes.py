@@ -200,6 +200,24 @@ def cab() -> str:
     return svg("Cabine", sky(height=480) + hills + road + truck_ahead + sign + pillars + dash + wheel)
 
 
+def rest_area() -> str:
+    """A motorway rest area: parked lorries, trees, a small building, a picnic table."""
+    trees = "".join(rect(x + 18, 420, 24, 140, "#8a5a34") + circle(x + 30, 380, 80, c) + circle(x - 20, 420, 56, c)
+                    for x, c in ((120, "#7bb661"), (560, "#8fc46f"), (1780, "#7bb661")))
+    building = (rect(760, 360, 420, 240, "#f4f1ea", 12) + poly([(740, 370), (970, 280), (1200, 370)], "#c4473a")
+                + rect(820, 440, 120, 160, "#7fb6dd", 6) + rect(1000, 430, 130, 90, "#7fb6dd", 6)
+                )
+    lorry = (rect(1260, 330, 420, 230, "#f6f6f3", 10) + rect(1260, 330, 420, 30, "#2f5d8a", 10)
+             + rect(1680, 390, 150, 170, "#2f5d8a", 16) + rect(1700, 410, 90, 70, "#bfe0f0", 8)
+             + circle(1340, 580, 40, "#2b2f36") + circle(1580, 580, 40, "#2b2f36") + circle(1760, 580, 40, "#2b2f36"))
+    ground = rect(0, 540, W, 540, "#9aa1a9") + rect(0, 520, W, 60, "#8fbf8a") + "".join(
+        rect(x, 760, 12, 200, "#f4f1ea", 4) for x in range(940, W, 260))
+    table = (rect(300, 640, 260, 26, "#a57a48", 8) + rect(320, 666, 20, 80, "#8a5a34")
+             + rect(520, 666, 20, 80, "#8a5a34") + rect(270, 706, 320, 18, "#a57a48", 6))
+    lawn = '<ellipse cx="420" cy="700" rx="360" ry="90" fill="#8fbf8a"/>'
+    return svg("Aire de repos", sky(height=560) + ground + lawn + trees + building + lorry + table)
+
+
 # ---------------------------------------------------------------------------------------------- building site
 
 
@@ -284,7 +302,7 @@ def landing() -> str:
 SCENES: dict[str, dict[str, Callable[[], str]]] = {
     "commis-de-cuisine": {"cuisine": kitchen},
     "agent-logistique": {"entrepot": warehouse},
-    "conducteur-routier": {"depot": depot, "cabine": cab},
+    "conducteur-routier": {"depot": depot, "cabine": cab, "aire": rest_area},
     "electricien-batiment": {"chantier": site},
     "aide-a-domicile": {"salon": living_room, "palier": landing},
 }
