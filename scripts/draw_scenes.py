@@ -187,17 +187,16 @@ def cab() -> str:
     pillars = (poly([(0, 0), (190, 0), (90, 820), (0, 820)], "#3f4650")
                + poly([(W, 0), (W - 190, 0), (W - 90, 820), (W, 820)], "#3f4650")
                + rect(0, 0, W, 60, "#3f4650") + rect(700, 60, 520, 46, "#565f6b", 12))
-    dash = (poly([(0, 760), (W, 760), (W, H), (0, H)], "#4a525d")
-            + rect(0, 740, W, 40, "#5b6470", 16)
-            + rect(380, 800, 380, 120, "#3a4049", 30)
-            + circle(480, 860, 40, "#eef1f4", ' opacity="0.9"') + circle(660, 860, 40, "#eef1f4", ' opacity="0.9"')
-            + '<path d="M 480 860 l 24 -18 M 660 860 l -10 -28" stroke="#e4574a" stroke-width="6" '
+    # gauges and phone sit just under the windscreen: the bottom quarter stays plain for the dialogue
+    dash = (poly([(0, 740), (W, 740), (W, H), (0, H)], "#4a525d")
+            + rect(0, 722, W, 40, "#5b6470", 16)
+            + rect(420, 770, 300, 60, "#3a4049", 24)
+            + circle(500, 800, 22, "#eef1f4", ' opacity="0.9"') + circle(640, 800, 22, "#eef1f4", ' opacity="0.9"')
+            + '<path d="M 500 800 l 14 -10 M 640 800 l -6 -16" stroke="#e4574a" stroke-width="5" '
               'stroke-linecap="round"/>'
-            + rect(1380, 790, 150, 230, "#2b2f36", 18) + rect(1392, 806, 126, 180, "#7fb6dd", 10)
-            + circle(1455, 870, 30, "#f2c14e") + rect(1420, 920, 70, 14, "#ffffff", 7))
-    wheel = ('<circle cx="570" cy="1060" r="250" fill="none" stroke="#2b2f36" stroke-width="48"/>'
-             + rect(540, 880, 60, 200, "#2b2f36", 20))
-    return svg("Cabine", sky(height=480) + hills + road + truck_ahead + sign + pillars + dash + wheel)
+            + rect(1390, 660, 150, 150, "#2b2f36", 18) + rect(1402, 672, 126, 104, "#7fb6dd", 10)
+            + circle(1465, 712, 22, "#f2c14e") + rect(1435, 746, 60, 10, "#ffffff", 5))
+    return svg("Cabine", sky(height=480) + hills + road + truck_ahead + sign + pillars + dash)
 
 
 def rest_area() -> str:
