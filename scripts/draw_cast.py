@@ -49,6 +49,7 @@ class Person:
     beard: str = ""  # "" | full | stubble | moustache
     hat: str = ""  # "" | toque
     headset: bool = False
+    build: float = 1.0  # shoulder width, 1 = average
 
 
 def mix(colour: str, other: str, amount: float) -> str:
@@ -299,9 +300,18 @@ def beard(p: Person) -> str:
     h = p.hair_colour
     if p.beard == "moustache":
         return f'<path d="M 262 432 Q 300 414 338 432 Q 320 440 300 432 Q 280 440 262 432 Z" fill="{h}"/>'
-    opacity = "0.45" if p.beard == "stubble" else "1"
+    if p.beard == "stubble":  # a shadow of the skin's own tone, kept inside the face
+        cx, cy, rx, ry = HEAD
+        clip = f"stubble-{p.key}"
+        return (
+            f'<clipPath id="{clip}"><ellipse cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}"/></clipPath>'
+            f'<g clip-path="url(#{clip})" fill="{mix(SKIN[p.skin], h, 0.3)}" opacity="0.8">'
+            '<path d="M 190 380 C 192 470 240 512 300 514 C 360 512 408 470 410 380 C 400 432 374 470 340 470 '
+            'Q 300 462 260 470 C 226 470 200 432 190 380 Z"/>'
+            '<path d="M 258 436 Q 300 418 342 436 Q 322 444 300 438 Q 278 444 258 436 Z"/></g>'
+        )
     return (
-        f'<g opacity="{opacity}"><path d="M 190 380 C 192 470 240 512 300 514 C 360 512 408 470 410 380 '
+        f'<g><path d="M 190 380 C 192 470 240 512 300 514 C 360 512 408 470 410 380 '
         f'C 400 432 374 470 340 470 Q 300 462 260 470 C 226 470 200 432 190 380 Z" fill="{h}"/>'
         f'<path d="M 258 436 Q 300 418 342 436 Q 322 444 300 438 Q 278 444 258 436 Z" fill="{h}"/></g>'
     )
@@ -418,7 +428,9 @@ def portrait_body(p: Person, expression: str) -> str:
     # head read friendlier and keep the face legible when the portrait is small on screen.
     return "".join([
         f'<g transform="{HEAD_PLACEMENT}">{hair_back(p)}</g>' if p.hair in BEHIND_TORSO else "",
-        torso(p), neck(p), f'<g transform="{HEAD_PLACEMENT}">{face}</g>',
+        f'<g transform="translate(300 0) scale({p.build} 1) translate(-300 0)">{torso(p)}</g>' if p.build != 1
+        else torso(p),
+        neck(p), f'<g transform="{HEAD_PLACEMENT}">{face}</g>',
     ])
 
 
@@ -434,33 +446,34 @@ def portrait(p: Person, expression: str) -> str:
 CAST: dict[str, list[Person]] = {
     "commis-de-cuisine": [
         Person("karim", "tan", "short", "#2a211e", 48, "chef", "#f6f3ec", accent="#3d7ea6", beard="full",
-               hat="toque"),
-        Person("lina", "warm-light", "bun", "#4a2e22", 23, "chef", "#f6f3ec", accent="#e07a5f"),
-        Person("awa", "deep", "curly", "#1f1a1c", 32, "server", "#2f3b4c", accent="#c2553f"),
+               hat="toque", build=1.06),
+        Person("lina", "warm-light", "bun", "#4a2e22", 23, "chef", "#f6f3ec", accent="#e07a5f", build=0.9),
+        Person("awa", "deep", "curly", "#1f1a1c", 32, "server", "#2f3b4c", accent="#c2553f", build=0.92),
     ],
     "agent-logistique": [
-        Person("nadia", "olive", "hijab", "#6f5a8e", 40, "hivis", "#2f4a6b", accent="yellow"),
+        Person("nadia", "olive", "hijab", "#6f5a8e", 40, "hivis", "#2f4a6b", accent="yellow", build=0.94),
         Person("paul", "light", "bald", "#b9b4ae", 57, "hivis", "#5d6670", accent="orange", glasses=True,
-               beard="moustache"),
-        Person("minh", "warm-light", "short", "#1e1b1f", 20, "hivis", "#3d8c6e", accent="yellow"),
+               beard="moustache", build=1.08),
+        Person("minh", "warm-light", "short", "#1e1b1f", 20, "hivis", "#3d8c6e", accent="yellow", build=0.96),
     ],
     "conducteur-routier": [
         Person("malik", "very-deep", "fade", "#17120f", 33, "polo", "#2f5d8a", accent="#f2b84b", beard="stubble",
-               headset=True),
-        Person("franck", "light", "short", "#8a6f5a", 51, "driver", "#c4473a", accent="#f2f2f2", beard="stubble"),
+               headset=True, build=1.03),
+        Person("franck", "light", "short", "#8a6f5a", 51, "driver", "#c4473a", accent="#f2f2f2", beard="stubble",
+               build=1.08),
         Person("leroy", "olive", "short", "#e8e6e2", 63, "shirt", "#55707f", accent="#cfe0ee", glasses=True),
     ],
     "electricien-batiment": [
-        Person("sandrine", "porcelain", "pixie", "#a4532f", 45, "overalls", "#27406b", accent="#7fa8c9"),
-        Person("yanis", "brown", "curly", "#2b1d16", 17, "overalls", "#3b4454", accent="#f08a3c"),
+        Person("sandrine", "porcelain", "pixie", "#a4532f", 45, "overalls", "#27406b", accent="#7fa8c9", build=0.95),
+        Person("yanis", "brown", "curly", "#2b1d16", 17, "overalls", "#3b4454", accent="#f08a3c", build=0.93),
         Person("nguyen", "warm-light", "short", "#77716c", 68, "shirt", "#7d9a6a", accent="#f3efe6",
-               beard="moustache"),
+               beard="moustache", build=0.96),
     ],
     "aide-a-domicile": [
         Person("martin", "porcelain", "curly", "#ecebea", 84, "cardigan", "#a58bc4", accent="#f3e9dc",
-               glasses=True),
-        Person("fatou", "deep", "long", "#1d1718", 42, "tunic", "#6fb3b0", accent="#f7f3ea"),
-        Person("petit", "light", "bob", "#c9b38c", 62, "cardigan", "#d9826a", accent="#f2e4cf"),
+               glasses=True, build=0.88),
+        Person("fatou", "deep", "long", "#1d1718", 42, "tunic", "#6fb3b0", accent="#f7f3ea", build=0.95),
+        Person("petit", "light", "bob", "#c9b38c", 62, "cardigan", "#d9826a", accent="#f2e4cf", build=0.92),
     ],
 }
 
