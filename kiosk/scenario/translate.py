@@ -63,27 +63,40 @@ def text_sites(document: Any, file: str) -> Iterator[TextSite]:
 
     The path starts with the file's stem (`scenario:…`, `pack:…`) so two files never share a context.
     """
-    for site in _walk(document, file, "", ()):
+    for site in _walk(document, file, "", (), _cast_names(document)):
         yield TextSite(site.file, f"{Path(file).stem}:{site.path}", site.line, site.node, site.notes)
 
 
-def _walk(node: Any, file: str, path: str, notes: tuple[str, ...]) -> Iterator[TextSite]:
+def _cast_names(document: Any) -> dict[str, str]:
+    """Each cast member's name as the source language writes it, for "spoken by" notes."""
+    cast = document.get("cast") if isinstance(document, CommentedMap) else None
+    if not isinstance(cast, CommentedMap):
+        return {}
+    names: dict[str, str] = {}
+    for key, member in cast.items():
+        name = member.get("name") if isinstance(member, CommentedMap) else None
+        if isinstance(name, CommentedMap) and isinstance(name.get(SOURCE_LANGUAGE), str):
+            names[str(key)] = name[SOURCE_LANGUAGE]
+    return names
+
+
+def _walk(node: Any, file: str, path: str, notes: tuple[str, ...], cast: dict[str, str]) -> Iterator[TextSite]:
     if isinstance(node, CommentedMap):
-        notes = notes + _notes_of(node)
+        notes = notes + _notes_of(node, cast)
         if isinstance(node.get(SOURCE_LANGUAGE), str):
             yield TextSite(file, path, node.lc.line + 1, node, notes + _english_note(node))
         for key, value in node.items():
             if key in LANGUAGE_ORDER or key in FILE_MAPS:
                 continue
             child_notes = notes + (("easy-read (FALC): short sentences, everyday words",) if key == "falc" else ())
-            yield from _walk(value, file, f"{path}.{key}" if path else str(key), child_notes)
+            yield from _walk(value, file, f"{path}.{key}" if path else str(key), child_notes, cast)
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
             label = item.get("id") if isinstance(item, CommentedMap) else None
-            yield from _walk(item, file, f"{path}[{label if isinstance(label, str) else index}]", notes)
+            yield from _walk(item, file, f"{path}[{label if isinstance(label, str) else index}]", notes, cast)
 
 
-def _notes_of(node: CommentedMap) -> tuple[str, ...]:
+def _notes_of(node: CommentedMap, cast: dict[str, str]) -> tuple[str, ...]:
     notes: list[str] = []
     if isinstance(node.get("type"), str) and isinstance(node.get("id"), str):
         notes.append(f"step {node['id']} ({node['type']})")
@@ -93,7 +106,8 @@ def _notes_of(node: CommentedMap) -> tuple[str, ...]:
     who = node.get("who")  # a cast member's line or reaction (the name itself is exported once, under cast:)
     if isinstance(who, str) and "says" in node:
         expression = node.get("expression")
-        notes.append(f"spoken by {who}" + (f", looking {expression}" if isinstance(expression, str) else ""))
+        looking = f", looking {expression}" if isinstance(expression, str) else ""
+        notes.append(f"spoken by {cast.get(who, who)}{looking}")
     if isinstance(node.get("expressions"), CommentedMap):
         notes.append("a character's name, as visitors read it under their picture")
     return tuple(notes)
