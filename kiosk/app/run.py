@@ -33,6 +33,8 @@ from kiosk.runtime.visit_screen import SessionScreen
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.swap import recover as recover_packs
 from kiosk.store.db import open_store
+from kiosk.view.layout import Frame as ScreenFrame
+from kiosk.view.layout import design_size
 
 log = logging.getLogger("kiosk")
 
@@ -126,12 +128,13 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
     if packs:
         if options.reduced_motion:
             settings = replace(settings, session=replace(settings.session, reduced_motion=True))
-        screen = build_session(settings, packs, host, clock.now(), lambda media: None)
+        screen = build_session(settings, packs, host, clock.now(), lambda media: None, size)
         state, reason = "serving", ""
     else:
         reason = (f"no valid scenario pack in {settings.content.scenarios} ({len(errors)} refused): "
                   "run `kiosk lint` there")
-        screen, state = OutOfOrderScreen(reason, settings.content.language), "out_of_order"
+        screen, state = OutOfOrderScreen(reason, settings.content.language,
+                                         ScreenFrame(*design_size(*size))), "out_of_order"
         log.error("kiosk out of order: %s", reason)
     devices = start_devices(settings, hub)
     monitor = side_by_side_display(ctx, size, settings, renderer.frames, present) \

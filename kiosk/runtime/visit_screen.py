@@ -32,7 +32,7 @@ from kiosk.media.captions import Cue, cue_at
 from kiosk.media.captions import next_change as next_caption
 from kiosk.media.sphere import Look, drag, look_from
 from kiosk.runtime import pages, play
-from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
+from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
 from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.consent import build_view as consent_view
@@ -43,14 +43,15 @@ from kiosk.runtime.play_view import LOOK, LiveMedia, MediaImage, Target, focusab
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Effect, Intent, Page, Session, Tick, Timing, idle_seconds_left, step
 from kiosk.runtime.usage import Usage, device_in_use, input_kind
+from kiosk.runtime.widgets import press
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import HotspotStep, Pack, VideoStep
-from kiosk.view import theme
+from kiosk.view.layout import Frame, design_size
 from kiosk.view.nodes import Column, Group, Node, Panel, Rect, Scene, Text
+from kiosk.view.tokens import tokens_for
 
 Journal = Callable[[dict[str, Any]], None]
 CaptionLoader = Callable[[Path], Sequence[Cue]]
-FOCUS_RING = (1.0, 0.84, 0.0, 1.0)
 
 
 class VisitHost(Protocol):
@@ -72,6 +73,7 @@ class ScreenSettings:
     defaults: Prefs = field(default_factory=Prefs)  # what every visit starts with (the kiosk's config)
     scan_every: float = 1.5  # seconds the focus stays on a target in one-button mode
     retention_days: int = 30
+    size: tuple[int, int] = (1920, 1080)  # the display's pixels: the screens are laid out for its shape
 
 
 KEY_ACTIONS = {"tab": "next", "right": "next", "down": "next", "left": "previous", "up": "previous",
@@ -106,7 +108,7 @@ class SessionScreen:
         self.sector = ""
         self.scroll = 0
         self.attract = AttractScreen(self._attract_cards(), start, self._attract_texts(),
-                                     reduced_motion=self.prefs.reduced_motion)
+                                     reduced_motion=self.prefs.reduced_motion, frame=self._attract_frame())
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
         self._cache: tuple[tuple[object, ...], Scene, list[Target]] | None = None
@@ -127,7 +129,7 @@ class SessionScreen:
         self.packs = {p.id: p for p in self._pending_packs}
         self._pending_packs = None
         self.attract = AttractScreen(self._attract_cards(), now, self._attract_texts(),
-                                     reduced_motion=self.prefs.reduced_motion)
+                                     reduced_motion=self.prefs.reduced_motion, frame=self._attract_frame())
         self._cache = None
 
     # -- what the screen shows ----------------------------------------------------------------
@@ -169,35 +171,46 @@ class SessionScreen:
             self._outcome = (key, self.host.outcome(s.visit, self.words, s.consent, self.prefs.easy_read))
         return self._outcome[1]
 
+    def frame(self) -> Frame:
+        """The shape, tokens and direction the visitor's screens are laid out for."""
+        width, height = design_size(*self.settings.size)
+        return Frame(width, height, tokens_for(large_text=self.prefs.large_text,
+                                               high_contrast=self.prefs.high_contrast), self.words.rtl)
+
+    def _attract_frame(self) -> Frame:
+        """The attract screen speaks the kiosk's language with the kiosk's default preferences."""
+        width, height = design_size(*self.settings.size)
+        defaults = self.settings.defaults
+        return Frame(width, height, tokens_for(large_text=defaults.large_text, high_contrast=defaults.high_contrast),
+                     self.catalogs.words(self.default_language).rtl)
+
     def _page(self, now: float) -> tuple[Scene, list[Target]]:
-        s, words = self.session, self.words
+        s, words, frame = self.session, self.words, self.frame()
         page = s.page
         if page == Page.LANGUAGE:
-            return pages.language_page(words, self.prefs)
+            return pages.language_page(words, self.prefs, frame)
         if page == Page.CONSENT:
-            built, targets = consent_view(s.consent, words, self.settings.retention_days)
-            bar: list[Target] = []
-            nodes = [*pages.top_bar(words, bar), *pages.footer(words, bar, back=words.gettext("Back"))]
-            return replace(built, root=Group((*nodes, built.root))), [*bar, *targets]
+            return consent_view(s.consent, words, self.settings.retention_days, frame=frame,
+                                top=pages.top_bar(words, frame),
+                                back=[press(frame, words.gettext("Back"), pages.intent("back"), min_width=240)])
         if page == Page.CATALOGUE:
-            return pages.catalogue_page(self.cards(s.language), words, self.sector, self.scroll)
+            return pages.catalogue_page(self.cards(s.language), words, self.sector, self.scroll, frame)
         if page == Page.TRADE:
             card = next(c for c in self.cards(s.language) if c.pack_id == s.trade)
-            return pages.trade_page(card, words, self.prefs.captions)
+            return pages.trade_page(card, words, self.prefs.captions, frame)
         if page == Page.PLAY and self.play is not None:
             pack = self.packs[s.trade]
-            built, targets = play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
+            return play_view(pack.scenario, self.play, words=words, trade_title=pack.trade.title.get(
                 s.language), now=now, media=self.media, easy=self.prefs.easy_read, banner=self._paused_banner(),
                 live=LiveMedia(pack.id, self.look, self._caption(now), self.play.paused_at is not None)
-                if self.live_media else None)
-            return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
+                if self.live_media else None, frame=frame, chrome=pages.play_chrome(words, frame))
         if page == Page.RESULTS:
-            return pages.results_page(self.outcome(), words)
+            return pages.results_page(self.outcome(), words, frame)
         if page == Page.OFFERS:
-            return pages.offers_page(self.outcome(), words)
+            return pages.offers_page(self.outcome(), words, frame)
         if page == Page.HANDOFF:
-            return pages.handoff_page(self.outcome(), words)
-        return pages.thanks_page(words)
+            return pages.handoff_page(self.outcome(), words, frame)
+        return pages.thanks_page(words, frame)
 
     def _cues(self) -> Sequence[Cue]:
         if self.play is None or not self.prefs.captions:
@@ -233,19 +246,19 @@ class SessionScreen:
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1], self._cache[2]
         built, targets = self._page(now)
+        frame = self.frame()
         nodes: list[Node] = [built.root]
         if left is not None:
             targets = []  # while the countdown shows, the only target is "I'm still here"
-            nodes.extend(pages.idle_overlay(self.words, left, targets))
+            nodes.extend(pages.idle_overlay(self.words, left, targets, frame))
         reachable = focusable(targets)
         if self.focus is not None and self.focus < len(reachable):
             r = reachable[self.focus].rect
-            nodes.append(Panel(Rect(r.x - 10, r.y - 10, r.w + 20, r.h + 20), (0.0, 0.0, 0.0, 0.0),
-                               radius=min(r.h / 2 + 10, 38.0), border=8.0, border_color=FOCUS_RING, layer=6))
-        rtl = self.words.rtl
-        scene = adapt(replace(built, root=Group(tuple(nodes)), background=theme.BACKGROUND), self.prefs, rtl)
-        if rtl:
-            targets = [Target(mirror_rect(t.rect), t.action) for t in targets]
+            ring = 6.0  # drawn just outside the target, inside the screen's edge
+            nodes.append(Panel(Rect(max(0.0, r.x - ring), max(0.0, r.y - ring), r.w + 2 * ring, r.h + 2 * ring),
+                               (0.0, 0.0, 0.0, 0.0), radius=min(r.h / 2 + ring, 34.0), border=ring,
+                               border_color=frame.tokens.palette.focus, layer=6))
+        scene = replace(built, root=Group(tuple(nodes)))
         self._cache = (key, scene, targets)
         return scene, targets
 
@@ -490,7 +503,7 @@ class SessionScreen:
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
             self.focus, self._outcome, self._cache, self.look, self._drag = None, None, None, Look(), None
             self.attract = AttractScreen(self.attract.cards, now, self.attract.texts,
-                                         reduced_motion=self.prefs.reduced_motion)
+                                         reduced_motion=self.prefs.reduced_motion, frame=self._attract_frame())
             self._take_packs(now)
 
     def _narrate(self, now: float) -> None:

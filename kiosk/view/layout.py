@@ -40,6 +40,7 @@ from stretchable.style.geometry.size import SizePoints
 
 from kiosk.view.measure import LINE_HEIGHT, measure
 from kiosk.view.nodes import TRANSPARENT, Button, Color, Node, Panel, Rect, Text, Weight
+from kiosk.view.tokens import NORMAL, Tokens
 
 Place = Literal["start", "center", "end", "stretch"]
 Justify = Literal["start", "center", "end", "between"]
@@ -265,3 +266,28 @@ def _emit(item: Item, node: TaffyNode, laid: Laid, width: float, rtl: bool, laye
         laid.hits.extend(hits)
         if item.name:
             laid.rects[item.name] = rect
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The screen a page is laid out for: its design size, the visitor's tokens and direction."""
+
+    width: float = 1920.0
+    height: float = 1080.0
+    tokens: Tokens = NORMAL
+    rtl: bool = False
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+    @property
+    def margin(self) -> float:
+        return self.tokens.space.margin * (0.5 if self.portrait else 1.0)
+
+
+def design_size(width: int, height: int) -> tuple[float, float]:
+    """The design space of a screen of width × height pixels: 1920 units wide in landscape (1080 tall at
+    16:9, 1200 at 16:10), 1080 wide in portrait; the renderer scales it to the pixels, never letterboxes."""
+    base = 1920.0 if width >= height else 1080.0
+    return base, round(base * height / width, 3)
