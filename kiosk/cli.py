@@ -137,6 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument("--store", type=Path, metavar="FILE.db",
                             help="keep what the replayed visit recorded (results, xAPI statements) in this SQLite "
                                  "file (default: a scratch file, removed); never the kiosk's own store")
+    screens = commands.add_parser(
+        "screens", help="every screen of a visit as PNG (docs/screens/), or --check the layout of them all",
+        description="Without --check: writes, for each screen, French (normal), Arabic (larger text + high "
+                    "contrast) and Ukrainian on a portrait screen, as PNG files into --out. With --check: lays out "
+                    "every screen and every step of every pack in fr/en/ar/uk × normal, larger text, high "
+                    "contrast, easy-read, one-button × 1920x1080, 1280x720, 1080x1920 and reports text that "
+                    "overflows, overlapping or too small targets, what leaves the screen and low contrast "
+                    "(exit status 1 if anything is found).")
+    screens.add_argument("--out", type=Path, default=Path("docs/screens"), help="folder of the PNG files")
+    screens.add_argument("--check", action="store_true", help="run the layout check instead of drawing")
     fleet = commands.add_parser("fleet", help="the operators' dashboard: reads Prometheus, or polls a few kiosks",
                                 description="Serves a web page showing each kiosk's agency, state, frame times, "
                                             "backlog, devices, alerts and, on demand, its screen; problem kiosks "
@@ -828,6 +838,21 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_screens(args: argparse.Namespace) -> int:
+    from kiosk.commands.screens import check_all, write_screens
+
+    if args.check:
+        found = 0
+        for finding in check_all(_settings(args)):
+            found += 1
+            print(finding)
+        print(f"layout check: {found} problem{'s' if found != 1 else ''}")
+        return 1 if found else 0
+    written = write_screens(_settings(args), args.out)
+    print(f"screens: {len(written)} PNG files in {args.out}/")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_format = args.log_format
@@ -844,7 +869,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "doctor": _cmd_doctor, "sync": _cmd_sync, "erase": _cmd_erase, "export": _cmd_export,
                 "packs": _cmd_packs, "offers": _cmd_offers, "keys": _cmd_keys, "badge": _cmd_badge,
                 "results": _cmd_results, "config": _cmd_config,
-                "fleet": _cmd_fleet, "replay": _cmd_replay, "new": _cmd_new, "insights": _cmd_insights}
+                "fleet": _cmd_fleet, "replay": _cmd_replay, "screens": _cmd_screens, "new": _cmd_new,
+                "insights": _cmd_insights}
     try:
         return handlers[args.command](args)
     except PackError as exc:  # content errors get the full compiler-style report

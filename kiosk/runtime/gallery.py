@@ -68,9 +68,10 @@ class _Host:
 
 
 def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, size: tuple[int, int],
-          outcomes: Outcomes, *, steps: bool = True) -> Iterator[Shot]:
+          outcomes: Outcomes, *, every_step: bool = True) -> Iterator[Shot]:
     """The screens in visit order: attract, language, consent, catalogue, trade, every step of every
-    pack (`steps`), results, offers, hand-off, thanks, the idle warning, out of order."""
+    pack (or with `every_step` False the first step of each kind, and one answer's feedback), results,
+    offers, hand-off, thanks, the idle warning, out of order."""
     prefs = prefs_for(mode)
     now = 1000.0
     screen = SessionScreen(packs, catalogs, _Host(outcomes), now, media=lambda path: None,
@@ -98,16 +99,21 @@ def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, s
     yield show("04-catalogue", Page.CATALOGUE)
     if first is not None:
         yield show("05-trade", Page.TRADE, first.id)
-    for pack in sorted(packs, key=lambda p: p.id) if steps else ():
+    kinds: set[str] = set()
+    for pack in sorted(packs, key=lambda p: p.id):
         scenario = pack.scenario
         start = play.start(scenario, now, seed=1)
         for step in scenario.steps:
             state = play.jump(scenario, start, step.id, now)
-            yield show(f"06-play-{pack.id}-{step.id}", Page.PLAY, pack.id, state)
+            name = f"06-play-{pack.id}-{step.id}" if every_step else f"06-play-{step.kind.replace('_', '-')}"
+            if every_step or step.kind not in kinds:
+                yield show(name, Page.PLAY, pack.id, state)
             options = [o for o in step.options() if o.feedback is not None]
-            if options:
+            if options and (every_step or "feedback" not in kinds):
                 shown = replace(state, feedback=options[0].id, picked=(options[0].id,))
-                yield show(f"06-play-{pack.id}-{step.id}-feedback", Page.PLAY, pack.id, shown)
+                yield show(f"{name}-feedback" if every_step else "06-play-feedback", Page.PLAY, pack.id, shown)
+                kinds.add("feedback")
+            kinds.add(step.kind)
     yield show("07-results", Page.RESULTS)
     yield show("08-offers", Page.OFFERS)
     yield show("09-handoff", Page.HANDOFF)
@@ -118,10 +124,3 @@ def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, s
     later = now
     yield Shot("11-idle-warning", screen.view(later), screen.targets(later))
     yield Shot("12-out-of-order", out_of_order_scene("no valid scenario pack in scenarios/", language, frame), [])
-
-
-def frame_for(language_rtl: bool, mode: str, size: tuple[int, int]) -> Frame:
-    prefs = prefs_for(mode)
-    width, height = design_size(*size)
-    return Frame(width, height, tokens_for(large_text=prefs.large_text, high_contrast=prefs.high_contrast),
-                 language_rtl)

@@ -124,14 +124,16 @@ def _built(frame: Frame, root: Item, *labels: str) -> tuple[Scene, list[Target]]
     return scene_of(frame, laid, *labels), targets_of(laid)
 
 
-def _grid(frame: Frame, items: Sequence[Item], columns: int, gap: float) -> Box:
-    """Rows of `columns` equal cells (the last row keeps its cells the same width)."""
+def _grid(frame: Frame, items: Sequence[Item], columns: int, gap: float, *, fill: bool = False) -> Box:
+    """Rows of `columns` equal cells (the last row keeps its cells the same width); `fill`: the rows
+    share the height the grid is given."""
     rows: list[Item] = []
     for start in range(0, len(items), columns):
         cells = list(items[start:start + columns])
         cells += [Box(style=Style(grow=1, basis=0))] * (columns - len(cells))
-        rows.append(Box(tuple(cells), Style(row=True, gap=gap, align="stretch")))
-    return Box(tuple(rows), Style(gap=gap))
+        rows.append(Box(tuple(cells), Style(row=True, gap=gap, align="stretch", grow=1 if fill else 0,
+                                            basis=0 if fill else None)))
+    return Box(tuple(rows), Style(gap=gap, grow=1 if fill else 0, shrink=1))
 
 
 def _cell(item: Box) -> Box:
@@ -145,8 +147,8 @@ def language_page(words: Words, prefs: Prefs, frame: Frame | None = None) -> tup
     frame = _frame(frame)
     _ = words.gettext
     t = frame.tokens
-    languages = [press(frame, name, intent("language", code), primary=code == words.language, grow=1)
-                 for code, name in NATIVE_NAMES.items()]
+    languages = [press(frame, name, intent("language", code), primary=code == words.language, grow=1,
+                       size=t.type.heading) for code, name in NATIVE_NAMES.items()]
     toggles = [_cell(option(frame, _(label), ("pref", name), checked=bool(getattr(prefs, name))))
                for name, label in PREF_LABELS.items()]
     columns = 1 if frame.portrait else 3
@@ -156,8 +158,8 @@ def language_page(words: Words, prefs: Prefs, frame: Frame | None = None) -> tup
         text(frame, _("Make the kiosk easier to use"), "heading", weight="bold"),
         _grid(frame, toggles, columns, t.space.s),
     ]
-    return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue"))),
-                  "language")
+    return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue")),
+                              centred=True), "language")
 
 
 def cards_per_page(frame: Frame) -> tuple[int, int]:
@@ -183,10 +185,9 @@ def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll
     per_page = columns * rows
     first = max(0, min(scroll, max(0, len(shown) - 1) // per_page)) * per_page
     grid = _grid(frame, [_trade_card(card, words, frame) for card in shown[first:first + per_page]], columns,
-                 t.space.m)
+                 t.space.m, fill=True)
     body: list[Item] = [_title(frame, _("Choose a trade to discover")),
-                        Box(tuple(chips), Style(row=True, wrap=True, gap=t.space.s)),
-                        Box((grid,), Style(grow=1, shrink=1))]
+                        Box(tuple(chips), Style(row=True, wrap=True, gap=t.space.s)), grid]
     pages = max(1, -(-len(shown) // per_page))
     bottom: Item | None = None
     if pages > 1:
@@ -201,9 +202,16 @@ def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll
                   f"sector:{sector or 'all'}", f"cards:{len(shown)}")
 
 
+def fitted(box: Rect, aspect: float) -> Rect:
+    """The largest `aspect` (width / height) rectangle centred in `box`: pictures are never squashed."""
+    w = min(box.w, box.h * aspect)
+    h = w / aspect
+    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
+
+
 def _picture(source: str, radius: float) -> Fill:
     def draw(rect: Rect) -> tuple[list[Node], list[Hit]]:
-        return [Image(rect, source, radius=radius)], []
+        return [Image(fitted(rect, 16 / 9), source, radius=radius)], []
 
     return Fill(draw, Style(grow=1, shrink=1, min_height=90))
 

@@ -43,7 +43,7 @@ def option(frame: Frame, label: str, action: Action, *, checked: bool, checkbox:
                     fill=p.background, radius=8, border=4, border_color=p.text),)
     words = Label(label, size or t.type.body, colour, "regular", style=Style(grow=1, shrink=1))
     return Box((*tick, words), Style(row=True, align="center", gap=t.space.m, pad=t.space.s, pad_x=t.space.m,
-                                     min_height=t.target), fill=fill, radius=t.radius.chip,
+                                     min_height=t.target * 1.35), fill=fill, radius=t.radius.chip,
                border=t.outline, border_color=p.outline, action=action)
 
 
@@ -67,11 +67,13 @@ def card(frame: Frame, children: Sequence[Item], *, action: Action | None = None
                border_color=p.outline, action=action)
 
 
-def page(frame: Frame, top: Item | None, body: Sequence[Item], bottom: Item | None = None) -> Box:
-    """The screen: a top bar, a body that takes the room left, a bottom row."""
+def page(frame: Frame, top: Item | None, body: Sequence[Item], bottom: Item | None = None, *,
+         centred: bool = False) -> Box:
+    """The screen: a top bar, a body that takes the room left (`centred`: its middle), a bottom row."""
     t = frame.tokens
     items: list[Item] = [] if top is None else [top]
-    items.append(Box(tuple(body), Style(grow=1, shrink=1, gap=t.space.m, min_height=0)))
+    items.append(Box(tuple(body), Style(grow=1, shrink=1, gap=t.space.m, min_height=0,
+                                        justify="center" if centred else None)))
     if bottom is not None:
         items.append(bottom)
     return Box(tuple(items), Style(width=frame.width, height=frame.height, pad=t.space.l, pad_x=frame.margin,

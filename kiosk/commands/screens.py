@@ -1,0 +1,139 @@
+"""`kiosk screens`: every screen of a visit as PNG files (docs/screens/), and the layout check over
+every screen, language, mode and shape.
+
+The results, offers and hand-off pages show a real outcome: a sample visit is played through the
+first pack by the test pilot against a throwaway store, scored and signed with a throwaway key.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.clock import ManualClock
+from kiosk.config import Settings
+from kiosk.credentials.keys import SigningKey, public_jwk
+from kiosk.errors import ConfigError
+from kiosk.i18n import NATIVE_NAMES, Catalogs, Words
+from kiosk.matching.offers import load_offers
+from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Outcomes, Shot, prefs_for, shots
+from kiosk.runtime.outcome import Outcome
+from kiosk.runtime.pilot import Pilot
+from kiosk.runtime.visit_screen import SessionScreen
+from kiosk.scenario.esco import read_skills
+from kiosk.scenario.load import load_packs
+from kiosk.scenario.model import Pack
+from kiosk.store.db import open_store
+from kiosk.view.check import Problem, check
+
+# What docs/screens/ shows of each screen: French as most visitors see it, Arabic with larger text and
+# high contrast (right to left, the most demanding), Ukrainian on a portrait kiosk.
+DOC_SETS = (("fr", "normal", "1920x1080"), ("ar", "large-text+high-contrast", "1920x1080"),
+            ("uk", "normal", "1080x1920"))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    language: str
+    mode: str
+    shape: str
+    screen: str
+    problem: Problem
+
+    def __str__(self) -> str:
+        return f"{self.screen} [{self.language}, {self.mode}, {self.shape}] {self.problem}"
+
+
+def sample_outcomes(settings: Settings, packs: Sequence[Pack], folder: Path) -> Outcomes:
+    """Results of one visit played through the first pack, taking the first answer each time."""
+    from kiosk.visit.host import RecordingHost
+
+    db = open_store(folder / "screens.db")
+    offers = []
+    if settings.offers.path.exists():
+        offers = load_offers(settings.offers.path.read_text(encoding="utf-8"), str(settings.offers.path))
+    private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a throwaway key: a sample QR code
+    numbers = itertools.count(1)
+    host = RecordingHost(db, read_skills(), lambda: datetime(2026, 11, 23, 10, tzinfo=UTC), offers=offers,
+                         key=SigningKey(private, public_jwk(private.public_key())["kid"]),
+                         new_id=lambda: f"00000000-0000-4000-8000-{next(numbers):012d}")
+    clock = ManualClock(100.0)
+    screen = SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, clock.now(), media=lambda media: None)
+    pilot = Pilot(screen, clock)
+    pilot.tap_at(960, 540)
+    pilot.tap("intent", "language", "fr")
+    pilot.tap("toggle", "phone")
+    pilot.tap("proceed")
+    pilot.tap("intent", "trade", sorted(p.id for p in packs)[0])
+    pilot.tap("intent", "next")
+    pilot.answer_scenario()
+    visit, consent = screen.session.visit, screen.session.consent
+
+    def outcome(words: Words, easy: bool) -> Outcome:
+        return host.outcome(visit, words, consent, easy)
+
+    return outcome
+
+
+def _packs(settings: Settings) -> list[Pack]:
+    packs, _errors = load_packs(settings.content.scenarios)
+    if not packs:
+        raise ConfigError(f"no valid scenario pack in {settings.content.scenarios}",
+                          hint="kiosk lint says what is wrong with them")
+    return packs
+
+
+def check_all(settings: Settings, languages: Sequence[str] = LANGUAGES, modes: Sequence[str] = MODES,
+              shapes: Sequence[str] = ("1920x1080", "1280x720", "1080x1920"), *,
+              every_step: bool = True) -> Iterator[Finding]:
+    """The layout check over every screen × language × mode × shape."""
+    packs = _packs(settings)
+    catalogs = Catalogs.load(NATIVE_NAMES)
+    with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
+        outcomes = sample_outcomes(settings, packs, Path(folder))
+        for language, mode, shape in itertools.product(languages, modes, shapes):
+            contrast = 7.0 if prefs_for(mode).high_contrast else 4.5
+            for shot in shots(packs, catalogs, language, mode, SHAPES[shape], outcomes, every_step=every_step):
+                for problem in check(shot.scene, [(t.rect, t.action) for t in shot.targets], min_contrast=contrast):
+                    yield Finding(language, mode, shape, shot.name, problem)
+
+
+def write_screens(settings: Settings, out: Path, scale: float = 0.5,
+                  sets: Sequence[tuple[str, str, str]] = DOC_SETS,
+                  progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """PNG files `{language}-{mode}-{shape}-{screen}.png` in `out`, at `scale` of each shape's pixels."""
+    from kiosk.render.capture import write_png
+    from kiosk.render.context import create_offscreen_context
+    from kiosk.render.renderer import GLRenderer
+    from kiosk.render.text import FontFiles
+
+    packs = _packs(settings)
+    catalogs = Catalogs.load(NATIVE_NAMES)
+    roots = [settings.content.assets / "images", settings.content.scenarios]
+    ctx = create_offscreen_context()
+    written: list[Path] = []
+    renderers: dict[str, GLRenderer] = {}
+    with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
+        outcomes = sample_outcomes(settings, packs, Path(folder))
+        for language, mode, shape in sets:
+            width, height = SHAPES[shape]
+            renderer = renderers.get(shape)
+            if renderer is None:
+                renderer = renderers[shape] = GLRenderer(ctx, (round(width * scale), round(height * scale)), roots,
+                                                         FontFiles.bundled(settings.content.assets))
+            shot: Shot
+            for shot in shots(packs, catalogs, language, mode, (width, height), outcomes, every_step=False):
+                renderer.draw(shot.scene)
+                path = write_png(out / f"{language}-{mode}-{shape}-{shot.name}.png", renderer.read_pixels())
+                written.append(path)
+                if progress is not None:
+                    progress(path)
+    for renderer in renderers.values():
+        renderer.release()
+    return written
