@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-import stretchable.node as _stretchable_node
-from stretchable import Node as TaffyNode
 from stretchable import Style as TaffyStyle
+from stretchable import taffylib as _taffylib
+from stretchable.context import taffy as _taffy_context
 from stretchable.style import (
     AUTO,
     PT,
@@ -36,7 +36,6 @@ from stretchable.style import (
     Size,
 )
 from stretchable.style.geometry.length import Scale
-from stretchable.style.geometry.size import SizePoints
 
 from kiosk.view.measure import LINE_HEIGHT, measure
 from kiosk.view.nodes import TRANSPARENT, Button, Color, Node, Panel, Rect, Text, Weight
@@ -151,8 +150,8 @@ def _length(value: float | None) -> object:
 
 
 @lru_cache(maxsize=512)
-def _style(style: Style) -> TaffyStyle:
-    """Interned: equal styles share one Taffy style (building one costs ~1 ms)."""
+def _style(style: Style) -> dict[str, object]:
+    """Interned: equal styles share one Taffy style dict (building a stretchable Style costs ~1 ms)."""
     pad_x = style.pad if style.pad_x is None else style.pad_x
     kwargs: dict[str, object] = {
         "flex_direction": FlexDirection.ROW if style.row else FlexDirection.COLUMN,
@@ -173,16 +172,19 @@ def _style(style: Style) -> TaffyStyle:
         kwargs["align_self"] = _SELF[style.self_align]
     if style.aspect is not None:
         kwargs["aspect_ratio"] = style.aspect
-    return TaffyStyle(**kwargs)
+    built: dict[str, object] = TaffyStyle(**kwargs).to_dict()
+    return built
 
 
 class _TextMeasure:
-    """Taffy's measure function for a text leaf, called with raw floats (see `_fast_callback`)."""
+    """Taffy's measure of a text leaf: (known width, available width) → (width, height)."""
+
+    __slots__ = ("pad_x", "pad_y", "size", "text", "weight")
 
     def __init__(self, text: str, size: float, weight: Weight, pad_x: float, pad_y: float) -> None:
         self.text, self.size, self.weight, self.pad_x, self.pad_y = text, size, weight, pad_x, pad_y
 
-    def raw(self, known_width: float, available: dict[str, float]) -> tuple[float, float]:
+    def __call__(self, known_width: float, available: dict[str, float]) -> tuple[float, float]:
         text, size, weight, pad_x = self.text, self.size, self.weight, self.pad_x
         if not math.isnan(known_width):
             limit: float | None = known_width - 2 * pad_x
@@ -196,66 +198,100 @@ class _TextMeasure:
         width = known_width if not math.isnan(known_width) else m.width + 2 * pad_x
         return width, max(m.height, size * LINE_HEIGHT) + 2 * self.pad_y
 
-    def __call__(self, node: TaffyNode, known: SizePoints, available: object) -> SizePoints:
-        raise AssertionError("measured through _fast_callback")  # pragma: no cover
-
 
 _POINTS, _MIN_CONTENT = int(Scale.POINTS), int(Scale.MIN_CONTENT)
-_slow_callback = _stretchable_node._measure_callback
 
 
-def _fast_callback(nodes: dict[int, TaffyNode], known_width: float, known_height: float,
-                   available_width: dict[str, float], available_height: dict[str, float],
-                   context: int) -> tuple[float, float]:
-    """stretchable wraps each measure call's floats into attrs objects (validators: ~50 µs a call,
-    thousands of calls a screen); text leaves take the raw floats instead."""
-    node = nodes.get(context) if context and context > 0 else None
-    text = getattr(node, "measure", None) if node is not None else None
-    if isinstance(text, _TextMeasure):
-        return text.raw(known_width, available_width)
-    slow: tuple[float, float] = _slow_callback(nodes, known_width, known_height, available_width, available_height,
-                                               context)
-    return slow
+class _Tree:
+    """One layout's nodes in Taffy, driven through stretchable's binding directly: its `Node` wraps every
+    measure call's floats in attrs objects (~50 µs a call, thousands a screen) and never frees a node
+    (its `__del__` is commented out), which a kiosk laying out screens for months cannot afford. Every
+    node made here is dropped once the layout is read."""
+
+    def __init__(self) -> None:
+        self.ptr = _taffy_context._ptr
+        self.ids: list[int] = []
+        self.measures: dict[int, _TextMeasure] = {}
+        self.layout = _taffylib.PyLayout()
+
+    def node(self, style: Style, measured: _TextMeasure | None = None, children: Sequence[int] = ()) -> int:
+        node_id: int = _taffylib.node_create(self.ptr, _style(style))
+        self.ids.append(node_id)
+        for child in children:
+            _taffylib.node_add_child(self.ptr, node_id, child)
+        if measured is not None:
+            _taffylib.node_set_measure(self.ptr, node_id, True)
+            self.measures[node_id] = measured
+        return node_id
+
+    def compute(self, root: int, width: float, height: float) -> None:
+        measures = self.measures
+
+        def measured(known_width: float, _known_height: float, available_width: dict[str, float],
+                     _available_height: dict[str, float], context: int) -> tuple[float, float]:
+            return measures[context](known_width, available_width)
+
+        _taffylib.disable_rounding(self.ptr)
+        space = {"width": {"dim": _POINTS, "value": width}, "height": {"dim": _POINTS, "value": height}}
+        _taffylib.node_compute_layout_with_measure(self.ptr, root, space, measured)
+
+    def box(self, node_id: int) -> tuple[float, float, float, float]:
+        """(x, y, width, height) relative to the parent."""
+        _taffylib.node_get_layout(self.ptr, node_id, self.layout)
+        layout = self.layout
+        return layout.x, layout.y, layout.width, layout.height
+
+    def drop(self) -> None:
+        for node_id in self.ids:
+            _taffylib.node_drop(self.ptr, node_id)
+        self.ids.clear()
+        self.measures.clear()
 
 
-_stretchable_node._measure_callback = _fast_callback
+Built = tuple[int, list["Built"]]  # a node's id and its children's
 
 
-def _taffy(item: Item) -> TaffyNode:
+def _build(tree: _Tree, item: Item) -> Built:
     if isinstance(item, Box):
-        return TaffyNode(*(_taffy(c) for c in item.children), style=_style(item.style))
+        children = [_build(tree, c) for c in item.children]
+        return tree.node(item.style, children=[c[0] for c in children]), children
     if isinstance(item, Label):
-        return TaffyNode(style=_style(item.style), measure=_TextMeasure(item.text, item.size, item.weight, 0, 0))
+        return tree.node(item.style, _TextMeasure(item.text, item.size, item.weight, 0, 0)), []
     if isinstance(item, Press):
-        return TaffyNode(style=_style(item.style),
-                         measure=_TextMeasure(item.label, item.size, "bold", PRESS_PAD_X, PRESS_PAD_Y))
-    return TaffyNode(style=_style(item.style))
+        return tree.node(item.style, _TextMeasure(item.label, item.size, "bold", PRESS_PAD_X, PRESS_PAD_Y)), []
+    return tree.node(item.style), []
 
 
 def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> Laid:
     """Place `root` in a width × height screen; nodes are drawn `layer` layers up."""
-    tree = _taffy(root)
-    tree.compute_layout((width, height))
-    laid = Laid()
-    _emit(root, tree, laid, width, rtl, layer)
-    return laid
+    tree = _Tree()
+    try:
+        built = _build(tree, root)
+        tree.compute(built[0], width, height)
+        laid = Laid()
+        _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
+        return laid
+    finally:
+        tree.drop()
 
 
-def _emit(item: Item, node: TaffyNode, laid: Laid, width: float, rtl: bool, layer: int) -> None:
-    box = node.get_box(relative=False)
-    rect = Rect(width - box.x - box.width if rtl else box.x, box.y, box.width, box.height)
+def _emit(item: Item, tree: _Tree, built: Built, px: float, py: float, laid: Laid, width: float, rtl: bool,
+          layer: int) -> None:
+    x, y, w, h = tree.box(built[0])
+    x, y = px + x, py + y
+    rect = Rect(width - x - w if rtl else x, y, w, h)
     if isinstance(item, Box):
         if item.fill[3] > 0 or item.border > 0:
             laid.nodes.append(Panel(rect, item.fill, item.radius, item.border, item.border_color, item.layer + layer))
         if item.action is not None:
             laid.hits.append((rect, item.action))
-        for child_item, child_node in zip(item.children, node, strict=True):
-            _emit(child_item, child_node, laid, width, rtl, layer)
+        for child, child_built in zip(item.children, built[1], strict=True):
+            _emit(child, tree, child_built, x, y, laid, width, rtl, layer)
     elif isinstance(item, Label):
         align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[
             item.align]
-        x = {"left": rect.x, "center": rect.x + rect.w / 2, "right": rect.x + rect.w}[align]
-        laid.nodes.append(Text(x, rect.y, item.text, item.size, item.color, item.weight, align,  # type: ignore[arg-type]
+        anchor = {"left": rect.x, "center": rect.x + rect.w / 2, "right": rect.x + rect.w}[align]
+        laid.nodes.append(Text(anchor, rect.y, item.text, item.size, item.color, item.weight, align,  # type: ignore[arg-type]
                                max_width=rect.w + 0.5, layer=item.layer + layer))
     elif isinstance(item, Press):
         laid.nodes.append(Button(rect, item.label, item.fill, item.label_color, item.size, layer=item.layer + layer))

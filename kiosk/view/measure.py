@@ -9,6 +9,7 @@ a fraction of a percent: `SLACK` covers it). Pure apart from reading the font fi
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,6 +76,19 @@ def word_width(word: str, size: float, weight: str = "regular") -> float:
     return float(sum(faces[f].advance(run, rtl) * size / faces[f].upem for f, rtl, run in runs))
 
 
+_BREAK_AFTER = re.compile(r"(?<=/)(?=.)")
+
+
+def units(paragraph: str) -> list[tuple[str, bool]]:
+    """The pieces a line may break between, each with whether a space comes before it: words, and the
+    parts of a word after a slash ("Доглядальник/доглядальниця" breaks after its slash)."""
+    found: list[tuple[str, bool]] = []
+    for index, word in enumerate(paragraph.split(" ")):
+        for part_index, part in enumerate(_BREAK_AFTER.split(word)):
+            found.append((part, index > 0 and part_index == 0))
+    return found
+
+
 @lru_cache(maxsize=8192)
 def measure(text: str, size: float, weight: str = "regular", max_width: float | None = None) -> Measured:
     """The lines `text` breaks into within `max_width` (None: only at newlines) and their extent."""
@@ -84,15 +98,18 @@ def measure(text: str, size: float, weight: str = "regular", max_width: float | 
     widest_word = 0.0
     for paragraph in text.split("\n"):
         current, width = "", 0.0
-        for word in paragraph.split(" "):
+        for index, (word, spaced) in enumerate(units(paragraph)):
             w = word_width(word, size, weight) * SLACK
             widest_word = max(widest_word, w)
-            if max_width is not None and current and width + space + w > max_width + 0.01:  # float32 boxes
+            gap = space if spaced else 0.0
+            if max_width is not None and index and width + gap + w > max_width + 0.01:  # float32 boxes
                 lines.append(current)
                 widths.append(width)
                 current, width = word, w
+            elif index:
+                current, width = current + (" " if spaced else "") + word, width + gap + w
             else:
-                current, width = (f"{current} {word}", width + space + w) if current else (word, w)
+                current, width = word, w
         lines.append(current)
         widths.append(width)
     return Measured(tuple(lines), max(widths), len(lines) * size * LINE_HEIGHT, widest_word)
