@@ -191,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="print performance benchmarks")
     bench_what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
-    render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits")
+    render = bench_what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits; the "
+                                                  "Python time of each screen change, layout included")
     render.add_argument("--size", type=_size, default=(1920, 1080), help="target size (default 1920x1080)")
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
@@ -579,7 +580,7 @@ def _bench_render(args: argparse.Namespace, frames: int, idle_seconds: float) ->
         raise KioskError(f"no trades found under {settings.content.scenarios}",
                          hint="run from the repository root, or set content.scenarios in the config")
     return run_render_bench(settings.content.assets, settings.content.scenarios, cards,
-                            getattr(args, "size", (1920, 1080)), frames, idle_seconds)
+                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path)
 
 
 def _bench_all(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,8 +1,7 @@
 """`kiosk screens`: every screen of a visit as PNG files (docs/screens/), and the layout check over
 every screen, language, mode and shape.
 
-The results, offers and hand-off pages show a real outcome: a sample visit is played through the
-first pack by the test pilot against a throwaway store, scored and signed with a throwaway key.
+The results, offers and hand-off pages show a real outcome (kiosk.visit.sample).
 """
 
 from __future__ import annotations
@@ -11,26 +10,16 @@ import itertools
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from kiosk.clock import ManualClock
 from kiosk.config import Settings
-from kiosk.credentials.keys import SigningKey, public_jwk
 from kiosk.errors import ConfigError
-from kiosk.i18n import NATIVE_NAMES, Catalogs, Words
-from kiosk.matching.offers import load_offers
-from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Outcomes, Shot, prefs_for, shots
-from kiosk.runtime.outcome import Outcome
-from kiosk.runtime.pilot import Pilot
-from kiosk.runtime.visit_screen import SessionScreen
-from kiosk.scenario.esco import read_skills
+from kiosk.i18n import NATIVE_NAMES, Catalogs
+from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Shot, prefs_for, shots
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
-from kiosk.store.db import open_store
 from kiosk.view.check import Problem, check
+from kiosk.visit.sample import sample_outcomes
 
 # What docs/screens/ shows of each screen: French as most visitors see it, Arabic with larger text and
 # high contrast (right to left, the most demanding), Ukrainian on a portrait kiosk.
@@ -50,37 +39,6 @@ class Finding:
         return f"{self.screen} [{self.language}, {self.mode}, {self.shape}] {self.problem}"
 
 
-def sample_outcomes(settings: Settings, packs: Sequence[Pack], folder: Path) -> Outcomes:
-    """Results of one visit played through the first pack, taking the first answer each time."""
-    from kiosk.visit.host import RecordingHost
-
-    db = open_store(folder / "screens.db")
-    offers = []
-    if settings.offers.path.exists():
-        offers = load_offers(settings.offers.path.read_text(encoding="utf-8"), str(settings.offers.path))
-    private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a throwaway key: a sample QR code
-    numbers = itertools.count(1)
-    host = RecordingHost(db, read_skills(), lambda: datetime(2026, 11, 23, 10, tzinfo=UTC), offers=offers,
-                         key=SigningKey(private, public_jwk(private.public_key())["kid"]),
-                         new_id=lambda: f"00000000-0000-4000-8000-{next(numbers):012d}")
-    clock = ManualClock(100.0)
-    screen = SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, clock.now(), media=lambda media: None)
-    pilot = Pilot(screen, clock)
-    pilot.tap_at(960, 540)
-    pilot.tap("intent", "language", "fr")
-    pilot.tap("toggle", "phone")
-    pilot.tap("proceed")
-    pilot.tap("intent", "trade", sorted(p.id for p in packs)[0])
-    pilot.tap("intent", "next")
-    pilot.answer_scenario()
-    visit, consent = screen.session.visit, screen.session.consent
-
-    def outcome(words: Words, easy: bool) -> Outcome:
-        return host.outcome(visit, words, consent, easy)
-
-    return outcome
-
-
 def _packs(settings: Settings) -> list[Pack]:
     packs, _errors = load_packs(settings.content.scenarios)
     if not packs:
@@ -96,7 +54,7 @@ def check_all(settings: Settings, languages: Sequence[str] = LANGUAGES, modes: S
     packs = _packs(settings)
     catalogs = Catalogs.load(NATIVE_NAMES)
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
-        outcomes = sample_outcomes(settings, packs, Path(folder))
+        outcomes = sample_outcomes(settings.offers.path, packs, Path(folder))
         for language, mode, shape in itertools.product(languages, modes, shapes):
             contrast = 7.0 if prefs_for(mode).high_contrast else 4.5
             for shot in shots(packs, catalogs, language, mode, SHAPES[shape], outcomes, every_step=every_step):
@@ -120,7 +78,7 @@ def write_screens(settings: Settings, out: Path, scale: float = 0.5,
     written: list[Path] = []
     renderers: dict[str, GLRenderer] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
-        outcomes = sample_outcomes(settings, packs, Path(folder))
+        outcomes = sample_outcomes(settings.offers.path, packs, Path(folder))
         for language, mode, shape in sets:
             width, height = SHAPES[shape]
             renderer = renderers.get(shape)

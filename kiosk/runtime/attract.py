@@ -21,8 +21,8 @@ CARD_GAP = 40.0
 
 
 def visible_cards(frame: Frame) -> int:
-    """Cards side by side on the strip: three in landscape (two with larger text), one in portrait."""
-    return 1 if frame.portrait else 2 if frame.tokens.text_scale > 1 else 3
+    """Cards side by side on the strip: three in landscape, one (wide) with larger text or in portrait."""
+    return 1 if frame.portrait or frame.tokens.text_scale > 1 else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +61,24 @@ def attract_texts(words: Words, others: Sequence[Words] = ()) -> AttractTexts:
 
 
 def _card_root(card: AttractCard, rome_code: str, frame: Frame, width: float, height: float) -> Box:
+    """The picture above the words; beside them when the card is much wider than tall."""
     t = frame.tokens
+    wide = width > height * 1.6
 
     def picture(rect: Rect) -> tuple[list[Node], list[Hit]]:
-        return [Image(rect, card.image, radius=18)], []
+        w = min(rect.w, rect.h * 16 / 9)
+        return [Image(Rect(rect.x + (rect.w - w) / 2, rect.y, w, w * 9 / 16), card.image, radius=18)], []
 
-    return Box((
-        Fill(picture, Style(grow=1, shrink=1, min_height=60)),
-        badge(frame, card.badge),
-        text(frame, card.title, "heading", weight="bold"),
-        text(frame, card.pitch, "caption", muted=True),
-        text(frame, rome_code.format(code=card.code), "small", muted=True),
-    ), Style(width=width, height=height, gap=t.space.xs, pad=t.space.m), fill=t.palette.surface,
-        radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
+    words = (badge(frame, card.badge), text(frame, card.title, "heading", weight="bold"),
+             text(frame, card.pitch, "caption", muted=True),
+             text(frame, rome_code.format(code=card.code), "small", muted=True))
+    shown = Fill(picture, Style(grow=1, shrink=1, basis=0 if wide else None, min_height=60, min_width=0))
+    if wide:
+        return Box((shown, Box(words, Style(grow=1.4, basis=0, shrink=1, gap=t.space.xs, min_width=0))),
+                   Style(row=True, width=width, height=height, gap=t.space.l, pad=t.space.m),
+                   fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
+    return Box((shown, *words), Style(width=width, height=height, gap=t.space.xs, pad=t.space.m),
+               fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
 
 
 def _card(card: AttractCard, rome_code: str, frame: Frame, width: float, height: float) -> Group:

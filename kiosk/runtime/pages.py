@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kiosk.i18n import NATIVE_NAMES, Words
 from kiosk.runtime.accessibility import Prefs
@@ -20,7 +21,7 @@ from kiosk.runtime.outcome import Outcome, QrMatrix, SkillLine
 from kiosk.runtime.play_view import Target, targets_of
 from kiosk.runtime.widgets import badge, card, option, page, press, scene_of, text
 from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Label, Style, lay_out, row
-from kiosk.view.nodes import Image, Node, Panel, Rect, Scene, Text, Video
+from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene, Text, Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +317,8 @@ def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> t
     body: list[Item] = [_title(frame, _("Jobs near you"))]
     if not outcome.offers:
         body.append(text(frame, _("No open offer matches right now. An adviser can help you look further."), "body"))
-    for offer in outcome.offers[:4]:
+    shown = 3 if frame.tokens.text_scale > 1 and not frame.portrait else 4  # what one screen holds
+    for offer in outcome.offers[:shown]:
         body.append(card(frame, (text(frame, f"{offer.title} · {offer.employer} · {offer.town}", "body", weight="bold"),
                                  text(frame, offer.reason, "caption", muted=True)),
                          style=Style(gap=t.space.xs, pad=t.space.m, shrink=0)))
@@ -326,20 +328,26 @@ def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> t
 
 def qr_nodes(matrix: QrMatrix, x: float, y: float, size: float) -> list[Node]:
     """A QR code as rectangles, one per run of dark modules, on a white quiet zone: sharp at any
-    scale and nothing to upload or evict from the image atlas."""
+    scale and nothing to upload or evict from the image atlas. The runs are built once per code and
+    size, as one Group the renderer compiles once."""
+    return [Group((_qr_group(matrix, size),), dx=x, dy=y)]
+
+
+@lru_cache(maxsize=8)
+def _qr_group(matrix: QrMatrix, size: float) -> Group:
     n = len(matrix)
     module = size / (n + 8)
-    nodes: list[Node] = [Panel(Rect(x, y, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
+    nodes: list[Node] = [Panel(Rect(0.0, 0.0, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
     for row_index, cells in enumerate(matrix):
         start = None
         for col, dark in enumerate((*cells, False)):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                nodes.append(Panel(Rect(x + (start + 4) * module, y + (row_index + 4) * module,
-                                        (col - start) * module, module), (0.0, 0.0, 0.0, 1.0), layer=1))
+                nodes.append(Panel(Rect((start + 4) * module, (row_index + 4) * module, (col - start) * module,
+                                        module), (0.0, 0.0, 0.0, 1.0), layer=1))
                 start = None
-    return nodes
+    return Group(tuple(nodes))
 
 
 def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:

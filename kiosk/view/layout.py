@@ -17,6 +17,7 @@ the scene), not per frame.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -262,8 +263,21 @@ def _build(tree: _Tree, item: Item) -> Built:
     return tree.node(item.style), []
 
 
+@dataclass(slots=True)
+class LayoutCost:
+    """Time spent in `lay_out` since the process started (read by `kiosk bench render`; instrumentation
+    only: no layout depends on it)."""
+
+    seconds: float = 0.0
+    layouts: int = 0
+
+
+COST = LayoutCost()
+
+
 def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> Laid:
     """Place `root` in a width × height screen; nodes are drawn `layer` layers up."""
+    started = time.perf_counter()
     tree = _Tree()
     try:
         built = _build(tree, root)
@@ -273,6 +287,8 @@ def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer
         return laid
     finally:
         tree.drop()
+        COST.seconds += time.perf_counter() - started
+        COST.layouts += 1
 
 
 def _emit(item: Item, tree: _Tree, built: Built, px: float, py: float, laid: Laid, width: float, rtl: bool,
