@@ -69,10 +69,10 @@ def _card_root(card: AttractCard, rome_code: str, frame: Frame, width: float, he
         w = min(rect.w, rect.h * 16 / 9)
         return [Image(Rect(rect.x + (rect.w - w) / 2, rect.y, w, w * 9 / 16), card.image, radius=18)], []
 
-    words = (badge(frame, card.badge), text(frame, card.title, "heading", weight="bold"),
+    words = (badge(frame, card.badge), text(frame, card.title, "lead", weight="bold"),
              text(frame, card.pitch, "caption", muted=True),
              text(frame, rome_code.format(code=card.code), "small", muted=True))
-    shown = Fill(picture, Style(grow=1, shrink=1, basis=0 if wide else None, min_height=60, min_width=0))
+    shown = Fill(picture, Style(grow=1, shrink=1, basis=0 if wide else None, min_height=0, min_width=0))
     if wide:
         return Box((shown, Box(words, Style(grow=1.4, basis=0, shrink=1, gap=t.space.xs, min_width=0))),
                    Style(row=True, width=width, height=height, gap=t.space.l, pad=t.space.m),

@@ -74,7 +74,8 @@ def _header(scenario: Scenario, state: PlayState, trade_title: str, words: Words
 
     return Box((
         row(text(frame, f"{trade_title} · {scenario.title.get(words.language)}", "caption", muted=True, grow=1),
-            text(frame, step, "caption", muted=True), gap=frame.tokens.space.m, align="start"),
+            Label(step, frame.tokens.type.caption, p.text_muted, style=Style(shrink=0)), gap=frame.tokens.space.m,
+            align="start"),
         Fill(bar, Style(height=8)),
     ), Style(gap=frame.tokens.space.s))
 
