@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk.config import Settings
 from kiosk.errors import ConfigError
@@ -21,9 +20,6 @@ from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
 from kiosk.view.check import Problem, check
 from kiosk.visit.sample import sample_outcomes
-
-if TYPE_CHECKING:
-    from kiosk.render.renderer import GLRenderer
 
 # What docs/screens/ shows of each screen: French as most visitors see it, Arabic with larger text and
 # high contrast (right to left, the most demanding), Ukrainian on a portrait kiosk.
@@ -66,27 +62,11 @@ def check_all(settings: Settings, languages: Sequence[str] = LANGUAGES, modes: S
                     yield Finding(language, mode, shape, shot.name, problem)
 
 
-def _first_frames(renderer: GLRenderer, shot: Shot, scenarios: Path) -> None:
-    """Clips and 360° views show their first frame (no media deck plays here), not an empty box."""
-    import cv2
-    import numpy as np
-
-    from kiosk.view.nodes import media_nodes
-
-    for node in media_nodes(shot.scene):
-        if node.stream in renderer.streams:
-            continue
-        capture = cv2.VideoCapture(str(scenarios / node.stream.split("#")[0]))
-        ok, frame = capture.read()
-        capture.release()
-        if ok:
-            renderer.update_stream(node.stream, np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA), np.uint8))
-
-
 def write_screens(settings: Settings, out: Path, scale: float = 0.4,
                   sets: Sequence[tuple[str, str, str]] = DOC_SETS,
                   progress: Callable[[Path], None] | None = None) -> list[Path]:
     """PNG files `{language}-{mode}-{shape}-{screen}.png` in `out`, at `scale` of each shape's pixels."""
+    from kiosk.commands.posters import show_first_frames
     from kiosk.render.capture import write_png
     from kiosk.render.context import create_offscreen_context
     from kiosk.render.renderer import GLRenderer
@@ -108,7 +88,7 @@ def write_screens(settings: Settings, out: Path, scale: float = 0.4,
                                                          FontFiles.bundled(settings.content.assets))
             shot: Shot
             for shot in shots(packs, catalogs, language, mode, (width, height), outcomes, every_step=False):
-                _first_frames(renderer, shot, settings.content.scenarios)
+                show_first_frames(renderer, shot.scene, settings.content.scenarios)
                 renderer.draw(shot.scene)
                 path = write_png(out / f"{language}-{mode}-{shape}-{shot.name}.png", renderer.read_pixels())
                 written.append(path)
