@@ -169,3 +169,21 @@ def test_problems_read_as_sentences() -> None:
     assert str(Problem("small target", "target ('a',)", "30×30")) == "small target: target ('a',): 30×30"
 
 
+
+
+@pytest.mark.parametrize("scale", [1.0, 2 / 3, 0.5])
+def test_a_box_sized_by_the_measurer_holds_what_the_renderer_draws(scale: float) -> None:
+    """The renderer's own text engine (FreeType + HarfBuzz at whole pixel sizes, as on a 1920, 1280 or 960
+    wide screen) never draws a line wider, or breaks into more lines, than the layout measured."""
+    from kiosk.render.atlas import Atlas
+    from kiosk.render.text import FontFiles, TextEngine
+
+    engine = TextEngine(FontFiles.bundled(REPO / "assets"), Atlas(2048, 2048, 1, "glyph"), scale=scale)
+    samples = ["Très recherché", "Descendre", "Доглядальник/доглядальниця вдома", "اختر مهنة لتكتشفها",
+               "Take my results on my phone (QR code)", "Étape 3 sur 12", "Крок 3 з 12", "الخطوة 3 من 12"]
+    for text, size, weight in itertools.product(samples, (22.0, 26.0, 32.0, 44.0), ("regular", "bold")):
+        measured = measure(text, size, weight)
+        drawn = engine.layout(text, size, weight)  # type: ignore[arg-type]
+        assert drawn.width <= measured.width + 0.5, (text, size, weight, scale)
+        boxed = measure(text, size, weight, measured.width * 0.6)  # and wrapped in a narrower box
+        assert engine.layout(text, size, weight, measured.width * 0.6).lines <= len(boxed.lines), (text, size)
