@@ -148,11 +148,13 @@ def test_the_check_finds_each_kind_of_fault() -> None:
 def test_fast_slice_every_screen_and_step_is_clean_in_french_and_arabic(
         packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome]) -> None:
     """A representative slice: every step of every pack, landscape French normal and Arabic with larger
-    text and high contrast; every screen kind in Ukrainian portrait and English one-switch at 1280x720."""
+    text and high contrast; every screen kind in Ukrainian portrait, English one-switch at 1280x720 and
+    French larger text at 16:10."""
     found = [*_problems(packs, outcomes, "fr", "normal", "1920x1080", every_step=True),
              *_problems(packs, outcomes, "ar", "large-text+high-contrast", "1920x1080", every_step=True),
              *_problems(packs, outcomes, "uk", "normal", "1080x1920", every_step=False),
-             *_problems(packs, outcomes, "en", "one-switch", "1280x720", every_step=False)]
+             *_problems(packs, outcomes, "en", "one-switch", "1280x720", every_step=False),
+             *_problems(packs, outcomes, "fr", "large-text", "1920x1200", every_step=False)]
     assert not found, "\n".join(found[:20])
 
 
