@@ -79,3 +79,22 @@ def test_portrait_is_drawn_edge_to_edge_and_targets_land_on_their_pixels(gl_cont
         assert continue_rect.y + continue_rect.h > 1920 * 0.9  # at the bottom of the tall screen, not in a band
     finally:
         renderer.release()
+
+
+def test_the_render_bench_times_each_screen_change_with_its_layout(gl_context: object,
+                                                                   published_scenarios: Path) -> None:
+    from kiosk.bench.render import measure_screen_changes
+
+    renderer = GLRenderer(gl_context, (480, 270), [ASSETS / "images", published_scenarios],  # type: ignore[arg-type]
+                          FontFiles.bundled(ASSETS))
+    try:
+        changes = {c.name: c for c in measure_screen_changes(renderer, published_scenarios,
+                                                             ASSETS / "offers" / "sample-offers.csv", (1920, 1080),
+                                                             repeats=1)}
+    finally:
+        renderer.release()
+    assert {"02-language", "04-catalogue", "06-play-ordering", "07-results", "09-handoff",
+            "11-idle-warning"} <= set(changes)
+    assert changes["11-idle-warning"].layouts == 2  # the page under the dialog, and the dialog
+    for change in changes.values():
+        assert change.layouts >= 1 and 0 < change.layout_ms <= change.build_ms and change.cpu_ms > 0, change

@@ -95,9 +95,9 @@ def test_styles_are_interned_and_a_busy_screen_lays_out_within_a_frame() -> None
     chips = tuple(Press(f"Filtre {i}", ("sector", str(i)), BLACK, WHITE, 26) for i in range(60))
     root = Box((row(*chips, wrap=True, gap=8),), Style(width=1920, height=1080, pad=40))
     lay_out(root, 1920, 1080)
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a loaded machine does not inflate it
     laid = lay_out(root, 1920, 1080)
-    assert time.perf_counter() - started < 0.050  # generous: a shared 2-core machine; `kiosk bench render` tells
+    assert time.thread_time() - started < 1 / 60  # 61 boxes well inside a frame; `kiosk bench render` tells more
     assert len(laid.hits) == 60
 
 
