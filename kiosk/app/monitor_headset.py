@@ -21,6 +21,7 @@ from kiosk.render.renderer import GLRenderer
 from kiosk.render.stereo import Lens, Pixels, StereoRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.immersion import immersive_eye
+from kiosk.view.layout import design_size
 from kiosk.view.nodes import Scene
 
 
@@ -76,4 +77,6 @@ def side_by_side_display(ctx: moderngl.Context, size: tuple[int, int], settings:
     fonts = FontFiles.bundled(settings.content.assets)
     stereo = StereoRenderer(ctx, eye, roots, fonts, lens=Lens(devices.lens_k1, devices.lens_k2, devices.lens_scale),
                             frames=frames)
-    return SideBySideDisplay(stereo, GLRenderer(ctx, eye, roots, fonts, frames=frames), devices.eye_fov, present)
+    # the flat screen floats in each eye, laid out for the whole display's shape (as the session screen is)
+    virtual_screen = GLRenderer(ctx, eye, roots, fonts, design=design_size(*size), frames=frames)
+    return SideBySideDisplay(stereo, virtual_screen, devices.eye_fov, present)

@@ -43,6 +43,8 @@ from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
 from kiosk.scenario.swap import recover as recover_packs
 from kiosk.store.db import open_store
+from kiosk.view.layout import Frame as ScreenFrame
+from kiosk.view.layout import design_size
 from kiosk.visit.host import RecordingHost
 
 log = logging.getLogger("kiosk")
@@ -123,13 +125,15 @@ def loop_input(display: Display, renderer: GLRenderer, hub: DeviceHub, clock: Mo
 
 
 def serving_screen(settings: Settings, packs: list[Pack], refused: int, host: RecordingHost,
-                   now: float) -> tuple[SessionScreen | OutOfOrderScreen, str, str]:
-    """The session screen, or the out-of-order screen when no pack is valid: (screen, state, reason)."""
+                   now: float, size: tuple[int, int]) -> tuple[SessionScreen | OutOfOrderScreen, str, str]:
+    """The session screen, or the out-of-order screen when no pack is valid: (screen, state, reason);
+    both laid out for the display's shape (`size`, its pixels)."""
     if packs:
-        return build_session(settings, packs, host, now, lambda media: None), "serving", ""
+        return build_session(settings, packs, host, now, lambda media: None, size), "serving", ""
     reason = f"no valid scenario pack in {settings.content.scenarios} ({refused} refused): run `kiosk lint` there"
     log.error("kiosk out of order: %s", reason)
-    return OutOfOrderScreen(reason, settings.content.language), "out_of_order", reason
+    return OutOfOrderScreen(reason, settings.content.language, ScreenFrame(*design_size(*size))), "out_of_order", \
+        reason
 
 
 def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
@@ -216,7 +220,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         wait_input = loop_input(display, renderer, hub, clock, stack)  # before the devices: a window's waker set
         counts = SessionCounts()
         host = build_host(settings, db, counts)
-        screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now())
+        screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now(), display.size)
         devices = start_devices(settings, hub, panel_to_design(display.size, renderer.viewport.to_design))
         stack.callback(devices.stop)
         monitor = side_by_side_display(display.ctx, display.size, settings, renderer.frames, display.present) \

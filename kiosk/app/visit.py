@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,8 +102,9 @@ def open_sound() -> MixerOutput | None:
 
 
 def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, start: float,
-                  media: Callable[[str], str | None]) -> SessionScreen:
-    options = screen_settings(settings)
+                  media: Callable[[str], str | None], size: tuple[int, int] = (1920, 1080)) -> SessionScreen:
+    """`size`: the display's pixels; the screens are laid out for its shape."""
+    options = replace(screen_settings(settings), size=size)
     display = "monitor-headset" if settings.devices.headset == "monitor" else "flat-screen"
     header = journal_header(options, {p.id: p.version for p in packs}, settings.content.language, __version__,
                             display)

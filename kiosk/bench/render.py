@@ -123,8 +123,69 @@ def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: fl
     return (time.process_time() - cpu0) / (time.perf_counter() - wall0), loop.stats.frames_drawn
 
 
+@dataclass(frozen=True)
+class ScreenChange:
+    name: str
+    layouts: int  # lay_out calls the change made
+    layout_ms: float  # of which laying out (wall clock)
+    build_ms: float  # building the Scene: the screen's builders, layout included (wall clock)
+    batch_ms: float  # batching it for GL: renderer.prepare (wall clock)
+    cpu_ms: float  # the CPU time the thread spent on both (what a loaded machine does not inflate)
+
+    @property
+    def python_ms(self) -> float:
+        return self.build_ms + self.batch_ms
+
+
+def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, size: tuple[int, int],
+                           repeats: int) -> list[ScreenChange]:
+    """Each screen of a visit (French, every step kind) built afresh, as when the visitor moves to it: the
+    session screen's cache is emptied, so the page is laid out again; median of `repeats` rounds. The
+    results are scored once beforehand (scoring is not the screen's cost)."""
+    import tempfile
+
+    from kiosk.i18n import NATIVE_NAMES, Catalogs, Words
+    from kiosk.runtime.gallery import shots
+    from kiosk.runtime.outcome import Outcome
+    from kiosk.scenario.load import load_packs
+    from kiosk.view.layout import COST
+    from kiosk.visit.sample import sample_outcomes
+
+    packs, _errors = load_packs(scenarios)
+    catalogs = Catalogs.load(NATIVE_NAMES)
+    samples: dict[str, list[tuple[int, float, float, float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as folder:
+        scored = sample_outcomes(offers, packs, Path(folder))
+        kept: dict[tuple[str, bool], Outcome] = {}
+
+        def outcomes(words: Words, easy: bool) -> Outcome:
+            key = (words.language, easy)
+            if key not in kept:
+                kept[key] = scored(words, easy)
+            return kept[key]
+
+        for _round in range(repeats + 1):
+            changes = shots(packs, catalogs, "fr", "normal", size, outcomes, every_step=False)
+            while True:
+                layouts, spent = COST.layouts, COST.seconds
+                t0, c0 = time.perf_counter(), time.thread_time()
+                shot = next(changes, None)
+                t1 = time.perf_counter()
+                if shot is None:
+                    break
+                renderer.prepare(shot.scene)
+                t2, c2 = time.perf_counter(), time.thread_time()
+                if _round:  # the first round fills the glyph atlas and the measure caches
+                    samples.setdefault(shot.name, []).append((COST.layouts - layouts, COST.seconds - spent,
+                                                              t1 - t0, t2 - t1, c2 - c0))
+    return [ScreenChange(name, rows[0][0], _median_ms([r[1] for r in rows]), _median_ms([r[2] for r in rows]),
+                         _median_ms([r[3] for r in rows]), _median_ms([r[4] for r in rows]))
+            for name, rows in samples.items()]
+
+
 def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
-                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print) -> dict[str, Any]:
+                     frames: int, idle_seconds: float, emit: Callable[[str], None] = print,
+                     offers: Path | None = None) -> dict[str, Any]:
     ctx = create_offscreen_context()
     fonts = FontFiles.bundled(assets)
     roots = [assets / "images", scenarios]
@@ -177,6 +238,23 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     figures: dict[str, Any] = {"quad_ms": quad_ms, "frames": frames, "size": list(size),
                                "scenes": [asdict(r) for r in results], "scene_change": change,
                                "rasterise_ms": raster}
+    changes = measure_screen_changes(renderer, scenarios, offers or assets / "offers" / "sample-offers.csv", size,
+                                     repeats=max(3, min(frames, 9)))
+    emit("")
+    header = (f"{'screen change':36} {'layouts':>7} {'layout':>8} {'build':>8} {'batch':>8} {'python':>8} "
+              f"{'CPU':>8}")
+    emit(header)
+    emit("-" * len(header))
+    for c in changes:
+        emit(f"{c.name:36} {c.layouts:7d} {c.layout_ms:7.2f}m {c.build_ms:7.2f}m {c.batch_ms:7.2f}m "
+             f"{c.python_ms:7.2f}m {c.cpu_ms:7.2f}m")
+    worst = max(changes, key=lambda c: c.cpu_ms)
+    emit("(a screen change: the page built afresh, layout included, then batched. layout, build, batch, python:")
+    emit(" wall clock, which a machine shared with other work inflates; CPU: the thread's own CPU time for all of")
+    emit(f" it. Worst: {worst.name}, {worst.cpu_ms:.2f} ms CPU ({worst.python_ms:.2f} ms wall), "
+         f"{'within' if worst.cpu_ms <= 1000 / 60 else 'OVER'} one 60 Hz frame of 16.7 ms)")
+    figures["screen_changes"] = [{**asdict(c), "python_ms": c.python_ms} for c in changes]
+    figures["worst_screen_change_cpu_ms"] = worst.cpu_ms
     if idle_seconds > 0:
         share, drawn = idle_attract_cpu(renderer, cards, idle_seconds)
         figures["idle_attract_cpu"] = share

@@ -48,6 +48,7 @@ commands_dict: dict[str, CommandInfo] = {
     "insights": _info("insights", "agency report from the LRS: visits, languages, funnel, where visitors leave, "
                                   "skills, trades vs offers (HTML, PDF, CSV)"),
     "replay": _info("replay", "play a visit's input journal back: same states, screenshots"),
+    "screens": _info("screens", "every screen of a visit as PNG (docs/screens/), or --check the layout of them all"),
     "fleet": _info("fleet", "the operators' dashboard: reads Prometheus, or polls a few kiosks"),
     "config": _info("config", "check a configuration file: every error names the key and the file"),
     "offers": _info("offers", "job offers: import a feed (CSV or JSON), list them"),

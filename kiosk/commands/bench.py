@@ -21,7 +21,8 @@ BENCH_MEDIA = Path(".cache") / "bench-media"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="bench", required=True, metavar="WHAT")
     render = what.add_parser("render", help="GL render loop vs bare quad vs pygame software blits; a staged "
-                             "dialogue, an SVG scene change, resvg rasterisation times")
+                             "dialogue, an SVG scene change, resvg rasterisation times; the Python time of each screen "
+                             "change, layout included")
     render.add_argument("--size", type=arguments.size, default=(1920, 1080), help="target size (default 1920x1080)")
     render.add_argument("--frames", type=int, default=60, help="frames measured per scene (default 60)")
     render.add_argument("--idle-seconds", type=float, default=16.0,
@@ -100,7 +101,7 @@ def _render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[
         raise KioskError(f"no trades found under {settings.content.scenarios}",
                          hint="run from the repository root, or set content.scenarios in the config")
     return run_render_bench(settings.content.assets, settings.content.scenarios, cards,
-                            getattr(args, "size", (1920, 1080)), frames, idle_seconds)
+                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path)
 
 
 def _lrs(args: argparse.Namespace) -> Callable[[], AbstractContextManager[LrsClient]]:

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 PLAYABLE_DESPITE = {"media", "evidence", "timer", "translation", "skill", "manifest", "unreachable"}
 THUMB_MAX = (1440, 720)
 
+PREVIEW_DESIGN = (1920.0, 1080.0)  # the trainer's preview lays steps out at 16:9 (play_view's default frame)
+
 
 @dataclass(frozen=True)
 class PreviewRun:
@@ -206,7 +208,7 @@ def run_preview(settings: Settings, pack_dir: Path, run: PreviewRun) -> PreviewS
     fonts = FontFiles.bundled(settings.content.assets)
     roots = [cache, settings.content.assets / "images"]
     if headless:
-        renderer = GLRenderer(create_offscreen_context(), size, roots, fonts)
+        renderer = GLRenderer(create_offscreen_context(), size, roots, fonts, design=PREVIEW_DESIGN)
         try:
             summary = _walk(screen, renderer, run)
             if run.watch:
@@ -273,7 +275,7 @@ def _window(screen: PreviewScreen, size: tuple[int, int], roots: list[Path], fon
         ctx.copy_framebuffer(ctx.screen, fbo)  # type: ignore[arg-type]
         window.flip()
 
-    renderer = GLRenderer(ctx, size, roots, fonts, present)
+    renderer = GLRenderer(ctx, size, roots, fonts, present, design=PREVIEW_DESIGN)
     wait_input = make_pygame_input(make_event_translator(renderer.viewport, size, clock.now))
     loop = FrameLoop(screen, renderer, clock, wait_input, FramePacer(settings.display.max_fps, 10), FixedStep(),
                      ambient=False)

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import moderngl
 
 from kiosk.commands import arguments
+from kiosk.commands.posters import show_first_frames
 from kiosk.config import Settings
 from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
@@ -30,6 +31,7 @@ from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.store.db import open_store
+from kiosk.view.layout import design_size
 from kiosk.visit.host import RecordingHost
 
 
@@ -97,10 +99,12 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
         def present(fbo: moderngl.Framebuffer) -> None:
             window.ctx.copy_framebuffer(window.ctx.screen, fbo)
 
-        renderer = GLRenderer(window.ctx, size, roots, FontFiles.bundled(settings.content.assets), present)
+        renderer = GLRenderer(window.ctx, size, roots, FontFiles.bundled(settings.content.assets), present,
+                              design=design_size(*options.size))  # the visit's screen shape, fitted to the window
         flip = window.flip
     elif screenshots is not None:
-        renderer = GLRenderer(create_offscreen_context(), size, roots, FontFiles.bundled(settings.content.assets))
+        renderer = GLRenderer(create_offscreen_context(), size, roots, FontFiles.bundled(settings.content.assets),
+                              design=design_size(*options.size))
     started = time.monotonic()
     summary = ReplaySummary(0)
     with _replay_store(settings, store) as db_path:
@@ -127,7 +131,9 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
             if watch:  # wait until this entry's moment, at the chosen speed
                 time.sleep(max(0.0, (t - t0) / speed - (time.monotonic() - started)))
             if renderer is not None:
-                renderer.draw(screen.view(t))
+                scene = screen.view(t)
+                show_first_frames(renderer, scene, settings.content.scenarios)  # no media deck plays here
+                renderer.draw(scene)
                 renderer.present()
                 flip()
             if renderer is not None and screenshots is not None:

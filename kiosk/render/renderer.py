@@ -22,6 +22,7 @@ from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
+from kiosk.view.layout import design_size
 from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
@@ -97,13 +98,15 @@ class _InstancePool:
 class GLRenderer:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int], asset_roots: list[Path],
                  fonts: FontFiles, present: Callable[[moderngl.Framebuffer], None] | None = None,
-                 design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT),
+                 design: tuple[float, float] | None = None,
                  frames: MappedFrames | None = None, raster_cache: Path = RASTER_CACHE) -> None:
-        """`design`: the logical space scenes are laid out in (1920×1080 for screens; an eye's own
+        """`design`: the logical space scenes are laid out in (by default the screen shape's design
+        space, kiosk.view.layout.design_size: 1920×1080 at 16:9, 1080×1920 in portrait; an eye's own
         aspect for head-mounted displays). `frames`: the context's mapped video rings; stream
         frames that live there are shown without an upload."""
         self.ctx = ctx
         self.size = size
+        design = design or design_size(*size)
         self.design = design
         self.viewport = Viewport.fit(size, design)
         self._present = present

@@ -23,6 +23,7 @@ from bidi import get_display
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas
 from kiosk.render.lru import Lru
+from kiosk.view.measure import units
 from kiosk.view.nodes import Align, Weight
 
 ROW = 16  # floats per instance: rect(4) uv-or-border(4) colour(4) params(4)
@@ -190,14 +191,16 @@ class TextEngine:
                 lines.append(paragraph)
                 continue
             current, width = "", 0.0
-            for word in paragraph.split(" "):
+            for index, (word, spaced) in enumerate(units(paragraph)):  # the layout engine's break points
                 word_width = self._word_width(word, weight, px)
-                if current and width + space + word_width > max_width:
+                gap = space if spaced else 0.0
+                if index and width + gap + word_width > max_width:
                     lines.append(current)
                     current, width = word, word_width
+                elif index:
+                    current, width = current + (" " if spaced else "") + word, width + gap + word_width
                 else:
-                    current, width = (f"{current} {word}", width + space + word_width) if current else \
-                        (word, word_width)
+                    current, width = word, word_width
             lines.append(current)
         return lines
 

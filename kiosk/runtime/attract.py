@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from kiosk.events import InputEvent, KeyPressed, PointerDown
 from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
-from kiosk.view import theme
-from kiosk.view.nodes import Column, Group, Image, Node, Panel, Rect, Scene, Text
+from kiosk.runtime.widgets import badge, text
+from kiosk.view.layout import Box, Fill, Frame, Hit, Label, Style, lay_out
+from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene
 
-CARD_W, CARD_H, CARD_GAP = 500.0, 520.0, 40.0
-VISIBLE = 3
-STRIP_X = (1920 - (VISIBLE * CARD_W + (VISIBLE - 1) * CARD_GAP)) / 2
-STRIP_Y = 330.0
+CARD_GAP = 40.0
+
+
+def visible_cards(frame: Frame) -> int:
+    """Cards side by side on the strip: three in landscape, one (wide) with larger text or in portrait."""
+    return 1 if frame.portrait or frame.tokens.text_scale > 1 else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,31 +60,49 @@ def attract_texts(words: Words, others: Sequence[Words] = ()) -> AttractTexts:
         _("Skills: ESCO v1.1.1 © European Union"), _("Discover · Try · Show what you can do"), _("ROME code {code}"))
 
 
-def _card(card: AttractCard, x: float, opacity: float, rome_code: str) -> Group:
-    children: tuple[Node, ...] = (
-        Panel(Rect(0, 0, CARD_W, CARD_H), theme.SURFACE, radius=28),
-        Image(Rect(20, 20, CARD_W - 40, 230), card.image, radius=18),
-        Panel(Rect(36, 36, 24 + 13.5 * len(card.badge), 44), theme.ALERT, radius=22, layer=1),
-        Text(48, 40, card.badge, 24, theme.TEXT, "bold", layer=1),
-        Column(24, 262, (Text(0, 0, card.title, 38, theme.TEXT, "bold", max_width=CARD_W - 48),
-                         Text(0, 0, card.pitch, 25, theme.TEXT_MUTED, max_width=CARD_W - 48),
-                         Text(0, 4, rome_code.format(code=card.code), 20, theme.TEXT_MUTED)), gap=6),
-    )
-    return Group(children, dx=x, dy=STRIP_Y, opacity=opacity)
+def _card_root(card: AttractCard, rome_code: str, frame: Frame, width: float, height: float) -> Box:
+    """The picture above the words; beside them when the card is much wider than tall."""
+    t = frame.tokens
+    wide = width > height * 1.6
+
+    def picture(rect: Rect) -> tuple[list[Node], list[Hit]]:
+        w = min(rect.w, rect.h * 16 / 9)
+        return [Image(Rect(rect.x + (rect.w - w) / 2, rect.y, w, w * 9 / 16), card.image, radius=18)], []
+
+    words = (badge(frame, card.badge), text(frame, card.title, "lead", weight="bold"),
+             text(frame, card.pitch, "caption", muted=True),
+             text(frame, rome_code.format(code=card.code), "small", muted=True))
+    shown = Fill(picture, Style(grow=1, shrink=1, basis=0 if wide else None, min_height=0, min_width=0))
+    if wide:
+        return Box((shown, Box(words, Style(grow=1.4, basis=0, shrink=1, gap=t.space.xs, min_width=0))),
+                   Style(row=True, width=width, height=height, gap=t.space.l, pad=t.space.m),
+                   fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
+    return Box((shown, *words), Style(width=width, height=height, gap=t.space.xs, pad=t.space.m),
+               fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
+
+
+def _card(card: AttractCard, rome_code: str, frame: Frame, width: float, height: float) -> Group:
+    """One card laid out in its own box at the origin: the carousel only moves it."""
+    return Group(tuple(lay_out(_card_root(card, rome_code, frame, width, height), width, height,
+                               rtl=frame.rtl).nodes))
 
 
 class AttractScreen:
     """Implements the loop's Screen protocol; `touched` is the message sent up."""
 
     def __init__(self, cards: Sequence[AttractCard], start: float, texts: AttractTexts | None = None,
-                 period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False) -> None:
+                 period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False,
+                 frame: Frame | None = None) -> None:
         self.cards = tuple(cards)
+        self.frame = frame or Frame()
+        self.visible = visible_cards(self.frame)
         self.start = start
         self.texts = texts or attract_texts(words_for("fr"), [words_for(language) for language in NATIVE_NAMES])
         self.period = period
         self.slide = 0.0 if reduced_motion else slide
         self.touched = False
-        self._chrome = self._build_chrome()
+        self._chrome, self._strip = self._build_chrome()
+        self._cards: dict[int, Group] = {}
         self._still: dict[int, Scene] = {}
 
     # -- Screen protocol --------------------------------------------------------------
@@ -96,7 +117,7 @@ class AttractScreen:
         return 0.0 < self._phase(now)[1] < 1.0
 
     def next_change(self, now: float) -> float | None:
-        if len(self.cards) <= VISIBLE:
+        if len(self.cards) <= self.visible:
             return None
         cycles = int((now - self.start) // self.period) + 1
         return self.start + cycles * self.period
@@ -113,7 +134,7 @@ class AttractScreen:
     # -- building -----------------------------------------------------------------------
     def _phase(self, now: float) -> tuple[int, float]:
         """(index of the first card shown, slide progress 0..1 towards the next index)."""
-        if len(self.cards) <= VISIBLE:
+        if len(self.cards) <= self.visible:
             return 0, 1.0
         elapsed = max(0.0, now - self.start)
         cycle = int(elapsed // self.period)
@@ -121,43 +142,73 @@ class AttractScreen:
         progress = tween.value(elapsed) if cycle > 0 else 1.0
         return (cycle - (progress < 1.0)) % len(self.cards), progress
 
-    def _build_chrome(self) -> Group:
-        t = self.texts
-        return Group((
-            Text(80, 48, "NOVA", 44, theme.ACCENT, "bold"),
-            Text(235, 60, t.tagline, 26, theme.TEXT_MUTED),
-            Text(960, 130, t.title, 66, theme.TEXT, "bold", "center"),
-            Text(960, 232, t.subtitle, 30, theme.TEXT_MUTED, align="center"),
-            Panel(Rect(560, 912, 800, 100), theme.ACCENT, radius=50),
-            Text(960, 932, t.call, 44, theme.ON_ACCENT, "bold", "center"),
-            Text(960, 1018, t.other_languages, 24, theme.TEXT_MUTED, align="center"),
-            Text(1840, 1052, t.credit, 18, theme.TEXT_MUTED, align="right"),
-        ))
+    def _build_chrome(self) -> tuple[Group, Rect]:
+        """The poster around the strip, laid out once; and where the strip of cards goes."""
+        t, frame = self.texts, self.frame
+        tk = frame.tokens
+        p = tk.palette
+        strip: list[Rect] = []
+
+        def mark(rect: Rect) -> tuple[list[Node], list[Hit]]:
+            strip.append(rect)
+            return [], []
+
+        call = Box((Label(t.call, tk.type.heading, p.on_accent, "bold", "center"),),
+                   Style(pad=tk.space.m, pad_x=tk.space.xl, self_align="center", min_height=tk.target),
+                   fill=p.accent, radius=50)
+        root = Box((
+            Box((Label("NOVA", tk.type.heading, p.accent, "bold"), text(frame, t.tagline, "caption", muted=True)),
+                Style(row=True, wrap=True, gap=tk.space.m, align="center")),
+            text(frame, t.title, "display", weight="bold", align="center"),
+            text(frame, t.subtitle, "body", muted=True, align="center"),
+            Fill(mark, Style(grow=1, shrink=1, min_height=300)),
+            Box(style=Style(height=30)),  # the dots
+            call,
+            text(frame, t.other_languages, "caption", muted=True, align="center"),
+            text(frame, t.credit, "small", muted=True, align="end"),
+        ), Style(width=frame.width, height=frame.height, pad=tk.space.l, pad_x=frame.margin, gap=tk.space.s))
+        laid = lay_out(root, frame.width, frame.height, rtl=frame.rtl)
+        return Group(tuple(laid.nodes)), strip[0]
+
+    def _card_group(self, index: int) -> Group:
+        group = self._cards.get(index)
+        if group is None:
+            w, h = self._card_size()
+            group = self._cards[index] = _card(self.cards[index], self.texts.rome_code, self.frame, w, h)
+        return group
+
+    def _card_size(self) -> tuple[float, float]:
+        strip = self._strip
+        return (strip.w - CARD_GAP * (self.visible - 1)) / self.visible, strip.h
 
     def _scene(self, index: int, progress: float) -> Scene:
         n = len(self.cards)
-        step = CARD_W + CARD_GAP
+        width = self._card_size()[0]
+        step = width + CARD_GAP
         shift = -step * progress if progress < 1.0 else 0.0
         cards: list[Node] = []
-        shown = VISIBLE + (1 if progress < 1.0 else 0)
+        shown = self.visible + (1 if progress < 1.0 else 0)
         for k in range(min(shown, n)):
             opacity = 1.0
             if progress < 1.0 and k == 0:
                 opacity = 1.0 - progress
-            elif progress < 1.0 and k == VISIBLE:
+            elif progress < 1.0 and k == self.visible:
                 opacity = progress
-            cards.append(_card(self.cards[(index + k) % n], STRIP_X + k * step + shift, opacity,
-                               self.texts.rome_code))
-        return Scene(Group((self._chrome, *cards, self._dots(index, progress))), theme.BACKGROUND,
-                     labels=("attract", f"card:{index}"))
+            group = self._card_group((index + k) % n)
+            cards.append(Group(group.children, dx=self._strip.x + k * step + shift, dy=self._strip.y,
+                               opacity=opacity))
+        return Scene(Group((self._chrome, *cards, self._dots(index, progress))), self.frame.tokens.palette.background,
+                     self.frame.width, self.frame.height, labels=("attract", f"card:{index}"))
 
     def _dots(self, index: int, progress: float) -> Group:
         n = len(self.cards)
         spacing = 34.0
-        x0 = 960 - spacing * (n - 1) / 2
+        p = self.frame.tokens.palette
+        x0 = self.frame.width / 2 - spacing * (n - 1) / 2
+        y = self._strip.y + self._strip.h + self.frame.tokens.space.s + 8
         current = (index + (progress if progress < 1.0 else 0.0)) % n
-        dots: list[Node] = [Panel(Rect(x0 + i * spacing - 7, 876, 14, 14), theme.DOT, radius=7) for i in range(n)]
-        dots.append(Panel(Rect(x0 + current * spacing - 16, 872, 32, 22), theme.ACCENT, radius=11, layer=1))
+        dots: list[Node] = [Panel(Rect(x0 + i * spacing - 7, y, 14, 14), p.dot, radius=7) for i in range(n)]
+        dots.append(Panel(Rect(x0 + current * spacing - 16, y - 4, 32, 22), p.accent, radius=11, layer=1))
         return Group(tuple(dots))
 
 

@@ -1,6 +1,6 @@
-"""The trade catalogue grid: cards with picture, title and shortage badge.
-
-Used by the session's catalogue screen and by `kiosk bench render`.
+"""A fixed grid of 24 trade cards for `kiosk bench render`'s scrolling scene (and its golden image):
+a renderer workload, placed by hand so the figures compare from run to run. The visitor's
+catalogue is `kiosk.runtime.pages.catalogue_page`, laid out by the layout engine.
 """
 
 from __future__ import annotations

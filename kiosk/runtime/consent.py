@@ -4,14 +4,16 @@ long, then two separate choices, both off until the visitor turns them on. Pure:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from kiosk.consent import Consent
 from kiosk.i18n import Words
 from kiosk.runtime.actions import Proceed, Toggle
-from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox, continue_button
-from kiosk.view import theme
-from kiosk.view.nodes import Column, Group, Node, Rect, Scene, Text
+from kiosk.runtime.play_view import Target, continue_button, targets_of
+from kiosk.runtime.widgets import option, page, scene_of, text
+from kiosk.view.layout import Box, Frame, Item, Style, lay_out
+from kiosk.view.nodes import Scene
 
 
 def act(choice: Consent, action: Toggle | Proceed) -> Consent:
@@ -26,20 +28,21 @@ def act(choice: Consent, action: Toggle | Proceed) -> Consent:
     return choice
 
 
-def build_view(choice: Consent, words: Words, retention_days: int = 30) -> tuple[Scene, list[Target]]:
+def build_view(choice: Consent, words: Words, retention_days: int = 30, *, frame: Frame | None = None,
+               top: Item | None = None, back: Sequence[Item] = ()) -> tuple[Scene, list[Target]]:
+    """`top`: the caller's top bar; `back`: its buttons at the start of the bottom row."""
+    frame = frame or Frame()
     _ = words.gettext
-    targets: list[Target] = []
+    t = frame.tokens
     body = _("You stay anonymous: we never ask for your name or papers. The kiosk keeps your answers to the game "
              "for {days} days, then deletes them. An adviser can delete everything at any time.").format(
         days=retention_days)
-    nodes: list[Node] = [Column(MARGIN, 120, (Text(0, 0, _("Before you go on"), 56, theme.TEXT, "bold"),
-                                              Text(0, 0, body, 38, theme.TEXT, max_width=WIDTH)), gap=32)]
     choices = ((_("Take my results on my phone (QR code)"), "phone", choice.results_to_phone),
                (_("Show my results to the employers of the offers (you can take this back)"), "employers",
                 choice.share_with_employers))
-    for index, (label, key, on) in enumerate(choices):
-        rect = Rect(MARGIN, 560 + index * 140, WIDTH, 110)
-        nodes.append(button(rect, f"      {label}", Toggle(key), targets, picked=on))
-        nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, on))
-    nodes.append(continue_button(words, targets))
-    return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=("consent",)), targets
+    items: list[Item] = [text(frame, _("Before you go on"), "title", weight="bold"), text(frame, body, "lead")]
+    items.extend(option(frame, label, Toggle(key), checked=on) for label, key, on in choices)
+    bottom = Box((*back, Box(style=Style(grow=1)), continue_button(words, frame)),
+                 Style(row=True, wrap=True, gap=t.space.s, align="end"))
+    laid = lay_out(page(frame, top, items, bottom), frame.width, frame.height, rtl=frame.rtl)
+    return scene_of(frame, laid, "consent"), targets_of(laid)

@@ -1,27 +1,28 @@
-"""The session's screens, one pure builder each: (what to show, words) → (Scene, targets).
+"""The session's screens, one pure builder each: (what to show, words, frame) → (Scene, targets).
 
-A target pairs a rectangle with the action a tap there performs; keyboard, board buttons and
-switch scanning reach the same actions through the focus. Actions (kiosk.runtime.actions): `Intent` for
-the session machine, `TogglePref` for the accessibility toggles, `ShowSector` and `Scroll` for the
-catalogue; the scenario's own actions come from play_view.
+Each screen is a tree of layout boxes (kiosk.view.layout) placed for the frame: its shape
+(landscape or portrait, any size), the visitor's tokens (larger text, high contrast) and the
+language's direction (Arabic mirrors the page as a whole). A target pairs a rectangle with the
+action a tap there performs; keyboard, board buttons and switch scanning reach the same actions
+through the focus. Actions: ("intent", name, arg) for the session machine, TogglePref(name) for the
+accessibility toggles, ShowSector(name) and ("scroll", "+1"|"-1") for the catalogue; the
+scenario's own actions come from play_view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
 from kiosk.i18n import NATIVE_NAMES, Words
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import NEXT, Action, Intent, IntentName, Scroll, ShowSector, Stay, TogglePref
-from kiosk.runtime.outcome import Outcome, QrMatrix
-from kiosk.runtime.play_view import MARGIN, WIDTH, Target, button, checkbox
-from kiosk.view import theme
-from kiosk.view.nodes import Column, Group, Image, Node, Panel, Rect, Scene, Text, Video
-
-CARDS_PER_ROW, CARD_ROWS = 3, 2
-CARD_W, CARD_H, CARD_GAP = 540.0, 330.0, 30.0
-GRID_X, GRID_Y = (1920 - (CARDS_PER_ROW * CARD_W + (CARDS_PER_ROW - 1) * CARD_GAP)) / 2, 300.0
+from kiosk.runtime.outcome import Outcome, QrMatrix, SkillLine
+from kiosk.runtime.play_view import Target, targets_of
+from kiosk.runtime.widgets import badge, card, option, page, press, scene_of, text
+from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Label, Style, lay_out, row
+from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene, Text, Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,53 +44,6 @@ def shortage_badge(level: int, words: Words) -> str:
 
 def intent(name: IntentName, arg: str = "") -> Intent:
     return Intent(name, arg)
-
-
-def top_bar(words: Words, targets: list[Target], *, quit_button: bool = True) -> list[Node]:
-    """NOVA, the language switch (each language in its own words) and "Stop", on every page."""
-    nodes: list[Node] = [Text(MARGIN, 34, "NOVA", 40, theme.ACCENT, "bold")]
-    x = 560.0
-    for code, name in NATIVE_NAMES.items():
-        nodes.append(button(Rect(x, 20, 220, 64), name, intent("language", code), targets,
-                            picked=code == words.language))
-        x += 236
-    if quit_button:
-        nodes.append(button(Rect(1920 - MARGIN - 220, 20, 220, 64), words.gettext("Stop"), intent("stop"), targets))
-    return nodes
-
-
-def play_chrome(words: Words, targets: list[Target]) -> list[Node]:
-    """Under a scenario step, bottom left: the language switch and "Stop" (the step keeps the rest)."""
-    nodes: list[Node] = []
-    for index, (code, name) in enumerate(NATIVE_NAMES.items()):
-        nodes.append(replace(button(Rect(MARGIN + index * 196, 950, 180, 80), name, intent("language", code), targets,
-                                    picked=code == words.language), size=24))
-    nodes.append(button(Rect(MARGIN + len(NATIVE_NAMES) * 196 + 20, 950, 220, 80), words.gettext("Stop"),
-                        intent("stop"), targets))
-    return nodes
-
-
-def titled(words: Words, title: str) -> tuple[list[Node], list[Target]]:
-    """A page's start: the top bar, then its title."""
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(MARGIN, 120, title, 52, theme.TEXT, "bold"))
-    return nodes, targets
-
-
-def footer(words: Words, targets: list[Target], *, back: str | None = None, primary: str | None = None,
-           primary_action: Action = NEXT) -> list[Node]:
-    nodes: list[Node] = []
-    if back:
-        nodes.append(button(Rect(MARGIN, 940, 420, 100), back, intent("back"), targets))
-    if primary:
-        nodes.append(button(Rect(1920 - MARGIN - 520, 940, 520, 100), primary, primary_action, targets,
-                            primary=True))
-    return nodes
-
-
-def scene(nodes: Sequence[Node], *labels: str) -> Scene:
-    return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=labels)
 
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
@@ -124,187 +78,327 @@ def sector_name(sector: str, words: Words) -> str:
     return words.gettext(label) if label else sector.replace("-", " ").capitalize()
 
 
-def language_page(words: Words, prefs: Prefs) -> tuple[Scene, list[Target]]:
-    _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Text(960, 130, _("Choose your language"), 60, theme.TEXT, "bold", "center"))
-    for index, (code, name) in enumerate(NATIVE_NAMES.items()):
-        col, row = index % 2, index // 2
-        nodes.append(button(Rect(360 + col * 620, 240 + row * 150, 580, 120), name, intent("language", code),
-                            targets, primary=code == words.language))
-    nodes.append(Text(MARGIN, 560, _("Make the kiosk easier to use"), 36, theme.TEXT, "bold"))
-    for index, (name, label) in enumerate(PREF_LABELS.items()):
-        col, row = index % 3, index // 3
-        rect = Rect(MARGIN + col * 570, 630 + row * 130, 540, 110)
-        on = bool(getattr(prefs, name))
-        nodes.append(button(rect, f"      {_(label)}", TogglePref(name), targets, picked=on))
-        nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, on))
-    nodes.extend(footer(words, targets, primary=_("Continue")))
-    return scene(nodes, "language"), targets
+def _frame(frame: Frame | None) -> Frame:
+    return frame or Frame()
 
 
-def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll: int) -> tuple[Scene, list[Target]]:
-    """Shortage trades first (the cards come sorted), a sector filter, two rows of three per page."""
+def top_bar(words: Words, frame: Frame | None = None, *, quit_button: bool = True) -> Item:
+    """NOVA, the language switch (each language in its own words) and "Stop", on every page."""
+    frame = _frame(frame)
+    t = frame.tokens
+    items: list[Item] = [Label("NOVA", t.type.heading, t.palette.accent, "bold"), Box(style=Style(grow=1))]
+    for code, name in NATIVE_NAMES.items():
+        items.append(press(frame, name, intent("language", code), picked=code == words.language,
+                           size=t.type.caption))
+    if quit_button:
+        items.append(press(frame, words.gettext("Stop"), intent("stop"), size=t.type.caption, min_width=140))
+    return Box(tuple(items), Style(row=True, wrap=True, gap=t.space.s, align="center"))
+
+
+def play_chrome(words: Words, frame: Frame | None = None) -> list[Item]:
+    """Under a scenario step, at the start of the bottom row: the language switch and "Stop"."""
+    frame = _frame(frame)
+    size = frame.tokens.type.caption
+    items: list[Item] = [press(frame, name, intent("language", code), picked=code == words.language, size=size)
+                         for code, name in NATIVE_NAMES.items()]
+    items.append(press(frame, words.gettext("Stop"), intent("stop"), size=size, min_width=140))
+    return items
+
+
+def footer(words: Words, frame: Frame | None = None, *, back: str | None = None, primary: str | None = None,
+           primary_action: Action = NEXT) -> Item:
+    frame = _frame(frame)
+    items: list[Item] = []
+    if back:
+        items.append(press(frame, back, intent("back"), min_width=240))
+    items.append(Box(style=Style(grow=1)))
+    if primary:
+        items.append(press(frame, primary, primary_action, primary=True, min_width=320))
+    return Box(tuple(items), Style(row=True, wrap=True, gap=frame.tokens.space.s, align="end"))
+
+
+def _title(frame: Frame, words: str, *, centred: bool = False) -> Label:
+    return text(frame, words, "title", weight="bold", align="center" if centred else "start")
+
+
+def _built(frame: Frame, root: Item, *labels: str) -> tuple[Scene, list[Target]]:
+    laid = lay_out(root, frame.width, frame.height, rtl=frame.rtl)
+    return scene_of(frame, laid, *labels), targets_of(laid)
+
+
+def _grid(frame: Frame, items: Sequence[Item], columns: int, gap: float, *, fill: bool = False) -> Box:
+    """Rows of `columns` equal cells (the last row keeps its cells the same width); `fill`: the rows
+    share the height the grid is given."""
+    rows: list[Item] = []
+    for start in range(0, len(items), columns):
+        cells = list(items[start:start + columns])
+        cells += [Box(style=Style(grow=1, basis=0))] * (columns - len(cells))
+        rows.append(Box(tuple(cells), Style(row=True, gap=gap, align="stretch", grow=1 if fill else 0,
+                                            basis=0 if fill else None)))
+    return Box(tuple(rows), Style(gap=gap, grow=1 if fill else 0, shrink=1))
+
+
+def _cell(item: Box) -> Box:
+    return Box(item.children, Style(grow=1, basis=0, shrink=1, min_width=0, row=item.style.row,
+                                    align=item.style.align, gap=item.style.gap, pad=item.style.pad,
+                                    pad_x=item.style.pad_x, min_height=item.style.min_height),
+               item.fill, item.radius, item.border, item.border_color, item.action, item.layer)
+
+
+def language_page(words: Words, prefs: Prefs, frame: Frame | None = None) -> tuple[Scene, list[Target]]:
+    frame = _frame(frame)
     _ = words.gettext
-    nodes, targets = titled(words, _("Choose a trade to discover"))
+    t = frame.tokens
+    languages = [press(frame, name, intent("language", code), primary=code == words.language, grow=1,
+                       size=t.type.heading) for code, name in NATIVE_NAMES.items()]
+    toggles = [_cell(option(frame, _(label), TogglePref(name), checked=bool(getattr(prefs, name))))
+               for name, label in PREF_LABELS.items()]
+    columns = 1 if frame.portrait else 3
+    body: list[Item] = [
+        _title(frame, _("Choose your language"), centred=True),
+        _grid(frame, languages, 2, t.space.m),
+        text(frame, _("Make the kiosk easier to use"), "heading", weight="bold"),
+        _grid(frame, toggles, columns, t.space.s),
+    ]
+    return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue")),
+                              centred=True), "language")
+
+
+def cards_per_page(frame: Frame) -> tuple[int, int]:
+    """(columns, rows) of trade cards the catalogue shows at once on this frame."""
+    large = frame.tokens.text_scale > 1
+    if frame.portrait:
+        return (2, 2) if large else (2, 3)
+    return (3, 1) if large else (3, 2)
+
+
+def catalogue_page(cards: Sequence[TradeCard], words: Words, sector: str, scroll: int,
+                   frame: Frame | None = None) -> tuple[Scene, list[Target]]:
+    """Shortage trades first (the cards come sorted), a sector filter that wraps onto more rows, and
+    the cards a page at a time with "Previous" / "More trades" and the page number."""
+    frame = _frame(frame)
+    _ = words.gettext
+    t = frame.tokens
     sectors = sorted({c.sector for c in cards})
-    x = MARGIN
-    for name in ("", *sectors):
-        label = sector_name(name, words) if name else _("All trades")
-        width = 60 + 17 * len(label)
-        nodes.append(button(Rect(x, 200, width, 72), label, ShowSector(name), targets, picked=name == sector))
-        x += width + 16
+    chips = [press(frame, sector_name(name, words) if name else _("All trades"), ShowSector(name),
+                   picked=name == sector, size=t.type.caption) for name in ("", *sectors)]
     shown = [c for c in cards if not sector or c.sector == sector]
-    per_page = CARDS_PER_ROW * CARD_ROWS
+    columns, rows = cards_per_page(frame)
+    per_page = columns * rows
     first = max(0, min(scroll, max(0, len(shown) - 1) // per_page)) * per_page
-    for index, card in enumerate(shown[first:first + per_page]):
-        row, col = divmod(index, CARDS_PER_ROW)
-        nodes.append(_trade_card(card, words, GRID_X + col * (CARD_W + CARD_GAP), GRID_Y + row * (CARD_H + CARD_GAP),
-                                 targets))
+    grid = _grid(frame, [_trade_card(card, words, frame) for card in shown[first:first + per_page]], columns,
+                 t.space.m, fill=True)
+    body: list[Item] = [_title(frame, _("Choose a trade to discover")),
+                        Box(tuple(chips), Style(row=True, wrap=True, gap=t.space.s)), grid]
     pages = max(1, -(-len(shown) // per_page))
+    bottom: Item | None = None
     if pages > 1:
-        page = first // per_page
-        nodes.append(Text(960, 985, f"{page + 1} / {pages}", 30, theme.TEXT_MUTED, align="center"))
-        if page > 0:
-            nodes.append(button(Rect(MARGIN, 940, 300, 100), _("Previous"), Scroll(-1), targets))
-        if page < pages - 1:
-            nodes.append(button(Rect(1920 - MARGIN - 300, 940, 300, 100), _("More trades"), Scroll(+1),
-                                targets))
-    return scene(nodes, "catalogue", f"sector:{sector or 'all'}", f"cards:{len(shown)}"), targets
+        number = first // per_page
+        items: list[Item] = [press(frame, _("Previous"), Scroll(-1), min_width=220)] if number > 0 else \
+            [Box(style=Style(width=1))]
+        items.append(text(frame, f"{number + 1} / {pages}", "body", muted=True, align="center", grow=1))
+        if number < pages - 1:
+            items.append(press(frame, _("More trades"), Scroll(1), min_width=220))
+        bottom = row(*items, gap=t.space.s, align="center")
+    return _built(frame, page(frame, top_bar(words, frame), body, bottom), "catalogue",
+                  f"sector:{sector or 'all'}", f"cards:{len(shown)}")
 
 
-def _trade_card(card: TradeCard, words: Words, x: float, y: float, targets: list[Target]) -> Group:
-    targets.append(Target(Rect(x, y, CARD_W, CARD_H), intent("trade", card.pack_id)))
-    badge = shortage_badge(card.shortage_level, words)
-    return Group((
-        Panel(Rect(0, 0, CARD_W, CARD_H), theme.SURFACE, radius=24),
-        Image(Rect(16, 16, CARD_W - 32, 170), card.image, radius=14),
-        Panel(Rect(30, 30, 30 + 12.5 * len(badge), 42), theme.ALERT, radius=21, layer=1),
-        Text(45, 36, badge, 22, theme.TEXT, "bold", layer=1),
-        Column(22, 198, (Text(0, 0, card.title, 34, theme.TEXT, "bold", max_width=CARD_W - 44),
-                         Text(0, 0, sector_name(card.sector, words), 22, theme.TEXT_MUTED)), gap=6),
-    ), dx=x, dy=y)
+def fitted(box: Rect, aspect: float) -> Rect:
+    """The largest `aspect` (width / height) rectangle centred in `box`: pictures are never squashed."""
+    w = min(box.w, box.h * aspect)
+    h = w / aspect
+    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
 
 
-def trade_page(card: TradeCard, words: Words, captions: bool) -> tuple[Scene, list[Target]]:
+def _picture(source: str, radius: float) -> Fill:
+    def draw(rect: Rect) -> tuple[list[Node], list[Hit]]:
+        return [Image(fitted(rect, 16 / 9), source, radius=radius)], []
+
+    return Fill(draw, Style(grow=1, shrink=1, min_height=90))
+
+
+def _trade_card(card: TradeCard, words: Words, frame: Frame) -> Box:
+    t = frame.tokens
+    return Box((
+        _picture(card.image, 14),
+        badge(frame, shortage_badge(card.shortage_level, words)),
+        text(frame, card.title, "body", weight="bold"),
+        text(frame, sector_name(card.sector, words), "small", muted=True),
+    ), Style(grow=1, basis=0, shrink=1, min_width=0, gap=t.space.xs, pad=t.space.s), fill=t.palette.surface,
+        radius=t.radius.card, border=t.outline, border_color=t.palette.outline, action=intent("trade", card.pack_id))
+
+
+def trade_page(card: TradeCard, words: Words, captions: bool, frame: Frame | None = None
+               ) -> tuple[Scene, list[Target]]:
+    """The trade's clip (its picture until the first frame) beside its words; in portrait, above them.
+    Right to left, the clip moves to the right with the page."""
+    frame = _frame(frame)
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets)
-    nodes.append(Image(Rect(MARGIN, 130, 900, 506), card.image, radius=18))
-    if card.video:  # plays over the picture, which stays as the poster until the first frame
-        nodes.append(Video(Rect(MARGIN, 130, 900, 506), card.video, radius=18, loop=True))
-    nodes.append(Panel(Rect(MARGIN, 580, 900, 56), (0.0, 0.0, 0.0, 0.6), layer=1))
-    nodes.append(Text(MARGIN + 24, 590, _("Video: a day in this trade") + (" · CC" if captions else ""), 26,
-                      theme.TEXT, layer=1))
-    badge = shortage_badge(card.shortage_level, words)
-    nodes.append(Column(1100, 140, (
-        Text(0, 0, badge, 28, theme.ACCENT, "bold"),
-        Text(0, 0, card.title, 56, theme.TEXT, "bold", max_width=700),
-        Text(0, 0, card.pitch, 34, theme.TEXT, max_width=700),
-        Text(0, 12, _("Sector: {sector} · ROME code {code}").format(sector=sector_name(card.sector, words),
-                                                                     code=card.rome), 24,
-             theme.TEXT_MUTED, max_width=700),
-    ), gap=20))
-    nodes.append(Text(MARGIN, 680, _("Try a real situation of this trade: about 5 minutes. There are no wrong "
-                                     "answers, only ways of working."), 32, theme.TEXT, max_width=WIDTH))
-    nodes.extend(footer(words, targets, back=_("Other trades"), primary=_("Try it")))
-    return scene(nodes, "trade", f"trade:{card.pack_id}"), targets
+    t = frame.tokens
+    label = _("Video: a day in this trade") + (" · CC" if captions else "")
+
+    def media(box: Rect) -> tuple[list[Node], list[Hit]]:
+        w = min(box.w, box.h * 16 / 9)
+        area = Rect(box.x + (box.w - w) / 2, box.y, w, w * 9 / 16)
+        nodes: list[Node] = [Image(area, card.image, radius=18)]
+        if card.video:  # plays over the picture, which stays as the poster until the first frame
+            nodes.append(Video(area, card.video, radius=18, loop=True))
+        height = t.type.caption * 1.25 + 2 * t.space.s
+        nodes.append(Panel(Rect(area.x, area.y + area.h - height, area.w, height), t.palette.scrim, layer=1))
+        anchor = area.x + area.w - t.space.m if frame.rtl else area.x + t.space.m
+        nodes.append(Text(anchor, area.y + area.h - height + t.space.s, label, t.type.caption, t.palette.text,
+                          align="right" if frame.rtl else "left", max_width=area.w - 2 * t.space.m, layer=1))
+        return nodes, []
+
+    words_column = Box((
+        text(frame, shortage_badge(card.shortage_level, words), "caption", colour=t.palette.accent, weight="bold"),
+        _title(frame, card.title),
+        text(frame, card.pitch, "body"),
+        text(frame, _("Sector: {sector} · ROME code {code}").format(sector=sector_name(card.sector, words),
+                                                                    code=card.rome), "caption", muted=True),
+    ), Style(grow=1, shrink=1, basis=0, gap=t.space.s, min_width=0))
+    clip = Fill(media, Style(grow=1.3, shrink=1, basis=0, min_height=200, min_width=0))
+    body: list[Item] = [Box((clip, words_column), Style(row=not frame.portrait, gap=t.space.l, grow=1, shrink=1)),
+                        text(frame, _("Try a real situation of this trade: about 5 minutes. There are no wrong "
+                                      "answers, only ways of working."), "body")]
+    return _built(frame, page(frame, top_bar(words, frame), body,
+                              footer(words, frame, back=_("Other trades"), primary=_("Try it"))),
+                  "trade", f"trade:{card.pack_id}")
 
 
-def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
-    """Each skill as a range among visitors (never a single number), with one sentence of evidence."""
+def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
+    """One skill: its name, a range among visitors (never a single number), and its evidence."""
+    t = frame.tokens
+    p = t.palette
+
+    def band(rect: Rect) -> tuple[list[Node], list[Hit]]:
+        track = Rect(rect.x, rect.y + (rect.h - 28) / 2, rect.w, 28)
+        nodes: list[Node] = [Panel(track, p.dot, radius=14)]
+        low, high = (100 - line.high, 100 - line.low) if frame.rtl else (line.low, line.high)
+        nodes.append(Panel(Rect(track.x + track.w * low / 100, track.y, max(28.0, track.w * (high - low) / 100),
+                                28), p.accent, radius=14, layer=1))
+        return nodes, []
+
+    scale: Item = Fill(band, Style(height=32)) if line.enough else \
+        text(frame, words.gettext("not enough evidence yet"), "caption", muted=True)
+    return Box((text(frame, line.name, "body", weight="bold"), scale, text(frame, line.evidence, "small", muted=True)),
+               Style(grow=1, basis=0, gap=t.space.xs, min_width=0))
+
+
+def results_sections(outcome: Outcome, words: Words, frame: Frame) -> list[Item]:
+    """The results' body, section by section (a screen may add its own after these)."""
     _ = words.gettext
-    nodes, targets = titled(words, _("What you showed"))
-    nodes.append(Text(MARGIN, 196, _("The bar shows where you stand among visitors. The wider it is, the less "
-                                     "sure we are."), 26, theme.TEXT_MUTED, max_width=WIDTH))
+    sections: list[Item] = [text(frame, _("The bar shows where you stand among visitors. The wider it is, the less "
+                                          "sure we are."), "caption", muted=True)]
     if not outcome.skills:
-        nodes.append(Text(MARGIN, 300, _("Not enough answers to say anything yet: try a scenario to the end."), 34,
-                          theme.TEXT, max_width=WIDTH))
-    for index, line in enumerate(outcome.skills[:5]):
-        y = 262 + index * 134
-        track = Rect(MARGIN + 760, y + 6, 920, 28)
-        nodes.append(Panel(track, theme.DOT, radius=14))
-        if line.enough:
-            left = track.x + track.w * line.low / 100
-            nodes.append(Panel(Rect(left, track.y, max(28.0, track.w * (line.high - line.low) / 100), 28),
-                               theme.ACCENT, radius=14, layer=1))
-        else:
-            nodes.append(Text(track.x + 20, track.y - 2, _("not enough evidence yet"), 24, theme.TEXT, layer=1))
-        nodes.append(Column(MARGIN, y, (Text(0, 0, line.name, 28, theme.TEXT, "bold", max_width=720),
-                                         Text(0, 0, line.evidence, 22, theme.TEXT_MUTED, max_width=WIDTH)), gap=4))
-    nodes.extend(footer(words, targets, back=_("Try another trade"), primary=_("See job offers")))
-    return scene(nodes, "results", f"skills:{len(outcome.skills)}"), targets
+        sections.append(text(frame, _("Not enough answers to say anything yet: try a scenario to the end."), "body"))
+    rows = [skill_row(line, words, frame) for line in outcome.skills[:6]]
+    if rows:
+        sections.append(_grid(frame, rows, 1 if frame.portrait else 2, frame.tokens.space.m))
+    return sections
 
 
-def offers_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
+def results_page(outcome: Outcome, words: Words, frame: Frame | None = None,
+                 extra: Sequence[Item] = ()) -> tuple[Scene, list[Target]]:
+    """Each skill as a range among visitors (never a single number), with one sentence of evidence;
+    `extra`: more sections after the skills."""
+    frame = _frame(frame)
     _ = words.gettext
-    nodes, targets = titled(words, _("Jobs near you"))
+    body: list[Item] = [_title(frame, _("What you showed")), *results_sections(outcome, words, frame), *extra]
+    return _built(frame, page(frame, top_bar(words, frame), body,
+                              footer(words, frame, back=_("Try another trade"), primary=_("See job offers"))),
+                  "results", f"skills:{len(outcome.skills)}")
+
+
+def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:
+    frame = _frame(frame)
+    _ = words.gettext
+    t = frame.tokens
+    body: list[Item] = [_title(frame, _("Jobs near you"))]
     if not outcome.offers:
-        nodes.append(Text(MARGIN, 220, _("No open offer matches right now. An adviser can help you look further."),
-                          34, theme.TEXT, max_width=WIDTH))
-    for index, offer in enumerate(outcome.offers[:4]):
-        y = 210 + index * 180
-        nodes.append(Panel(Rect(MARGIN, y, WIDTH, 160), theme.SURFACE, radius=20))
-        nodes.append(Column(MARGIN + 32, y + 18, (
-            Text(0, 0, f"{offer.title} · {offer.employer} · {offer.town}", 32, theme.TEXT, "bold",
-                 max_width=WIDTH - 64),
-            Text(0, 0, offer.reason, 24, theme.TEXT_MUTED, max_width=WIDTH - 64)), gap=10))
-    nodes.extend(footer(words, targets, primary=_("Continue")))
-    return scene(nodes, "offers", f"offers:{len(outcome.offers)}"), targets
+        body.append(text(frame, _("No open offer matches right now. An adviser can help you look further."), "body"))
+    shown = 3 if frame.tokens.text_scale > 1 and not frame.portrait else 4  # what one screen holds
+    for offer in outcome.offers[:shown]:
+        body.append(card(frame, (text(frame, f"{offer.title} · {offer.employer} · {offer.town}", "body", weight="bold"),
+                                 text(frame, offer.reason, "caption", muted=True)),
+                         style=Style(gap=t.space.xs, pad=t.space.m, shrink=0)))
+    return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue"))),
+                  "offers", f"offers:{len(outcome.offers)}")
 
 
 def qr_nodes(matrix: QrMatrix, x: float, y: float, size: float) -> list[Node]:
     """A QR code as rectangles, one per run of dark modules, on a white quiet zone: sharp at any
-    scale and nothing to upload or evict from the image atlas."""
+    scale and nothing to upload or evict from the image atlas. The runs are built once per code and
+    size, as one Group the renderer compiles once."""
+    return [Group((_qr_group(matrix, size),), dx=x, dy=y)]
+
+
+@lru_cache(maxsize=8)
+def _qr_group(matrix: QrMatrix, size: float) -> Group:
     n = len(matrix)
     module = size / (n + 8)
-    nodes: list[Node] = [Panel(Rect(x, y, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
-    for row, cells in enumerate(matrix):
+    nodes: list[Node] = [Panel(Rect(0.0, 0.0, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
+    for row_index, cells in enumerate(matrix):
         start = None
         for col, dark in enumerate((*cells, False)):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                nodes.append(Panel(Rect(x + (start + 4) * module, y + (row + 4) * module, (col - start) * module,
+                nodes.append(Panel(Rect((start + 4) * module, (row_index + 4) * module, (col - start) * module,
                                         module), (0.0, 0.0, 0.0, 1.0), layer=1))
                 start = None
-    return nodes
+    return Group(tuple(nodes))
 
 
-def handoff_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
+def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:
+    frame = _frame(frame)
     _ = words.gettext
-    nodes, targets = titled(words, _("Take your results with you"))
-    nodes.append(Text(MARGIN, 220, _("Scan this code with your phone's camera. Your results are signed by the "
-                                     "kiosk: an employer can check them."), 32, theme.TEXT, max_width=900))
+    t = frame.tokens
+    said: list[Item] = [_title(frame, _("Take your results with you")),
+                        text(frame, _("Scan this code with your phone's camera. Your results are signed by the "
+                                      "kiosk: an employer can check them."), "body")]
     if outcome.qr_note:
-        nodes.append(Text(MARGIN, 420, outcome.qr_note, 26, theme.TEXT_MUTED, max_width=900))
-    if outcome.qr:
-        nodes.extend(qr_nodes(outcome.qr, 1140, 150, 660))
-    nodes.extend(footer(words, targets, primary=_("Done")))
-    return scene(nodes, "handoff", f"qr:{len(outcome.qr) if outcome.qr else 0}"), targets
+        said.append(text(frame, outcome.qr_note, "caption", muted=True))
+    parts: list[Item] = [Box(tuple(said), Style(grow=1, basis=0, shrink=1, gap=t.space.m, min_width=0))]
+    qr = outcome.qr
+    if qr:
+        def code(box: Rect) -> tuple[list[Node], list[Hit]]:
+            size = min(box.w, box.h, 700.0)
+            return qr_nodes(qr, box.x + (box.w - size) / 2, box.y + (box.h - size) / 2, size), []
+
+        parts.append(Fill(code, Style(grow=1, basis=0, shrink=1, min_height=300, min_width=300)))
+    body: list[Item] = [Box(tuple(parts), Style(row=not frame.portrait, gap=t.space.l, grow=1, shrink=1))]
+    return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Done"))),
+                  "handoff", f"qr:{len(outcome.qr) if outcome.qr else 0}")
 
 
-def thanks_page(words: Words) -> tuple[Scene, list[Target]]:
+def thanks_page(words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:
+    frame = _frame(frame)
     _ = words.gettext
-    targets: list[Target] = []
-    nodes = top_bar(words, targets, quit_button=False)
-    nodes.append(Text(960, 330, _("Thank you for your visit!"), 72, theme.TEXT, "bold", "center"))
-    nodes.append(Text(960, 460, _("An adviser of the agency can tell you more about these trades and their "
-                                  "training."), 36, theme.TEXT_MUTED, "regular", "center", max_width=1300))
-    nodes.append(button(Rect(710, 700, 500, 110), _("Finish"), intent("next"), targets, primary=True))
-    return scene(nodes, "thanks"), targets
+    t = frame.tokens
+    body: list[Item] = [Box((
+        text(frame, _("Thank you for your visit!"), "display", weight="bold", align="center"),
+        text(frame, _("An adviser of the agency can tell you more about these trades and their training."), "lead",
+             muted=True, align="center"),
+        Box((press(frame, _("Finish"), intent("next"), primary=True, min_width=360),), Style(align="center")),
+    ), Style(grow=1, justify="center", gap=t.space.l, max_width=1400, self_align="center"))]
+    return _built(frame, page(frame, top_bar(words, frame, quit_button=False), body), "thanks")
 
 
-def idle_overlay(words: Words, seconds_left: float, targets: list[Target]) -> list[Node]:
+def idle_overlay(words: Words, seconds_left: float, targets: list[Target], frame: Frame | None = None) -> list[Node]:
     """Over any page: a countdown before the screen is wiped for the next visitor."""
+    frame = _frame(frame)
     _ = words.gettext
-    layer = 5
-    return [
-        Panel(Rect(0, 0, 1920, 1080), (0.0, 0.0, 0.0, 0.7), layer=layer),
-        Panel(Rect(460, 300, 1000, 440), theme.SURFACE, radius=28, layer=layer),
-        Text(960, 350, _("Are you still there?"), 52, theme.TEXT, "bold", "center", layer=layer),
-        Text(960, 450, _("The screen starts again in {seconds} seconds.").format(seconds=f"{seconds_left:.0f}"), 34,
-             theme.TEXT, "regular", "center", max_width=900, layer=layer),
-        replace(button(Rect(710, 580, 500, 110), _("I'm still here"), Stay(), targets, primary=True), layer=layer),
-    ]
+    t = frame.tokens
+    dialog = card(frame, (
+        text(frame, _("Are you still there?"), "title", weight="bold", align="center"),
+        text(frame, _("The screen starts again in {seconds} seconds.").format(seconds=f"{seconds_left:.0f}"),
+             "lead", align="center"),
+        Box((press(frame, _("I'm still here"), Stay(), primary=True, min_width=360),), Style(align="center")),
+    ), style=Style(gap=t.space.l, pad=t.space.xl, max_width=1100))
+    root = Box((dialog,), Style(width=frame.width, height=frame.height, align="center", justify="center",
+                                pad=frame.margin), fill=t.palette.scrim)
+    laid = lay_out(root, frame.width, frame.height, rtl=frame.rtl, layer=5)
+    targets.extend(targets_of(laid))
+    return laid.nodes

@@ -1,20 +1,25 @@
 """What a scenario step looks like on the flat screen: a Scene plus the touch targets.
 
-Pure: (scenario, play state, language, time) in; (Scene, targets) out. A target pairs a
+Pure: (scenario, play state, language, time, frame) in; (Scene, targets) out. A target pairs a
 rectangle with the action a tap there performs, so pointer and keyboard input map to the
-same intents.
+same intents. The step is described as layout boxes (kiosk.view.layout): the header with
+"Step 3 of 12", the prompt, the step's own body, and a bottom row where the caller may put its
+own buttons (`chrome`) before the step's main button. A 360° view is a box of its own under
+the prompt, so a question is never drawn over the view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look, project
 from kiosk.runtime.actions import LOOK, PROCEED, Action, Choose, Confirm, Move, Toggle
 from kiosk.runtime.play import PlayState, current, seconds_left, shown_options
 from kiosk.runtime.stage_view import play_stage
+from kiosk.runtime.widgets import card, option, page, press, scene_of, text
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
@@ -22,24 +27,11 @@ from kiosk.scenario.model import (
     HotspotStep,
     OrderingStep,
     Scenario,
-    Step,
     VideoStep,
 )
-from kiosk.view import theme
-from kiosk.view.nodes import (
-    Button,
-    Column,
-    Group,
-    Image,
-    Node,
-    Panel,
-    Panorama,
-    ProgressBar,
-    Rect,
-    Scene,
-    Text,
-    Video,
-)
+from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Label, Laid, Style, lay_out, row
+from kiosk.view.measure import measure
+from kiosk.view.nodes import Button, Image, Node, Panel, Panorama, ProgressBar, Rect, Scene, Text, Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +45,8 @@ class LiveMedia:
 
 
 MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
-
-MARGIN = 120.0
-WIDTH = 1920.0 - 2 * MARGIN
+StageDraw = Callable[[Rect], tuple[Sequence[Node], Sequence[Hit]]]  # a dialogue's stage, drawn in its rect
+HOTSPOT = 80.0  # a hotspot's button on the 360° view
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,197 +60,279 @@ def focusable(targets: list[Target]) -> list[Target]:
     return [t for t in targets if t.action != LOOK]
 
 
-def _header(scenario: Scenario, state: PlayState, trade_title: str, words: Words) -> list[Node]:
-    done = len(state.path) / max(1, len(scenario.steps))
-    return [
-        Text(MARGIN, 36, f"{trade_title} · {scenario.title.get(words.language)}", 26, theme.TEXT_MUTED,
-             max_width=1180),
-        Text(1920 - MARGIN - 300, 36, words.gettext("Step {number}").format(number=len(state.path)), 26,
-             theme.TEXT_MUTED, align="right"),
-        ProgressBar(Rect(MARGIN, 80, WIDTH, 8), min(1.0, done), theme.ACCENT, theme.DOT),
-    ]
+def targets_of(laid: Laid) -> list[Target]:
+    return [Target(rect, cast(Action, action)) for rect, action in laid.hits]
 
 
-def button(rect: Rect, label: str, action: Action, targets: list[Target], *, picked: bool = False,
-            primary: bool = False) -> Button:
-    targets.append(Target(rect, action))
-    fill = theme.ACCENT if primary else theme.PICKED if picked else theme.SURFACE
-    colour = theme.ON_ACCENT if primary else theme.TEXT
-    return Button(rect, label, fill, colour, size=34)
+def _header(scenario: Scenario, state: PlayState, trade_title: str, words: Words, frame: Frame) -> Item:
+    done = min(1.0, len(state.path) / max(1, len(scenario.steps)))
+    p = frame.tokens.palette
+    step = words.gettext("Step {number} of {total}").format(number=len(state.path), total=len(scenario.steps))
+
+    def bar(rect: Rect) -> tuple[list[Node], list[Hit]]:
+        return [ProgressBar(rect, done, p.accent, p.dot, from_right=frame.rtl)], []
+
+    return Box((
+        row(text(frame, f"{trade_title} · {scenario.title.get(words.language)}", "caption", muted=True, grow=1),
+            Label(step, frame.tokens.type.caption, p.text_muted, style=Style(shrink=0)), gap=frame.tokens.space.m,
+            align="start"),
+        Fill(bar, Style(height=8)),
+    ), Style(gap=frame.tokens.space.s))
 
 
-def continue_button(words: Words, targets: list[Target], label: str = "", action: Action = PROCEED) -> Button:
-    return button(Rect(1920 - MARGIN - 420, 940, 420, 100), label or words.gettext("Continue"), action, targets,
-                  primary=True)
+def checkbox(frame: Frame, checked: bool) -> Box:
+    """A ticked or empty box (kept for screens that show a state without a choice)."""
+    p = frame.tokens.palette
+    inner = (Box(style=Style(width=22, height=22), fill=p.accent, radius=4),) if checked else ()
+    return Box(inner, Style(width=44, height=44, shrink=0, align="center", justify="center"), fill=p.background,
+               radius=8, border=4, border_color=p.text)
 
 
-def _options(step: Step, state: PlayState, language: str, easy: bool, top: float, targets: list[Target],
-             multiple: bool) -> list[Node]:
-    nodes: list[Node] = []
-    options = shown_options(step, state)  # shuffled per visit (kiosk/runtime/play.py)
-    height = min(110.0, (900 - top) / max(1, len(options)) - 16)
-    for index, option in enumerate(options):
-        picked = option.id in state.picked
-        rect = Rect(MARGIN, top + index * (height + 16), WIDTH, height)
-        nodes.append(button(rect, f"{index + 1}. {option.text.get(language, easy=easy)}",
-                             Toggle(option.id) if multiple else Choose(option.id), targets, picked=picked))
-        if multiple:  # a checkbox, so the choice never shows by colour alone (WCAG 1.4.1)
-            nodes.extend(checkbox(rect.x + 28, rect.y + rect.h / 2 - 22, picked))
-    return nodes
+def continue_button(words: Words, frame: Frame, label: str = "", action: Action = PROCEED) -> Item:
+    return press(frame, label or words.gettext("Continue"), action, primary=True, min_width=280)
 
 
-def checkbox(x: float, y: float, checked: bool) -> list[Node]:
-    box: list[Node] = [Panel(Rect(x, y, 44, 44), theme.BACKGROUND, radius=8, border=4, border_color=theme.TEXT,
-                             layer=1)]
-    if checked:
-        box.append(Panel(Rect(x + 11, y + 11, 22, 22), theme.ACCENT, radius=4, layer=2))
-    return box
+def _options(step: ChoiceStep, state: PlayState, language: str, easy: bool, frame: Frame,
+             multiple: bool) -> Item:
+    items: list[Item] = []
+    for index, choice in enumerate(shown_options(step, state)):  # shuffled per visit (kiosk/runtime/play.py)
+        items.append(option(frame, f"{index + 1}. {choice.text.get(language, easy=easy)}",
+                            (Toggle if multiple else Choose)(choice.id), checked=choice.id in state.picked,
+                            checkbox=multiple))
+    return Box(tuple(items), Style(gap=frame.tokens.space.s))
 
 
-def _ordering(step: OrderingStep, state: PlayState, words: Words, top: float, targets: list[Target]) -> list[Node]:
-    language = words.language
-    nodes: list[Node] = []
+def _ordering(step: OrderingStep, state: PlayState, words: Words, frame: Frame) -> Item:
     by_id = {i.id: i for i in step.items}
+    rows: list[Item] = []
     for index, item_id in enumerate(state.order):
-        y = top + index * 112
-        nodes.append(Panel(Rect(MARGIN, y, WIDTH - 440, 100), theme.SURFACE, radius=16))
-        nodes.append(Text(MARGIN + 32, y + 28, f"{index + 1}. {by_id[item_id].text.get(language)}", 34, theme.TEXT,
-                          max_width=WIDTH - 520))
+        moves: list[Item] = []
         if index > 0:
-            nodes.append(button(Rect(1920 - MARGIN - 420, y, 200, 100), words.gettext("Up"),
-                                 Move(item_id, index - 1), targets))
+            moves.append(press(frame, words.gettext("Up"), Move(item_id, index - 1), min_width=160))
         if index < len(state.order) - 1:
-            nodes.append(button(Rect(1920 - MARGIN - 200, y, 200, 100), words.gettext("Down"),
-                                 Move(item_id, index + 1), targets))
-    return nodes
+            moves.append(press(frame, words.gettext("Down"), Move(item_id, index + 1), min_width=160))
+        rows.append(card(frame, (text(frame, f"{index + 1}. {by_id[item_id].text.get(words.language)}", grow=1),
+                                 Box(tuple(moves), Style(row=True, gap=frame.tokens.space.s, shrink=0))),
+                         style=Style(row=True, align="center", gap=frame.tokens.space.m, pad=frame.tokens.space.s,
+                                     pad_x=frame.tokens.space.m)))
+    return Box(tuple(rows), Style(gap=frame.tokens.space.s))
 
 
-def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaImage,
-              targets: list[Target]) -> list[Node]:
-    area = Rect(310, 250, 1300, 650)  # 2:1 like the equirectangular picture
+def _spot_button(frame: Frame, rect: Rect, label: str, action: Action, picked: bool) -> tuple[list[Node], Hit]:
+    p = frame.tokens.palette
+    fill = p.picked if picked else p.surface
+    nodes: list[Node] = [Button(rect, label, fill, p.on_picked if picked else p.text, frame.tokens.type.button,
+                                layer=1)]
+    if frame.tokens.outline:
+        nodes.append(Panel(rect, (0.0, 0.0, 0.0, 0.0), min(rect.h / 2, 28.0), frame.tokens.outline, p.outline,
+                           layer=2))
+    return nodes, (rect, action)
+
+
+def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaImage, frame: Frame) -> Item:
     image = media(step.image)
-    nodes: list[Node] = [Image(area, image, radius=12) if image else Panel(area, theme.SURFACE, radius=12),
-                         Text(area.x, area.y + area.h + 8, words.gettext("Flat view of the 360° picture"), 22,
-                              theme.TEXT_MUTED)]
-    for index, spot in enumerate(step.spots):
-        x = area.x + (spot.yaw + 180) / 360 * area.w
-        y = area.y + (90 - spot.pitch) / 180 * area.h
-        size = 72.0
-        picked = spot.id in state.picked
-        action = Toggle(spot.id) if step.multiple else Choose(spot.id)
-        nodes.append(button(Rect(x - size / 2, y - size / 2, size, size), str(index + 1), action, targets,
-                             picked=picked))
-    return nodes
+    p = frame.tokens.palette
+
+    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
+        w = min(box.w, box.h * 2)  # 2:1 like the equirectangular picture
+        area = Rect(box.x + (box.w - w) / 2, box.y, w, w / 2)
+        nodes: list[Node] = [Image(area, image, radius=12) if image else Panel(area, p.surface, radius=12)]
+        hits: list[Hit] = []
+        for index, spot in enumerate(step.spots):
+            x = area.x + (spot.yaw + 180) / 360 * area.w
+            y = area.y + (90 - spot.pitch) / 180 * area.h
+            size = HOTSPOT
+            x = min(max(x, area.x + size / 2), area.x + area.w - size / 2)
+            y = min(max(y, area.y + size / 2), area.y + area.h - size / 2)
+            spot_nodes, hit = _spot_button(frame, Rect(x - size / 2, y - size / 2, size, size), str(index + 1),
+                                           (Toggle if step.multiple else Choose)(spot.id), spot.id in state.picked)
+            nodes.extend(spot_nodes)
+            hits.append(hit)
+        return nodes, hits
+
+    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=200)),
+                text(frame, words.gettext("Flat view of the 360° picture"), "caption", muted=True)),
+               Style(grow=1, shrink=1, gap=frame.tokens.space.xs))
 
 
-def caption_nodes(area: Rect, caption: str | None) -> list[Node]:
+def _caption_nodes(frame: Frame, area: Rect, caption: str | None) -> list[Node]:
     if not caption:
         return []
-    return [Panel(Rect(area.x, area.y + area.h - 110, area.w, 110), (0.0, 0.0, 0.0, 0.75), layer=1),
-            Text(area.x + area.w / 2, area.y + area.h - 100, caption, 30, theme.TEXT, "regular", "center",
-                 max_width=area.w - 60, layer=1)]
+    t = frame.tokens
+    size = t.type.body
+    m = measure(caption, size, "regular", area.w - 60)
+    height = m.height + 2 * t.space.s
+    return [Panel(Rect(area.x, area.y + area.h - height, area.w, height), t.palette.scrim, layer=1),
+            Text(area.x + area.w / 2, area.y + area.h - height + t.space.s, caption, size, t.palette.text, "regular",
+                 "center", max_width=area.w - 60, layer=1)]
 
 
-def _live_video(step: VideoStep, live: LiveMedia, top: float, targets: list[Target]) -> list[Node]:
+def _fitted(box: Rect, aspect: float) -> Rect:
+    """The largest `aspect` rectangle centred in `box`."""
+    w = min(box.w, box.h * aspect)
+    h = w / aspect
+    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
+
+
+def _live_video(step: VideoStep, live: LiveMedia, frame: Frame) -> Item:
     stream = f"{live.prefix}/{step.clip}"
-    if step.immersive:
-        area = Rect(160, top - 40, 1600, 620)
-        targets.append(Target(area, LOOK))
-        look = live.look
-        return [Panorama(area, stream, look.yaw, look.pitch, look.fov, paused=live.paused),
-                *caption_nodes(area, live.caption)]
-    area = Rect(480, top, 960, 540)
-    return [Panel(area, theme.SURFACE, radius=12), Video(area, stream, radius=12, paused=live.paused),
-            *caption_nodes(area, live.caption)]
+    p = frame.tokens.palette
+
+    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
+        if step.immersive:
+            look = live.look
+            return ([Panorama(box, stream, look.yaw, look.pitch, look.fov, paused=live.paused),
+                     *_caption_nodes(frame, box, live.caption)], [(box, LOOK)])
+        area = _fitted(box, 16 / 9)
+        return [Panel(area, p.surface, radius=12), Video(area, stream, radius=12, paused=live.paused),
+                *_caption_nodes(frame, area, live.caption)], []
+
+    return Fill(draw, Style(grow=1, shrink=1, min_height=240))
 
 
-def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, targets: list[Target]) -> list[Node]:
+def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, frame: Frame) -> Item:
     """The 360° picture around the visitor: hotspots where they are, and the same hotspots as a row of
     numbered buttons underneath (reachable without searching, by keys, buttons or a switch)."""
-    area = Rect(160, 230, 1600, 560)
-    targets.append(Target(area, LOOK))
     look = live.look
-    nodes: list[Node] = [Panorama(area, f"{live.prefix}/{step.image}", look.yaw, look.pitch, look.fov)]
-    for index, spot in enumerate(step.spots):
-        action = Toggle(spot.id) if step.multiple else Choose(spot.id)
-        picked = spot.id in state.picked
-        seen = project(spot.yaw, spot.pitch, look, area.w / area.h)
-        if seen is not None and abs(seen[0]) < 0.95 and abs(seen[1]) < 0.9:
+
+    def draw(area: Rect) -> tuple[list[Node], list[Hit]]:
+        nodes: list[Node] = [Panorama(area, f"{live.prefix}/{step.image}", look.yaw, look.pitch, look.fov)]
+        hits: list[Hit] = [(area, LOOK)]
+        half = HOTSPOT / 2
+        for index, spot in enumerate(step.spots):
+            seen = project(spot.yaw, spot.pitch, look, area.w / area.h)
+            if seen is None:
+                continue
             x, y = area.x + (seen[0] + 1) / 2 * area.w, area.y + (seen[1] + 1) / 2 * area.h
-            nodes.append(button(Rect(x - 40, y - 40, 80, 80), str(index + 1), action, targets, picked=picked))
-        nodes.append(button(Rect(area.x + index * 100, area.y + area.h + 14, 88, 72), str(index + 1), action,
-                            targets, picked=picked))
-    return nodes
+            if not (area.x + half <= x <= area.x + area.w - half and area.y + half <= y <= area.y + area.h - half):
+                continue
+            if any(abs(x - (r.x + half)) < HOTSPOT and abs(y - (r.y + half)) < HOTSPOT for r, _ in hits[1:]):
+                continue  # two hotspots seen at one place: the row below reaches both
+            spot_nodes, hit = _spot_button(frame, Rect(x - half, y - half, HOTSPOT, HOTSPOT), str(index + 1),
+                                           (Toggle if step.multiple else Choose)(spot.id), spot.id in state.picked)
+            nodes.extend(spot_nodes)
+            hits.append(hit)
+        return nodes, hits
+
+    numbers = tuple(press(frame, str(index + 1), (Toggle if step.multiple else Choose)(spot.id),
+                          picked=spot.id in state.picked)
+                    for index, spot in enumerate(step.spots))
+    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=240)),
+                Box(numbers, Style(row=True, wrap=True, gap=frame.tokens.space.s))),
+               Style(grow=1, shrink=1, gap=frame.tokens.space.s))
+
+
+def _poster(step: VideoStep, words: Words, media: MediaImage, frame: Frame) -> Item:
+    poster = media(step.clip)
+    kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")
+    p = frame.tokens.palette
+
+    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
+        area = _fitted(box, 16 / 9)
+        return [Image(area, poster, radius=12) if poster else Panel(area, p.surface, radius=12)], []
+
+    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=200)),
+                text(frame, f"{kind} · {step.clip}", "caption", muted=True, align="center")),
+               Style(grow=1, shrink=1, gap=frame.tokens.space.xs))
+
+
+def _dialogue(step: DialogueStep, language: str, easy: bool, frame: Frame, stage: StageDraw | None) -> Item:
+    t = frame.tokens
+    lines: list[Item] = []
+    for line in step.lines:
+        lines.append(Box((text(frame, line.speaker.get(language), "caption", colour=t.palette.accent, weight="bold"),
+                          text(frame, line.says.get(language, easy=easy), "lead")), Style(gap=t.space.xs)))
+    said = Box(tuple(lines), Style(gap=t.space.m, shrink=0))
+    if stage is None:
+        return said
+    # the stage (background and characters) takes the room above the words, which always show whole
+    return Box((Fill(stage, Style(grow=1, shrink=1, min_height=0), name="stage"), said),
+               Style(grow=1, shrink=1, gap=t.space.m))
+
+
+def _timer(scenario: Scenario, step: ChoiceStep, state: PlayState, words: Words, now: float,
+           frame: Frame) -> Item | None:
+    left = seconds_left(scenario, state, now)
+    if left is None or not step.seconds:
+        return None
+    p = frame.tokens.palette
+    fraction = left / step.seconds
+
+    def bar(rect: Rect) -> tuple[list[Node], list[Hit]]:
+        return [ProgressBar(rect, fraction, p.accent if frame.tokens.outline else p.alert, p.dot,
+                            from_right=frame.rtl)], []
+
+    countdown = words.gettext("{seconds} s left").format(seconds=f"{left:.0f}")
+    return row(Fill(bar, Style(height=16, grow=1, self_align="center")), text(frame, countdown, "caption"),
+               gap=frame.tokens.space.m, align="center")
 
 
 def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_title: str, now: float,
                media: MediaImage, easy: bool = False, banner: str | None = None,
-               live: LiveMedia | None = None, reduced_motion: bool = False) -> tuple[Scene, list[Target]]:
+               live: LiveMedia | None = None, frame: Frame | None = None, chrome: Sequence[Item] = (),
+               stage: StageDraw | None = None, reduced_motion: bool = False) -> tuple[Scene, list[Target]]:
+    """`chrome`: the caller's buttons at the start of the bottom row (the visit's language switch and
+    "Stop"); `stage`: draws a dialogue's scene in the room above its lines (by default the scenario's
+    own stage in force, kiosk/runtime/stage_view.py)."""
+    frame = frame or Frame()
     step = current(scenario, state)
     language = words.language
-    targets: list[Target] = []
-    nodes: list[Node] = [*play_stage(scenario, state, language=language, now=now, media=media, easy=easy,  # the stage
-                                     prefix=live.prefix if live else None, reduced_motion=reduced_motion),
-                         *_header(scenario, state, trade_title, words)]
+    if stage is None and state.stage is not None:
+        def stage(rect: Rect) -> tuple[Sequence[Node], Sequence[Hit]]:
+            return play_stage(scenario, state, language=language, now=now, media=media, easy=easy,
+                              prefix=live.prefix if live else None, reduced_motion=reduced_motion, rect=rect,
+                              rtl=frame.rtl), []
+    t = frame.tokens
+    body: list[Item] = []
+    if banner:
+        body.append(Box((text(frame, banner, "body"),), Style(pad=t.space.s, pad_x=t.space.m), fill=t.palette.alert,
+                        radius=t.radius.chip, border=t.outline, border_color=t.palette.outline))
     prompt = step.text.get(language, easy=easy) if step.text else ""
     if prompt:
-        nodes.append(Text(MARGIN, 120, prompt, 44, theme.TEXT, "bold", max_width=WIDTH))
-    top = 300.0 if prompt else 160.0
-    option = next((o for o in step.options() if o.id == state.feedback), None)
-    if option is not None and option.reaction is not None and option.feedback is None:
-        nodes.append(continue_button(words, targets))  # the reaction alone, on stage
-    elif option is not None and option.feedback is not None:
-        nodes.append(Panel(Rect(MARGIN, 300, WIDTH, 400), theme.SURFACE, radius=24))
-        nodes.append(Column(MARGIN + 48, 340, (
-            Text(0, 0, option.text.get(language, easy=easy), 34, theme.TEXT_MUTED, max_width=WIDTH - 96),
-            Text(0, 0, option.feedback.get(language, easy=easy), 40, theme.TEXT, "bold", max_width=WIDTH - 96)),
-            gap=28))
-        nodes.append(continue_button(words, targets))
+        body.append(text(frame, prompt, "heading", weight="bold"))
+    main: Item | None = continue_button(words, frame)
+    choice = next((o for o in step.options() if o.id == state.feedback), None)
+    reacting = choice is not None and choice.reaction is not None and stage is not None
+    if reacting and stage is not None:  # the reaction on stage, before any feedback (then only "Continue")
+        body.append(Fill(stage, Style(grow=1, shrink=1, min_height=0), name="stage"))
+    if choice is not None and choice.feedback is None and reacting:
+        pass
+    elif choice is not None and choice.feedback is not None:
+        body.append(card(frame, (text(frame, choice.text.get(language, easy=easy), "body", muted=True),
+                                 text(frame, choice.feedback.get(language, easy=easy), "lead", weight="bold")),
+                         style=Style(gap=t.space.m, pad=t.space.l)))
     elif isinstance(step, VideoStep) and live is not None:
-        nodes.extend(_live_video(step, live, top, targets))
-        nodes.append(continue_button(words, targets))
+        body.append(_live_video(step, live, frame))
     elif isinstance(step, HotspotStep) and live is not None:
-        nodes.extend(_live_hotspots(step, state, live, targets))
-        if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
+        body.append(_live_hotspots(step, state, live, frame))
+        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
     elif isinstance(step, VideoStep):
-        poster = media(step.clip)
-        kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")
-        area = Rect(480, top, 960, 540)
-        nodes.append(Image(area, poster, radius=12) if poster else Panel(area, theme.SURFACE, radius=12))
-        nodes.append(Text(960, top + 550, f"{kind} · {step.clip}", 24, theme.TEXT_MUTED,
-                          align="center"))
-        nodes.append(continue_button(words, targets))
+        body.append(_poster(step, words, media, frame))
     elif isinstance(step, DialogueStep):
-        lines = tuple(t for line in step.lines for t in (
-            Text(0, 0, line.speaker.get(language), 30, theme.ACCENT, "bold"),
-            Text(0, 0, line.says.get(language, easy=easy), 38, theme.TEXT, max_width=WIDTH - 96)))
-        nodes.append(Column(MARGIN + 48, top, lines, gap=18))
-        nodes.append(continue_button(words, targets))
+        body.append(_dialogue(step, language, easy, frame, stage))
     elif isinstance(step, OrderingStep):
-        nodes.extend(_ordering(step, state, words, top, targets))
-        nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
+        body.append(_ordering(step, state, words, frame))
+        main = continue_button(words, frame, words.gettext("Confirm"), Confirm())
     elif isinstance(step, HotspotStep):
-        nodes.extend(_hotspots(step, state, words, media, targets))
-        if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
+        body.append(_hotspots(step, state, words, media, frame))
+        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
     elif isinstance(step, ChoiceStep):
-        left = seconds_left(scenario, state, now)
-        if left is not None and step.seconds:
-            nodes.append(ProgressBar(Rect(MARGIN, top - 50, WIDTH, 16), left / step.seconds, theme.ALERT, theme.DOT))
-            countdown = words.gettext("{seconds} s left").format(seconds=f"{left:.0f}")
-            nodes.append(Text(1920 - MARGIN, top - 100, countdown, 28, theme.TEXT,
-                              align="right"))
-        nodes.extend(_options(step, state, language, easy, top, targets, step.multiple))
-        if step.multiple:
-            nodes.append(continue_button(words, targets, words.gettext("Confirm"), Confirm()))
+        timer = _timer(scenario, step, state, words, now, frame)
+        if timer is not None:
+            body.append(timer)
+        body.append(_options(step, state, language, easy, frame, step.multiple))
+        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
     elif isinstance(step, EndStep):
-        nodes.append(Text(MARGIN, 260, words.gettext("What the scenario observed"), 32, theme.ACCENT, "bold"))
-        rows = tuple(Text(0, 0, f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", 26, theme.TEXT_MUTED)
-                     for o in state.observations)
-        nodes.append(Column(MARGIN, 320, rows[:22], gap=6))
-    if banner:
-        nodes.append(Panel(Rect(0, 1000, 1920, 80), theme.ALERT, layer=2))
-        nodes.append(Text(MARGIN, 1020, banner, 26, theme.TEXT, max_width=1920 - 2 * MARGIN, layer=2))
-    labels = ("preview", f"step:{step.id}", f"kind:{step.kind}") + (("feedback",) if option else ())
-    return Scene(Group(tuple(nodes)), theme.BACKGROUND, labels=labels), targets
+        main = None
+        body.append(text(frame, words.gettext("What the scenario observed"), "body", colour=t.palette.accent,
+                         weight="bold"))
+        body.append(Box(tuple(Label(f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", t.type.caption,
+                                    t.palette.text_muted) for o in state.observations[:12]), Style(gap=4)))
+    bottom: list[Item] = [*chrome, Box(style=Style(grow=1))]
+    if main is not None:
+        bottom.append(main)
+    foot = Box(tuple(bottom), Style(row=True, wrap=True, gap=t.space.s, align="end")) if chrome or main else None
+    laid = lay_out(page(frame, _header(scenario, state, trade_title, words, frame), body, foot),
+                   frame.width, frame.height, rtl=frame.rtl)
+    labels = ("preview", f"step:{step.id}", f"kind:{step.kind}") + (("feedback",) if choice else ())
+    return scene_of(frame, laid, *labels), targets_of(laid)

@@ -45,16 +45,17 @@ class Journal:
 def journal_header(settings: ScreenSettings, packs: dict[str, str], default_language: str,
                    kiosk_version: str, display: str = "flat-screen") -> dict[str, Any]:
     return {"format": FORMAT, "kiosk": kiosk_version, "packs": packs, "language": default_language,
-            "display": display,
+            "display": display, "size": list(settings.size),
             "idle_after": settings.timing.idle_after, "warn_for": settings.timing.warn_for,
             "scan_every": settings.scan_every, "retention_days": settings.retention_days,
             "prefs": {name: getattr(settings.defaults, name) for name in Prefs.__dataclass_fields__}}
 
 
 def screen_settings(header: dict[str, Any]) -> ScreenSettings:
+    width, height = header.get("size", (1920, 1080))  # the kiosk's screen: taps are positions on its layout
     return ScreenSettings(Timing(float(header["idle_after"]), float(header["warn_for"])),
                           Prefs(**header.get("prefs", {})), float(header["scan_every"]),
-                          int(header.get("retention_days", 30)))
+                          int(header.get("retention_days", 30)), (int(width), int(height)))
 
 
 def parse_journal(lines: Iterable[str], where: str = "<journal>") -> Journal:

@@ -13,6 +13,7 @@ from kiosk.runtime.pages import TradeCard, shortage_badge
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage
 from kiosk.scenario.model import Pack, Step, VideoStep
+from kiosk.view.layout import Frame
 from kiosk.view.nodes import Column, Group, Node, Text
 
 CaptionLoader = Callable[[Path], Sequence[Cue]]
@@ -34,13 +35,13 @@ class ScreenMedia:
         return sorted(cards, key=lambda c: (-c.shortage_level, c.title))
 
     def attract(self, packs: Iterable[Pack], catalogs: Catalogs, language: str, now: float, *,
-                reduced_motion: bool) -> AttractScreen:
+                reduced_motion: bool, frame: Frame | None = None) -> AttractScreen:
         """The poster between visits, in the kiosk's own language, with the call in every other one."""
         words = catalogs.words(language)
         texts = attract_texts(words, [catalogs.words(other) for other in catalogs.languages])
         cards = [AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
                  for c in self.cards(packs, language)]
-        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion)
+        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion, frame=frame)
 
     def cues(self, pack: Pack, step: Step | None, language: str) -> Sequence[Cue]:
         """The captions of the step's clip in the visitor's language (else French, else the first written)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from kiosk.i18n import Words
 from kiosk.media.sphere import Look
 from kiosk.runtime import pages
-from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
+from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.consent import build_view as consent_view
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
@@ -19,11 +19,10 @@ from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import LiveMedia, MediaImage, Target, focusable
 from kiosk.runtime.play_view import build_view as play_view
 from kiosk.runtime.session import Page, Session
+from kiosk.runtime.widgets import press
 from kiosk.scenario.model import Pack
-from kiosk.view import theme
+from kiosk.view.layout import Frame
 from kiosk.view.nodes import Group, Node, Panel, Rect, Scene
-
-FOCUS_RING = (1.0, 0.84, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class ViewInputs:
     timer: float | None  # seconds left to answer a timed choice
     cards: Callable[[str], list[TradeCard]]
     outcome: Callable[[], Outcome]
+    frame: Frame  # the shape, tokens and direction the screens are laid out for
 
     def key(self, outcome_id: int | None) -> tuple[object, ...]:
         return view_key(self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look,
@@ -89,45 +89,42 @@ class ScreenView:
         nodes: list[Node] = [built.root]
         if inputs.idle_left is not None:
             targets = []  # while the countdown shows, the only target is "I'm still here"
-            nodes.extend(pages.idle_overlay(inputs.words, inputs.idle_left, targets))
+            nodes.extend(pages.idle_overlay(inputs.words, inputs.idle_left, targets, inputs.frame))
         reachable = focusable(targets)
         if inputs.focus is not None and inputs.focus < len(reachable):
             r = reachable[inputs.focus].rect
-            nodes.append(Panel(Rect(r.x - 10, r.y - 10, r.w + 20, r.h + 20), (0.0, 0.0, 0.0, 0.0),
-                               radius=min(r.h / 2 + 10, 38.0), border=8.0, border_color=FOCUS_RING, layer=6))
-        rtl = inputs.words.rtl
-        scene = adapt(replace(built, root=Group(tuple(nodes)), background=theme.BACKGROUND), inputs.prefs, rtl)
-        if rtl:
-            targets = [Target(mirror_rect(t.rect), t.action) for t in targets]
+            ring = 6.0  # drawn just outside the target, inside the screen's edge
+            nodes.append(Panel(Rect(max(0.0, r.x - ring), max(0.0, r.y - ring), r.w + 2 * ring, r.h + 2 * ring),
+                               (0.0, 0.0, 0.0, 0.0), radius=min(r.h / 2 + ring, 34.0), border=ring,
+                               border_color=inputs.frame.tokens.palette.focus, layer=6))
+        scene = replace(built, root=Group(tuple(nodes)))  # laid out for the frame: tokens and direction applied
         self._cache = (key, scene, targets)
         return scene, targets
 
 
 def page_view(inputs: ViewInputs, now: float) -> tuple[Scene, list[Target]]:
     """The page the session is on, as its builder in kiosk.runtime.pages (or consent, play_view) draws it."""
-    s, words = inputs.session, inputs.words
+    s, words, frame = inputs.session, inputs.words, inputs.frame
     page = s.page
     if page == Page.LANGUAGE:
-        return pages.language_page(words, inputs.prefs)
+        return pages.language_page(words, inputs.prefs, frame)
     if page == Page.CONSENT:
-        built, targets = consent_view(s.consent, words, inputs.retention_days)
-        bar: list[Target] = []
-        nodes = [*pages.top_bar(words, bar), *pages.footer(words, bar, back=words.gettext("Back"))]
-        return replace(built, root=Group((*nodes, built.root))), [*bar, *targets]
+        return consent_view(s.consent, words, inputs.retention_days, frame=frame, top=pages.top_bar(words, frame),
+                            back=[press(frame, words.gettext("Back"), pages.intent("back"), min_width=240)])
     if page == Page.CATALOGUE:
-        return pages.catalogue_page(inputs.cards(s.language), words, inputs.sector, inputs.scroll)
+        return pages.catalogue_page(inputs.cards(s.language), words, inputs.sector, inputs.scroll, frame)
     if page == Page.TRADE:
         card = next(c for c in inputs.cards(s.language) if c.pack_id == s.trade)
-        return pages.trade_page(card, words, inputs.prefs.captions)
+        return pages.trade_page(card, words, inputs.prefs.captions, frame)
     if page == Page.PLAY and inputs.play is not None and inputs.pack is not None:
         return _play_page(inputs, inputs.pack, inputs.play, now)
     if page == Page.RESULTS:
-        return pages.results_page(inputs.outcome(), words)
+        return pages.results_page(inputs.outcome(), words, frame)
     if page == Page.OFFERS:
-        return pages.offers_page(inputs.outcome(), words)
+        return pages.offers_page(inputs.outcome(), words, frame)
     if page == Page.HANDOFF:
-        return pages.handoff_page(inputs.outcome(), words)
-    return pages.thanks_page(words)
+        return pages.handoff_page(inputs.outcome(), words, frame)
+    return pages.thanks_page(words, frame)
 
 
 def _play_page(inputs: ViewInputs, pack: Pack, state: PlayState, now: float) -> tuple[Scene, list[Target]]:
@@ -136,7 +133,6 @@ def _play_page(inputs: ViewInputs, pack: Pack, state: PlayState, now: float) -> 
     banner = words.gettext("Paused: put the headset back on to carry on.") if paused else None
     live = LiveMedia(pack.id, inputs.look, inputs.caption, paused) if inputs.live else None
     title = pack.trade.title.get(inputs.session.language)
-    built, targets = play_view(pack.scenario, state, words=words, trade_title=title, now=now, media=inputs.media,
-                               easy=inputs.prefs.easy_read, banner=banner, live=live,
-                               reduced_motion=inputs.prefs.reduced_motion)
-    return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
+    return play_view(pack.scenario, state, words=words, trade_title=title, now=now, media=inputs.media,
+                     easy=inputs.prefs.easy_read, banner=banner, live=live, frame=inputs.frame,
+                     chrome=pages.play_chrome(words, inputs.frame), reduced_motion=inputs.prefs.reduced_motion)

@@ -61,7 +61,9 @@ from kiosk.runtime.stage_view import next_line_at, stage_key, stage_moving
 from kiosk.runtime.usage import Usage, UsageWatch
 from kiosk.runtime.visit_host import VisitHost
 from kiosk.scenario.model import Pack
+from kiosk.view.layout import Frame, design_size
 from kiosk.view.nodes import Scene
+from kiosk.view.tokens import tokens_for
 
 Journal = Callable[[dict[str, Any]], None]
 
@@ -72,6 +74,7 @@ class ScreenSettings:
     defaults: Prefs = field(default_factory=Prefs)  # what every visit starts with (the kiosk's config)
     scan_every: float = 1.5  # seconds the focus stays on a target in one-button mode
     retention_days: int = 30
+    size: tuple[int, int] = (1920, 1080)  # the display's pixels: the screens are laid out for its shape
 
 
 class SessionScreen:
@@ -147,12 +150,25 @@ class SessionScreen:
 
     def _new_attract(self, now: float) -> AttractScreen:
         return self.screen_media.attract(self.packs.values(), self.catalogs, self.default_language, now,
-                                         reduced_motion=self.prefs.reduced_motion)
+                                         reduced_motion=self.prefs.reduced_motion, frame=self.attract_frame())
 
     def state_label(self) -> str:
         """Everything that decides what is on screen, in one line (replays compare these)."""
         return state_label(self.session, self.play, self.prefs, self.focus, self.sector, self.scroll,
                            self.looking.look)
+
+    def frame(self) -> Frame:
+        """The shape, tokens and direction the visitor's screens are laid out for."""
+        width, height = design_size(*self.settings.size)
+        return Frame(width, height, tokens_for(large_text=self.prefs.large_text,
+                                               high_contrast=self.prefs.high_contrast), self.words.rtl)
+
+    def attract_frame(self) -> Frame:
+        """The attract screen speaks the kiosk's language with the kiosk's default preferences."""
+        width, height = design_size(*self.settings.size)
+        defaults = self.settings.defaults
+        return Frame(width, height, tokens_for(large_text=defaults.large_text, high_contrast=defaults.high_contrast),
+                     self.catalogs.words(self.default_language).rtl)
 
     def outcome(self) -> Outcome:
         s = self.session
@@ -172,7 +188,7 @@ class SessionScreen:
         return ViewInputs(
             self.session, self.words, self.prefs, self.settings.retention_days, self.sector, self.scroll, self.focus,
             self.looking.look, self.screen_media.media, self.screen_media.live, self.player.pack, self.player.state,
-            caption, idle_left, timer, self.cards, self.outcome)
+            caption, idle_left, timer, self.cards, self.outcome, self.frame())
 
     def _built(self, now: float) -> tuple[Scene, list[Target]]:
         state = self.player.state
@@ -390,7 +406,7 @@ class SessionScreen:
             self._outcome = None
             self.views.forget()
             self.attract = AttractScreen(self.attract.cards, now, self.attract.texts,
-                                         reduced_motion=self.prefs.reduced_motion)
+                                         reduced_motion=self.prefs.reduced_motion, frame=self.attract_frame())
             self._take_packs(now)
 
     def _forget_visit(self) -> None:

@@ -138,10 +138,16 @@ def _face_images(body: Rect, character: Character, face: Face, tint: Color, alph
             *_picture(body, new, alpha * ease_in_out_cubic(p), tint=tint, layer=PEOPLE_LAYER)]
 
 
+def character_height(rect: Rect) -> float:
+    """A character's picture height on a stage: CHARACTER_HEIGHT of it, narrowed on a tall stage (a
+    portrait screen) so that one at the left or right place still stands whole on it."""
+    return min(rect.h * CHARACTER_HEIGHT, 2 * SLOTS["left"] * rect.w / CHARACTER_ASPECT)
+
+
 def _character(moment: StageMoment, character: Character, now_at: Placement | None, was_at: Placement | None,
                picture: PictureName) -> list[Node]:
     rect, rtl = moment.rect, moment.rtl
-    height = rect.h * CHARACTER_HEIGHT
+    height = character_height(rect)
     width = height * CHARACTER_ASPECT
     p = ease_out_cubic(_progress(moment.since, MOVE_SECONDS, moment.reduced_motion))
     if now_at is not None and was_at is not None:  # stays, perhaps changes place
@@ -201,12 +207,12 @@ def speech_bubble(moment: StageMoment, who: str, says: str, elapsed: float) -> l
         return []
     alpha = _progress(elapsed, 0.2, moment.reduced_motion)
     width = min(560.0, rect.w * 0.32)
-    head = rect.h * CHARACTER_HEIGHT * CHARACTER_ASPECT  # the face is the top of the picture, as wide as it
+    head = character_height(rect) * CHARACTER_ASPECT  # the face is the top of the picture, as wide as it
     x = _slot_x(rect, placement.at, moment.rtl)
     side = -1.0 if x > rect.x + rect.w / 2 else 1.0
     centre = x + side * (head / 2 + width / 2)
     centre = min(max(centre, rect.x + width / 2), rect.x + rect.w - width / 2)
-    top = rect.y + rect.h * (1 - CHARACTER_HEIGHT) + 16
+    top = rect.y + rect.h - character_height(rect) + 16
     fill = (*theme.SURFACE[:3], 0.95 * alpha)
     colour = (*theme.TEXT[:3], alpha)
     edge = centre + width / 2 - 32 if moment.rtl else centre - width / 2 + 32
@@ -257,7 +263,7 @@ def _line_faces(step: DialogueStep, stage: Stage, index: int, since: float) -> d
 
 def play_stage(scenario: Scenario, state: PlayState, *, language: str, now: float, media: PictureName,
                prefix: str | None = None, reduced_motion: bool = False, easy: bool = False,
-               rect: Rect = SCREEN) -> list[Node]:
+               rect: Rect = SCREEN, rtl: bool = False) -> list[Node]:
     """The stage behind the current step of a play state ([] when the scenario stages nothing yet):
     the one call play_view makes. `media` and `prefix`: see `stage_pictures`."""
     picture = stage_pictures(media, prefix)
@@ -282,7 +288,7 @@ def play_stage(scenario: Scenario, state: PlayState, *, language: str, now: floa
         speaker = step.lines[index].who
         faces = _line_faces(step, stage, index, since)
     moment = StageMoment(stage, now - state.stage_since, rect, state.previous_stage, speaker, faces,
-                         reduced_motion, rtl=False, veil=VEIL)  # kiosk screens mirror the whole page for RTL
+                         reduced_motion, rtl=rtl, veil=VEIL)  # the layout places the stage's box, not what it holds
     nodes = stage_nodes(moment, scenario.cast, scenario.scenes, picture)
     if bubble is not None:
         nodes.extend(speech_bubble(moment, *bubble))
@@ -292,7 +298,7 @@ def play_stage(scenario: Scenario, state: PlayState, *, language: str, now: floa
 def picture_sizes(scenario: Scenario, rect: Rect = SCREEN) -> list[tuple[str, tuple[float, float]]]:
     """Every stage picture of a scenario with the size the stage draws it (design pixels): what a kiosk
     asks the renderer for ahead of time, so no visitor waits for a first rasterisation."""
-    height = rect.h * CHARACTER_HEIGHT
+    height = character_height(rect)
     sizes = [(place.picture, (rect.w, rect.h)) for place in scenario.scenes.values()]
     sizes += [(path, (height * CHARACTER_ASPECT, height)) for c in scenario.cast.values()
               for path in c.expressions.values()]

@@ -1,7 +1,8 @@
 """The view model: what the screen shows, as immutable values.
 
 The runtime builds a `Scene` from its state; the renderer draws it and decides nothing.
-Coordinates are logical pixels of a 1920×1080 design space, origin top-left; the
+Coordinates are logical pixels of the screen's design space (the Scene's width × height:
+1920×1080 at 16:9, 1080×1920 in portrait; kiosk.view.layout.design_size), origin top-left; the
 renderer scales them to the real target. Within one `layer`, shapes are drawn under
 images, and images under text; higher layers draw over lower ones.
 """

@@ -30,13 +30,15 @@ from kiosk.runtime.look_control import LookController
 from kiosk.runtime.play_driver import PlayDriver
 from kiosk.runtime.play_view import Target
 from kiosk.runtime.screen_media import NARRATION_LIMIT, ScreenMedia, narration, presentation_clip
-from kiosk.runtime.screen_view import FOCUS_RING, ScreenView, ViewInputs, state_label
+from kiosk.runtime.screen_view import ScreenView, ViewInputs, state_label
 from kiosk.runtime.session import Page, Session
 from kiosk.runtime.usage import Usage, UsageWatch
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import NOWHERE, ChoiceStep, HotspotStep, Option, OrderingStep, Pack, Text, VideoStep
+from kiosk.view.layout import Frame
 from kiosk.view.nodes import Column, Group, Panel, Rect, Scene
 from kiosk.view.nodes import Text as TextNode
+from kiosk.view.tokens import tokens_for
 
 CATALOGS = Catalogs.load(NATIVE_NAMES)
 
@@ -206,7 +208,8 @@ def _inputs(page: Page = Page.LANGUAGE, language: str = "fr", **changes: object)
     fields: dict[str, object] = dict(
         session=Session(page, language, 1), words=CATALOGS.words(language), prefs=Prefs(), retention_days=30,
         sector="", scroll=0, focus=None, look=Look(), media=lambda media: None, live=False, pack=None, play=None,
-        caption=None, idle_left=None, timer=None, cards=lambda language: [], outcome=lambda: None)
+        caption=None, idle_left=None, timer=None, cards=lambda language: [], outcome=lambda: None,
+        frame=Frame(1920, 1080, tokens_for(large_text=False, high_contrast=False), CATALOGS.words(language).rtl))
     fields.update(changes)
     return ViewInputs(**fields)  # type: ignore[arg-type]
 
@@ -232,18 +235,22 @@ def test_the_idle_countdown_leaves_one_target_and_the_focus_ring_circles_the_foc
     assert [t.action for t in targets] == [Stay()]
     scene, targets = _build(ScreenView(), _inputs(focus=2))
     assert isinstance(scene.root, Group)
-    ring = [n for n in scene.root.children if isinstance(n, Panel) and n.border_color == FOCUS_RING]
+    focus = tokens_for(large_text=False, high_contrast=False).palette.focus
+    ring = [n for n in scene.root.children if isinstance(n, Panel) and n.border_color == focus]
     focused = targets[2].rect
-    assert len(ring) == 1 and ring[0].rect.x == focused.x - 10 and ring[0].rect.w == focused.w + 20
+    assert len(ring) == 1 and ring[0].rect.x == max(0.0, focused.x - 6) and ring[0].rect.w == focused.w + 12
 
 
 def test_right_to_left_languages_mirror_the_targets() -> None:
     _, french = _build(ScreenView(), _inputs())
-    _, arabic = _build(ScreenView(), _inputs(language="ar"))
-    stop = Intent("language", "uk")
-    left = next(t.rect for t in french if t.action == stop)
-    right = next(t.rect for t in arabic if t.action == stop)
-    assert right.x == pytest.approx(1920 - left.x - left.w)
+    _, arabic = _build(ScreenView(), _inputs(language="ar", frame=Frame(
+        1920, 1080, tokens_for(large_text=False, high_contrast=False), rtl=True)))
+
+    def order(targets: list[Target]) -> list[str]:  # the language buttons of the top bar, left to right
+        bar = [t for t in targets if isinstance(t.action, Intent) and t.action.name == "language" and t.rect.y < 200]
+        return [t.action.arg for t in sorted(bar, key=lambda t: t.rect.x) if isinstance(t.action, Intent)]
+
+    assert order(arabic) == list(reversed(order(french))) and len(order(french)) == 4
 
 
 def test_the_state_label_is_the_journal_format_of_version_1() -> None:
