@@ -134,6 +134,11 @@ def run_replay(settings: Settings, path: Path, screenshots: Path | None, size: t
                 scene = screen.view(t)
                 show_first_frames(renderer, scene, settings.content.scenarios)  # no media deck plays here
                 renderer.draw(scene)
+                for _ in range(3):  # pictures rasterised off the frame thread: screenshots wait for them
+                    if not renderer.waiting():
+                        break
+                    renderer.images.vectors.wait()
+                    renderer.draw(scene)
                 renderer.present()
                 flip()
             if renderer is not None and screenshots is not None:

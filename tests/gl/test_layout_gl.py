@@ -15,6 +15,7 @@ from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.render.capture import image_difference, read_png, write_png
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
+from kiosk.runtime.actions import Intent
 from kiosk.runtime.gallery import SHAPES, Shot, shots
 from kiosk.runtime.outcome import Outcome
 from kiosk.scenario.load import load_packs
@@ -72,7 +73,7 @@ def test_portrait_is_drawn_edge_to_edge_and_targets_land_on_their_pixels(gl_cont
         assert (shot.scene.width, shot.scene.height) == (1080, 1920) and renderer.design == (1080, 1920)
         renderer.draw(shot.scene)
         pixels = renderer.read_pixels()
-        continue_rect = next(t.rect for t in shot.targets if t.action == ("intent", "next"))
+        continue_rect = next(t.rect for t in shot.targets if t.action == Intent("next"))
         scale = 270 / 1080
         x, y = int((continue_rect.x + continue_rect.w / 2) * scale), int((continue_rect.y + 4) * scale)
         assert tuple(pixels[y, x, :3]) == pytest.approx((255, 209, 102), abs=12)  # the primary button's yellow

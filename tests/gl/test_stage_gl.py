@@ -106,4 +106,4 @@ def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
     lit_teal, dimmed_red = (0x2a, 0x9d, 0x8f), (0xe6 * 0.55, 0x39 * 0.55, 0x46 * 0.6)
     assert np.allclose(shot[300, 512], lit_teal, atol=4)  # Lina, who reacts: lit, body drawn from her SVG
     assert np.allclose(shot[300, 128], dimmed_red, atol=4)  # Karim listens: dimmed
-    assert np.allclose(shot[146, 422], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face
+    assert np.allclose(shot[175, 300], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face

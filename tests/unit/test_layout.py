@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.runtime.actions import Choose, Intent
 from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Shot, prefs_for, shots
 from kiosk.runtime.outcome import Outcome
 from kiosk.scenario.load import load_packs
@@ -66,8 +67,8 @@ def test_words_are_measured_by_harfbuzz_and_lines_break_at_the_width() -> None:
 
 
 def test_buttons_grow_to_their_label_or_wrap_it() -> None:
-    short = Press("Oui", ("choose", "a"), BLACK, WHITE, 32)
-    long = Press("Descendre la caisse avec beaucoup de précaution", ("choose", "b"), BLACK, WHITE, 32)
+    short = Press("Oui", Choose("a"), BLACK, WHITE, 32)
+    long = Press("Descendre la caisse avec beaucoup de précaution", Choose("b"), BLACK, WHITE, 32)
     laid = lay_out(row(short, long, gap=10, width=600, align="start"), 600, 400)
     buttons = [n for n in laid.nodes if isinstance(n, Button)]
     assert buttons[0].rect.w < buttons[1].rect.w  # each as wide as its label...
@@ -77,7 +78,7 @@ def test_buttons_grow_to_their_label_or_wrap_it() -> None:
 
 
 def test_right_to_left_mirrors_the_placed_page_as_a_whole() -> None:
-    root = row(Label("صورة", 32, WHITE), Box(style=Style(grow=1)), Press("توقف", ("intent", "stop"), BLACK, WHITE, 32),
+    root = row(Label("صورة", 32, WHITE), Box(style=Style(grow=1)), Press("توقف", Intent("stop"), BLACK, WHITE, 32),
                width=1000, pad=20)
     ltr, rtl = lay_out(root, 1000, 200), lay_out(root, 1000, 200, rtl=True)
     (stop_ltr, _), (stop_rtl, _) = ltr.hits[0], rtl.hits[0]
