@@ -8,6 +8,7 @@ from types import MappingProxyType
 from kiosk.scenario.model import (
     ChoiceStep,
     Credit,
+    Debrief,
     DialogueStep,
     EndStep,
     HotspotStep,
@@ -99,6 +100,14 @@ def step(node: YNode) -> Step:
     return EndStep(sid, prompt, mark)
 
 
+def debrief(step_node: YNode) -> Debrief | None:
+    node = step_node.get("debrief")
+    if node is None:
+        return None
+    return Debrief(str(step_node.value["id"].value), _text(node.get("moment")), _text(node.get("why")),
+                   text(node.get("professional")), _str(node.get("best")), node.mark)
+
+
 def scenario(root: YNode) -> Scenario:
     observables = {}
     for oid, node in root.value["observables"].value.items():
@@ -109,7 +118,9 @@ def scenario(root: YNode) -> Scenario:
     return Scenario(id=str(root.value["id"].value), title=_text(root.get("title")),
                     languages=tuple(str(v.value) for v in root.value["languages"].value),
                     start=str(root.value["start"].value), observables=MappingProxyType(observables),
-                    steps=tuple(step(s) for s in root.value["steps"].value), file=root.mark.file, mark=root.mark)
+                    steps=tuple(step(s) for s in root.value["steps"].value), file=root.mark.file, mark=root.mark,
+                    debriefs=MappingProxyType({d.step: d for s in root.value["steps"].value
+                                               if (d := debrief(s)) is not None}))
 
 
 def trade(root: YNode) -> Trade:

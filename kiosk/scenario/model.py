@@ -228,6 +228,25 @@ class EndStep(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class Debrief:
+    """A key moment replayed after the scenario: the situation, what a professional would do (their own
+    words, or `best`: the id of the answer they would give) and why."""
+
+    step: str
+    moment: Text
+    why: Text
+    professional: Text | None = None
+    best: str | None = None
+    mark: Mark = NOWHERE
+
+    def texts(self) -> Iterator[Text]:
+        yield self.moment
+        if self.professional is not None:
+            yield self.professional
+        yield self.why
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     title: Text
@@ -237,6 +256,7 @@ class Scenario:
     steps: tuple[Step, ...]
     file: str
     mark: Mark = NOWHERE
+    debriefs: Mapping[str, Debrief] = field(default_factory=lambda: MappingProxyType({}))  # by step id
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

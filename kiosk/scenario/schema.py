@@ -74,11 +74,31 @@ def _option(*, hotspot: bool) -> Schema:
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
+def _debrief() -> Schema:
+    """The replay of a key moment after the scenario: the situation, what a professional would do, and why."""
+    return {
+        "type": "object",
+        "description": "Shown after the scenario when this moment is replayed: the situation in one line, what a "
+                       "professional would do (`professional`, or `best`: the id of the answer they would give) "
+                       "and why. Never shaming: the visitor reads it whatever they chose.",
+        "properties": {
+            "moment": TEXT_REF | {"description": "The situation, in one line."},
+            "professional": TEXT_REF | {"description": "What a professional would do."},
+            "best": _id("Id of the answer a professional would give (its text is shown)."),
+            "why": TEXT_REF | {"description": "Why: safety, teamwork, the customer..."},
+        },
+        "required": ["moment", "why"],
+        "anyOf": [{"required": ["professional"]}, {"required": ["best"]}],
+        "additionalProperties": False,
+    }
+
+
 COMMON_STEP: Schema = {
     "id": _id("Unique id of the step; other steps point to it with `next`."),
     "type": {"enum": ["video", "video360", "dialogue", "choice", "multiple_choice", "timed_choice",
                       "ordering", "hotspot", "end"]},
     "text": TEXT_REF,
+    "debrief": {"$ref": "#/$defs/debrief"},
 }
 NEXT = _id("The step that follows.")
 CAPTIONS: Schema = {
@@ -177,7 +197,7 @@ def scenario_schema() -> Schema:
         },
         ["format", "id", "title", "languages", "start", "observables", "steps"],
         {"text": TEXT, "evidence": EVIDENCE, "option": _option(hotspot=False), "hotspot": _option(hotspot=True),
-         "step": _step()})
+         "step": _step(), "debrief": _debrief()})
 
 
 def pack_schema() -> Schema:
