@@ -1,6 +1,6 @@
 """The visitor's session as a pure state machine: `step(session, event, now) -> (session, effects)`.
 
-attract → language → consent → catalogue → trade → play → results → offers → hand-off → thanks
+attract → language → consent → catalogue → trade → play → debrief → results → offers → hand-off → thanks
 → attract. Any screen but the attract one resets after `idle_after` seconds without input plus
 a visible `warn_for`-second countdown; a session that ends that way (or by "stop") is recorded
 as *incomplete* — the effects say so — and is never scored as low. Effects are values the
@@ -26,6 +26,7 @@ class Page(StrEnum):
     CATALOGUE = "catalogue"
     TRADE = "trade"
     PLAY = "play"
+    DEBRIEF = "debrief"  # key moments of the scenario just played, before the results
     RESULTS = "results"
     OFFERS = "offers"
     HANDOFF = "handoff"
@@ -109,7 +110,9 @@ def step(session: Session, event: Event, now: float, timing: Timing = Timing(), 
         if name == "back":
             return replace(session, page=Page.CATALOGUE, trade=""), []
     if page == Page.PLAY and name == "finish":
-        return replace(session, page=Page.RESULTS, played=(*session.played, session.trade)), []
+        return replace(session, page=Page.DEBRIEF, played=(*session.played, session.trade)), []
+    if page == Page.DEBRIEF and name == "next":
+        return replace(session, page=Page.RESULTS), []
     if page == Page.RESULTS:
         if name == "next":
             return replace(session, page=Page.OFFERS), []

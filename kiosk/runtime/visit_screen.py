@@ -31,11 +31,12 @@ from kiosk.i18n import Catalogs, Words
 from kiosk.media.captions import Cue, cue_at
 from kiosk.media.captions import next_change as next_caption
 from kiosk.media.sphere import Look, drag, look_from
-from kiosk.runtime import pages, play
+from kiosk.runtime import debrief, pages, play
 from kiosk.runtime.accessibility import Prefs, adapt, mirror_rect
 from kiosk.runtime.attract import AttractCard, AttractScreen, AttractTexts, attract_texts
 from kiosk.runtime.consent import ConsentChoice
 from kiosk.runtime.consent import build_view as consent_view
+from kiosk.runtime.debrief_view import cards_shown, debrief_page
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
@@ -109,6 +110,7 @@ class SessionScreen:
                                      reduced_motion=self.prefs.reduced_motion)
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
+        self._finished: tuple[str, tuple[Observation, ...]] | None = None  # the scenario just played, for its debrief
         self._cache: tuple[tuple[object, ...], Scene, list[Target]] | None = None
         self._label = self.state_label()
 
@@ -191,6 +193,11 @@ class SessionScreen:
                 live=LiveMedia(pack.id, self.look, self._caption(now), self.play.paused_at is not None)
                 if self.live_media else None)
             return replace(built, root=Group((built.root, *pages.play_chrome(words, targets)))), targets
+        if page == Page.DEBRIEF:
+            pack_id, observations = self._finished or (s.trade, ())
+            cards = debrief.cards(self.packs[pack_id].scenario, observations, words, easy=self.prefs.easy_read,
+                                  limit=cards_shown(self.prefs)) if pack_id in self.packs else ()
+            return debrief_page(cards, words, self.prefs)
         if page == Page.RESULTS:
             return pages.results_page(self.outcome(), words)
         if page == Page.OFFERS:
@@ -454,6 +461,7 @@ class SessionScreen:
             if self.play.step_id != before.step_id:
                 self.look, self._drag = Look(), None
         if self.play.finished and not before.finished:
+            self._finished = (pack.id, self.play.observations)
             self.host.scenario_done(self.session.visit, pack, now)
             self._apply(Intent("finish"), now)
 
@@ -489,6 +497,7 @@ class SessionScreen:
         elif effect.kind == "reset_screen":  # nothing of the visit stays in memory or on screen
             self.prefs, self.sector, self.scroll, self.play = self.settings.defaults, "", 0, None
             self.focus, self._outcome, self._cache, self.look, self._drag = None, None, None, Look(), None
+            self._finished = None
             self.attract = AttractScreen(self.attract.cards, now, self.attract.texts,
                                          reduced_motion=self.prefs.reduced_motion)
             self._take_packs(now)

@@ -31,7 +31,7 @@ SIZE = (480, 270)
 DOCS_SIZE = (800, 450)
 DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible",
                         *(f"{language}-{screen}" for language in ("ar", "uk") for screen in (
-                            "14-play-dialogue", "15-play-360", "16-results", "17-offers", "18-handoff"))}
+                            "14-play-dialogue", "14b-debrief", "15-play-360", "16-results", "17-offers", "18-handoff"))}
 GOLDEN = REPO / "tests" / "golden" / "session"
 SAMPLE_JOURNAL = REPO / "assets" / "replays" / "sample-visit.jsonl"
 
@@ -94,7 +94,7 @@ def test_a_complete_visit_matches_the_golden_image_of_every_screen(
     p.answer_step()
     shots["play"] = _shoot(kit, renderer, docs_renderer, f"{language}-06-play")
     p.answer_scenario()
-    for page, number in (("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
+    for page, number in (("debrief", "06b"), ("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
         assert p.page() == page
         shots[page] = _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")
         p.tap("intent", "next")
@@ -148,6 +148,7 @@ def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
     p.tap("intent", "trade", "commis-de-cuisine")
     p.tap("intent", "next")
     p.answer_scenario()
+    p.tap("intent", "next")  # the key moments, then the results
     p.tap("intent", "language", "en")
     p.tap("intent", "back")
     p.tap("sector", "")
@@ -214,6 +215,9 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     assert kit.screen.play is not None and kit.screen.play.step_id == "brief"  # Chef Karim and Lina speak
     _shoot(kit, renderer, docs_renderer, f"{language}-14-play-dialogue")
     p.answer_scenario()
+    assert p.page() == "debrief"
+    _shoot(kit, renderer, docs_renderer, f"{language}-14b-debrief")
+    p.tap("intent", "next")
     p.tap("intent", "back")
     p.tap("intent", "trade", "agent-logistique")
     p.tap("intent", "next")
@@ -221,6 +225,7 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     _first_frames(kit, published_scenarios, renderer, docs_renderer)
     _shoot(kit, renderer, docs_renderer, f"{language}-15-play-360")
     p.answer_scenario()
+    p.tap("intent", "next")  # the key moments
     for page, number in (("results", "16"), ("offers", "17"), ("handoff", "18")):  # two trades played
         assert p.page() == page
         _shoot(kit, renderer, docs_renderer, f"{language}-{number}-{page}")

@@ -152,6 +152,8 @@ def _plan_board_visit(scenarios: Path, db: Path) -> list[str]:
         if wanted == "toggle":
             kinds = [target.action[0] for target in focusable(kit.screen.targets(pilot.now))]
             focus_and_select(kinds.index("confirm"), len(kinds))
+    assert pilot.page() == "debrief", pilot.page()
+    press("select")  # the key moments' one button: on to the results
     assert pilot.page() == "results", pilot.page()
     return presses
 

@@ -11,7 +11,7 @@ from kiosk.runtime.session import Intent, Page, Session, Tick, Timing, idle_seco
 
 WALK = [Intent("touch"), Intent("language", "en"), Intent("toggle", "phone"), Intent("next"),
         Intent("trade", "commis-de-cuisine"), Intent("next"), Intent("finish"), Intent("next"), Intent("next"),
-        Intent("next"), Intent("next")]
+        Intent("next"), Intent("next"), Intent("next")]
 
 
 def _run(events: list[Intent | Tick], dt: float = 1.0) -> tuple[Session, list]:
@@ -29,7 +29,7 @@ def test_a_complete_visit_goes_through_every_screen_and_ends_completed() -> None
         session, _ = step(session, event, float(i))
         pages.append(session.page)
     assert pages == [Page.LANGUAGE, Page.CONSENT, Page.CONSENT, Page.CATALOGUE, Page.TRADE, Page.PLAY,
-                     Page.RESULTS, Page.OFFERS, Page.HANDOFF, Page.THANKS, Page.ATTRACT]
+                     Page.DEBRIEF, Page.RESULTS, Page.OFFERS, Page.HANDOFF, Page.THANKS, Page.ATTRACT]
     _, effects = _run(WALK)
     kinds = [e.kind for e in effects]
     assert kinds == ["start_visit", "start_scenario", "show_handoff", "end_visit", "reset_screen"]
@@ -67,8 +67,15 @@ def test_language_switches_anywhere_and_keeps_the_place() -> None:
     assert unknown.language == session.language
 
 
+def test_the_key_moments_come_between_the_scenario_and_the_results() -> None:
+    played, _ = _run(WALK[:7])
+    assert played.page == Page.DEBRIEF and played.played == ("commis-de-cuisine",)
+    assert step(played, Intent("back"), 100.0)[0].page == Page.DEBRIEF  # the results are only ever ahead
+    assert step(played, Intent("next"), 100.0)[0].page == Page.RESULTS
+
+
 def test_two_scenarios_in_one_visit_are_both_recorded() -> None:
-    more = [*WALK[:7], Intent("back"), Intent("trade", "aide-a-domicile"), Intent("next"), Intent("finish")]
+    more = [*WALK[:8], Intent("back"), Intent("trade", "aide-a-domicile"), Intent("next"), Intent("finish")]
     session, effects = _run(more)
     assert session.played == ("commis-de-cuisine", "aide-a-domicile")
     assert [e.get("pack") for e in effects if e.kind == "start_scenario"] == ["commis-de-cuisine", "aide-a-domicile"]

@@ -17,7 +17,7 @@ from kiosk.view import theme
 from kiosk.view.nodes import Button, Column, Group, Node, Rect, Scene, Text
 from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
 
-PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "results", "offers", "handoff", "thanks"]
+PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "debrief", "results", "offers", "handoff", "thanks"]
 
 
 @pytest.fixture
@@ -109,13 +109,14 @@ def test_every_screen_in_every_language_has_targets_of_at_least_44_px(kit: Kit, 
     for language in ("fr", "en", "ar", "uk"):
         kit = make_kit(Path(), tmp_path / f"{language}.db", packs=list(kit.screen.packs.values()))
         p = kit.pilot
-        visit_to_results(p, language)
+        start_scenario(p, language, phone=True)
+        p.answer_scenario()
         pages = []
         while p.page() != "attract":
             assert all(t.rect.w >= 44 and t.rect.h >= 44 for t in p.targets()), (language, p.page())
             pages.append(p.page())
             p.tap("intent", "next")
-        assert pages == ["results", "offers", "handoff", "thanks"]
+        assert pages == ["debrief", "results", "offers", "handoff", "thanks"]
 
 
 def test_theme_and_high_contrast_pairs_meet_wcag() -> None:
@@ -198,6 +199,8 @@ def test_one_switch_scanning_completes_a_visit(published_scenarios: Path, tmp_pa
         select(action)
     while p.page() == "play":
         select(next(a for a in (("proceed",), ("choose",), ("confirm",), ("toggle",)) if p.has(*a)))
+    assert p.page() == "debrief"
+    select(("intent", "next"))  # the key moments' one button, reached by scanning too
     assert p.page() == "results" and kit.screen.outcome().skills
 
 
