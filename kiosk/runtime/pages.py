@@ -211,28 +211,33 @@ def trade_page(card: TradeCard, words: Words, captions: bool) -> tuple[Scene, li
 
 
 def results_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:
-    """Each skill as a range among visitors (never a single number), with one sentence of evidence."""
+    """Each skill in words (its band, what the visitor did, one tip), with its range among visitors drawn
+    for those who want it, both ends labelled."""
     _ = words.gettext
     nodes, targets = titled(words, _("What you showed"))
-    nodes.append(Text(MARGIN, 196, _("The bar shows where you stand among visitors. The wider it is, the less "
-                                     "sure we are."), 26, theme.TEXT_MUTED, max_width=WIDTH))
+    nodes.append(Text(MARGIN, 196, _("The bar shows how often you did it compared with other visitors. The wider "
+                                     "it is, the less sure we are."), 26, theme.TEXT_MUTED, max_width=WIDTH))
     if not outcome.skills:
         nodes.append(Text(MARGIN, 300, _("Not enough answers to say anything yet: try a scenario to the end."), 34,
                           theme.TEXT, max_width=WIDTH))
-    for index, line in enumerate(outcome.skills[:5]):
-        y = 262 + index * 134
-        track = Rect(MARGIN + 760, y + 6, 920, 28)
+    for index, line in enumerate(outcome.skills[:4]):
+        y = 262 + index * 168
+        track = Rect(MARGIN + 800, y + 6, 880, 28)
         nodes.append(Panel(track, theme.DOT, radius=14))
         if line.enough:
             left = track.x + track.w * line.low / 100
             nodes.append(Panel(Rect(left, track.y, max(28.0, track.w * (line.high - line.low) / 100), 28),
                                theme.ACCENT, radius=14, layer=1))
-        else:
-            nodes.append(Text(track.x + 20, track.y - 2, _("not enough evidence yet"), 24, theme.TEXT, layer=1))
-        nodes.append(Column(MARGIN, y, (Text(0, 0, line.name, 28, theme.TEXT, "bold", max_width=720),
-                                         Text(0, 0, line.evidence, 22, theme.TEXT_MUTED, max_width=WIDTH)), gap=4))
+        nodes.append(Text(track.x, y + 40, line.range_ends[0], 20, theme.TEXT_MUTED))
+        nodes.append(Text(track.x + track.w, y + 40, line.range_ends[1], 20, theme.TEXT_MUTED, align="right"))
+        nodes.append(Text(track.x, y + 72, _("Tip: {tip}").format(tip=line.tip), 22, theme.TEXT, max_width=track.w))
+        nodes.append(Column(MARGIN, y, (Text(0, 0, f"{line.name} · {line.band_words}", 28, theme.TEXT, "bold",
+                                             max_width=760),
+                                        Text(0, 0, " ".join(line.evidence), 22, theme.TEXT_MUTED, max_width=760)),
+                            gap=4))
     nodes.extend(footer(words, targets, back=_("Try another trade"), primary=_("See job offers")))
-    return scene(nodes, "results", f"skills:{len(outcome.skills)}"), targets
+    return scene(nodes, "results", f"skills:{len(outcome.skills)}",
+                 *(f"band:{line.band}" for line in outcome.skills[:4])), targets
 
 
 def offers_page(outcome: Outcome, words: Words) -> tuple[Scene, list[Target]]:

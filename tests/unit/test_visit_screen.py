@@ -17,7 +17,8 @@ from kiosk.view import theme
 from kiosk.view.nodes import Button, Column, Group, Node, Rect, Scene, Text
 from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
 
-PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "debrief", "results", "offers", "handoff", "thanks"]
+PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "debrief", "results", "offers", "handoff",
+         "thanks"]
 
 
 @pytest.fixture
