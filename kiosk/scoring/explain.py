@@ -93,9 +93,10 @@ class SkillWords:
     tip: str
 
 
-def _sentence(text: str) -> str:
+def _sentence(text: str, *, capital: bool = True) -> str:
     text = text.strip()
-    text = text[:1].upper() + text[1:]
+    if capital:
+        text = text[:1].upper() + text[1:]
     return text if text[-1:] in ".!?…" else text + "."
 
 
@@ -107,7 +108,7 @@ def evidence_words(line: EvidenceLine, language: str, *, easy: bool = False) -> 
     if line.credit >= line.max_credit:
         return _sentence(line.describe.get(language, easy=easy))
     if line.credit > 0:
-        return _("In part: {text}").format(text=_sentence(line.describe.get(language, easy=easy)))
+        return _("In part: {text}").format(text=_sentence(line.describe.get(language, easy=easy), capital=False))
     if line.moment is not None:
         return _("A moment to look back on: {moment}").format(moment=_sentence(line.moment.get(language, easy=easy)))
     return None
