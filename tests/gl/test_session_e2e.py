@@ -30,6 +30,7 @@ pytestmark = pytest.mark.gl
 SIZE = (480, 270)
 DOCS_SIZE = (800, 450)
 DOCS_OTHER_LANGUAGES = {"en-07-results", "ar-04-catalogue", "ar-07-results", "ar-13-play-switched-accessible",
+                        "ar-13b-debrief-accessible", "ar-13c-results-accessible",
                         *(f"{language}-{screen}" for language in ("ar", "uk") for screen in (
                             "14-play-dialogue", "14b-debrief", "15-play-360", "16-results", "17-offers", "18-handoff"))}
 GOLDEN = REPO / "tests" / "golden" / "session"
@@ -134,6 +135,11 @@ def test_language_switch_mid_scenario_and_accessibility_views(
     p.tap("intent", "language", "ar")
     assert kit.screen.play is not None and kit.screen.play.step_id == step
     _shoot(kit, renderer, docs_renderer, "ar-13-play-switched-accessible")
+    p.answer_scenario()  # the key moments and the results in words, with larger text and high contrast
+    assert p.page() == "debrief" and p.view().labels[1] == "cards:2"  # larger text: two wider cards
+    _shoot(kit, renderer, docs_renderer, "ar-13b-debrief-accessible")
+    p.tap("intent", "next")
+    _shoot(kit, renderer, docs_renderer, "ar-13c-results-accessible")
 
 
 def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
