@@ -24,6 +24,7 @@ from kiosk.scenario.twee import Passage, Story
 from kiosk.scenario.twine_grammar import (
     ANSWER_FIELDS,
     CREDIT,
+    DEBRIEF_TEXTS,
     DEFAULT_LANGUAGES,
     IGNORED_TAGS,
     KEY_LINE,
@@ -294,6 +295,11 @@ class StoryConverter:
             if key is not None:
                 self.keyed(passage, body, block, current, key)
                 continue
+            key = read_key(line, self.languages, {f"debrief {name}" for name in DEBRIEF_TEXTS})
+            if key is not None:
+                body.debrief.setdefault(key.field.split()[1], TextParts()).add(key.language, key.value,
+                                                                               falc=key.falc)
+                continue
             key = read_key(line, self.languages, step_fields)
             if key is not None:
                 name = f"captions {key.language}" if key.field == "captions" else key.field
@@ -435,7 +441,21 @@ class StoryConverter:
         if "image" in body.keys and kind not in ("hotspot",):
             step["image"] = body.keys["image"]
             self.media.append(Media(body.keys["image"], "image", sid))
+        self.debrief(passage, body, step)
         return step
+
+    def debrief(self, passage: Passage, body: Body, step: dict[str, Any]) -> None:
+        """`debrief moment/professional/why[ falc][ language]: ...` and `debrief best: answer-id`."""
+        if not body.debrief and "debrief best" not in body.keys:
+            return
+        debrief: dict[str, Any] = {}
+        for name in DEBRIEF_TEXTS:
+            if name in body.debrief:
+                self.check_text(passage.name, body.debrief[name], f"the debrief's {name}", f"debrief {name}")
+                debrief[name] = body.debrief[name].document(self.languages)
+        if "debrief best" in body.keys:
+            debrief["best"] = body.keys["debrief best"]
+        step["debrief"] = debrief
 
     def spoken(self, passage: Passage, line: SpokenLine) -> dict[str, Any]:
         first = self.languages[0]
