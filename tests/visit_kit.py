@@ -83,3 +83,10 @@ def visit_to_results(pilot: Pilot, language: str = "fr", trade: str = "electrici
                      phone: bool = True) -> None:
     start_scenario(pilot, language, trade, phone)
     pilot.answer_scenario()
+    read_debrief(pilot)
+
+
+def read_debrief(pilot: Pilot) -> None:
+    """After a scenario: its key moments, then on to the results."""
+    assert pilot.page() == "debrief", pilot.page()
+    pilot.tap(Intent("next"))

@@ -11,11 +11,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class SkillLine:
-    name: str
-    enough: bool  # False: "not enough evidence yet", and no range is drawn
+    """A skill in words (docs/scoring.md, "Word bands"): the words carry it; the range is drawn for those
+    who want it."""
+
+    name: str  # the plain name for people
+    band: str  # strength | shown | develop | unknown (kiosk.scoring.estimate.Band)
+    band_words: str  # "a clear strength", "shown", "to develop", "not enough to say yet", translated
+    range_ends: tuple[str, str]  # the labels of the range's two ends ("less often", "more often than ...")
+    evidence: tuple[str, ...]  # one or two full sentences of what the visitor did; none repeated across skills
+    tip: str  # one concrete way to develop the skill at work
+    enough: bool  # False: not enough to say yet, and no range is drawn
     low: float  # percentile range among visitors, 0..100
     high: float
-    evidence: str  # one sentence of what the visitor did
 
 
 @dataclass(frozen=True, slots=True)

@@ -268,7 +268,9 @@ def trade_page(card: TradeCard, words: Words, captions: bool, frame: Frame | Non
 
 
 def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
-    """One skill: its name, a range among visitors (never a single number), and its evidence."""
+    """One skill in words: its name and band ("a clear strength", "to develop"…), the range among visitors
+    for those who want it (both ends labelled; none when there is not enough to say), what the visitor
+    did in full sentences, and one tip to develop it at work."""
     t = frame.tokens
     p = t.palette
 
@@ -280,10 +282,16 @@ def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
                                 28), p.accent, radius=14, layer=1))
         return nodes, []
 
-    scale: Item = Fill(band, Style(height=32)) if line.enough else \
-        text(frame, words.gettext("not enough evidence yet"), "caption", muted=True)
-    return Box((text(frame, line.name, "body", weight="bold"), scale, text(frame, line.evidence, "small", muted=True)),
-               Style(grow=1, basis=0, gap=t.space.xs, min_width=0))
+    parts: list[Item] = [text(frame, f"{line.name} · {line.band_words}", "body", weight="bold")]
+    if line.enough:
+        parts.append(Fill(band, Style(height=32)))
+        parts.append(row(text(frame, line.range_ends[0], "small", muted=True), Box(style=Style(grow=1)),
+                         text(frame, line.range_ends[1], "small", muted=True, align="end"), gap=t.space.s))
+    if line.evidence:
+        parts.append(text(frame, " ".join(line.evidence), "small", muted=True))
+    if line.tip:
+        parts.append(text(frame, words.gettext("Tip: {tip}").format(tip=line.tip), "small"))
+    return Box(tuple(parts), Style(grow=1, basis=0, gap=t.space.xs, min_width=0))
 
 
 def results_sections(outcome: Outcome, words: Words, frame: Frame) -> list[Item]:
@@ -293,7 +301,8 @@ def results_sections(outcome: Outcome, words: Words, frame: Frame) -> list[Item]
                                           "sure we are."), "caption", muted=True)]
     if not outcome.skills:
         sections.append(text(frame, _("Not enough answers to say anything yet: try a scenario to the end."), "body"))
-    rows = [skill_row(line, words, frame) for line in outcome.skills[:6]]
+    shown = 2 if frame.tokens.text_scale > 1 else 4  # what one screen holds in words; the phone page has them all
+    rows = [skill_row(line, words, frame) for line in outcome.skills[:shown]]
     if rows:
         sections.append(_grid(frame, rows, 1 if frame.portrait else 2, frame.tokens.space.m))
     return sections
@@ -308,7 +317,7 @@ def results_page(outcome: Outcome, words: Words, frame: Frame | None = None,
     body: list[Item] = [_title(frame, _("What you showed")), *results_sections(outcome, words, frame), *extra]
     return _built(frame, page(frame, top_bar(words, frame), body,
                               footer(words, frame, back=_("Try another trade"), primary=_("See job offers"))),
-                  "results", f"skills:{len(outcome.skills)}")
+                  "results", f"skills:{len(outcome.skills)}", *(f"band:{line.band}" for line in outcome.skills[:4]))
 
 
 def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:

@@ -5,7 +5,7 @@ nothing that decides it changes, so an idle kiosk rebuilds nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from kiosk.i18n import Words
@@ -13,6 +13,8 @@ from kiosk.media.sphere import Look
 from kiosk.runtime import pages
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.consent import build_view as consent_view
+from kiosk.runtime.debrief import DebriefCard
+from kiosk.runtime.debrief_view import debrief_page
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
@@ -45,6 +47,7 @@ class ViewInputs:
     cards: Callable[[str], list[TradeCard]]
     outcome: Callable[[], Outcome]
     frame: Frame  # the shape, tokens and direction the screens are laid out for
+    debrief: Callable[[], Sequence[DebriefCard]] = tuple  # the key moments of the scenario just played
 
     def key(self, outcome_id: int | None) -> tuple[object, ...]:
         return view_key(self.session, self.play, self.prefs, self.focus, self.sector, self.scroll, self.look,
@@ -118,6 +121,8 @@ def page_view(inputs: ViewInputs, now: float) -> tuple[Scene, list[Target]]:
         return pages.trade_page(card, words, inputs.prefs.captions, frame)
     if page == Page.PLAY and inputs.play is not None and inputs.pack is not None:
         return _play_page(inputs, inputs.pack, inputs.play, now)
+    if page == Page.DEBRIEF:
+        return debrief_page(inputs.debrief(), words, inputs.prefs, frame)
     if page == Page.RESULTS:
         return pages.results_page(inputs.outcome(), words, frame)
     if page == Page.OFFERS:

@@ -1,6 +1,6 @@
 """The visitor's session as a pure state machine: `step(session, event, now) -> (session, effects)`.
 
-attract → language → consent → catalogue → trade → play → results → offers → hand-off → thanks
+attract → language → consent → catalogue → trade → play → debrief → results → offers → hand-off → thanks
 → attract. Any screen but the attract one resets after `idle_after` seconds without input plus
 a visible `warn_for`-second countdown; a session that ends that way (or by "stop") is recorded
 as *incomplete* — the effects say so — and is never scored as low. Effects are values the
@@ -29,6 +29,7 @@ class Page(StrEnum):
     CATALOGUE = "catalogue"
     TRADE = "trade"
     PLAY = "play"
+    DEBRIEF = "debrief"  # key moments of the scenario just played, before the results
     RESULTS = "results"
     OFFERS = "offers"
     HANDOFF = "handoff"
@@ -146,8 +147,13 @@ def _trade(session: Session, event: Intent) -> Moved:
 
 def _play(session: Session, event: Intent) -> Moved:
     if event.name == "finish":
-        return replace(session, page=Page.RESULTS, played=(*session.played, session.trade)), []
+        return replace(session, page=Page.DEBRIEF, played=(*session.played, session.trade)), []
     return session, []
+
+
+def _debrief(session: Session, event: Intent) -> Moved:
+    """The key moments of the scenario just played, then the results."""
+    return (replace(session, page=Page.RESULTS), []) if event.name == "next" else (session, [])
 
 
 def _results(session: Session, event: Intent) -> Moved:
@@ -172,7 +178,7 @@ def _handoff(session: Session, event: Intent) -> Moved:
 
 _PAGES: dict[Page, Callable[[Session, Intent], Moved]] = {
     Page.LANGUAGE: _language, Page.CONSENT: _consent, Page.CATALOGUE: _catalogue, Page.TRADE: _trade,
-    Page.PLAY: _play, Page.RESULTS: _results, Page.OFFERS: _offers, Page.HANDOFF: _handoff,
+    Page.PLAY: _play, Page.DEBRIEF: _debrief, Page.RESULTS: _results, Page.OFFERS: _offers, Page.HANDOFF: _handoff,
 }
 
 

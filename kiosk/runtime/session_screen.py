@@ -31,10 +31,12 @@ from kiosk.events import (
 from kiosk.i18n import Catalogs, Words
 from kiosk.media.captions import Cue
 from kiosk.media.sphere import Look
-from kiosk.runtime import actions
+from kiosk.runtime import actions, debrief
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import Action, Intent
 from kiosk.runtime.attract import AttractScreen
+from kiosk.runtime.debrief import DebriefCard
+from kiosk.runtime.debrief_view import cards_shown
 from kiosk.runtime.focus import KEY_COMMANDS, PRESENCE, FocusMoved, FocusNavigator
 from kiosk.runtime.look_control import LookController
 from kiosk.runtime.outcome import Outcome
@@ -60,6 +62,7 @@ from kiosk.runtime.session import (
 from kiosk.runtime.stage_view import next_line_at, stage_key, stage_moving
 from kiosk.runtime.usage import Usage, UsageWatch
 from kiosk.runtime.visit_host import VisitHost
+from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
 from kiosk.view.layout import Frame, design_size
 from kiosk.view.nodes import Scene
@@ -101,6 +104,7 @@ class SessionScreen:
         self.attract = self._new_attract(start)
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
+        self.finished: tuple[str, tuple[Observation, ...]] | None = None  # the scenario just played: its debrief
         self._label = self.state_label()
 
     # -- the parts' state, as the tests, the pilot and the replays read it ----------------------
@@ -170,6 +174,14 @@ class SessionScreen:
         return Frame(width, height, tokens_for(large_text=defaults.large_text, high_contrast=defaults.high_contrast),
                      self.catalogs.words(self.default_language).rtl)
 
+    def debrief_cards(self) -> tuple[DebriefCard, ...]:
+        """The key moments of the scenario just played (its pack and observations in `finished`)."""
+        pack_id, observations = self.finished or (self.session.trade, ())
+        if pack_id not in self.packs:
+            return ()
+        return debrief.cards(self.packs[pack_id].scenario, observations, self.words, easy=self.prefs.easy_read,
+                             limit=cards_shown(self.prefs))
+
     def outcome(self) -> Outcome:
         s = self.session
         key = (s.visit, s.played, s.language, s.consent, self.prefs.easy_read)
@@ -188,7 +200,7 @@ class SessionScreen:
         return ViewInputs(
             self.session, self.words, self.prefs, self.settings.retention_days, self.sector, self.scroll, self.focus,
             self.looking.look, self.screen_media.media, self.screen_media.live, self.player.pack, self.player.state,
-            caption, idle_left, timer, self.cards, self.outcome, self.frame())
+            caption, idle_left, timer, self.cards, self.outcome, self.frame(), self.debrief_cards)
 
     def _built(self, now: float) -> tuple[Scene, list[Target]]:
         state = self.player.state
@@ -367,6 +379,7 @@ class SessionScreen:
             if change.new_step:
                 self.looking.reset()
         if change.finished:
+            self.finished = (pack.id, tuple(self.player.state.observations) if self.player.state else ())
             self.host.scenario_done(self.session.visit, pack, now)
             self._apply(Intent("finish"), now)
 
@@ -411,6 +424,7 @@ class SessionScreen:
 
     def _forget_visit(self) -> None:
         self.prefs, self.sector, self.scroll = self.settings.defaults, "", 0
+        self.finished = None
         self.player.stop()
 
     def _narrate(self, now: float) -> None:

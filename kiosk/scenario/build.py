@@ -11,6 +11,7 @@ from kiosk.scenario.model import (
     Character,
     ChoiceStep,
     Credit,
+    Debrief,
     DialogueStep,
     EndStep,
     HotspotStep,
@@ -161,6 +162,14 @@ def _scenes(node: YNode | None) -> dict[str, Place]:
             for sid, s in node.value.items()}
 
 
+def debrief(step_node: YNode) -> Debrief | None:
+    node = step_node.get("debrief")
+    if node is None:
+        return None
+    return Debrief(str(step_node.value["id"].value), _text(node.get("moment")), _text(node.get("why")),
+                   text(node.get("professional")), _str(node.get("best")), node.mark)
+
+
 def scenario(root: YNode) -> Scenario:
     cast = _cast(root.get("cast"))
     observables = {}
@@ -173,7 +182,9 @@ def scenario(root: YNode) -> Scenario:
                     languages=tuple(str(v.value) for v in root.value["languages"].value),
                     start=str(root.value["start"].value), observables=MappingProxyType(observables),
                     steps=tuple(step(s, cast) for s in root.value["steps"].value), file=root.mark.file,
-                    mark=root.mark, cast=MappingProxyType(cast), scenes=MappingProxyType(_scenes(root.get("scenes"))))
+                    mark=root.mark, cast=MappingProxyType(cast), scenes=MappingProxyType(_scenes(root.get("scenes"))),
+                    debriefs=MappingProxyType({d.step: d for s in root.value["steps"].value
+                                               if (d := debrief(s)) is not None}))
 
 
 def trade(root: YNode) -> Trade:

@@ -118,6 +118,7 @@ class ScenarioChecker:
         self.check_steps()
         self.check_media()
         StageChecker(self.scenario, self.root, self.exists, self.report).run()
+        self.check_debriefs()
 
     def _node(self, index: int, *path: str | int) -> YNode:
         return YNode.at(self.step_nodes[index], path)
@@ -196,6 +197,8 @@ class ScenarioChecker:
             yield observable.describe
         for character in self.scenario.cast.values():
             yield character.name  # a visitor reading Arabic reads the names in Arabic too
+        for debrief in self.scenario.debriefs.values():
+            yield from debrief.texts()
 
     def check_languages(self) -> None:
         languages = self.scenario.languages
@@ -303,6 +306,32 @@ class ScenarioChecker:
                 if language not in self.scenario.languages:
                     self.report.warning(node.mark, f"captions in `{language}`, which the scenario does not "
                                         "declare", "add it to `languages:` or remove the file", "translation")
+
+
+    def check_debriefs(self) -> None:
+        """A debrief replays an answered step; `best` names one of its answers; every skill the pack
+        measures is explained by some debrief (else the visitor never hears what a professional would do)."""
+        scenario = self.scenario
+        for debrief in scenario.debriefs.values():
+            step = scenario.step(debrief.step)
+            if not step.evidence():
+                self.report.warning(debrief.mark, f"step `{step.id}` gives no evidence: its debrief is never shown",
+                                    "move the debrief to a step the visitor answers", "debrief")
+            answers = [o.id for o in step.options()]
+            if debrief.best is not None and debrief.best not in answers:
+                self.report.error(debrief.mark, f"best: `{debrief.best}` is not an answer of step `{step.id}`",
+                                  _did_you_mean(debrief.best, answers) or "name an option or spot id, or write "
+                                  "`professional:` in words", "reference")
+        measured = {code for step in scenario.steps for c in step.evidence()
+                    if (o := scenario.observables.get(c.observable)) for code in o.skills}
+        explained = {code for d in scenario.debriefs.values() for c in scenario.step(d.step).evidence()
+                     if (o := scenario.observables.get(c.observable)) for code in o.skills}
+        for code in sorted(measured - explained):
+            claimer = next(o for o in scenario.observables.values() if code in o.skills)
+            label = self.skills[code].label["en"] if code in self.skills else code
+            self.report.warning(claimer.mark, f"skill {code} ({label}) has no debrief text",
+                                "add `debrief:` (moment, professional or best, why) to a step that measures it, "
+                                "so visitors hear what a professional would do", "debrief")
 
 
 def check_text(text: Text, languages: Iterable[str], report: Reporter) -> None:

@@ -307,6 +307,25 @@ class EndStep(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class Debrief:
+    """A key moment replayed after the scenario: the situation, what a professional would do (their own
+    words, or `best`: the id of the answer they would give) and why."""
+
+    step: str
+    moment: Text
+    why: Text
+    professional: Text | None = None
+    best: str | None = None
+    mark: Mark = NOWHERE
+
+    def texts(self) -> Iterator[Text]:
+        yield self.moment
+        if self.professional is not None:
+            yield self.professional
+        yield self.why
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     title: Text
@@ -318,6 +337,7 @@ class Scenario:
     mark: Mark = NOWHERE
     cast: Mapping[str, Character] = field(default_factory=lambda: MappingProxyType({}))
     scenes: Mapping[str, Place] = field(default_factory=lambda: MappingProxyType({}))
+    debriefs: Mapping[str, Debrief] = field(default_factory=lambda: MappingProxyType({}))  # by step id
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

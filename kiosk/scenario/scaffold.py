@@ -86,6 +86,12 @@ steps:
         text: {{fr: "Je continue.", en: "I carry on."}}
         feedback: {{fr: "Une machine qui fait du bruit peut casser.", en: "A noisy machine can break."}}
     next: materiel
+    debrief:                     # replayed after the scenario: the situation, the professional's way, why
+      moment: {{fr: "La machine fait un bruit bizarre.", en: "The machine makes a strange noise."}}
+      best: prevenir             # the answer a professional gives (or `professional:` in your own words)
+      why:
+        fr: "Prévenir tôt évite la panne et protège l'équipe."
+        en: "Warning early avoids a breakdown and keeps the team safe."
 
   - id: materiel                 # "tick all that apply": answers do not branch
     type: multiple_choice
@@ -100,6 +106,12 @@ steps:
       - id: telephone
         text: {{fr: "Mon téléphone", en: "My phone"}}
     next: urgence
+    debrief:
+      moment: {{fr: "Avant de commencer, il faut se préparer.", en: "Before starting, you get ready."}}
+      professional: {{fr: "Les gants et la fiche du jour.", en: "The gloves and today's sheet."}}
+      why:
+        fr: "Tout est prêt : le travail avance sans interruption."
+        en: "Everything is ready: the work goes on without a break."
 
   - id: urgence                  # one answer under time pressure
     type: timed_choice

@@ -140,6 +140,25 @@ def _option(*, hotspot: bool) -> Schema:
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
+def _debrief() -> Schema:
+    """The replay of a key moment after the scenario: the situation, what a professional would do, and why."""
+    return {
+        "type": "object",
+        "description": "Shown after the scenario when this moment is replayed: the situation in one line, what a "
+                       "professional would do (`professional`, or `best`: the id of the answer they would give) "
+                       "and why. Never shaming: the visitor reads it whatever they chose.",
+        "properties": {
+            "moment": TEXT_REF | {"description": "The situation, in one line."},
+            "professional": TEXT_REF | {"description": "What a professional would do."},
+            "best": _id("Id of the answer a professional would give (its text is shown)."),
+            "why": TEXT_REF | {"description": "Why: safety, teamwork, the customer..."},
+        },
+        "required": ["moment", "why"],
+        "anyOf": [{"required": ["professional"]}, {"required": ["best"]}],
+        "additionalProperties": False,
+    }
+
+
 COMMON_STEP: Schema = {
     "id": _id("Unique id of the step; other steps point to it with `next`."),
     "type": {"enum": ["video", "video360", "dialogue", "choice", "multiple_choice", "timed_choice",
@@ -149,6 +168,7 @@ COMMON_STEP: Schema = {
     "order": {"enum": ["fixed", "shuffled"],
               "description": "`fixed` keeps the options in the written order; by default they are shuffled "
                              "per visit."},
+    "debrief": {"$ref": "#/$defs/debrief"},
 }
 NEXT = _id("The step that follows.")
 CAPTIONS: Schema = {
@@ -252,7 +272,7 @@ def scenario_schema() -> Schema:
         },
         ["format", "id", "title", "languages", "start", "observables", "steps"],
         {"text": TEXT, "evidence": EVIDENCE, "option": _option(hotspot=False), "hotspot": _option(hotspot=True),
-         "stage": STAGE, "reaction": REACTION, "step": _step()})
+         "stage": STAGE, "reaction": REACTION, "step": _step(), "debrief": _debrief()})
 
 
 def pack_schema() -> Schema:

@@ -12,6 +12,7 @@ from kiosk.errors import ContentError
 from kiosk.scenario.build import DEFAULT_HOTSPOT_RADIUS, DEFAULT_MAX_CREDIT
 from kiosk.scenario.model import (
     ChoiceStep,
+    Debrief,
     DialogueStep,
     HotspotStep,
     Option,
@@ -130,6 +131,16 @@ def _ordering_lines(step: OrderingStep, languages: tuple[str, ...]) -> list[str]
         lines.append(f"- {item.text.values.get(languages[0], '')}")
         lines += [*text_lines("", item.text, languages)[1:], f"id: {item.id}"]
     return lines + _next_link(step)
+def debrief_lines(debrief: Debrief | None, languages: tuple[str, ...]) -> list[str]:
+    """The step's debrief, last in its passage: `debrief moment: ...`, `debrief best: id`, ..."""
+    if debrief is None:
+        return []
+    lines = text_lines("debrief moment", debrief.moment, languages)
+    if debrief.best is not None:
+        lines.append(f"debrief best: {debrief.best}")
+    if debrief.professional is not None:
+        lines += text_lines("debrief professional", debrief.professional, languages)
+    return lines + text_lines("debrief why", debrief.why, languages)
 
 
 def _tags(step: Step) -> tuple[str, ...]:
@@ -194,7 +205,9 @@ def pack_to_story(pack: Pack) -> Story:
     passages = [Passage(PACK_PASSAGE, _pack_passage(pack), (), (float(MARGIN), float(MARGIN)), DEFAULT_SIZE),
                 Passage(OBSERVABLES_PASSAGE, _observables_passage(pack), (), (float(MARGIN), float(MARGIN + ROW)),
                         DEFAULT_SIZE)]
-    passages += [Passage(step.id, step_body(step, scenario.languages), _tags(step), positions[step.id], DEFAULT_SIZE)
+    passages += [Passage(step.id, "\n".join([step_body(step, scenario.languages),
+                                              *debrief_lines(scenario.debriefs.get(step.id), scenario.languages)]),
+                         _tags(step), positions[step.id], DEFAULT_SIZE)
                  for step in scenario.steps]
     ifid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://nova-kiosk.invalid/packs/{pack.id}")).upper()
     return Story(scenario.title.values.get(scenario.languages[0], pack.id), tuple(passages), scenario.start, ifid,

@@ -21,7 +21,8 @@ CREDIT = re.compile(r"([a-z0-9][a-z0-9_-]*)\s*=\s*(-?\d+)")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 ANSWER_FIELDS = {"", "feedback", "id", "credit", "at"}
-STEP_FIELDS = {"clip", "captions", "image", "timeout"}
+STEP_FIELDS = {"clip", "captions", "image", "timeout", "debrief best"}
+DEBRIEF_TEXTS = ("moment", "professional", "why")  # `debrief moment: ...`, `debrief why falc en: ...`
 ORDERING_FIELDS = {"credit", "near"}
 PACK_FIELDS = {"id", "version", "languages", "scenario", "title", "trade", "trade title", "pitch", "sector",
                "shortage", "shortage source", "card image", "video"}
@@ -138,3 +139,4 @@ class Body:
     lines: list[SpokenLine] = field(default_factory=list)
     items: list[tuple[TextParts, str | None]] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # clip, captions <lang>, image, timeout, credit, near
+    debrief: dict[str, TextParts] = field(default_factory=dict)  # moment, professional, why

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.scenario.build import DEFAULT_MAX_CREDIT
 from kiosk.scenario.schema import ID_PATTERN
 from kiosk.scenario.twee import Passage
+from kiosk.scenario.twine_debrief import add_debrief, read_debrief_line
 from kiosk.scenario.twine_grammar import (
     ANSWER_FIELDS,
     CREDIT,
@@ -131,6 +132,8 @@ class StepReader(ConverterState):
         key = read_key(line, self.languages, fields)
         if key is not None:
             self.keyed(passage, body, block, cursor.current, key)
+            return True
+        if read_debrief_line(line, self.languages, body):
             return True
         key = read_key(line, self.languages, step_fields)
         if key is not None:
@@ -264,6 +267,7 @@ class StepReader(ConverterState):
         if "image" in body.keys and kind not in ("hotspot",):
             step["image"] = body.keys["image"]
             self.media.append(Media(body.keys["image"], "image", sid))
+        add_debrief(passage, body, step, self.languages, self.check_text)
         return step
 
     def clip(self, passage: Passage, body: Body, kind: str, step: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -58,6 +59,7 @@ class Response:
     params: ItemParams
     describe: Text  # the plain-language sentence of the step's observable that showed most on the skill
     stamp: str  # which parameter set `params` came from
+    moment: Text | None = None  # the step's situation in one line, where the author wrote a debrief
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class EvidenceLine:
     direction: int  # +1 more than a typical visitor would show, -1 less, 0 about the same
     weight: float  # how much this answer moved the estimate, relative to a typical visitor
     describe: Text
+    moment: Text | None = None  # the step's situation in one line (its debrief), if written
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,10 @@ def responses_of(played: Sequence[Played]) -> list[Response]:
                     continue
                 params, stamp = _params(scenario_played.bank, item.key, item.max_credit)
                 shown = max(item.observables, key=lambda o: (credits.get(o, 0), -item.observables.index(o)))
+                debrief = scenario.debriefs.get(step_id)
                 first[item.key] = Response(item.key, item.credit(credits), item.max_credit, params,
-                                           scenario.observables[shown].describe, stamp)
+                                           scenario.observables[shown].describe, stamp,
+                                           debrief.moment if debrief is not None else None)
     return [first[key] for key in sorted(first)]
 
 
@@ -151,7 +156,7 @@ def _line(response: Response) -> EvidenceLine:
     weight = response.params.a * (response.credit - expected)
     direction = 1 if weight > 0.25 else -1 if weight < -0.25 else 0
     return EvidenceLine(response.key, response.credit, response.max_credit, direction, round(weight, 6),
-                        response.describe)
+                        response.describe, response.moment)
 
 
 def _params(bank: ItemBank | None, key: ItemKey, max_credit: int) -> tuple[ItemParams, str]:
@@ -161,3 +166,38 @@ def _params(bank: ItemBank | None, key: ItemKey, max_credit: int) -> tuple[ItemP
     if bank is None or found is None or len(found.b) != max_credit:
         return provisional_params(max_credit), f"gpcm:{key.pack}#provisional"
     return found, bank.stamp
+
+
+class Band(StrEnum):
+    """The words a skill is shown with (docs/scoring.md, "Word bands"), read from the posterior."""
+
+    STRENGTH = "strength"  # a clear strength
+    SHOWN = "shown"
+    DEVELOP = "develop"  # to develop
+    UNKNOWN = "unknown"  # not enough to say yet: never shown as weak
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """Where the words change. "A clear strength" needs the whole credible interval above the typical
+    visitor (θ = 0) *and* answers above expectation in at least `strength_steps` different steps, so no
+    single answer ever makes one; "to develop" needs a posterior mean below typical. Only estimates the
+    Policy shows as a range get a level word at all."""
+
+    strength_low: float = 0.0  # the interval's low end must be above this (logits)
+    strength_steps: int = 2
+    develop_below: float = 0.0  # posterior mean under this (logits): to develop
+
+
+BANDS = Bands()
+
+
+def band(estimate: SkillEstimate, bands: Bands = BANDS) -> Band:
+    if not estimate.enough:
+        return Band.UNKNOWN
+    above = len({(line.key.pack, line.key.step) for line in estimate.evidence if line.direction > 0})
+    if estimate.low > bands.strength_low and above >= bands.strength_steps:
+        return Band.STRENGTH
+    if estimate.theta < bands.develop_below:
+        return Band.DEVELOP
+    return Band.SHOWN

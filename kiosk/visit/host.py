@@ -35,8 +35,8 @@ from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
-from kiosk.scoring.estimate import Played, Profile, SkillEstimate, score_visit
-from kiosk.scoring.explain import evidence_sentence, skill_name
+from kiosk.scoring.estimate import Band, Played, Profile, band, score_visit
+from kiosk.scoring.explain import skill_name, skill_words
 from kiosk.store import records, xapi
 from kiosk.store.clip_statements import ClipWatch
 from kiosk.store.scenario_statements import progress_share, step_groups
@@ -180,8 +180,7 @@ class RecordingHost:
             return Outcome()
         language = words.language
         profile = self.profile(visit)
-        skills = tuple(self._skill_line(e, language, easy) for e in
-                       sorted(profile.estimates, key=lambda e: (not e.enough, -e.theta, e.skill)))
+        skills = self._skill_lines(profile, language, easy)
         today = self.wall().date()
         names = {code: skill_name(code, self.skills, language) for code in self.skills}
         explored = [s.pack.trade.rome for s in state.scenarios]
@@ -296,11 +295,16 @@ class RecordingHost:
     def _activity(self, state: _Visit, pack: Pack) -> dict[str, object]:
         return xapi.scenario_activity(state.record, pack.id, pack.scenario.id, pack.scenario.title.values)
 
-    def _skill_line(self, estimate: SkillEstimate, language: str, easy: bool) -> SkillLine:
-        low, high = estimate.percentile_range
-        evidence = evidence_sentence(estimate.evidence[0], self.skills, language, easy=easy) \
-            if estimate.evidence else ""
-        return SkillLine(skill_name(estimate.skill, self.skills, language), estimate.enough, low, high, evidence)
+    def _skill_lines(self, profile: Profile, language: str, easy: bool) -> tuple[SkillLine, ...]:
+        """Strengths first, then what was shown, what to develop, and what there is not enough to say about."""
+        order = list(Band)
+        estimates = sorted(profile.estimates, key=lambda e: (order.index(band(e)), -e.theta, e.skill))
+        lines = []
+        for estimate, said in zip(estimates, skill_words(estimates, self.skills, language, easy=easy), strict=True):
+            low, high = estimate.percentile_range
+            lines.append(SkillLine(said.name, said.band.value, said.band_words, said.range_ends, said.evidence,
+                                   said.tip, estimate.enough, low, high))
+        return tuple(lines)
 
     def _handoff(self, state: _Visit, profile: Profile, language: str, today: date, words: Words,
                  consent: Consent) -> tuple[QrMatrix, str]:

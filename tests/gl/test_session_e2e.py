@@ -81,7 +81,7 @@ def test_a_complete_visit_matches_the_golden_image_of_every_screen(
     p.answer_step()
     shots["play"] = _shoot(kit, renderer, f"{language}-06-play")
     p.answer_scenario()
-    for page, number in (("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
+    for page, number in (("debrief", "06b"), ("results", "07"), ("offers", "08"), ("handoff", "09"), ("thanks", "10")):
         assert p.page() == page
         shots[page] = _shoot(kit, renderer, f"{language}-{number}-{page}")
         p.tap(Intent("next"))
@@ -143,7 +143,7 @@ def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
     p.tap(Intent("trade", "agent-logistique"))
     p.tap(Intent("next"))
     p.answer_scenario()
-    for page in ("results", "offers", "handoff", "thanks"):  # every screen, the QR hand-off included
+    for page in ("debrief", "results", "offers", "handoff", "thanks"):  # every screen, the QR hand-off included
         assert p.page() == page
         p.tap(Intent("next"))
     p.tap_at(960, 540)  # the next visitor, who walks away: the idle countdown, then the reset
@@ -210,6 +210,9 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     assert kit.screen.play is not None and kit.screen.play.step_id == "brief"  # Chef Karim and Lina speak
     _shoot(kit, renderer, f"{language}-14-play-dialogue")
     p.answer_scenario()
+    assert p.page() == "debrief"
+    _shoot(kit, renderer, f"{language}-14b-debrief")
+    p.tap(Intent("next"))
     p.tap(Intent("back"))
     p.tap(Intent("trade", "agent-logistique"))
     p.tap(Intent("next"))
@@ -217,6 +220,7 @@ def test_arabic_and_ukrainian_visits_through_a_dialogue_and_a_360_step(
     _first_frames(kit, published_scenarios, renderer)
     _shoot(kit, renderer, f"{language}-15-play-360")
     p.answer_scenario()
+    p.tap(Intent("next"))  # the key moments
     for page, number in (("results", "16"), ("offers", "17"), ("handoff", "18")):  # two trades played
         assert p.page() == page
         _shoot(kit, renderer, f"{language}-{number}-{page}")

@@ -153,6 +153,8 @@ def _plan_board_visit(scenarios: Path, db: Path) -> list[str]:
         if wanted is Toggle:
             kinds = [type(target.action) for target in focusable(kit.screen.targets(pilot.now))]
             focus_and_select(kinds.index(Confirm), len(kinds))
+    assert pilot.page() == "debrief", pilot.page()
+    press("select")  # the key moments' one button: on to the results
     assert pilot.page() == "results", pilot.page()
     return presses
 

@@ -58,6 +58,8 @@ def test_a_visit_switching_to_arabic_answered_by_the_board_is_on_record_as_it_ha
     _board_through(kit, 4)  # two clips and dialogue, then two questions, in French
     p.tap(Intent("language", "ar"))  # the visitor switches mid-scenario (by touch)
     after = _board_through(kit, 20)  # and carries on with the board to the end
+    assert p.page() == "debrief"
+    p.board("select")  # the key moments' one button: on to the results
     assert p.page() == "results"
     rows = kit.db.execute("SELECT step, language, input, device FROM results ORDER BY id").fetchall()
     by_step = {step: (language, input_, device) for step, language, input_, device in rows}

@@ -34,7 +34,8 @@ def test_a_pack_without_an_offered_language_names_each_missing_text(scenarios_co
     assert not inspection.errors and inspection.draft is not None
     scenario, trade = inspection.draft.scenario, inspection.draft.trade
     texts = [scenario.title, *(t for step in scenario.steps for t in step.texts()),
-             *(o.describe for o in scenario.observables.values()), trade.title, trade.pitch]
+             *(o.describe for o in scenario.observables.values()), trade.title, trade.pitch,
+             *(t for debrief in scenario.debriefs.values() for t in debrief.texts())]
     lacking = {(t.mark.file, t.mark.line) for t in texts if "ar" not in t.values}
     assert removed > 20 and len(lacking) > 20
     assert {(w.mark.file, w.mark.line) for w in missing} == lacking  # each text without Arabic, and only those

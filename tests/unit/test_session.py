@@ -24,7 +24,7 @@ from kiosk.runtime.session import (
 
 WALK = [Intent("touch"), Intent("language", "en"), Intent("toggle", "phone"), Intent("next"),
         Intent("trade", "commis-de-cuisine"), Intent("next"), Intent("finish"), Intent("next"), Intent("next"),
-        Intent("next"), Intent("next")]
+        Intent("next"), Intent("next"), Intent("next")]
 
 
 def _run(events: list[Intent | Tick], dt: float = 1.0) -> tuple[Session, list]:
@@ -42,7 +42,7 @@ def test_a_complete_visit_goes_through_every_screen_and_ends_completed() -> None
         session, _ = step(session, event, float(i))
         pages.append(session.page)
     assert pages == [Page.LANGUAGE, Page.CONSENT, Page.CONSENT, Page.CATALOGUE, Page.TRADE, Page.PLAY,
-                     Page.RESULTS, Page.OFFERS, Page.HANDOFF, Page.THANKS, Page.ATTRACT]
+                     Page.DEBRIEF, Page.RESULTS, Page.OFFERS, Page.HANDOFF, Page.THANKS, Page.ATTRACT]
     _, effects = _run(WALK)
     assert effects == [StartVisit(1), StartScenario("commis-de-cuisine"), ShowHandoff(1),
                        EndVisit(1, completed=True, played=("commis-de-cuisine",)), ResetScreen()]
@@ -78,8 +78,15 @@ def test_language_switches_anywhere_and_keeps_the_place() -> None:
     assert unknown.language == session.language
 
 
+def test_the_key_moments_come_between_the_scenario_and_the_results() -> None:
+    played, _ = _run(WALK[:7])
+    assert played.page == Page.DEBRIEF and played.played == ("commis-de-cuisine",)
+    assert step(played, Intent("back"), 100.0)[0].page == Page.DEBRIEF  # the results are only ever ahead
+    assert step(played, Intent("next"), 100.0)[0].page == Page.RESULTS
+
+
 def test_two_scenarios_in_one_visit_are_both_recorded() -> None:
-    more = [*WALK[:7], Intent("back"), Intent("trade", "aide-a-domicile"), Intent("next"), Intent("finish")]
+    more = [*WALK[:8], Intent("back"), Intent("trade", "aide-a-domicile"), Intent("next"), Intent("finish")]
     session, effects = _run(more)
     assert session.played == ("commis-de-cuisine", "aide-a-domicile")
     assert [e.pack for e in effects if isinstance(e, StartScenario)] == ["commis-de-cuisine", "aide-a-domicile"]

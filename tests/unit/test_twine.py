@@ -69,7 +69,9 @@ def meaning(pack: Pack) -> dict[str, Any]:
             "observables": {k: (o.skills, o.max_credit, _text(o.describe)) for k, o in scenario.observables.items()},
             "trade": (trade.rome, _text(trade.title), _text(trade.pitch), trade.sector, trade.shortage_level,
                       trade.shortage_source, trade.card_image, trade.video),
-            "steps": {s.id: _step_meaning(s) for s in scenario.steps}, "order": [s.id for s in scenario.steps]}
+            "steps": {s.id: _step_meaning(s) for s in scenario.steps}, "order": [s.id for s in scenario.steps],
+            "debriefs": {k: (_text(d.moment), d.best, _text(d.professional), _text(d.why))
+                         for k, d in scenario.debriefs.items()}}
 
 
 def test_a_twine_story_imports_to_a_pack_that_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -88,6 +90,11 @@ def test_a_twine_story_imports_to_a_pack_that_lints_clean(tmp_path: Path, capsys
     assert [(o.id, o.evidence[0].observable, o.evidence[0].credit) for o in sonnette.choices if o.evidence] == \
         [("a", "signale-changement", 1), ("b", "signale-changement", 2)]
     assert sonnette.choices[2].feedback is not None
+    chute, repas = pack.scenario.debriefs["la-chute"], pack.scenario.debriefs["le-repas"]  # `debrief …` lines
+    assert chute.professional is not None and chute.best is None
+    assert chute.professional.values["en"] == "Do not lift him alone, call the nurse and stay with him."
+    assert repas.best == "a" and repas.why.falc == {"fr": "Chacun mange à son rythme. Vous aidez d'abord ceux qui "
+                                                          "en ont besoin."}
     assert sonnette.choices[2].feedback.get("en") == "A call bell can mean a fall: answer quickly."
     chambre = steps["chambre-12"]
     assert isinstance(chambre, HotspotStep) and chambre.multiple

@@ -18,7 +18,7 @@ from kiosk.media.captions import parse_vtt
 from kiosk.runtime.actions import Intent
 from kiosk.view.nodes import Scene
 from tests.language_check import latin_sentence, texts
-from tests.visit_kit import Kit, make_kit, start_scenario
+from tests.visit_kit import Kit, make_kit, read_debrief, start_scenario
 
 PACKS = ["agent-logistique", "aide-a-domicile", "commis-de-cuisine", "conducteur-routier", "electricien-batiment"]
 
@@ -47,12 +47,13 @@ def walk(kit: Kit, language: str) -> dict[str, list[str]]:
     start_scenario(p, language, PACKS[0], phone=True)
     p.answer_scenario()
     for pack in PACKS[1:]:
+        read_debrief(p)
         assert p.page() == "results"
         p.tap(Intent("back"))  # another trade in the same visit
         p.tap(Intent("trade", pack))
         p.tap(Intent("next"))
         p.answer_scenario()
-    for page in ("results", "offers", "handoff", "thanks"):
+    for page in ("debrief", "results", "offers", "handoff", "thanks"):
         assert p.page() == page
         seen(p.view())
         p.tap(Intent("next"))
@@ -69,7 +70,7 @@ def test_a_whole_visit_shows_no_french_or_english_sentence(language: str, publis
                 if (published_scenarios / "commis-de-cuisine" / "media" / f"arrivee.{language}.vtt").read_text(
                     encoding="utf-8").count(text) and len(text) > 10}
     assert captions, "the clips' captions in the visitor's language were on screen"
-    assert {"consent", "catalogue", "trade", "preview", "results", "offers", "handoff", "thanks"} <= screens
+    assert {"consent", "catalogue", "trade", "preview", "debrief", "results", "offers", "handoff", "thanks"} <= screens
     # the attract poster after the visit is the kiosk's own language again, with the call to touch in
     # every language (tests/unit/test_attract_languages.py)
     left = sorted({(label, text) for label, seen_texts in shown.items() for text in seen_texts
