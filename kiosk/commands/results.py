@@ -7,13 +7,13 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.commands import arguments
+from kiosk.commands.feeds import import_feed
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
@@ -26,7 +26,7 @@ from kiosk.credentials.page import OfferLine, render
 from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
 from kiosk.matching.match import Match, rank
-from kiosk.matching.offers import FeedError, Offer, load_offers, scan_feed, write_offers
+from kiosk.matching.offers import Offer, load_offers, scan_feed, write_offers
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
@@ -36,49 +36,12 @@ from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
-MAX_SHOWN_ERRORS = 100  # a feed of a million bad rows prints the first ones and a count
-
 
 def import_offers(settings: Settings, feed: Path, *, strict: bool, encoding: str = "auto",
                   out: TextIO | None = None) -> int:
     """Stream the feed into the offers file; the kiosk keeps the previous one unless this one is usable."""
-    out = out or sys.stdout
-    target = settings.offers.path
-    temporary = target.with_name(target.name + ".new")
-    errors = 0
-
-    def good_rows() -> Iterator[Offer]:
-        nonlocal errors
-        for item in scan_feed(feed, encoding):
-            if isinstance(item, Offer):
-                yield item
-                continue
-            errors += 1
-            if errors <= MAX_SHOWN_ERRORS:
-                out.write(f"{item}\n")
-
-    try:
-        if not feed.is_file():
-            raise ContentError(f"{feed}: cannot read the feed (no such file)", "check the path")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("w", encoding="utf-8") as f:
-            count = write_offers(good_rows(), f)
-    except FeedError as exc:  # the rest of the feed cannot be read: importing half of it would mislead
-        temporary.unlink(missing_ok=True)
-        out.write(f"{exc.error}\noffers: nothing imported (the feed cannot be read past line {exc.error.line})\n")
-        return ContentError.exit_code
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ContentError(f"{exc.filename or feed}: cannot read or write ({exc.strerror})", "check the path") from exc
-    if errors > MAX_SHOWN_ERRORS:
-        out.write(f"... and {errors - MAX_SHOWN_ERRORS} more bad rows\n")
-    if not count or (strict and errors):
-        temporary.unlink(missing_ok=True)
-        out.write(f"offers: nothing imported ({errors} bad rows)\n")
-        return ContentError.exit_code
-    temporary.replace(target)  # the kiosk never reads half a feed
-    out.write(f"offers: {count} imported into {target}, {errors} rows skipped\n")
-    return 0
+    return import_feed(feed, settings.offers.path, lambda: scan_feed(feed, encoding), write_offers, "offers",
+                       strict=strict, out=out)
 
 
 def current_offers(settings: Settings) -> list[Offer]:
