@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import uuid
@@ -17,16 +18,19 @@ from kiosk.commands.feeds import import_feed
 from kiosk.config import Settings
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
+from kiosk.credentials.cards import skill_cards
 from kiosk.credentials.handoff import Consent, Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
 from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
 from kiosk.credentials.jwt_input import check_shape, read_credential
 from kiosk.credentials.keys import CredentialError
-from kiosk.credentials.page import OfferLine, render
+from kiosk.credentials.page import OfferLine, TrainingCard, render
 from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
 from kiosk.matching.match import Match, rank
 from kiosk.matching.offers import Offer, load_offers, scan_feed, write_offers
+from kiosk.matching.suggest import suggest
+from kiosk.matching.trainings import Training, load_trainings
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
@@ -50,6 +54,12 @@ def current_offers(settings: Settings) -> list[Offer]:
         return load_offers(path.read_text(encoding="utf-8"), str(path))
     except FileNotFoundError:
         raise ContentError(f"no offers imported yet ({path})", "run `kiosk offers import FEED.csv`") from None
+
+
+def current_trainings(settings: Settings) -> list[Training]:
+    """The imported trainings; none is fine (the page then points to an adviser)."""
+    path = settings.trainings.path
+    return load_trainings(path.read_text(encoding="utf-8"), str(path)) if path.exists() else []
 
 
 def list_offers(settings: Settings, rome: str | None, today: date, out: TextIO | None = None) -> int:
@@ -124,30 +134,40 @@ class SampleVisit:
 
 def best_answers(pack: Pack) -> tuple[Observation, ...]:
     """A strong visitor: at each step the answer worth the most credit (scripted sessions, demos)."""
+    return scripted_answers(pack, "best")
+
+
+def scripted_answers(pack: Pack, answers: str) -> tuple[Observation, ...]:
+    """A scripted visitor: "best" takes the answer worth the most credit at each step, "worst" the least
+    (a visit answered badly on purpose), "mixed" the best at every other step."""
     scenario = pack.scenario
+    steps = itertools.count()
 
-    def strongest(step: Step, state: play.PlayState) -> list[str]:
+    def pick(step: Step, state: play.PlayState) -> list[str]:
+        best = answers == "best" or (answers == "mixed" and next(steps) % 2 == 0)
         if isinstance(step, OrderingStep):
-            return list(step.correct)
+            return list(step.correct if best else reversed(step.correct))
         options = step.options()
-        if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
-            return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
         worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
-        return [max(options, key=lambda o: (worth[o.id], o.id)).id]
+        if best and isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+            return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
+        if best:
+            return [max(options, key=lambda o: (worth[o.id], o.id)).id]
+        return [min(options, key=lambda o: (worth[o.id], o.id)).id]
 
-    state, _ = play.play_through(scenario, strongest)
+    state, _ = play.play_through(scenario, pick)
     return tuple(state.observations)
 
 
 def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, language: str, online: bool,
-                 now: datetime, out: TextIO | None = None) -> SampleVisit:
+                 now: datetime, out: TextIO | None = None, answers: str = "best") -> SampleVisit:
     out = out or sys.stdout
     packs, _ = load_packs(settings.content.scenarios, require_sealed=False)
     chosen = [p for p in packs if p.id in pack_ids]
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    played = [Played(p.id, p.scenario, read_bank(p), best_answers(p)) for p in chosen]
+    played = [Played(p.id, p.scenario, read_bank(p), scripted_answers(p, answers)) for p in chosen]
     profile = score_visit(played)
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
@@ -162,12 +182,20 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
     handoff = choose(Consent(results_to_phone=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])
+    trades = {p.trade.rome: p.trade.title.get(language) for p in chosen}
+    suggestions = suggest(current_trainings(settings), profile, list(trades),
+                          (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
+    ordered = sorted(profile.estimates, key=lambda e: (not e.enough, -e.theta, e.skill))
     page = render(language, issued, c.issuer_name,
                   [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
-                   for m in matches[:5]])
+                   for m in matches[:5]], skill_cards(ordered, skills, language),
+                  [TrainingCard(s.training.title, s.training.provider, s.reason(names, trades, language),
+                                s.training.link) for s in suggestions])
     files = _write_results(out_dir, handoff, page, issued)
     for m in matches[:5]:
         out.write(f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}\n")
+    for s in suggestions:
+        out.write(f"training {s.training.id} ({s.score:.2f}): {s.reason(names, trades, language)}\n")
     for item in issued:
         out.write(f"badge {item.award.code}: {item.award.name}, {item.award.range_low}–{item.award.range_high}\n")
     out.write(f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters\n")
@@ -196,14 +224,17 @@ def utc_now() -> datetime:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="results_command", required=True, metavar="ACTION")
-    sample = what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
+    sample = what.add_parser("sample", help="a scripted visitor plays packs; writes QR, page, badges")
     sample.add_argument("packs", nargs="+", metavar="PACK_ID")
     sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
+    sample.add_argument("--answers", choices=("best", "mixed", "worst"), default="best",
+                        help="the visitor's answers: the best at each step (default), the best at every other "
+                             "step, or the worst (a visit answered badly on purpose)")
     sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
     sample.add_argument("--out", type=Path, default=Path("out/results"))
 
 
 def run(args: argparse.Namespace) -> int:
     sample_visit(arguments.settings(args), args.packs, args.out, language=args.lang, online=not args.offline,
-                 now=utc_now())
+                 now=utc_now(), answers=args.answers)
     return 0

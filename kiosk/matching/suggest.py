@@ -59,9 +59,9 @@ class Suggestion:
         _ = words.gettext
         if self.builds:
             why = _("Builds {skills}, which you can develop").format(
-                skills=join_words([_mid_sentence(skill_names.get(code, code)) for code in self.builds], words))
+                skills=join_words([_mid_sentence(skill_names.get(code, code)) for code in self.builds[:2]], words))
         elif self.explored[0] in trade_names:
-            why = _("Prepares for {trade}, the trade you explored").format(trade=trade_names[self.explored[0]])
+            why = _("Prepares for the trade you explored: {trade}").format(trade=trade_names[self.explored[0]])
         else:
             why = _("Prepares for a trade you explored")
         sentence = _("{why} — {town}, {length}, {cost}.").format(
