@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import sys
 import uuid
@@ -139,19 +138,17 @@ def best_answers(pack: Pack) -> tuple[Observation, ...]:
 
 def scripted_answers(pack: Pack, answers: str) -> tuple[Observation, ...]:
     """A scripted visitor: "best" takes the answer worth the most credit at each step, "worst" the least
-    (a visit answered badly on purpose), "mixed" the best at every other step."""
+    (a visit answered badly on purpose)."""
     scenario = pack.scenario
-    steps = itertools.count()
 
     def pick(step: Step, state: play.PlayState) -> list[str]:
-        best = answers == "best" or (answers == "mixed" and next(steps) % 2 == 0)
         if isinstance(step, OrderingStep):
-            return list(step.correct if best else reversed(step.correct))
+            return list(step.correct if answers == "best" else reversed(step.correct))
         options = step.options()
         worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
-        if best and isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+        if answers == "best" and isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
             return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
-        if best:
+        if answers == "best":
             return [max(options, key=lambda o: (worth[o.id], o.id)).id]
         return [min(options, key=lambda o: (worth[o.id], o.id)).id]
 
@@ -167,7 +164,9 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    played = [Played(p.id, p.scenario, read_bank(p), scripted_answers(p, answers)) for p in chosen]
+    how = {"mixed": ["best"] + ["worst"] * (len(chosen) - 1)}.get(answers, [answers] * len(chosen))
+    played = [Played(p.id, p.scenario, read_bank(p), scripted_answers(p, way))
+              for p, way in zip(chosen, how, strict=True)]
     profile = score_visit(played)
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
@@ -228,8 +227,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sample.add_argument("packs", nargs="+", metavar="PACK_ID")
     sample.add_argument("--lang", default="fr", choices=("fr", "en", "ar", "uk"))
     sample.add_argument("--answers", choices=("best", "mixed", "worst"), default="best",
-                        help="the visitor's answers: the best at each step (default), the best at every other "
-                             "step, or the worst (a visit answered badly on purpose)")
+                        help="the visitor's answers: the best at each step (default), the best in the first pack and "
+                             "the worst in the others, or the worst (a visit answered badly on purpose)")
     sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
     sample.add_argument("--out", type=Path, default=Path("out/results"))
 

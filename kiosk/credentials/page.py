@@ -51,9 +51,9 @@ def verify_page(issued: Issued) -> str:
     return verify_link(issued).split("#", 1)[0]
 
 
-def _button(href: str, label: str, name: str = "") -> str:
+def _button(href: str, label: str, name: str = "", kind: str = "") -> str:
     described = f' aria-label="{_e(label + " — " + name, quote=True)}"' if name else ""
-    return f'<a class="button" href="{_e(href, quote=True)}"{described}>{_e(label)}</a>'
+    return f'<a class="button{" " + kind if kind else ""}" href="{_e(href, quote=True)}"{described}>{_e(label)}</a>'
 
 
 def _skill(card: SkillCard, words: Words) -> str:
@@ -82,7 +82,7 @@ def _badge(item: Issued, issuer_name: str, words: Words) -> str:
     signed = _("Badge signed by {issuer}").format(issuer=issuer_name)
     return (f'<li class="card badge"><h3>{_e(item.award.name)}</h3><p class="range-words">{_e(between)}</p>'
             f'<p class="issuer">{_e(signed)}</p>'
-            + _button(verify_link(item), _("Check this badge"), item.award.name) + "</li>")
+            + _button(verify_link(item), _("Check this badge"), item.award.name, "check") + "</li>")
 
 
 def _section(name: str, heading: str, intro: str, items: str, empty: str) -> str:
@@ -112,7 +112,8 @@ def render(language: str, issued: Sequence[Issued], issuer_name: str, offers: Se
     home = verify_page(issued[0]) if issued else ""
     checks = (_("An employer can check that a badge is genuine: open the link under the badge, or scan its QR "
                 "code on {page}. The page checks the signature of {issuer} and shows the skill, the dates "
-                "and what you did.").format(page=home, issuer=issuer_name) if issued else "")
+                "and what you did.").format(page=f"\u2068{home}\u2069", issuer=f"\u2068{issuer_name}\u2069")
+              if issued else "")  # isolated: a Latin address inside an Arabic sentence keeps its place
     badges = _section("badges", _("Your badges"), checks, "".join(_badge(i, issuer_name, words) for i in issued),
                       _("Not enough evidence yet for a badge."))
     css = STYLESHEET.read_text(encoding="utf-8")

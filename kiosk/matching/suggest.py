@@ -54,7 +54,8 @@ class Suggestion:
 
     def reason(self, skill_names: Mapping[str, str], trade_names: Mapping[str, str], language: str) -> str:
         """"Builds working in a team, which you can develop — Lyon 7e, 3 days, free, paid by France
-        Travail." In a right-to-left language a mark opens it, as for offers (the town is in Latin letters)."""
+        Travail." In a right-to-left language a mark opens it, as for offers, and the town (in Latin letters,
+        often with a number: "Lyon 7e") is isolated so the bidi algorithm does not run it into the length."""
         words = words_for(language)
         _ = words.gettext
         if self.builds:
@@ -64,8 +65,9 @@ class Suggestion:
             why = _("Prepares for the trade you explored: {trade}").format(trade=trade_names[self.explored[0]])
         else:
             why = _("Prepares for a trade you explored")
+        town = f"\u2068{self.training.town}\u2069" if words.rtl else self.training.town  # isolated: see below
         sentence = _("{why} — {town}, {length}, {cost}.").format(
-            why=why, town=self.training.town, length=length_words(self.training.days, words),
+            why=why, town=town, length=length_words(self.training.days, words),
             cost=cost_words(self.training, words))
         return ("\u200f" if words.rtl else "") + sentence
 
