@@ -28,7 +28,7 @@ from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
 from kiosk.matching.match import Match, rank
 from kiosk.matching.offers import Offer, load_offers, scan_feed, write_offers
-from kiosk.matching.suggest import suggest
+from kiosk.matching.suggest import Suggestion, suggest
 from kiosk.matching.trainings import Training, load_trainings
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
@@ -164,10 +164,7 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    how = {"mixed": ["best"] + ["worst"] * (len(chosen) - 1)}.get(answers, [answers] * len(chosen))
-    played = [Played(p.id, p.scenario, read_bank(p), scripted_answers(p, way))
-              for p, way in zip(chosen, how, strict=True)]
-    profile = score_visit(played)
+    profile = score_visit(_played(chosen, answers))
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
                    (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
@@ -184,23 +181,34 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     trades = {p.trade.rome: p.trade.title.get(language) for p in chosen}
     suggestions = suggest(current_trainings(settings), profile, list(trades),
                           (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
+    trainings = [TrainingCard(s.training.title, s.training.provider, s.reason(names, trades, language),
+                              s.training.link) for s in suggestions]
     ordered = sorted(profile.estimates, key=lambda e: (not e.enough, -e.theta, e.skill))
     page = render(language, issued, c.issuer_name,
                   [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
-                   for m in matches[:5]], skill_cards(ordered, skills, language),
-                  [TrainingCard(s.training.title, s.training.provider, s.reason(names, trades, language),
-                                s.training.link) for s in suggestions])
+                   for m in matches[:5]], skill_cards(ordered, skills, language), trainings)
     files = _write_results(out_dir, handoff, page, issued)
-    for m in matches[:5]:
-        out.write(f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}\n")
-    for s in suggestions:
-        out.write(f"training {s.training.id} ({s.score:.2f}): {s.reason(names, trades, language)}\n")
-    for item in issued:
-        out.write(f"badge {item.award.code}: {item.award.name}, {item.award.range_low}–{item.award.range_high}\n")
-    out.write(f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters\n")
-    for path in files:
-        out.write(f"wrote: {path}\n")
+    out.write(_summary(matches[:5], names, language, list(zip(suggestions, trainings, strict=True)), issued,
+                       handoff, files))
     return SampleVisit(profile, matches, issued, handoff, files)
+
+
+def _summary(matches: list[Match], names: dict[str, str], language: str,
+             suggestions: list[tuple[Suggestion, TrainingCard]], issued: list[Issued], handoff: Handoff,
+             files: list[Path]) -> str:
+    """What the scripted visit came to, a line each: offers, trainings, badges, the QR code, the files."""
+    lines = [f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}" for m in matches]
+    lines += [f"training {s.training.id} ({s.score:.2f}): {card.reason}" for s, card in suggestions]
+    lines += [f"badge {i.award.code}: {i.award.name}, {i.award.range_low}–{i.award.range_high}" for i in issued]
+    lines += [f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters"]
+    return "".join(f"{line}\n" for line in lines + [f"wrote: {path}" for path in files])
+
+
+def _played(chosen: list[Pack], answers: str) -> list[Played]:
+    """"mixed": the best answers in the first pack, the worst in the others (strengths and things to develop)."""
+    how = {"mixed": ["best"] + ["worst"] * (len(chosen) - 1)}.get(answers, [answers] * len(chosen))
+    return [Played(p.id, p.scenario, read_bank(p), scripted_answers(p, way))
+            for p, way in zip(chosen, how, strict=True)]
 
 
 def _write_results(out_dir: Path, handoff: Handoff, page: str, issued: list[Issued]) -> list[Path]:

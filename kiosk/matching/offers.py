@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kiosk.matching import feed
-from kiosk.matching.feed import (  # noqa: F401 (the offers' API since before the trainings feed)
+from kiosk.matching.feed import (
     ENCODINGS,
     ESCO_SKILL,
     MAX_FIELD_CHARS,
@@ -27,6 +27,10 @@ from kiosk.matching.feed import (  # noqa: F401 (the offers' API since before th
     RowError,
     detect_encoding,
 )
+
+__all__ = ["CONTRACTS", "ENCODINGS", "ESCO_SKILL", "FIELDS", "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "ROME", "FeedError",
+           "Offer", "RowError", "check_rows", "detect_encoding", "dump_offers", "load_offers", "parse_feed",
+           "parse_rows", "scan_feed", "write_offers"]  # the offers' API, as before the feeds shared their machinery
 
 CONTRACTS = ("CDI", "CDD", "interim", "apprentissage", "professionnalisation")
 FIELDS = ("id", "rome", "title", "employer", "town", "postcode", "lat", "lon", "contract", "skills", "apply",
