@@ -136,3 +136,15 @@ def test_screenshots_for_the_docs(pages: dict[str, Path], browser: object, langu
             page.evaluate("document.documentElement.style.fontSize = '200%'")
         page.screenshot(path=str(REPO / "docs" / "screens" / f"{language}-20-{name}.png"), full_page=not large)
         page.close()
+
+
+def test_the_checks_catch_what_the_old_page_got_wrong(browser: object) -> None:
+    """The old Apply button (white on #00bb55, 2.5:1), grey on white, a 30 px button, a too-wide line."""
+    page = browser.new_page(viewport=VIEWPORTS[0])  # type: ignore[attr-defined]
+    page.set_content('<body style="margin:0;background:#fff"><a class="button" style="background:#0b5;color:#fff">'
+                     'Apply</a><p style="color:#999">evidence</p><div style="width:500px">wide</div></body>')
+    assert page.locator("a.button").evaluate(CONTRAST_JS) < 3
+    assert page.locator("p").evaluate(CONTRAST_JS) < 4.5
+    with pytest.raises(AssertionError, match="scrolls sideways"):
+        _check_layout(page, 390)
+    page.close()
