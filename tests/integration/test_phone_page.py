@@ -19,6 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 800})
 LANGUAGES = ("fr", "ar", "uk")
+BANNED = {"fr": ("faible", "mauvais", "échec", "échoué", "raté"), "uk": ("слаб", "поган", "провал"),
+          "ar": ("ضعيف", "سيئ", "فشل", "راسب")}  # the page never calls a visitor weak, bad or failed
 
 # WCAG 2.x relative luminance and contrast, from the colours Chromium computed (rgb()/rgba() strings);
 # the background is the first opaque one met going up from the element.
@@ -115,6 +117,8 @@ def test_the_page_has_skills_in_words_tips_offers_trainings_and_how_to_check(pag
     assert 2 <= page.locator("li.training").count() <= 3
     assert page.locator("li.offer").count() == 5
     assert page.locator("li.badge").count() == page.locator("li.badge a.button").count()
+    text = page.locator("body").inner_text().lower()  # half the visit was answered badly on purpose
+    assert not [word for word in BANNED[language] if word in text]
     if language != "fr":  # every sentence in the visitor's language; names of places and providers as written
         lines = page.locator("body").inner_text().splitlines()
         names = [*page.locator("h3, .who").all_inner_texts(), "Agence pour l'emploi (exemple)"]
