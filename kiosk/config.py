@@ -74,6 +74,11 @@ class OfferSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    path: Path = Path("var/trainings.json")  # written by `kiosk trainings import`; distances as for offers
+
+
+@dataclass(frozen=True)
 class CredentialSettings:
     keys: Path = Path("var/keys")  # `kiosk keys generate` puts the signing key here
     # did:web (docs/results.md): verifiers fetch https://agency.example.org/nova/did.json, which
@@ -132,6 +137,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     lrs: LrsSettings = field(default_factory=LrsSettings)
     offers: OfferSettings = field(default_factory=OfferSettings)
+    trainings: TrainingSettings = field(default_factory=TrainingSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     packs: PackSettings = field(default_factory=PackSettings)
     ops: OpsSettings = field(default_factory=OpsSettings)
@@ -290,7 +296,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
                           hint="write numbers of a few digits") from exc
     base = Settings()
     sections = ("content", "credentials", "devices", "display", "lrs", "offers", "ops", "packs", "session", "sound",
-                "store")
+                "store", "trainings")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise ConfigError(f"{where}: [{unknown[0]}]: unknown section", hint="known sections: " + ", ".join(sections))
@@ -301,6 +307,7 @@ def parse_settings(text: str, where: str = "<config>") -> Settings:
         store=_section(where, "store", base.store, raw.get("store", {})),
         lrs=_section(where, "lrs", base.lrs, raw.get("lrs", {})),
         offers=_section(where, "offers", base.offers, raw.get("offers", {})),
+        trainings=_section(where, "trainings", base.trainings, raw.get("trainings", {})),
         credentials=_section(where, "credentials", base.credentials, raw.get("credentials", {})),
         packs=_section(where, "packs", base.packs, raw.get("packs", {})),
         ops=_section(where, "ops", base.ops, raw.get("ops", {})),

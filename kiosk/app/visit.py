@@ -22,6 +22,7 @@ from kiosk.credentials.issuer import Issuer
 from kiosk.errors import KioskError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
+from kiosk.matching.trainings import load_trainings
 from kiosk.media.audio import MixerOutput
 from kiosk.media.captions import Cue, parse_vtt
 from kiosk.runtime.accessibility import Prefs
@@ -69,6 +70,9 @@ def build_host(settings: Settings, db: sqlite_utils.Database, count: Callable[[s
     offers = []
     if settings.offers.path.exists():
         offers = load_offers(settings.offers.path.read_text(encoding="utf-8"), str(settings.offers.path))
+    trainings = []
+    if settings.trainings.path.exists():
+        trainings = load_trainings(settings.trainings.path.read_text(encoding="utf-8"), str(settings.trainings.path))
     try:
         key = keystore.active(settings.credentials.keys)
     except KioskError as exc:
@@ -80,6 +84,7 @@ def build_host(settings: Settings, db: sqlite_utils.Database, count: Callable[[s
                                  issuer=Issuer(c.issuer_id, c.issuer_name, c.issuer_url), valid_days=c.valid_days,
                                  portal=c.portal)
     return RecordingHost(db, read_skills(), lambda: datetime.now(UTC), settings=host_settings, offers=offers, key=key,
+                         trainings=trainings,
                          narrator=EspeakNarrator(), count=count)
 
 

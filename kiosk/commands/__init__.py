@@ -52,6 +52,7 @@ commands_dict: dict[str, CommandInfo] = {
     "fleet": _info("fleet", "the operators' dashboard: reads Prometheus, or polls a few kiosks"),
     "config": _info("config", "check a configuration file: every error names the key and the file"),
     "offers": _info("offers", "job offers: import a feed (CSV or JSON), list them"),
+    "trainings": _info("trainings", "trainings: import a feed (CSV or JSON), list them"),
     "keys": _info("keys", "the signing keys of the skill credentials (Ed25519)"),
     "badge": _info("badge", "check a skill credential (Open Badges 3.0, VC-JWT)"),
     "results": _info("results", "a scripted visit: play, score, offers, badges, QR, page"),

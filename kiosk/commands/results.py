@@ -7,28 +7,31 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.commands import arguments
+from kiosk.commands.feeds import import_feed
 from kiosk.config import Settings
 from kiosk.consent import Consent
 from kiosk.credentials import keys as keystore
 from kiosk.credentials.badge import Verified, verify
+from kiosk.credentials.cards import skill_cards
 from kiosk.credentials.handoff import Handoff, choose, qr_png
 from kiosk.credentials.issue import Issued, awards, issue_all
 from kiosk.credentials.issuer import PAGE_FOLDER, Issuer, key_id, site
 from kiosk.credentials.jwt_input import check_shape, read_credential
 from kiosk.credentials.keys import CredentialError
-from kiosk.credentials.page import OfferLine, render
+from kiosk.credentials.page import OfferLine, TrainingCard, render
 from kiosk.credentials.publish import publish
 from kiosk.errors import ConfigError, ContentError
 from kiosk.languages import codes
 from kiosk.matching.match import Match, rank
-from kiosk.matching.offers import FeedError, Offer, load_offers, scan_feed, write_offers
+from kiosk.matching.offers import Offer, load_offers, scan_feed, write_offers
+from kiosk.matching.suggest import Suggestion, suggest
+from kiosk.matching.trainings import Training, load_trainings
 from kiosk.runtime import play
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.evidence import Observation, observe
@@ -37,49 +40,12 @@ from kiosk.scenario.model import ChoiceStep, HotspotStep, OrderingStep, Pack, St
 from kiosk.scoring.estimate import Played, Profile, score_visit
 from kiosk.scoring.explain import skill_name
 
-MAX_SHOWN_ERRORS = 100  # a feed of a million bad rows prints the first ones and a count
-
 
 def import_offers(settings: Settings, feed: Path, *, strict: bool, encoding: str = "auto",
                   out: TextIO | None = None) -> int:
     """Stream the feed into the offers file; the kiosk keeps the previous one unless this one is usable."""
-    out = out or sys.stdout
-    target = settings.offers.path
-    temporary = target.with_name(target.name + ".new")
-    errors = 0
-
-    def good_rows() -> Iterator[Offer]:
-        nonlocal errors
-        for item in scan_feed(feed, encoding):
-            if isinstance(item, Offer):
-                yield item
-                continue
-            errors += 1
-            if errors <= MAX_SHOWN_ERRORS:
-                out.write(f"{item}\n")
-
-    try:
-        if not feed.is_file():
-            raise ContentError(f"{feed}: cannot read the feed (no such file)", "check the path")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("w", encoding="utf-8") as f:
-            count = write_offers(good_rows(), f)
-    except FeedError as exc:  # the rest of the feed cannot be read: importing half of it would mislead
-        temporary.unlink(missing_ok=True)
-        out.write(f"{exc.error}\noffers: nothing imported (the feed cannot be read past line {exc.error.line})\n")
-        return ContentError.exit_code
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ContentError(f"{exc.filename or feed}: cannot read or write ({exc.strerror})", "check the path") from exc
-    if errors > MAX_SHOWN_ERRORS:
-        out.write(f"... and {errors - MAX_SHOWN_ERRORS} more bad rows\n")
-    if not count or (strict and errors):
-        temporary.unlink(missing_ok=True)
-        out.write(f"offers: nothing imported ({errors} bad rows)\n")
-        return ContentError.exit_code
-    temporary.replace(target)  # the kiosk never reads half a feed
-    out.write(f"offers: {count} imported into {target}, {errors} rows skipped\n")
-    return 0
+    return import_feed(feed, settings.offers.path, lambda: scan_feed(feed, encoding), write_offers, "offers",
+                       strict=strict, out=out)
 
 
 def current_offers(settings: Settings) -> list[Offer]:
@@ -88,6 +54,12 @@ def current_offers(settings: Settings) -> list[Offer]:
         return load_offers(path.read_text(encoding="utf-8"), str(path))
     except FileNotFoundError:
         raise ContentError(f"no offers imported yet ({path})", "run `kiosk offers import FEED.csv`") from None
+
+
+def current_trainings(settings: Settings) -> list[Training]:
+    """The imported trainings; none is fine (the page then points to an adviser)."""
+    path = settings.trainings.path
+    return load_trainings(path.read_text(encoding="utf-8"), str(path)) if path.exists() else []
 
 
 def list_offers(settings: Settings, rome: str | None, today: date, out: TextIO | None = None) -> int:
@@ -162,31 +134,38 @@ class SampleVisit:
 
 def best_answers(pack: Pack) -> tuple[Observation, ...]:
     """A strong visitor: at each step the answer worth the most credit (scripted sessions, demos)."""
+    return scripted_answers(pack, "best")
+
+
+def scripted_answers(pack: Pack, answers: str) -> tuple[Observation, ...]:
+    """A scripted visitor: "best" takes the answer worth the most credit at each step, "worst" the least
+    (a visit answered badly on purpose)."""
     scenario = pack.scenario
 
-    def strongest(step: Step, state: play.PlayState) -> list[str]:
+    def pick(step: Step, state: play.PlayState) -> list[str]:
         if isinstance(step, OrderingStep):
-            return list(step.correct)
+            return list(step.correct if answers == "best" else reversed(step.correct))
         options = step.options()
-        if isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
-            return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
         worth = {o.id: sum(x.credit for x in observe(scenario, step, [o.id])) for o in options}
-        return [max(options, key=lambda o: (worth[o.id], o.id)).id]
+        if answers == "best" and isinstance(step, ChoiceStep | HotspotStep) and step.multiple:
+            return [o.id for o in options if sum(c.credit for c in o.evidence) > 0]
+        if answers == "best":
+            return [max(options, key=lambda o: (worth[o.id], o.id)).id]
+        return [min(options, key=lambda o: (worth[o.id], o.id)).id]
 
-    state, _ = play.play_through(scenario, strongest)
+    state, _ = play.play_through(scenario, pick)
     return tuple(state.observations)
 
 
 def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, language: str, online: bool,
-                 now: datetime, out: TextIO | None = None) -> SampleVisit:
+                 now: datetime, out: TextIO | None = None, answers: str = "best") -> SampleVisit:
     out = out or sys.stdout
     packs, _ = load_packs(settings.content.scenarios, require_sealed=False)
     chosen = [p for p in packs if p.id in pack_ids]
     if not chosen:
         raise ContentError(f"no pack among {', '.join(pack_ids)}", "name packs under the scenarios folder")
     skills = read_skills()
-    played = [Played(p.id, p.scenario, p.bank, best_answers(p)) for p in chosen]
-    profile = score_visit(played)
+    profile = score_visit(_played(chosen, answers))
     uri_to_code = {s.uri: code for code, s in skills.items()}
     matches = rank(current_offers(settings), profile, [p.trade.rome for p in chosen],
                    (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
@@ -200,18 +179,37 @@ def sample_visit(settings: Settings, pack_ids: list[str], out_dir: Path, *, lang
     strongest = sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))
     handoff = choose(Consent(results_to_phone=True, decided=True), online, c.portal, registration[:8],
                      [i.qr_jwt for i in strongest])
+    trades = {p.trade.rome: p.trade.title.get(language) for p in chosen}
+    suggestions = suggest(current_trainings(settings), profile, list(trades),
+                          (settings.offers.kiosk_lat, settings.offers.kiosk_lon), now.date(), uri_to_code)
+    trainings = [TrainingCard(s.training.title, s.training.provider, s.reason(names, trades, language),
+                              s.training.link) for s in suggestions]
+    ordered = sorted(profile.estimates, key=lambda e: (not e.enough, -e.theta, e.skill))
     page = render(language, issued, c.issuer_name,
                   [OfferLine(m.offer.title, m.offer.employer, m.reason(names, language), m.offer.apply)
-                   for m in matches[:5]])
+                   for m in matches[:5]], skill_cards(ordered, skills, language), trainings)
     files = _write_results(out_dir, handoff, page, issued)
-    for m in matches[:5]:
-        out.write(f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}\n")
-    for item in issued:
-        out.write(f"badge {item.award.code}: {item.award.name}, {item.award.range_low}–{item.award.range_high}\n")
-    out.write(f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters\n")
-    for path in files:
-        out.write(f"wrote: {path}\n")
+    out.write(_summary(matches[:5], names, language, list(zip(suggestions, trainings, strict=True)), issued,
+                       handoff, files))
     return SampleVisit(profile, matches, issued, handoff, files)
+
+
+def _summary(matches: list[Match], names: dict[str, str], language: str,
+             suggestions: list[tuple[Suggestion, TrainingCard]], issued: list[Issued], handoff: Handoff,
+             files: list[Path]) -> str:
+    """What the scripted visit came to, a line each: offers, trainings, badges, the QR code, the files."""
+    lines = [f"offer {m.offer.id} ({m.score:.2f}): {m.reason(names, language)}" for m in matches]
+    lines += [f"training {s.training.id} ({s.score:.2f}): {card.reason}" for s, card in suggestions]
+    lines += [f"badge {i.award.code}: {i.award.name}, {i.award.range_low}–{i.award.range_high}" for i in issued]
+    lines += [f"QR: {handoff.kind} ({handoff.note}), {len(handoff.payload)} characters"]
+    return "".join(f"{line}\n" for line in lines + [f"wrote: {path}" for path in files])
+
+
+def _played(chosen: list[Pack], answers: str) -> list[Played]:
+    """"mixed": the best answers in the first pack, the worst in the others (strengths and things to develop)."""
+    how = {"mixed": ["best"] + ["worst"] * (len(chosen) - 1)}.get(answers, [answers] * len(chosen))
+    return [Played(p.id, p.scenario, p.bank, scripted_answers(p, way))
+            for p, way in zip(chosen, how, strict=True)]
 
 
 def _write_results(out_dir: Path, handoff: Handoff, page: str, issued: list[Issued]) -> list[Path]:
@@ -234,14 +232,17 @@ def utc_now() -> datetime:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="results_command", required=True, metavar="ACTION")
-    sample = what.add_parser("sample", help="a strong visitor plays packs; writes QR, page, badges")
+    sample = what.add_parser("sample", help="a scripted visitor plays packs; writes QR, page, badges")
     sample.add_argument("packs", nargs="+", metavar="PACK_ID")
     sample.add_argument("--lang", default="fr", choices=codes())
+    sample.add_argument("--answers", choices=("best", "mixed", "worst"), default="best",
+                        help="the visitor's answers: the best at each step (default), the best in the first pack and "
+                             "the worst in the others, or the worst (a visit answered badly on purpose)")
     sample.add_argument("--offline", action="store_true", help="the QR carries a credential, not a link")
     sample.add_argument("--out", type=Path, default=Path("out/results"))
 
 
 def run(args: argparse.Namespace) -> int:
     sample_visit(arguments.settings(args), args.packs, args.out, language=args.lang, online=not args.offline,
-                 now=utc_now())
+                 now=utc_now(), answers=args.answers)
     return 0

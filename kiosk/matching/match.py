@@ -40,7 +40,7 @@ class Match:
         offer = words.ngettext("{title} at {employer}, {km} km away", "{title} at {employer}, {km} km away",
                                km).format(title=self.offer.title, employer=self.offer.employer, km=km)
         names = [skill_names.get(code, code) for code in self.shown]
-        skills = _join(names, words) if names else ""
+        skills = join_words(names, words) if names else ""
         return ("\u200f" if words.rtl else "") + self._why(offer, skills, words)  # RLM: see _why
 
     def _why(self, offer: str, skills: str, words: Words) -> str:
@@ -98,7 +98,7 @@ def rank(offers: Sequence[Offer], profile: Profile, explored: Sequence[str], kio
     return matches[:limit]
 
 
-def _join(items: Sequence[str], words: Words) -> str:
+def join_words(items: Sequence[str], words: Words) -> str:
     """"a, b and c" with the language's own comma and "and"."""
     joined = items[0]
     for index, item in enumerate(items[1:], start=2):

@@ -33,6 +33,17 @@ class OfferLine:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingLine:
+    """A training suggested to the visitor, with why in one sentence (kiosk.matching.suggest)."""
+
+    title: str
+    provider: str
+    town: str
+    reason: str
+    link: str  # to enrol or ask: https, mailto: or tel:
+
+
 QrMatrix = tuple[tuple[bool, ...], ...]  # True = dark module, rows top to bottom, no quiet zone
 
 
@@ -42,3 +53,4 @@ class Outcome:
     offers: tuple[OfferLine, ...] = ()
     qr: QrMatrix | None = None  # None: the visitor did not ask to take their results
     qr_note: str = ""
+    trainings: tuple[TrainingLine, ...] = ()  # two or three, nearest to the skills to develop and trades explored

@@ -29,8 +29,10 @@ from kiosk.credentials.keys import SigningKey
 from kiosk.i18n import Words
 from kiosk.matching.match import rank
 from kiosk.matching.offers import Offer
+from kiosk.matching.suggest import suggest
+from kiosk.matching.trainings import Training
 from kiosk.media.deck import Playback
-from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine
+from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine, TrainingLine
 from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
@@ -82,12 +84,13 @@ class RecordingHost:
                  settings: HostSettings | None = None, offers: Sequence[Offer] = (),
                  key: SigningKey | None = None, online: Callable[[], bool] = lambda: False,
                  narrator: Callable[[str, str], None] | None = None, count: Counter = lambda kind: None,
-                 new_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+                 new_id: Callable[[], str] = lambda: str(uuid.uuid4()), trainings: Sequence[Training] = ()) -> None:
         self.db = db
         self.skills = skills
         self.wall = wall
         self.settings = settings or HostSettings()
         self.offers = list(offers)
+        self.trainings = list(trainings)
         self.key = key
         self.online = online
         self.narrator = narrator
@@ -193,7 +196,14 @@ class RecordingHost:
         qr, note = None, ""
         if consent.allows_handoff():
             qr, note = self._handoff(state, profile, language, today, words, consent)
-        return Outcome(skills, offers, qr, note)
+        return Outcome(skills, offers, qr, note, self._trainings(state, profile, names, language, today))
+
+    def _trainings(self, state: _Visit, profile: Profile, names: Mapping[str, str], language: str,
+                   today: date) -> tuple[TrainingLine, ...]:
+        trades = {s.pack.trade.rome: s.pack.trade.title.get(language) for s in state.scenarios}
+        found = suggest(self.trainings, profile, list(trades), self.settings.kiosk_position, today, self.uri_to_code)
+        return tuple(TrainingLine(s.training.title, s.training.provider, s.training.town,
+                                  s.reason(names, trades, language), s.training.link) for s in found)
 
     def visit_ended(self, visit: int, completed: bool, now: float) -> None:
         state = self.visits.pop(visit, None)
