@@ -26,6 +26,13 @@ from kiosk.scoring.calibrate import calibrate
 from kiosk.scoring.dif import screen_groups
 from kiosk.scoring.estimate import Policy
 from kiosk.scoring.items import ItemKey
+from kiosk.scoring.joint import (
+    correlation_matrix,
+    estimated_correlation,
+    joint_posterior,
+    loading_matrix,
+    step_loadings,
+)
 from kiosk.scoring.posterior import MISSING
 from kiosk.scoring.psychometrics import marginal_reliability, skill_estimates, skill_summary
 from kiosk.scoring.responses import ResponseTable
@@ -57,6 +64,18 @@ class SkillFigures:
 
 
 @dataclass
+class JointFigures:
+    """A cohort scored with the joint posterior over each visit's skills (kiosk.scoring.joint)."""
+
+    correlation: float  # the prior's skill correlation, estimated from the calibration cohort
+    coverage: float
+    coverage_extreme: float
+    worst_recovery: float
+    shown: float
+    worst_shown_recovery: float
+
+
+@dataclass
 class ConditionFigures:
     condition: str
     people: int
@@ -72,6 +91,7 @@ class ConditionFigures:
     dif_runs: int = 0
     dif_power: float = float("nan")
     dif_false_positives: float = float("nan")
+    joint: JointFigures | None = None  # the same fresh cohort scored by the joint model (kiosk.scoring.joint)
 
     @property
     def worst_shown_recovery(self) -> float:
@@ -116,6 +136,8 @@ def validate(scenarios: Mapping[str, tuple[str, Scenario]], shipped: Mapping[Ite
         progress(f"{condition}: scoring a fresh cohort")
         fresh = simulate(scenarios, truth, CohortSpec(people, seed=seed + 2, condition=condition))
         _skill_figures(figures, fresh.table, fresh.theta, fitted, policy)
+        correlation = estimated_correlation(skill_estimates(calibration.table, fitted))
+        figures.joint = _joint_figures(fresh.table, fresh.theta, fitted, scenarios, correlation, policy)
         planted = _dif_item(fresh.table.items, fitted)
         _dif_figures(figures, scenarios, truth, fitted, planted, dif_runs, dif_people, seed, progress)
         result.conditions.append(figures)
@@ -176,6 +198,38 @@ def _skill_figures(figures: ConditionFigures, table: ResponseTable, theta: Mappi
     figures.shown = shown_total / total if total else float("nan")
 
 
+def _joint_figures(table: ResponseTable, theta: Mapping[str, np.ndarray], fitted: Mapping[ItemKey, ItemParams],
+                   scenarios: Mapping[str, tuple[str, Scenario]], correlation: float, policy: Policy) -> JointFigures:
+    skills = table.skills
+    loadings = {k: v for pack_id, (_, scenario) in sorted(scenarios.items())
+                for k, v in step_loadings(pack_id, scenario).items()}
+    prior = correlation_matrix(len(skills), correlation)
+    result = joint_posterior(table.credits, [fitted[k] for k in table.items],
+                             loading_matrix(table.items, skills, loadings, prior), prior)
+    low, high = result.interval()
+    hits = total = extreme_hits = extreme_total = shown_total = 0
+    recoveries, shown_recoveries = [], []
+    for d, skill in enumerate(skills):
+        columns = table.columns_of(skill)
+        answered = table.credits[:, columns] != MISSING
+        rows = np.flatnonzero(answered.any(axis=1))
+        true, estimate = theta[skill][rows], result.mode[rows, d]
+        covered = (low[rows, d] <= true) & (true <= high[rows, d])
+        extreme = np.abs(true) > EXTREME
+        shown = np.array([policy.shows(int(n), float(lo), float(hi)) for n, lo, hi in
+                          zip(answered[rows].sum(axis=1), low[rows, d], high[rows, d], strict=True)], dtype=bool)
+        hits, total = hits + int(covered.sum()), total + rows.size
+        extreme_hits, extreme_total = extreme_hits + int(covered[extreme].sum()), extreme_total + int(extreme.sum())
+        shown_total += int(shown.sum())
+        recoveries.append(_r(true, estimate))
+        if shown.sum() > 2:
+            shown_recoveries.append(_r(true[shown], estimate[shown]))
+    return JointFigures(correlation, hits / total if total else float("nan"),
+                        extreme_hits / extreme_total if extreme_total else float("nan"),
+                        min(recoveries, default=float("nan")), shown_total / total if total else float("nan"),
+                        min(shown_recoveries, default=float("nan")))
+
+
 def _dif_item(items: list[ItemKey], params: Mapping[ItemKey, ItemParams]) -> ItemKey:
     # A mid-difficulty item of the most-measured skill: a typical place for a wording bias.
     skills = sorted({k.skill for k in items}, key=lambda s: (-sum(k.skill == s for k in items), s))
@@ -213,6 +267,15 @@ def render(v: Validation) -> str:
             f"{c.worst_shown_recovery:>8.2f} "
             f"{reliability:>22} "
             f"{c.dif_power:>9.0%} {c.dif_false_positives:>7.1%}")
+    lines.append("  the same cohorts scored by the joint model over each visit's skills (kiosk.scoring.joint; "
+                 "not yet what the kiosk shows):")
+    lines.append(f"  {'condition':<10} {'prior ρ':>7} {'cover':>6} {'|θ|>1.5':>7} {'r worst':>7} {'shown':>6} "
+                 f"{'r shown (worst)':>15}")
+    for c in v.conditions:
+        if c.joint is not None:
+            j = c.joint
+            lines.append(f"  {c.condition:<10} {j.correlation:>7.2f} {j.coverage:>6.3f} {j.coverage_extreme:>7.3f} "
+                         f"{j.worst_recovery:>7.2f} {j.shown:>6.0%} {j.worst_shown_recovery:>15.2f}")
     lines.append("  per skill (options condition): skill items r shown r-shown coverage reliability shown/true")
     for c in v.conditions:
         if c.condition != "options":
