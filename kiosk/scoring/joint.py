@@ -92,9 +92,10 @@ class JointPosterior:
         result: FloatArray = np.sqrt(np.einsum("ndd->nd", self.covariance))
         return result
 
-    def interval(self) -> tuple[FloatArray, FloatArray]:
-        """Equal-tailed 90 % interval of each skill's (normal) marginal."""
-        return self.mode - Z90 * self.sd, self.mode + Z90 * self.sd
+    def interval(self, inflation: float = 1.0) -> tuple[FloatArray, FloatArray]:
+        """Equal-tailed 90 % interval of each skill's (normal) marginal, its SD times `inflation`."""
+        half = Z90 * inflation * self.sd
+        return self.mode - half, self.mode + half
 
 
 def joint_posterior(credits: IntMatrix, params: Sequence[ItemParams], loadings: FloatArray, correlation: FloatArray,
@@ -147,3 +148,35 @@ def estimated_correlation(estimates: Mapping[str, FloatArray]) -> float:
             if both.sum() > 2 and x[both].std() > 0 and y[both].std() > 0:
                 values.append(float(np.corrcoef(x[both], y[both])[0, 1]))
     return float(np.clip(np.mean(values), 0.0, 0.9)) if values else 0.0
+
+
+#: The split-half check scores each half under a weak prior: with a flat-ish prior the two halves'
+#: errors are independent, so (m_A − m_B)² should average V_A + V_B when the model holds.
+SPLIT_HALF_PRIOR_SD = 3.0
+
+
+def split_half_inflation(credits: IntMatrix, params: Sequence[ItemParams], loadings: FloatArray,
+                         correlation: FloatArray, item_skill: np.ndarray, half: np.ndarray) -> float:
+    """How much wider the posterior SDs must be to hold what independent evidence shows (≥ 1).
+
+    A posterior predictive check on the calibration cohort that needs no true skill: each visit's
+    items are split in two halves answered independently (`half`: True for the items of one half,
+    e.g. every other scenario; `item_skill`: each item's skill column), each half is scored alone,
+    and the standardised disagreement z = (m_A − m_B) / √(V_A + V_B) is collected over every visit
+    and skill seen in both halves.
+    Under the model E[z²] = 1; the factor is √(mean z²), never below 1 (the model's own intervals
+    are not narrowed)."""
+    first = np.where(half[None, :], credits, MISSING)
+    second = np.where(~half[None, :], credits, MISSING)
+    a = joint_posterior(first, params, loadings, correlation, SPLIT_HALF_PRIOR_SD)
+    b = joint_posterior(second, params, loadings, correlation, SPLIT_HALF_PRIOR_SD)
+    z2: list[FloatArray] = []
+    for d in range(loadings.shape[1]):
+        own = item_skill == d
+        both = ((first[:, own] != MISSING).any(axis=1)) & ((second[:, own] != MISSING).any(axis=1))
+        if both.any():
+            gap = a.mode[both, d] - b.mode[both, d]
+            z2.append(gap**2 / (a.covariance[both, d, d] + b.covariance[both, d, d]))
+    if not z2:
+        return 1.0
+    return float(np.sqrt(max(float(np.mean(np.concatenate(z2))), 1.0)))
