@@ -119,6 +119,39 @@ def joint_posterior(credits: IntMatrix, params: Sequence[ItemParams], loadings: 
     return JointPosterior(theta, np.asarray(np.linalg.inv(-hessian), dtype=np.float64))
 
 
+def with_parameter_uncertainty(result: JointPosterior, credits: IntMatrix, params: Sequence[ItemParams],
+                               loadings: FloatArray, standard_errors: Sequence[Sequence[float] | None]
+                               ) -> JointPosterior:
+    """The posterior's covariance plus what the items' calibration errors add to it (delta method).
+
+    The mode solves g(θ; β) = 0, so dθ̂/dβ = −H⁻¹ ∂g/∂β. For item i, g holds w_i a (x − E[X]) with
+    ∂/∂log a = a(x − E) − a² Cov(X, s_X), s_k = Σ_{j≤k}(η − b_j), and ∂/∂b_j = a² Cov(X, [X ≥ j]).
+    With independent parameter errors (`standard_errors[i]`: (log a, b₁..bₘ), None where the item kept
+    its start values), the extra covariance is H⁻¹ (Σ_i v_i w_i w_iᵀ) H⁻¹, v_i = Σ_p (∂g_i/∂β_p)² se_p²."""
+    seen = credits != MISSING
+    eta = result.mode @ loadings.T
+    extra = np.zeros_like(eta)
+    for i, (item, errors) in enumerate(zip(params, standard_errors, strict=True)):
+        if errors is None:
+            continue
+        b = np.asarray(item.b)
+        probs = np.exp(log_probs(item.a, b, eta[:, i]))  # (m + 1, visits)
+        k = np.arange(probs.shape[0], dtype=np.float64)
+        mean_k = k @ probs
+        partial = np.vstack([np.zeros((1, eta.shape[0])), np.cumsum(eta[None, :, i] - b[:, None], axis=0)])
+        cov_ks = (k[:, None] * partial * probs).sum(axis=0) - mean_k * (partial * probs).sum(axis=0)
+        d_log_a = item.a * (credits[:, i] - mean_k) - item.a**2 * cov_ks
+        variance = (d_log_a * errors[0]) ** 2
+        for j, se in enumerate(errors[1:], start=1):
+            at_least = probs[j:].sum(axis=0)
+            cov_kj = (k[j:, None] * probs[j:]).sum(axis=0) - mean_k * at_least
+            variance += (item.a**2 * cov_kj * se) ** 2
+        extra[:, i] = np.where(seen[:, i], variance, 0.0)
+    middle = np.einsum("ni,id,ie->nde", extra, loadings, loadings)
+    covariance = result.covariance + result.covariance @ middle @ result.covariance
+    return JointPosterior(result.mode, np.asarray(covariance, dtype=np.float64))
+
+
 def _derivatives(credits: IntMatrix, seen: np.ndarray, params: Sequence[ItemParams], slopes: FloatArray,
                  loadings: FloatArray, precision: FloatArray, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
     eta = theta @ loadings.T  # (visits, items)

@@ -22,7 +22,7 @@ import numpy as np
 
 from kiosk.scenario.model import Scenario
 from kiosk.scoring.bank import ItemParams
-from kiosk.scoring.calibrate import calibrate
+from kiosk.scoring.calibrate import Fit, calibrate
 from kiosk.scoring.dif import screen_groups
 from kiosk.scoring.estimate import Policy
 from kiosk.scoring.items import ItemKey
@@ -33,6 +33,7 @@ from kiosk.scoring.joint import (
     loading_matrix,
     split_half_inflation,
     step_loadings,
+    with_parameter_uncertainty,
 )
 from kiosk.scoring.posterior import MISSING
 from kiosk.scoring.psychometrics import marginal_reliability, skill_estimates, skill_summary
@@ -131,7 +132,8 @@ def validate(scenarios: Mapping[str, tuple[str, Scenario]], shipped: Mapping[Ite
         figures = ConditionFigures(condition, people)
         progress(f"{condition}: calibrating on a simulated cohort")
         calibration = simulate(scenarios, truth, CohortSpec(people, seed=seed + 1, condition=condition))
-        fitted = calibrate(calibration.table, shipped).params
+        fit = calibrate(calibration.table, shipped)
+        fitted = fit.params
         if condition == "model":
             keys = sorted(truth.items)
             figures.slope_recovery = _r([truth.items[k].a for k in keys], [fitted[k].a for k in keys])
@@ -139,7 +141,7 @@ def validate(scenarios: Mapping[str, tuple[str, Scenario]], shipped: Mapping[Ite
         fresh = simulate(scenarios, truth, CohortSpec(people, seed=seed + 2, condition=condition))
         _skill_figures(figures, fresh.table, fresh.theta, fitted, policy)
         correlation = estimated_correlation(skill_estimates(calibration.table, fitted))
-        figures.joint = _joint_figures(calibration.table, fresh.table, fresh.theta, fitted, scenarios, correlation,
+        figures.joint = _joint_figures(calibration.table, fresh.table, fresh.theta, fit, scenarios, correlation,
                                        policy)
         planted = _dif_item(fresh.table.items, fitted)
         _dif_figures(figures, scenarios, truth, fitted, planted, dif_runs, dif_people, seed, progress)
@@ -204,15 +206,18 @@ def _skill_figures(figures: ConditionFigures, table: ResponseTable, theta: Mappi
 
 
 def _joint_figures(calibration: ResponseTable, table: ResponseTable, theta: Mapping[str, np.ndarray],
-                   fitted: Mapping[ItemKey, ItemParams], scenarios: Mapping[str, tuple[str, Scenario]],
+                   fit: Fit, scenarios: Mapping[str, tuple[str, Scenario]],
                    correlation: float, policy: Policy) -> JointFigures:
+    fitted = fit.params
     skills = table.skills
     loadings = {k: v for pack_id, (_, scenario) in sorted(scenarios.items())
                 for k, v in step_loadings(pack_id, scenario).items()}
     prior = correlation_matrix(len(skills), correlation)
     inflation = _inflation(calibration, fitted, loadings, prior, skills)
-    result = joint_posterior(table.credits, [fitted[k] for k in table.items],
-                             loading_matrix(table.items, skills, loadings, prior), prior)
+    matrix = loading_matrix(table.items, skills, loadings, prior)
+    params = [fitted[k] for k in table.items]
+    result = with_parameter_uncertainty(joint_posterior(table.credits, params, matrix, prior), table.credits, params,
+                                        matrix, [fit.standard_errors.get(k) for k in table.items])
     low, high = result.interval(inflation)
     hits = total = extreme_hits = extreme_total = shown_total = 0
     recoveries, shown_recoveries = [], []

@@ -17,6 +17,7 @@ from kiosk.scoring.joint import (
     loading_matrix,
     split_half_inflation,
     step_loadings,
+    with_parameter_uncertainty,
 )
 from kiosk.scoring.posterior import posterior, summarise
 
@@ -97,3 +98,26 @@ def test_the_split_half_check_widens_only_what_a_blend_makes_too_sure() -> None:
     # its limit: a blend both halves share makes them agree, and the check cannot see it (docs/scoring.md)
     same, _ = _blended_cohort(rng, (item_skill + 1) % skills, skills, prior, params, item_skill)
     assert split_half_inflation(same, params, one_skill, prior, item_skill, half) < 1.05
+
+
+def test_item_calibration_errors_widen_by_how_far_they_move_the_estimate() -> None:
+    rng = np.random.default_rng(3)
+    params = _items(rng, 8)
+    credits = _answers(rng, params, np.tile(rng.normal(0.0, 1.0, 30)[:, None], (1, 8)))
+    loadings, prior = np.ones((8, 1)), np.ones((1, 1))
+    base = joint_posterior(credits, params, loadings, prior)
+    for which, se in ((0, 0.2), (2, 0.3)):  # log a of item 0, then its second threshold
+        errors: list[list[float] | None] = [None] * 8
+        errors[0] = [0.0, 0.0, 0.0]
+        errors[0][which] = se
+        wider = with_parameter_uncertainty(base, credits, params, loadings, errors)
+        # the same sensitivity by finite differences: move the parameter, find the mode again
+        moved = []
+        for sign in (1.0, -1.0):
+            x = [np.log(params[0].a), *params[0].b]
+            x[which] += sign * 1e-4
+            changed = [ItemParams(float(np.exp(x[0])), tuple(x[1:])), *params[1:]]
+            moved.append(joint_posterior(credits, changed, loadings, prior).mode[:, 0])
+        sensitivity = (moved[0] - moved[1]) / 2e-4
+        np.testing.assert_allclose(wider.covariance[:, 0, 0] - base.covariance[:, 0, 0], (sensitivity * se) ** 2,
+                                   rtol=0.02, atol=1e-7)
