@@ -314,8 +314,9 @@ def _validate_arguments(what: argparse._SubParsersAction[argparse.ArgumentParser
         "validate", help="check recovery, interval coverage, reliability and DIF detection on simulated cohorts, "
                          "under four ways of answering",
         epilog="conditions: model (the scoring model), shared (one credit per observable shared by its skills), "
-               "options (visitors choose options, heavy-tailed skills), guessing (options with 25%% guesses); "
-               "--check holds shared and options to the targets in docs/scoring.md")
+               "options (visitors choose options, heavy-tailed skills), guessing (options with 25 % guesses); "
+               "--check holds shared and options to the targets in docs/scoring.md; under the table, the same cohorts "
+               "scored by the joint model over each visit's skills (not yet what the kiosk shows)")
     validate_parser.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
     validate_parser.add_argument("--people", type=arguments.count, default=2000,
                                  help="visitors per cohort (default 2000)")

@@ -22,10 +22,19 @@ import numpy as np
 
 from kiosk.scenario.model import Scenario
 from kiosk.scoring.bank import ItemParams
-from kiosk.scoring.calibrate import calibrate
+from kiosk.scoring.calibrate import Fit, calibrate
 from kiosk.scoring.dif import screen_groups
 from kiosk.scoring.estimate import Policy
 from kiosk.scoring.items import ItemKey
+from kiosk.scoring.joint import (
+    correlation_matrix,
+    estimated_correlation,
+    joint_posterior,
+    loading_matrix,
+    split_half_inflation,
+    step_loadings,
+    with_parameter_uncertainty,
+)
 from kiosk.scoring.posterior import MISSING
 from kiosk.scoring.psychometrics import marginal_reliability, skill_estimates, skill_summary
 from kiosk.scoring.responses import ResponseTable
@@ -57,6 +66,19 @@ class SkillFigures:
 
 
 @dataclass
+class JointFigures:
+    """A cohort scored with the joint posterior over each visit's skills (kiosk.scoring.joint)."""
+
+    correlation: float  # the prior's skill correlation, estimated from the calibration cohort
+    inflation: float  # posterior SDs widened by the calibration cohort's split-half check
+    coverage: float
+    coverage_extreme: float
+    worst_recovery: float
+    shown: float
+    worst_shown_recovery: float
+
+
+@dataclass
 class ConditionFigures:
     condition: str
     people: int
@@ -72,6 +94,7 @@ class ConditionFigures:
     dif_runs: int = 0
     dif_power: float = float("nan")
     dif_false_positives: float = float("nan")
+    joint: JointFigures | None = None  # the same fresh cohort scored by the joint model (kiosk.scoring.joint)
 
     @property
     def worst_shown_recovery(self) -> float:
@@ -109,13 +132,17 @@ def validate(scenarios: Mapping[str, tuple[str, Scenario]], shipped: Mapping[Ite
         figures = ConditionFigures(condition, people)
         progress(f"{condition}: calibrating on a simulated cohort")
         calibration = simulate(scenarios, truth, CohortSpec(people, seed=seed + 1, condition=condition))
-        fitted = calibrate(calibration.table, shipped).params
+        fit = calibrate(calibration.table, shipped)
+        fitted = fit.params
         if condition == "model":
             keys = sorted(truth.items)
             figures.slope_recovery = _r([truth.items[k].a for k in keys], [fitted[k].a for k in keys])
         progress(f"{condition}: scoring a fresh cohort")
         fresh = simulate(scenarios, truth, CohortSpec(people, seed=seed + 2, condition=condition))
         _skill_figures(figures, fresh.table, fresh.theta, fitted, policy)
+        correlation = estimated_correlation(skill_estimates(calibration.table, fitted))
+        figures.joint = _joint_figures(calibration.table, fresh.table, fresh.theta, fit, scenarios, correlation,
+                                       policy)
         planted = _dif_item(fresh.table.items, fitted)
         _dif_figures(figures, scenarios, truth, fitted, planted, dif_runs, dif_people, seed, progress)
         result.conditions.append(figures)
@@ -138,7 +165,9 @@ def _dif_figures(figures: ConditionFigures, scenarios: Mapping[str, tuple[str, S
         found = screen_groups(cohort.table, skill_estimates(cohort.table, fitted), ["language"])
         ar = [d for d in found if d.focal == "ar"]
         flagged += any(d.key == planted and d.flagged for d in ar)
-        others = [d for d in ar if d.key != planted]
+        # The planted bias moves the visitor's answer to its step, so the step's other items are biased too:
+        # only items of other steps can be false positives.
+        others = [d for d in ar if (d.key.pack, d.key.step) != (planted.pack, planted.step)]
         false_positives += sum(d.flagged for d in others)
         screened += len(others)
     figures.dif_power = flagged / dif_runs if dif_runs else float("nan")
@@ -174,6 +203,53 @@ def _skill_figures(figures: ConditionFigures, table: ResponseTable, theta: Mappi
     figures.coverage_extreme = extreme_hits / extreme_total if extreme_total else float("nan")
     figures.shown_coverage = shown_hits / shown_total if shown_total else float("nan")
     figures.shown = shown_total / total if total else float("nan")
+
+
+def _joint_figures(calibration: ResponseTable, table: ResponseTable, theta: Mapping[str, np.ndarray],
+                   fit: Fit, scenarios: Mapping[str, tuple[str, Scenario]],
+                   correlation: float, policy: Policy) -> JointFigures:
+    fitted = fit.params
+    skills = table.skills
+    loadings = {k: v for pack_id, (_, scenario) in sorted(scenarios.items())
+                for k, v in step_loadings(pack_id, scenario).items()}
+    prior = correlation_matrix(len(skills), correlation)
+    inflation = _inflation(calibration, fitted, loadings, prior, skills)
+    matrix = loading_matrix(table.items, skills, loadings, prior)
+    params = [fitted[k] for k in table.items]
+    result = with_parameter_uncertainty(joint_posterior(table.credits, params, matrix, prior), table.credits, params,
+                                        matrix, [fit.standard_errors.get(k) for k in table.items])
+    low, high = result.interval(inflation)
+    hits = total = extreme_hits = extreme_total = shown_total = 0
+    recoveries, shown_recoveries = [], []
+    for d, skill in enumerate(skills):
+        columns = table.columns_of(skill)
+        answered = table.credits[:, columns] != MISSING
+        rows = np.flatnonzero(answered.any(axis=1))
+        true, estimate = theta[skill][rows], result.mode[rows, d]
+        covered = (low[rows, d] <= true) & (true <= high[rows, d])
+        extreme = np.abs(true) > EXTREME
+        shown = np.array([policy.shows(int(n), float(lo), float(hi)) for n, lo, hi in
+                          zip(answered[rows].sum(axis=1), low[rows, d], high[rows, d], strict=True)], dtype=bool)
+        hits, total = hits + int(covered.sum()), total + rows.size
+        extreme_hits, extreme_total = extreme_hits + int(covered[extreme].sum()), extreme_total + int(extreme.sum())
+        shown_total += int(shown.sum())
+        recoveries.append(_r(true, estimate))
+        if shown.sum() > 2:
+            shown_recoveries.append(_r(true[shown], estimate[shown]))
+    return JointFigures(correlation, inflation, hits / total if total else float("nan"),
+                        extreme_hits / extreme_total if extreme_total else float("nan"),
+                        min(recoveries, default=float("nan")), shown_total / total if total else float("nan"),
+                        min(shown_recoveries, default=float("nan")))
+
+
+def _inflation(table: ResponseTable, fitted: Mapping[ItemKey, ItemParams],
+               loadings: Mapping[ItemKey, Mapping[str, float]], prior: np.ndarray, skills: Sequence[str]) -> float:
+    """The split-half check on the calibration cohort, halves = every other scenario (independent answers)."""
+    packs = sorted({k.pack for k in table.items})
+    half = np.array([packs.index(k.pack) % 2 == 0 for k in table.items])
+    item_skill = np.array([list(skills).index(k.skill) for k in table.items])
+    return split_half_inflation(table.credits, [fitted[k] for k in table.items],
+                                loading_matrix(table.items, skills, loadings, prior), prior, item_skill, half)
 
 
 def _dif_item(items: list[ItemKey], params: Mapping[ItemKey, ItemParams]) -> ItemKey:
@@ -213,6 +289,16 @@ def render(v: Validation) -> str:
             f"{c.worst_shown_recovery:>8.2f} "
             f"{reliability:>22} "
             f"{c.dif_power:>9.0%} {c.dif_false_positives:>7.1%}")
+    lines.append("  the same cohorts scored by the joint model over each visit's skills (kiosk.scoring.joint; "
+                 "not yet what the kiosk shows):")
+    lines.append(f"  {'condition':<10} {'prior ρ':>7} {'SD ×':>5} {'cover':>6} {'|θ|>1.5':>7} "
+                 f"{'r worst':>7} {'shown':>6} {'r shown (worst)':>15}")
+    for c in v.conditions:
+        if c.joint is not None:
+            j = c.joint
+            lines.append(f"  {c.condition:<10} {j.correlation:>7.2f} {j.inflation:>5.2f} {j.coverage:>6.3f} "
+                         f"{j.coverage_extreme:>7.3f} "
+                         f"{j.worst_recovery:>7.2f} {j.shown:>6.0%} {j.worst_shown_recovery:>15.2f}")
     lines.append("  per skill (options condition): skill items r shown r-shown coverage reliability shown/true")
     for c in v.conditions:
         if c.condition != "options":
