@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -17,6 +16,8 @@ log = logging.getLogger(__name__)
 
 def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     """Decode an image file to RGBA with premultiplied alpha (what the blend mode expects)."""
+    import cv2  # deferred to the first picture (start-up time)
+
     data = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if data is None:
         raise AssetError(f"cannot decode image {path}", hint="use a PNG or JPEG file")
