@@ -61,7 +61,7 @@ class Inspection:
 MAX_STEPS = 300  # the sample scenarios have 8-15 steps; a visit lasts minutes
 
 
-def _read(path: Path, report: Reporter) -> YNode | None:
+def _read(path: Path, report: Reporter, trusted: bool = False) -> YNode | None:
     try:
         source = read_text(path)
     except LocatedError as exc:  # too large, or not UTF-8
@@ -76,7 +76,7 @@ def _read(path: Path, report: Reporter) -> YNode | None:
         return None
     report.sources[str(path)] = source
     try:
-        return parse(source, str(path))
+        return parse(source, str(path), trusted=trusted)
     except LocatedError as exc:
         report.found.append(from_located(exc, "syntax"))
         return None
@@ -96,7 +96,7 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
                  check_manifest: bool = True, validated: Collection[str] | None = None) -> Inspection:
     """Every finding about one pack; the pack itself when it has no errors. `validated`: manifest
     digests that passed the schemas before: such a pack, when its files still match its manifest,
-    skips the schema check (every other check still runs)."""
+    skips the schema check and is parsed by libyaml (every other check still runs)."""
     report = Reporter()
     result = Inspection(pack_dir)
     skills = read_skills() if skills is None else skills
@@ -109,13 +109,13 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
     def conforms(root: YNode, which: str) -> bool:
         return intact is True or validate(root, which, report)
 
-    pack_root = _read(pack_dir / PACK_FILE, report)
+    pack_root = _read(pack_dir / PACK_FILE, report, intact is True)
     if pack_root is not None and conforms(pack_root, "pack"):
         pack_id, version = build.pack_id_and_version(pack_root)
         if pack_id != pack_dir.name:
             report.error(pack_root.at(["id"]).mark, f"pack id `{pack_id}` differs from its folder `{pack_dir.name}`",
                          f"rename the folder or write `id: {pack_dir.name}`", "reference")
-        scenario_root = _read(build.scenario_path(pack_dir, pack_root), report)
+        scenario_root = _read(build.scenario_path(pack_dir, pack_root), report, intact is True)
         if scenario_root is not None and _few_enough_steps(scenario_root, report) \
                 and conforms(scenario_root, "scenario"):
             scenario = build.scenario(scenario_root)
@@ -123,7 +123,7 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
             exists = _exists_in(pack_dir)
             ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
             check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
-            bank = _read_bank(pack_dir, pack_id, report)
+            bank = _read_bank(pack_dir, pack_id, report, intact is True)
             sealed = (intact or verify(pack_dir, report, required=require_sealed)) if check_manifest else False
             result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
             if not report.errors:
@@ -132,12 +132,12 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
     return result
 
 
-def _read_bank(pack_dir: Path, pack_id: str, report: Reporter) -> ItemBank | None:
+def _read_bank(pack_dir: Path, pack_id: str, report: Reporter, trusted: bool = False) -> ItemBank | None:
     """The pack's scoring.yaml, parsed once here: a broken one is an error of the pack (file:line:col),
     so the kiosk refuses it at load instead of failing at the end of a visit."""
     path = pack_dir / BANK_FILE
     try:
-        return read_bank_file(path, pack_id)
+        return read_bank_file(path, pack_id, trusted=trusted)
     except LocatedError as exc:
         report.found.append(from_located(exc, "scoring"))
     except OSError as exc:

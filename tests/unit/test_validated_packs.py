@@ -11,6 +11,7 @@ import pytest
 from kiosk.scenario import load
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.manifest import seal
+from kiosk.scenario.source import YNode, parse
 from kiosk.scenario.validated import manifest_digest, read_validated
 
 PACK = "commis-de-cuisine"
@@ -89,3 +90,23 @@ def test_a_cache_that_cannot_be_written_does_not_stop_the_kiosk(scenarios_copy: 
     blocker.write_text("", encoding="utf-8")
     packs, errors = load_packs(scenarios_copy, cache=blocker / "validated-packs.json")
     assert len(packs) == 5 and not errors
+
+
+def test_libyaml_reads_every_sample_file_exactly_as_the_bounded_parser(published_scenarios: Path) -> None:
+    """Values, key order and every line:column mark: diagnostics point at the same places."""
+    files = sorted(published_scenarios.glob("*/*.yaml"))
+    assert len(files) >= 15
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        bounded, fast = parse(text, str(path)), parse(text, str(path), trusted=True)
+        assert fast.plain() == bounded.plain() and list(fast.plain()) == list(bounded.plain())
+        assert _marks(fast) == _marks(bounded)
+
+
+def _marks(node: YNode) -> list[object]:
+    out: list[object] = [node.mark, node.key_marks]
+    children = node.value.values() if isinstance(node.value, dict) else \
+        node.value if isinstance(node.value, list) else []
+    for child in children:
+        out.extend(_marks(child))
+    return out
