@@ -13,18 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from kiosk.scenario.manifest import MANIFEST
 from kiosk.scenario.schema import pack_schema, scenario_schema
+from kiosk.state import state_dir
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = "nova-validated-packs/1"
-# systemd's StateDirectory= (kiosk.service) names the writable place; elsewhere var/ like the store.
-DEFAULT_CACHE = Path(os.environ.get("STATE_DIRECTORY", "var")) / "validated-packs.json"
+DEFAULT_CACHE = state_dir() / "validated-packs.json"
 
 
 @cache
