@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import io
+import logging
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from kiosk.errors import ContentError
 from kiosk.languages import LOCALE_DIR, REGISTRY, catalogue_in
 from kiosk.languages import language as language_entry
+from kiosk.state import state_dir
+
+log = logging.getLogger(__name__)
 
 # Read from the one registry (kiosk.languages): a language added there is offered everywhere.
 RIGHT_TO_LEFT = frozenset(entry.code for entry in REGISTRY if entry.rtl)
@@ -80,19 +83,43 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention: marks a mess
     return message
 
 
-def _compile(path: Path, language: str) -> gettext.NullTranslations:
+def _compile(path: Path, language: str, cache: Path | None = None) -> gettext.NullTranslations:
+    """The PO file compiled, through a cache of compiled catalogues keyed by the PO's sha256
+    (Babel and its parse cost ~0.3 s of a start; a cache that cannot be read or written only costs that)."""
     if language == "en" and not path.exists():
         return gettext.NullTranslations()  # the message ids are English
     try:
-        with path.open("rb") as source:
-            catalog = read_po(source, locale=language, abort_invalid=True)
+        po = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(f"no interface catalogue for {language!r}: {path} is missing",
                            hint="run `bash scripts/i18n.sh` and translate the new file, or remove the language "
                                 "from [content] languages") from None
+    compiled_path = (cache or state_dir() / "locale") / f"{language}-{hashlib.sha256(po).hexdigest()}.mo"
+    try:
+        return gettext.GNUTranslations(io.BytesIO(compiled_path.read_bytes()))
+    except (OSError, ValueError, struct.error):  # not there yet (or damaged): compile it
+        pass
+    compiled = _compile_po(po, path, language)
+    try:
+        compiled_path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in compiled_path.parent.glob(f"{language}-*.mo"):  # one per language: the folder stays small
+            stale.unlink()
+        tmp = compiled_path.with_name(compiled_path.name + ".tmp")
+        tmp.write_bytes(compiled)
+        tmp.replace(compiled_path)
+    except OSError as exc:
+        log.warning("compiled catalogue not cached (%s): compiled again at next start", exc)
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _compile_po(po: bytes, path: Path, language: str) -> bytes:
+    from babel.messages.mofile import write_mo  # deferred: only when a catalogue changed
+    from babel.messages.pofile import read_po
+
+    try:
+        catalog = read_po(io.BytesIO(po), locale=language, abort_invalid=True)
     except Exception as exc:  # Babel reports syntax errors with their line number
         raise ContentError(f"{path}: {exc}", hint="fix the PO file (msgid/msgstr pairs in double quotes)") from exc
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return compiled.getvalue()

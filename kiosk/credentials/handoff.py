@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
-
 from kiosk.consent import Consent
 from kiosk.credentials.keys import CredentialError
 
@@ -50,6 +48,8 @@ def choose(consent: Consent, online: bool, portal: str, token: str, jwts: list[s
 
 
 def qr_png(payload: str, path: Path, scale: int = 6) -> Path:
+    import segno  # deferred: only the results screen draws one
+
     code = segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)
     code.save(str(path), scale=scale, border=4)
     return path

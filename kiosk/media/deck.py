@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from kiosk.errors import AssetError
@@ -99,6 +98,8 @@ class MediaDeck:
             self.cuts[name] = 0
             self._tell(name, "opened", now, time=0.0)
             return
+        import cv2  # deferred to the first still picture (start-up time)
+
         picture = cv2.imread(str(path), cv2.IMREAD_COLOR)
         if picture is None:
             raise AssetError(f"cannot decode picture {path}", hint="use a JPEG or PNG file")

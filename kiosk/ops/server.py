@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from kiosk.errors import ConfigError
 from kiosk.ops.http import MAX_CONNECTIONS, REQUEST_SECONDS, LocalServer, QuietHandler, loopback
-from kiosk.ops.metrics import render_metrics
 from kiosk.ops.status import KioskStatus, assess
 
 
@@ -64,6 +63,8 @@ class OpsServer:
                     self.send_body(503 if health.status == "failing" else 200, json.dumps(body).encode(),
                                "application/json")
                 elif path == "/metrics":
+                    from kiosk.ops.metrics import render_metrics  # prometheus-client: at the first scrape, not at start
+
                     metrics, content_type = render_metrics(status, ops.clock(), self.headers.get("Accept", ""),
                                                            ops.refused)
                     self.send_body(200, metrics, content_type)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -105,6 +104,8 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
 
     def screenshots(now: float) -> None:
         if board.screenshot_wanted():
+            import cv2  # deferred: screenshots are optional
+
             ok, png = cv2.imencode(".png", cv2.cvtColor(read_pixels(), cv2.COLOR_RGBA2BGRA))
             if ok:
                 board.deliver_screenshot(png.tobytes())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -12,6 +11,8 @@ from kiosk.errors import AssetError
 
 
 def write_png(path: Path, rgba: npt.NDArray[np.uint8]) -> Path:
+    import cv2  # deferred: not needed to start
+
     path.parent.mkdir(parents=True, exist_ok=True)
     if not cv2.imwrite(str(path), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA)):
         raise AssetError(f"cannot write screenshot {path}", hint="check that the folder is writable")
@@ -19,6 +20,8 @@ def write_png(path: Path, rgba: npt.NDArray[np.uint8]) -> Path:
 
 
 def read_png(path: Path) -> npt.NDArray[np.uint8]:
+    import cv2  # deferred: not needed to start
+
     data = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if data is None:
         raise AssetError(f"cannot read image {path}", hint="check the path")
@@ -33,12 +36,16 @@ class Recorder:
     def __init__(self, path: Path, size: tuple[int, int], fps: float) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        import cv2
+
         self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
         if not self._writer.isOpened():
             raise AssetError(f"cannot open {path} for recording", hint="use a .mp4 path in a writable folder")
         self.frames = 0
 
     def add(self, rgba: npt.NDArray[np.uint8]) -> None:
+        import cv2
+
         self._writer.write(cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR))
         self.frames += 1
 

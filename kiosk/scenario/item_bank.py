@@ -93,10 +93,10 @@ def dump_bank(bank: ItemBank) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_bank(source: str, file: str, pack_id: str | None = None) -> ItemBank:
+def parse_bank(source: str, file: str, pack_id: str | None = None, *, trusted: bool = False) -> ItemBank:
     """An ItemBank from scoring.yaml text; LocatedError (file:line:col + hint) when it is wrong, or
     when it is another pack's (`pack_id` given: its items would never match this pack's steps)."""
-    root = parse(source, file)
+    root = parse(source, file, trusted=trusted)
     if not isinstance(root.value, dict):
         raise LocatedError(root.mark, "scoring.yaml must be a mapping", "start from `kiosk scoring init PACK`")
     fmt = _scalar(root, "format", str)
@@ -133,14 +133,14 @@ def _items(items_node: YNode, pack: str) -> dict[ItemKey, ItemParams]:
     return items
 
 
-def read_bank_file(path: Path, pack_id: str | None = None) -> ItemBank | None:
+def read_bank_file(path: Path, pack_id: str | None = None, *, trusted: bool = False) -> ItemBank | None:
     """The bank in `path`, None when there is none; LocatedError when it is too large, not UTF-8,
     wrong or another pack's; OSError when it cannot be read."""
     try:
         source = read_text(path)  # bounded: LocatedError beyond the file size limit
     except FileNotFoundError:
         return None
-    return parse_bank(source, str(path), pack_id)
+    return parse_bank(source, str(path), pack_id, trusted=trusted)
 
 
 def _params(node: YNode) -> ItemParams:

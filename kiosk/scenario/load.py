@@ -6,7 +6,7 @@ apply the content rules, read its item bank (scoring.yaml), verify the manifest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +20,7 @@ from kiosk.scenario.manifest import verify
 from kiosk.scenario.model import Pack
 from kiosk.scenario.source import LocatedError, Mark, YNode, parse, read_text
 from kiosk.scenario.validate import validate
+from kiosk.scenario.validated import DEFAULT_CACHE, manifest_digest, read_validated, write_validated
 
 log = logging.getLogger(__name__)
 PACK_FILE = "pack.yaml"
@@ -46,6 +47,7 @@ class Inspection:
     pack: Pack | None = None  # None when the pack has errors: it must not be served
     draft: Pack | None = None  # the pack as written, whenever it passed the schema (tools use it)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    manifest: str | None = None  # sha256 of its manifest.json, when asked for (validated-pack cache)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,7 +61,7 @@ class Inspection:
 MAX_STEPS = 300  # the sample scenarios have 8-15 steps; a visit lasts minutes
 
 
-def _read(path: Path, report: Reporter) -> YNode | None:
+def _read(path: Path, report: Reporter, trusted: bool = False) -> YNode | None:
     try:
         source = read_text(path)
     except LocatedError as exc:  # too large, or not UTF-8
@@ -74,7 +76,7 @@ def _read(path: Path, report: Reporter) -> YNode | None:
         return None
     report.sources[str(path)] = source
     try:
-        return parse(source, str(path))
+        return parse(source, str(path), trusted=trusted)
     except LocatedError as exc:
         report.found.append(from_located(exc, "syntax"))
         return None
@@ -91,27 +93,38 @@ def _exists_in(pack_dir: Path) -> FileExists:
 
 
 def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = False,
-                 check_manifest: bool = True) -> Inspection:
-    """Every finding about one pack; the pack itself when it has no errors."""
+                 check_manifest: bool = True, validated: Collection[str] | None = None) -> Inspection:
+    """Every finding about one pack; the pack itself when it has no errors. `validated`: manifest
+    digests that passed the schemas before: such a pack, when its files still match its manifest,
+    skips the schema check and is parsed by libyaml (every other check still runs)."""
     report = Reporter()
     result = Inspection(pack_dir)
     skills = read_skills() if skills is None else skills
-    pack_root = _read(pack_dir / PACK_FILE, report)
-    if pack_root is not None and validate(pack_root, "pack", report):
+    intact: bool | None = None  # the manifest check, when it was made first
+    if check_manifest and validated is not None:
+        result.manifest = manifest_digest(pack_dir)
+        if result.manifest in validated and verify(pack_dir, Reporter(), required=True):
+            intact = True
+
+    def conforms(root: YNode, which: str) -> bool:
+        return intact is True or validate(root, which, report)
+
+    pack_root = _read(pack_dir / PACK_FILE, report, intact is True)
+    if pack_root is not None and conforms(pack_root, "pack"):
         pack_id, version = build.pack_id_and_version(pack_root)
         if pack_id != pack_dir.name:
             report.error(pack_root.at(["id"]).mark, f"pack id `{pack_id}` differs from its folder `{pack_dir.name}`",
                          f"rename the folder or write `id: {pack_dir.name}`", "reference")
-        scenario_root = _read(build.scenario_path(pack_dir, pack_root), report)
+        scenario_root = _read(build.scenario_path(pack_dir, pack_root), report, intact is True)
         if scenario_root is not None and _few_enough_steps(scenario_root, report) \
-                and validate(scenario_root, "scenario", report):
+                and conforms(scenario_root, "scenario"):
             scenario = build.scenario(scenario_root)
             trade = build.trade(pack_root)
             exists = _exists_in(pack_dir)
             ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
             check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
-            bank = _read_bank(pack_dir, pack_id, report)
-            sealed = verify(pack_dir, report, required=require_sealed) if check_manifest else False
+            bank = _read_bank(pack_dir, pack_id, report, intact is True)
+            sealed = (intact or verify(pack_dir, report, required=require_sealed)) if check_manifest else False
             result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
             if not report.errors:
                 result.pack = result.draft
@@ -119,12 +132,12 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
     return result
 
 
-def _read_bank(pack_dir: Path, pack_id: str, report: Reporter) -> ItemBank | None:
+def _read_bank(pack_dir: Path, pack_id: str, report: Reporter, trusted: bool = False) -> ItemBank | None:
     """The pack's scoring.yaml, parsed once here: a broken one is an error of the pack (file:line:col),
     so the kiosk refuses it at load instead of failing at the end of a visit."""
     path = pack_dir / BANK_FILE
     try:
-        return read_bank_file(path, pack_id)
+        return read_bank_file(path, pack_id, trusted=trusted)
     except LocatedError as exc:
         report.found.append(from_located(exc, "scoring"))
     except OSError as exc:
@@ -151,7 +164,10 @@ def _few_enough_steps(root: YNode, report: Reporter) -> bool:
 
 def load_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, require_sealed: bool = True) -> Pack:
     """A pack ready to serve, or PackError with its first error (and all findings)."""
-    inspection = inspect_pack(pack_dir, skills, require_sealed=require_sealed)
+    return _servable(inspect_pack(pack_dir, skills, require_sealed=require_sealed))
+
+
+def _servable(inspection: Inspection) -> Pack:
     if inspection.pack is None:
         raise PackError(inspection.diagnostics)
     return inspection.pack
@@ -175,17 +191,28 @@ def find_packs(paths: list[Path]) -> list[Path]:
 
 
 def load_packs(root: Path, skills: Mapping[str, Skill] | None = None, *,
-               require_sealed: bool = True) -> tuple[list[Pack], list[PackError]]:
+               require_sealed: bool = True, cache: Path | None = DEFAULT_CACHE) -> tuple[list[Pack], list[PackError]]:
     """Every servable pack under `root` (shortage first) and the errors of the others: one
-    bad pack never stops the kiosk from serving the good ones."""
+    bad pack never stops the kiosk from serving the good ones. `cache`: where the manifests of packs
+    that passed the schemas are remembered (kiosk/scenario/validated.py); None validates every pack."""
     skills = read_skills() if skills is None else skills
     packs: list[Pack] = []
     errors: list[PackError] = []
+    known = read_validated(cache) if cache is not None else frozenset()
+    passed: set[str] = set()
     for pack_dir in sorted(p for p in root.iterdir() if (p / PACK_FILE).is_file()) if root.is_dir() else []:
         try:
-            packs.append(load_pack(pack_dir, skills, require_sealed=require_sealed))
+            inspection = inspect_pack(pack_dir, skills, require_sealed=require_sealed,
+                                      validated=known if cache is not None else None)
+            pack = _servable(inspection)
         except PackError as exc:
             log.error("pack skipped: %s", exc)
             errors.append(exc)
+            continue
+        packs.append(pack)
+        if pack.sealed and inspection.manifest is not None:
+            passed.add(inspection.manifest)
+    if cache is not None and passed != known:  # only the packs there now: the file stays small
+        write_validated(cache, passed)
     packs.sort(key=lambda p: (-p.trade.shortage_level, p.trade.title.get("fr")))
     return packs, errors

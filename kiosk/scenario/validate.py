@@ -6,13 +6,14 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, cast
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.scenario.diagnostics import Reporter
 from kiosk.scenario.schema import PACK_FORMAT, STEP_TYPES, Schema, pack_schema, scenario_schema
 from kiosk.scenario.source import Mark, YNode
+
+if TYPE_CHECKING:  # imported on first validation: ~1 s of a kiosk's start when its packs are cached
+    import jsonschema
 
 # What a missing pack.yaml key looks like when written: the hint shows it, ready to copy.
 PACK_EXAMPLES = {"format": f"format: {PACK_FORMAT}", "id": "id: <the folder name>", "version": 'version: "1.0.0"',
@@ -27,6 +28,8 @@ TYPE_WORDS = {"string": "text", "object": "a block of `key: value` lines", "arra
 
 @cache
 def _validator(which: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = pack_schema() if which == "pack" else scenario_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-import segno
 import sqlite_utils
 
 from kiosk.consent import Consent
@@ -333,5 +332,7 @@ class RecordingHost:
 
 
 def qr_matrix(payload: str) -> QrMatrix:
+    import segno  # deferred to the first results screen (start-up time)
+
     code = segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)
     return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)

@@ -1,0 +1,51 @@
+"""Pictures are decoded by pygame (start-up time); an independent decoder, OpenCV, must see the
+very same pixels, straight and premultiplied alpha alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.errors import AssetError
+from kiosk.render.images import load_rgba_premultiplied
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _opencv(path: Path) -> np.ndarray:
+    data = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if data.ndim == 2:
+        return np.asarray(cv2.cvtColor(data, cv2.COLOR_GRAY2RGBA))
+    if data.shape[2] == 3:
+        return np.asarray(cv2.cvtColor(data, cv2.COLOR_BGR2RGBA))
+    rgba = cv2.cvtColor(data, cv2.COLOR_BGRA2RGBA)
+    alpha = rgba[:, :, 3:4].astype(np.uint16)
+    rgba[:, :, :3] = (rgba[:, :, :3].astype(np.uint16) * alpha // 255).astype(np.uint8)
+    return np.asarray(rgba)
+
+
+def test_every_sample_picture_decodes_to_opencvs_pixels() -> None:
+    pictures = sorted(p for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".png", ".jpg", ".jpeg"))
+    assert {p.suffix for p in pictures} >= {".png", ".jpg"}
+    for path in pictures:
+        assert np.array_equal(load_rgba_premultiplied(path), _opencv(path)), path
+
+
+@pytest.mark.parametrize("channels", [1, 3, 4])
+def test_grey_colour_and_translucent_pngs(channels: int, tmp_path: Path) -> None:
+    rng = np.random.default_rng(channels)
+    pixels = rng.integers(0, 256, (37, 53, channels) if channels > 1 else (37, 53), dtype=np.uint8)
+    path = tmp_path / "p.png"
+    assert cv2.imwrite(str(path), pixels)
+    ours = load_rgba_premultiplied(path)
+    assert ours.shape == (37, 53, 4) and np.array_equal(ours, _opencv(path))
+
+
+def test_a_broken_picture_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "card.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(AssetError, match=r"card\.png"):
+        load_rgba_premultiplied(path)
