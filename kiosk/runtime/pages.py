@@ -12,7 +12,7 @@ scenario's own actions come from play_view.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kiosk.i18n import NATIVE_NAMES, Words
@@ -285,8 +285,10 @@ def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
     parts: list[Item] = [text(frame, f"{line.name} · {line.band_words}", "body", weight="bold")]
     if line.enough:
         parts.append(Fill(band, Style(height=32)))
-        parts.append(row(text(frame, line.range_ends[0], "small", muted=True), Box(style=Style(grow=1)),
-                         text(frame, line.range_ends[1], "small", muted=True, align="end"), gap=t.space.s))
+        half = Style(grow=1, basis=0, min_width=0)  # each end label takes half the width and wraps in it
+        parts.append(row(replace(text(frame, line.range_ends[0], "small", muted=True), style=half),
+                         replace(text(frame, line.range_ends[1], "small", muted=True, align="end"), style=half),
+                         gap=t.space.s))
     if line.evidence:
         parts.append(text(frame, " ".join(line.evidence), "small", muted=True))
     if line.tip:

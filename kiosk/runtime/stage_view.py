@@ -23,6 +23,7 @@ from kiosk.runtime.tween import ease_in_out_cubic, ease_out_cubic
 from kiosk.scenario.checks import DECISION_SECONDS, reading_seconds
 from kiosk.scenario.model import NEUTRAL, Character, DialogueStep, Line, Place, Placement, Scenario, Stage
 from kiosk.view import theme
+from kiosk.view.measure import measure
 from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Color, Image, Node, Panel, Rect, Text, Video
 
 PictureName = Callable[[str], str | None]  # pack media path → the image name the renderer finds (None: not yet)
@@ -206,19 +207,23 @@ def speech_bubble(moment: StageMoment, who: str, says: str, elapsed: float) -> l
     if placement is None or not says:
         return []
     alpha = _progress(elapsed, 0.2, moment.reduced_motion)
-    width = min(560.0, rect.w * 0.32)
+    size, pad = 36.0, 32.0
+    # as wide as a third of the stage, never narrower than its longest word, never wider than the stage
+    width = min(max(min(560.0, rect.w * 0.32), measure(says, size, "bold").widest_word + 2 * pad + 2), rect.w)
+    said = measure(says, size, "bold", width - 2 * pad)
+    height = said.height + 2 * pad
     head = character_height(rect) * CHARACTER_ASPECT  # the face is the top of the picture, as wide as it
     x = _slot_x(rect, placement.at, moment.rtl)
     side = -1.0 if x > rect.x + rect.w / 2 else 1.0
     centre = x + side * (head / 2 + width / 2)
     centre = min(max(centre, rect.x + width / 2), rect.x + rect.w - width / 2)
-    top = rect.y + rect.h - character_height(rect) + 16
+    top = max(rect.y, min(rect.y + rect.h - character_height(rect) + 16, rect.y + rect.h - height))
     fill = (*theme.SURFACE[:3], 0.95 * alpha)
     colour = (*theme.TEXT[:3], alpha)
-    edge = centre + width / 2 - 32 if moment.rtl else centre - width / 2 + 32
-    return [Panel(Rect(centre - width / 2, top, width, 130), fill, radius=28, layer=1),
-            Text(edge, top + 30, says, 36, colour, "bold", "right" if moment.rtl else "left",
-                 max_width=width - 64, layer=1)]
+    edge = centre + width / 2 - pad if moment.rtl else centre - width / 2 + pad
+    return [Panel(Rect(centre - width / 2, top, width, height), fill, radius=28, layer=1),
+            Text(edge, top + pad, says, size, colour, "bold", "right" if moment.rtl else "left",
+                 max_width=width - 2 * pad, layer=1)]
 
 
 # -- a scenario step on stage ------------------------------------------------------------------------

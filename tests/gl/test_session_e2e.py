@@ -137,6 +137,7 @@ def _sample_journal(published_scenarios: Path, tmp_path: Path) -> list[str]:
     p.tap(Intent("trade", "commis-de-cuisine"))
     p.tap(Intent("next"))
     p.answer_scenario()
+    p.tap(Intent("next"))  # the key moments, then the results
     p.tap(Intent("language", "en"))
     p.tap(Intent("back"))
     p.tap(ShowSector(""))
