@@ -1,12 +1,16 @@
 """k-anonymity for the agency report: a count of fewer than k visitors is never shown.
 
-A cell counting 1..k-1 visitors is suppressed (primary suppression). A hidden cell must not be
-recoverable from a total either: a row or column total minus the cells shown gives back the sum of
-its hidden cells, so a line (row or column) never has exactly one hidden cell — the smallest other
-count of that line is hidden too (complementary suppression), repeated until every line holds none
-or at least two, preferring cells whose crossing line can also hide a second one. A line whose only
-non-zero cell is hidden has its total hidden (`Suppressed.hidden_totals`). Zero is shown: nobody is
-singled out by it.
+A count of 1..k-1 visitors is suppressed (primary suppression), totals included. A hidden count must
+not be recoverable from totals either: a row's total minus its cells shown gives back the sum of its
+hidden cells, and the row totals together give the grand total and so a hidden column total. So the
+table is suppressed with its margins (each row's and column's total, and the grand total, as one more
+column and row): no line — a row or a column, with its total — keeps exactly one hidden entry, nor
+hidden cells that are all 1 (their sum would pin each, since a hidden count is at least 1). The
+smallest other entry of such a line is hidden too (complementary suppression), preferring entries
+whose crossing line can hide a second one, until no line needs more. Small counts can still pin
+each other around a cycle of lines (1 + 1 + 1 = 3): an integer program then audits every hidden entry
+(least and greatest value consistent with what is shown) and hides more until none is pinned. Zero
+is shown: nobody is singled out by it.
 """
 
 from __future__ import annotations
@@ -14,55 +18,114 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
 K = 10
 SUPPRESSED = f"<{K}"
 
-Cell = tuple[int, int]  # (row, column)
+Entry = tuple[int, int]  # (row, column) in the table with its margins
 
 
 @dataclass(frozen=True)
 class Suppressed:
     cells: tuple[tuple[int | None, ...], ...]  # the counts, None where hidden
-    hidden_totals: frozenset[tuple[str, int]]  # ("row" | "column", index): totals that must not be shown
+    hidden_totals: frozenset[tuple[str, int]]  # ("row" | "column", index) or ("all", 0): totals not to show
+
+
+def with_margins(counts: Sequence[Sequence[int]], row_totals: bool) -> list[list[int]]:
+    """The table with a total row under it and, when rows add up to something, a total column."""
+    table = [[*row, sum(row)] if row_totals else list(row) for row in counts]
+    return [*table, [sum(column) for column in zip(*table, strict=True)]] if table else table
+
+
+def margin_lines(rows: int, cols: int, row_totals: bool) -> list[list[Entry]]:
+    """The lines of a table with margins whose last entry is the sum of the others: every column, and
+    every row when the rows have totals (the total row too)."""
+    lines = [[(r, c) for r in range(rows)] for c in range(cols)]
+    if row_totals:
+        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
+    return lines
 
 
 def suppress_table(counts: Sequence[Sequence[int]], k: int = K, *, row_totals: bool = True) -> Suppressed:
-    """Primary and complementary suppression of a table of counts whose column totals (and, when
-    `row_totals`, row totals) are known to the reader."""
-    n_cols = len(counts[0]) if counts else 0
-    hidden = {(r, c) for r, row in enumerate(counts) for c, n in enumerate(row) if 0 < n < k}
-    lines: list[tuple[tuple[str, int], list[Cell]]] = [
-        (("column", c), [(r, c) for r in range(len(counts))]) for c in range(n_cols)]
-    if row_totals and n_cols > 1:
-        lines += [(("row", r), [(r, c) for c in range(n_cols)]) for r in range(len(counts))]
-    crossing = {cell: [line for _, line in lines if cell in line] for cell in hidden | {
-        (r, c) for r in range(len(counts)) for c in range(n_cols)}}
-    hidden_totals: set[tuple[str, int]] = set()
+    """Primary and complementary suppression of a table of counts and its totals (column totals always,
+    row totals when `row_totals`: the rows' counts add up to something a reader may know)."""
+    if not counts or not counts[0]:
+        return Suppressed(tuple(tuple(row) for row in counts), frozenset())
+    row_totals = row_totals and len(counts[0]) > 1  # a one-column table's rows are its cells
+    table = with_margins(counts, row_totals)
+    rows, cols = len(table), len(table[0])
+    lines = margin_lines(rows, cols, row_totals)
+    hidden = {(r, c) for r in range(rows) for c in range(cols) if 0 < table[r][c] < k}
 
-    def lone_after(cell: Cell, line: list[Cell]) -> bool:
-        """Hiding `cell` leaves its other line with one hidden cell and nothing else to hide there."""
-        for other in crossing[cell]:
-            if other is line:
-                continue
-            left = [x for x in other if x not in hidden and x != cell and counts[x[0]][x[1]]]
-            if not any(x in hidden for x in other) and not left:
-                return True
-        return False
+    def value(entry: Entry) -> int:
+        return table[entry[0]][entry[1]]
+
+    def needs_more(line: list[Entry]) -> bool:
+        held = [entry for entry in line if entry in hidden]
+        cells = [value(entry) for entry in held if entry != line[-1]]
+        return len(held) == 1 or (len(held) > 1 and line[-1] not in hidden and sum(cells) == len(cells))
+
+    def lone_after(entry: Entry, line: list[Entry]) -> bool:
+        """Hiding `entry` leaves its other line with one hidden entry and nothing else to hide there."""
+        return any(not any(x in hidden for x in other) and not any(value(x) for x in other if x != entry)
+                   for other in lines if entry in other and other is not line)
 
     changed = True
     while changed:
         changed = False
-        for name, line in lines:
-            if sum(cell in hidden for cell in line) != 1:
+        for line in lines:
+            if not needs_more(line):
                 continue
-            candidates = [cell for cell in line if cell not in hidden and counts[cell[0]][cell[1]]]
-            if not candidates:
-                hidden_totals.add(name)
-                continue
-            hidden.add(min(candidates, key=lambda cell: (lone_after(cell, line), counts[cell[0]][cell[1]], cell)))
-            changed = True
+            candidates = [entry for entry in line if entry not in hidden and value(entry)]
+            if candidates:
+                hidden.add(min(candidates, key=lambda e: (lone_after(e, line), value(e), e)))
+                changed = True
+    while found := pinned(table, hidden, lines):  # rare: small counts pinning each other around a cycle
+        shown_next = [x for line in lines if found[0] in line for x in line if x not in hidden and value(x)]
+        if shown_next:
+            hidden.add(min(shown_next, key=lambda e: (value(e), e)))
+        else:  # every line through it is hidden already: hide the rest (all hidden, nothing is pinned)
+            hidden |= {(r, c) for r in range(rows) for c in range(cols) if table[r][c]}
+    n_rows, n_cols = len(counts), len(counts[0])
     cells = tuple(tuple(None if (r, c) in hidden else n for c, n in enumerate(row)) for r, row in enumerate(counts))
-    return Suppressed(cells, frozenset(hidden_totals))
+    totals = {("column", c) for c in range(n_cols) if (n_rows, c) in hidden}
+    if row_totals:
+        totals |= {("row", r) for r in range(n_rows) if (r, n_cols) in hidden}
+        totals |= {("all", 0)} if (n_rows, n_cols) in hidden else set()
+    return Suppressed(cells, frozenset(totals))
+
+
+def pinned(table: Sequence[Sequence[int]], hidden: set[Entry], lines: Sequence[Sequence[Entry]]) -> list[Entry]:
+    """The hidden entries whose value follows from what is shown: least and greatest value consistent
+    with the lines' sums (each hidden count at least 1) are equal. An integer program per entry (HiGHS)."""
+    unknown = sorted(hidden)
+    index = {entry: i for i, entry in enumerate(unknown)}
+    rows, rhs = [], []
+    for line in lines:
+        coefficients, known = np.zeros(len(unknown)), 0.0
+        for entry in line:  # the cells minus the total: zero
+            sign = -1 if entry == line[-1] else 1
+            if entry in index:
+                coefficients[index[entry]] += sign
+            else:
+                known -= sign * table[entry[0]][entry[1]]
+        if coefficients.any():
+            rows.append(coefficients)
+            rhs.append(known)
+    if not rows:
+        return []
+    constraint = LinearConstraint(np.array(rows), rhs, rhs)
+    found = []
+    for entry, i in index.items():
+        objective = np.zeros(len(unknown))
+        objective[i] = 1
+        least, greatest = (milp(sign * objective, constraints=constraint, integrality=np.ones(len(unknown)),
+                                bounds=Bounds(1, np.inf)) for sign in (1, -1))
+        if least.success and greatest.success and round(least.fun) == round(-greatest.fun):
+            found.append(entry)
+    return found
 
 
 def suppress_column(counts: Sequence[int], k: int = K) -> list[int | None]:
