@@ -67,7 +67,7 @@ def recoverable(counts: Sequence[Sequence[int]], shown: Suppressed, *,
         objective[index[cell]] = 1
         ends = [milp(sign * objective, constraints=constraint, integrality=np.ones(len(names)),
                      bounds=Bounds(1, np.inf)) for sign in (1, -1)]
-        assert ends[0].success  # the true counts satisfy every constraint
+        assert ends[0].success, (counts, shown)  # the true counts satisfy every constraint
         if ends[1].success and round(ends[0].fun) == round(-ends[1].fun):  # (no greatest value: not pinned)
             fixed.append(cell)
     return fixed
