@@ -9,6 +9,7 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,7 @@ from tests.insights_kit import (
     MODES,
     PACKS,
     SCENARIOS,
+    START,
     SimVisit,
     expected_funnel,
     expected_modes,
@@ -34,6 +36,7 @@ from tests.insights_kit import (
     expected_visits_per_week,
     pack,
     simulate_fleet,
+    simulate_visit,
 )
 from tests.insights_kit import week as expected_week
 from tests.unit.test_insights_privacy import recoverable
@@ -328,3 +331,67 @@ def test_two_thousand_visits_through_the_kiosks_own_host(ralph: RalphServer, tmp
             _check_cell(r["left after it"], want[r["step"]][1], left_big)
     everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
     assert not any(r in everything for r in registrations)
+
+
+def test_the_fleet_calibration_ships_as_a_signed_pack_update_and_the_kiosk_scores_with_it(
+        ralph: RalphServer, scenarios_copy: Path, tmp_path: Path) -> None:
+    """`kiosk scoring calibrate --lrs` → seal → `kiosk pack sign` → the signed, atomic `packs install` on a
+    kiosk's scenarios folder → the kiosk's own host scores a visit with the new item parameters."""
+    import shutil
+    import zipfile
+    from datetime import timedelta
+
+    from kiosk.cli import main
+    from kiosk.commands.packs import install
+    from kiosk.credentials import keys as keystore
+    from kiosk.scenario.load import load_pack
+    from kiosk.scenario.manifest import seal
+    from kiosk.scoring.estimate import Played, score_visit
+    from kiosk.store import xapi
+    from kiosk.store.scenario_statements import step_groups
+    from kiosk.visit.host import RecordingHost
+
+    kitchen = [simulate_visit(9000 + i, "https://lyon.agency.example.org", "fr", "commis-de-cuisine",
+                              START + timedelta(hours=i)) for i in range(260)]  # 100+ answers per item to fit
+    _fill(ralph, kitchen)
+    publish = tmp_path / "publish" / "commis-de-cuisine"
+    shutil.copytree(scenarios_copy / "commis-de-cuisine", publish, ignore=shutil.ignore_patterns("manifest.json*"))
+    assert main(["scoring", "calibrate", str(publish), "--lrs", ralph.endpoint, "--user", USER, "--password",
+                 PASSWORD, "--min-visits", "10"]) == 0
+    seal(publish)
+    publisher = tmp_path / "publisher"
+    keystore.generate(publisher)
+    assert main(["pack", "sign", str(publish), "--keys", str(publisher)]) == 0
+    archive = tmp_path / "update.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(publish.rglob("*")):
+            if path.is_file():
+                z.write(path, f"commis-de-cuisine/{path.relative_to(publish).as_posix()}")
+
+    before = load_pack(scenarios_copy / "commis-de-cuisine")
+    installed = install(str(archive), scenarios_copy, publisher_keys=list(keystore.trusted(publisher).values()),
+                        out=io.StringIO())
+    after = load_pack(scenarios_copy / "commis-de-cuisine", require_sealed=True)
+    assert before.bank is not None and after.bank is not None and installed.bank == after.bank
+    assert after.bank.version == before.bank.version + 1 and after.bank.items != before.bank.items
+    assert list((scenarios_copy / ".previous").glob("*/commis-de-cuisine"))  # the old version kept for rollback
+
+    visit = next(v for v in kitchen if v.finished)
+    wall = [visit.started]
+    db = connect(None)
+    host = RecordingHost(db, read_skills(), lambda: wall[0])
+    host.visit_started(1, "fr", 0.0)
+    for _, group in step_groups(list(visit.observations)):
+        wall[0] += timedelta(seconds=5)
+        host.step_done(1, after, group, 0.0)
+    host.scenario_done(1, after, 0.0)
+    completed = next(json.loads(body) for (body,) in db.execute("SELECT body FROM outbox")
+                     if json.loads(body)["verb"]["id"] == xapi.VERBS["completed"])
+    sent = {uri: round(e["theta"], 6) for uri, e in completed["result"]["extensions"].items()}
+    codes = {code: s.uri for code, s in read_skills().items()}
+
+    def thetas(pack: Any) -> dict[str, float]:
+        profile = score_visit([Played(pack.id, pack.scenario, pack.bank, visit.observations)])
+        return {codes[e.skill]: round(e.theta, 6) for e in profile.estimates}
+
+    assert sent == thetas(after) and sent != thetas(before)  # the kiosk scores with the new parameters
