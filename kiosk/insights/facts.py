@@ -112,10 +112,7 @@ def absorb(visits: MutableMapping[str, VisitFacts], statement: Mapping[str, Any]
     object_id = str((statement.get("object") or {}).get("id", ""))
     name = VERB_NAMES.get(verb_id)
     if name == "experienced":
-        page = FUNNEL_ID.search(object_id)
-        if page is not None and page.lastgroup:
-            visit.funnel.add(page.lastgroup)
-        return page is not None
+        return _absorb_page(visit, object_id)
     if name == "answered":
         return _absorb_answer(visit, object_id, at)
     found = SCENARIO_ID.search(object_id)
@@ -140,6 +137,14 @@ def _note_visit(visit: VisitFacts, statement: Mapping[str, Any], context: Mappin
     at = utc_timestamp(str(statement.get("timestamp", "1970-01-01T00:00:00+00:00")))
     visit.first = min(visit.first, at) if visit.first else at
     return at
+
+
+def _absorb_page(visit: VisitFacts, object_id: str) -> bool:
+    """A funnel page shown (trade, offers, results, trainings)."""
+    page = FUNNEL_ID.search(object_id)
+    if page is not None and page.lastgroup:
+        visit.funnel.add(page.lastgroup)
+    return page is not None
 
 
 def _absorb_answer(visit: VisitFacts, object_id: str, at: str) -> bool:

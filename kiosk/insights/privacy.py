@@ -55,46 +55,56 @@ def suppress_table(counts: Sequence[Sequence[int]], k: int = K, *, row_totals: b
         return Suppressed(tuple(tuple(row) for row in counts), frozenset())
     row_totals = row_totals and len(counts[0]) > 1  # a one-column table's rows are its cells
     table = with_margins(counts, row_totals)
-    rows, cols = len(table), len(table[0])
-    lines = margin_lines(rows, cols, row_totals)
-    hidden = {(r, c) for r in range(rows) for c in range(cols) if 0 < table[r][c] < k}
+    lines = margin_lines(len(table), len(table[0]), row_totals)
+    hidden = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if 0 < n < k}
+    _complement(table, lines, hidden)
+    _audit(table, lines, hidden)
+    return Suppressed(tuple(tuple(None if (r, c) in hidden else n for c, n in enumerate(row))
+                            for r, row in enumerate(counts)), _hidden_margins(len(counts), len(counts[0]),
+                                                                              row_totals, hidden))
 
-    def value(entry: Entry) -> int:
-        return table[entry[0]][entry[1]]
 
-    def needs_more(line: list[Entry]) -> bool:
-        held = [entry for entry in line if entry in hidden]
-        cells = [value(entry) for entry in held if entry != line[-1]]
-        return len(held) == 1 or (len(held) > 1 and line[-1] not in hidden and sum(cells) == len(cells))
+def _needs_more(table: Sequence[Sequence[int]], line: Sequence[Entry], hidden: set[Entry]) -> bool:
+    """One hidden entry, or hidden cells all 1 beside a total shown: a total would pin them."""
+    held = [entry for entry in line if entry in hidden]
+    cells = [table[r][c] for r, c in held if (r, c) != line[-1]]
+    return len(held) == 1 or (len(held) > 1 and line[-1] not in hidden and sum(cells) == len(cells))
 
+
+def _complement(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry]) -> None:
+    """Hide the smallest shown entry of each line that needs more, until none does; an entry whose
+    crossing line could not hide a second one comes last."""
     def lone_after(entry: Entry, line: list[Entry]) -> bool:
-        """Hiding `entry` leaves its other line with one hidden entry and nothing else to hide there."""
-        return any(not any(x in hidden for x in other) and not any(value(x) for x in other if x != entry)
+        return any(not any(x in hidden for x in other) and not any(table[r][c] for r, c in other if (r, c) != entry)
                    for other in lines if entry in other and other is not line)
 
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if not needs_more(line):
-                continue
-            candidates = [entry for entry in line if entry not in hidden and value(entry)]
-            if candidates:
-                hidden.add(min(candidates, key=lambda e: (lone_after(e, line), value(e), e)))
+            candidates = [(r, c) for r, c in line if (r, c) not in hidden and table[r][c]]
+            if candidates and _needs_more(table, line, hidden):
+                hidden.add(min(candidates, key=lambda e: (lone_after(e, line), table[e[0]][e[1]], e)))
                 changed = True
-    while found := pinned(table, hidden, lines):  # rare: small counts pinning each other around a cycle
-        shown_next = [x for line in lines if found[0] in line for x in line if x not in hidden and value(x)]
+
+
+def _audit(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry]) -> None:
+    """Hide more while a hidden entry is pinned (rare: small counts pinning each other around a cycle)."""
+    while found := pinned(table, hidden, lines):
+        shown_next = [(r, c) for line in lines if found[0] in line for r, c in line
+                      if (r, c) not in hidden and table[r][c]]
         if shown_next:
-            hidden.add(min(shown_next, key=lambda e: (value(e), e)))
+            hidden.add(min(shown_next, key=lambda e: (table[e[0]][e[1]], e)))
         else:  # every line through it is hidden already: hide the rest (all hidden, nothing is pinned)
-            hidden |= {(r, c) for r in range(rows) for c in range(cols) if table[r][c]}
-    n_rows, n_cols = len(counts), len(counts[0])
-    cells = tuple(tuple(None if (r, c) in hidden else n for c, n in enumerate(row)) for r, row in enumerate(counts))
+            hidden |= {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if n}
+
+
+def _hidden_margins(n_rows: int, n_cols: int, row_totals: bool, hidden: set[Entry]) -> frozenset[tuple[str, int]]:
     totals = {("column", c) for c in range(n_cols) if (n_rows, c) in hidden}
     if row_totals:
         totals |= {("row", r) for r in range(n_rows) if (r, n_cols) in hidden}
         totals |= {("all", 0)} if (n_rows, n_cols) in hidden else set()
-    return Suppressed(cells, frozenset(totals))
+    return frozenset(totals)
 
 
 def pinned(table: Sequence[Sequence[int]], hidden: set[Entry], lines: Sequence[Sequence[Entry]]) -> list[Entry]:

@@ -131,25 +131,31 @@ def _used(visits: Sequence[VisitFacts], attribute: str, title: str, column: str,
                     "A visit counts once under each it used; visits from kiosks that do not say are not counted.", k)
 
 
-def _funnel(visits: Sequence[VisitFacts], k: int) -> Table:
-    """Visitors reaching each stage; a stage no kiosk records at all reads "not recorded" rather than 0."""
-    stages: list[tuple[str, int | None]] = [("all visits", len(visits))]
-    recorded = set().union(*(v.funnel for v in visits)) if visits else set()
-    reached = {page: sum(1 for v in visits if page in v.funnel) for page, _ in FUNNEL}
+def _pages_reached(visits: Sequence[VisitFacts]) -> dict[str, int | None]:
+    recorded = set().union(*(v.funnel for v in visits))
+    return {page: sum(1 for v in visits if page in v.funnel) if page in recorded else None for page, _ in FUNNEL}
+
+
+def _stages(visits: Sequence[VisitFacts]) -> list[tuple[str, int | None]]:
+    """Visitors reaching each stage, in the funnel's order; None: no kiosk records that stage."""
+    reached = _pages_reached(visits)
     clips = sum(1 for v in visits if v.clips)
-    stages.append(("trade clip watched", clips if clips else None))
-    stages.append(("trade viewed", reached["trade"] if "trade" in recorded else None))
-    stages.append(("scenario started", sum(1 for v in visits if any(s.launched or s.answers
-                                                                   for s in v.scenarios.values()))))
-    stages.append(("scenario finished", sum(1 for v in visits if any(s.completed for s in v.scenarios.values()))))
-    for page, label in FUNNEL[1:]:
-        stages.append((label, reached[page] if page in recorded else None))
+    started = sum(1 for v in visits if any(s.launched or s.answers for s in v.scenarios.values()))
+    finished = sum(1 for v in visits if any(s.completed for s in v.scenarios.values()))
+    return [("all visits", len(visits)), ("trade clip watched", clips or None), ("trade viewed", reached["trade"]),
+            ("scenario started", started), ("scenario finished", finished),
+            *((label, reached[page]) for page, label in FUNNEL[1:])]
+
+
+def _funnel(visits: Sequence[VisitFacts], k: int) -> Table:
+    """A stage no kiosk records at all reads "not recorded" rather than 0."""
+    stages = _stages(visits)
     counted = [(stage, n) for stage, n in stages if n is not None]
     table = _counted("funnel", "From a trade to results (visitors reaching each stage)", ("stage",), ("visitors",),
                      (((stage,), (n,)) for stage, n in counted),
                      "Each stage counts the visitors who reached it at least once; 'not recorded': no kiosk sends "
                      "it (yet).", k)
-    shown = dict(zip([stage for stage, _ in counted], (row[1] for row in table.rows), strict=True))
+    shown = {stage: row[1] for (stage, _), row in zip(counted, table.rows, strict=True)}
     body = tuple((stage, shown[stage] if n is not None else "not recorded") for stage, n in stages)
     return Table(table.name, table.title, table.columns, body, table.note)
 
