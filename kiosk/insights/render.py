@@ -67,6 +67,6 @@ def report_html(report: Report, source: str, made: str) -> str:
             f'<p class="meta">{visits} visits, {html.escape(period)} · source: {html.escape(source)} · '
             f"made {html.escape(made)}</p>"
             f'<p class="privacy">Only aggregates: any count of fewer than {report.k} visitors is shown as '
-            f"<b>{SUPPRESSED}</b> (and, where one such cell could be worked out from a total, the next smallest "
-            f"too). No visit, registration or pseudonym appears in this report.</p>"
+            f"<b>{SUPPRESSED}</b>, and so are larger counts wherever a hidden one could otherwise be worked out "
+            f"from a row or column total. No visit, registration or pseudonym appears in this report.</p>"
             f"{tables}<h2>Not available from the statements yet</h2><ul>{missing}</ul></body></html>")
