@@ -88,7 +88,8 @@ def simulate_visit(seed: int, agency: str, language: str, pack_id: str, started:
     offers_viewed = finished and rng.random() < 0.7
     results_taken = offers_viewed and rng.random() < 0.6
     visit = xapi.Visit(registration, f"visitor-{registration[:8]}", agency, agency + "/nova", language,
-                       input="board" if "one-switch" in modes else "touch", kiosk=kiosk, modes=modes)
+                       input="board" if "one-switch" in modes else "touch", device="flat-screen", kiosk=kiosk,
+                       modes=modes)
     profile = score_visit([Played(chosen.id, chosen.scenario, bank(pack_id), tuple(observations))]) \
         if finished else None
     ended = started + timedelta(seconds=times[kept - 1] + 5)

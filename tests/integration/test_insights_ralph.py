@@ -154,6 +154,7 @@ def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[
     inputs = {r["input"]: r["visits"] for r in _csv(out / "inputs.csv")}
     assert inputs == {"touch": str(sum("one-switch" not in v.modes for v in fleet)),
                       "board": str(sum("one-switch" in v.modes for v in fleet))}
+    assert {r["device"]: r["visits"] for r in _csv(out / "devices.csv")} == {"flat-screen": str(len(fleet))}
     per_kiosk = Counter((v.kiosk, expected_week(v.started)) for v in fleet)
     kiosks = _csv(out / "visits_per_kiosk_week.csv")
     assert {(r["kiosk"], r["week"]) for r in kiosks} == set(per_kiosk)
