@@ -26,6 +26,7 @@ from kiosk.store.scenario_statements import scenario_statements, step_groups
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: ISO week 2026-W45
 PACKS = ("commis-de-cuisine", "aide-a-domicile", "agent-logistique")
+MODES = ("large-text", "high-contrast", "easy-read", "narration", "one-switch", "less-motion")
 
 
 @cache
@@ -57,6 +58,11 @@ class SimVisit:
     profile: Profile | None
     observations: tuple[Observation, ...]
     statements: tuple[dict[str, Any], ...]
+    kiosk: str = ""
+    modes: tuple[str, ...] = ()  # accessibility modes on from the start of the visit
+    trade_viewed: bool = False  # the funnel pages shown
+    offers_viewed: bool = False
+    results_taken: bool = False
 
 
 def simulate_visit(seed: int, agency: str, language: str, pack_id: str, started: datetime) -> SimVisit:
@@ -76,14 +82,29 @@ def simulate_visit(seed: int, agency: str, language: str, pack_id: str, started:
     kept = len(groups) if finished else rng.randint(1, max(1, len(groups) - 1))
     observations: list[Observation] = [o for _, group in groups[:kept] for o in group]
     registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    visit = xapi.Visit(registration, f"visitor-{registration[:8]}", agency, agency + "/nova", language)
+    kiosk = f"{agency.split('//')[1].split('.', maxsplit=1)[0]}-{rng.randint(1, 2)}"  # two kiosks per agency
+    modes = tuple(mode for mode in MODES if rng.random() < 0.08)
+    trade_viewed = rng.random() < 0.9  # the others came straight from a link to the scenario
+    offers_viewed = finished and rng.random() < 0.7
+    results_taken = offers_viewed and rng.random() < 0.6
+    visit = xapi.Visit(registration, f"visitor-{registration[:8]}", agency, agency + "/nova", language,
+                       input="board" if "one-switch" in modes else "touch", device="flat-screen", kiosk=kiosk,
+                       modes=modes)
     profile = score_visit([Played(chosen.id, chosen.scenario, bank(pack_id), tuple(observations))]) \
         if finished else None
     ended = started + timedelta(seconds=times[kept - 1] + 5)
     statements = scenario_statements(visit, chosen, observations, profile, skills(), started,
                                      [started + timedelta(seconds=t) for t in times[:kept]], ended, finished=finished)
+    if trade_viewed:
+        statements.insert(0, xapi.trade_viewed(visit, chosen.trade.rome, chosen.trade.title.values,
+                                               started - timedelta(seconds=20), 0))
+    if offers_viewed:
+        statements.append(xapi.offers_viewed(visit, 4, ended + timedelta(seconds=10), 1))
+    if results_taken:
+        statements.append(xapi.results_taken(visit, ended + timedelta(seconds=20), 2))
     return SimVisit(registration, agency, language, chosen, started, tuple(step for step, _ in groups[:kept]),
-                    finished, profile, tuple(observations), tuple(statements))
+                    finished, profile, tuple(observations), tuple(statements), kiosk, modes, trade_viewed,
+                    offers_viewed, results_taken)
 
 
 def simulate_fleet(visits: int, seed: int = 0) -> list[SimVisit]:
@@ -99,6 +120,18 @@ def simulate_fleet(visits: int, seed: int = 0) -> list[SimVisit]:
         started = START + timedelta(days=rng.randrange(21), hours=rng.randrange(9), minutes=rng.randrange(60))
         fleet.append(simulate_visit(seed * 1_000_003 + i, agency, language, rng.choice(PACKS), started))
     return fleet
+
+
+def expected_funnel(fleet: list[SimVisit]) -> dict[str, int]:
+    return {"all visits": len(fleet), "trade viewed": sum(v.trade_viewed for v in fleet),
+            "scenario started": len(fleet), "scenario finished": sum(v.finished for v in fleet),
+            "offers viewed": sum(v.offers_viewed for v in fleet), "results taken": sum(v.results_taken for v in fleet)}
+
+
+def expected_modes(fleet: list[SimVisit]) -> Counter[str]:
+    counts = Counter(mode for v in fleet for mode in v.modes)
+    counts["none"] = sum(1 for v in fleet if not v.modes)
+    return counts
 
 
 def week(at: datetime) -> str:
@@ -126,6 +159,8 @@ def expected_steps(fleet: list[SimVisit], pack_id: str) -> dict[str, tuple[int, 
 def through_host(fleet: list[SimVisit], agency: str, kiosk: str) -> tuple[Any, list[str]]:
     """The visits of one kiosk played through the kiosk's own RecordingHost (store rows, outbox), as the
     session screen reports them; returns the kiosk's database and the registrations the host gave."""
+    from kiosk.consent import Consent
+    from kiosk.runtime.usage import Usage
     from kiosk.store.db import connect
     from kiosk.visit.host import HostSettings, RecordingHost
 
@@ -138,6 +173,11 @@ def through_host(fleet: list[SimVisit], agency: str, kiosk: str) -> tuple[Any, l
         clock[0] = v.started
         host.visit_started(number, v.language, 0.0)
         registrations.append(str(host.registration(number)))
+        host.usage_changed(number, Usage(v.language, "board" if "one-switch" in v.modes else "touch",
+                                         modes=v.modes))
+        host.consent_given(number, Consent(results_to_phone=True, decided=True))
+        if v.trade_viewed:
+            host.page_shown(number, "trade", v.pack, 0.0)
         groups = step_groups(list(v.observations))
         for index, (_, group) in enumerate(groups):
             clock[0] = v.started + timedelta(seconds=5 * (index + 1))
@@ -145,5 +185,9 @@ def through_host(fleet: list[SimVisit], agency: str, kiosk: str) -> tuple[Any, l
         clock[0] += timedelta(seconds=5)
         if v.finished:
             host.scenario_done(number, v.pack, 0.0)
+        if v.offers_viewed:
+            host.page_shown(number, "offers", None, 0.0)
+        if v.results_taken:
+            host.page_shown(number, "handoff", None, 0.0)
         host.visit_ended(number, v.finished, 0.0)
     return db, registrations

@@ -18,7 +18,7 @@ from kiosk.clock import ManualClock
 from kiosk.credentials.keys import SigningKey, public_jwk
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
-from kiosk.runtime.actions import Intent, Proceed, Toggle
+from kiosk.runtime.actions import Intent, Proceed, Scroll, Toggle
 from kiosk.runtime.pilot import Pilot
 from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.scenario.esco import read_skills
@@ -75,6 +75,8 @@ def start_scenario(pilot: Pilot, language: str = "fr", trade: str = "electricien
     if phone:
         pilot.tap(Toggle("phone"))
     pilot.tap(Proceed())
+    while not pilot.has(Intent("trade", trade)) and pilot.has(Scroll(1)):  # larger text: fewer cards a page
+        pilot.tap(Scroll(1))
     pilot.tap(Intent("trade", trade))
     pilot.tap(Intent("next"))
 

@@ -20,6 +20,9 @@ from kiosk.store import xapi
 SCENARIO_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)$")
 STEP_ID = re.compile(r"/packs/(?P<pack>[^/]+)/scenarios/(?P<scenario>[^/]+)/steps/(?P<step>[^/]+)$")
 VERB_NAMES = {verb_id: name for name, verb_id in xapi.VERBS.items()}
+# activity id ending -> funnel page (xapi.trade_viewed, offers_viewed, results_taken, trainings_suggested)
+FUNNEL_ID = re.compile(r"/(?:(?P<trade>trades)/[^/]+|(?P<offers>offers)|(?P<results>results)"
+                       r"|(?P<trainings>trainings))$")
 
 
 @dataclass
@@ -53,15 +56,25 @@ class VisitFacts:
     clips: int = 0  # trade clip statements (xAPI Video Profile)
     scenarios: dict[str, ScenarioFacts] = field(default_factory=dict)  # "pack/scenario" -> facts
     erased: bool = False  # a statement of this visit was voided: it counts nowhere
+    kiosk: str = ""  # the kiosk extension (first seen); "" when the kiosk does not say
+    inputs: set[str] = field(default_factory=set)  # input kinds used (touch, keys, board, switch, headset)
+    devices: set[str] = field(default_factory=set)  # devices looked at (flat-screen, ...-headset)
+    modes: set[str] = field(default_factory=set)  # accessibility modes turned on at some point
+    funnel: set[str] = field(default_factory=set)  # FUNNEL pages shown: trade, offers, results, trainings
 
     def as_json(self) -> dict[str, Any]:
         return {"agency": self.agency, "language": self.language, "first": self.first, "clips": self.clips,
-                "erased": self.erased, "scenarios": {k: v.as_json() for k, v in self.scenarios.items()}}
+                "erased": self.erased, "scenarios": {k: v.as_json() for k, v in self.scenarios.items()},
+                "kiosk": self.kiosk, "inputs": sorted(self.inputs), "devices": sorted(self.devices),
+                "modes": sorted(self.modes), "funnel": sorted(self.funnel)}
 
     @staticmethod
     def from_json(raw: Mapping[str, Any]) -> VisitFacts:
+        """Also reads the state of an earlier version (without kiosk, inputs, devices, modes, funnel)."""
         return VisitFacts(str(raw["agency"]), str(raw["language"]), str(raw["first"]), int(raw["clips"]),
-                          {k: ScenarioFacts.from_json(v) for k, v in raw["scenarios"].items()}, bool(raw["erased"]))
+                          {k: ScenarioFacts.from_json(v) for k, v in raw["scenarios"].items()}, bool(raw["erased"]),
+                          str(raw.get("kiosk", "")), set(raw.get("inputs", ())), set(raw.get("devices", ())),
+                          set(raw.get("modes", ())), set(raw.get("funnel", ())))
 
 
 def utc_timestamp(text: str) -> str:
@@ -98,6 +111,8 @@ def absorb(visits: MutableMapping[str, VisitFacts], statement: Mapping[str, Any]
         return True
     object_id = str((statement.get("object") or {}).get("id", ""))
     name = VERB_NAMES.get(verb_id)
+    if name == "experienced":
+        return _absorb_page(visit, object_id)
     if name == "answered":
         return _absorb_answer(visit, object_id, at)
     found = SCENARIO_ID.search(object_id)
@@ -113,9 +128,23 @@ def _note_visit(visit: VisitFacts, statement: Mapping[str, Any], context: Mappin
     account = (statement.get("actor") or {}).get("account") or {}
     visit.agency = visit.agency or str(account.get("homePage", ""))
     visit.language = visit.language or short_language(str(context.get("language", "")))
+    used = context.get("extensions") or {}
+    visit.kiosk = visit.kiosk or str(used.get(xapi.KIOSK_EXTENSION, ""))
+    for kinds, key in ((visit.inputs, xapi.INPUT_EXTENSION), (visit.devices, xapi.DEVICE_EXTENSION)):
+        if used.get(key):
+            kinds.add(str(used[key]))
+    visit.modes.update(str(mode) for mode in used.get(xapi.MODES_EXTENSION) or ())
     at = utc_timestamp(str(statement.get("timestamp", "1970-01-01T00:00:00+00:00")))
     visit.first = min(visit.first, at) if visit.first else at
     return at
+
+
+def _absorb_page(visit: VisitFacts, object_id: str) -> bool:
+    """A funnel page shown (trade, offers, results, trainings)."""
+    page = FUNNEL_ID.search(object_id)
+    if page is not None and page.lastgroup:
+        visit.funnel.add(page.lastgroup)
+    return page is not None
 
 
 def _absorb_answer(visit: VisitFacts, object_id: str, at: str) -> bool:

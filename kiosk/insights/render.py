@@ -58,14 +58,15 @@ def _table_html(table: Table) -> str:
 
 def report_html(report: Report, source: str, made: str) -> str:
     period = f"{report.period[0]} to {report.period[1]}" if report.period[0] else "no visits"
+    visits = report.visits if report.visits >= report.k or not report.visits else SUPPRESSED  # the total too
     missing = "".join(f"<li>{html.escape(m)}</li>" for m in report.missing)
     tables = "".join(_table_html(t) for t in report.tables)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nova Kiosk — what the agencies '
             f"learn</title><style>{STYLE}</style></head><body>"
             f"<h1>Nova Kiosk — what the agencies learn</h1>"
-            f'<p class="meta">{report.visits} visits, {html.escape(period)} · source: {html.escape(source)} · '
+            f'<p class="meta">{visits} visits, {html.escape(period)} · source: {html.escape(source)} · '
             f"made {html.escape(made)}</p>"
             f'<p class="privacy">Only aggregates: any count of fewer than {report.k} visitors is shown as '
-            f"<b>{SUPPRESSED}</b> (and, where one such cell could be worked out from a total, the next smallest "
-            f"too). No visit, registration or pseudonym appears in this report.</p>"
+            f"<b>{SUPPRESSED}</b>, and so are larger counts wherever a hidden one could otherwise be worked out "
+            f"from a row or column total. No visit, registration or pseudonym appears in this report.</p>"
             f"{tables}<h2>Not available from the statements yet</h2><ul>{missing}</ul></body></html>")

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.insights.facts import ScenarioFacts, VisitFacts
-from kiosk.insights.privacy import K, suppress_column
+from kiosk.insights.privacy import K, suppress_table
 from kiosk.scoring.posterior import percentile
 
 Cell = str | int | float | None  # None: suppressed
 BANDS = ((0, 25), (25, 50), (50, 75), (75, 100))  # percentile bands of the skill estimate
+MODE_NAMES = ("large-text", "high-contrast", "easy-read", "narration", "one-switch", "less-motion")  # usage.MODES
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,15 @@ class Report:
 
 
 MISSING = (
-    "Visits per kiosk: statements name the agency (actor account homePage) but not the kiosk; visits are "
-    "counted per agency.",
-    "Accessibility modes (easy read, narration, high contrast, button board, headset): not in the statements.",
-    "Offers viewed and results taken (QR code): not in the statements; these funnel stages are not available yet.",
-    "Trade clips watched: the kiosk does not send its clips' xAPI Video Profile statements yet; counted once it does.",
-    "Trainings suggested: the kiosk does not suggest trainings in its statements yet; not available.",
+    "Visits per kiosk: counted from the kiosk extension; statements of kiosks that do not send it count per "
+    "agency only.",
+    "Trade clips watched: counted from the clips' xAPI Video Profile statements, where kiosks send them.",
+    "Results taken: the hand-off QR code shown counts; whether the visitor opened it on their phone is not in "
+    "the statements.",
+    "Trainings suggested: only where the kiosk has a trainings feed; 'not recorded' otherwise.",
 )
+FUNNEL = (("trade", "trade viewed"), ("offers", "offers viewed"), ("results", "results taken"),
+          ("trainings", "trainings suggested"))
 
 
 def iso_week(timestamp: str) -> str:
@@ -60,28 +63,49 @@ def iso_week(timestamp: str) -> str:
 
 
 def _counted(name: str, title: str, key_columns: tuple[str, ...], count_columns: tuple[str, ...],
-             rows: Iterable[tuple[tuple[Cell, ...], tuple[int, ...]]], note: str = "", k: int = K) -> Table:
-    """A table of visitor counts, each count column suppressed under k."""
+             rows: Iterable[tuple[tuple[Cell, ...], tuple[int, ...]]], note: str = "", k: int = K, *,
+             row_totals: bool = False) -> Table:
+    """A table of visitor counts suppressed under k, so that no hidden count can be worked out from its
+    column's total (or its row's, when the row's counts add up to something: `row_totals`)."""
     listed = list(rows)
-    columns = [suppress_column([counts[c] for _, counts in listed], k) for c in range(len(count_columns))]
-    body = tuple((*keys, *(columns[c][r] for c in range(len(count_columns)))) for r, (keys, _) in enumerate(listed))
+    shown = suppress_table([counts for _, counts in listed], k, row_totals=row_totals).cells
+    body = tuple((*keys, *shown[r]) for r, (keys, _) in enumerate(listed))
     return Table(name, title, key_columns + count_columns, body, note)
+
+
+def _crossed(name: str, title: str, columns: tuple[str, str, str], counts: Counter[tuple[str, str]], note: str,
+             k: int) -> Table:
+    """Counts of two keys (agency x week) listed one pair a line, suppressed as the full cross table: a
+    reader who knows one agency's total or one week's total cannot work a hidden count out of it."""
+    rows, cols = sorted({a for a, _ in counts}), sorted({b for _, b in counts})
+    shown = suppress_table([[counts[(a, b)] for b in cols] for a in rows], k).cells
+    body = tuple((a, b, shown[i][j]) for i, a in enumerate(rows) for j, b in enumerate(cols) if counts[(a, b)])
+    return Table(name, title, columns, body, note)
 
 
 def build_report(visits: Mapping[str, VisitFacts], scenarios: Mapping[str, ScenarioInfo],
                  offers_by_rome: Mapping[str, int] | None, skill_names: Mapping[str, str], k: int = K) -> Report:
     kept = [v for v in visits.values() if not v.erased and v.first]
     days = sorted(v.first[:10] for v in kept)
-    tables = (_visits_per_week(kept, k), _languages(kept, k), _funnel(kept, scenarios, k),
+    tables = (_visits_per_week(kept, k), *_visits_per_kiosk(kept, k), _languages(kept, k), _modes(kept, k),
+              _used(kept, "inputs", "Inputs used", "input", k),
+              _used(kept, "devices", "Devices looked at", "device", k), _funnel(kept, k),
               *_leaving(kept, scenarios, k), _skills(kept, skill_names, k), _trades(kept, scenarios, offers_by_rome, k))
     return Report(len(kept), (days[0], days[-1]) if days else ("", ""), tables, MISSING, k)
 
 
 def _visits_per_week(visits: Sequence[VisitFacts], k: int) -> Table:
     counts = Counter((v.agency, iso_week(v.first)) for v in visits)
-    return _counted("visits_per_agency_week", "Visits per agency and week", ("agency", "week"), ("visits",),
-                    (((a, w), (n,)) for (a, w), n in sorted(counts.items())),
+    return _crossed("visits_per_agency_week", "Visits per agency and week", ("agency", "week", "visits"), counts,
                     "A visit is one registration (one job seeker's session at a kiosk).", k)
+
+
+def _visits_per_kiosk(visits: Sequence[VisitFacts], k: int) -> list[Table]:
+    counts = Counter((v.kiosk, iso_week(v.first)) for v in visits if v.kiosk)
+    if not counts:
+        return []
+    return [_crossed("visits_per_kiosk_week", "Visits per kiosk and week", ("kiosk", "week", "visits"), counts,
+                     "Kiosks that say which they are (the kiosk extension of their statements).", k)]
 
 
 def _languages(visits: Sequence[VisitFacts], k: int) -> Table:
@@ -90,24 +114,50 @@ def _languages(visits: Sequence[VisitFacts], k: int) -> Table:
                     (((lang,), (n,)) for lang, n in counts.most_common()), "", k)
 
 
-def _funnel(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo], k: int) -> Table:
-    viewed = sum(1 for v in visits if v.clips)
+def _modes(visits: Sequence[VisitFacts], k: int) -> Table:
+    """Visits that turned each accessibility mode on (one visit may use several)."""
+    counts = Counter(mode for v in visits for mode in v.modes)
+    rows = [((mode,), (counts[mode],)) for mode in MODE_NAMES]
+    rows.append((("none",), (sum(1 for v in visits if not v.modes),)))
+    return _counted("accessibility_modes", "Accessibility modes used", ("mode",), ("visits",), rows,
+                    "A visit counts once under each mode it turned on; 'none': no mode at all.", k)
+
+
+def _used(visits: Sequence[VisitFacts], attribute: str, title: str, column: str, k: int) -> Table:
+    """Visits that used each input kind (or device) at least once."""
+    counts = Counter(kind for v in visits for kind in getattr(v, attribute))
+    rows = [((kind,), (n,)) for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return _counted(attribute, title, (column,), ("visits",), rows,
+                    "A visit counts once under each it used; visits from kiosks that do not say are not counted.", k)
+
+
+def _pages_reached(visits: Sequence[VisitFacts]) -> dict[str, int | None]:
+    recorded = set().union(*(v.funnel for v in visits))
+    return {page: sum(1 for v in visits if page in v.funnel) if page in recorded else None for page, _ in FUNNEL}
+
+
+def _stages(visits: Sequence[VisitFacts]) -> list[tuple[str, int | None]]:
+    """Visitors reaching each stage, in the funnel's order; None: no kiosk records that stage."""
+    reached = _pages_reached(visits)
+    clips = sum(1 for v in visits if v.clips)
     started = sum(1 for v in visits if any(s.launched or s.answers for s in v.scenarios.values()))
     finished = sum(1 for v in visits if any(s.completed for s in v.scenarios.values()))
-    rows: list[tuple[tuple[Cell, ...], tuple[int, ...]]] = [
-        (("all visits",), (len(visits),)),
-        (("trade clip watched",), (viewed,)),
-        (("scenario started",), (started,)),
-        (("scenario finished",), (finished,))]
-    if not viewed:  # no kiosk sends clip statements (yet): "0" would read as "nobody watched"
-        rows.pop(1)
+    return [("all visits", len(visits)), ("trade clip watched", clips or None), ("trade viewed", reached["trade"]),
+            ("scenario started", started), ("scenario finished", finished),
+            *((label, reached[page]) for page, label in FUNNEL[1:])]
+
+
+def _funnel(visits: Sequence[VisitFacts], k: int) -> Table:
+    """A stage no kiosk records at all reads "not recorded" rather than 0."""
+    stages = _stages(visits)
+    counted = [(stage, n) for stage, n in stages if n is not None]
     table = _counted("funnel", "From a trade to results (visitors reaching each stage)", ("stage",), ("visitors",),
-                     rows, "Offers viewed and results taken are not in the statements yet (see below).", k)
-    body = list(table.rows)
-    if not viewed:
-        body.insert(1, ("trade clip watched", "not recorded"))
-    return Table(table.name, table.title, table.columns,
-                 (*body, ("offers viewed", "not recorded"), ("results taken", "not recorded")), table.note)
+                     (((stage,), (n,)) for stage, n in counted),
+                     "Each stage counts the visitors who reached it at least once; 'not recorded': no kiosk sends "
+                     "it (yet).", k)
+    shown = {stage: row[1] for (stage, _), row in zip(counted, table.rows, strict=True)}
+    body = tuple((stage, shown[stage] if n is not None else "not recorded") for stage, n in stages)
+    return Table(table.name, table.title, table.columns, body, table.note)
 
 
 def _leaving(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo], k: int) -> list[Table]:
@@ -189,7 +239,8 @@ def _skills(visits: Sequence[VisitFacts], skill_names: Mapping[str, str], k: int
             sorted(bands.items(), key=lambda item: skill_names.get(item[0], item[0]))]
     return _counted("skills", "Skills shown across visitors (percentile bands of the estimate)", ("skill",),
                     (*(f"{low}-{high}" for low, high in BANDS), "not enough evidence"), rows,
-                    "Counts of visitors whose estimate falls in each band; never individual results.", k)
+                    "Counts of visitors whose estimate falls in each band; never individual results.", k,
+                    row_totals=True)
 
 
 def _trades(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo],

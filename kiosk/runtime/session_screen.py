@@ -60,7 +60,7 @@ from kiosk.runtime.session import (
     step,
 )
 from kiosk.runtime.stage_view import next_line_at, stage_key, stage_moving
-from kiosk.runtime.usage import Usage, UsageWatch
+from kiosk.runtime.usage import Usage, UsageWatch, modes_on
 from kiosk.runtime.visit_host import VisitHost
 from kiosk.scenario.evidence import Observation
 from kiosk.scenario.model import Pack
@@ -262,7 +262,7 @@ class SessionScreen:
     def _report_usage(self) -> None:
         """Tell the host what the visitor uses whenever it changes, before any step it answers."""
         if self.session.page != Page.ATTRACT:
-            changed = self.using.changed(self.session.visit, self.session.language)
+            changed = self.using.changed(self.session.visit, self.session.language, modes_on(self.prefs))
             if changed is not None:
                 self.host.usage_changed(self.session.visit, changed)
 
@@ -272,6 +272,7 @@ class SessionScreen:
         self._report_usage()
         if self._route(event, now):
             self._log(now, event)
+        self._report_usage()  # a mode just turned on or off
 
     def _route(self, event: InputEvent, now: float) -> bool:
         """One input to the part it concerns; False when it is not worth recording (a hover, a head turning
@@ -400,6 +401,7 @@ class SessionScreen:
         if self.session.page != before.page or self.session.language != before.language:
             if self.session.page != before.page:
                 self.navigator.restart(now, scanning=self.prefs.scanning)
+                self.host.page_shown(self.session.visit, self.session.page, self.packs.get(self.session.trade), now)
             self._narrate(now)
 
     def _carry_out(self, effect: Effect, now: float) -> None:

@@ -6,6 +6,7 @@ Input kinds: `touch` (the screen), `keys` (a keyboard), `board` (the button boar
 button while scanning is on: the focus moves by itself), `headset` (turning the head in a 360° view).
 Devices: `flat-screen`, `monitor-headset` (a headset plugged in as the display), `openxr-headset`
 (an OpenXR headset, or its simulated twin, while it is worn).
+Accessibility modes (`MODES`): the preferences the visitor turned on, for the agencies' insights.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.events import BoardIntent, HeadsetLook, HeadsetWorn, InputEvent, KeyPressed, PointerDown, PointerMoved
+from kiosk.runtime.accessibility import Prefs
 
 INPUTS = ("touch", "keys", "board", "switch", "headset")
 DEVICES = ("flat-screen", "monitor-headset", "openxr-headset")
+# statement name -> preference: what the visitor turned on (captions are on by default: not a mode)
+MODES = {"large-text": "large_text", "high-contrast": "high_contrast", "easy-read": "easy_read",
+         "narration": "narration", "one-switch": "scanning", "less-motion": "reduced_motion"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,11 @@ class Usage:
     language: str
     input: str = "touch"
     device: str = "flat-screen"
+    modes: tuple[str, ...] = ()  # accessibility modes on (MODES' names, in MODES' order)
+
+
+def modes_on(prefs: Prefs) -> tuple[str, ...]:
+    return tuple(name for name, pref in MODES.items() if getattr(prefs, pref))
 
 
 def input_kind(event: InputEvent, *, scanning: bool) -> str | None:
@@ -61,12 +71,12 @@ class UsageWatch:
         if isinstance(event, HeadsetWorn):
             self.headset_worn = event.worn
 
-    def usage(self, language: str) -> Usage:
-        return Usage(language, self.input, device_in_use(self.display, self.headset_worn))
+    def usage(self, language: str, modes: tuple[str, ...] = ()) -> Usage:
+        return Usage(language, self.input, device_in_use(self.display, self.headset_worn), modes)
 
-    def changed(self, visit: int, language: str) -> Usage | None:
+    def changed(self, visit: int, language: str, modes: tuple[str, ...] = ()) -> Usage | None:
         """The usage to tell for `visit` when it differs from what was last told, else None."""
-        now_used = (visit, self.usage(language))
+        now_used = (visit, self.usage(language, modes))
         if now_used == self._told:
             return None
         self._told = now_used

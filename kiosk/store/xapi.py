@@ -10,6 +10,10 @@
 - Clips use the xAPI Video Profile (https://w3id.org/xapi/video); `kiosk.store.clip_statements` follows a
   clip's playback and decides which of these builders to call.
 - No statement carries an empty object (LRS models refuse `"extensions": {}`).
+- The funnel (trade viewed, offers viewed, results taken, trainings suggested) uses ADL `experienced`:
+  the kiosk knows a page was shown, not what the visitor made of it.
+- The accessibility modes in use (large text, high contrast, easy read, narration, one switch, less
+  motion) travel as a context extension, like the input kind and device.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ Statement = dict[str, Any]
 ADL = "http://adlnet.gov/expapi/verbs/"
 VERBS = {name: ADL + name for name in
          ("launched", "initialized", "progressed", "answered", "completed", "passed", "failed", "terminated",
-          "voided")}
+          "voided", "experienced")}
 VIDEO = "https://w3id.org/xapi/video"
 VIDEO_VERBS = {"played": VIDEO + "/verbs/played", "paused": VIDEO + "/verbs/paused", "seeked": VIDEO + "/verbs/seeked",
                "completed": VERBS["completed"], "initialized": VERBS["initialized"],
@@ -39,6 +43,13 @@ VIDEO_ACTIVITY = "https://w3id.org/xapi/video/activity-type/video"
 ESTIMATE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/skill-estimate"
 INPUT_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/input"  # touch | keys | board | switch | headset
 DEVICE_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/device"  # flat-screen | monitor-/openxr-headset
+MODES_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/accessibility-modes"  # sorted list; absent = none
+# what the funnel statements are about: ADL activity types (http://adlnet.gov/expapi/activities/...)
+TRADE_ACTIVITY = "http://adlnet.gov/expapi/activities/module"  # a trade's page: its clips and scenarios
+OFFERS_ACTIVITY = "http://adlnet.gov/expapi/activities/link"  # the list of job offers shown
+RESULTS_ACTIVITY = "http://adlnet.gov/expapi/activities/file"  # the results handed over (QR code)
+TRAININGS_ACTIVITY = "http://adlnet.gov/expapi/activities/link"  # the trainings suggested
+COUNT_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/count"  # how many offers / trainings shown
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 KIOSK_EXTENSION = "https://nova-kiosk.example.org/xapi/extensions/kiosk"  # which kiosk: per-kiosk insights
 # true on the statements made after the visitor agreed (consent screen) that employers may see the results;
@@ -59,6 +70,7 @@ class Visit:
     device: str = ""
     kiosk: str = ""  # the kiosk's id ([ops]/host name), in context.extensions; "" = not said
     shared_with_employers: bool = False  # the visitor agreed their results be shown to the offers' employers
+    modes: tuple[str, ...] = ()  # accessibility modes in use (kiosk.runtime.usage.MODES)
 
 
 def statement_id(visit: Visit, *what: object) -> str:
@@ -82,7 +94,8 @@ def base_statement(visit: Visit, verb: str, obj: Mapping[str, Any], at: datetime
                                "language": _lang(visit.language)}
     used = {key: value for key, value in ((INPUT_EXTENSION, visit.input), (DEVICE_EXTENSION, visit.device),
                                           (KIOSK_EXTENSION, visit.kiosk),
-                                          (SHARING_EXTENSION, visit.shared_with_employers)) if value}
+                                          (SHARING_EXTENSION, visit.shared_with_employers),
+                                          (MODES_EXTENSION, sorted(visit.modes))) if value}
     if used:
         context["extensions"] = used
     activities: dict[str, Any] = {}
@@ -153,6 +166,37 @@ def terminated(visit: Visit, activity: Mapping[str, Any], at: datetime, *, finis
     """The visit ended; `finished` False records an interrupted scenario as incomplete, never as a low score."""
     return base_statement(visit, "terminated", activity, at, statement_id(visit, activity["id"], "terminated"),
                           result={"completion": finished})
+
+
+def _seen(visit: Visit, what: str, activity_type: str, name: Mapping[str, str], at: datetime, index: int,
+          count: int | None = None) -> Statement:
+    activity = {"objectType": "Activity", "id": f"{visit.base}/{what}",
+                "definition": {"type": activity_type, "name": {_lang(k): v for k, v in name.items()}}}
+    result = {"extensions": {COUNT_EXTENSION: count}} if count is not None else None
+    return base_statement(visit, "experienced", activity, at, statement_id(visit, what, "experienced", index),
+                          result=result)
+
+
+def trade_viewed(visit: Visit, rome: str, name: Mapping[str, str], at: datetime, index: int) -> Statement:
+    """A trade's page was shown (its clips and the way into its scenario); `index`: the visit's n-th page shown."""
+    return _seen(visit, f"trades/{rome}", TRADE_ACTIVITY, name, at, index)
+
+
+def offers_viewed(visit: Visit, offers: int, at: datetime, index: int) -> Statement:
+    """The job offers page was shown, with `offers` offers on it."""
+    return _seen(visit, "offers", OFFERS_ACTIVITY, {"en": "Job offers", "fr": "Offres d'emploi"}, at, index, offers)
+
+
+def results_taken(visit: Visit, at: datetime, index: int) -> Statement:
+    """The hand-off QR code (signed results or a link to them) was shown for the visitor to take away."""
+    return _seen(visit, "results", RESULTS_ACTIVITY, {"en": "Results to take away", "fr": "Résultats à emporter"},
+                 at, index)
+
+
+def trainings_suggested(visit: Visit, trainings: int, at: datetime, index: int) -> Statement:
+    """Trainings were suggested on screen (`trainings` of them); only sent where a trainings feed exists."""
+    return _seen(visit, "trainings", TRAININGS_ACTIVITY, {"en": "Trainings suggested", "fr": "Formations proposées"},
+                 at, index, trainings)
 
 
 def video_activity(visit: Visit, clip: str, name: Mapping[str, str]) -> dict[str, Any]:

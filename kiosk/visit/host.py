@@ -8,7 +8,9 @@ language, input kind and device in use when it happened (`usage_changed`); clips
 a visit are reported with the xAPI Video Profile (`clip_event`). Dependencies — the database,
 clocks, keys, offers, the narrator and the ops counters — come in as arguments. The visitor's
 consent (`consent_given`) is kept on the session row, marks the statements when the results may be
-shown to employers, and decides the hand-off and the offers recorded as shared.
+shown to employers, and decides the hand-off and the offers recorded as shared. The pages of the
+funnel (`page_shown`: a trade, the offers, the hand-off QR code, trainings where a feed gives them)
+become `experienced` statements for the agencies' insights.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from kiosk.credentials.issue import awards, issue_all
 from kiosk.credentials.issuer import Issuer
 from kiosk.credentials.keys import SigningKey
 from kiosk.i18n import Words
-from kiosk.matching.match import rank
+from kiosk.matching.match import Match, rank
 from kiosk.matching.offers import Offer
-from kiosk.matching.suggest import suggest
+from kiosk.matching.suggest import Suggestion, suggest
 from kiosk.matching.trainings import Training
 from kiosk.media.deck import Playback
 from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine, TrainingLine
@@ -76,6 +78,7 @@ class _Visit:
     clips: dict[str, ClipWatch] = field(default_factory=dict)  # stream → its video session
     clip_sessions: int = 0
     clip_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # stream → (media time, now) last heard
+    pages_shown: int = 0  # funnel statements sent: numbers each one (a page shown again is a new statement)
 
 
 class RecordingHost:
@@ -116,7 +119,8 @@ class RecordingHost:
         state = self.visits.get(visit)
         if state is None:
             return
-        record = replace(state.record, language=usage.language, input=usage.input, device=usage.device)
+        record = replace(state.record, language=usage.language, input=usage.input, device=usage.device,
+                         modes=usage.modes)
         if record != state.record:
             state.record = record
             records.update_usage(self.db, record.registration, language=usage.language, input=usage.input,
@@ -131,6 +135,29 @@ class RecordingHost:
         state.consent = consent
         state.record = replace(state.record, shared_with_employers=consent.allows_sharing())
         records.record_consent(self.db, state.record.registration, consent)
+
+    def page_shown(self, visit: int, page: str, pack: Pack | None, now: float) -> None:
+        """The funnel's pages: a trade's page, the offers (with the trainings suggested for the trades
+        explored, when a trainings feed exists), the hand-off QR code when the visitor agreed to take it."""
+        state = self.visits.get(visit)
+        if state is None:
+            return
+        at, record = self.wall(), state.record
+        statements: list[xapi.Statement] = []
+        if page == "trade" and pack is not None:
+            statements.append(xapi.trade_viewed(record, pack.trade.rome, pack.trade.title.values, at,
+                                                state.pages_shown))
+        elif page == "offers":
+            matched = len(self._matches(state, self.profile(visit)))
+            statements.append(xapi.offers_viewed(record, matched, at, state.pages_shown))
+            suggested = len(self._suggested(state, self.profile(visit)))  # as the results show them
+            if suggested:
+                statements.append(xapi.trainings_suggested(record, suggested, at, state.pages_shown))
+        elif page == "handoff" and state.consent.allows_handoff():
+            statements.append(xapi.results_taken(record, at, state.pages_shown))
+        if statements:
+            state.pages_shown += 1
+            records.enqueue(self.db, record.registration, statements, at)
 
     def scenario_started(self, visit: int, pack: Pack, now: float) -> None:
         """The scenario's first step is on screen: launched (chosen) and initialized (ready to play)."""
@@ -185,8 +212,7 @@ class RecordingHost:
         skills = self._skill_lines(profile, language, easy)
         today = self.wall().date()
         names = {code: skill_name(code, self.skills, language) for code in self.skills}
-        explored = [s.pack.trade.rome for s in state.scenarios]
-        matches = rank(self.offers, profile, explored, self.settings.kiosk_position, today, self.uri_to_code, limit=4)
+        matches = self._matches(state, profile)
         offers = tuple(OfferLine(m.offer.title, m.offer.employer, m.offer.town, m.reason(names, language))
                        for m in matches)
         if consent.allows_sharing():
@@ -200,9 +226,15 @@ class RecordingHost:
     def _trainings(self, state: _Visit, profile: Profile, names: Mapping[str, str], language: str,
                    today: date) -> tuple[TrainingLine, ...]:
         trades = {s.pack.trade.rome: s.pack.trade.title.get(language) for s in state.scenarios}
-        found = suggest(self.trainings, profile, list(trades), self.settings.kiosk_position, today, self.uri_to_code)
+        found = self._suggested(state, profile, today)
         return tuple(TrainingLine(s.training.title, s.training.provider, s.training.town,
                                   s.reason(names, trades, language), s.training.link) for s in found)
+
+    def _suggested(self, state: _Visit, profile: Profile, today: date | None = None) -> list[Suggestion]:
+        """The two or three trainings nearest to the skills to develop and the trades explored."""
+        trades = list(dict.fromkeys(s.pack.trade.rome for s in state.scenarios))
+        return suggest(self.trainings, profile, trades, self.settings.kiosk_position, today or self.wall().date(),
+                       self.uri_to_code)
 
     def visit_ended(self, visit: int, completed: bool, now: float) -> None:
         state = self.visits.pop(visit, None)
@@ -300,6 +332,11 @@ class RecordingHost:
         scenario = _Scenario(pack, self.wall())
         state.scenarios.append(scenario)
         return scenario
+
+    def _matches(self, state: _Visit, profile: Profile) -> list[Match]:
+        explored = [s.pack.trade.rome for s in state.scenarios]
+        return rank(self.offers, profile, explored, self.settings.kiosk_position, self.wall().date(),
+                    self.uri_to_code, limit=4)
 
     def _activity(self, state: _Visit, pack: Pack) -> dict[str, object]:
         return xapi.scenario_activity(state.record, pack.id, pack.scenario.id, pack.scenario.title.values)

@@ -9,10 +9,12 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.commands.insights import responses_from_lrs, write_insights
+from kiosk.insights.privacy import Suppressed
 from kiosk.insights.reader import STATE_FILE, LrsQueryError, read_statements
 from kiosk.insights.report import BANDS, _band
 from kiosk.scenario.esco import read_skills
@@ -23,14 +25,21 @@ from kiosk.store.db import connect
 from kiosk.sync.client import LrsClient
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
 from tests.insights_kit import (
+    MODES,
     PACKS,
     SCENARIOS,
+    START,
     SimVisit,
+    expected_funnel,
+    expected_modes,
     expected_steps,
     expected_visits_per_week,
     pack,
     simulate_fleet,
+    simulate_visit,
 )
+from tests.insights_kit import week as expected_week
+from tests.unit.test_insights_privacy import recoverable
 
 K = 10
 
@@ -76,6 +85,34 @@ def _check_cell(shown: str, expected: int, column_suppressed_big: list[int]) -> 
         assert int(shown) == expected
 
 
+def _check_matrix(counts: list[list[int]], shown: list[list[str]]) -> None:
+    """Shown counts exact, under k hidden, no hidden count recoverable from the cells shown and the row and
+    column totals of k or more (taken as known)."""
+    for want, got in zip(counts, shown, strict=True):
+        for n, text in zip(want, got, strict=True):
+            assert text == f"<{K}" if 0 < n < K else text in (f"<{K}", str(n)), (text, n)
+    cells = tuple(tuple(None if text == f"<{K}" else n for n, text in zip(want, got, strict=True))
+                  for want, got in zip(counts, shown, strict=True))
+    small = {("row", i) for i, row in enumerate(counts) if 0 < sum(row) < K} | \
+        {("column", j) for j in range(len(counts[0])) if 0 < sum(row[j] for row in counts) < K}
+    assert recoverable(counts, Suppressed(cells, frozenset(small))) == [], (counts, shown)
+
+
+def _check_crossed(rows: list[dict[str, str]], expected: Counter[tuple[str, str]], key: str) -> None:
+    """A table of (key, week) counts: shown counts exact, under k hidden, and no hidden count can be worked
+    out from what is shown and any row or column total a reader may learn (say from a run with --agency
+    or --since): every total of k or more is taken as known."""
+    names, weeks = sorted({a for a, _ in expected}), sorted({w for _, w in expected})
+    counts = [[expected[(a, w)] for w in weeks] for a in names]
+    shown_at = {(r[key], r["week"]): r["visits"] for r in rows}
+    cells = tuple(tuple(None if shown_at.get((a, w)) == f"<{K}" else expected[(a, w)] for w in weeks) for a in names)
+    for (a, w), shown in shown_at.items():
+        assert shown == f"<{K}" if expected[(a, w)] < K else shown in (f"<{K}", str(expected[(a, w)]))
+    small = {("row", i) for i, row in enumerate(counts) if 0 < sum(row) < K} | \
+        {("column", j) for j in range(len(weeks)) if 0 < sum(row[j] for row in counts) < K}
+    assert recoverable(counts, Suppressed(cells, frozenset(small))) == [], (counts, shown)
+
+
 @pytest.fixture(scope="module")
 def fleet() -> list[SimVisit]:
     return simulate_fleet(300, seed=7)
@@ -88,12 +125,10 @@ def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[
     written = write_insights(client, out, SCENARIOS, page_size=100, pdf=False, out=io.StringIO())
     assert written.statements == total and written.report.visits == len(fleet)
 
-    big: list[int] = []
     rows = _csv(out / "visits_per_agency_week.csv")
     expected = expected_visits_per_week(fleet)
     assert {(r["agency"], r["week"]) for r in rows} == set(expected)
-    for r in rows:
-        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    _check_crossed(rows, expected, "agency")
     givors = [r["visits"] for r in rows if "givors" in r["agency"]]
     assert givors and set(givors) == {f"<{K}"}  # a small agency's weeks are never shown
 
@@ -103,9 +138,27 @@ def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[
         _check_cell(r["visits"], languages[r["language"]], big)
 
     funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
-    assert funnel["all visits"] == str(len(fleet)) and funnel["scenario started"] == str(len(fleet))
-    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
-    assert funnel["offers viewed"] == "not recorded" and funnel["trade clip watched"] == "not recorded"
+    assert list(funnel) == ["all visits", "trade clip watched", "trade viewed", "scenario started",
+                            "scenario finished", "offers viewed", "results taken", "trainings suggested"]
+    assert {stage: funnel[stage] for stage in expected_funnel(fleet)} == \
+        {stage: str(n) for stage, n in expected_funnel(fleet).items()}  # every stage has 10+ visitors here
+    assert funnel["trade clip watched"] == funnel["trainings suggested"] == "not recorded"
+
+    big = []
+    modes = expected_modes(fleet)
+    table = _csv(out / "accessibility_modes.csv")
+    assert [r["mode"] for r in table] == [*MODES, "none"]
+    for r in table:
+        _check_cell(r["visits"], modes[r["mode"]], big)
+    assert sum(r["visits"] not in (f"<{K}", "0") for r in table[:-1]) >= 3  # modes used by 10+ visitors show
+    inputs = {r["input"]: r["visits"] for r in _csv(out / "inputs.csv")}
+    assert inputs == {"touch": str(sum("one-switch" not in v.modes for v in fleet)),
+                      "board": str(sum("one-switch" in v.modes for v in fleet))}
+    assert {r["device"]: r["visits"] for r in _csv(out / "devices.csv")} == {"flat-screen": str(len(fleet))}
+    per_kiosk = Counter((v.kiosk, expected_week(v.started)) for v in fleet)
+    kiosks = _csv(out / "visits_per_kiosk_week.csv")
+    assert {(r["kiosk"], r["week"]) for r in kiosks} == set(per_kiosk)
+    _check_crossed(kiosks, per_kiosk, "kiosk")
 
     for pack_id in PACKS:
         scenario = pack(pack_id).scenario
@@ -131,10 +184,8 @@ def test_the_report_equals_the_simulated_visits(ralph: RalphServer, fleet: list[
     skills = _csv(out / "skills.csv")
     assert {r["skill"] for r in skills} == set(bands)
     columns = [f"{low}-{high}" for low, high in BANDS]
-    for c, column in enumerate(columns):
-        big = []
-        for r in skills:
-            _check_cell(r[column], bands[r["skill"]][c], big)
+    _check_matrix([[*bands[r["skill"]], unclear[r["skill"]]] for r in skills],
+                  [[r[c] for c in (*columns, "not enough evidence")] for r in skills])
     assert any(r[c] == f"<{K}" for r in skills for c in columns)  # some band is too thin to show
 
     everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
@@ -266,11 +317,12 @@ def test_two_thousand_visits_through_the_kiosks_own_host(ralph: RalphServer, tmp
     written = write_insights(client, out, SCENARIOS, pdf=False, out=io.StringIO())
     assert written.report.visits == len(fleet)
     funnel = {r["stage"]: r["visitors"] for r in _csv(out / "funnel.csv")}
-    assert funnel["scenario finished"] == str(sum(v.finished for v in fleet))
-    expected = expected_visits_per_week(fleet)
-    big: list[int] = []
-    for r in _csv(out / "visits_per_agency_week.csv"):
-        _check_cell(r["visits"], expected[(r["agency"], r["week"])], big)
+    assert {stage: funnel[stage] for stage in expected_funnel(fleet)} == \
+        {stage: str(n) for stage, n in expected_funnel(fleet).items()}
+    modes = {r["mode"]: r["visits"] for r in _csv(out / "accessibility_modes.csv")}
+    assert modes == {mode: str(n) for mode, n in expected_modes(fleet).items()} | \
+        {mode: "0" for mode in MODES if not expected_modes(fleet)[mode]}
+    _check_crossed(_csv(out / "visits_per_agency_week.csv"), expected_visits_per_week(fleet), "agency")
     for pack_id in PACKS:
         want = expected_steps(fleet, pack_id)
         left_big: list[int] = []
@@ -280,3 +332,67 @@ def test_two_thousand_visits_through_the_kiosks_own_host(ralph: RalphServer, tmp
             _check_cell(r["left after it"], want[r["step"]][1], left_big)
     everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html"))
     assert not any(r in everything for r in registrations)
+
+
+def test_the_fleet_calibration_ships_as_a_signed_pack_update_and_the_kiosk_scores_with_it(
+        ralph: RalphServer, scenarios_copy: Path, tmp_path: Path) -> None:
+    """`kiosk scoring calibrate --lrs` → seal → `kiosk pack sign` → the signed, atomic `packs install` on a
+    kiosk's scenarios folder → the kiosk's own host scores a visit with the new item parameters."""
+    import shutil
+    import zipfile
+    from datetime import timedelta
+
+    from kiosk.cli import main
+    from kiosk.commands.packs import install
+    from kiosk.credentials import keys as keystore
+    from kiosk.scenario.load import load_pack
+    from kiosk.scenario.manifest import seal
+    from kiosk.scoring.estimate import Played, score_visit
+    from kiosk.store import xapi
+    from kiosk.store.scenario_statements import step_groups
+    from kiosk.visit.host import RecordingHost
+
+    kitchen = [simulate_visit(9000 + i, "https://lyon.agency.example.org", "fr", "commis-de-cuisine",
+                              START + timedelta(hours=i)) for i in range(260)]  # 100+ answers per item to fit
+    _fill(ralph, kitchen)
+    publish = tmp_path / "publish" / "commis-de-cuisine"
+    shutil.copytree(scenarios_copy / "commis-de-cuisine", publish, ignore=shutil.ignore_patterns("manifest.json*"))
+    assert main(["scoring", "calibrate", str(publish), "--lrs", ralph.endpoint, "--user", USER, "--password",
+                 PASSWORD, "--min-visits", "10"]) == 0
+    seal(publish)
+    publisher = tmp_path / "publisher"
+    keystore.generate(publisher)
+    assert main(["pack", "sign", str(publish), "--keys", str(publisher)]) == 0
+    archive = tmp_path / "update.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(publish.rglob("*")):
+            if path.is_file():
+                z.write(path, f"commis-de-cuisine/{path.relative_to(publish).as_posix()}")
+
+    before = load_pack(scenarios_copy / "commis-de-cuisine")
+    installed = install(str(archive), scenarios_copy, publisher_keys=list(keystore.trusted(publisher).values()),
+                        out=io.StringIO())
+    after = load_pack(scenarios_copy / "commis-de-cuisine", require_sealed=True)
+    assert before.bank is not None and after.bank is not None and installed.bank == after.bank
+    assert after.bank.version == before.bank.version + 1 and after.bank.items != before.bank.items
+    assert list((scenarios_copy / ".previous").glob("*/commis-de-cuisine"))  # the old version kept for rollback
+
+    visit = next(v for v in kitchen if v.finished)
+    wall = [visit.started]
+    db = connect(None)
+    host = RecordingHost(db, read_skills(), lambda: wall[0])
+    host.visit_started(1, "fr", 0.0)
+    for _, group in step_groups(list(visit.observations)):
+        wall[0] += timedelta(seconds=5)
+        host.step_done(1, after, group, 0.0)
+    host.scenario_done(1, after, 0.0)
+    completed = next(json.loads(body) for (body,) in db.execute("SELECT body FROM outbox")
+                     if json.loads(body)["verb"]["id"] == xapi.VERBS["completed"])
+    sent = {uri: round(e["theta"], 6) for uri, e in completed["result"]["extensions"].items()}
+    codes = {code: s.uri for code, s in read_skills().items()}
+
+    def thetas(pack: Any) -> dict[str, float]:
+        profile = score_visit([Played(pack.id, pack.scenario, pack.bank, visit.observations)])
+        return {codes[e.skill]: round(e.theta, 6) for e in profile.estimates}
+
+    assert sent == thetas(after) and sent != thetas(before)  # the kiosk scores with the new parameters
