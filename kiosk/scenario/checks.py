@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from kiosk.i18n import NATIVE_NAMES
 from kiosk.scenario.diagnostics import Reporter
 from kiosk.scenario.esco import Skill
-from kiosk.scenario.model import ChoiceStep, EndStep, HotspotStep, OrderingStep, Scenario, Step, Text, Trade
+from kiosk.scenario.model import ChoiceStep, Debrief, EndStep, HotspotStep, OrderingStep, Scenario, Step, Text, Trade
 from kiosk.scenario.source import Mark, YNode
 from kiosk.scenario.stage_checks import StageChecker
 
@@ -313,25 +313,33 @@ class ScenarioChecker:
         measures is explained by some debrief (else the visitor never hears what a professional would do)."""
         scenario = self.scenario
         for debrief in scenario.debriefs.values():
-            step = scenario.step(debrief.step)
-            if not step.evidence():
-                self.report.warning(debrief.mark, f"step `{step.id}` gives no evidence: its debrief is never shown",
-                                    "move the debrief to a step the visitor answers", "debrief")
-            answers = [o.id for o in step.options()]
-            if debrief.best is not None and debrief.best not in answers:
-                self.report.error(debrief.mark, f"best: `{debrief.best}` is not an answer of step `{step.id}`",
-                                  _did_you_mean(debrief.best, answers) or "name an option or spot id, or write "
-                                  "`professional:` in words", "reference")
-        measured = {code for step in scenario.steps for c in step.evidence()
-                    if (o := scenario.observables.get(c.observable)) for code in o.skills}
-        explained = {code for d in scenario.debriefs.values() for c in scenario.step(d.step).evidence()
-                     if (o := scenario.observables.get(c.observable)) for code in o.skills}
+            self._check_debrief(debrief)
+        measured = self._skills_of(scenario.steps)
+        explained = self._skills_of(scenario.step(d.step) for d in scenario.debriefs.values())
         for code in sorted(measured - explained):
             claimer = next(o for o in scenario.observables.values() if code in o.skills)
             label = self.skills[code].label["en"] if code in self.skills else code
             self.report.warning(claimer.mark, f"skill {code} ({label}) has no debrief text",
                                 "add `debrief:` (moment, professional or best, why) to a step that measures it, "
                                 "so visitors hear what a professional would do", "debrief")
+
+
+    def _check_debrief(self, debrief: Debrief) -> None:
+        step = self.scenario.step(debrief.step)
+        if not step.evidence():
+            self.report.warning(debrief.mark, f"step `{step.id}` gives no evidence: its debrief is never shown",
+                                "move the debrief to a step the visitor answers", "debrief")
+        answers = [o.id for o in step.options()]
+        if debrief.best is not None and debrief.best not in answers:
+            self.report.error(debrief.mark, f"best: `{debrief.best}` is not an answer of step `{step.id}`",
+                              _did_you_mean(debrief.best, answers) or "name an option or spot id, or write "
+                              "`professional:` in words", "reference")
+
+    def _skills_of(self, steps: Iterable[Step]) -> set[str]:
+        """The skill codes these steps give evidence of."""
+        observables = self.scenario.observables
+        return {code for step in steps for c in step.evidence()
+                if (o := observables.get(c.observable)) for code in o.skills}
 
 
 def check_text(text: Text, languages: Iterable[str], report: Reporter) -> None:

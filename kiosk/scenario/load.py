@@ -111,25 +111,34 @@ def inspect_pack(pack_dir: Path, skills: Mapping[str, Skill] | None = None, *, r
 
     pack_root = _read(pack_dir / PACK_FILE, report, intact is True)
     if pack_root is not None and conforms(pack_root, "pack"):
-        pack_id, version = build.pack_id_and_version(pack_root)
+        pack_id = build.pack_id_and_version(pack_root)[0]
         if pack_id != pack_dir.name:
             report.error(pack_root.at(["id"]).mark, f"pack id `{pack_id}` differs from its folder `{pack_dir.name}`",
                          f"rename the folder or write `id: {pack_dir.name}`", "reference")
         scenario_root = _read(build.scenario_path(pack_dir, pack_root), report, intact is True)
         if scenario_root is not None and _few_enough_steps(scenario_root, report) \
                 and conforms(scenario_root, "scenario"):
-            scenario = build.scenario(scenario_root)
-            trade = build.trade(pack_root)
-            exists = _exists_in(pack_dir)
-            ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
-            check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
-            bank = _read_bank(pack_dir, pack_id, report, intact is True)
-            sealed = (intact or verify(pack_dir, report, required=require_sealed)) if check_manifest else False
-            result.draft = Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
+            result.draft = _checked_pack(pack_dir, pack_root, scenario_root, skills, report, intact,
+                                         require_sealed if check_manifest else None)
             if not report.errors:
                 result.pack = result.draft
     result.diagnostics = in_report_order(report.found)
     return result
+
+
+def _checked_pack(pack_dir: Path, pack_root: YNode, scenario_root: YNode, skills: Mapping[str, Skill],
+                  report: Reporter, intact: bool | None, require_sealed: bool | None) -> Pack:
+    """The pack built from its schema-valid files, after every check of its content.
+    `require_sealed` None: the manifest is not checked (the pack counts as not sealed)."""
+    pack_id, version = build.pack_id_and_version(pack_root)
+    scenario = build.scenario(scenario_root)
+    trade = build.trade(pack_root)
+    exists = _exists_in(pack_dir)
+    ScenarioChecker(scenario, scenario_root, skills, exists, report).run()
+    check_trade(trade, pack_root, scenario.languages or REQUIRED_LANGUAGES, exists, report)
+    bank = _read_bank(pack_dir, pack_id, report, intact is True)
+    sealed = (intact or verify(pack_dir, report, required=require_sealed)) if require_sealed is not None else False
+    return Pack(pack_id, version, pack_dir, trade, scenario, sealed, bank)
 
 
 def _read_bank(pack_dir: Path, pack_id: str, report: Reporter, trusted: bool = False) -> ItemBank | None:
