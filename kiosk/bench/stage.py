@@ -145,19 +145,26 @@ def scene_change_frames(renderer: GLRenderer, bench: StagedBench, frames: int = 
             ready_at = frame + 1  # the picture arrived in this frame: the dissolve starts with the next
             arrival = frame
         time.sleep(max(0.0, 1 / 60 - took))
+    return _scene_change_summary(times, change_at, arrival)
+
+
+def _scene_change_summary(times: list[float], change_at: int, arrival: int | None) -> dict[str, Any]:
+    """The frame times split into before the change, waiting for the picture, its arrival, the dissolve
+    and after it; `arrival`: the frame that uploaded the new picture (None: it never arrived)."""
+    frames = len(times)
     steady = statistics.median(times[5:change_at])
     end = arrival if arrival is not None else frames
     waiting = times[change_at:end]  # the old scene still shows while the new one is rasterised
     dissolving = times[end + 1:end + 1 + 36]  # 0.6 s at 60 Hz: two full-screen pictures
     settled = times[end + 37:]
+    arrived = [times[arrival]] if arrival is not None else []
     ms = 1000.0
     return {"steady_ms": steady * ms, "waiting_frames": len(waiting),
             "waiting_max_ms": max(waiting, default=0.0) * ms,
-            "arrival_ms": times[arrival] * ms if arrival is not None else None,
+            "arrival_ms": arrived[0] * ms if arrived else None,
             "dissolve_median_ms": statistics.median(dissolving) * ms if dissolving else None,
             "settled_median_ms": statistics.median(settled) * ms if settled else None,
-            "hitches": sum(1 for t in [*waiting, *([times[arrival]] if arrival is not None else [])]
-                           if t > HITCH * steady),
+            "hitches": sum(1 for t in [*waiting, *arrived] if t > HITCH * steady),
             "over_60hz": sum(1 for t in times[change_at:] if t > 1 / 60), "frames": frames - change_at}
 
 

@@ -95,31 +95,40 @@ def make_thumbnails(pack: Pack, cache: Path) -> dict[str, str]:
     """Flat pictures for the preview: a poster frame per clip, a scaled 360° picture.
     Returns pack media path → image name under `cache`."""
     names: dict[str, str] = {}
-    wanted = [(s.clip, True) for s in pack.scenario.steps if isinstance(s, VideoStep)]
-    wanted += [(s.image, False) for s in pack.scenario.steps if isinstance(s, HotspotStep)]
-    wanted += [(img, False) for s in pack.scenario.steps if (img := getattr(s, "image", None))
-               and not isinstance(s, HotspotStep)]
-    wanted += [(p.picture, True) for p in pack.scenario.scenes.values() if p.picture.lower().endswith(".mp4")]
     for media in stage_pictures(pack):  # drawn by the renderer itself (SVG rasterised at the screen's size)
         names[media] = f"{STAGE}/{media}"
-    for media, is_clip in wanted:
+    for media, is_clip in _flat_media(pack):
         source = pack.root / media
         name = f"{pack.id}/{media}.png"
-        target = cache / name
-        if not source.is_file():
-            continue
-        if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
-            frame = _poster(source) if is_clip else cv2.imread(str(source), cv2.IMREAD_COLOR)
-            if frame is None:
-                log.warning("preview: cannot decode %s", source)
-                continue
-            scale = min(1.0, THUMB_MAX[0] / frame.shape[1], THUMB_MAX[1] / frame.shape[0])
-            frame = cv2.resize(frame, (int(frame.shape[1] * scale), int(frame.shape[0] * scale)),
-                               interpolation=cv2.INTER_AREA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(target), frame)
-        names[media] = name
+        if source.is_file() and _thumbnail(source, is_clip, cache / name):
+            names[media] = name
     return names
+
+
+def _flat_media(pack: Pack) -> list[tuple[str, bool]]:
+    """The pack's clips and pictures the preview shows flat: (media path, is a clip)."""
+    steps = pack.scenario.steps
+    wanted = [(s.clip, True) for s in steps if isinstance(s, VideoStep)]
+    wanted += [(s.image, False) for s in steps if isinstance(s, HotspotStep)]
+    wanted += [(img, False) for s in steps if (img := getattr(s, "image", None)) and not isinstance(s, HotspotStep)]
+    wanted += [(p.picture, True) for p in pack.scenario.scenes.values() if p.picture.lower().endswith(".mp4")]
+    return wanted
+
+
+def _thumbnail(source: Path, is_clip: bool, target: Path) -> bool:
+    """Writes `target` unless it is newer than `source`; False when the source cannot be decoded."""
+    if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        return True
+    frame = _poster(source) if is_clip else cv2.imread(str(source), cv2.IMREAD_COLOR)
+    if frame is None:
+        log.warning("preview: cannot decode %s", source)
+        return False
+    scale = min(1.0, THUMB_MAX[0] / frame.shape[1], THUMB_MAX[1] / frame.shape[0])
+    frame = cv2.resize(frame, (int(frame.shape[1] * scale), int(frame.shape[0] * scale)),
+                       interpolation=cv2.INTER_AREA)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(target), frame)
+    return True
 
 
 def _poster(clip: Path) -> Any:
