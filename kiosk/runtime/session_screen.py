@@ -1,7 +1,8 @@
 """The whole visit on one screen object: it owns the session machine and routes each input and
 each instant between its parts — the focus (kiosk.runtime.focus), the 360° look
 (kiosk.runtime.look_control), the scenario being played (kiosk.runtime.play_driver) and what
-is played and said besides the layout (kiosk.runtime.screen_media).
+is played and said besides the layout (kiosk.runtime.screen_media). Inputs are routed to them by
+`ScreenInput` (kiosk.runtime.screen_input), which this class extends.
 
 Input → actions → intents: a tap hits a target; keys, board buttons and switch scanning move a
 focus over the same targets and activate it. Time-driven changes (idle warning and reset, timed
@@ -17,33 +18,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kiosk.events import (
-    BoardIntent,
-    HeadsetLook,
-    HeadsetWorn,
-    InputEvent,
-    KeyPressed,
-    PointerDown,
-    PointerMoved,
-    PointerUp,
-    encode,
-)
+from kiosk.events import InputEvent, encode
 from kiosk.i18n import Catalogs, Words
 from kiosk.media.captions import Cue
 from kiosk.media.sphere import Look
-from kiosk.runtime import actions, debrief
+from kiosk.runtime import debrief
 from kiosk.runtime.accessibility import Prefs
-from kiosk.runtime.actions import Action, Intent
+from kiosk.runtime.actions import Intent
 from kiosk.runtime.attract import AttractScreen
 from kiosk.runtime.debrief import DebriefCard
 from kiosk.runtime.debrief_view import cards_shown
-from kiosk.runtime.focus import KEY_COMMANDS, PRESENCE, FocusMoved, FocusNavigator
+from kiosk.runtime.focus import FocusNavigator
 from kiosk.runtime.look_control import LookController
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_driver import PlayChange, PlayDriver
 from kiosk.runtime.play_view import MediaImage, Target, focusable
+from kiosk.runtime.screen_input import ScreenInput
 from kiosk.runtime.screen_media import CaptionLoader, ScreenMedia, narration
 from kiosk.runtime.screen_view import ScreenView, ViewInputs, state_label, view_key
 from kiosk.runtime.session import (
@@ -80,7 +72,7 @@ class ScreenSettings:
     size: tuple[int, int] = (1920, 1080)  # the display's pixels: the screens are laid out for its shape
 
 
-class SessionScreen:
+class SessionScreen(ScreenInput):
     def __init__(self, packs: Sequence[Pack], catalogs: Catalogs, host: VisitHost, start: float, *,
                  media: MediaImage, settings: ScreenSettings | None = None, journal: Journal | None = None,
                  first_visit: int = 0, default_language: str = "fr", captions: CaptionLoader | None = None,
@@ -274,31 +266,6 @@ class SessionScreen:
             self._log(now, event)
         self._report_usage()  # a mode just turned on or off
 
-    def _route(self, event: InputEvent, now: float) -> bool:
-        """One input to the part it concerns; False when it is not worth recording (a hover, a head turning
-        outside a 360° view, an event the screen does not take)."""
-        if isinstance(event, HeadsetWorn):
-            self.player.headset(event.worn, now)
-        elif isinstance(event, PointerDown):
-            self._tap(event.x, event.y, now)
-        elif isinstance(event, PointerMoved):
-            if not self.looking.drag_to(event.x, event.y):
-                return False
-            self._apply(PRESENCE, now)
-        elif isinstance(event, PointerUp):
-            return self.looking.release()
-        elif isinstance(event, HeadsetLook):
-            if not self.player.immersive():
-                return False  # the head turns only 360° views; elsewhere it is not an input worth recording
-            self.looking.head(event.yaw, event.pitch)
-        elif isinstance(event, KeyPressed):
-            self._key(event.key, now)
-        elif isinstance(event, BoardIntent):
-            self._command(event.name, now)
-        else:
-            return False
-        return True
-
     # -- time ------------------------------------------------------------------------------------
     def _advance(self, now: float) -> None:
         if self.session.page == Page.PLAY:
@@ -306,68 +273,6 @@ class SessionScreen:
         self._apply(Tick(), now)
         if self.prefs.scanning and self.session.page != Page.ATTRACT:
             self.navigator.scan(now, self.settings.scan_every, len(focusable(self.targets(now))))
-
-    # -- input -----------------------------------------------------------------------------------
-    def _tap(self, x: float, y: float, now: float) -> None:
-        if self.session.page == Page.ATTRACT:
-            self._apply(Intent("start"), now)
-            return
-        for target in reversed(self.targets(now)):
-            if target.rect.contains(x, y):
-                if target.action == actions.LOOK:  # the 360° view: a drag begins
-                    self.looking.begin_drag(x, y, target.rect.h)
-                    self._apply(PRESENCE, now)
-                else:
-                    self._act(target.action, now)
-                return
-        self._apply(PRESENCE, now)  # a tap anywhere still counts as presence
-
-    def _key(self, key: str, now: float) -> None:
-        if self.session.page == Page.ATTRACT:
-            if key in KEY_COMMANDS:  # a command key starts; the digits pick nothing yet
-                self._apply(Intent("start"), now)
-            return
-        self._take(self.navigator.key(key, self.targets(now), now), now)
-
-    def _command(self, name: str, now: float) -> None:
-        if self.session.page == Page.ATTRACT:
-            self._apply(Intent("start"), now)
-            return
-        self._take(self.navigator.command(name, self.targets(now), now), now)
-
-    def _take(self, decided: Action | FocusMoved | None, now: float) -> None:
-        if isinstance(decided, FocusMoved):
-            step_now = self.player.step()
-            if step_now is not None:
-                self.looking.face(step_now, decided.action)
-            self._apply(PRESENCE, now)
-        elif decided is not None:
-            self._act(decided, now)
-
-    def _act(self, action: Action, now: float) -> None:
-        """A target's action: to the session machine, the scenario player, or the screen's own state.
-        The drag area and the preview's restart do nothing when reached here."""
-        if self.session.page == Page.CONSENT and isinstance(action, actions.Toggle | actions.Proceed):
-            choice = Intent("next") if isinstance(action, actions.Proceed) else Intent("toggle", action.option_id)
-            self._apply(choice, now)
-        elif isinstance(action, Intent):
-            self._apply(action, now)
-        elif isinstance(action, actions.Choose | actions.Toggle | actions.Move | actions.Confirm | actions.Proceed):
-            if self.player.state is not None and self.session.page == Page.PLAY:
-                change = self.player.act(action, now)
-                self._apply(PRESENCE, now)
-                self._after_play(change, now)
-        elif isinstance(action, actions.TogglePref | actions.ShowSector | actions.Scroll | actions.Stay):
-            self._screen_action(action)
-            self._apply(PRESENCE, now)
-
-    def _screen_action(self, action: actions.TogglePref | actions.ShowSector | actions.Scroll | actions.Stay) -> None:
-        if isinstance(action, actions.TogglePref):
-            self.prefs = self.prefs.toggled(action.name)
-        elif isinstance(action, actions.ShowSector):
-            self.sector, self.scroll = action.sector, 0
-        elif isinstance(action, actions.Scroll):
-            self.scroll = max(0, self.scroll + action.by)
 
     def _after_play(self, change: PlayChange, now: float) -> None:
         pack = self.player.pack
