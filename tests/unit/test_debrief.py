@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.actions import Intent
 from kiosk.runtime.debrief import MAX_CARDS, Moment, cards, choose, moments
 from kiosk.runtime.debrief_view import debrief_page
 from kiosk.scenario.esco import read_skills
@@ -93,7 +94,7 @@ def test_the_debrief_screen_never_says_wrong_and_has_one_big_button(language: st
     made = cards(SCENARIO, observations, words)
     scene, targets = debrief_page(made, words, Prefs())
     assert scene.labels == ("debrief", "cards:3", "card:another-way", "card:another-way", "card:well")
-    assert [t.action for t in targets if t.action[0] == "intent" and t.action[1] == "next"]
+    assert [t.action for t in targets if t.action == Intent("next")]
     assert all(t.rect.w >= 44 and t.rect.h >= 44 for t in targets)
     large, _ = debrief_page(made, words, Prefs(large_text=True))
     assert large.labels[1] == "cards:2"  # larger text: two wider cards
