@@ -70,6 +70,38 @@ class _Host:
         return self.outcomes(words, easy)
 
 
+Show = Callable[[str, Page, str, play.PlayState], Shot]  # (name, page, pack id, play state) → the shot
+
+
+def _attract_shot(screen: SessionScreen, catalogs: Catalogs, language: str, frame: Frame, now: float) -> Shot:
+    words = catalogs.words(language)
+    attract = AttractScreen([AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
+                             for c in screen.cards(language)], now,
+                            attract_texts(words, [catalogs.words(other) for other in catalogs.languages]), frame=frame)
+    return Shot("01-attract", attract.view(now), [])
+
+
+def _play_shots(packs: Sequence[Pack], show: Show, now: float, every_step: bool) -> Iterator[Shot]:
+    """Every step of every pack and one answer's feedback per step (or the first step of each kind
+    and the first feedback, with `every_step` False)."""
+    kinds: set[str] = set()
+    for pack in sorted(packs, key=lambda p: p.id):
+        scenario = pack.scenario
+        start = play.start(scenario, now, seed=1)
+        for step in scenario.steps:
+            state = play.jump(scenario, start, step.id, now)
+            state = replace(state, stage_since=now - 60.0)  # the stage stands still, as a visitor reads it
+            name = f"06-play-{pack.id}-{step.id}" if every_step else f"06-play-{step.kind.replace('_', '-')}"
+            if every_step or step.kind not in kinds:
+                yield show(name, Page.PLAY, pack.id, state)
+            options = [o for o in step.options() if o.feedback is not None]
+            if options and (every_step or "feedback" not in kinds):
+                shown = replace(state, feedback=options[0].id, picked=(options[0].id,))
+                yield show(f"{name}-feedback" if every_step else "06-play-feedback", Page.PLAY, pack.id, shown)
+                kinds.add("feedback")
+            kinds.add(step.kind)
+
+
 def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, size: tuple[int, int],
           outcomes: Outcomes, *, every_step: bool = True) -> Iterator[Shot]:
     """The screens in visit order: attract, language, consent, catalogue, trade, every step of every
@@ -82,11 +114,7 @@ def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, s
     width, height = design_size(*size)
     frame = Frame(width, height, tokens_for(large_text=prefs.large_text, high_contrast=prefs.high_contrast),
                   catalogs.words(language).rtl)
-    words = catalogs.words(language)
-    attract = AttractScreen([AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
-                             for c in screen.cards(language)], now,
-                            attract_texts(words, [catalogs.words(other) for other in catalogs.languages]), frame=frame)
-    yield Shot("01-attract", attract.view(now), [])
+    yield _attract_shot(screen, catalogs, language, frame, now)
     first = sorted(packs, key=lambda p: p.id)[0] if packs else None
     consent = Consent(results_to_phone=True)
 
@@ -105,22 +133,7 @@ def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, s
     yield show("04-catalogue", Page.CATALOGUE)
     if first is not None:
         yield show("05-trade", Page.TRADE, first.id)
-    kinds: set[str] = set()
-    for pack in sorted(packs, key=lambda p: p.id):
-        scenario = pack.scenario
-        start = play.start(scenario, now, seed=1)
-        for step in scenario.steps:
-            state = play.jump(scenario, start, step.id, now)
-            state = replace(state, stage_since=now - 60.0)  # the stage stands still, as a visitor reads it
-            name = f"06-play-{pack.id}-{step.id}" if every_step else f"06-play-{step.kind.replace('_', '-')}"
-            if every_step or step.kind not in kinds:
-                yield show(name, Page.PLAY, pack.id, state)
-            options = [o for o in step.options() if o.feedback is not None]
-            if options and (every_step or "feedback" not in kinds):
-                shown = replace(state, feedback=options[0].id, picked=(options[0].id,))
-                yield show(f"{name}-feedback" if every_step else "06-play-feedback", Page.PLAY, pack.id, shown)
-                kinds.add("feedback")
-            kinds.add(step.kind)
+    yield from _play_shots(packs, show, now, every_step)
     yield show("07-results", Page.RESULTS)
     yield show("08-offers", Page.OFFERS)
     yield show("09-handoff", Page.HANDOFF)

@@ -12,17 +12,17 @@ scenario's own actions come from play_view.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
 from kiosk.i18n import NATIVE_NAMES, Words
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import NEXT, Action, Intent, IntentName, Scroll, ShowSector, Stay, TogglePref
-from kiosk.runtime.outcome import Outcome, QrMatrix, SkillLine
+from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.play_view import Target, targets_of
+from kiosk.runtime.results_parts import qr_nodes, skill_row
 from kiosk.runtime.widgets import badge, card, option, page, press, scene_of, text
 from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Label, Style, lay_out, row
-from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene, Text, Video
+from kiosk.view.nodes import Image, Node, Panel, Rect, Scene, Text, Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,35 +267,6 @@ def trade_page(card: TradeCard, words: Words, captions: bool, frame: Frame | Non
                   "trade", f"trade:{card.pack_id}")
 
 
-def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
-    """One skill in words: its name and band ("a clear strength", "to develop"…), the range among visitors
-    for those who want it (both ends labelled; none when there is not enough to say), what the visitor
-    did in full sentences, and one tip to develop it at work."""
-    t = frame.tokens
-    p = t.palette
-
-    def band(rect: Rect) -> tuple[list[Node], list[Hit]]:
-        track = Rect(rect.x, rect.y + (rect.h - 28) / 2, rect.w, 28)
-        nodes: list[Node] = [Panel(track, p.dot, radius=14)]
-        low, high = (100 - line.high, 100 - line.low) if frame.rtl else (line.low, line.high)
-        nodes.append(Panel(Rect(track.x + track.w * low / 100, track.y, max(28.0, track.w * (high - low) / 100),
-                                28), p.accent, radius=14, layer=1))
-        return nodes, []
-
-    parts: list[Item] = [text(frame, f"{line.name} · {line.band_words}", "body", weight="bold")]
-    if line.enough:
-        parts.append(Fill(band, Style(height=32)))
-        half = Style(grow=1, basis=0, min_width=0)  # each end label takes half the width and wraps in it
-        parts.append(row(replace(text(frame, line.range_ends[0], "small", muted=True), style=half),
-                         replace(text(frame, line.range_ends[1], "small", muted=True, align="end"), style=half),
-                         gap=t.space.s))
-    if line.evidence:
-        parts.append(text(frame, " ".join(line.evidence), "small", muted=True))
-    if line.tip:
-        parts.append(text(frame, words.gettext("Tip: {tip}").format(tip=line.tip), "small"))
-    return Box(tuple(parts), Style(grow=1, basis=0, gap=t.space.xs, min_width=0))
-
-
 def results_sections(outcome: Outcome, words: Words, frame: Frame) -> list[Item]:
     """The results' body, section by section (a screen may add its own after these)."""
     _ = words.gettext
@@ -336,30 +307,6 @@ def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> t
                          style=Style(gap=t.space.xs, pad=t.space.m, shrink=0)))
     return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue"))),
                   "offers", f"offers:{len(outcome.offers)}")
-
-
-def qr_nodes(matrix: QrMatrix, x: float, y: float, size: float) -> list[Node]:
-    """A QR code as rectangles, one per run of dark modules, on a white quiet zone: sharp at any
-    scale and nothing to upload or evict from the image atlas. The runs are built once per code and
-    size, as one Group the renderer compiles once."""
-    return [Group((_qr_group(matrix, size),), dx=x, dy=y)]
-
-
-@lru_cache(maxsize=8)
-def _qr_group(matrix: QrMatrix, size: float) -> Group:
-    n = len(matrix)
-    module = size / (n + 8)
-    nodes: list[Node] = [Panel(Rect(0.0, 0.0, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
-    for row_index, cells in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*cells, False)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                nodes.append(Panel(Rect((start + 4) * module, (row_index + 4) * module, (col - start) * module,
-                                        module), (0.0, 0.0, 0.0, 1.0), layer=1))
-                start = None
-    return Group(tuple(nodes))
 
 
 def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:

@@ -11,42 +11,32 @@ the prompt, so a question is never drawn over the view.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from kiosk.i18n import Words
-from kiosk.media.sphere import Look, project
 from kiosk.runtime.actions import LOOK, PROCEED, Action, Choose, Confirm, Move, Toggle
 from kiosk.runtime.play import PlayState, current, seconds_left, shown_options
 from kiosk.runtime.stage_view import play_stage
+from kiosk.runtime.step_media import LiveMedia as LiveMedia  # noqa: PLC0414 (screens import it from here)
+from kiosk.runtime.step_media import MediaImage as MediaImage  # noqa: PLC0414 (screens import it from here)
+from kiosk.runtime.step_media import hotspots, live_hotspots, live_video, poster
 from kiosk.runtime.widgets import card, option, page, press, scene_of, text
 from kiosk.scenario.model import (
     ChoiceStep,
     DialogueStep,
     EndStep,
     HotspotStep,
+    Option,
     OrderingStep,
     Scenario,
+    Step,
     VideoStep,
 )
 from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Label, Laid, Style, lay_out, row
-from kiosk.view.measure import measure
-from kiosk.view.nodes import Button, Image, Node, Panel, Panorama, ProgressBar, Rect, Scene, Text, Video
+from kiosk.view.nodes import Node, ProgressBar, Rect, Scene
 
-
-@dataclass(frozen=True, slots=True)
-class LiveMedia:
-    """On the kiosk (not in the trainer's flat preview): clips play, 360° pictures are looked around."""
-
-    prefix: str  # stream names are f"{prefix}/{media path}" (the pack id: paths under the scenarios folder)
-    look: Look = field(default_factory=Look)
-    caption: str | None = None  # the cue on screen now; None: captions off or silence
-    paused: bool = False  # the scenario is paused (headset off): clips stand still
-
-
-MediaImage = Callable[[str], str | None]  # pack media path → image name the renderer finds, if any
 StageDraw = Callable[[Rect], tuple[Sequence[Node], Sequence[Hit]]]  # a dialogue's stage, drawn in its rect
-HOTSPOT = 80.0  # a hotspot's button on the 360° view
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,124 +108,6 @@ def _ordering(step: OrderingStep, state: PlayState, words: Words, frame: Frame) 
     return Box(tuple(rows), Style(gap=frame.tokens.space.s))
 
 
-def _spot_button(frame: Frame, rect: Rect, label: str, action: Action, picked: bool) -> tuple[list[Node], Hit]:
-    p = frame.tokens.palette
-    fill = p.picked if picked else p.surface
-    nodes: list[Node] = [Button(rect, label, fill, p.on_picked if picked else p.text, frame.tokens.type.button,
-                                layer=1)]
-    if frame.tokens.outline:
-        nodes.append(Panel(rect, (0.0, 0.0, 0.0, 0.0), min(rect.h / 2, 28.0), frame.tokens.outline, p.outline,
-                           layer=2))
-    return nodes, (rect, action)
-
-
-def _hotspots(step: HotspotStep, state: PlayState, words: Words, media: MediaImage, frame: Frame) -> Item:
-    image = media(step.image)
-    p = frame.tokens.palette
-
-    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
-        w = min(box.w, box.h * 2)  # 2:1 like the equirectangular picture
-        area = Rect(box.x + (box.w - w) / 2, box.y, w, w / 2)
-        nodes: list[Node] = [Image(area, image, radius=12) if image else Panel(area, p.surface, radius=12)]
-        hits: list[Hit] = []
-        for index, spot in enumerate(step.spots):
-            x = area.x + (spot.yaw + 180) / 360 * area.w
-            y = area.y + (90 - spot.pitch) / 180 * area.h
-            size = HOTSPOT
-            x = min(max(x, area.x + size / 2), area.x + area.w - size / 2)
-            y = min(max(y, area.y + size / 2), area.y + area.h - size / 2)
-            spot_nodes, hit = _spot_button(frame, Rect(x - size / 2, y - size / 2, size, size), str(index + 1),
-                                           (Toggle if step.multiple else Choose)(spot.id), spot.id in state.picked)
-            nodes.extend(spot_nodes)
-            hits.append(hit)
-        return nodes, hits
-
-    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=200)),
-                text(frame, words.gettext("Flat view of the 360° picture"), "caption", muted=True)),
-               Style(grow=1, shrink=1, gap=frame.tokens.space.xs))
-
-
-def _caption_nodes(frame: Frame, area: Rect, caption: str | None) -> list[Node]:
-    if not caption:
-        return []
-    t = frame.tokens
-    size = t.type.body
-    m = measure(caption, size, "regular", area.w - 60)
-    height = m.height + 2 * t.space.s
-    return [Panel(Rect(area.x, area.y + area.h - height, area.w, height), t.palette.scrim, layer=1),
-            Text(area.x + area.w / 2, area.y + area.h - height + t.space.s, caption, size, t.palette.text, "regular",
-                 "center", max_width=area.w - 60, layer=1)]
-
-
-def _fitted(box: Rect, aspect: float) -> Rect:
-    """The largest `aspect` rectangle centred in `box`."""
-    w = min(box.w, box.h * aspect)
-    h = w / aspect
-    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
-
-
-def _live_video(step: VideoStep, live: LiveMedia, frame: Frame) -> Item:
-    stream = f"{live.prefix}/{step.clip}"
-    p = frame.tokens.palette
-
-    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
-        if step.immersive:
-            look = live.look
-            return ([Panorama(box, stream, look.yaw, look.pitch, look.fov, paused=live.paused),
-                     *_caption_nodes(frame, box, live.caption)], [(box, LOOK)])
-        area = _fitted(box, 16 / 9)
-        return [Panel(area, p.surface, radius=12), Video(area, stream, radius=12, paused=live.paused),
-                *_caption_nodes(frame, area, live.caption)], []
-
-    return Fill(draw, Style(grow=1, shrink=1, min_height=240))
-
-
-def _live_hotspots(step: HotspotStep, state: PlayState, live: LiveMedia, frame: Frame) -> Item:
-    """The 360° picture around the visitor: hotspots where they are, and the same hotspots as a row of
-    numbered buttons underneath (reachable without searching, by keys, buttons or a switch)."""
-    look = live.look
-
-    def draw(area: Rect) -> tuple[list[Node], list[Hit]]:
-        nodes: list[Node] = [Panorama(area, f"{live.prefix}/{step.image}", look.yaw, look.pitch, look.fov)]
-        hits: list[Hit] = [(area, LOOK)]
-        half = HOTSPOT / 2
-        for index, spot in enumerate(step.spots):
-            seen = project(spot.yaw, spot.pitch, look, area.w / area.h)
-            if seen is None:
-                continue
-            x, y = area.x + (seen[0] + 1) / 2 * area.w, area.y + (seen[1] + 1) / 2 * area.h
-            if not (area.x + half <= x <= area.x + area.w - half and area.y + half <= y <= area.y + area.h - half):
-                continue
-            if any(abs(x - (r.x + half)) < HOTSPOT and abs(y - (r.y + half)) < HOTSPOT for r, _ in hits[1:]):
-                continue  # two hotspots seen at one place: the row below reaches both
-            spot_nodes, hit = _spot_button(frame, Rect(x - half, y - half, HOTSPOT, HOTSPOT), str(index + 1),
-                                           (Toggle if step.multiple else Choose)(spot.id), spot.id in state.picked)
-            nodes.extend(spot_nodes)
-            hits.append(hit)
-        return nodes, hits
-
-    numbers = tuple(press(frame, str(index + 1), (Toggle if step.multiple else Choose)(spot.id),
-                          picked=spot.id in state.picked)
-                    for index, spot in enumerate(step.spots))
-    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=240)),
-                Box(numbers, Style(row=True, wrap=True, gap=frame.tokens.space.s))),
-               Style(grow=1, shrink=1, gap=frame.tokens.space.s))
-
-
-def _poster(step: VideoStep, words: Words, media: MediaImage, frame: Frame) -> Item:
-    poster = media(step.clip)
-    kind = words.gettext("360° video") if step.kind == "video360" else words.gettext("Video")
-    p = frame.tokens.palette
-
-    def draw(box: Rect) -> tuple[list[Node], list[Hit]]:
-        area = _fitted(box, 16 / 9)
-        return [Image(area, poster, radius=12) if poster else Panel(area, p.surface, radius=12)], []
-
-    return Box((Fill(draw, Style(grow=1, shrink=1, min_height=200)),
-                text(frame, f"{kind} · {step.clip}", "caption", muted=True, align="center")),
-               Style(grow=1, shrink=1, gap=frame.tokens.space.xs))
-
-
 def _dialogue(step: DialogueStep, language: str, easy: bool, frame: Frame, stage: StageDraw | None) -> Item:
     t = frame.tokens
     lines: list[Item] = []
@@ -267,6 +139,123 @@ def _timer(scenario: Scenario, step: ChoiceStep, state: PlayState, words: Words,
                gap=frame.tokens.space.m, align="center")
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What a step's body builder may draw on."""
+
+    scenario: Scenario
+    state: PlayState
+    words: Words
+    now: float
+    media: MediaImage
+    easy: bool
+    live: LiveMedia | None
+    frame: Frame
+    stage: StageDraw | None
+
+
+StepBody = tuple[list[Item], Item | None]  # the body's items, and the main button (None: no button)
+
+
+def _confirm(ask: _Ask) -> Item:
+    return continue_button(ask.words, ask.frame, ask.words.gettext("Confirm"), Confirm())
+
+
+def _video_body(step: VideoStep, ask: _Ask) -> StepBody:
+    shown = live_video(step, ask.live, ask.frame) if ask.live else poster(step, ask.words, ask.media, ask.frame)
+    return [shown], continue_button(ask.words, ask.frame)
+
+
+def _hotspot_body(step: HotspotStep, ask: _Ask) -> StepBody:
+    shown = (live_hotspots(step, ask.state, ask.live, ask.frame) if ask.live
+             else hotspots(step, ask.state, ask.words, ask.media, ask.frame))
+    return [shown], _confirm(ask) if step.multiple else None
+
+
+def _dialogue_body(step: DialogueStep, ask: _Ask) -> StepBody:
+    return [_dialogue(step, ask.words.language, ask.easy, ask.frame, ask.stage)], continue_button(ask.words, ask.frame)
+
+
+def _ordering_body(step: OrderingStep, ask: _Ask) -> StepBody:
+    return [_ordering(step, ask.state, ask.words, ask.frame)], _confirm(ask)
+
+
+def _choice_body(step: ChoiceStep, ask: _Ask) -> StepBody:
+    timer = _timer(ask.scenario, step, ask.state, ask.words, ask.now, ask.frame)
+    options = _options(step, ask.state, ask.words.language, ask.easy, ask.frame, step.multiple)
+    return [*([timer] if timer is not None else []), options], _confirm(ask) if step.multiple else None
+
+
+def _end_body(step: EndStep, ask: _Ask) -> StepBody:
+    t = ask.frame.tokens
+    observed = Box(tuple(Label(f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", t.type.caption,
+                               t.palette.text_muted) for o in ask.state.observations[:12]), Style(gap=4))
+    return [text(ask.frame, ask.words.gettext("What the scenario observed"), "body", colour=t.palette.accent,
+                 weight="bold"), observed], None
+
+
+# step kind → its body; the first entry the step is an instance of builds it
+_BODIES: tuple[tuple[type[Step], Callable[[Any, _Ask], StepBody]], ...] = (
+    (VideoStep, _video_body),
+    (HotspotStep, _hotspot_body),
+    (DialogueStep, _dialogue_body),
+    (OrderingStep, _ordering_body),
+    (ChoiceStep, _choice_body),
+    (EndStep, _end_body),
+)
+
+
+def _step_body(step: Step, ask: _Ask) -> StepBody:
+    for kind, build in _BODIES:
+        if isinstance(step, kind):
+            return build(step, ask)
+    return [], continue_button(ask.words, ask.frame)
+
+
+def _answered(choice: Option, ask: _Ask) -> StepBody:
+    """After an answer: its reaction on stage, then its feedback if any (then only "Continue")."""
+    language, t = ask.words.language, ask.frame.tokens
+    body: list[Item] = []
+    if choice.reaction is not None and ask.stage is not None:
+        body.append(Fill(ask.stage, Style(grow=1, shrink=1, min_height=0), name="stage"))
+    if choice.feedback is not None:
+        body.append(card(ask.frame, (text(ask.frame, choice.text.get(language, easy=ask.easy), "body", muted=True),
+                                     text(ask.frame, choice.feedback.get(language, easy=ask.easy), "lead",
+                                          weight="bold")),
+                         style=Style(gap=t.space.m, pad=t.space.l)))
+    return body, continue_button(ask.words, ask.frame)
+
+
+def _scenario_stage(scenario: Scenario, state: PlayState, *, language: str, now: float, media: MediaImage,
+                    easy: bool, live: LiveMedia | None, reduced_motion: bool, frame: Frame) -> StageDraw:
+    def stage(rect: Rect) -> tuple[Sequence[Node], Sequence[Hit]]:
+        return play_stage(scenario, state, language=language, now=now, media=media, easy=easy,
+                          prefix=live.prefix if live else None, reduced_motion=reduced_motion, rect=rect,
+                          rtl=frame.rtl), []
+    return stage
+
+
+def _top(banner: str | None, prompt: str, frame: Frame) -> list[Item]:
+    """The banner (if any) and the step's prompt (if any), above its body."""
+    t = frame.tokens
+    top: list[Item] = []
+    if banner:
+        top.append(Box((text(frame, banner, "body"),), Style(pad=t.space.s, pad_x=t.space.m), fill=t.palette.alert,
+                       radius=t.radius.chip, border=t.outline, border_color=t.palette.outline))
+    if prompt:
+        top.append(text(frame, prompt, "heading", weight="bold"))
+    return top
+
+
+def _foot(chrome: Sequence[Item], main: Item | None, frame: Frame) -> Box | None:
+    bottom: list[Item] = [*chrome, Box(style=Style(grow=1))]
+    if main is not None:
+        bottom.append(main)
+    if not chrome and main is None:
+        return None
+    return Box(tuple(bottom), Style(row=True, wrap=True, gap=frame.tokens.space.s, align="end"))
+
+
 def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_title: str, now: float,
                media: MediaImage, easy: bool = False, banner: str | None = None,
                live: LiveMedia | None = None, frame: Frame | None = None, chrome: Sequence[Item] = (),
@@ -278,61 +267,18 @@ def build_view(scenario: Scenario, state: PlayState, *, words: Words, trade_titl
     step = current(scenario, state)
     language = words.language
     if stage is None and state.stage is not None:
-        def stage(rect: Rect) -> tuple[Sequence[Node], Sequence[Hit]]:
-            return play_stage(scenario, state, language=language, now=now, media=media, easy=easy,
-                              prefix=live.prefix if live else None, reduced_motion=reduced_motion, rect=rect,
-                              rtl=frame.rtl), []
-    t = frame.tokens
-    body: list[Item] = []
-    if banner:
-        body.append(Box((text(frame, banner, "body"),), Style(pad=t.space.s, pad_x=t.space.m), fill=t.palette.alert,
-                        radius=t.radius.chip, border=t.outline, border_color=t.palette.outline))
-    prompt = step.text.get(language, easy=easy) if step.text else ""
-    if prompt:
-        body.append(text(frame, prompt, "heading", weight="bold"))
-    main: Item | None = continue_button(words, frame)
+        stage = _scenario_stage(scenario, state, language=language, now=now, media=media, easy=easy, live=live,
+                                reduced_motion=reduced_motion, frame=frame)
+    ask = _Ask(scenario, state, words, now, media, easy, live, frame, stage)
     choice = next((o for o in step.options() if o.id == state.feedback), None)
     reacting = choice is not None and choice.reaction is not None and stage is not None
-    if reacting and stage is not None:  # the reaction on stage, before any feedback (then only "Continue")
-        body.append(Fill(stage, Style(grow=1, shrink=1, min_height=0), name="stage"))
-    if choice is not None and choice.feedback is None and reacting:
-        pass
-    elif choice is not None and choice.feedback is not None:
-        body.append(card(frame, (text(frame, choice.text.get(language, easy=easy), "body", muted=True),
-                                 text(frame, choice.feedback.get(language, easy=easy), "lead", weight="bold")),
-                         style=Style(gap=t.space.m, pad=t.space.l)))
-    elif isinstance(step, VideoStep) and live is not None:
-        body.append(_live_video(step, live, frame))
-    elif isinstance(step, HotspotStep) and live is not None:
-        body.append(_live_hotspots(step, state, live, frame))
-        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
-    elif isinstance(step, VideoStep):
-        body.append(_poster(step, words, media, frame))
-    elif isinstance(step, DialogueStep):
-        body.append(_dialogue(step, language, easy, frame, stage))
-    elif isinstance(step, OrderingStep):
-        body.append(_ordering(step, state, words, frame))
-        main = continue_button(words, frame, words.gettext("Confirm"), Confirm())
-    elif isinstance(step, HotspotStep):
-        body.append(_hotspots(step, state, words, media, frame))
-        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
-    elif isinstance(step, ChoiceStep):
-        timer = _timer(scenario, step, state, words, now, frame)
-        if timer is not None:
-            body.append(timer)
-        body.append(_options(step, state, language, easy, frame, step.multiple))
-        main = continue_button(words, frame, words.gettext("Confirm"), Confirm()) if step.multiple else None
-    elif isinstance(step, EndStep):
-        main = None
-        body.append(text(frame, words.gettext("What the scenario observed"), "body", colour=t.palette.accent,
-                         weight="bold"))
-        body.append(Box(tuple(Label(f"{o.observable}: {o.credit}/{o.max_credit}  ({o.step_id})", t.type.caption,
-                                    t.palette.text_muted) for o in state.observations[:12]), Style(gap=4)))
-    bottom: list[Item] = [*chrome, Box(style=Style(grow=1))]
-    if main is not None:
-        bottom.append(main)
-    foot = Box(tuple(bottom), Style(row=True, wrap=True, gap=t.space.s, align="end")) if chrome or main else None
-    laid = lay_out(page(frame, _header(scenario, state, trade_title, words, frame), body, foot),
+    if choice is not None and (choice.feedback is not None or reacting):
+        body, main = _answered(choice, ask)
+    else:
+        body, main = _step_body(step, ask)
+    prompt = step.text.get(language, easy=easy) if step.text else ""
+    top = _header(scenario, state, trade_title, words, frame)
+    laid = lay_out(page(frame, top, [*_top(banner, prompt, frame), *body], _foot(chrome, main, frame)),
                    frame.width, frame.height, rtl=frame.rtl)
     labels = ("preview", f"step:{step.id}", f"kind:{step.kind}") + (("feedback",) if choice else ())
     return scene_of(frame, laid, *labels), targets_of(laid)

@@ -187,53 +187,101 @@ def _backgrounds(text: _Words, shapes: Sequence[_Shape], background: Color) -> l
     return colours
 
 
-def check(scene: Scene, hits: Iterable[tuple[Rect, object]] = (), *, min_contrast: float = 4.5,
-          min_target: float = MIN_TARGET, ignore: Sequence[object] = (("look",),)) -> list[Problem]:
-    """Every problem found in `scene` and its tap targets (`hits`: rectangle, action)."""
-    problems: list[Problem] = []
+@dataclass(frozen=True, slots=True)
+class _Laid:
+    """The scene flattened once, for every rule."""
+
+    shapes: list[_Shape]
+    words: list[_Words]
+    screen: Rect
+    containers: list[_Shape]  # opaque-ish shapes a text may be drawn on
+    background: Color
+
+
+def _lay(scene: Scene) -> _Laid:
     shapes, words = _flatten(scene.root)
-    screen = Rect(0.0, 0.0, scene.width, scene.height)
     containers = [s for s in shapes if s.fill is not None and s.fill[3] > 0 and s.rect.w * s.rect.h > 0]
-    for shape in shapes:
-        if not _inside(shape.rect, screen):
-            problems.append(Problem("off screen", shape.name, f"leaves the {screen.w:.0f}×{screen.h:.0f} screen"))
-    for text in words:
-        e = text.extent
-        m = measure(text.node.text, text.node.size, text.node.weight, text.wrap)
-        if text.wrap is not None and m.widest_word > text.wrap + TOLERANCE:
-            problems.append(Problem("text overflow", text.name,
-                                    f"a word is {m.widest_word:.0f} wide in a {text.wrap:.0f} wide box"))
-        box = text.owner
-        if box is None:  # the shape it is drawn on: the topmost under its first letter
-            holders = [s for s in containers if _is_under(s, text) and s.rect.contains(e.x + 1, e.y + 1)]
-            box = max(holders, key=lambda s: (s.layer, s.order)).rect if holders else screen
-        if not _inside(e, box):
-            problems.append(Problem("text overflow", text.name,
-                                    f"{e.w:.0f}×{e.h:.0f} at ({e.x:.0f}, {e.y:.0f}) leaves its box "
-                                    f"({box.x:.0f}, {box.y:.0f}, {box.w:.0f}×{box.h:.0f})"))
-        dimmed = any(s.layer > text.layer and s.fill is not None and 0 < s.fill[3] < 0.99
-                     and s.rect.contains(e.x + e.w / 2, e.y + e.h / 2) for s in shapes)
-        if dimmed:
-            continue  # behind a dialog's scrim: not read until the dialog closes
-        for shape in shapes:
-            opaque = shape.fill is None or shape.fill[3] >= 0.99
-            if shape.layer > text.layer and opaque and _overlap(shape.rect, e) > 0:
-                problems.append(Problem("covered", text.name, f"{shape.name} is drawn over it"))
-        ratio = min(contrast_ratio(text.node.color, bg) for bg in _backgrounds(text, shapes, scene.background))
-        if ratio < min_contrast - 1e-6:
-            problems.append(Problem("contrast", text.name, f"{ratio:.2f}:1, needs {min_contrast:g}:1"))
-    for i, a in enumerate(words):
-        for b in words[i + 1:]:
-            if a.layer == b.layer and _overlap(a.extent, b.extent) > 0:
-                problems.append(Problem("text overlap", a.name, f"over {b.name}"))
-    targets = [(rect, action) for rect, action in hits if action not in ignore]
+    return _Laid(shapes, words, Rect(0.0, 0.0, scene.width, scene.height), containers, scene.background)
+
+
+def _shapes_off_screen(laid: _Laid) -> list[Problem]:
+    screen = laid.screen
+    return [Problem("off screen", shape.name, f"leaves the {screen.w:.0f}×{screen.h:.0f} screen")
+            for shape in laid.shapes if not _inside(shape.rect, screen)]
+
+
+def _overflow(text: _Words, laid: _Laid) -> list[Problem]:
+    problems: list[Problem] = []
+    e = text.extent
+    m = measure(text.node.text, text.node.size, text.node.weight, text.wrap)
+    if text.wrap is not None and m.widest_word > text.wrap + TOLERANCE:
+        problems.append(Problem("text overflow", text.name,
+                                f"a word is {m.widest_word:.0f} wide in a {text.wrap:.0f} wide box"))
+    box = text.owner
+    if box is None:  # the shape it is drawn on: the topmost under its first letter
+        holders = [s for s in laid.containers if _is_under(s, text) and s.rect.contains(e.x + 1, e.y + 1)]
+        box = max(holders, key=lambda s: (s.layer, s.order)).rect if holders else laid.screen
+    if not _inside(e, box):
+        problems.append(Problem("text overflow", text.name,
+                                f"{e.w:.0f}×{e.h:.0f} at ({e.x:.0f}, {e.y:.0f}) leaves its box "
+                                f"({box.x:.0f}, {box.y:.0f}, {box.w:.0f}×{box.h:.0f})"))
+    return problems
+
+
+def _dimmed(text: _Words, shapes: Sequence[_Shape]) -> bool:
+    """Behind a dialog's scrim: not read until the dialog closes."""
+    e = text.extent
+    return any(s.layer > text.layer and s.fill is not None and 0 < s.fill[3] < 0.99
+               and s.rect.contains(e.x + e.w / 2, e.y + e.h / 2) for s in shapes)
+
+
+def _covered(text: _Words, shapes: Sequence[_Shape]) -> list[Problem]:
+    return [Problem("covered", text.name, f"{shape.name} is drawn over it") for shape in shapes
+            if shape.layer > text.layer and (shape.fill is None or shape.fill[3] >= 0.99)
+            and _overlap(shape.rect, text.extent) > 0]
+
+
+def _contrast(text: _Words, laid: _Laid, min_contrast: float) -> list[Problem]:
+    ratio = min(contrast_ratio(text.node.color, bg) for bg in _backgrounds(text, laid.shapes, laid.background))
+    if ratio < min_contrast - 1e-6:
+        return [Problem("contrast", text.name, f"{ratio:.2f}:1, needs {min_contrast:g}:1")]
+    return []
+
+
+def _text_problems(laid: _Laid, min_contrast: float) -> list[Problem]:
+    """Per text, in drawing order: overflow, then (unless dimmed) covered and contrast."""
+    problems: list[Problem] = []
+    for text in laid.words:
+        problems += _overflow(text, laid)
+        if not _dimmed(text, laid.shapes):
+            problems += _covered(text, laid.shapes) + _contrast(text, laid, min_contrast)
+    return problems
+
+
+def _texts_overlap(words: Sequence[_Words]) -> list[Problem]:
+    return [Problem("text overlap", a.name, f"over {b.name}")
+            for i, a in enumerate(words) for b in words[i + 1:]
+            if a.layer == b.layer and _overlap(a.extent, b.extent) > 0]
+
+
+def _target_problems(targets: Sequence[tuple[Rect, object]], screen: Rect, min_target: float) -> list[Problem]:
+    """Per target: too small, off screen, then overlapping any later target."""
+    problems: list[Problem] = []
     for index, (rect, action) in enumerate(targets):
         if rect.w < min_target - 1e-6 or rect.h < min_target - 1e-6:
             problems.append(Problem("small target", f"target {action!r}",
                                     f"{rect.w:.0f}×{rect.h:.0f}, needs {min_target:g}×{min_target:g}"))
         if not _inside(rect, screen):
             problems.append(Problem("off screen", f"target {action!r}", "leaves the screen"))
-        for other_rect, other in targets[index + 1:]:
-            if _overlap(rect, other_rect) > 0:
-                problems.append(Problem("targets overlap", f"target {action!r}", f"over target {other!r}"))
+        problems += [Problem("targets overlap", f"target {action!r}", f"over target {other!r}")
+                     for other_rect, other in targets[index + 1:] if _overlap(rect, other_rect) > 0]
     return problems
+
+
+def check(scene: Scene, hits: Iterable[tuple[Rect, object]] = (), *, min_contrast: float = 4.5,
+          min_target: float = MIN_TARGET, ignore: Sequence[object] = (("look",),)) -> list[Problem]:
+    """Every problem found in `scene` and its tap targets (`hits`: rectangle, action)."""
+    laid = _lay(scene)
+    targets = [(rect, action) for rect, action in hits if action not in ignore]
+    return (_shapes_off_screen(laid) + _text_problems(laid, min_contrast) + _texts_overlap(laid.words)
+            + _target_problems(targets, laid.screen, min_target))

@@ -15,7 +15,7 @@ KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 VISITOR_FACING = ("scoring/explain.py", "matching/match.py", "credentials/page.py", "credentials/badge.py",
                   "credentials/publish.py",
                   "runtime/out_of_order.py", "runtime/pages.py", "runtime/session_screen.py", "runtime/screen_view.py",
-                  "runtime/play_view.py",
+                  "runtime/play_view.py", "runtime/step_media.py", "runtime/results_parts.py",
                   "runtime/attract.py", "runtime/consent.py")  # runtime/catalogue.py: the render benchmark's grid
 TRANSLATING = {"_", "gettext", "ngettext", "N_", "pgettext"}
 NOT_FOR_VISITORS = {"debug", "info", "warning", "error", "exception", "critical", "log"}  # logging
