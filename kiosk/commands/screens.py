@@ -12,13 +12,17 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import Settings
+
+if TYPE_CHECKING:
+    from kiosk.render.renderer import GLRenderer
 from kiosk.errors import ConfigError
 from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Shot, prefs_for, shots
 from kiosk.scenario.load import load_packs
-from kiosk.scenario.model import Pack
+from kiosk.scenario.model import DialogueStep, Pack
 from kiosk.view.check import Problem, check
 from kiosk.visit.sample import sample_outcomes
 
@@ -26,6 +30,7 @@ from kiosk.visit.sample import sample_outcomes
 # high contrast (right to left, the most demanding), Ukrainian on a portrait kiosk.
 DOC_SETS = (("fr", "normal", "1920x1080"), ("ar", "large-text+high-contrast", "1920x1080"),
             ("uk", "normal", "1080x1920"))
+STAGED_SETS = (("fr", "normal", "1280x720"), ("ar", "normal", "1280x720"))  # every pack's stage and reactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,15 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.screen} [{self.language}, {self.mode}, {self.shape}] {self.problem}"
+
+
+def _feeds(settings: Settings) -> tuple[Path, Path]:
+    """The kiosk's offers and trainings feeds, or the bundled samples where none was imported."""
+    assets = settings.content.assets
+    offers = settings.offers.path if settings.offers.path.exists() else assets / "offers" / "sample-offers.csv"
+    trainings = settings.trainings.path if settings.trainings.path.exists() \
+        else assets / "trainings" / "sample-trainings.csv"
+    return offers, trainings
 
 
 def _packs(settings: Settings) -> list[Pack]:
@@ -55,7 +69,8 @@ def check_all(settings: Settings, languages: Sequence[str] = LANGUAGES, modes: S
     packs = _packs(settings)
     catalogs = Catalogs.load(NATIVE_NAMES)
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
-        outcomes = sample_outcomes(settings.offers.path, packs, Path(folder))
+        offers, trainings = _feeds(settings)
+        outcomes = sample_outcomes(offers, packs, Path(folder), trainings)
         for language, mode, shape in itertools.product(languages, modes, shapes):
             contrast = 7.0 if prefs_for(mode).high_contrast else 4.5
             for shot in shots(packs, catalogs, language, mode, SHAPES[shape], outcomes, every_step=every_step):
@@ -63,34 +78,58 @@ def check_all(settings: Settings, languages: Sequence[str] = LANGUAGES, modes: S
                     yield Finding(language, mode, shape, shot.name, problem)
 
 
+def _staged(packs: Sequence[Pack]) -> set[str]:
+    """The screenshots of the staged packs: each pack's first dialogue on stage (the reactions are added
+    by name: `...-reaction`)."""
+    return {f"06-play-{pack.id}-{step.id}" for pack in packs
+            for step in [next((s for s in pack.scenario.steps if isinstance(s, DialogueStep)), None)] if step}
+
+
+def _draw(renderer: GLRenderer, shot: Shot, scenarios: Path) -> None:
+    """The shot as a visitor sees it: clips at their first frame, pictures rasterised off the frame
+    thread waited for."""
+    from kiosk.commands.posters import show_first_frames
+
+    show_first_frames(renderer, shot.scene, scenarios)
+    renderer.draw(shot.scene)
+    for _ in range(3):
+        if not renderer.waiting():
+            break
+        renderer.images.vectors.wait()
+        renderer.draw(shot.scene)
+
+
 def write_screens(settings: Settings, out: Path, scale: float = 0.4,
-                  sets: Sequence[tuple[str, str, str]] = DOC_SETS,
+                  sets: Sequence[tuple[str, str, str]] = (*DOC_SETS, *STAGED_SETS),
                   progress: Callable[[Path], None] | None = None) -> list[Path]:
     """PNG files `{language}-{mode}-{shape}-{screen}.png` in `out`, at `scale` of each shape's pixels."""
-    from kiosk.commands.posters import show_first_frames
     from kiosk.render.capture import write_png
     from kiosk.render.context import create_offscreen_context
     from kiosk.render.renderer import GLRenderer
     from kiosk.render.text import FontFiles
 
     packs = _packs(settings)
+    staged = _staged(packs)
     catalogs = Catalogs.load(NATIVE_NAMES)
     roots = [settings.content.assets / "images", settings.content.scenarios]
     ctx = create_offscreen_context()
     written: list[Path] = []
     renderers: dict[str, GLRenderer] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as folder:
-        outcomes = sample_outcomes(settings.offers.path, packs, Path(folder))
+        offers, trainings = _feeds(settings)
+        outcomes = sample_outcomes(offers, packs, Path(folder), trainings)
         for language, mode, shape in sets:
             width, height = SHAPES[shape]
             renderer = renderers.get(shape)
             if renderer is None:
                 renderer = renderers[shape] = GLRenderer(ctx, (round(width * scale), round(height * scale)), roots,
                                                          FontFiles.bundled(settings.content.assets))
+            every_step = (language, mode, shape) in STAGED_SETS  # each pack's staged dialogue and a reaction
             shot: Shot
-            for shot in shots(packs, catalogs, language, mode, (width, height), outcomes, every_step=False):
-                show_first_frames(renderer, shot.scene, settings.content.scenarios)
-                renderer.draw(shot.scene)
+            for shot in shots(packs, catalogs, language, mode, (width, height), outcomes, every_step=every_step):
+                if every_step and shot.name not in staged and not shot.name.endswith("-reaction"):
+                    continue
+                _draw(renderer, shot, settings.content.scenarios)
                 path = write_png(out / f"{language}-{mode}-{shape}-{shot.name}.png", renderer.read_pixels())
                 written.append(path)
                 if progress is not None:

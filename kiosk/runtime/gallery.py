@@ -24,7 +24,7 @@ from kiosk.runtime.session import Page
 from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.runtime.usage import Usage
 from kiosk.scenario.evidence import Observation
-from kiosk.scenario.model import Pack
+from kiosk.scenario.model import Pack, Step
 from kiosk.view.layout import Frame, design_size
 from kiosk.view.nodes import Scene
 from kiosk.view.tokens import tokens_for
@@ -94,12 +94,24 @@ def _play_shots(packs: Sequence[Pack], show: Show, now: float, every_step: bool)
             name = f"06-play-{pack.id}-{step.id}" if every_step else f"06-play-{step.kind.replace('_', '-')}"
             if every_step or step.kind not in kinds:
                 yield show(name, Page.PLAY, pack.id, state)
-            options = [o for o in step.options() if o.feedback is not None]
-            if options and (every_step or "feedback" not in kinds):
-                shown = replace(state, feedback=options[0].id, picked=(options[0].id,))
-                yield show(f"{name}-feedback" if every_step else "06-play-feedback", Page.PLAY, pack.id, shown)
-                kinds.add("feedback")
+            yield from _answered_shots(step, state, name, pack.id, show, kinds, every_step)
             kinds.add(step.kind)
+
+
+def _answered_shots(step: Step, state: play.PlayState, name: str, pack_id: str, show: Show, kinds: set[str],
+                    every_step: bool) -> Iterator[Shot]:
+    """An answer's feedback, and an answer's reaction on stage where the step has one."""
+    for kind, options in (("feedback", [o for o in step.options() if o.feedback is not None]),
+                          ("reaction", [o for o in step.options() if o.reaction is not None and o.feedback is None])):
+        if options and (every_step or kind not in kinds):
+            shown = replace(state, feedback=options[0].id, picked=(options[0].id,))
+            yield show(f"{name}-{kind}" if every_step else f"06-play-{kind}", Page.PLAY, pack_id, shown)
+            kinds.add(kind)
+
+
+def _last_answers(step: Step, state: play.PlayState) -> Sequence[str]:
+    """A visitor who takes the last answer shown each time (an ordering stays as shown)."""
+    return [o.id for o in play.shown_options(step, state)][-1:]
 
 
 def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, size: tuple[int, int],
@@ -134,6 +146,9 @@ def shots(packs: Sequence[Pack], catalogs: Catalogs, language: str, mode: str, s
     if first is not None:
         yield show("05-trade", Page.TRADE, first.id)
     yield from _play_shots(packs, show, now, every_step)
+    if first is not None:  # the key moments of a scenario played to its end
+        screen.finished = (first.id, tuple(play.play_through(first.scenario, _last_answers)[0].observations))
+        yield show("06b-debrief", Page.DEBRIEF)
     yield show("07-results", Page.RESULTS)
     yield show("08-offers", Page.OFFERS)
     yield show("09-handoff", Page.HANDOFF)

@@ -300,13 +300,22 @@ def offers_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> t
     body: list[Item] = [_title(frame, _("Jobs near you"))]
     if not outcome.offers:
         body.append(text(frame, _("No open offer matches right now. An adviser can help you look further."), "body"))
-    shown = 3 if frame.tokens.text_scale > 1 and not frame.portrait else 4  # what one screen holds
-    for offer in outcome.offers[:shown]:
+    large = frame.tokens.text_scale > 1
+    shown = (4 if large else 6) if frame.portrait else (3 if large else 4)  # what one screen holds
+    trainings = outcome.trainings[:1 if shown < 4 else 2]  # the way forward shares the screen with the jobs
+    for offer in outcome.offers[:shown - (len(trainings) + 1 if trainings else 0)]:
         body.append(card(frame, (text(frame, f"{offer.title} · {offer.employer} · {offer.town}", "body", weight="bold"),
                                  text(frame, offer.reason, "caption", muted=True)),
                          style=Style(gap=t.space.xs, pad=t.space.m, shrink=0)))
+    if trainings:
+        body.append(text(frame, _("Trainings to go further"), "body", colour=t.palette.accent, weight="bold"))
+    for training in trainings:
+        body.append(card(frame, (text(frame, f"{training.title} · {training.provider} · {training.town}", "body",
+                                      weight="bold"),
+                                 text(frame, training.reason, "caption", muted=True)),
+                         style=Style(gap=t.space.xs, pad=t.space.m, shrink=0)))
     return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Continue"))),
-                  "offers", f"offers:{len(outcome.offers)}")
+                  "offers", f"offers:{len(outcome.offers)}", f"trainings:{len(trainings)}")
 
 
 def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:

@@ -15,6 +15,7 @@ from kiosk.clock import ManualClock
 from kiosk.credentials.keys import SigningKey, public_jwk
 from kiosk.i18n import NATIVE_NAMES, Catalogs, Words
 from kiosk.matching.offers import load_offers
+from kiosk.matching.trainings import load_trainings
 from kiosk.runtime.actions import Intent, Proceed, Toggle
 from kiosk.runtime.gallery import Outcomes
 from kiosk.runtime.outcome import Outcome
@@ -26,18 +27,22 @@ from kiosk.store.db import open_store
 from kiosk.visit.host import RecordingHost
 
 
-def sample_outcomes(offers_csv: Path, packs: Sequence[Pack], folder: Path) -> Outcomes:
+def sample_outcomes(offers_csv: Path, packs: Sequence[Pack], folder: Path,
+                    trainings_csv: Path | None = None) -> Outcomes:
     """Results of one visit played through the first pack, taking the first answer each time, recorded
-    in a throwaway store in `folder`."""
+    in a throwaway store in `folder`, with the offers and trainings of those feeds (CSV or JSON)."""
     db = open_store(folder / "sample.db")
     offers = []
     if offers_csv.exists():
         offers = load_offers(offers_csv.read_text(encoding="utf-8"), str(offers_csv))
+    trainings = []
+    if trainings_csv is not None and trainings_csv.exists():
+        trainings = load_trainings(trainings_csv.read_text(encoding="utf-8"), str(trainings_csv))
     private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a throwaway key: a sample QR code
     numbers = itertools.count(1)
     host = RecordingHost(db, read_skills(), lambda: datetime(2026, 11, 23, 10, tzinfo=UTC), offers=offers,
                          key=SigningKey(private, public_jwk(private.public_key())["kid"]),
-                         new_id=lambda: f"00000000-0000-4000-8000-{next(numbers):012d}")
+                         new_id=lambda: f"00000000-0000-4000-8000-{next(numbers):012d}", trainings=trainings)
     clock = ManualClock(100.0)
     screen = SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, clock.now(), media=lambda media: None)
     pilot = Pilot(screen, clock)
