@@ -20,12 +20,14 @@ from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.session import Timing
 from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 
-FORMAT = "nova-journal/1"  # what this kiosk writes and reads
+FORMAT = "nova-journal/2"  # what this kiosk writes and reads: taps on laid-out screens of the recorded size
 READS = (FORMAT,)
-# Version 1 holds device inputs (taps, keys, buttons, head poses) and state labels, never the actions
-# they lead to, so typing the actions (kiosk.runtime.actions) left it unchanged: a version-1 journal
-# recorded before that replays as it was (tests/unit/test_journal_versions.py). A change to what an
-# entry holds or to the state label gets a new version, and READS says which ones still replay.
+FIXED_LAYOUT = "nova-journal/1"  # taps on the fixed-coordinate screens, before the layout engine
+# A journal holds device inputs (taps, keys, buttons, head poses) and state labels, never the actions
+# they lead to, so typing the actions left version 1 unchanged. Laying the screens out for each
+# language and shape did not: a tap is a position, and version 1's taps land on other buttons now, so
+# version 2 (which records the screen's size) replaced it and version 1 is refused saying why. A change
+# to what an entry holds or to the state label gets a new version, and READS says which ones replay.
 
 
 class JournalError(ContentError):
@@ -96,6 +98,12 @@ def _check_format(header: Any, where: str) -> None:
         raise JournalError(f"{where}: not a kiosk journal (its first line has no `format` {FORMAT})",
                            hint="give a file from the kiosk's [session] replays folder")
     written_by = header.get("kiosk") or "another version"
+    if found == FIXED_LAYOUT:
+        raise JournalError(f"{where}: journal format {found} (written by kiosk {written_by}) recorded taps on the "
+                           f"screens before they were laid out for each language and shape; on this kiosk's "
+                           f"screens ({FORMAT}) those taps land on other buttons",
+                           hint=f"replay it with `kiosk replay` of the version that wrote it ({written_by}), "
+                                "or record the visit again on this one")
     raise JournalError(f"{where}: journal format {found} (written by kiosk {written_by}); this kiosk replays "
                        f"{', '.join(READS)}",
                        hint=f"replay it with `kiosk replay` of the version that wrote it ({written_by}), "
