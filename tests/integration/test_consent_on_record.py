@@ -13,7 +13,7 @@ from kiosk.consent import Consent
 from kiosk.runtime.actions import Intent, Proceed, Toggle
 from kiosk.store import records
 from kiosk.store.xapi import SHARING_EXTENSION
-from tests.visit_kit import Kit, make_kit
+from tests.visit_kit import Kit, make_kit, read_debrief
 
 
 def _visit(kit: Kit, *toggles: str) -> None:
@@ -26,6 +26,7 @@ def _visit(kit: Kit, *toggles: str) -> None:
     p.tap(Intent("trade", "electricien-batiment"))
     p.tap(Intent("next"))
     p.answer_scenario()
+    read_debrief(p)
     assert p.page() == "results"
 
 
