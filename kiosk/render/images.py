@@ -7,6 +7,7 @@ screen (render/vector.py: off the frame thread, cached on disk), and shows once 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,17 @@ import numpy.typing as npt
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas, Region
 from kiosk.render.vector import VectorPictures, raster_size
+from kiosk.state import state_dir
 
-RASTER_CACHE = Path("var/cache/raster")
+
+def raster_cache() -> Path:
+    """Rasterised SVG pictures, rebuilt when lost: systemd's CacheDirectory= when the kiosk runs as
+    its service (the unit's sandbox makes everything else read-only), else under the state folder."""
+    cache = os.environ.get("CACHE_DIRECTORY")
+    return Path(cache) / "raster" if cache else state_dir() / "cache" / "raster"
+
+
+RASTER_CACHE = raster_cache()
 
 log = logging.getLogger(__name__)
 

@@ -118,8 +118,8 @@ def test_a_visit_with_clips_sends_only_valid_statements_to_the_lrs(
     verbs = [(str(s["verb"]["id"]).rsplit("/", 1)[-1], VIDEO in json.dumps(s["context"].get("contextActivities", {})))
              for s in statements]
     assert {v for v, video in verbs if video} == {"initialized", "played", "seeked", "completed", "terminated"}
-    assert [v for v, video in verbs if not video] == ["launched", "initialized", "answered", "answered",
-                                                      "progressed", "terminated"]
+    played = [v for v, video in verbs if not video and v != "experienced"]  # the funnel's pages aside
+    assert played == ["launched", "initialized", "answered", "answered", "progressed", "terminated"]
     assert video_profile_problems(statements) == []
     assert independent_problems(statements) == [[]] * len(statements)
     assert [p for s in statements for p in empty_objects(s)] == []
