@@ -5,14 +5,12 @@ rectangles landing where the pixels are. KIOSK_UPDATE_GOLDEN=1 rewrites the gold
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kiosk.i18n import NATIVE_NAMES, Catalogs
-from kiosk.render.capture import image_difference, read_png, write_png
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.actions import Intent
@@ -20,6 +18,7 @@ from kiosk.runtime.gallery import SHAPES, Shot, shots
 from kiosk.runtime.outcome import Outcome
 from kiosk.scenario.load import load_packs
 from tests.conftest import ASSETS, REPO
+from tests.golden_images import check_golden
 
 pytestmark = pytest.mark.gl
 GOLDEN = REPO / "tests" / "golden" / "layout"
@@ -36,15 +35,7 @@ def _shots(scenarios: Path, language: str, mode: str, shape: str) -> dict[str, S
 
 
 def _check_golden(name: str, pixels: np.ndarray) -> None:
-    path = GOLDEN / name
-    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
-        write_png(path, pixels)
-        return
-    assert path.exists(), f"no golden image {path}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
-    mean, share = image_difference(pixels, read_png(path))
-    if mean > 1.5 or share > 0.01:
-        write_png(path.with_suffix(".actual.png"), pixels)
-    assert mean <= 1.5 and share <= 0.01, f"{name}: mean difference {mean:.2f}, {share:.2%} of pixels differ"
+    check_golden(GOLDEN / name, pixels)
 
 
 @pytest.mark.parametrize(("language", "mode", "shape", "names"), SUBSET)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.render.capture import image_difference, read_png, write_png
+from kiosk.render.capture import image_difference, read_png
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
 from kiosk.runtime.accessibility import Prefs
@@ -25,6 +25,7 @@ from kiosk.runtime.actions import Intent, Proceed, ShowSector, Toggle, TogglePre
 from kiosk.runtime.replay import journal_header
 from kiosk.runtime.session_screen import ScreenSettings
 from tests.conftest import ASSETS, REPO
+from tests.golden_images import check_golden
 from tests.visit_kit import Kit, make_kit, start_scenario
 
 pytestmark = pytest.mark.gl
@@ -40,16 +41,7 @@ def renderer(gl_context: object, published_scenarios: Path) -> GLRenderer:
 
 
 def _check_golden(name: str, pixels: np.ndarray) -> None:
-    path = GOLDEN / name
-    if os.environ.get("KIOSK_UPDATE_GOLDEN"):
-        write_png(path, pixels)
-        return
-    assert path.exists(), f"no golden image {path}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
-    mean, share = image_difference(pixels, read_png(path))
-    if mean > 1.5 or share > 0.01:
-        write_png(path.with_suffix(".actual.png"), pixels)
-    assert mean <= 1.5 and share <= 0.01, f"{name}: mean difference {mean:.2f}, {share:.2%} of pixels differ " \
-                                          f"(see {path.with_suffix('.actual.png')})"
+    check_golden(GOLDEN / name, pixels)
 
 
 def _shoot(kit: Kit, renderer: GLRenderer, name: str) -> np.ndarray:
