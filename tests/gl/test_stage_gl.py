@@ -107,3 +107,30 @@ def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
     assert np.allclose(shot[300, 512], lit_teal, atol=4)  # Lina, who reacts: lit, body drawn from her SVG
     assert np.allclose(shot[300, 128], dimmed_red, atol=4)  # Karim listens: dimmed
     assert np.allclose(shot[175, 300], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face
+
+
+def test_a_still_stage_is_drawn_once_and_later_frames_start_from_it(gl_context: object, tmp_path: Path) -> None:
+    """While nobody on the stage moves, its scene and people are drawn once into a kept picture; the
+    frames copy it and draw the texts over it, and look exactly like frames drawn from scratch."""
+    from kiosk.bench.stage import StagedBench, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dialogue)
+        renderer.draw(bench.dialogue(60))  # Lina speaks now: the tints change, so drawn from scratch
+        drawn, copies = renderer.backdrop.renders, renderer.backdrop.copies
+        from_scratch = renderer.read_pixels()
+        kept = []
+        for frame in (61, 62, 63):  # the same stage: kept after the first
+            renderer.draw(bench.dialogue(frame))
+            kept.append(renderer.read_pixels())
+        assert renderer.backdrop.renders == drawn + 1 and renderer.backdrop.copies == copies + 3
+        for pixels in kept:
+            assert np.array_equal(pixels, from_scratch)
+        renderer.draw(Scene(Group(()), (0.0, 0.0, 0.0, 1.0)))  # no stage: cleared as before
+        assert not renderer.read_pixels()[:, :, :3].any()
+    finally:
+        renderer.release()
+        bench.close()
