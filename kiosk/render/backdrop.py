@@ -45,11 +45,12 @@ class Backdrop:
         self._kept: Key | None = None  # what `fbo` shows
         self.renders = 0  # times the stage was drawn into `fbo` (tests: once per still stage)
         self.copies = 0  # frames that started from it
+        self.enabled = True  # off: every frame draws the stage (the bench's "before")
 
     def still(self, key: Key | None) -> bool:
         """The stage of this frame is the last frame's: start from the kept picture."""
         previous, self._previous = self._previous, key
-        return key is not None and key == previous
+        return self.enabled and key is not None and key == previous
 
     def needs_drawing(self, key: Key) -> bool:
         return key != self._kept
