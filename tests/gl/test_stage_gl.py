@@ -16,7 +16,7 @@ from kiosk.render.text import FontFiles
 from kiosk.runtime.stage_view import Face, StageMoment, stage_nodes
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Placement, Scenario, Stage, Transition
-from kiosk.view.nodes import Group, Rect, Scene
+from kiosk.view.nodes import Group, Image, Rect, Scene
 from tests.conftest import ASSETS
 from tests.stage_kit import write_staged_pack
 
@@ -134,3 +134,33 @@ def test_a_still_stage_is_drawn_once_and_later_frames_start_from_it(gl_context: 
     finally:
         renderer.release()
         bench.close()
+
+
+def test_two_4k_scenes_dissolve_without_filling_the_image_atlas(gl_context: object, tmp_path: Path) -> None:
+    """At 3840×2160 two full-screen scenes (8.3 Mpx each) cannot share the 4096² atlas: each takes its
+    own texture, uploaded in strips, and the dissolve's midpoint is the mean of the two."""
+    import pygame
+
+    for name, colour in (("old.png", (200, 40, 40)), ("new.png", (40, 40, 200))):
+        surface = pygame.Surface((3840, 2160))
+        surface.fill(colour)
+        pygame.image.save(surface, str(tmp_path / name))
+    renderer = GLRenderer(gl_context, (3840, 2160), [tmp_path], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    full = Rect(0, 0, 1920, 1080)
+    scene = Scene(Group((Image(full, "old.png", layer=-2), Image(full, "new.png", (1, 1, 1, 0.5), layer=-2))))
+    try:
+        frames = 1
+        renderer.draw(scene)
+        while renderer.waiting():  # one strip of each a frame until both are whole
+            renderer.draw(scene)
+            frames += 1
+        pixels = renderer.read_pixels()
+        assert renderer.images.atlas.generation == 0 and renderer.images.atlas.packer._next_y == 0
+        assert len(renderer.own_textures) == 2
+    finally:
+        renderer.release()
+    assert frames == 1 + -(-2160 // (2 * 2**20 // (3840 * 4)))  # 2 MiB strips: 16 frames
+    assert np.allclose(pixels[1080, 1920, :3], (120, 40, 120), atol=2)
+    for corner in (pixels[5, 5, :3], pixels[-5, -5, :3]):  # no edge sampled from the far side
+        assert np.allclose(corner, (120, 40, 120), atol=2)
