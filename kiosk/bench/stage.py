@@ -131,12 +131,13 @@ def rasterisation_ms(sizes: tuple[tuple[int, int], ...] = ((1920, 1080), (3840, 
     return found
 
 
-def scene_change_frames(renderer: GLRenderer, bench: StagedBench, frames: int = 200,
-                        change_at: int = 30) -> dict[str, Any]:
+def scene_change_frames(renderer: GLRenderer, bench: StagedBench, after: int = 90,
+                        change_at: int = 30, timeout: float = 60.0) -> dict[str, Any]:
     """Frames paced at 60 Hz around a change to a scene never rasterised before: the old scene stays
     (still, so kept and copied) while the new one is rasterised in the worker, decoded and uploaded a
-    strip per frame into its own texture; then it dissolves in over 0.6 s. The frame times, the
-    longest, and how many were hitches or over 16.7 ms."""
+    strip per frame into its own texture; then it dissolves in over 0.6 s, and `after` frames are
+    drawn from its start (`timeout`: seconds to wait for it). The frame times, the longest, and how
+    many were hitches or over 16.7 ms."""
     nonce = uuid.uuid4().hex  # a new content hash: the raster cache cannot have it
     bench.add_scene("fresh", scene_svg("#ffcc80", "#5d4037", nonce))
     fresh = Stage("fresh", bench.stage.characters, Transition("dissolve", 0.6))
@@ -144,7 +145,10 @@ def scene_change_frames(renderer: GLRenderer, bench: StagedBench, frames: int = 
     assert isinstance(picture, Image)
     times: list[float] = []
     ready_at: int | None = None  # the first frame of the dissolve
-    for frame in range(frames):
+    deadline = time.monotonic() + timeout
+    frame = -1
+    while (ready_at is None or frame + 1 < ready_at + after) and time.monotonic() < deadline:
+        frame += 1
         t0 = time.perf_counter()
         if ready_at is None and frame >= change_at \
                 and renderer.images.uv(picture.source, (picture.rect.w, picture.rect.h)) is not None:

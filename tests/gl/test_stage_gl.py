@@ -86,12 +86,14 @@ def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_p
                           raster_cache=tmp_path / "raster")
     try:
         warm(renderer, bench.dialogue)
-        found = scene_change_frames(renderer, bench, frames=90, change_at=10)
+        found = scene_change_frames(renderer, bench, after=50, change_at=10)
     finally:
         renderer.release()
         bench.close()
     assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
     assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
+    assert found["frames"] == found["waiting_frames"] + 50  # the old scene until the new one is whole, then 50
+    assert found["worst_ms"] >= found["dissolve_max_ms"] > 0
 
 
 def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
