@@ -6,8 +6,9 @@ textured layers (2.3× a bare full-screen quad on llvmpipe), drawn again every f
 on the stage moves while the visitor reads. So once the stage's rows are the same two frames in a
 row, they are drawn once into a screen-size framebuffer, and each later frame starts from a copy of
 it (a framebuffer blit, ≈ 1.7 ms at 1920×1080 on llvmpipe against ≈ 38 ms for the quad) instead of a
-clear; the texts and buttons are drawn over it as before. While anything on the stage moves (a
-transition, an entrance, a cross-fade) its rows change every frame and it is drawn directly.
+clear; the texts and buttons are drawn over it as before. While the people move (an entrance, a
+cross-fade of faces) the scene under them is still: it alone is kept, and the people are drawn over
+its copy. While the scene itself moves (a dissolve, a slide) everything is drawn directly.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def backdrop_batches(batches: list[Batch]) -> list[Batch]:
     return [batch for batch in batches if batch.layer < 0]
 
 
+def candidates(stage: list[Batch]) -> list[list[Batch]]:
+    """What may be kept, most first: the whole stage, else its lowest layer (the scene under the people)."""
+    if not stage:
+        return []
+    scene = [batch for batch in stage if batch.layer == stage[0].layer]
+    return [stage, scene] if len(scene) < len(stage) else [stage]
+
+
 def backdrop_key(batches: list[Batch], background: Color, atlas_generation: int) -> Key | None:
     """What the kept picture depends on; None when it cannot be kept (nothing there, or a clip)."""
     if not batches or any(batch.material not in CACHEABLE for batch in batches):
@@ -41,16 +50,19 @@ class Backdrop:
     def __init__(self, ctx: moderngl.Context, size: tuple[int, int]) -> None:
         self.ctx, self.size = ctx, size
         self.fbo: moderngl.Framebuffer | None = None
-        self._previous: Key | None = None  # the last frame's stage
+        self._previous: set[Key] = set()  # the last frame's candidates
         self._kept: Key | None = None  # what `fbo` shows
         self.renders = 0  # times the stage was drawn into `fbo` (tests: once per still stage)
         self.copies = 0  # frames that started from it
         self.enabled = True  # off: every frame draws the stage (the bench's "before")
 
-    def still(self, key: Key | None) -> bool:
-        """The stage of this frame is the last frame's: start from the kept picture."""
-        previous, self._previous = self._previous, key
-        return self.enabled and key is not None and key == previous
+    def choose(self, keys: list[Key | None]) -> int | None:
+        """The first of this frame's candidates that the last frame had too (it stands still): start
+        from its kept picture. None: draw everything."""
+        previous, self._previous = self._previous, {key for key in keys if key is not None}
+        if not self.enabled:
+            return None
+        return next((index for index, key in enumerate(keys) if key is not None and key in previous), None)
 
     def needs_drawing(self, key: Key) -> bool:
         return key != self._kept
@@ -77,4 +89,5 @@ class Backdrop:
                 attachment.release()
             self.fbo.release()
             self.fbo = None
-        self._kept = self._previous = None
+        self._kept = None
+        self._previous = set()

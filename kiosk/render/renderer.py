@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
-from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key
+from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key, candidates
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
@@ -201,20 +201,23 @@ class GLRenderer:
         """GL work only: clear (or start from the still stage, render/backdrop.py), then one instanced
         draw per (layer, material), and per texture for pictures with their own."""
         ctx = self.ctx
-        stage = backdrop_batches(batches)
-        key = backdrop_key(stage, scene.background, self.images.atlas.generation)
+        kept = candidates(backdrop_batches(batches))
+        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part in kept]
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        if key is not None and self.backdrop.still(key):
+        chosen = self.backdrop.choose(keys)
+        if chosen is not None:
+            key, still = keys[chosen], kept[chosen]
+            assert key is not None
             if self.backdrop.needs_drawing(key):
                 self._clear(self.backdrop.target(key), scene)
-                self._draw_batches(stage, used)
+                self._draw_batches(still, used)
             self.backdrop.copy_to(self.fbo)
             self.fbo.use()
             vp = self.viewport
             ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
-            batches = batches[len(stage):]
+            batches = batches[len(still):]
         else:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)

@@ -166,3 +166,24 @@ def test_two_4k_scenes_dissolve_without_filling_the_image_atlas(gl_context: obje
     assert np.allclose(pixels[1080, 1920, :3], (120, 40, 120), atol=2)
     for corner in (pixels[5, 5, :3], pixels[-5, -5, :3]):  # no edge sampled from the far side
         assert np.allclose(corner, (120, 40, 120), atol=2)
+
+
+def test_while_people_walk_in_the_scene_under_them_is_kept(gl_context: object, tmp_path: Path) -> None:
+    from kiosk.bench.stage import StagedBench, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.entrance)
+        drawn = renderer.backdrop.renders
+        for frame in (1, 2, 3):  # they move every frame: the scene alone stands still
+            renderer.draw(bench.entrance(frame))
+        copied = renderer.read_pixels()
+        assert renderer.backdrop.renders == drawn + 1  # the scene, drawn once (the people are not kept)
+        renderer.backdrop.enabled = False
+        renderer.draw(bench.entrance(3))
+        assert np.array_equal(renderer.read_pixels(), copied)  # the same frame, drawn from scratch
+    finally:
+        renderer.release()
+        bench.close()
