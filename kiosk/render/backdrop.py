@@ -8,7 +8,8 @@ row, they are drawn once into a screen-size framebuffer, and each later frame st
 it (a framebuffer blit, ≈ 1.7 ms at 1920×1080 on llvmpipe against ≈ 38 ms for the quad) instead of a
 clear; the texts and buttons are drawn over it as before. While the people move (an entrance, a
 cross-fade of faces) the scene under them is still: it alone is kept, and the people are drawn over
-its copy. While the scene itself moves (a dissolve, a slide) everything is drawn directly.
+its copy. During a dissolve the old scene stays put at full opacity under the new one fading in:
+it alone is kept. Only a slide (both scenes moving) is drawn whole every frame.
 """
 
 from __future__ import annotations
@@ -29,12 +30,20 @@ def backdrop_batches(batches: list[Batch]) -> list[Batch]:
     return [batch for batch in batches if batch.layer < 0]
 
 
-def candidates(stage: list[Batch]) -> list[list[Batch]]:
-    """What may be kept, most first: the whole stage, else its lowest layer (the scene under the people)."""
+def candidates(stage: list[Batch]) -> list[tuple[list[Batch], list[Batch]]]:
+    """What may be kept and what is then drawn over it, most kept first: the whole stage; its lowest
+    layer (the scene under the people); the first picture of that layer (the old scene of a dissolve)."""
     if not stage:
         return []
+    found: list[tuple[list[Batch], list[Batch]]] = [(stage, [])]
     scene = [batch for batch in stage if batch.layer == stage[0].layer]
-    return [stage, scene] if len(scene) < len(stage) else [stage]
+    if len(scene) < len(stage):
+        found.append((scene, stage[len(scene):]))
+    first = stage[0]
+    if len(first.rows) > 1:
+        found.append(([Batch(first.layer, first.material, first.rows[:1])],
+                      [Batch(first.layer, first.material, first.rows[1:]), *stage[1:]]))
+    return found
 
 
 def backdrop_key(batches: list[Batch], background: Color, atlas_generation: int) -> Key | None:

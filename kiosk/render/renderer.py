@@ -201,14 +201,15 @@ class GLRenderer:
         """GL work only: clear (or start from the still stage, render/backdrop.py), then one instanced
         draw per (layer, material), and per texture for pictures with their own."""
         ctx = self.ctx
-        kept = candidates(backdrop_batches(batches))
-        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part in kept]
+        stage = backdrop_batches(batches)
+        kept = candidates(stage)
+        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part, _over in kept]
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         chosen = self.backdrop.choose(keys)
         if chosen is not None:
-            key, still = keys[chosen], kept[chosen]
+            key, (still, over) = keys[chosen], kept[chosen]
             assert key is not None
             if self.backdrop.needs_drawing(key):
                 self._clear(self.backdrop.target(key), scene)
@@ -217,7 +218,7 @@ class GLRenderer:
             self.fbo.use()
             vp = self.viewport
             ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
-            batches = batches[len(still):]
+            batches = [*over, *batches[len(stage):]]
         else:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)

@@ -187,3 +187,30 @@ def test_while_people_walk_in_the_scene_under_them_is_kept(gl_context: object, t
     finally:
         renderer.release()
         bench.close()
+
+
+def test_during_a_dissolve_the_old_scene_is_kept_under_the_new_one(gl_context: object, tmp_path: Path) -> None:
+    from kiosk.bench.stage import FULL, StagedBench, scene_svg, warm
+
+    bench = StagedBench()
+    bench.add_scene("other", scene_svg("#ffcc80", "#5d4037"))
+    after = Stage("other", bench.stage.characters, Transition("dissolve", 0.6))
+
+    def dissolving(frame: int) -> Scene:
+        return Scene(Group(tuple(bench.nodes(StageMoment(after, 0.1 + frame / 60, FULL, bench.stage)))))
+
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, dissolving)
+        drawn = renderer.backdrop.renders
+        for frame in (1, 2, 3):
+            renderer.draw(dissolving(frame))
+        copied = renderer.read_pixels()
+        assert renderer.backdrop.renders == drawn + 1  # the old scene, once; the new one drawn over its copy
+        renderer.backdrop.enabled = False
+        renderer.draw(dissolving(3))
+        assert np.array_equal(renderer.read_pixels(), copied)
+    finally:
+        renderer.release()
+        bench.close()
