@@ -176,7 +176,7 @@ class AttractScreen:
             return ()
         n = len(self.scenes)
         frame = self.frame
-        width = min(frame.width, frame.height * SCENE_ASPECT)  # whole, never cropped: a band across a portrait screen
+        width = max(frame.width, frame.height * SCENE_ASPECT)  # covers the screen: a portrait one shows the middle
         height = width / SCENE_ASPECT
         rect = Rect((frame.width - width) / 2, (frame.height - height) / 2, width, height)
         s = self._shade

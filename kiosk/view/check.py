@@ -209,9 +209,12 @@ def _lay(scene: Scene) -> _Laid:
 
 
 def _shapes_off_screen(laid: _Laid) -> list[Problem]:
+    """A picture behind the page (a negative layer: a stage's or the attract screen's scene) may be
+    cropped by the screen's edges, like a photograph covering a portrait screen; nothing else may."""
     screen = laid.screen
     return [Problem("off screen", shape.name, f"leaves the {screen.w:.0f}×{screen.h:.0f} screen")
-            for shape in laid.shapes if not _inside(shape.rect, screen)]
+            for shape in laid.shapes
+            if not _inside(shape.rect, screen) and not (shape.fill is None and shape.layer < 0)]
 
 
 def _overflow(text: _Words, laid: _Laid) -> list[Problem]:

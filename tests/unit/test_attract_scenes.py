@@ -62,4 +62,14 @@ def test_the_poster_over_its_scenes_passes_the_layout_check(sample_cards: list, 
         scene = screen.view(now)
         assert not check(scene, min_contrast=frame.tokens.palette.min_contrast), now
         (rect,) = {node.rect for node in scene.root.children if isinstance(node, Image) and node.layer < 0}
-        assert rect.w == frame.width and rect.x == 0 and rect.y >= 0  # whole, across the screen
+        assert rect.h >= frame.height and rect.w >= frame.width  # covers the screen, its aspect kept, centred
+        assert rect.w / rect.h == pytest.approx(16 / 9) and rect.x + rect.w / 2 == pytest.approx(frame.width / 2)
+
+
+def test_only_a_picture_behind_the_page_may_leave_the_screen() -> None:
+    from kiosk.view.nodes import Panel, Rect
+
+    wide = Rect(-100, 0, 2120, 1080)
+    assert not check(Scene(Group((Image(wide, "scene.svg", layer=-2),))))
+    for node in (Image(wide, "card.png"), Panel(wide, (0.1, 0.1, 0.1, 1.0), layer=-2)):
+        assert [p.rule for p in check(Scene(Group((node,))))] == ["off screen"]
