@@ -78,6 +78,7 @@ class StagedBench:
                      for who in ("chef", "lina")}
         self.scenes: dict[str, Place] = {"kitchen": Place("kitchen", "media/kitchen.svg")}
         self.stage = Stage("kitchen", (Placement("chef", "left"), Placement("lina", "right", "worried")))
+        self.add_scene("hall", scene_svg("#b39ddb", "#37474f"))
 
     def add_scene(self, name: str, svg: str) -> None:
         (self.root / "bench" / "media" / f"{name}.svg").write_text(svg)
@@ -99,6 +100,12 @@ class StagedBench:
         since = (frame % 24) / 60  # within MOVE_SECONDS: both still on their way
         moment = StageMoment(self.stage, since, FULL, speaker="chef",
                              faces={"lina": Face("happy", "worried", since)}, veil=0.5)
+        return self._with_lines(moment)
+
+    def dissolve(self, frame: int) -> Scene:
+        """The same dialogue while the scene dissolves into another one (0.6 s; two full-screen pictures)."""
+        hall = Stage("hall", self.stage.characters, Transition("dissolve", 0.6))
+        moment = StageMoment(hall, 0.05 + (frame % 30) / 60, FULL, self.stage, speaker="chef", veil=0.5)
         return self._with_lines(moment)
 
     def _with_lines(self, moment: StageMoment) -> Scene:
@@ -190,9 +197,11 @@ def _scene_change_summary(times: list[float], change_at: int, arrival: int | Non
 
 
 def staged_scenes(bench: StagedBench) -> list[BenchScene]:
-    """The still stage (kept and copied, render/backdrop.py), the moving one (drawn every frame)."""
+    """The still stage (kept and copied, render/backdrop.py); people moving over a still scene (the
+    scene kept); a scene dissolving (the old one kept, the new one drawn over it every frame)."""
     return [BenchScene("staged dialogue (2 characters, SVG)", 9, bench.dialogue),
-            BenchScene("staged dialogue, people walking in", 9, bench.entrance)]
+            BenchScene("staged dialogue, people walking in", 9, bench.entrance),
+            BenchScene("staged dialogue, scene dissolving", 9, bench.dissolve)]
 
 
 def warm(renderer: GLRenderer, scene_at: Callable[[int], Scene], seconds: float = 120.0) -> None:
