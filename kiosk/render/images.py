@@ -70,6 +70,7 @@ class OwnPicture:
     pixels: npt.NDArray[np.uint8] | None
     width: int
     height: int
+    exact: bool = False  # drawn at its own pixel size (an SVG rasterised for it): sampled without filtering
     uploaded: int = 0  # rows
     strip_rows: int = field(init=False)
 
@@ -201,7 +202,7 @@ class ImageLibrary:
                 pixels = load_rgba_premultiplied(self.find(name))
             height, width = pixels.shape[:2]
             if needs_own_texture(width, height, self.atlas.width, self.atlas.height):
-                self._own_texture(key, pixels)
+                self._own_texture(key, pixels, exact=pixels_size is not None)
                 self._pending.add(name)
                 return None
             result: Placed | None = Placed(*self.atlas.uv(self._add(pixels, name)))
@@ -211,13 +212,13 @@ class ImageLibrary:
         self._uvs[key] = result
         return result
 
-    def _own_texture(self, key: str, pixels: npt.NDArray[np.uint8]) -> None:
+    def _own_texture(self, key: str, pixels: npt.NDArray[np.uint8], exact: bool = False) -> None:
         """A texture of its own for `pixels`; the least recently shown own picture makes room."""
         while len(self.own) >= MAX_OWN_TEXTURES:
             _key, evicted = self.own.popitem(last=False)
             self.released.append(evicted.id)
         height, width = pixels.shape[:2]
-        self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height)
+        self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
 
     def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
         """Into the atlas; when it is full, start it afresh (every image is added again on demand,
