@@ -236,8 +236,8 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     emit(f"scene change to a new SVG background, paced at 60 Hz: steady staged frame {change['steady_ms']:.2f} ms; "
          f"{change['waiting_frames']} frames drawn while it was rasterised in the worker, decoded and uploaded in "
          f"strips (longest {change['waiting_max_ms']:.2f} ms, {change['waiting_over_60hz']} over 16.7 ms, "
-         f"{change['hitches']} hitch(es) > {HITCH}× steady), then the dissolve (two full-screen pictures, drawn "
-         f"every frame): median {change['dissolve_median_ms'] or 0:.2f} ms, "
+         f"{change['hitches']} hitch(es) > {HITCH}× steady), then the dissolve (the old scene kept, the new one "
+         f"drawn over it every frame): median {change['dissolve_median_ms'] or 0:.2f} ms, "
          f"longest {change['dissolve_max_ms']:.2f} ms; "
          f"then {change['settled_median_ms'] or 0:.2f} ms. Worst frame {change['worst_ms']:.2f} ms, "
          f"{change['over_60hz']} of {change['frames']} frames over 16.7 ms")
