@@ -39,7 +39,8 @@ RASTER_CACHE = raster_cache()
 
 log = logging.getLogger(__name__)
 
-OWN_TEXTURE_SHARE = 10  # a picture of 1/10 of the atlas or more gets its own texture (a 1920×1080 scene up)
+OWN_TEXTURE_SHARE = 10  # a picture of 1/10 of the atlas or more gets its own texture (a 1920×1080 scene up)...
+OWN_TEXTURE_MIN_PIXELS = 1 << 20  # ...if it has a million pixels (cards and faces share the atlas, however small)
 MAX_OWN_TEXTURES = 4  # a dissolve or a slide shows two scenes; the next one may be arriving
 STRIP_BYTES = 2 << 20  # uploaded per frame for a picture with its own texture (a 1080p scene in 4 frames)
 _texture_ids = count(1)  # 0 is the atlas; never reused, so a cached frame never shows another picture
@@ -58,8 +59,9 @@ class Placed(NamedTuple):
 
 def needs_own_texture(width: int, height: int, atlas_width: int, atlas_height: int) -> bool:
     """Too large to share the atlas: two of them (a dissolve) would take most of it or not fit at all."""
-    return width * height * OWN_TEXTURE_SHARE >= atlas_width * atlas_height or width > atlas_width \
-        or height > atlas_height
+    area = width * height
+    return (area >= OWN_TEXTURE_MIN_PIXELS and area * OWN_TEXTURE_SHARE >= atlas_width * atlas_height) \
+        or width > atlas_width or height > atlas_height
 
 
 @dataclass

@@ -22,6 +22,7 @@ def test_two_4k_scenes_of_a_dissolve_take_their_own_textures_and_the_cast_shares
     assert not needs_own_texture(760, 1512, *atlas)  # a 4K character: 12 of them (3 people × 4 faces) fit
     assert not needs_own_texture(1280, 720, *atlas)  # a 720p scene: two fit beside the cast
     assert needs_own_texture(5000, 100, *atlas)  # wider than the atlas
+    assert not needs_own_texture(640, 360, 1024, 1024)  # a card in a small atlas: under a million pixels
 
 
 def _png(folder: Path, name: str, size: tuple[int, int], colour: tuple[int, int, int]) -> None:
@@ -51,7 +52,7 @@ def test_own_textures_are_capped_and_the_least_recently_shown_is_freed(tmp_path:
     library = ImageLibrary([tmp_path], Atlas(64, 64, 4, "image"))
     ids = []
     for index in range(MAX_OWN_TEXTURES + 1):
-        _png(tmp_path, f"s{index}.png", (64, 32), (index, 0, 0))
+        _png(tmp_path, f"s{index}.png", (64, 80), (index, 0, 0))  # taller than the atlas
         assert library.uv(f"s{index}.png") is None
         while uploads := library.uploads():
             uploads[0].next_strip()
