@@ -204,8 +204,8 @@ class FrameBuilder:
             return
         t = node.tint
         acc = accs.get((node.layer, "image")) or self._acc(accs, node.layer, "image")
-        acc.flat.extend(
-            (r.x + dx, r.y + dy, r.w, r.h, *uv, t[0], t[1], t[2], t[3] * opacity, node.radius, 0.0, 0.0, 0.0))
+        acc.flat.extend((r.x + dx, r.y + dy, r.w, r.h, uv.u0, uv.v0, uv.u1, uv.v1, t[0], t[1], t[2], t[3] * opacity,
+                         node.radius, 0.0, 0.0, float(uv.texture)))  # last: 0 the atlas, else its own texture
 
     def stream_index(self, name: str) -> int:
         index = self._stream_index.get(name)

@@ -2,13 +2,22 @@
 
 PNG, JPEG and WebP are decoded as they are; SVG is rasterised at the size it is drawn on this
 screen (render/vector.py: off the frame thread, cached on disk), and shows once it is ready.
+
+A large picture (a full-screen scene) gets its own texture instead of a place in the atlas: at
+3840×2160 a scene is 8.3 Mpx, and the two scenes of a dissolve (16.6 Mpx) do not fit a 4096² atlas
+beside the cast. The renderer uploads it a strip of rows per frame (`OwnPicture.next_strip`), so
+taking in a new scene never stalls a frame, and it shows only once it is whole.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +38,60 @@ def raster_cache() -> Path:
 RASTER_CACHE = raster_cache()
 
 log = logging.getLogger(__name__)
+
+OWN_TEXTURE_SHARE = 10  # a picture of 1/10 of the atlas or more gets its own texture (a 1920×1080 scene up)...
+OWN_TEXTURE_MIN_PIXELS = 1 << 20  # ...if it has a million pixels (cards and faces share the atlas, however small)
+MAX_OWN_TEXTURES = 4  # a dissolve or a slide shows two scenes; the next one may be arriving
+STRIP_BYTES = 2 << 20  # uploaded per frame for a picture with its own texture (a 1080p scene in 4 frames)
+_texture_ids = count(1)  # 0 is the atlas; never reused, so a cached frame never shows another picture
+
+
+class Placed(NamedTuple):
+    """Where a picture is sampled: UVs (rows counted from the top) in `texture` (0: the image atlas,
+    else the id of its own texture)."""
+
+    u0: float
+    v0: float
+    u1: float
+    v1: float
+    texture: int = 0
+
+
+def needs_own_texture(width: int, height: int, atlas_width: int, atlas_height: int) -> bool:
+    """Too large to share the atlas: two of them (a dissolve) would take most of it or not fit at all."""
+    area = width * height
+    return (area >= OWN_TEXTURE_MIN_PIXELS and area * OWN_TEXTURE_SHARE >= atlas_width * atlas_height) \
+        or width > atlas_width or height > atlas_height
+
+
+@dataclass
+class OwnPicture:
+    """A picture in a texture of its own, uploaded a strip at a time; `pixels` dropped once it is all up."""
+
+    id: int
+    pixels: npt.NDArray[np.uint8] | None
+    width: int
+    height: int
+    exact: bool = False  # drawn at its own pixel size (an SVG rasterised for it): sampled without filtering
+    uploaded: int = 0  # rows
+    strip_rows: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.strip_rows = max(1, STRIP_BYTES // (self.width * 4))
+
+    @property
+    def ready(self) -> bool:
+        return self.uploaded >= self.height
+
+    def next_strip(self) -> tuple[int, npt.NDArray[np.uint8]]:
+        """(first row, rows) to upload this frame; marks them uploaded."""
+        assert self.pixels is not None
+        top = self.uploaded
+        self.uploaded = min(self.height, top + self.strip_rows)
+        rows = self.pixels[top:self.uploaded]
+        if self.ready:
+            self.pixels = None
+        return top, rows
 
 
 def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
@@ -60,9 +123,11 @@ class ImageLibrary:
         self.atlas = atlas
         self.scale = scale  # screen pixels per design pixel: SVG is drawn at the screen's resolution
         self._vectors = vectors
-        self._uvs: dict[str, tuple[float, float, float, float] | None] = {}
+        self._uvs: dict[str, Placed | None] = {}
         self._generation = atlas.generation
         self._pending: set[str] = set()
+        self.own: OrderedDict[str, OwnPicture] = OrderedDict()  # by key, least recently shown first
+        self.released: list[int] = []  # own textures evicted: the renderer frees them
 
     @property
     def has_vectors(self) -> bool:
@@ -100,8 +165,12 @@ class ImageLibrary:
         except (AssetError, OSError) as exc:
             log.warning("picture not prepared: %s", exc)
 
-    def uv(self, name: str, size: tuple[float, float] | None = None) -> tuple[float, float, float, float] | None:
-        """Atlas UVs of the image, or None if it cannot be shown (logged once) or is not ready yet
+    def uploads(self) -> list[OwnPicture]:
+        """Own pictures still being uploaded (the renderer sends each its next strip)."""
+        return [picture for picture in self.own.values() if not picture.ready]
+
+    def uv(self, name: str, size: tuple[float, float] | None = None) -> Placed | None:
+        """Where the image is sampled, or None if it cannot be shown (logged once) or is not ready yet
         (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""
         if self._generation != self.atlas.generation:
             self._uvs.clear()
@@ -110,6 +179,13 @@ class ImageLibrary:
         drawn = size if size is not None else (512.0, 512.0)
         pixels_size = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if vector else None
         key = f"{name}@{pixels_size}" if vector else name
+        own = self.own.get(key)
+        if own is not None:
+            self.own.move_to_end(key)
+            if not own.ready:
+                return None  # still uploading: `pending` says so
+            self._pending.discard(name)
+            return Placed(0.0, 0.0, 1.0, 1.0, own.id)
         if key in self._uvs:
             return self._uvs[key]
         try:
@@ -126,12 +202,25 @@ class ImageLibrary:
                 pixels = found
             else:
                 pixels = load_rgba_premultiplied(self.find(name))
-            result: tuple[float, float, float, float] | None = self.atlas.uv(self._add(pixels, name))
+            height, width = pixels.shape[:2]
+            if needs_own_texture(width, height, self.atlas.width, self.atlas.height):
+                self._own_texture(key, pixels, exact=pixels_size is not None)
+                self._pending.add(name)
+                return None
+            result: Placed | None = Placed(*self.atlas.uv(self._add(pixels, name)))
         except AssetError as exc:
             log.warning("image shown as a placeholder: %s", exc)
             result = None
         self._uvs[key] = result
         return result
+
+    def _own_texture(self, key: str, pixels: npt.NDArray[np.uint8], exact: bool = False) -> None:
+        """A texture of its own for `pixels`; the least recently shown own picture makes room."""
+        while len(self.own) >= MAX_OWN_TEXTURES:
+            _key, evicted = self.own.popitem(last=False)
+            self.released.append(evicted.id)
+        height, width = pixels.shape[:2]
+        self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
 
     def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
         """Into the atlas; when it is full, start it afresh (every image is added again on demand,

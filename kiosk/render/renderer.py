@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import moderngl
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
+from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key, candidates
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
@@ -140,6 +142,8 @@ class GLRenderer:
         self.frames = frames
         self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
+        self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
+        self.backdrop = Backdrop(ctx, size)
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
@@ -178,7 +182,8 @@ class GLRenderer:
         """GL objects this renderer holds (framebuffer, textures, programs, buffers, vertex arrays):
         the soak test checks it stays flat however many frames are drawn."""
         return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
-                + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0))
+                + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0)
+                + len(self.own_textures) + self.backdrop.gl_objects())
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -193,16 +198,39 @@ class GLRenderer:
         return batches
 
     def submit(self, batches: list[Batch], scene: Scene) -> None:
-        """GL work only: clear, then one instanced draw per (layer, material)."""
+        """GL work only: clear (or start from the still stage, render/backdrop.py), then one instanced
+        draw per (layer, material), and per texture for pictures with their own."""
         ctx = self.ctx
-        self.fbo.use()
-        ctx.viewport = (0, 0, *self.size)
-        self.fbo.clear(*scene.background)
-        vp = self.viewport
-        ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+        stage = backdrop_batches(batches)
+        kept = candidates(stage)
+        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part, _over in kept]
+        used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
+        chosen = self.backdrop.choose(keys)
+        if chosen is not None:
+            key, (still, over) = keys[chosen], kept[chosen]
+            assert key is not None
+            if self.backdrop.needs_drawing(key):
+                self._clear(self.backdrop.target(key), scene)
+                self._draw_batches(still, used)
+            self.backdrop.copy_to(self.fbo)
+            self.fbo.use()
+            vp = self.viewport
+            ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+            batches = [*over, *batches[len(stage):]]
+        else:
+            self._clear(self.fbo, scene)
+        self._draw_batches(batches, used)
+
+    def _clear(self, target: moderngl.Framebuffer, scene: Scene) -> None:
+        target.use()
+        self.ctx.viewport = (0, 0, *self.size)
+        target.clear(*scene.background)
+        vp = self.viewport
+        self.ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+
+    def _draw_batches(self, batches: list[Batch], used: dict[Material, int]) -> None:
         read_rings = False
         for batch in batches:
             if not len(batch.rows):
@@ -210,13 +238,31 @@ class GLRenderer:
             if batch.material in ("video", "panorama"):
                 read_rings |= self._draw_streams(batch, used)
                 continue
-            if batch.material != "shape":
-                self._textures[batch.material].use(0)
-            vao = self._pools[batch.material].slot(used[batch.material], batch.rows)
-            used[batch.material] += 1
-            vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(batch.rows))
+            for texture, rows in self._by_texture(batch):
+                if texture is not None:
+                    texture.use(0)
+                vao = self._pools[batch.material].slot(used[batch.material], rows)
+                used[batch.material] += 1
+                vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
         if read_rings and self.frames is not None:
             self.frames.drawn()
+
+    def _by_texture(self, batch: Batch) -> list[tuple[moderngl.Texture | None, npt.NDArray[np.float32]]]:
+        """The batch's rows in runs that sample one texture each, in painter's order: the atlas, or a
+        large picture's own texture (its id in the row's last float)."""
+        if batch.material == "shape":
+            return [(None, batch.rows)]
+        atlas = self._textures[batch.material]
+        if batch.material != "image" or not batch.rows[:, 15].any():
+            return [(atlas, batch.rows)]
+        ids = batch.rows[:, 15].astype(int)
+        starts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
+        runs: list[tuple[moderngl.Texture | None, npt.NDArray[np.float32]]] = []
+        for start, end in pairwise(starts):
+            texture = self.own_textures.get(int(ids[start])) if ids[start] else atlas
+            if texture is not None:  # released since it was batched: drawn next frame
+                runs.append((texture, np.ascontiguousarray(batch.rows[start:end])))
+        return runs
 
     def _draw_streams(self, batch: Batch, used: dict[Material, int]) -> bool:
         """One draw per stream (each has its own texture); a stream with no frame yet draws nothing.
@@ -245,6 +291,7 @@ class GLRenderer:
         return read_rings
 
     def _upload_atlases(self) -> None:
+        self._upload_own_pictures()
         for material, atlas in self._atlases.items():
             box = atlas.take_dirty_box()
             if box is not None:
@@ -254,6 +301,25 @@ class GLRenderer:
                 # the array is row r of the texture: upload the changed box as is.
                 texture.write(np.ascontiguousarray(atlas.pixels[top:bottom, left:right]).tobytes(),
                               viewport=(left, top, right - left, bottom - top))
+
+    def _upload_own_pictures(self) -> None:
+        """Large pictures' own textures: one strip each per frame (images.STRIP_BYTES), so a new
+        full-screen scene never stalls a frame; evicted ones are freed."""
+        for released in self.images.released:
+            texture = self.own_textures.pop(released, None)
+            if texture is not None:
+                texture.release()
+        self.images.released.clear()
+        for picture in self.images.uploads():
+            texture = self.own_textures.get(picture.id)
+            if texture is None:
+                texture = self.own_textures[picture.id] = self.ctx.texture((picture.width, picture.height), 4)
+                texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
+                if picture.exact:  # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe
+                    # a full-screen 1:1 picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
+                    texture.filter = (moderngl.NEAREST, moderngl.NEAREST)
+            top, rows = picture.next_strip()
+            texture.write(np.ascontiguousarray(rows).tobytes(), viewport=(0, top, picture.width, len(rows)))
 
     def present(self) -> None:
         if self._present is not None:
@@ -278,9 +344,11 @@ class GLRenderer:
         self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()
-        for texture in [*self._textures.values(), *self.streams.values()]:
+        for texture in [*self._textures.values(), *self.streams.values(), *self.own_textures.values()]:
             texture.release()
         self.streams.clear()
+        self.own_textures.clear()
+        self.backdrop.release()
         for name in list(self.mapped):
             self._unmap(name)
         for program in self._programs.values():

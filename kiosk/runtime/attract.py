@@ -1,8 +1,12 @@
-"""The attract screen: shortage trades on a slow carousel and one call to touch.
+"""The attract screen: shortage trades on a slow carousel and one call to touch, in front of the
+trades' own scenes (each pack's `attract:` picture) taking turns behind the poster.
 
 The view is a pure function of the time: cards hold still for `period` seconds and then
-slide for `slide` seconds. While they hold still the same Scene object is returned, so the
-renderer draws nothing and an idle kiosk sleeps.
+slide for `slide` seconds; the scene behind changes every `scene_period` seconds with a
+`fade`-second dissolve (a cut under "less motion"). While both hold still the same Scene
+object is returned, so the renderer draws nothing and an idle kiosk sleeps. The scenes do not
+pan or zoom (Ken Burns): a picture that moves all the time would keep a software-rendered kiosk
+filling full-screen frames for as long as it stands idle.
 """
 
 from __future__ import annotations
@@ -14,10 +18,24 @@ from kiosk.events import InputEvent, KeyPressed, PointerDown
 from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
 from kiosk.runtime.widgets import badge, text
+from kiosk.view.check import contrast_ratio
 from kiosk.view.layout import Box, Fill, Frame, Hit, Label, Style, lay_out
-from kiosk.view.nodes import Group, Image, Node, Panel, Rect, Scene
+from kiosk.view.nodes import Color, Group, Image, Node, Panel, Rect, Scene
+from kiosk.view.tokens import Palette
 
 CARD_GAP = 40.0
+SCENE_LAYER = -2  # under the poster (kiosk.runtime.stage_view.SCENE_LAYER): the renderer keeps it while still
+SCENE_ASPECT = 16 / 9  # the packs' attract scenes (viewBox 1920×1080)
+
+
+def scene_shade(palette: Palette) -> float:
+    """How much of a scene's brightness is kept behind the poster: the most that still leaves every
+    poster text (text, muted, accent) at the palette's contrast over the scene's whitest pixel."""
+    shade = 1.0
+    while shade > 0.0 and min(contrast_ratio(colour, (shade, shade, shade, 1.0))
+                              for colour in (palette.text, palette.text_muted, palette.accent)) < palette.min_contrast:
+        shade = round(shade - 0.01, 2)
+    return max(shade, 0.0)
 
 
 def visible_cards(frame: Frame) -> int:
@@ -92,8 +110,14 @@ class AttractScreen:
 
     def __init__(self, cards: Sequence[AttractCard], start: float, texts: AttractTexts | None = None,
                  period: float = 8.0, slide: float = 0.7, reduced_motion: bool = False,
-                 frame: Frame | None = None) -> None:
+                 frame: Frame | None = None, scenes: Sequence[str] = (), scene_period: float = 16.0,
+                 fade: float = 1.5) -> None:
+        """`scenes`: the trades' attract pictures (image names), shown in turn behind the poster."""
         self.cards = tuple(cards)
+        self.scenes = tuple(scenes)
+        self.scene_period = scene_period
+        self.fade = 0.0 if reduced_motion else fade
+        self.reduced_motion = reduced_motion
         self.frame = frame or Frame()
         self.visible = visible_cards(self.frame)
         self.start = start
@@ -103,7 +127,8 @@ class AttractScreen:
         self.touched = False
         self._chrome, self._strip = self._build_chrome()
         self._cards: dict[int, Group] = {}
-        self._still: dict[int, Scene] = {}
+        self._still: dict[tuple[int, int], Scene] = {}
+        self._shade = scene_shade(self.frame.tokens.palette)
 
     # -- Screen protocol --------------------------------------------------------------
     def handle(self, event: InputEvent, now: float) -> None:
@@ -114,24 +139,55 @@ class AttractScreen:
         """Nothing advances by steps here: the carousel is a function of the time."""
 
     def animating(self, now: float) -> bool:
-        return 0.0 < self._phase(now)[1] < 1.0
+        return 0.0 < self._phase(now)[1] < 1.0 or 0.0 < self._scene_phase(now)[1] < 1.0
 
     def next_change(self, now: float) -> float | None:
-        if len(self.cards) <= self.visible:
-            return None
-        cycles = int((now - self.start) // self.period) + 1
-        return self.start + cycles * self.period
+        changes = []
+        if len(self.cards) > self.visible:
+            changes.append(self.start + (int((now - self.start) // self.period) + 1) * self.period)
+        if len(self.scenes) > 1:
+            changes.append(self.start + (int((now - self.start) // self.scene_period) + 1) * self.scene_period)
+        return min(changes, default=None)
 
     def view(self, now: float) -> Scene:
         index, progress = self._phase(now)
-        if progress >= 1.0:
-            scene = self._still.get(index)
+        shown, fading = self._scene_phase(now)
+        if progress >= 1.0 and fading >= 1.0:
+            scene = self._still.get((index, shown))
             if scene is None:
-                scene = self._still[index] = self._scene(index, 1.0)
+                scene = self._still[(index, shown)] = self._scene(index, 1.0, self._backdrop(shown, 1.0))
             return scene
-        return self._scene(index, progress)
+        return self._scene(index, progress, self._backdrop(shown, fading))
 
     # -- building -----------------------------------------------------------------------
+    def _scene_phase(self, now: float) -> tuple[int, float]:
+        """(index of the scene behind the poster, dissolve progress 0..1 from the one before)."""
+        if len(self.scenes) <= 1:
+            return 0, 1.0
+        cycle = int(max(0.0, now - self.start) // self.scene_period)
+        since = max(0.0, now - self.start) - cycle * self.scene_period
+        progress = 1.0 if cycle == 0 or self.fade <= 0 or since >= self.fade else since / self.fade
+        return cycle % len(self.scenes), progress
+
+    def _backdrop(self, shown: int, progress: float) -> tuple[Node, ...]:
+        """The scene (dissolving in over the one before), darkened by its tint so the poster reads on
+        it; the next one asked for unseen (opacity 0), so it is rasterised before its turn."""
+        if not self.scenes:
+            return ()
+        n = len(self.scenes)
+        frame = self.frame
+        width = max(frame.width, frame.height * SCENE_ASPECT)  # covers the screen: a portrait one shows the middle
+        height = width / SCENE_ASPECT
+        rect = Rect((frame.width - width) / 2, (frame.height - height) / 2, width, height)
+        s = self._shade
+
+        def picture(index: int, alpha: float) -> Image:
+            tint: Color = (s, s, s, alpha)
+            return Image(rect, self.scenes[index % n], tint, layer=SCENE_LAYER)
+
+        if progress < 1.0:
+            return picture(shown - 1, 1.0), picture(shown, ease_in_out_cubic(progress))
+        return (picture(shown, 1.0), picture(shown + 1, 0.0)) if n > 1 else (picture(shown, 1.0),)
     def _phase(self, now: float) -> tuple[int, float]:
         """(index of the first card shown, slide progress 0..1 towards the next index)."""
         if len(self.cards) <= self.visible:
@@ -181,7 +237,7 @@ class AttractScreen:
         strip = self._strip
         return (strip.w - CARD_GAP * (self.visible - 1)) / self.visible, strip.h
 
-    def _scene(self, index: int, progress: float) -> Scene:
+    def _scene(self, index: int, progress: float, backdrop: tuple[Node, ...] = ()) -> Scene:
         n = len(self.cards)
         width = self._card_size()[0]
         step = width + CARD_GAP
@@ -197,7 +253,8 @@ class AttractScreen:
             group = self._card_group((index + k) % n)
             cards.append(Group(group.children, dx=self._strip.x + k * step + shift, dy=self._strip.y,
                                opacity=opacity))
-        return Scene(Group((self._chrome, *cards, self._dots(index, progress))), self.frame.tokens.palette.background,
+        return Scene(Group((*backdrop, self._chrome, *cards, self._dots(index, progress))),
+                     self.frame.tokens.palette.background,
                      self.frame.width, self.frame.height, labels=("attract", f"card:{index}"))
 
     def _dots(self, index: int, progress: float) -> Group:

@@ -77,7 +77,8 @@ def _attract_shot(screen: SessionScreen, catalogs: Catalogs, language: str, fram
     words = catalogs.words(language)
     attract = AttractScreen([AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
                              for c in screen.cards(language)], now,
-                            attract_texts(words, [catalogs.words(other) for other in catalogs.languages]), frame=frame)
+                            attract_texts(words, [catalogs.words(other) for other in catalogs.languages]), frame=frame,
+                            scenes=screen.attract.scenes)
     return Shot("01-attract", attract.view(now), [])
 
 

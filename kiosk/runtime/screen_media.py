@@ -41,7 +41,13 @@ class ScreenMedia:
         texts = attract_texts(words, [catalogs.words(other) for other in catalogs.languages])
         cards = [AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
                  for c in self.cards(packs, language)]
-        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion, frame=frame)
+        scenes = [f"{p.id}/{p.trade.attract}" for p in self._by_shortage(packs) if p.trade.attract]
+        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion, frame=frame, scenes=scenes)
+
+    @staticmethod
+    def _by_shortage(packs: Iterable[Pack]) -> list[Pack]:
+        """The order of the cards: shortage trades first (their scenes come first too)."""
+        return sorted(packs, key=lambda p: (-p.trade.shortage_level, p.id))
 
     def cues(self, pack: Pack, step: Step | None, language: str) -> Sequence[Cue]:
         """The captions of the step's clip in the visitor's language (else French, else the first written)."""

@@ -326,7 +326,8 @@ class SessionScreen(ScreenInput):
             self._outcome = None
             self.views.forget()
             self.attract = AttractScreen(self.attract.cards, now, self.attract.texts,
-                                         reduced_motion=self.prefs.reduced_motion, frame=self.attract_frame())
+                                         reduced_motion=self.prefs.reduced_motion, frame=self.attract_frame(),
+                                         scenes=self.attract.scenes)
             self._take_packs(now)
 
     def _forget_visit(self) -> None:

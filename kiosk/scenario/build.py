@@ -193,7 +193,8 @@ def trade(root: YNode) -> Trade:
     return Trade(rome=str(node.value["rome"].value), title=_text(node.get("title")), pitch=_text(node.get("pitch")),
                  sector=str(node.value["sector"].value), shortage_level=int(shortage.value["level"].value),
                  shortage_source=str(shortage.value["source"].value),
-                 card_image=str(node.value["card_image"].value), video=_str(node.get("video")))
+                 card_image=str(node.value["card_image"].value), video=_str(node.get("video")),
+                 attract=_str(node.get("attract")))
 
 
 def pack_id_and_version(root: YNode) -> tuple[str, str]:

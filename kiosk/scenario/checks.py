@@ -22,7 +22,8 @@ OFFERED_LANGUAGES = tuple(NATIVE_NAMES)  # every language the kiosk offers its v
 SLOW_READING_WPM = 100  # a slow adult reader; fluent adults read 200-250 words a minute
 DECISION_SECONDS = 3.0  # time to decide and reach the button once everything is read
 MIN_INDEPENDENT_OBSERVATIONS = 3
-MEDIA_TYPES = {"clip": (".mp4",), "captions": (".vtt",), "image": (".png", ".jpg", ".jpeg")}
+MEDIA_TYPES = {"clip": (".mp4",), "captions": (".vtt",), "image": (".png", ".jpg", ".jpeg"),
+               "picture": (".svg", ".png", ".jpg", ".jpeg", ".webp")}  # a scene: rasterised at the screen's size
 
 FileExists = Callable[[str], bool]
 
@@ -393,6 +394,8 @@ def check_trade(trade: Trade, root: YNode, languages: Iterable[str], exists: Fil
     check_media(trade.card_image, "image", node.at(["card_image"]).mark, exists, report)
     if trade.video:
         check_media(trade.video, "clip", node.at(["video"]).mark, exists, report)
+    if trade.attract:
+        check_media(trade.attract, "picture", node.at(["attract"]).mark, exists, report)
     for text in (trade.title, trade.pitch):
         check_text(text, languages, report)
         check_offered(text, languages, report)

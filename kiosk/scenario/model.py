@@ -381,6 +381,7 @@ class Trade:
     shortage_source: str
     card_image: str  # relative to the pack folder
     video: str | None = None  # short presentation clip of the trade
+    attract: str | None = None  # the trade's scene behind the idle attract screen
 
 
 @dataclass(frozen=True, slots=True)

@@ -297,6 +297,8 @@ def pack_schema() -> Schema:
                         "required": ["level", "source"], "additionalProperties": False},
                     "card_image": _media("Picture for the catalogue card."),
                     "video": _media("Short presentation clip of the trade (.mp4)."),
+                    "attract": _media("The trade's scene for the idle attract screen, shown full screen behind the "
+                                      "poster (16:9 SVG, PNG or JPEG), e.g. media/scenes/attract.svg."),
                 },
                 "required": ["rome", "title", "pitch", "sector", "shortage", "card_image"],
                 "additionalProperties": False,

@@ -185,6 +185,8 @@ def _pack_passage(pack: Pack) -> str:
              f"card image: {trade.card_image}"]
     if trade.video:
         lines.append(f"video: {trade.video}")
+    if trade.attract:
+        lines.append(f"attract: {trade.attract}")
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ STEP_FIELDS = {"clip", "captions", "image", "timeout", "debrief best"}
 DEBRIEF_TEXTS = ("moment", "professional", "why")  # `debrief moment: ...`, `debrief why falc en: ...`
 ORDERING_FIELDS = {"credit", "near"}
 PACK_FIELDS = {"id", "version", "languages", "scenario", "title", "trade", "trade title", "pitch", "sector",
-               "shortage", "shortage source", "card image", "video"}
+               "shortage", "shortage source", "card image", "video", "attract"}
 PACK_TEXTS = {"title", "trade title", "pitch"}
 
 

@@ -75,6 +75,8 @@ class PassageReader(ConverterState):
                                  "card_image": values["card image"]}
         if values.get("video"):
             trade["video"] = values["video"]
+        if values.get("attract"):  # no placeholder: the scene is a picture the pack brings (lint says if not)
+            trade["attract"] = values["attract"]
         self.check_text(PACK_PASSAGE, texts["title"], "the story title", prefix="title")
         version = values.get("version", "0.1.0")
         pack = {"format": PACK_FORMAT, "id": self.pack_id, "version": version, "scenario": "scenario.yaml",

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from kiosk.view.measure import measure
 from kiosk.view.nodes import (
-    BLACK,
     WHITE,
     Button,
     Color,
     Column,
     Group,
+    Image,
     Node,
     Panel,
     ProgressBar,
@@ -55,6 +55,7 @@ class _Shape:
     layer: int
     order: int
     name: str
+    tint: Color = (1.0, 1.0, 1.0, 1.0)  # a picture's: its pixels lie between black and this
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,8 @@ def _flatten(group: Group) -> tuple[list[_Shape], list[_Words]]:
                     fill = node.track
                 else:
                     fill = None
-                shapes.append(_Shape(rect, fill, node.layer, order, _name(node)))
+                tint = node.tint if isinstance(node, Image) else WHITE
+                shapes.append(_Shape(rect, fill, node.layer, order, _name(node), tint))
                 if isinstance(node, Button) and node.label.strip():
                     wrap = r.w - 2 * BUTTON_INSET
                     m = measure(node.label, node.size, "bold", wrap)
@@ -172,7 +174,8 @@ def _is_under(shape: _Shape, text: _Words) -> bool:
 
 
 def _backgrounds(text: _Words, shapes: Sequence[_Shape], background: Color) -> list[Color]:
-    """What may show under the text's middle: one colour, or black and white under a picture."""
+    """What may show under the text's middle: one colour, or black and white under a picture (its tint
+    instead of white: a scene darkened behind a poster; a fading picture over what lies under it)."""
     e = text.extent
     px, py = e.x + e.w / 2, e.y + e.h / 2
     under = sorted((s for s in shapes if _is_under(s, text) and s.rect.contains(px, py)),
@@ -180,7 +183,8 @@ def _backgrounds(text: _Words, shapes: Sequence[_Shape], background: Color) -> l
     colours = [background]
     for shape in under:
         if shape.fill is None:
-            colours = [BLACK, WHITE]
+            t = shape.tint
+            colours = [_over((0.0, 0.0, 0.0, t[3]), c) for c in colours] + [_over(t, c) for c in colours]
         elif shape.fill[3] > 0:
             fill = shape.fill
             colours = [_over(fill, c) for c in colours]
@@ -205,9 +209,12 @@ def _lay(scene: Scene) -> _Laid:
 
 
 def _shapes_off_screen(laid: _Laid) -> list[Problem]:
+    """A picture behind the page (a negative layer: a stage's or the attract screen's scene) may be
+    cropped by the screen's edges, like a photograph covering a portrait screen; nothing else may."""
     screen = laid.screen
     return [Problem("off screen", shape.name, f"leaves the {screen.w:.0f}×{screen.h:.0f} screen")
-            for shape in laid.shapes if not _inside(shape.rect, screen)]
+            for shape in laid.shapes
+            if not _inside(shape.rect, screen) and not (shape.fill is None and shape.layer < 0)]
 
 
 def _overflow(text: _Words, laid: _Laid) -> list[Problem]:

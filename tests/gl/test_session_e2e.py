@@ -47,6 +47,9 @@ def _check_golden(name: str, pixels: np.ndarray) -> None:
 def _shoot(kit: Kit, renderer: GLRenderer, name: str) -> np.ndarray:
     scene = kit.pilot.view()
     renderer.draw(scene)
+    while renderer.waiting():  # SVG pictures (the attract scenes, a stage) arrive off the frame thread
+        renderer.images.vectors.wait(60)
+        renderer.draw(scene)
     pixels = renderer.read_pixels()
     _check_golden(f"{name}.png", pixels)
     return pixels

@@ -16,7 +16,7 @@ from kiosk.render.text import FontFiles
 from kiosk.runtime.stage_view import Face, StageMoment, stage_nodes
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Placement, Scenario, Stage, Transition
-from kiosk.view.nodes import Group, Rect, Scene
+from kiosk.view.nodes import Group, Image, Rect, Scene
 from tests.conftest import ASSETS
 from tests.stage_kit import write_staged_pack
 
@@ -86,12 +86,14 @@ def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_p
                           raster_cache=tmp_path / "raster")
     try:
         warm(renderer, bench.dialogue)
-        found = scene_change_frames(renderer, bench, frames=90, change_at=10)
+        found = scene_change_frames(renderer, bench, after=50, change_at=10)
     finally:
         renderer.release()
         bench.close()
     assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
     assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
+    assert found["frames"] == found["waiting_frames"] + 50  # the old scene until the new one is whole, then 50
+    assert found["worst_ms"] >= found["dissolve_max_ms"] > 0
 
 
 def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
@@ -107,3 +109,108 @@ def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
     assert np.allclose(shot[300, 512], lit_teal, atol=4)  # Lina, who reacts: lit, body drawn from her SVG
     assert np.allclose(shot[300, 128], dimmed_red, atol=4)  # Karim listens: dimmed
     assert np.allclose(shot[175, 300], (0x13, 0x29, 0x4b), atol=10)  # her speech bubble beside her face
+
+
+def test_a_still_stage_is_drawn_once_and_later_frames_start_from_it(gl_context: object, tmp_path: Path) -> None:
+    """While nobody on the stage moves, its scene and people are drawn once into a kept picture; the
+    frames copy it and draw the texts over it, and look exactly like frames drawn from scratch."""
+    from kiosk.bench.stage import StagedBench, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dialogue)
+        renderer.draw(bench.dialogue(60))  # Lina speaks now: the tints change, so drawn from scratch
+        drawn, copies = renderer.backdrop.renders, renderer.backdrop.copies
+        from_scratch = renderer.read_pixels()
+        kept = []
+        for frame in (61, 62, 63):  # the same stage: kept after the first
+            renderer.draw(bench.dialogue(frame))
+            kept.append(renderer.read_pixels())
+        assert renderer.backdrop.renders == drawn + 1 and renderer.backdrop.copies == copies + 3
+        for pixels in kept:
+            assert np.array_equal(pixels, from_scratch)
+        renderer.draw(Scene(Group(()), (0.0, 0.0, 0.0, 1.0)))  # no stage: cleared as before
+        assert not renderer.read_pixels()[:, :, :3].any()
+    finally:
+        renderer.release()
+        bench.close()
+
+
+def test_two_4k_scenes_dissolve_without_filling_the_image_atlas(gl_context: object, tmp_path: Path) -> None:
+    """At 3840×2160 two full-screen scenes (8.3 Mpx each) cannot share the 4096² atlas: each takes its
+    own texture, uploaded in strips, and the dissolve's midpoint is the mean of the two."""
+    import pygame
+
+    for name, colour in (("old.png", (200, 40, 40)), ("new.png", (40, 40, 200))):
+        surface = pygame.Surface((3840, 2160))
+        surface.fill(colour)
+        pygame.image.save(surface, str(tmp_path / name))
+    renderer = GLRenderer(gl_context, (3840, 2160), [tmp_path], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    full = Rect(0, 0, 1920, 1080)
+    scene = Scene(Group((Image(full, "old.png", layer=-2), Image(full, "new.png", (1, 1, 1, 0.5), layer=-2))))
+    try:
+        frames = 1
+        renderer.draw(scene)
+        while renderer.waiting():  # one strip of each a frame until both are whole
+            renderer.draw(scene)
+            frames += 1
+        pixels = renderer.read_pixels()
+        assert renderer.images.atlas.generation == 0 and renderer.images.atlas.packer._next_y == 0
+        assert len(renderer.own_textures) == 2
+    finally:
+        renderer.release()
+    assert frames == 1 + -(-2160 // (2 * 2**20 // (3840 * 4)))  # 2 MiB strips: 16 frames
+    assert np.allclose(pixels[1080, 1920, :3], (120, 40, 120), atol=2)
+    for corner in (pixels[5, 5, :3], pixels[-5, -5, :3]):  # no edge sampled from the far side
+        assert np.allclose(corner, (120, 40, 120), atol=2)
+
+
+def test_while_people_walk_in_the_scene_under_them_is_kept(gl_context: object, tmp_path: Path) -> None:
+    from kiosk.bench.stage import StagedBench, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.entrance)
+        drawn = renderer.backdrop.renders
+        for frame in (1, 2, 3):  # they move every frame: the scene alone stands still
+            renderer.draw(bench.entrance(frame))
+        copied = renderer.read_pixels()
+        assert renderer.backdrop.renders == drawn + 1  # the scene, drawn once (the people are not kept)
+        renderer.backdrop.enabled = False
+        renderer.draw(bench.entrance(3))
+        assert np.array_equal(renderer.read_pixels(), copied)  # the same frame, drawn from scratch
+    finally:
+        renderer.release()
+        bench.close()
+
+
+def test_during_a_dissolve_the_old_scene_is_kept_under_the_new_one(gl_context: object, tmp_path: Path) -> None:
+    from kiosk.bench.stage import FULL, StagedBench, scene_svg, warm
+
+    bench = StagedBench()
+    bench.add_scene("other", scene_svg("#ffcc80", "#5d4037"))
+    after = Stage("other", bench.stage.characters, Transition("dissolve", 0.6))
+
+    def dissolving(frame: int) -> Scene:
+        return Scene(Group(tuple(bench.nodes(StageMoment(after, 0.1 + frame / 60, FULL, bench.stage)))))
+
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, dissolving)
+        drawn = renderer.backdrop.renders
+        for frame in (1, 2, 3):
+            renderer.draw(dissolving(frame))
+        copied = renderer.read_pixels()
+        assert renderer.backdrop.renders == drawn + 1  # the old scene, once; the new one drawn over its copy
+        renderer.backdrop.enabled = False
+        renderer.draw(dissolving(3))
+        assert np.array_equal(renderer.read_pixels(), copied)
+    finally:
+        renderer.release()
+        bench.close()

@@ -156,3 +156,20 @@ def test_lint_exit_codes_and_json(scenarios_copy: Path, capsys: pytest.CaptureFi
     assert main(["lint", str(pack)]) == 0  # unsealed is a warning...
     assert main(["lint", "--strict", str(pack)]) == 1  # ...which --strict fails on
     assert main(["lint", str(scenarios_copy / "nothing-here")]) == 65
+
+
+def test_a_missing_attract_scene_is_a_located_error(scenarios_copy: Path) -> None:
+    pack = scenarios_copy / "commis-de-cuisine"
+    line, col = _edit(pack / "pack.yaml", "attract: media/scenes/attract.svg", "attract: media/scenes/attrat.svg")
+    (error,) = _inspect(pack).errors
+    assert error.check == "media" and error.message == "missing media `media/scenes/attrat.svg`"
+    assert (error.mark.line, error.mark.col) == (line, col + len("attract: "))
+    _edit(pack / "pack.yaml", "attract: media/scenes/attrat.svg", "attract: media/scenes/attract.mp4")
+    (error,) = _inspect(pack).errors
+    assert error.message.startswith("`media/scenes/attract.mp4`: a picture must be .svg or .png")
+
+
+def test_every_sample_pack_names_its_attract_scene(published_scenarios: Path) -> None:
+    for pack in PACKS:
+        served = _inspect(published_scenarios / pack).pack
+        assert served is not None and served.trade.attract == "media/scenes/attract.svg"

@@ -68,7 +68,7 @@ def meaning(pack: Pack) -> dict[str, Any]:
                                                          scenario.start),
             "observables": {k: (o.skills, o.max_credit, _text(o.describe)) for k, o in scenario.observables.items()},
             "trade": (trade.rome, _text(trade.title), _text(trade.pitch), trade.sector, trade.shortage_level,
-                      trade.shortage_source, trade.card_image, trade.video),
+                      trade.shortage_source, trade.card_image, trade.video, trade.attract),
             "steps": {s.id: _step_meaning(s) for s in scenario.steps}, "order": [s.id for s in scenario.steps],
             "debriefs": {k: (_text(d.moment), d.best, _text(d.professional), _text(d.why))
                          for k, d in scenario.debriefs.items()}}

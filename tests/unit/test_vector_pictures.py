@@ -102,7 +102,8 @@ def test_the_image_library_draws_svg_at_the_screen_size_and_still_reads_bitmaps(
             assert time.monotonic() < deadline
             time.sleep(0.01)
         assert not library.pending("cast/lina.svg") and not library.waiting()
-        u0, v0, u1, v1 = uv
+        u0, v0, u1, v1, texture = uv
+        assert texture == 0  # a character shares the atlas
         assert (round((u1 - u0) * 1024), round((v1 - v0) * 1024)) == (200, 400)  # 2 screen px per design px
     finally:
         library.vectors.close()
