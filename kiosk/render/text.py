@@ -73,6 +73,7 @@ def _open_face(path: Path) -> freetype.Face:
 LAYOUTS_KEPT = 4096
 LINES_KEPT = 8192
 WORDS_KEPT = 16384
+FACES_KEPT = 8192
 
 
 class TextEngine:
@@ -94,15 +95,27 @@ class TextEngine:
         self._layouts: Lru[tuple[str, float, Weight, float | None, Align], TextLayout] = Lru(LAYOUTS_KEPT)
         self._ascender: dict[tuple[Weight, int], float] = {}
         self._generation = atlas.generation
+        # Which face draws a character: asked for every character of every new label, and a FreeType
+        # call each time. Bounded by the characters the kiosk shows (cleared past FACES_KEPT).
+        self._face_of: dict[tuple[Weight, str], int] = {}
+        # Whether the main face draws all of printable ASCII (Noto Sans does): then an ASCII line is one
+        # left-to-right run of that face, no per-character lookups.
+        self._ascii_main = {w: all(faces[0].get_char_index(chr(c)) for c in range(32, 127))
+                            for w, faces in self._faces.items()}
 
     def _pixel_size(self, size: float) -> int:
         return max(4, round(size * self.scale))
 
     def _face_index(self, weight: Weight, char: str) -> int:
-        for index, face in enumerate(self._faces[weight]):
-            if face.get_char_index(char):
-                return index
-        return 0  # draws the font's "missing glyph" box: visible, not silent
+        key = (weight, char)
+        index = self._face_of.get(key)
+        if index is None:
+            if len(self._face_of) >= FACES_KEPT:
+                self._face_of.clear()
+            index = self._face_of[key] = next(
+                (i for i, face in enumerate(self._faces[weight]) if face.get_char_index(char)),
+                0)  # 0 draws the font's "missing glyph" box: visible, not silent
+        return index
 
     def glyph(self, weight: Weight, px: int, face_index: int, glyph_id: int) -> Glyph:
         key = (weight, px, face_index, glyph_id)
@@ -159,6 +172,8 @@ class TextEngine:
         return placed
 
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
+        if self._ascii_main[weight] and visual.isascii() and visual.isprintable():
+            return [(0, False, visual)]
         runs: list[tuple[int, bool, str]] = []
         for char in visual:
             face_index, rtl = self._face_index(weight, char), unicodedata.bidirectional(char) in ("R", "AL")
@@ -260,6 +275,8 @@ class _Shaper:
 
 def _is_rtl(text: str) -> bool:
     """The paragraph direction: that of its first strong character (Unicode rule P2)."""
+    if text.isascii():
+        return False
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
