@@ -74,6 +74,7 @@ LAYOUTS_KEPT = 4096
 LINES_KEPT = 8192
 WORDS_KEPT = 16384
 FACES_KEPT = 8192
+PLAIN_SIZES_KEPT = 64  # (weight, pixel size) pairs whose ASCII pairs are known; ≤ 95² pairs each
 
 
 class TextEngine:
@@ -102,6 +103,7 @@ class TextEngine:
         # left-to-right run of that face, no per-character lookups.
         self._ascii_main = {w: all(faces[0].get_char_index(chr(c)) for c in range(32, 127))
                             for w, faces in self._faces.items()}
+        self._plain: Lru[tuple[Weight, int], _PlainAscii] = Lru(PLAIN_SIZES_KEPT)
 
     def _pixel_size(self, size: float) -> int:
         return max(4, round(size * self.scale))
@@ -162,6 +164,10 @@ class TextEngine:
         cached = self._lines.get(key)
         if cached is not None:
             return cached
+        plain = self._plain_ascii(visual, weight, px)
+        if plain is not None:
+            self._lines.put(key, plain)
+            return plain
         placed: list[tuple[Glyph, float, float]] = []
         for face_index, rtl, run in self._runs(visual, weight):
             logical = run[::-1] if rtl else run  # HarfBuzz shapes logical order, returns glyphs left to right
@@ -170,6 +176,23 @@ class TextEngine:
                 placed.append((glyph, x_offset / self.scale, advance / self.scale))
         self._lines.put(key, placed)
         return placed
+
+    def _plain_ascii(self, visual: str, weight: Weight, px: int) -> list[tuple[Glyph, float, float]] | None:
+        """A printable ASCII line whose every neighbouring pair HarfBuzz shapes as the two characters
+        alone (no kerning, no ligature: digits, most words) is those characters' own glyphs side by
+        side, so a label never seen before (a live count) costs dictionary lookups, not a shaping.
+        None when a pair interacts: the line is then shaped whole."""
+        if not (self._ascii_main[weight] and visual.isascii() and visual.isprintable()) or not visual:
+            return None
+        table = self._plain.get((weight, px))
+        if table is None:
+            table = _PlainAscii(self._shapers[weight][0], px)
+            self._plain.put((weight, px), table)
+        if not table.plain(visual):
+            return None
+        s = self.scale
+        return [(self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
+                for glyph_id, x_offset, advance in (table.alone(c) for c in visual)]
 
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
         if self._ascii_main[weight] and visual.isascii() and visual.isprintable():
@@ -198,6 +221,8 @@ class TextEngine:
 
     def _wrap(self, text: str, size: float, weight: Weight, max_width: float | None) -> list[str]:
         """Lines in logical order; words are measured once each and a line is the sum of its words."""
+        if max_width is None:
+            return text.split("\n")
         px = self._pixel_size(size)
         space = self._word_width(" ", weight, px)
         lines: list[str] = []
@@ -271,6 +296,37 @@ class _Shaper:
         unit = px / self._upem
         return [(info.codepoint, pos.x_offset * unit, pos.x_advance * unit)
                 for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True)]
+
+
+class _PlainAscii:
+    """For one face at one pixel size: each printable ASCII character shaped alone, and whether each
+    pair of them shapes as the two alone (learnt by shaping the pair once)."""
+
+    def __init__(self, shaper: _Shaper, px: int) -> None:
+        self._shaper, self._px = shaper, px
+        self._alone: dict[str, tuple[int, float, float]] = {}
+        self._pairs: dict[str, bool] = {}
+
+    def alone(self, char: str) -> tuple[int, float, float]:
+        shaped = self._alone.get(char)
+        if shaped is None:
+            glyphs = self._shaper.shape(char, False, self._px)
+            shaped = self._alone[char] = glyphs[0] if len(glyphs) == 1 else (-1, 0.0, 0.0)
+        return shaped
+
+    def plain(self, text: str) -> bool:
+        if len(text) == 1:
+            return self.alone(text)[0] >= 0
+        pairs = self._pairs
+        for i in range(len(text) - 1):
+            pair = text[i:i + 2]
+            known = pairs.get(pair)
+            if known is None:
+                a, b = self.alone(pair[0]), self.alone(pair[1])
+                known = pairs[pair] = a[0] >= 0 and b[0] >= 0 and self._shaper.shape(pair, False, self._px) == [a, b]
+            if not known:
+                return False
+        return True
 
 
 def _is_rtl(text: str) -> bool:
