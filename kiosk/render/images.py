@@ -51,6 +51,20 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     return np.ascontiguousarray(data)
 
 
+DOWNSCALE_FROM = 1.25  # a picture this much larger than shown (on either side) is kept at the shown size
+
+
+def _scaled(pixels: npt.NDArray[np.uint8], size: tuple[int, int]) -> npt.NDArray[np.uint8]:
+    """Premultiplied RGBA resampled to `size` by pygame's smoothscale (averaging premultiplied
+    pixels is what keeps edges free of dark fringes)."""
+    import pygame
+
+    height, width = pixels.shape[:2]
+    surface = pygame.image.frombuffer(np.ascontiguousarray(pixels).tobytes(), (width, height), "RGBA")
+    scaled = pygame.transform.smoothscale(surface, size)
+    return np.frombuffer(pygame.image.tobytes(scaled, "RGBA"), np.uint8).reshape(size[1], size[0], 4).copy()
+
+
 class ImageLibrary:
     """Resolves image names (e.g. "trades/G1602.png") against search folders, in order."""
 
@@ -63,6 +77,7 @@ class ImageLibrary:
         self._uvs: dict[str, tuple[float, float, float, float] | None] = {}
         self._generation = atlas.generation
         self._pending: set[str] = set()
+        self._smaller: dict[str, str] = {}  # "name@shown size" → the atlas key it is drawn from
 
     @property
     def has_vectors(self) -> bool:
@@ -109,7 +124,10 @@ class ImageLibrary:
         vector = name.lower().endswith(".svg")
         drawn = size if size is not None else (512.0, 512.0)
         pixels_size = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if vector else None
+        shown = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if size is not None and not vector else None
         key = f"{name}@{pixels_size}" if vector else name
+        if shown is not None:  # drawn from the copy made for this shown size, once that is known
+            key = self._smaller.get(f"{name}@{shown}", f"{name}@{shown} (not decoded yet)")
         if key in self._uvs:
             return self._uvs[key]
         try:
@@ -126,12 +144,33 @@ class ImageLibrary:
                 pixels = found
             else:
                 pixels = load_rgba_premultiplied(self.find(name))
+                if shown is not None:
+                    pixels, key = self._at_shown_size(pixels, name, shown)
+                    if key in self._uvs:
+                        return self._uvs[key]
             result: tuple[float, float, float, float] | None = self.atlas.uv(self._add(pixels, name))
         except AssetError as exc:
             log.warning("image shown as a placeholder: %s", exc)
             result = None
         self._uvs[key] = result
         return result
+
+    def _at_shown_size(self, pixels: npt.NDArray[np.uint8], name: str,
+                       shown: tuple[int, int]) -> tuple[npt.NDArray[np.uint8], str]:
+        """A picture much larger than it is shown (a 560×320 poster on a 260×118 card) is kept at the
+        size it is shown: a software rasteriser samples the small copy at a fraction of the cost
+        (minifying the large one misses its caches), and the atlas holds less. Shown sizes are
+        rounded up in steps (raster_size), so a growing picture makes a few copies, not one a frame."""
+        height, width = pixels.shape[:2]
+        target = (min(width, shown[0]), min(height, shown[1]))
+        if target[0] * DOWNSCALE_FROM > width and target[1] * DOWNSCALE_FROM > height:
+            self._smaller[f"{name}@{shown}"] = name
+            return pixels, name
+        key = f"{name}@{target[0]}x{target[1]}"
+        self._smaller[f"{name}@{shown}"] = key
+        if key in self._uvs:
+            return pixels, key
+        return _scaled(pixels, target), key
 
     def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
         """Into the atlas; when it is full, start it afresh (every image is added again on demand,

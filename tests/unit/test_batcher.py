@@ -158,3 +158,18 @@ def test_shapes_refuse_columns_that_do_not_line_up() -> None:
         Shapes(np.zeros((3, 4), np.float32), np.zeros((2, 4), np.float32))
     with pytest.raises(ValueError, match="one radius per rect"):
         Shapes(np.zeros((3, 4), np.float32), np.zeros((3, 4), np.float32), np.zeros(2, np.float32))
+
+
+def test_pictures_are_kept_at_the_size_they_are_shown(builder: FrameBuilder) -> None:
+    images = builder.images
+    name = "commis-de-cuisine/media/card.png"  # 560×320
+    full = images.uv(name, (560, 320))
+    small = images.uv(name, (260, 118))
+    assert full is not None and small is not None and small != full
+    atlas = images.atlas
+    assert round((small[2] - small[0]) * atlas.width) == 264  # 260 rounded up to the 8-pixel step
+    assert round((small[3] - small[1]) * atlas.height) == 120
+    used = atlas.generation, atlas.take_dirty()
+    assert images.uv(name, (259, 117)) == small  # same step: the same copy, nothing added
+    assert (atlas.generation, atlas.take_dirty()) == (used[0], None)
+    assert images.uv(name, (540, 300)) == full  # barely smaller than the picture: the picture itself
