@@ -54,15 +54,26 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
 DOWNSCALE_FROM = 1.25  # a picture this much larger than shown (on either side) is kept at the shown size
 
 
-def _scaled(pixels: npt.NDArray[np.uint8], size: tuple[int, int]) -> npt.NDArray[np.uint8]:
-    """Premultiplied RGBA resampled to `size` by pygame's smoothscale (averaging premultiplied
-    pixels is what keeps edges free of dark fringes)."""
-    import pygame
+def _shrink(values: npt.NDArray[np.float64], target: int, axis: int) -> npt.NDArray[np.float64]:
+    """Area averaging along one axis: each target pixel is the mean of the source span it covers
+    (fractional pixels counted by their share), from a running sum: O(pixels), no per-pixel Python."""
+    count = values.shape[axis]
+    sums = np.concatenate([np.zeros_like(np.take(values, [0], axis)), np.cumsum(values, axis)], axis)
+    edges = np.arange(target + 1) * (count / target)
+    whole = np.minimum(edges.astype(int), count - 1)
+    shape = [1] * values.ndim
+    shape[axis] = target + 1
+    part = (edges - whole).reshape(shape)
+    at_edges = np.take(sums, whole, axis) + part * np.take(values, whole, axis)  # running sum at each edge
+    return np.diff(at_edges, axis=axis) * (target / count)
 
-    height, width = pixels.shape[:2]
-    surface = pygame.image.frombuffer(np.ascontiguousarray(pixels).tobytes(), (width, height), "RGBA")
-    scaled = pygame.transform.smoothscale(surface, size)
-    return np.frombuffer(pygame.image.tobytes(scaled, "RGBA"), np.uint8).reshape(size[1], size[0], 4).copy()
+
+def _scaled(pixels: npt.NDArray[np.uint8], size: tuple[int, int]) -> npt.NDArray[np.uint8]:
+    """Premultiplied RGBA shrunk to `size` by area averaging (what OpenCV's INTER_AREA does: no
+    aliasing, and an opaque picture stays exactly opaque; averaging premultiplied pixels keeps edges
+    free of dark fringes)."""
+    shrunk = _shrink(_shrink(pixels.astype(np.float64), size[1], 0), size[0], 1)
+    return np.ascontiguousarray(np.rint(shrunk).clip(0, 255).astype(np.uint8))
 
 
 class ImageLibrary:
