@@ -220,8 +220,8 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
             r = measure_scene(renderer, software, bench, frames, quad)
             results.append(r)
             emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
-                 f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m "
-                 f"{r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+                 f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m "
+                 f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
         change = scene_change_frames(renderer, staged)
     finally:
         staged.close()
