@@ -65,7 +65,8 @@ def _shrink(values: npt.NDArray[np.float64], target: int, axis: int) -> npt.NDAr
     shape[axis] = target + 1
     part = (edges - whole).reshape(shape)
     at_edges = np.take(sums, whole, axis) + part * np.take(values, whole, axis)  # running sum at each edge
-    return np.diff(at_edges, axis=axis) * (target / count)
+    averaged: npt.NDArray[np.float64] = np.diff(at_edges, axis=axis) * (target / count)
+    return averaged
 
 
 def _scaled(pixels: npt.NDArray[np.uint8], size: tuple[int, int]) -> npt.NDArray[np.uint8]:
