@@ -52,6 +52,7 @@ class Glyph:
     h: float
     advance: float
     uv: tuple[float, float, float, float] | None  # None for blank glyphs (space)
+    tail: tuple[float, ...] = ()  # its instance row after x and y (size, uv, unset colour and params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +139,16 @@ class TextEngine:
                 self.reset()
                 return self.glyph(weight, px, face_index, glyph_id)
             uv = self.atlas.uv(region)
-        glyph = Glyph(slot.bitmap_left / s, slot.bitmap_top / s, bitmap.width / s, bitmap.rows / s,
-                      slot.advance.x / 64 / s, uv)
+        w, h = bitmap.width / s, bitmap.rows / s
+        glyph = Glyph(slot.bitmap_left / s, slot.bitmap_top / s, w, h, slot.advance.x / 64 / s, uv,
+                      (w, h, *uv, *(0.0,) * 8) if uv is not None else ())
         self._glyphs[key] = glyph
         return glyph
 
     def reset(self) -> None:
         self.atlas.reset()
         self._glyphs.clear()
+        self._plain.clear()  # holds glyphs of the old atlas
         self._lines.clear()
         self._layouts.clear()
         self._generation = self.atlas.generation
@@ -190,9 +193,16 @@ class TextEngine:
             self._plain.put((weight, px), table)
         if not table.plain(visual):
             return None
-        s = self.scale
-        return [(self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
-                for glyph_id, x_offset, advance in (table.alone(c) for c in visual)]
+        placed = table.placed
+        try:
+            return [placed[c] for c in visual]
+        except KeyError:
+            s = self.scale
+            for c in visual:
+                if c not in placed:
+                    glyph_id, x_offset, advance = table.alone(c)
+                    placed[c] = (self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
+            return [placed[c] for c in visual]
 
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
         if self._ascii_main[weight] and visual.isascii() and visual.isprintable():
@@ -259,8 +269,9 @@ class TextEngine:
         baseline = self.ascender(weight, px) + (line_height - size * 1.07) / 2
         rtl_paragraph = _is_rtl(text)
         lines = self._wrap(text, size, weight, max_width)
-        rows: list[list[float]] = []
+        flat: list[float] = []
         widest = 0.0
+        scale = self.scale
         for index, line in enumerate(lines):
             placed = self.shape_line(_visual(line, rtl_paragraph), weight, px)
             line_width = sum(advance for _, _, advance in placed)
@@ -268,11 +279,12 @@ class TextEngine:
             pen = {"left": 0.0, "center": -line_width / 2, "right": -line_width}[align]
             y = index * line_height + baseline
             for g, x_offset, advance in placed:
-                if g.uv is not None:
-                    rows.append([round((pen + x_offset + g.left) * self.scale) / self.scale, y - g.top, g.w, g.h,
-                                 *g.uv, 0, 0, 0, 0, 0, 0, 0, 0])
+                if g.tail:
+                    flat.append(round((pen + x_offset + g.left) * scale) / scale)
+                    flat.append(y - g.top)
+                    flat.extend(g.tail)
                 pen += advance
-        array = np.array(rows, np.float32).reshape(-1, ROW)
+        array = np.array(flat, np.float32).reshape(-1, ROW)
         array.setflags(write=False)
         result = TextLayout(array, widest, len(lines) * line_height, len(lines))
         self._layouts.put(key, result)
@@ -306,6 +318,7 @@ class _PlainAscii:
         self._shaper, self._px = shaper, px
         self._alone: dict[str, tuple[int, float, float]] = {}
         self._pairs: dict[str, bool] = {}
+        self.placed: dict[str, tuple[Glyph, float, float]] = {}  # each character's glyph, x offset, advance
 
     def alone(self, char: str) -> tuple[int, float, float]:
         shaped = self._alone.get(char)
