@@ -132,6 +132,7 @@ class ImageLibrary:
         (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""
         if self._generation != self.atlas.generation:
             self._uvs.clear()
+            self._smaller.clear()
             self._generation = self.atlas.generation
         vector = name.lower().endswith(".svg")
         drawn = size if size is not None else (512.0, 512.0)
@@ -191,6 +192,7 @@ class ImageLibrary:
         if region is None and pixels.shape[0] <= self.atlas.height and pixels.shape[1] <= self.atlas.width:
             self.atlas.reset()
             self._uvs.clear()
+            self._smaller.clear()
             self._generation = self.atlas.generation
             log.info("image atlas full: started afresh for %s", name)
         return region or self.atlas.add_or_fail(pixels, f"image {name!r}")

@@ -113,3 +113,16 @@ def test_ascii_lines_put_side_by_side_match_harfbuzz_shaping_the_whole_line(weig
             assert engine.shape_line(text, w, px) == whole, text
     assert engine._plain_ascii("AVATAR", w, 40) is None  # kerned pairs go through HarfBuzz
     assert engine._plain_ascii("4821", w, 40) is not None and plain > 100  # digits are plain
+
+
+def test_the_characters_faces_and_plain_pairs_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.render.text as text_module
+
+    monkeypatch.setattr(text_module, "FACES_KEPT", 8)
+    engine = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    engine._plain.capacity = 2
+    for size in range(10, 40):  # thirty pixel sizes, each with its own table of ASCII pairs
+        engine.layout(f"{size} visiteurs", size)
+        engine.layout("ÀÉÎÕÜçñß" + chr(0x410 + size), size)  # characters looked up one by one
+        assert len(engine._face_of) <= 8 and len(engine._plain) <= 2
+    assert engine.layout("Привіт 12", 24).width > 0  # still lays out after the bounds cleared it
