@@ -39,6 +39,7 @@ class SceneResult:
     instances: int
     draws: int
     build_ms: float
+    build_cpu_ms: float  # the same, in the thread's CPU time (what other work on the machine does not inflate)
     submit_ms: float
     finish_ms: float
     frame_ms: float
@@ -79,13 +80,13 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
                   quad: BareQuad) -> SceneResult:
     """Frames of the scene interleaved with bare-quad frames, so both see the same machine load.
     `build_ms` counts building the scene (the screen's `view`) and batching it."""
-    build, submit, finish, total, soft, baseline = [], [], [], [], [], []
+    build, build_cpu, submit, finish, total, soft, baseline = [], [], [], [], [], [], []
     batches = []
     for frame in range(frames + 3):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         scene = bench.scene_at(frame)  # building the scene is part of the frame's Python
         batches = renderer.prepare(scene)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.thread_time()
         renderer.submit(batches, scene)
         t2 = time.perf_counter()
         renderer.finish()
@@ -96,13 +97,14 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
         if frame >= 3:
             baseline.append(quad_seconds)  # the first frames fill the atlases and caches
             build.append(t1 - t0)
+            build_cpu.append(c1 - c0)
             submit.append(t2 - t1)
             finish.append(t3 - t2)
             total.append(t3 - t0)
             soft.append(t4 - t3)
     frame_ms = _median_ms(total)
     return SceneResult(bench.name, bench.widgets, sum(len(b.rows) for b in batches), len(batches),
-                       _median_ms(build), _median_ms(submit), _median_ms(finish), frame_ms,
+                       _median_ms(build), _median_ms(build_cpu), _median_ms(submit), _median_ms(finish), frame_ms,
                        frame_ms / _median_ms(baseline), _median_ms(soft))
 
 
@@ -198,7 +200,7 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     emit(f"bare full-screen textured quad: {quad_ms:.2f} ms/frame (the baseline; re-measured between the"
          " frames of each scene for its ratio)")
     emit("")
-    header = (f"{'scene':36} {'widgets':>7} {'inst':>6} {'draws':>5} {'py build':>9} {'GL submit':>9} "
+    header = (f"{'scene':38} {'widgets':>7} {'inst':>6} {'draws':>5} {'py build':>9} {'py CPU':>8} {'GL submit':>9} "
               f"{'CPU total':>9} {'GL finish':>9} {'frame':>8} {'÷ quad':>7} {'pygame sw':>9} {'sw ÷ GL':>7}")
     emit(header)
     emit("-" * len(header))
@@ -206,7 +208,8 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     for bench in standard_scenes(cards):
         r = measure_scene(renderer, software, bench, frames, quad)
         results.append(r)
-        emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.submit_ms:8.3f}m "
+        emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.build_cpu_ms:7.3f}m "
+             f"{r.submit_ms:8.3f}m "
              f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
              f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
     staged = StagedBench()
@@ -219,17 +222,18 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
             before = measure_scene(renderer, software, bench, frames, quad)
             renderer.backdrop.enabled = True
             results.append(r)
-            emit(f"{r.name:36} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
-                 f"{r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m "
-                 f"{r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
-            emit(f"{'  (stage drawn every frame)':36} {'':7} {'':6} {'':5} {before.build_ms:8.3f}m "
-                 f"{before.submit_ms:8.3f}m {before.build_ms + before.submit_ms:8.3f}m {before.finish_ms:8.2f}m "
-                 f"{before.frame_ms:7.2f}m {before.ratio_to_quad:6.2f}×")
+            emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
+                 f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m "
+                 f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+            emit(f"{'  (stage drawn every frame)':38} {'':7} {'':6} {'':5} {before.build_ms:8.3f}m "
+                 f"{before.build_cpu_ms:7.3f}m {before.submit_ms:8.3f}m {before.build_ms + before.submit_ms:8.3f}m "
+                 f"{before.finish_ms:8.2f}m {before.frame_ms:7.2f}m {before.ratio_to_quad:6.2f}×")
             results.append(replace(before, name=f"{r.name}, stage drawn every frame"))
         change = scene_change_frames(renderer, staged)
     finally:
         staged.close()
-    emit("(m = milliseconds. py build: building the Scene and batching it in Python. GL submit: the draw calls on")
+    emit("(m = milliseconds. py build: building the Scene and batching it in Python (wall clock); py CPU: the same in")
+    emit(" the thread's CPU time. GL submit: the draw calls on")
     emit(" the main thread, which on llvmpipe includes the driver's vertex work. GL finish: waiting for the fill.")
     emit(" frame: all three.)")
     emit("")

@@ -29,6 +29,7 @@ from kiosk.view.nodes import (
     Panorama,
     ProgressBar,
     Scene,
+    Shapes,
     Text,
     Video,
 )
@@ -110,7 +111,7 @@ class FrameBuilder:
         self._emitters: dict[type, Callable[[Any, float, float, float, dict[Key, _Acc]], None]] = {
             Panel: self._panel, Text: self._text, Image: self._image, Button: self._button,
             ProgressBar: self._progress, Group: self._emit_group, Column: self._column, Video: self._video,
-            Panorama: self._panorama,
+            Panorama: self._panorama, Shapes: self._shapes,
         }
         self.streams: list[str] = []  # stream names by index (the index travels in each row's last float)
         self._stream_index: dict[str, int] = {}
@@ -191,6 +192,28 @@ class FrameBuilder:
         acc.flat.extend((r.x + dx, r.y + dy, r.w, r.h, b[0], b[1], b[2], b[3] * opacity,
                          f[0], f[1], f[2], f[3] * opacity, p.radius, p.border, 0.0, 0.0))
 
+    def _shapes(self, node: Shapes, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
+        # Columns written straight into the instance rows: no Python per shape.
+        count = len(node.rects)
+        if not count:
+            return
+        rows = np.empty((count, ROW), np.float32)
+        rows[:, 0:4] = node.rects
+        if dx or dy:
+            rows[:, 0] += dx
+            rows[:, 1] += dy
+        b = node.border_color
+        rows[:, 4:8] = (b[0], b[1], b[2], b[3] * opacity)
+        rows[:, 8:12] = node.fills
+        if opacity != 1.0:
+            rows[:, 11] *= opacity
+        rows[:, 12] = node.radii
+        rows[:, 13] = node.border
+        rows[:, 14:16] = 0.0
+        acc = accs.get((node.layer, "shape")) or self._acc(accs, node.layer, "shape")
+        acc.flush()  # keeps painter's order with the rows emitted before
+        acc.parts.append(rows)
+
     def _image(self, node: Image, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r = node.rect
         uv = self.images.uv(node.source, (r.w, r.h))  # asked even when invisible: that starts an SVG early
@@ -233,7 +256,8 @@ class FrameBuilder:
         if len(layout.rows):
             c = node.color
             color = c if opacity == 1.0 else (c[0], c[1], c[2], c[3] * opacity)
-            self._acc(accs, node.layer, "text").texts.append((layout.rows, node.x + dx, node.y + dy, color))
+            acc = accs.get((node.layer, "text")) or self._acc(accs, node.layer, "text")
+            acc.texts.append((layout.rows, node.x + dx, node.y + dy, color))
 
     def _button(self, b: Button, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r = b.rect

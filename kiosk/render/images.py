@@ -114,6 +114,32 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     return np.ascontiguousarray(data)
 
 
+DOWNSCALE_FROM = 1.25  # a picture this much larger than shown (on either side) is kept at the shown size
+
+
+def _shrink(values: npt.NDArray[np.float64], target: int, axis: int) -> npt.NDArray[np.float64]:
+    """Area averaging along one axis: each target pixel is the mean of the source span it covers
+    (fractional pixels counted by their share), from a running sum: O(pixels), no per-pixel Python."""
+    count = values.shape[axis]
+    sums = np.concatenate([np.zeros_like(np.take(values, [0], axis)), np.cumsum(values, axis)], axis)
+    edges = np.arange(target + 1) * (count / target)
+    whole = np.minimum(edges.astype(int), count - 1)
+    shape = [1] * values.ndim
+    shape[axis] = target + 1
+    part = (edges - whole).reshape(shape)
+    at_edges = np.take(sums, whole, axis) + part * np.take(values, whole, axis)  # running sum at each edge
+    averaged: npt.NDArray[np.float64] = np.diff(at_edges, axis=axis) * (target / count)
+    return averaged
+
+
+def _scaled(pixels: npt.NDArray[np.uint8], size: tuple[int, int]) -> npt.NDArray[np.uint8]:
+    """Premultiplied RGBA shrunk to `size` by area averaging (what OpenCV's INTER_AREA does: no
+    aliasing, and an opaque picture stays exactly opaque; averaging premultiplied pixels keeps edges
+    free of dark fringes)."""
+    shrunk = _shrink(_shrink(pixels.astype(np.float64), size[1], 0), size[0], 1)
+    return np.ascontiguousarray(np.rint(shrunk).clip(0, 255).astype(np.uint8))
+
+
 class ImageLibrary:
     """Resolves image names (e.g. "trades/G1602.png") against search folders, in order."""
 
@@ -128,6 +154,7 @@ class ImageLibrary:
         self._pending: set[str] = set()
         self.own: OrderedDict[str, OwnPicture] = OrderedDict()  # by key, least recently shown first
         self.released: list[int] = []  # own textures evicted: the renderer frees them
+        self._smaller: dict[str, str] = {}  # "name@shown size" → the atlas key it is drawn from
 
     @property
     def has_vectors(self) -> bool:
@@ -172,36 +199,31 @@ class ImageLibrary:
     def uv(self, name: str, size: tuple[float, float] | None = None) -> Placed | None:
         """Where the image is sampled, or None if it cannot be shown (logged once) or is not ready yet
         (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""
-        if self._generation != self.atlas.generation:
-            self._uvs.clear()
-            self._generation = self.atlas.generation
+        self._follow_atlas()
         vector = name.lower().endswith(".svg")
         drawn = size if size is not None else (512.0, 512.0)
         pixels_size = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if vector else None
+        shown = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if size is not None and not vector else None
         key = f"{name}@{pixels_size}" if vector else name
+        if shown is not None:  # drawn from the copy made for this shown size, once that is known
+            key = self._smaller.get(f"{name}@{shown}", f"{name}@{shown} (not decoded yet)")
         own = self.own.get(key)
         if own is not None:
-            self.own.move_to_end(key)
-            if not own.ready:
-                return None  # still uploading: `pending` says so
-            self._pending.discard(name)
-            return Placed(0.0, 0.0, 1.0, 1.0, own.id)
+            return self._show_own(key, name, own)
         if key in self._uvs:
             return self._uvs[key]
         try:
             if pixels_size is not None:
-                found = self.vectors.pixels(self.find(name), pixels_size)
+                found = self._vector_pixels(name, key, pixels_size)
                 if found is None:
-                    if self.vectors.failed(self.find(name), pixels_size):
-                        self._uvs[key] = None
-                        self._pending.discard(name)
-                    else:
-                        self._pending.add(name)
                     return None
-                self._pending.discard(name)
                 pixels = found
             else:
                 pixels = load_rgba_premultiplied(self.find(name))
+                if shown is not None:
+                    pixels, key = self._at_shown_size(pixels, name, shown)
+                    if key in self._uvs:
+                        return self._uvs[key]
             height, width = pixels.shape[:2]
             if needs_own_texture(width, height, self.atlas.width, self.atlas.height):
                 self._own_texture(key, pixels, exact=pixels_size is not None)
@@ -214,6 +236,34 @@ class ImageLibrary:
         self._uvs[key] = result
         return result
 
+    def _follow_atlas(self) -> None:
+        """Forget where pictures were placed once the atlas has started afresh."""
+        if self._generation != self.atlas.generation:
+            self._uvs.clear()
+            self._smaller.clear()
+            self._generation = self.atlas.generation
+
+    def _show_own(self, key: str, name: str, own: OwnPicture) -> Placed | None:
+        self.own.move_to_end(key)
+        if not own.ready:
+            return None  # still uploading: `pending` says so
+        self._pending.discard(name)
+        return Placed(0.0, 0.0, 1.0, 1.0, own.id)
+
+    def _vector_pixels(self, name: str, key: str, pixels_size: tuple[int, int]) -> npt.NDArray[np.uint8] | None:
+        """The SVG's pixels at that size, or None while the worker rasterises it (pending) or when it
+        cannot be drawn (remembered, so it is tried once)."""
+        found = self.vectors.pixels(self.find(name), pixels_size)
+        if found is None:
+            if self.vectors.failed(self.find(name), pixels_size):
+                self._uvs[key] = None
+                self._pending.discard(name)
+            else:
+                self._pending.add(name)
+            return None
+        self._pending.discard(name)
+        return found
+
     def _own_texture(self, key: str, pixels: npt.NDArray[np.uint8], exact: bool = False) -> None:
         """A texture of its own for `pixels`; the least recently shown own picture makes room."""
         while len(self.own) >= MAX_OWN_TEXTURES:
@@ -222,6 +272,23 @@ class ImageLibrary:
         height, width = pixels.shape[:2]
         self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
 
+    def _at_shown_size(self, pixels: npt.NDArray[np.uint8], name: str,
+                       shown: tuple[int, int]) -> tuple[npt.NDArray[np.uint8], str]:
+        """A picture much larger than it is shown (a 560×320 poster on a 260×118 card) is kept at the
+        size it is shown: a software rasteriser samples the small copy at a fraction of the cost
+        (minifying the large one misses its caches), and the atlas holds less. Shown sizes are
+        rounded up in steps (raster_size), so a growing picture makes a few copies, not one a frame."""
+        height, width = pixels.shape[:2]
+        target = (min(width, shown[0]), min(height, shown[1]))
+        if target[0] * DOWNSCALE_FROM > width and target[1] * DOWNSCALE_FROM > height:
+            self._smaller[f"{name}@{shown}"] = name
+            return pixels, name
+        key = f"{name}@{target[0]}x{target[1]}"
+        self._smaller[f"{name}@{shown}"] = key
+        if key in self._uvs:
+            return pixels, key
+        return _scaled(pixels, target), key
+
     def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
         """Into the atlas; when it is full, start it afresh (every image is added again on demand,
         from the raster cache for SVG) rather than show a placeholder."""
@@ -229,6 +296,7 @@ class ImageLibrary:
         if region is None and pixels.shape[0] <= self.atlas.height and pixels.shape[1] <= self.atlas.width:
             self.atlas.reset()
             self._uvs.clear()
+            self._smaller.clear()
             self._generation = self.atlas.generation
             log.info("image atlas full: started afresh for %s", name)
         return region or self.atlas.add_or_fail(pixels, f"image {name!r}")

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import numpy as np
 import pygame
 import pygame.freetype
 
@@ -27,6 +28,7 @@ from kiosk.view.nodes import (
     ProgressBar,
     Rect,
     Scene,
+    Shapes,
     Text,
 )
 
@@ -75,6 +77,13 @@ class SoftwareRenderer:
                 r = node.rect
                 self._text(Text(r.x + r.w / 2, r.y + r.h / 2 - node.size * 0.6, node.label, node.size,
                                 node.label_color, "bold", "center"), dx, dy)
+            elif isinstance(node, Shapes):
+                radii = np.broadcast_to(node.radii, (len(node.rects),))
+                for (x, y, w, h), fill, radius in zip(node.rects.tolist(), node.fills.tolist(), radii.tolist(),
+                                                      strict=True):
+                    self._rect(Rect(x, y, w, h), dx, dy, (fill[0], fill[1], fill[2], fill[3]), radius)
+                    if node.border:
+                        self._rect(Rect(x, y, w, h), dx, dy, node.border_color, radius, node.border)
             elif isinstance(node, ProgressBar):
                 r = node.rect
                 self._rect(r, dx, dy, node.track, r.h / 2)

@@ -17,12 +17,12 @@ from pathlib import Path
 import freetype
 import numpy as np
 import numpy.typing as npt
-import uharfbuzz as hb
 from bidi import get_display
 
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas
 from kiosk.render.lru import Lru
+from kiosk.render.shaping import PlainAscii, Shaper
 from kiosk.view.measure import units
 from kiosk.view.nodes import Align, Weight
 
@@ -52,6 +52,7 @@ class Glyph:
     h: float
     advance: float
     uv: tuple[float, float, float, float] | None  # None for blank glyphs (space)
+    tail: tuple[float, ...] = ()  # its instance row after x and y (size, uv, unset colour and params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,8 @@ def _open_face(path: Path) -> freetype.Face:
 LAYOUTS_KEPT = 4096
 LINES_KEPT = 8192
 WORDS_KEPT = 16384
+FACES_KEPT = 8192
+PLAIN_SIZES_KEPT = 64  # (weight, pixel size) pairs whose ASCII pairs are known; ≤ 95² pairs each
 
 
 class TextEngine:
@@ -85,7 +88,7 @@ class TextEngine:
                                            "bold": [fonts.bold, *(fonts.fallbacks if fonts.bold_fallbacks is None
                                                                   else fonts.bold_fallbacks)]}
         self._faces = {w: [_open_face(p) for p in ps] for w, ps in paths.items()}
-        self._shapers = {w: [_Shaper(p) for p in ps] for w, ps in paths.items()}
+        self._shapers = {w: [Shaper(p) for p in ps] for w, ps in paths.items()}
         self._glyphs: dict[tuple[Weight, int, int, int], Glyph] = {}
         # Bounds: a few thousand labels hold every screen of a visit in every language (a busy
         # screen has ~200); an entry is a few hundred bytes to a few KB.
@@ -94,15 +97,28 @@ class TextEngine:
         self._layouts: Lru[tuple[str, float, Weight, float | None, Align], TextLayout] = Lru(LAYOUTS_KEPT)
         self._ascender: dict[tuple[Weight, int], float] = {}
         self._generation = atlas.generation
+        # Which face draws a character: asked for every character of every new label, and a FreeType
+        # call each time. Bounded by the characters the kiosk shows (cleared past FACES_KEPT).
+        self._face_of: dict[tuple[Weight, str], int] = {}
+        # Whether the main face draws all of printable ASCII (Noto Sans does): then an ASCII line is one
+        # left-to-right run of that face, no per-character lookups.
+        self._ascii_main = {w: all(faces[0].get_char_index(chr(c)) for c in range(32, 127))
+                            for w, faces in self._faces.items()}
+        self._plain: Lru[tuple[Weight, int], PlainAscii] = Lru(PLAIN_SIZES_KEPT)
 
     def _pixel_size(self, size: float) -> int:
         return max(4, round(size * self.scale))
 
     def _face_index(self, weight: Weight, char: str) -> int:
-        for index, face in enumerate(self._faces[weight]):
-            if face.get_char_index(char):
-                return index
-        return 0  # draws the font's "missing glyph" box: visible, not silent
+        key = (weight, char)
+        index = self._face_of.get(key)
+        if index is None:
+            if len(self._face_of) >= FACES_KEPT:
+                self._face_of.clear()
+            index = self._face_of[key] = next(
+                (i for i, face in enumerate(self._faces[weight]) if face.get_char_index(char)),
+                0)  # 0 draws the font's "missing glyph" box: visible, not silent
+        return index
 
     def glyph(self, weight: Weight, px: int, face_index: int, glyph_id: int) -> Glyph:
         key = (weight, px, face_index, glyph_id)
@@ -123,14 +139,16 @@ class TextEngine:
                 self.reset()
                 return self.glyph(weight, px, face_index, glyph_id)
             uv = self.atlas.uv(region)
-        glyph = Glyph(slot.bitmap_left / s, slot.bitmap_top / s, bitmap.width / s, bitmap.rows / s,
-                      slot.advance.x / 64 / s, uv)
+        w, h = bitmap.width / s, bitmap.rows / s
+        glyph = Glyph(slot.bitmap_left / s, slot.bitmap_top / s, w, h, slot.advance.x / 64 / s, uv,
+                      (w, h, *uv, *(0.0,) * 8) if uv is not None else ())
         self._glyphs[key] = glyph
         return glyph
 
     def reset(self) -> None:
         self.atlas.reset()
         self._glyphs.clear()
+        self._plain.clear()  # holds glyphs of the old atlas
         self._lines.clear()
         self._layouts.clear()
         self._generation = self.atlas.generation
@@ -149,6 +167,10 @@ class TextEngine:
         cached = self._lines.get(key)
         if cached is not None:
             return cached
+        plain = self._plain_ascii(visual, weight, px)
+        if plain is not None:
+            self._lines.put(key, plain)
+            return plain
         placed: list[tuple[Glyph, float, float]] = []
         for face_index, rtl, run in self._runs(visual, weight):
             logical = run[::-1] if rtl else run  # HarfBuzz shapes logical order, returns glyphs left to right
@@ -158,7 +180,33 @@ class TextEngine:
         self._lines.put(key, placed)
         return placed
 
+    def _plain_ascii(self, visual: str, weight: Weight, px: int) -> list[tuple[Glyph, float, float]] | None:
+        """A printable ASCII line whose every neighbouring pair HarfBuzz shapes as the two characters
+        alone (no kerning, no ligature: digits, most words) is those characters' own glyphs side by
+        side, so a label never seen before (a live count) costs dictionary lookups, not a shaping.
+        None when a pair interacts: the line is then shaped whole."""
+        if not (self._ascii_main[weight] and visual.isascii() and visual.isprintable()) or not visual:
+            return None
+        table = self._plain.get((weight, px))
+        if table is None:
+            table = PlainAscii(self._shapers[weight][0], px)
+            self._plain.put((weight, px), table)
+        if not table.plain(visual):
+            return None
+        placed = table.placed
+        try:
+            return [placed[c] for c in visual]
+        except KeyError:
+            s = self.scale
+            for c in visual:
+                if c not in placed:
+                    glyph_id, x_offset, advance = table.alone(c)
+                    placed[c] = (self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
+            return [placed[c] for c in visual]
+
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
+        if self._ascii_main[weight] and visual.isascii() and visual.isprintable():
+            return [(0, False, visual)]
         runs: list[tuple[int, bool, str]] = []
         for char in visual:
             face_index, rtl = self._face_index(weight, char), unicodedata.bidirectional(char) in ("R", "AL")
@@ -183,6 +231,8 @@ class TextEngine:
 
     def _wrap(self, text: str, size: float, weight: Weight, max_width: float | None) -> list[str]:
         """Lines in logical order; words are measured once each and a line is the sum of its words."""
+        if max_width is None:
+            return text.split("\n")
         px = self._pixel_size(size)
         space = self._word_width(" ", weight, px)
         lines: list[str] = []
@@ -219,8 +269,9 @@ class TextEngine:
         baseline = self.ascender(weight, px) + (line_height - size * 1.07) / 2
         rtl_paragraph = _is_rtl(text)
         lines = self._wrap(text, size, weight, max_width)
-        rows: list[list[float]] = []
+        flat: list[float] = []
         widest = 0.0
+        scale = self.scale
         for index, line in enumerate(lines):
             placed = self.shape_line(_visual(line, rtl_paragraph), weight, px)
             line_width = sum(advance for _, _, advance in placed)
@@ -228,38 +279,22 @@ class TextEngine:
             pen = {"left": 0.0, "center": -line_width / 2, "right": -line_width}[align]
             y = index * line_height + baseline
             for g, x_offset, advance in placed:
-                if g.uv is not None:
-                    rows.append([round((pen + x_offset + g.left) * self.scale) / self.scale, y - g.top, g.w, g.h,
-                                 *g.uv, 0, 0, 0, 0, 0, 0, 0, 0])
+                if g.tail:
+                    flat.append(round((pen + x_offset + g.left) * scale) / scale)
+                    flat.append(y - g.top)
+                    flat.extend(g.tail)
                 pen += advance
-        array = np.array(rows, np.float32).reshape(-1, ROW)
+        array = np.array(flat, np.float32).reshape(-1, ROW)
         array.setflags(write=False)
         result = TextLayout(array, widest, len(lines) * line_height, len(lines))
         self._layouts.put(key, result)
         return result
 
 
-class _Shaper:
-    """HarfBuzz over one font file; positions come back in font units and are scaled to pixels."""
-
-    def __init__(self, path: Path) -> None:
-        face = hb.Face(hb.Blob.from_file_path(str(path)))
-        self._upem = face.upem
-        self._font = hb.Font(face)
-
-    def shape(self, text: str, rtl: bool, px: int) -> list[tuple[int, float, float]]:
-        buffer = hb.Buffer()
-        buffer.add_str(text)
-        buffer.guess_segment_properties()
-        buffer.direction = "rtl" if rtl else "ltr"
-        hb.shape(self._font, buffer, {})
-        unit = px / self._upem
-        return [(info.codepoint, pos.x_offset * unit, pos.x_advance * unit)
-                for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True)]
-
-
 def _is_rtl(text: str) -> bool:
     """The paragraph direction: that of its first strong character (Unicode rule P2)."""
+    if text.isascii():
+        return False
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):

@@ -22,6 +22,7 @@ from kiosk.view.nodes import (
     ProgressBar,
     Rect,
     Scene,
+    Shapes,
     Text,
     Video,
     placed,
@@ -51,7 +52,8 @@ def immersive_eye(scene: Scene, panorama: Panorama, eye_fov: float, size: tuple[
 
     overlay: list[Node] = []
     for node, dx, dy in placed(scene.root):
-        if isinstance(node, Group | Video | Panorama):  # (placed yields no groups)
+        # (placed yields no groups; array shapes are a flat screen's live gauges, not marks over the view)
+        if isinstance(node, Group | Video | Panorama | Shapes):
             continue
         moved = _moved(node, dx, dy)
         if _inside(_anchor(moved), area):

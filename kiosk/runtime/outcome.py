@@ -6,6 +6,7 @@ the ranked offers and the credential hand-off into these values and hands them d
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 
@@ -47,10 +48,25 @@ class TrainingLine:
 QrMatrix = tuple[tuple[bool, ...], ...]  # True = dark module, rows top to bottom, no quiet zone
 
 
+class QrCode:
+    """A QR code's modules, encoded off the frame thread: segno takes ~0.1 s for a link and up to
+    ~1 s for a signed credential here, so the code is started when the results are put together and
+    the hand-off page (after the results and offers pages) takes it, waiting only if it is not done."""
+
+    def __init__(self, modules: Future[QrMatrix] | QrMatrix) -> None:
+        self._modules = modules
+
+    def ready(self) -> bool:
+        return not isinstance(self._modules, Future) or self._modules.done()
+
+    def matrix(self) -> QrMatrix:
+        return self._modules.result() if isinstance(self._modules, Future) else self._modules
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     skills: tuple[SkillLine, ...] = ()
     offers: tuple[OfferLine, ...] = ()
-    qr: QrMatrix | None = None  # None: the visitor did not ask to take their results
+    qr: QrCode | None = None  # None: the visitor did not ask to take their results
     qr_note: str = ""
     trainings: tuple[TrainingLine, ...] = ()  # two or three, nearest to the skills to develop and trades explored

@@ -328,7 +328,7 @@ def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> 
     if outcome.qr_note:
         said.append(text(frame, outcome.qr_note, "caption", muted=True))
     parts: list[Item] = [Box(tuple(said), Style(grow=1, basis=0, shrink=1, gap=t.space.m, min_width=0))]
-    qr = outcome.qr
+    qr = outcome.qr.matrix() if outcome.qr is not None else None  # encoded off the frame thread; waits if not done
     if qr:
         def code(box: Rect) -> tuple[list[Node], list[Hit]]:
             size = min(box.w, box.h, 700.0)
@@ -337,7 +337,7 @@ def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> 
         parts.append(Fill(code, Style(grow=1, basis=0, shrink=1, min_height=300, min_width=300)))
     body: list[Item] = [Box(tuple(parts), Style(row=not frame.portrait, gap=t.space.l, grow=1, shrink=1))]
     return _built(frame, page(frame, top_bar(words, frame), body, footer(words, frame, primary=_("Done"))),
-                  "handoff", f"qr:{len(outcome.qr) if outcome.qr else 0}")
+                  "handoff", f"qr:{len(qr) if qr else 0}")
 
 
 def thanks_page(words: Words, frame: Frame | None = None) -> tuple[Scene, list[Target]]:

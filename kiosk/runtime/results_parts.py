@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+import numpy as np
+
 from kiosk.i18n import Words
 from kiosk.runtime.outcome import QrMatrix, SkillLine
 from kiosk.runtime.widgets import text
 from kiosk.view.layout import Box, Fill, Frame, Hit, Item, Style, row
-from kiosk.view.nodes import Group, Node, Panel, Rect
+from kiosk.view.nodes import Group, Node, Panel, Rect, Shapes
 
 
 def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
@@ -44,23 +46,22 @@ def skill_row(line: SkillLine, words: Words, frame: Frame) -> Item:
 
 def qr_nodes(matrix: QrMatrix, x: float, y: float, size: float) -> list[Node]:
     """A QR code as rectangles, one per run of dark modules, on a white quiet zone: sharp at any
-    scale and nothing to upload or evict from the image atlas. The runs are built once per code and
-    size, as one Group the renderer compiles once."""
+    scale and nothing to upload or evict from the image atlas. The runs are found with numpy and
+    drawn as one `Shapes` (a version-38 code has ~6,600 runs: as Panel objects they took ~0.1 s to
+    build on the frame thread), built once per code and size."""
     return [Group((_qr_group(matrix, size),), dx=x, dy=y)]
 
 
 @lru_cache(maxsize=8)
 def _qr_group(matrix: QrMatrix, size: float) -> Group:
-    n = len(matrix)
+    dark = np.array(matrix, dtype=np.int8).reshape(len(matrix), -1)
+    n = len(dark)
     module = size / (n + 8)
-    nodes: list[Node] = [Panel(Rect(0.0, 0.0, size, size), (1.0, 1.0, 1.0, 1.0), radius=12)]
-    for row_index, cells in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*cells, False)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                nodes.append(Panel(Rect((start + 4) * module, (row_index + 4) * module, (col - start) * module,
-                                        module), (0.0, 0.0, 0.0, 1.0), layer=1))
-                start = None
-    return Group(tuple(nodes))
+    edges = np.diff(np.pad(dark, ((0, 0), (1, 1))), axis=1)  # +1 where a run starts, -1 past its end
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)  # row-major order: the i-th end closes the i-th start
+    rects = np.stack([(starts + 4) * module, (rows + 4) * module, (ends - starts) * module,
+                      np.full(len(rows), module)], axis=1).astype(np.float32)
+    black = np.tile(np.array([0.0, 0.0, 0.0, 1.0], np.float32), (len(rows), 1))
+    return Group((Panel(Rect(0.0, 0.0, size, size), (1.0, 1.0, 1.0, 1.0), radius=12),
+                  Shapes(rects, black, layer=1)))

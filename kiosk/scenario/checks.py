@@ -391,11 +391,10 @@ def check_media(path: str, kind: str, mark: Mark, exists: FileExists, report: Re
 
 def check_trade(trade: Trade, root: YNode, languages: Iterable[str], exists: FileExists, report: Reporter) -> None:
     node = root.at(["trade"])
-    check_media(trade.card_image, "image", node.at(["card_image"]).mark, exists, report)
-    if trade.video:
-        check_media(trade.video, "clip", node.at(["video"]).mark, exists, report)
-    if trade.attract:
-        check_media(trade.attract, "picture", node.at(["attract"]).mark, exists, report)
+    for key, path, kind in (("card_image", trade.card_image, "image"), ("video", trade.video, "clip"),
+                            ("attract", trade.attract, "picture")):
+        if path:
+            check_media(path, kind, node.at([key]).mark, exists, report)
     for text in (trade.title, trade.pitch):
         check_text(text, languages, report)
         check_offered(text, languages, report)

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 DESIGN_WIDTH = 1920
 DESIGN_HEIGHT = 1080
 
@@ -152,7 +155,38 @@ class Group:
     opacity: float = 1.0
 
 
-Node = Panel | Image | Text | Button | ProgressBar | Column | Group | Video | Panorama
+@dataclass(frozen=True, slots=True, eq=False)
+class Shapes:
+    """Many rounded rectangles given as columns, for the parts of a screen that change every frame
+    (live gauges, a grid of counters): written with numpy in one go and batched with one array copy,
+    instead of a Panel object per shape built and walked each frame. `rects` is n×4 (x, y, w, h),
+    `fills` n×4 colours, `radii` n radii or one for all; the border is shared. `rect` is their
+    bounding box (what the layout check and hit tests see)."""
+
+    rects: npt.NDArray[np.float32]
+    fills: npt.NDArray[np.float32]
+    radii: npt.NDArray[np.float32] | float = 0.0
+    border: float = 0.0
+    border_color: Color = TRANSPARENT
+    layer: int = 0
+
+    def __post_init__(self) -> None:
+        if self.rects.ndim != 2 or self.rects.shape[1] != 4 or self.fills.shape != self.rects.shape:
+            raise ValueError(f"Shapes wants n×4 rects and n×4 fills, got {self.rects.shape} and {self.fills.shape}")
+        if isinstance(self.radii, np.ndarray) and self.radii.shape != (len(self.rects),):
+            raise ValueError(f"Shapes wants one radius per rect, got {self.radii.shape} for {len(self.rects)}")
+
+    @property
+    def rect(self) -> Rect:
+        if not len(self.rects):
+            return Rect(0.0, 0.0, 0.0, 0.0)
+        left, top = (float(v) for v in self.rects[:, :2].min(axis=0))
+        right = float((self.rects[:, 0] + self.rects[:, 2]).max())
+        bottom = float((self.rects[:, 1] + self.rects[:, 3]).max())
+        return Rect(left, top, right - left, bottom - top)
+
+
+Node = Panel | Image | Text | Button | ProgressBar | Column | Group | Video | Panorama | Shapes
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import sqlite_utils
 
@@ -33,7 +35,7 @@ from kiosk.matching.offers import Offer
 from kiosk.matching.suggest import Suggestion, suggest
 from kiosk.matching.trainings import Training
 from kiosk.media.deck import Playback
-from kiosk.runtime.outcome import OfferLine, Outcome, QrMatrix, SkillLine, TrainingLine
+from kiosk.runtime.outcome import OfferLine, Outcome, QrCode, QrMatrix, SkillLine, TrainingLine
 from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
@@ -353,7 +355,7 @@ class RecordingHost:
         return tuple(lines)
 
     def _handoff(self, state: _Visit, profile: Profile, language: str, today: date, words: Words,
-                 consent: Consent) -> tuple[QrMatrix, str]:
+                 consent: Consent) -> tuple[QrCode, str]:
         registration = state.record.registration
         jwts: list[str] = []
         if self.key is not None:
@@ -365,7 +367,14 @@ class RecordingHost:
         handoff = choose(consent, self.online(), self.settings.portal, registration[:8], jwts)
         note = words.gettext("This code holds your signed results.") if handoff.kind == "credential" else \
             words.gettext("This code is a link to your results.")
-        return qr_matrix(handoff.payload), note
+        return QrCode(_qr_encoder().submit(qr_matrix, handoff.payload)), note
+
+
+@cache
+def _qr_encoder() -> ThreadPoolExecutor:
+    """One worker thread for QR codes: encoding is pure Python (segno), ~0.1–1 s here, and must not
+    hold up the frame thread while the results page is on screen."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qr-encoder")
 
 
 def qr_matrix(payload: str) -> QrMatrix:

@@ -129,3 +129,22 @@ def test_bad_config_names_the_key_and_exits_78(tmp_path: Path) -> None:
     result = _kiosk("--config", str(config), "run", "--headless", "--duration", "1")
     assert result.returncode == 78
     assert f"{config}: display.width: expected an integer" in result.stderr
+
+
+@pytest.mark.parametrize("payload", ["https://portail.example/r/3f9a1c2e", "eyJhbGciOiJFUzI1NiJ9." + "Ab9_-" * 160])
+def test_the_handoff_qr_code_drawn_by_gl_scans(gl_context: object, payload: str) -> None:
+    """The QR code as the hand-off page draws it (runs of dark modules as one Shapes node), rendered,
+    then read back by OpenCV's decoder, which shares nothing with segno or the renderer."""
+    from kiosk.runtime.results_parts import qr_nodes
+    from kiosk.visit.host import qr_matrix
+
+    big = GLRenderer(gl_context, (1920, 1080), [ASSETS / "images"], FontFiles.bundled(ASSETS))  # type: ignore[arg-type]
+    try:
+        matrix = qr_matrix(payload)
+        scene = Scene(Group(tuple(qr_nodes(matrix, 610, 40, 1000))), (0.1, 0.1, 0.2, 1.0))
+        assert [b.material for b in big.builder.build(scene)] == ["shape", "shape"]  # quiet zone, then the runs
+        pixels = _frame(big, scene)
+    finally:
+        big.release()
+    grey = cv2.cvtColor(np.ascontiguousarray(pixels[:, :, :3]), cv2.COLOR_RGB2GRAY)
+    assert cv2.QRCodeDetector().detectAndDecode(grey)[0] == payload

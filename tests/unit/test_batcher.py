@@ -10,7 +10,7 @@ from kiosk.render.batcher import FrameBuilder
 from kiosk.render.images import ImageLibrary
 from kiosk.render.renderer import Viewport
 from kiosk.render.text import FontFiles, TextEngine
-from kiosk.view.nodes import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Text
+from kiosk.view.nodes import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Shapes, Text
 from tests.conftest import ASSETS, SCENARIOS
 
 RED = (1.0, 0.0, 0.0, 1.0)
@@ -136,3 +136,40 @@ def test_viewport_letterboxes_and_maps_touches_back() -> None:
     assert (vp.w, vp.h, vp.x) == (1000, 562, 0)
     x, y = vp.to_design(500, 500, 1000)
     assert x == pytest.approx(960) and y == pytest.approx(540, abs=2)
+
+
+def test_shapes_columns_batch_like_the_same_panels(builder: FrameBuilder) -> None:
+    rects = np.array([[10, 20, 44, 36], [60, 20, 30, 12], [5, 90, 8, 8]], np.float32)
+    fills = np.array([[0.2, 0.3, 0.4, 1.0], [1.0, 0.0, 0.0, 0.5], [0.0, 1.0, 0.0, 1.0]], np.float32)
+    radii = np.array([8, 6, 0], np.float32)
+    edge = (0.9, 0.9, 0.9, 1.0)
+    panels = tuple(Panel(Rect(*map(float, r)), (f[0], f[1], f[2], f[3]), float(radius), 2.0, edge)
+                   for r, f, radius in zip(rects.tolist(), fills.tolist(), radii.tolist(), strict=True))
+    as_panels = builder.build(Scene(Group((Group(panels, dx=3, dy=-4, opacity=0.5),))))
+    as_columns = builder.build(Scene(Group((Group((Shapes(rects, fills, radii, 2.0, edge),), dx=3, dy=-4,
+                                                  opacity=0.5),))))
+    assert [(b.layer, b.material) for b in as_columns] == [(0, "shape")]
+    np.testing.assert_allclose(as_columns[0].rows, as_panels[0].rows)
+    assert Shapes(rects, fills).rect == Rect(5.0, 20.0, 85.0, 78.0)  # their bounding box
+
+
+def test_shapes_refuse_columns_that_do_not_line_up() -> None:
+    with pytest.raises(ValueError, match="n×4"):
+        Shapes(np.zeros((3, 4), np.float32), np.zeros((2, 4), np.float32))
+    with pytest.raises(ValueError, match="one radius per rect"):
+        Shapes(np.zeros((3, 4), np.float32), np.zeros((3, 4), np.float32), np.zeros(2, np.float32))
+
+
+def test_pictures_are_kept_at_the_size_they_are_shown(builder: FrameBuilder) -> None:
+    images = builder.images
+    name = "commis-de-cuisine/media/card.png"  # 560×320
+    full = images.uv(name, (560, 320))
+    small = images.uv(name, (260, 118))
+    assert full is not None and small is not None and small != full
+    atlas = images.atlas
+    assert round((small[2] - small[0]) * atlas.width) == 264  # 260 rounded up to the 8-pixel step
+    assert round((small[3] - small[1]) * atlas.height) == 120
+    used = atlas.generation, atlas.take_dirty()
+    assert images.uv(name, (259, 117)) == small  # same step: the same copy, nothing added
+    assert (atlas.generation, atlas.take_dirty()) == (used[0], None)
+    assert images.uv(name, (540, 300)) == full  # barely smaller than the picture: the picture itself

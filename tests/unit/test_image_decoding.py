@@ -49,3 +49,18 @@ def test_a_broken_picture_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     with pytest.raises(AssetError, match=r"card\.png"):
         load_rgba_premultiplied(path)
+
+
+@pytest.mark.parametrize("size", [(264, 120), (100, 50), (517, 17), (1, 1)])
+def test_pictures_shrunk_to_their_shown_size_match_opencv_area_averaging(size: tuple[int, int]) -> None:
+    """The atlas keeps a poster at the size it is shown; the shrinking must be OpenCV's INTER_AREA
+    (an independent implementation) to within rounding, and an opaque picture must stay opaque."""
+    from kiosk.render.images import _scaled
+
+    picture = np.random.default_rng(3).integers(0, 256, (333, 560, 4)).astype(np.uint8)
+    picture[:, :, 3] = 255
+    shrunk = _scaled(picture, size)
+    expected = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+    assert shrunk.shape == expected.shape == (size[1], size[0], 4)
+    assert np.abs(shrunk.astype(int) - expected).max() <= 1
+    assert shrunk[:, :, 3].min() == 255

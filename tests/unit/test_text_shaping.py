@@ -1,5 +1,7 @@
 """Text shaping: Arabic letters join, lines come in display order, brackets mirror in RTL text."""
 
+import random
+import string
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,40 @@ def test_layouts_of_ever_new_text_stay_bounded() -> None:
     assert again is not first  # pushed out, laid out afresh ...
     assert again.width == first.width and (again.rows == first.rows).all()  # ... the same
     assert engine.layout("Bonjour", 24) is again  # and kept while it is used
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_ascii_lines_put_side_by_side_match_harfbuzz_shaping_the_whole_line(weight: str) -> None:
+    """The plain-ASCII path (each character's glyph alone, when no pair kerns or ligates) must place
+    exactly what HarfBuzz places shaping the whole line; lines with kerning fall back to it."""
+    engine = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    w = "bold" if weight == "bold" else "regular"
+    shaper = engine._shapers[w][0]
+    rng = random.Random(7)
+    samples = ["4821", "12 345", "AVATAR", "Tj Yo", "office", "Wa. To", "a+b=c", "x"] + \
+        ["".join(rng.choice(string.printable[:95]) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    plain = 0
+    for px in (18, 40):
+        for text in samples:
+            whole = [(engine.glyph(w, px, 0, gid), x / engine.scale, a / engine.scale)
+                     for gid, x, a in shaper.shape(text, False, px)]
+            fast = engine._plain_ascii(text, w, px)
+            if fast is not None:
+                plain += 1
+                assert fast == whole, text
+            assert engine.shape_line(text, w, px) == whole, text
+    assert engine._plain_ascii("AVATAR", w, 40) is None  # kerned pairs go through HarfBuzz
+    assert engine._plain_ascii("4821", w, 40) is not None and plain > 100  # digits are plain
+
+
+def test_the_characters_faces_and_plain_pairs_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.render.text as text_module
+
+    monkeypatch.setattr(text_module, "FACES_KEPT", 8)
+    engine = TextEngine(FontFiles.bundled(ASSETS), Atlas(1024, 1024, 1, "glyph"))
+    engine._plain.capacity = 2
+    for size in range(10, 40):  # thirty pixel sizes, each with its own table of ASCII pairs
+        engine.layout(f"{size} visiteurs", size)
+        engine.layout("ÀÉÎÕÜçñß" + chr(0x410 + size), size)  # characters looked up one by one
+        assert len(engine._face_of) <= 8 and len(engine._plain) <= 2
+    assert engine.layout("Привіт 12", 24).width > 0  # still lays out after the bounds cleared it

@@ -278,3 +278,25 @@ def test_the_content_fingerprint_changes_when_a_pack_is_swapped(scenarios_copy: 
     manifest = scenarios_copy / "commis-de-cuisine" / "manifest.json"
     manifest.write_text(manifest.read_text() + " ", encoding="utf-8")
     assert packs_fingerprint(scenarios_copy)[1:] != before[1:]
+
+
+def test_the_qr_code_is_encoded_off_the_frame_thread(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import kiosk.visit.host as host_module
+
+    encoded_on: list[str] = []
+    real = host_module.qr_matrix
+
+    def recording(payload: str) -> tuple[tuple[bool, ...], ...]:
+        encoded_on.append(threading.current_thread().name)
+        return real(payload)
+
+    monkeypatch.setattr(host_module, "qr_matrix", recording)
+    visit_to_results(kit.pilot)
+    code = kit.screen.outcome().qr
+    assert code is not None
+    matrix = code.matrix()  # what the hand-off page draws
+    assert code.ready() and len(matrix) >= 21 and all(len(row) == len(matrix) for row in matrix)
+    assert encoded_on and threading.current_thread().name not in encoded_on
+    assert all(name.startswith("qr-encoder") for name in encoded_on)
