@@ -4,20 +4,28 @@ off-screen parts and low contrast (pure: no GL)."""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import itertools
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kiosk.runtime import attract, consent, debrief_view, out_of_order, pages, play_view
 from kiosk.runtime.actions import Choose, Intent
 from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Shot, prefs_for, shots
 from kiosk.runtime.outcome import Outcome
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
+from kiosk.view import layout
 from kiosk.view.check import Problem, check
 from kiosk.view.layout import Box, Label, Press, Style, design_size, lay_out, row
 from kiosk.view.measure import measure, word_width
 from kiosk.view.nodes import BLACK, WHITE, Button, Group, Rect, Scene, Text
+from tests.layout_reference import lay_out_measured
 from tests.visit_kit import CATALOGS, make_kit, visit_to_results
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,6 +114,104 @@ def test_design_space_follows_the_screen_shape() -> None:
     assert design_size(1920, 1080) == design_size(1280, 720) == (1920, 1080)
     assert design_size(1920, 1200) == (1920, 1200)
     assert design_size(1080, 1920) == (1080, 1920)
+
+
+# -- no measure callback: the text passes give the layouts Taffy's measure callback gave ----------
+
+def _same(new: Any, old: Any, path: str, found: list[str]) -> None:
+    """Differences between two laid-out values, floats within 0.05 design units (float32 boxes)."""
+    if type(new) is not type(old):
+        found.append(f"{path}: {type(new).__name__} ≠ {type(old).__name__}")
+    elif isinstance(new, float):
+        if abs(new - old) > 0.05:
+            found.append(f"{path}: {new:.2f} ≠ {old:.2f}")
+    elif dataclasses.is_dataclass(new):
+        for f in dataclasses.fields(new):
+            _same(getattr(new, f.name), getattr(old, f.name), f"{path}.{f.name}", found)
+    elif isinstance(new, list | tuple):
+        if len(new) != len(old):
+            found.append(f"{path}: {len(new)} ≠ {len(old)} items")
+        for index, (a, b) in enumerate(zip(new, old, strict=False)):
+            _same(a, b, f"{path}[{index}]", found)
+    elif isinstance(new, dict):
+        _same(sorted(new.items()), sorted(old.items()), path, found)
+    elif new != old:
+        found.append(f"{path}: {new!r} ≠ {old!r}")
+
+
+def _compared(packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], monkeypatch: pytest.MonkeyPatch,
+              combinations: Iterable[tuple[str, str, str, bool]]) -> tuple[int, list[str]]:
+    """Every layout of the screens in `combinations`, made by both engines; (layouts, differences)."""
+    found: list[str] = []
+    where = [""]
+    count = [0]
+
+    def both(root: layout.Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> layout.Laid:
+        new = lay_out(root, width, height, rtl=rtl, layer=layer)
+        old = lay_out_measured(root, width, height, rtl=rtl, layer=layer)
+        differences: list[str] = []
+        _same((new.nodes, [r for r, _ in new.hits], new.rects), (old.nodes, [r for r, _ in old.hits], old.rects),
+              "", differences)
+        found.extend(f"{where[0]}: {d}" for d in differences[:3])
+        count[0] += 1
+        return new
+
+    for module in (pages, debrief_view, attract, out_of_order, play_view, consent):
+        monkeypatch.setattr(module, "lay_out", both)
+    for language, mode, shape, every_step in combinations:
+        for shot in shots(packs, CATALOGS, language, mode, SHAPES[shape], lambda w, easy: outcomes[(w.language, easy)],
+                          every_step=every_step):
+            where[0] = f"{shot.name} [{language}, {mode}, {shape}]"
+    return count[0], found
+
+
+def test_text_passes_place_every_box_where_the_measure_callback_did(
+        packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle is the engine as it was (Taffy asking a Python measure callback for each text), kept
+    in tests/layout_reference.py; a slice here, every screen of the matrix in the slow test below."""
+    count, found = _compared(packs, outcomes, monkeypatch, [("ar", "large-text+high-contrast", "1920x1080", False),
+                                                            ("uk", "normal", "1080x1920", False)])
+    assert count > 40 and not found, "\n".join(found[:20])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_full_matrix_text_passes_equal_the_measure_callback(
+        packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], monkeypatch: pytest.MonkeyPatch,
+        language: str) -> None:
+    count, found = _compared(packs, outcomes, monkeypatch,
+                             [(language, mode, shape, True) for mode in MODES for shape in SHAPES])
+    assert count > 1000 and not found, f"{len(found)} differences:\n" + "\n".join(found[:30])
+
+
+def _rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _grown_over(lay: Callable[[], object], times: int) -> float:
+    for _ in range(50):  # warm-up: caches, the allocator's arenas, the pool of empty cells
+        lay()
+    gc.collect()
+    before = _rss_mb()
+    for _ in range(times):
+        lay()
+    gc.collect()
+    return _rss_mb() - before
+
+
+def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
+    """stretchable 1.1.8 leaks ~0.7 KB per measure callback (~3 MB a visit); the engine calls none. The same
+    probe run on the measured engine sees the leak, so it can tell."""
+    page = Box((Label("Commis de cuisine", 48, WHITE, "bold"),
+                Label("Préparer les légumes, dresser les assiettes, tenir le poste propre " * 3, 28, WHITE),
+                row(*(Press(f"Secteur {i}", ("sector", i), BLACK, WHITE, 26) for i in range(12)), wrap=True, gap=8),
+                row(Press("Retour", Intent("back"), BLACK, WHITE, 32), Box(style=Style(grow=1)),
+                    Press("Continuer", Intent("next"), BLACK, WHITE, 32))),
+               Style(width=1920, height=1080, pad=40, gap=24))
+    grown = _grown_over(lambda: lay_out(page, 1920, 1080), 2000)
+    leaked = _grown_over(lambda: lay_out_measured(page, 1920, 1080), 500)
+    assert leaked > 4.0, f"the probe no longer sees the measure callback's leak (+{leaked:.1f} MB): is it fixed?"
+    assert grown < 1.0, f"2,000 layouts grew the process by {grown:.1f} MB"
 
 
 # -- the check ---------------------------------------------------------------------------------
