@@ -9,14 +9,16 @@ areas with their actions, and the named rectangles. Right-to-left mirrors the pl
 whole (a row's first child lands on the right, text aligns to its start); what a `Fill` draws
 inside its rectangle is not mirrored (pictures are not flipped).
 
-Cost: a `stretchable.Style` takes ~1 ms to build and a node sharing one ~0.04 ms, so styles are
-interned by value (`_style`). Screens are laid out once per screen state (the runtime caches
-the scene), not per frame.
+Cost: a `stretchable.Style` takes ~1 ms to build, so styles are interned by value (`_style`); making
+a node still converts its style dict (~0.1 ms on a loaded machine), so box nodes are kept between
+layouts by style (`_FREE`). Texts are sized without a measure callback, in passes (`_Tree`).
+Screens are laid out once per screen state (the runtime caches the scene), not per frame.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -233,14 +235,21 @@ def _text_style(text: _TextNode) -> dict[str, object]:
     sizes and its parents' intrinsic sizes) and gives it any width between, stretched, shrunk or grown,
     as it did a measured leaf. Its height follows the width Taffy gave it: a minimum height."""
     style, low = text.style, text.text.min_content
-    built = dict(_style(style))
-    built["display"] = _GRID
-    built["gap"] = {"width": _points(0.0), "height": _points(0.0)}
+    built = dict(_grid_style(style))
     built["grid_template_columns"] = [_track(low, low), _track(0.0, max(0.0, text.widest - low))]
     height = text.height + 2 * style.pad  # Taffy's sizes include the padding (border-box)
     floor = style.min_height
-    built["min_size"] = {"width": _style(style)["min_size"]["width"],  # type: ignore[index]
+    built["min_size"] = {"width": built["min_size"]["width"],  # type: ignore[index]
                          "height": _points(height if floor is None else max(floor, height))}
+    return built
+
+
+@lru_cache(maxsize=256)
+def _grid_style(style: Style) -> dict[str, object]:
+    """What every text of `style` shares: its style as a grid without gaps."""
+    built = dict(_style(style))
+    built["display"] = _GRID
+    built["gap"] = {"width": _points(0.0), "height": _points(0.0)}
     return built
 
 
@@ -262,14 +271,18 @@ class _Tree:
 
     def __init__(self) -> None:
         self.ptr = _taffy_context._ptr
-        self.ids: list[int] = []
+        self.kept: list[tuple[Style, int, Sequence[int]]] = []  # boxes (style, node, children) to keep
         self.texts: list[_TextNode] = []
-        self.cells: list[int] = []
         self.layout = _taffylib.PyLayout()
 
     def node(self, style: Style, children: Sequence[int] = ()) -> int:
-        node_id: int = _taffylib.node_create(self.ptr, _style(style))
-        self.ids.append(node_id)
+        """A box of `style`: one kept from an earlier layout if one is free (making a node costs
+        ~0.1 ms, most of it converting its style dict), else a new one."""
+        free = _FREE.get(style)
+        node_id: int = free.pop() if free else _taffylib.node_create(self.ptr, _style(style))
+        if free is not None:
+            _FREE.move_to_end(style)
+        self.kept.append((style, node_id, children))
         for child in children:
             _taffylib.node_add_child(self.ptr, node_id, child)
         return node_id
@@ -277,13 +290,9 @@ class _Tree:
     def text(self, style: Style, text: _Text, in_column: bool) -> int:
         placed = _TextNode(0, style, text, in_column, text.max_content, text.height(text.max_content))
         placed.node = _taffylib.node_create(self.ptr, _text_style(placed))
-        self.ids.append(placed.node)
         self.texts.append(placed)
-        # Taffy lays out a node without children as a leaf, whatever its display: one empty cell, taken
-        # from those kept between layouts (making a node costs as much as converting its style dict)
-        cell = _CELLS.pop() if _CELLS else _taffylib.node_create(self.ptr, _style(_CELL))
-        self.cells.append(cell)
-        _taffylib.node_add_child(self.ptr, placed.node, cell)
+        # Taffy lays out a node without children as a leaf, whatever its display: one empty cell
+        _taffylib.node_add_child(self.ptr, placed.node, self.node(_CELL))
         return placed.node
 
     def compute(self, root: int, width: float, height: float) -> int:
@@ -313,12 +322,20 @@ class _Tree:
         return layout.x, layout.y, layout.width, layout.height
 
     def drop(self) -> None:
-        for node_id in self.ids:
-            _taffylib.node_drop(self.ptr, node_id)  # its children are left without a parent
-        _CELLS.extend(self.cells)
-        self.ids.clear()
+        """Drop the texts (their styles are their own) and free the boxes for the next layouts."""
+        for placed in self.texts:
+            _taffylib.node_drop(self.ptr, placed.node)  # and out of its parent; its cell has none now
+        texts = {placed.node for placed in self.texts}
+        for style, node_id, children in self.kept:
+            for child in children:
+                if child not in texts:
+                    _taffylib.node_remove_child(self.ptr, node_id, child)
+            _FREE.setdefault(style, []).append(node_id)
+        while len(_FREE) > _FREE_STYLES:  # styles made from data (a picture's aspect) come and go
+            for node_id in _FREE.popitem(last=False)[1]:
+                _taffylib.node_drop(self.ptr, node_id)
+        self.kept.clear()
         self.texts.clear()
-        self.cells.clear()
 
 
 def _pad_x(style: Style) -> float:
@@ -326,7 +343,11 @@ def _pad_x(style: Style) -> float:
 
 
 _CELL = Style(shrink=0.0)
-_CELLS: list[int] = []  # empty cells not in a layout now
+# Boxes kept between layouts, by style, without parent or children: as many of a style as the largest
+# screen has, and node ids the Taffy tree would otherwise hand out again.
+_FREE: OrderedDict[Style, list[int]] = OrderedDict()  # the least recently used style first
+_FREE_STYLES = 512
+
 @dataclass(slots=True)
 class _Built:
     node: int
