@@ -17,6 +17,7 @@ Screens are laid out once per screen state (the runtime caches the scene), not p
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -279,9 +280,12 @@ class _Tree:
         """A box of `style`: one kept from an earlier layout if one is free (making a node costs
         ~0.1 ms, most of it converting its style dict), else a new one."""
         free = _FREE.get(style)
-        node_id: int = free.pop() if free else _taffylib.node_create(self.ptr, _style(style))
-        if free is not None:
+        if free:
+            node_id: int = free.pop()
             _FREE.move_to_end(style)
+            _taffylib.node_mark_dirty(self.ptr, node_id)  # its cache is the last layout's: dropping a child keeps it
+        else:
+            node_id = _taffylib.node_create(self.ptr, _style(style))
         self.kept.append((style, node_id, children))
         for child in children:
             _taffylib.node_add_child(self.ptr, node_id, child)
@@ -381,17 +385,21 @@ COST = LayoutCost()
 def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> Laid:
     """Place `root` in a width × height screen; nodes are drawn `layer` layers up."""
     started = time.perf_counter()
-    tree = _Tree()
-    try:
-        built = _build(tree, root)
-        COST.passes += tree.compute(built.node, width, height)
-        laid = Laid()
-        _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
-        return laid
-    finally:
-        tree.drop()
-        COST.seconds += time.perf_counter() - started
-        COST.layouts += 1
+    with _TAFFY:
+        tree = _Tree()
+        try:
+            built = _build(tree, root)
+            COST.passes += tree.compute(built.node, width, height)
+            laid = Laid()
+            _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
+            return laid
+        finally:
+            tree.drop()
+            COST.seconds += time.perf_counter() - started
+            COST.layouts += 1
+
+
+_TAFFY = threading.RLock()  # one layout at a time takes boxes from `_FREE` (a `Fill` may lay out inside one)
 
 
 def _emit(item: Item, tree: _Tree, built: _Built, px: float, py: float, laid: Laid, width: float, rtl: bool,

@@ -28,7 +28,7 @@ from kiosk.sync.client import LrsClient
 from kiosk.sync.worker import sync_once
 from tests.visit_kit import make_kit
 
-pytestmark = [pytest.mark.gl, pytest.mark.slow]
+pytestmark = [pytest.mark.gl, pytest.mark.slow, pytest.mark.timeout(3600)]  # 1,000 visits outlast the 300 s default
 REPO = Path(__file__).resolve().parents[2]
 VISITS = max(500, int(os.environ.get("NOVA_SOAK_VISITS", "1000")))  # at least 3 days of visits
 
