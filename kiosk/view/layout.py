@@ -238,10 +238,11 @@ def _text_style(text: _TextNode) -> dict[str, object]:
     style, low = text.style, text.text.min_content
     built = dict(_grid_style(style))
     built["grid_template_columns"] = [_track(low, low), _track(0.0, max(0.0, text.widest - low))]
-    height = text.height + 2 * style.pad  # Taffy's sizes include the padding (border-box)
-    floor = style.min_height
-    built["min_size"] = {"width": built["min_size"]["width"],  # type: ignore[index]
-                         "height": _points(height if floor is None else max(floor, height))}
+    if style.height is None:  # a height of its own wins, as it did over a measured height
+        height = text.height + 2 * style.pad  # Taffy's sizes include the padding (border-box)
+        floor = style.min_height
+        built["min_size"] = {"width": built["min_size"]["width"],  # type: ignore[index]
+                             "height": _points(height if floor is None else max(floor, height))}
     return built
 
 

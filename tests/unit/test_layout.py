@@ -168,7 +168,9 @@ def test_a_column_hugs_its_text_wrapped_and_a_row_shrinks_it_as_flexbox_does() -
     column = Box((Box((Label(words, 32, WHITE),), Style(self_align="center", max_width=600),
                       fill=BLACK),), Style(width=1000, height=800))
     shrunk = row(Label(words, 32, WHITE), Label(words[:40], 32, WHITE), width=1000, align="start")
-    for root in (column, shrunk):
+    fixed = Box((Label(words, 32, WHITE, style=Style(height=20)),
+                 Press(words, Intent("go"), BLACK, WHITE, 32, Style(width=300, min_height=30))))
+    for root in (column, shrunk, fixed):
         assert not _differences(lay_out(root, 1000, 800), root)
     panel, text = lay_out(column, 1000, 800).nodes
     lines = measure(words, 32, max_width=600)
