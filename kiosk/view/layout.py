@@ -205,7 +205,7 @@ class _Text:
         return self._wrapped(width).width + 2 * self.pad_x
 
 
-_POINTS, _AUTO = int(Scale.POINTS), int(Scale.AUTO)
+_POINTS = int(Scale.POINTS)
 _GRID = int(Display.GRID)
 
 
@@ -258,12 +258,13 @@ def _grid_style(style: Style) -> dict[str, object]:
 class _Tree:
     """One layout's nodes in Taffy, driven through stretchable's binding directly: its `Node` wraps every
     measure call's floats in attrs objects and never frees a node (its `__del__` is commented out),
-    which a kiosk laying out screens for months cannot afford. Every node made here is dropped once the
-    layout is read.
+    which a kiosk laying out screens for months cannot afford. Once the layout is read, its texts are
+    dropped and its boxes kept for the next layouts (`_FREE`).
 
     No measure callback: stretchable 1.1.8's `node_compute_layout_with_measure` leaks the two
-    available-space dicts it builds for every call of the callback (pyo3 "GIL refs" kept in an
-    owned-object pool that is never drained: ~0.7 KB a call, ~3 MB a visit). Text leaves are grids
+    available-space dicts it builds for every call of the callback (each keeps one reference too
+    many, most likely pyo3 "GIL refs" in a pool nothing drains: ~0.7 KB a call, ~3 MB a visit;
+    scripts/stretchable_leak.py). Text leaves are grids
     that carry their min- and max-content widths instead, and what a measure callback answered from
     the width Taffy offers is read back and set in passes: lay out; give each text the height its
     width asks and, in a column, the width of its widest wrapped line as its widest (Taffy's measured
@@ -352,6 +353,7 @@ _CELL = Style(shrink=0.0)
 # screen has, and node ids the Taffy tree would otherwise hand out again.
 _FREE: OrderedDict[Style, list[int]] = OrderedDict()  # the least recently used style first
 _FREE_STYLES = 512
+
 
 @dataclass(slots=True)
 class _Built:
