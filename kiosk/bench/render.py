@@ -129,6 +129,7 @@ def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: fl
 class ScreenChange:
     name: str
     layouts: int  # lay_out calls the change made
+    passes: int  # Taffy layouts they ran (a text's height follows the width it is given: kiosk.view.layout)
     layout_ms: float  # of which laying out (wall clock)
     build_ms: float  # building the Scene: the screen's builders, layout included (wall clock)
     batch_ms: float  # batching it for GL: renderer.prepare (wall clock)
@@ -155,7 +156,7 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
 
     packs, _errors = load_packs(scenarios)
     catalogs = Catalogs.load(NATIVE_NAMES)
-    samples: dict[str, list[tuple[int, float, float, float, float]]] = {}
+    samples: dict[str, list[tuple[int, int, float, float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as folder:
         scored = sample_outcomes(offers, packs, Path(folder))
         kept: dict[tuple[str, bool], Outcome] = {}
@@ -169,7 +170,7 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
         for _round in range(repeats + 1):
             changes = shots(packs, catalogs, "fr", "normal", size, outcomes, every_step=False)
             while True:
-                layouts, spent = COST.layouts, COST.seconds
+                layouts, passes, spent = COST.layouts, COST.passes, COST.seconds
                 t0, c0 = time.perf_counter(), time.thread_time()
                 shot = next(changes, None)
                 t1 = time.perf_counter()
@@ -178,10 +179,11 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
                 renderer.prepare(shot.scene)
                 t2, c2 = time.perf_counter(), time.thread_time()
                 if _round:  # the first round fills the glyph atlas and the measure caches
-                    samples.setdefault(shot.name, []).append((COST.layouts - layouts, COST.seconds - spent,
-                                                              t1 - t0, t2 - t1, c2 - c0))
-    return [ScreenChange(name, rows[0][0], _median_ms([r[1] for r in rows]), _median_ms([r[2] for r in rows]),
-                         _median_ms([r[3] for r in rows]), _median_ms([r[4] for r in rows]))
+                    samples.setdefault(shot.name, []).append((COST.layouts - layouts, COST.passes - passes,
+                                                              COST.seconds - spent, t1 - t0, t2 - t1, c2 - c0))
+    return [ScreenChange(name, rows[0][0], rows[0][1], _median_ms([r[2] for r in rows]),
+                         _median_ms([r[3] for r in rows]), _median_ms([r[4] for r in rows]),
+                         _median_ms([r[5] for r in rows]))
             for name, rows in samples.items()]
 
 
@@ -254,12 +256,12 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     changes = measure_screen_changes(renderer, scenarios, offers or assets / "offers" / "sample-offers.csv", size,
                                      repeats=max(3, min(frames, 9)))
     emit("")
-    header = (f"{'screen change':36} {'layouts':>7} {'layout':>8} {'build':>8} {'batch':>8} {'python':>8} "
-              f"{'CPU':>8}")
+    header = (f"{'screen change':36} {'layouts':>7} {'passes':>6} {'layout':>8} {'build':>8} {'batch':>8} "
+              f"{'python':>8} {'CPU':>8}")
     emit(header)
     emit("-" * len(header))
     for c in changes:
-        emit(f"{c.name:36} {c.layouts:7d} {c.layout_ms:7.2f}m {c.build_ms:7.2f}m {c.batch_ms:7.2f}m "
+        emit(f"{c.name:36} {c.layouts:7d} {c.passes:6d} {c.layout_ms:7.2f}m {c.build_ms:7.2f}m {c.batch_ms:7.2f}m "
              f"{c.python_ms:7.2f}m {c.cpu_ms:7.2f}m")
     worst = max(changes, key=lambda c: c.cpu_ms)
     emit("(a screen change: the page built afresh, layout included, then batched. layout, build, batch, python:")

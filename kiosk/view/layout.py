@@ -9,15 +9,17 @@ areas with their actions, and the named rectangles. Right-to-left mirrors the pl
 whole (a row's first child lands on the right, text aligns to its start); what a `Fill` draws
 inside its rectangle is not mirrored (pictures are not flipped).
 
-Cost: a `stretchable.Style` takes ~1 ms to build and a node sharing one ~0.04 ms, so styles are
-interned by value (`_style`). Screens are laid out once per screen state (the runtime caches
-the scene), not per frame.
+Cost: a `stretchable.Style` takes ~1 ms to build, so styles are interned by value (`_style`); making
+a node still converts its style dict (~0.1 ms on a loaded machine), so box nodes are kept between
+layouts by style (`_FREE`). Texts are sized without a measure callback, in passes (`_Tree`).
+Screens are laid out once per screen state (the runtime caches the scene), not per frame.
 """
 
 from __future__ import annotations
 
-import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,14 +33,16 @@ from stretchable.style import (
     PT,
     AlignItems,
     AlignSelf,
+    Display,
     FlexDirection,
     FlexWrap,
     JustifyContent,
     Size,
 )
 from stretchable.style.geometry.length import Scale
+from stretchable.style.props import GridTrackRepetition
 
-from kiosk.view.measure import LINE_HEIGHT, measure
+from kiosk.view.measure import LINE_HEIGHT, Measured, measure
 from kiosk.view.nodes import TRANSPARENT, Button, Color, Node, Panel, Rect, Text, Weight
 from kiosk.view.tokens import NORMAL, Tokens
 
@@ -177,64 +181,145 @@ def _style(style: Style) -> dict[str, object]:
     return built
 
 
-class _TextMeasure:
-    """Taffy's measure of a text leaf: (known width, available width) → (width, height)."""
+class _Text:
+    """A text leaf's extent as a function of its width (padding included): what Taffy's measure
+    callback used to answer, computed here so Taffy never calls back into Python (see `_Tree`)."""
 
-    __slots__ = ("pad_x", "pad_y", "size", "text", "weight")
+    __slots__ = ("max_content", "min_content", "pad_x", "pad_y", "size", "text", "weight")
 
     def __init__(self, text: str, size: float, weight: Weight, pad_x: float, pad_y: float) -> None:
         self.text, self.size, self.weight, self.pad_x, self.pad_y = text, size, weight, pad_x, pad_y
+        whole = measure(text, size, weight)
+        self.max_content = whole.width + 2 * pad_x  # every paragraph on one line
+        self.min_content = measure(text, size, weight, whole.widest_word).width + 2 * pad_x  # a word a line
 
-    def __call__(self, known_width: float, available: dict[str, float]) -> tuple[float, float]:
-        text, size, weight, pad_x = self.text, self.size, self.weight, self.pad_x
-        if not math.isnan(known_width):
-            limit: float | None = known_width - 2 * pad_x
-        elif available["dim"] == _POINTS:
-            limit = available["value"] - 2 * pad_x
-        elif available["dim"] == _MIN_CONTENT:
-            limit = measure(text, size, weight).widest_word
-        else:
-            limit = None
-        m = measure(text, size, weight, None if limit is None else max(1.0, limit))
-        width = known_width if not math.isnan(known_width) else m.width + 2 * pad_x
-        return width, max(m.height, size * LINE_HEIGHT) + 2 * self.pad_y
+    def _wrapped(self, width: float) -> Measured:
+        return measure(self.text, self.size, self.weight, max(1.0, width - 2 * self.pad_x))
+
+    def height(self, width: float) -> float:
+        """Its height when laid out `width` wide."""
+        return max(self._wrapped(width).height, self.size * LINE_HEIGHT) + 2 * self.pad_y
+
+    def fitted(self, width: float) -> float:
+        """How wide it is when it may be narrower than `width`: its widest line wrapped at `width`."""
+        return self._wrapped(width).width + 2 * self.pad_x
 
 
-_POINTS, _MIN_CONTENT = int(Scale.POINTS), int(Scale.MIN_CONTENT)
+_POINTS = int(Scale.POINTS)
+_GRID = int(Display.GRID)
+
+
+def _points(value: float) -> dict[str, float]:
+    return {"dim": _POINTS, "value": value}
+
+
+def _track(low: float, high: float) -> dict[str, object]:
+    return {"repetition": int(GridTrackRepetition.SINGLE), "repeat": [],
+            "single": {"min_size": _points(low), "max_size": _points(high)}}
+
+
+@dataclass(slots=True)
+class _TextNode:
+    """A text leaf in Taffy: an empty grid (`_text_style`) sized by what was read of the last pass."""
+
+    node: int
+    style: Style
+    text: _Text
+    in_column: bool  # its width is its parent's cross size
+    widest: float  # the widest it may be (max-content, or as a column's child its width wrapped)
+    height: float  # its height at the width of the last pass
+
+
+def _text_style(text: _TextNode) -> dict[str, object]:
+    """A text leaf as a grid whose two column tracks are `min-content` and `minmax(0, widest −
+    min-content)`: Taffy then knows its min- and max-content widths (for flex bases, automatic minimum
+    sizes and its parents' intrinsic sizes) and gives it any width between, stretched, shrunk or grown,
+    as it did a measured leaf. Its height follows the width Taffy gave it: a minimum height."""
+    style, low = text.style, text.text.min_content
+    built = dict(_grid_style(style))
+    built["grid_template_columns"] = [_track(low, low), _track(0.0, max(0.0, text.widest - low))]
+    if style.height is None:  # a height of its own wins, as it did over a measured height
+        height = text.height + 2 * style.pad  # Taffy's sizes include the padding (border-box)
+        floor = style.min_height
+        built["min_size"] = {"width": built["min_size"]["width"],  # type: ignore[index]
+                             "height": _points(height if floor is None else max(floor, height))}
+    return built
+
+
+@lru_cache(maxsize=256)
+def _grid_style(style: Style) -> dict[str, object]:
+    """What every text of `style` shares: its style as a grid without gaps."""
+    built = dict(_style(style))
+    built["display"] = _GRID
+    built["gap"] = {"width": _points(0.0), "height": _points(0.0)}
+    return built
 
 
 class _Tree:
     """One layout's nodes in Taffy, driven through stretchable's binding directly: its `Node` wraps every
-    measure call's floats in attrs objects (~50 µs a call, thousands a screen) and never frees a node
-    (its `__del__` is commented out), which a kiosk laying out screens for months cannot afford. Every
-    node made here is dropped once the layout is read."""
+    measure call's floats in attrs objects and never frees a node (its `__del__` is commented out),
+    which a kiosk laying out screens for months cannot afford. Once the layout is read, its texts are
+    dropped and its boxes kept for the next layouts (`_FREE`).
+
+    No measure callback: stretchable 1.1.8's `node_compute_layout_with_measure` leaks the two
+    available-space dicts it builds for every call of the callback (each keeps one reference too
+    many, most likely pyo3 "GIL refs" in a pool nothing drains: ~0.7 KB a call, ~3 MB a visit;
+    scripts/stretchable_leak.py). Text leaves are grids
+    that carry their min- and max-content widths instead, and what a measure callback answered from
+    the width Taffy offers is read back and set in passes: lay out; give each text the height its
+    width asks and, in a column, the width of its widest wrapped line as its widest (Taffy's measured
+    leaf took that, and its parents shrank to it); lay out again until nothing changes."""
+
+    MAX_PASSES = 6
 
     def __init__(self) -> None:
         self.ptr = _taffy_context._ptr
-        self.ids: list[int] = []
-        self.measures: dict[int, _TextMeasure] = {}
+        self.kept: list[tuple[Style, int, Sequence[int]]] = []  # boxes (style, node, children) to keep
+        self.texts: list[_TextNode] = []
         self.layout = _taffylib.PyLayout()
 
-    def node(self, style: Style, measured: _TextMeasure | None = None, children: Sequence[int] = ()) -> int:
-        node_id: int = _taffylib.node_create(self.ptr, _style(style))
-        self.ids.append(node_id)
+    def node(self, style: Style, children: Sequence[int] = ()) -> int:
+        """A box of `style`: one kept from an earlier layout if one is free (making a node costs
+        ~0.1 ms, most of it converting its style dict), else a new one."""
+        free = _FREE.get(style)
+        if free:
+            node_id: int = free.pop()
+            _FREE.move_to_end(style)
+            _taffylib.node_mark_dirty(self.ptr, node_id)  # its cache is the last layout's: dropping a child keeps it
+        else:
+            node_id = _taffylib.node_create(self.ptr, _style(style))
+        self.kept.append((style, node_id, children))
         for child in children:
             _taffylib.node_add_child(self.ptr, node_id, child)
-        if measured is not None:
-            _taffylib.node_set_measure(self.ptr, node_id, True)
-            self.measures[node_id] = measured
         return node_id
 
-    def compute(self, root: int, width: float, height: float) -> None:
-        measures = self.measures
+    def text(self, style: Style, text: _Text, in_column: bool) -> int:
+        placed = _TextNode(0, style, text, in_column, text.max_content, text.height(text.max_content))
+        placed.node = _taffylib.node_create(self.ptr, _text_style(placed))
+        self.texts.append(placed)
+        # Taffy lays out a node without children as a leaf, whatever its display: one empty cell
+        _taffylib.node_add_child(self.ptr, placed.node, self.node(_CELL))
+        return placed.node
 
-        def measured(known_width: float, _known_height: float, available_width: dict[str, float],
-                     _available_height: dict[str, float], context: int) -> tuple[float, float]:
-            return measures[context](known_width, available_width)
-
+    def compute(self, root: int, width: float, height: float) -> int:
+        """Lay out until every text is as wide and tall as its width asks; returns the passes it took."""
         _taffylib.disable_rounding(self.ptr)
-        space = {"width": {"dim": _POINTS, "value": width}, "height": {"dim": _POINTS, "value": height}}
-        _taffylib.node_compute_layout_with_measure(self.ptr, root, space, measured)
+        space = {"width": _points(width), "height": _points(height)}
+        for passes in range(1, self.MAX_PASSES + 1):
+            _taffylib.node_compute_layout(self.ptr, root, space)
+            changed = False
+            for placed in self.texts:
+                inner = self.box(placed.node)[2] - 2 * _pad_x(placed.style)
+                height, widest = placed.text.height(inner), placed.widest
+                if placed.in_column:
+                    widest = min(placed.text.max_content, placed.text.fitted(inner))
+                if abs(height - placed.height) > 0.01 or abs(widest - placed.widest) > 0.01:
+                    placed.height, placed.widest = height, widest
+                    _taffylib.node_set_style(self.ptr, placed.node, _text_style(placed))
+                    changed = True
+            if not changed:
+                return passes
+        return self.MAX_PASSES
 
     def box(self, node_id: int) -> tuple[float, float, float, float]:
         """(x, y, width, height) relative to the parent."""
@@ -243,24 +328,48 @@ class _Tree:
         return layout.x, layout.y, layout.width, layout.height
 
     def drop(self) -> None:
-        for node_id in self.ids:
-            _taffylib.node_drop(self.ptr, node_id)
-        self.ids.clear()
-        self.measures.clear()
+        """Drop the texts (their styles are their own) and free the boxes for the next layouts."""
+        for placed in self.texts:
+            _taffylib.node_drop(self.ptr, placed.node)  # and out of its parent; its cell has none now
+        texts = {placed.node for placed in self.texts}
+        for style, node_id, children in self.kept:
+            for child in children:
+                if child not in texts:
+                    _taffylib.node_remove_child(self.ptr, node_id, child)
+            _FREE.setdefault(style, []).append(node_id)
+        while len(_FREE) > _FREE_STYLES:  # styles made from data (a picture's aspect) come and go
+            for node_id in _FREE.popitem(last=False)[1]:
+                _taffylib.node_drop(self.ptr, node_id)
+        self.kept.clear()
+        self.texts.clear()
 
 
-Built = tuple[int, list["Built"]]  # a node's id and its children's
+def _pad_x(style: Style) -> float:
+    return style.pad if style.pad_x is None else style.pad_x
 
 
-def _build(tree: _Tree, item: Item) -> Built:
+_CELL = Style(shrink=0.0)
+# Boxes kept between layouts, by style, without parent or children: as many of a style as the largest
+# screen has, and node ids the Taffy tree would otherwise hand out again.
+_FREE: OrderedDict[Style, list[int]] = OrderedDict()  # the least recently used style first
+_FREE_STYLES = 512
+
+
+@dataclass(slots=True)
+class _Built:
+    node: int
+    children: list[_Built]
+
+
+def _build(tree: _Tree, item: Item, parent: Style | None = None) -> _Built:
     if isinstance(item, Box):
-        children = [_build(tree, c) for c in item.children]
-        return tree.node(item.style, children=[c[0] for c in children]), children
-    if isinstance(item, Label):
-        return tree.node(item.style, _TextMeasure(item.text, item.size, item.weight, 0, 0)), []
-    if isinstance(item, Press):
-        return tree.node(item.style, _TextMeasure(item.label, item.size, "bold", PRESS_PAD_X, PRESS_PAD_Y)), []
-    return tree.node(item.style), []
+        children = [_build(tree, c, item.style) for c in item.children]
+        return _Built(tree.node(item.style, [c.node for c in children]), children)
+    if isinstance(item, Label | Press):
+        text = _Text(item.text, item.size, item.weight, 0, 0) if isinstance(item, Label) else \
+            _Text(item.label, item.size, "bold", PRESS_PAD_X, PRESS_PAD_Y)
+        return _Built(tree.text(item.style, text, parent is not None and not parent.row), [])
+    return _Built(tree.node(item.style), [])
 
 
 @dataclass(slots=True)
@@ -270,6 +379,7 @@ class LayoutCost:
 
     seconds: float = 0.0
     layouts: int = 0
+    passes: int = 0  # Taffy layouts run: a text's height follows its width (`_Tree.compute`)
 
 
 COST = LayoutCost()
@@ -278,22 +388,26 @@ COST = LayoutCost()
 def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> Laid:
     """Place `root` in a width × height screen; nodes are drawn `layer` layers up."""
     started = time.perf_counter()
-    tree = _Tree()
-    try:
-        built = _build(tree, root)
-        tree.compute(built[0], width, height)
-        laid = Laid()
-        _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
-        return laid
-    finally:
-        tree.drop()
-        COST.seconds += time.perf_counter() - started
-        COST.layouts += 1
+    with _TAFFY:
+        tree = _Tree()
+        try:
+            built = _build(tree, root)
+            COST.passes += tree.compute(built.node, width, height)
+            laid = Laid()
+            _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
+            return laid
+        finally:
+            tree.drop()
+            COST.seconds += time.perf_counter() - started
+            COST.layouts += 1
 
 
-def _emit(item: Item, tree: _Tree, built: Built, px: float, py: float, laid: Laid, width: float, rtl: bool,
+_TAFFY = threading.RLock()  # one layout at a time takes boxes from `_FREE` (a `Fill` may lay out inside one)
+
+
+def _emit(item: Item, tree: _Tree, built: _Built, px: float, py: float, laid: Laid, width: float, rtl: bool,
           layer: int) -> None:
-    x, y, w, h = tree.box(built[0])
+    x, y, w, h = tree.box(built.node)
     x, y = px + x, py + y
     rect = Rect(width - x - w if rtl else x, y, w, h)
     if isinstance(item, Box):
@@ -301,7 +415,7 @@ def _emit(item: Item, tree: _Tree, built: Built, px: float, py: float, laid: Lai
             laid.nodes.append(Panel(rect, item.fill, item.radius, item.border, item.border_color, item.layer + layer))
         if item.action is not None:
             laid.hits.append((rect, item.action))
-        for child, child_built in zip(item.children, built[1], strict=True):
+        for child, child_built in zip(item.children, built.children, strict=True):
             _emit(child, tree, child_built, x, y, laid, width, rtl, layer)
     elif isinstance(item, Label):
         align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[

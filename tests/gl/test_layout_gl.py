@@ -90,3 +90,4 @@ def test_the_render_bench_times_each_screen_change_with_its_layout(gl_context: o
     assert changes["11-idle-warning"].layouts == 2  # the page under the dialog, and the dialog
     for change in changes.values():
         assert change.layouts >= 1 and 0 < change.layout_ms <= change.build_ms and change.cpu_ms > 0, change
+        assert change.layouts <= change.passes <= change.layouts * 6, change  # a text's height follows its width

@@ -4,20 +4,28 @@ off-screen parts and low contrast (pure: no GL)."""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import itertools
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kiosk.runtime import attract, consent, debrief_view, out_of_order, pages, play_view
 from kiosk.runtime.actions import Choose, Intent
 from kiosk.runtime.gallery import LANGUAGES, MODES, SHAPES, Shot, prefs_for, shots
 from kiosk.runtime.outcome import Outcome
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
+from kiosk.view import layout
 from kiosk.view.check import Problem, check
 from kiosk.view.layout import Box, Label, Press, Style, design_size, lay_out, row
 from kiosk.view.measure import measure, word_width
-from kiosk.view.nodes import BLACK, WHITE, Button, Group, Rect, Scene, Text
+from kiosk.view.nodes import BLACK, WHITE, Button, Group, Panel, Rect, Scene, Text
+from tests.layout_reference import lay_out_measured
 from tests.visit_kit import CATALOGS, make_kit, visit_to_results
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,6 +116,121 @@ def test_design_space_follows_the_screen_shape() -> None:
     assert design_size(1080, 1920) == (1080, 1920)
 
 
+# -- no measure callback: the text passes give the layouts Taffy's measure callback gave ----------
+
+def _same(new: Any, old: Any, path: str, found: list[str]) -> None:
+    """Differences between two laid-out values, floats within 0.05 design units (float32 boxes)."""
+    if type(new) is not type(old):
+        found.append(f"{path}: {type(new).__name__} ≠ {type(old).__name__}")
+    elif isinstance(new, float):
+        if abs(new - old) > 0.05:
+            found.append(f"{path}: {new:.2f} ≠ {old:.2f}")
+    elif dataclasses.is_dataclass(new):
+        for f in dataclasses.fields(new):
+            _same(getattr(new, f.name), getattr(old, f.name), f"{path}.{f.name}", found)
+    elif isinstance(new, list | tuple):
+        if len(new) != len(old):
+            found.append(f"{path}: {len(new)} ≠ {len(old)} items")
+        for index, (a, b) in enumerate(zip(new, old, strict=False)):
+            _same(a, b, f"{path}[{index}]", found)
+    elif isinstance(new, dict):
+        _same(sorted(new.items()), sorted(old.items()), path, found)
+    elif new != old:
+        found.append(f"{path}: {new!r} ≠ {old!r}")
+
+
+class _BothEngines:
+    """Installed in the screens' modules: every layout made by the engine and by the measured one (the
+    oracle, tests/layout_reference.py), the differences kept with the screen they were found on."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.where, self.count, self.found = "", 0, list[str]()
+        for module in (pages, debrief_view, attract, out_of_order, play_view, consent):
+            monkeypatch.setattr(module, "lay_out", self)
+
+    def __call__(self, root: layout.Item, width: float, height: float, *, rtl: bool = False,
+                 layer: int = 0) -> layout.Laid:
+        new = lay_out(root, width, height, rtl=rtl, layer=layer)
+        old = lay_out_measured(root, width, height, rtl=rtl, layer=layer)
+        differences: list[str] = []
+        _same((new.nodes, [r for r, _ in new.hits], new.rects), (old.nodes, [r for r, _ in old.hits], old.rects),
+              "", differences)
+        self.found.extend(f"{self.where}: {d}" for d in differences[:3])
+        self.count += 1
+        return new
+
+
+def test_a_column_hugs_its_text_wrapped_and_a_row_shrinks_it_as_flexbox_does() -> None:
+    """What Taffy's measure callback answered, given by the passes: a centred column as wide as its text's
+    widest wrapped line (not all the room its maximum leaves), a row's labels shrunk from their one-line
+    widths in proportion and as tall as their wrapped lines."""
+    words = "Préparer les légumes, dresser les assiettes et tenir le poste propre pendant le service"
+    column = Box((Box((Label(words, 32, WHITE),), Style(self_align="center", max_width=600),
+                      fill=BLACK),), Style(width=1000, height=800))
+    shrunk = row(Label(words, 32, WHITE), Label(words[:40], 32, WHITE), width=1000, align="start")
+    fixed = Box((Label(words, 32, WHITE, style=Style(height=20)),
+                 Press(words, Intent("go"), BLACK, WHITE, 32, Style(width=300, min_height=30))))
+    for root in (column, shrunk, fixed):
+        assert not _differences(lay_out(root, 1000, 800), root)
+    panel, text = lay_out(column, 1000, 800).nodes
+    lines = measure(words, 32, max_width=600)
+    assert isinstance(panel, Panel) and isinstance(text, Text) and lines.width < 590
+    assert panel.rect.w == pytest.approx(lines.width, abs=0.05)
+    assert panel.rect.h == pytest.approx(lines.height, abs=0.05)
+    first, second = (n for n in lay_out(shrunk, 1000, 800).nodes if isinstance(n, Text))
+    assert first.max_width + second.max_width == pytest.approx(1001, abs=0.1)  # filled, each +0.5
+    assert measure(words, 32, max_width=first.max_width).height > 32 * 1.25  # the long one wraps
+
+
+def _differences(laid: layout.Laid, root: layout.Item) -> list[str]:
+    old = lay_out_measured(root, 1000, 800)
+    found: list[str] = []
+    _same(laid.nodes, old.nodes, "", found)
+    return found
+
+
+def test_text_passes_place_every_box_where_the_measure_callback_did(
+        packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle is the engine as it was (Taffy asking a Python measure callback for each text); a slice
+    here, every screen of the matrix in the slow test of the matrix."""
+    both = _BothEngines(monkeypatch)
+    for language, mode, shape in [("ar", "large-text+high-contrast", "1920x1080"), ("uk", "normal", "1080x1920")]:
+        for shot in shots(packs, CATALOGS, language, mode, SHAPES[shape], lambda w, easy: outcomes[(w.language, easy)],
+                          every_step=False):
+            both.where = f"{shot.name} [{language}, {mode}, {shape}]"
+    assert both.count > 40 and not both.found, "\n".join(both.found[:20])
+
+
+def _rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _grown_over(lay: Callable[[], object], times: int) -> float:
+    for _ in range(50):  # warm-up: caches, the allocator's arenas, the pool of empty cells
+        lay()
+    gc.collect()
+    before = _rss_mb()
+    for _ in range(times):
+        lay()
+    gc.collect()
+    return _rss_mb() - before
+
+
+def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
+    """stretchable 1.1.8 leaks ~0.7 KB per measure callback (~3 MB a visit); the engine calls none. The same
+    probe run on the measured engine sees the leak, so it can tell."""
+    page = Box((Label("Commis de cuisine", 48, WHITE, "bold"),
+                Label("Préparer les légumes, dresser les assiettes, tenir le poste propre " * 3, 28, WHITE),
+                row(*(Press(f"Secteur {i}", ("sector", i), BLACK, WHITE, 26) for i in range(12)), wrap=True, gap=8),
+                row(Press("Retour", Intent("back"), BLACK, WHITE, 32), Box(style=Style(grow=1)),
+                    Press("Continuer", Intent("next"), BLACK, WHITE, 32))),
+               Style(width=1920, height=1080, pad=40, gap=24))
+    grown = _grown_over(lambda: lay_out(page, 1920, 1080), 600)
+    leaked = _grown_over(lambda: lay_out_measured(page, 1920, 1080), 60)  # ~80 KB a layout of this page
+    assert leaked > 2.0, f"the probe no longer sees the measure callback's leak (+{leaked:.1f} MB): is it fixed?"
+    assert grown < 0.5, f"600 layouts grew the process by {grown:.1f} MB"
+
+
 # -- the check ---------------------------------------------------------------------------------
 
 def test_the_check_fails_a_planted_overflowing_label_naming_screen_language_mode_and_element(
@@ -162,10 +285,14 @@ def test_fast_slice_every_screen_and_step_is_clean_in_french_and_arabic(
 @pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_full_matrix_every_screen_language_mode_and_shape_is_clean(
-        packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], language: str) -> None:
-    found = [problem for mode, shape in itertools.product(MODES, ("1920x1080", "1280x720", "1080x1920"))
+        packs: list[Pack], outcomes: dict[tuple[str, bool], Outcome], monkeypatch: pytest.MonkeyPatch,
+        language: str) -> None:
+    """Also lays out every screen with the measured engine (the oracle) and compares every box."""
+    both = _BothEngines(monkeypatch)
+    found = [problem for mode, shape in itertools.product(MODES, SHAPES)
              for problem in _problems(packs, outcomes, language, mode, shape, every_step=True)]
     assert not found, f"{len(found)} problems:\n" + "\n".join(found[:30])
+    assert both.count > 2000 and not both.found, f"{len(both.found)} differences:\n" + "\n".join(both.found[:30])
 
 
 def test_problems_read_as_sentences() -> None:
