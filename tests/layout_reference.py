@@ -11,9 +11,10 @@ from stretchable import taffylib
 from stretchable.context import taffy as taffy_context
 from stretchable.style.geometry.length import Scale
 
-from kiosk.view.layout import PRESS_PAD_X, PRESS_PAD_Y, Box, Item, Label, Laid, Press, Style, _style
+from kiosk.view.layout import PRESS_PAD_X, PRESS_PAD_Y, Box, Item, Label, Laid, Press, Style
 from kiosk.view.measure import LINE_HEIGHT, measure
 from kiosk.view.nodes import Button, Panel, Rect, Text, Weight
+from kiosk.view.taffy_tree import taffy_style as _style
 
 _POINTS, _MIN_CONTENT = int(Scale.POINTS), int(Scale.MIN_CONTENT)
 

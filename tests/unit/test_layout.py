@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from kiosk.runtime import attract, consent, debrief_view, out_of_order, pages, play_view
@@ -98,7 +99,7 @@ def test_right_to_left_mirrors_the_placed_page_as_a_whole() -> None:
 def test_styles_are_interned_and_a_busy_screen_lays_out_within_a_frame() -> None:
     import time
 
-    from kiosk.view.layout import _style
+    from kiosk.view.taffy_tree import taffy_style as _style
 
     assert _style(Style(gap=8, row=True)) is _style(Style(gap=8, row=True))
     chips = tuple(Press(f"Filtre {i}", ("sector", str(i)), BLACK, WHITE, 26) for i in range(60))
@@ -135,6 +136,9 @@ def _same(new: Any, old: Any, path: str, found: list[str]) -> None:
             _same(a, b, f"{path}[{index}]", found)
     elif isinstance(new, dict):
         _same(sorted(new.items()), sorted(old.items()), path, found)
+    elif isinstance(new, np.ndarray):  # a Shapes node's columns
+        if new.shape != old.shape or not np.allclose(new, old, atol=0.05):
+            found.append(f"{path}: arrays differ")
     elif new != old:
         found.append(f"{path}: {new!r} ≠ {old!r}")
 
