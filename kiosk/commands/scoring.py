@@ -21,6 +21,7 @@ import numpy as np
 from kiosk.commands import arguments
 from kiosk.errors import ContentError
 from kiosk.scenario.diagnostics import Diagnostic, Reporter
+from kiosk.scenario.item_bank import JointSettings
 from kiosk.scenario.load import find_packs, inspect_pack
 from kiosk.scenario.model import Pack, Scenario
 from kiosk.scenario.source import LocatedError, Mark
@@ -35,6 +36,8 @@ from kiosk.scoring.bank import (
 )
 from kiosk.scoring.calibrate import Fit, calibrate
 from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
+from kiosk.scoring.joint import step_loadings
+from kiosk.scoring.joint_scores import joint_settings
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
 from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
 from kiosk.scoring.validate import render, validate
@@ -81,7 +84,8 @@ def refreshed(bank: ItemBank, pack: Pack) -> ItemBank:
              for k, p in fresh.items.items()}
     if items == dict(bank.items) and bank.scenario_version == pack.version:
         return bank
-    return ItemBank(pack.id, pack.version, bank.version + 1, MappingProxyType(items), bank.calibration)
+    return ItemBank(pack.id, pack.version, bank.version + 1, MappingProxyType(items), bank.calibration,
+                    joint=bank.joint)
 
 
 def init(paths: Sequence[Path], out: TextIO | None = None) -> int:
@@ -149,18 +153,28 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
                            hint="calibrate each scenario version from its own sessions (filter the export)")
     start = {k: v for bank in current.values() for k, v in bank.items.items()}
     fit = calibrate(table, start, min_visits=min_visits)
+    loadings = {k: v for s in scored for k, v in step_loadings(s.pack.id, s.pack.scenario).items()}
+    settings = joint_settings(table, fit.params, loadings)
     for s in scored:
         bank = current[s.pack.id]
         new = _refitted(bank, fit, {"source": str(responses.name), "visits": fit.visits, "date": today.isoformat(),
-                                    "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)})
+                                    "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)}, settings)
         moved = f"{sum(1 for k in bank.items if new.items[k] != bank.items[k])} of {len(new.items)} items refitted"
         if dry_run:
             out.write(f"would write {s.pack.id}: version {new.version}, {moved}\n")
         else:
             out.write(f"wrote: {write_bank(s.pack.root, new)} (version {new.version}, {moved}); "
                       f"reseal with `kiosk pack seal {s.pack.root}`\n")
+    out.write(f"joint model: skills correlate ρ = {settings.correlation:.2f}; intervals widened × "
+              f"{settings.inflation:.2f} by the split-half check ({_halves_said(table)})\n")
     out.writelines(_fit_notes(fit))
     return 0
+
+
+def _halves_said(table: ResponseTable) -> str:
+    if len({k.pack for k in table.items}) > 1:
+        return "every other scenario"
+    return "alternate steps of one scenario: a weaker check, calibrate the packs a visit plays together"
 
 
 def _fit_notes(fit: Fit) -> list[str]:
@@ -170,11 +184,12 @@ def _fit_notes(fit: Fit) -> list[str]:
          for skill, ok in sorted(fit.converged.items()) if not ok]
 
 
-def _refitted(bank: ItemBank, fit: Fit, fitted: dict[str, str | int]) -> ItemBank:
-    """The bank's next version: the calibration's parameters for its items, and where they came from."""
+def _refitted(bank: ItemBank, fit: Fit, fitted: dict[str, str | int], settings: JointSettings) -> ItemBank:
+    """The bank's next version: the calibration's parameters for its items, where they came from, and the
+    joint model's settings learnt from the same responses."""
     items = {k: fit.params[k] for k in bank.items}
     return ItemBank(bank.pack, bank.scenario_version, bank.version + 1, MappingProxyType(items),
-                    MappingProxyType(fitted))
+                    MappingProxyType(fitted), joint=settings)
 
 
 def run_validation(paths: Sequence[Path], *, people: int, dif_runs: int, seed: int, check: bool,
