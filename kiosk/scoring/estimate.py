@@ -201,12 +201,12 @@ class Band(StrEnum):
 class Bands:
     """Where the words change. "A clear strength" needs the whole credible interval above the typical
     visitor (θ = 0) *and* answers above expectation in at least `strength_steps` different steps, so no
-    single answer ever makes one; "to develop" needs a posterior mean below typical. Only estimates the
+    single answer ever makes one; "to develop" needs an estimate (posterior mode) below typical. Only estimates the
     Policy shows as a range get a level word at all."""
 
     strength_low: float = 0.0  # the interval's low end must be above this (logits)
     strength_steps: int = 2
-    develop_below: float = 0.0  # posterior mean under this (logits): to develop
+    develop_below: float = 0.0  # estimate (posterior mode) under this (logits): to develop
 
 
 BANDS = Bands()
