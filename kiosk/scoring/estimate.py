@@ -28,6 +28,7 @@ from kiosk.scoring.joint_scores import JointScores, combined_settings, score_joi
 from kiosk.scoring.posterior import percentile
 
 SCORING_FORMAT = "nova-scoring/2"  # /2: the joint model over every skill of the visit (/1 one skill at a time)
+JOINT_STAMP = "joint-"  # estimate stamps: joint-gpcm:pack@version#pN
 TYPICAL = np.zeros(1)  # θ of a typical visitor: what "better than expected" is measured against
 
 
@@ -182,10 +183,12 @@ def _line(response: Response) -> EvidenceLine:
 def _params(bank: ItemBank | None, key: ItemKey, max_credit: int) -> tuple[ItemParams, str]:
     # `kiosk lint` reports banks that lack an item or disagree with its maximum credit; the
     # kiosk still scores with the provisional values, and the stamp says so.
+    # The stamp names the procedure too: an estimate from the joint model is not the one-skill estimate
+    # the same parameters gave before (nova-scoring/1), so a stored result says which it is.
     found = bank.items.get(key) if bank is not None else None
     if bank is None or found is None or len(found.b) != max_credit:
-        return provisional_params(max_credit), f"gpcm:{key.pack}#provisional"
-    return found, bank.stamp
+        return provisional_params(max_credit), f"{JOINT_STAMP}gpcm:{key.pack}#provisional"
+    return found, JOINT_STAMP + bank.stamp
 
 
 class Band(StrEnum):

@@ -65,7 +65,7 @@ def test_estimates_are_bounded_and_intervals_hold_the_estimate(credits: dict[tup
         assert 0 < e.sd < PRIOR_SD  # never more uncertain than the prior itself
         low, high = e.percentile_range
         assert 0 <= low <= e.percentile <= high <= 100
-        assert e.stamps == ("gpcm:commis-de-cuisine@1.0.0#p1",)
+        assert e.stamps == ("joint-gpcm:commis-de-cuisine@1.0.0#p1",)  # the procedure, pack, version, parameters
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
