@@ -39,6 +39,7 @@ from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
 from kiosk.scoring.joint import step_loadings
 from kiosk.scoring.joint_scores import joint_settings
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
+from kiosk.scoring.separation import TIED
 from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
 from kiosk.scoring.validate import render, validate
 
@@ -271,9 +272,14 @@ def credit_tables(pack: Pack) -> list[str]:
 
     lines: list[str] = []
     scenario = pack.scenario
+    loadings = step_loadings(pack.id, scenario)
     for item in scenario_step_items(pack.id, scenario):
         step = scenario.step(item.key.step)
         head = f"{pack.id}/{step.id} @{item.key.skill} ({' + '.join(item.observables)}): credit 0..{item.max_credit}"
+        tied = [skill for skill, weight in loadings.get(item.key, {}).items()
+                if skill != item.key.skill and weight >= TIED]
+        if tied:  # the show rule counts only steps that separate the skill (docs/scoring.md)
+            head += f" [tied to {', '.join(tied)}: does not separate {item.key.skill}]"
         if takes_several(step):
             adds = [f"{o.id} +{item.raw({c.observable: c.credit for c in o.evidence})}" for o in step.options()
                     if item.raw({c.observable: c.credit for c in o.evidence}) > 0]
@@ -311,9 +317,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     simulate_parser.add_argument("--condition", choices=CONDITIONS, default="options",
                                  help="how answers are generated (default options: visitors choose options; see "
                                       "docs/scoring.md)")
-    calibrate_parser = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new "
-                                                         "version",
-                                       epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
+    calibrate_parser = what.add_parser("calibrate", help="fit item parameters and the joint model's settings "
+                                                         "(skill correlation, split-half widening) from stored "
+                                                         "sessions; writes a new version",
+                                       epilog="calibrate the packs a visit plays together: the split-half check "
+                                              "compares scenarios. exit codes: 0 written; 65 bad input; 75 not enough "
+                                              "sessions yet")
     calibrate_parser.add_argument("packs", nargs="+", type=Path, metavar="PACK")
     calibrate_parser.add_argument("--responses", type=Path, metavar="FILE.csv",
                                   help="responses exported from the kiosk's store (or simulated)")
@@ -330,8 +339,9 @@ def _validate_arguments(what: argparse._SubParsersAction[argparse.ArgumentParser
                          "under four ways of answering",
         epilog="conditions: model (the scoring model), shared (one credit per observable shared by its skills), "
                "options (visitors choose options, heavy-tailed skills), guessing (options with 25 % guesses); "
-               "--check holds shared and options to the targets in docs/scoring.md; under the table, the same cohorts "
-               "scored by the joint model over each visit's skills (not yet what the kiosk shows)")
+               "cohorts are scored as the kiosk scores a visitor (joint model over the visit's skills, the show "
+               "rule); --check holds shared and options to the targets in docs/scoring.md; under the table, the joint "
+               "settings each calibration learnt and the same cohorts scored one skill at a time")
     validate_parser.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
     validate_parser.add_argument("--people", type=arguments.count, default=2000,
                                  help="visitors per cohort (default 2000)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.commands.scoring import credit_tables
 from kiosk.scenario.evidence import Observation, observables_of
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Pack
@@ -63,3 +64,11 @@ def test_a_skill_seen_only_through_tied_steps_is_not_shown_however_much_evidence
     assert team is not None and team.enough and team.steps >= 3  # enough steps, in three kitchen moments...
     hidden = score_visit(played, Policy(min_steps=1, min_separating=3, max_width=100)).get("T4.3")
     assert hidden is not None and not hidden.enough  # ...but only `lina` tells teamwork apart from the rest
+
+
+def test_lint_credits_marks_the_items_that_do_not_separate_their_skill() -> None:
+    lines = credit_tables(_pack("electricien-batiment"))
+    consignation = next(line for line in lines if line.startswith("electricien-batiment/consignation @T5.1"))
+    assert "[tied to T6.1: does not separate T5.1]" in consignation
+    height = next(line for line in lines if line.startswith("electricien-batiment/hauteur @T1.2"))
+    assert "tied" not in height  # one skill: the step separates it
