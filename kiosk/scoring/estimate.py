@@ -149,7 +149,7 @@ def score_visit(played: Sequence[Played], policy: Policy = Policy()) -> Profile:
         return Profile(())
     loadings: dict[ItemKey, dict[str, float]] = {}
     for scenario_played in played:
-        loadings.update(step_loadings(scenario_played.pack, scenario_played.scenario))
+        loadings.update(_loadings_of(scenario_played.pack, scenario_played.scenario))
     settings = combined_settings([p.bank.joint if p.bank is not None else JointSettings() for p in played])
     keys = [r.key for r in responses]
     credits = np.array([[r.credit for r in responses]], dtype=np.int64)
@@ -159,6 +159,23 @@ def score_visit(played: Sequence[Played], policy: Policy = Policy()) -> Profile:
         by_skill.setdefault(response.key.skill, []).append(response)
     return Profile(tuple(_estimate(skill, by_skill[skill], scores, scores.skills.index(skill), policy)
                          for skill in scores.skills))
+
+
+#: A pack's loadings only change with its scenario, and working them out tries every answer of every step
+#: (two thirds of scoring a five-scenario visit): kept per loaded scenario object, a few packs' worth.
+_LOADINGS: dict[tuple[str, int], tuple[Scenario, dict[ItemKey, dict[str, float]]]] = {}
+_LOADINGS_KEPT = 32
+
+
+def _loadings_of(pack: str, scenario: Scenario) -> dict[ItemKey, dict[str, float]]:
+    found = _LOADINGS.get((pack, id(scenario)))
+    if found is not None and found[0] is scenario:  # the same object, not another that reused its id
+        return found[1]
+    if len(_LOADINGS) >= _LOADINGS_KEPT:
+        _LOADINGS.pop(next(iter(_LOADINGS)))
+    loadings = step_loadings(pack, scenario)
+    _LOADINGS[(pack, id(scenario))] = (scenario, loadings)
+    return loadings
 
 
 def _estimate(skill: str, responses: Sequence[Response], scores: JointScores, column: int,
