@@ -266,6 +266,12 @@ def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
                                 "commis-de-cuisine/lina@T4.3:language=ar:1.0") from None
 
 
+def _tie_note(item: StepItem, loadings: dict[ItemKey, dict[str, float]]) -> str:
+    """The show rule counts only steps that separate the skill (docs/scoring.md): say where one does not."""
+    tied = [skill for skill, weight in loadings.get(item.key, {}).items() if skill != item.key.skill and weight >= TIED]
+    return f" [tied to {', '.join(tied)}: does not separate {item.key.skill}]" if tied else ""
+
+
 def credit_tables(pack: Pack) -> list[str]:
     """Each item's credit table, one line per step and skill: what each answer earns (`kiosk lint --credits`)."""
     from kiosk.scenario.evidence import distractors, observe, takes_several
@@ -276,10 +282,7 @@ def credit_tables(pack: Pack) -> list[str]:
     for item in scenario_step_items(pack.id, scenario):
         step = scenario.step(item.key.step)
         head = f"{pack.id}/{step.id} @{item.key.skill} ({' + '.join(item.observables)}): credit 0..{item.max_credit}"
-        tied = [skill for skill, weight in loadings.get(item.key, {}).items()
-                if skill != item.key.skill and weight >= TIED]
-        if tied:  # the show rule counts only steps that separate the skill (docs/scoring.md)
-            head += f" [tied to {', '.join(tied)}: does not separate {item.key.skill}]"
+        head += _tie_note(item, loadings)
         if takes_several(step):
             adds = [f"{o.id} +{item.raw({c.observable: c.credit for c in o.evidence})}" for o in step.options()
                     if item.raw({c.observable: c.credit for c in o.evidence}) > 0]
