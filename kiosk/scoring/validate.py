@@ -4,11 +4,14 @@ including cohorts that do *not* follow the scoring model?
 For each generating condition (kiosk.scoring.simulate.CONDITIONS):
 1. true parameters are scattered around the shipped ones; a calibration cohort is simulated
    and calibrated from the shipped values (the engine never sees the truth);
-2. a fresh cohort is scored with the fitted parameters: recovery r and RMSE of true against
+2. the joint model's settings (ρ, κ) are learnt from the calibration cohort as `kiosk scoring calibrate`
+   learns them, and a fresh cohort is scored as the kiosk scores a visitor (kiosk.scoring.joint_scores,
+   the show rule of kiosk.scoring.estimate.Policy): recovery r and RMSE of true against
    estimated skill, share of 90 % intervals holding the true value, overall and for extreme
    visitors (|θ| > 1.5), reliability as the engine reports it (marginal) and as it truly is
    (squared correlation of estimate and truth); the same for the estimates the kiosk *shows*
-   (policy: enough steps and a narrow interval);
+   (policy: enough steps, enough separating steps and a narrow interval); the same cohort scored one
+   skill at a time is reported beside, for comparison;
 3. DIF: one item is made harder for one language group; over several cohorts, how often the
    screen flags it (power) and how often it flags untouched items (false positives).
 """
