@@ -21,6 +21,7 @@ import numpy as np
 from kiosk.commands import arguments
 from kiosk.errors import ContentError
 from kiosk.scenario.diagnostics import Diagnostic, Reporter
+from kiosk.scenario.item_bank import JointSettings
 from kiosk.scenario.load import find_packs, inspect_pack
 from kiosk.scenario.model import Pack, Scenario
 from kiosk.scenario.source import LocatedError, Mark
@@ -35,7 +36,10 @@ from kiosk.scoring.bank import (
 )
 from kiosk.scoring.calibrate import Fit, calibrate
 from kiosk.scoring.items import ItemKey, StepItem, scenario_step_items
+from kiosk.scoring.joint import step_loadings
+from kiosk.scoring.joint_scores import joint_settings
 from kiosk.scoring.responses import ResponseTable, read_csv, write_csv
+from kiosk.scoring.separation import TIED
 from kiosk.scoring.simulate import CONDITIONS, CohortSpec, PlantedDif, make_truth, simulate, skills_of_observables
 from kiosk.scoring.validate import render, validate
 
@@ -81,7 +85,8 @@ def refreshed(bank: ItemBank, pack: Pack) -> ItemBank:
              for k, p in fresh.items.items()}
     if items == dict(bank.items) and bank.scenario_version == pack.version:
         return bank
-    return ItemBank(pack.id, pack.version, bank.version + 1, MappingProxyType(items), bank.calibration)
+    return ItemBank(pack.id, pack.version, bank.version + 1, MappingProxyType(items), bank.calibration,
+                    joint=bank.joint)
 
 
 def init(paths: Sequence[Path], out: TextIO | None = None) -> int:
@@ -149,18 +154,28 @@ def calibrate_packs(paths: Sequence[Path], responses: Path, *, today: date, min_
                            hint="calibrate each scenario version from its own sessions (filter the export)")
     start = {k: v for bank in current.values() for k, v in bank.items.items()}
     fit = calibrate(table, start, min_visits=min_visits)
+    loadings = {k: v for s in scored for k, v in step_loadings(s.pack.id, s.pack.scenario).items()}
+    settings = joint_settings(table, fit.params, loadings)
     for s in scored:
         bank = current[s.pack.id]
         new = _refitted(bank, fit, {"source": str(responses.name), "visits": fit.visits, "date": today.isoformat(),
-                                    "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)})
+                                    "kept": sum(1 for k in fit.kept if k.pack == s.pack.id)}, settings)
         moved = f"{sum(1 for k in bank.items if new.items[k] != bank.items[k])} of {len(new.items)} items refitted"
         if dry_run:
             out.write(f"would write {s.pack.id}: version {new.version}, {moved}\n")
         else:
             out.write(f"wrote: {write_bank(s.pack.root, new)} (version {new.version}, {moved}); "
                       f"reseal with `kiosk pack seal {s.pack.root}`\n")
+    out.write(f"joint model: skills correlate ρ = {settings.correlation:.2f}; intervals widened × "
+              f"{settings.inflation:.2f} by the split-half check ({_halves_said(table)})\n")
     out.writelines(_fit_notes(fit))
     return 0
+
+
+def _halves_said(table: ResponseTable) -> str:
+    if len({k.pack for k in table.items}) > 1:
+        return "every other scenario"
+    return "alternate steps of one scenario: a weaker check, calibrate the packs a visit plays together"
 
 
 def _fit_notes(fit: Fit) -> list[str]:
@@ -170,11 +185,12 @@ def _fit_notes(fit: Fit) -> list[str]:
          for skill, ok in sorted(fit.converged.items()) if not ok]
 
 
-def _refitted(bank: ItemBank, fit: Fit, fitted: dict[str, str | int]) -> ItemBank:
-    """The bank's next version: the calibration's parameters for its items, and where they came from."""
+def _refitted(bank: ItemBank, fit: Fit, fitted: dict[str, str | int], settings: JointSettings) -> ItemBank:
+    """The bank's next version: the calibration's parameters for its items, where they came from, and the
+    joint model's settings learnt from the same responses."""
     items = {k: fit.params[k] for k in bank.items}
     return ItemBank(bank.pack, bank.scenario_version, bank.version + 1, MappingProxyType(items),
-                    MappingProxyType(fitted))
+                    MappingProxyType(fitted), joint=settings)
 
 
 def run_validation(paths: Sequence[Path], *, people: int, dif_runs: int, seed: int, check: bool,
@@ -250,15 +266,23 @@ def _planted(spec: str, params: dict[ItemKey, ItemParams]) -> PlantedDif:
                                 "commis-de-cuisine/lina@T4.3:language=ar:1.0") from None
 
 
+def _tie_note(item: StepItem, loadings: dict[ItemKey, dict[str, float]]) -> str:
+    """The show rule counts only steps that separate the skill (docs/scoring.md): say where one does not."""
+    tied = [skill for skill, weight in loadings.get(item.key, {}).items() if skill != item.key.skill and weight >= TIED]
+    return f" [tied to {', '.join(tied)}: does not separate {item.key.skill}]" if tied else ""
+
+
 def credit_tables(pack: Pack) -> list[str]:
     """Each item's credit table, one line per step and skill: what each answer earns (`kiosk lint --credits`)."""
     from kiosk.scenario.evidence import distractors, observe, takes_several
 
     lines: list[str] = []
     scenario = pack.scenario
+    loadings = step_loadings(pack.id, scenario)
     for item in scenario_step_items(pack.id, scenario):
         step = scenario.step(item.key.step)
         head = f"{pack.id}/{step.id} @{item.key.skill} ({' + '.join(item.observables)}): credit 0..{item.max_credit}"
+        head += _tie_note(item, loadings)
         if takes_several(step):
             adds = [f"{o.id} +{item.raw({c.observable: c.credit for c in o.evidence})}" for o in step.options()
                     if item.raw({c.observable: c.credit for c in o.evidence}) > 0]
@@ -296,9 +320,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     simulate_parser.add_argument("--condition", choices=CONDITIONS, default="options",
                                  help="how answers are generated (default options: visitors choose options; see "
                                       "docs/scoring.md)")
-    calibrate_parser = what.add_parser("calibrate", help="fit item parameters from stored sessions; writes a new "
-                                                         "version",
-                                       epilog="exit codes: 0 written; 65 bad input; 75 not enough sessions yet")
+    calibrate_parser = what.add_parser("calibrate", help="fit item parameters and the joint model's settings "
+                                                         "(skill correlation, split-half widening) from stored "
+                                                         "sessions; writes a new version",
+                                       epilog="calibrate the packs a visit plays together: the split-half check "
+                                              "compares scenarios. exit codes: 0 written; 65 bad input; 75 not enough "
+                                              "sessions yet")
     calibrate_parser.add_argument("packs", nargs="+", type=Path, metavar="PACK")
     calibrate_parser.add_argument("--responses", type=Path, metavar="FILE.csv",
                                   help="responses exported from the kiosk's store (or simulated)")
@@ -315,8 +342,9 @@ def _validate_arguments(what: argparse._SubParsersAction[argparse.ArgumentParser
                          "under four ways of answering",
         epilog="conditions: model (the scoring model), shared (one credit per observable shared by its skills), "
                "options (visitors choose options, heavy-tailed skills), guessing (options with 25 % guesses); "
-               "--check holds shared and options to the targets in docs/scoring.md; under the table, the same cohorts "
-               "scored by the joint model over each visit's skills (not yet what the kiosk shows)")
+               "cohorts are scored as the kiosk scores a visitor (joint model over the visit's skills, the show "
+               "rule); --check holds shared and options to the targets in docs/scoring.md; under the table, the joint "
+               "settings each calibration learnt and the same cohorts scored one skill at a time")
     validate_parser.add_argument("packs", nargs="*", type=Path, default=[Path("scenarios")], metavar="PACK")
     validate_parser.add_argument("--people", type=arguments.count, default=2000,
                                  help="visitors per cohort (default 2000)")

@@ -21,7 +21,8 @@ from typing import TypeVar
 from kiosk.scenario.source import LocatedError, YNode, parse, read_text
 
 BANK_FILE = "scoring.yaml"
-BANK_FORMAT = "nova-scoring/2"  # /2: one item per step and skill (/1 had one per observable)
+BANK_FORMAT = "nova-scoring/3"  # /3: adds the joint model's `joint:` settings (correlation, inflation)
+OLDER_FORMATS = ("nova-scoring/2",)  # /2: one item per step and skill; read with neutral joint settings
 MODEL = "gpcm"  # generalized partial credit, one dimension per skill
 _T = TypeVar("_T")
 
@@ -53,6 +54,18 @@ class ItemParams:
 
 
 @dataclass(frozen=True, slots=True)
+class JointSettings:
+    """What calibration learnt for the joint posterior over a visit's skills (kiosk.scoring.joint):
+    the skills' correlation in the population and the split-half check's widening of the intervals."""
+
+    correlation: float = 0.0  # ρ of the prior N(0, s²R); 0 until calibrated: no claim that skills go together
+    inflation: float = 1.0  # κ ≥ 1: posterior SDs are multiplied by it; 1 until calibrated
+
+
+JOINT_NEUTRAL = JointSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class ItemBank:
     pack: str
     scenario_version: str
@@ -60,6 +73,7 @@ class ItemBank:
     items: Mapping[ItemKey, ItemParams]
     calibration: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
     model: str = MODEL
+    joint: JointSettings = field(default_factory=lambda: JOINT_NEUTRAL)
 
     @property
     def stamp(self) -> str:
@@ -77,6 +91,7 @@ def dump_bank(bank: ItemBank) -> str:
         f"pack: {bank.pack}",
         f"scenario_version: {_quote(bank.scenario_version)}",
         f"version: {bank.version}",
+        f"joint: {{correlation: {_num(bank.joint.correlation)}, inflation: {_num(bank.joint.inflation)}}}",
         "calibration:",
     ]
     lines += [f"  {key}: {value if isinstance(value, int) else _quote(value)}"
@@ -100,9 +115,10 @@ def parse_bank(source: str, file: str, pack_id: str | None = None, *, trusted: b
     if not isinstance(root.value, dict):
         raise LocatedError(root.mark, "scoring.yaml must be a mapping", "start from `kiosk scoring init PACK`")
     fmt = _scalar(root, "format", str)
-    if fmt != BANK_FORMAT:
+    if fmt != BANK_FORMAT and fmt not in OLDER_FORMATS:
         raise LocatedError(_need(root, "format").mark, f"unknown format `{fmt}`",
-                           f"this engine reads `{BANK_FORMAT}`: run `kiosk scoring init PACK` to rewrite the file")
+                           f"this engine reads `{BANK_FORMAT}` (and {', '.join(OLDER_FORMATS)}): run "
+                           "`kiosk scoring init PACK` to rewrite the file")
     model = _scalar(root, "model", str)
     if model != MODEL:
         raise LocatedError(_need(root, "model").mark, f"unknown model `{model}`", f"this engine scores `{MODEL}`")
@@ -117,7 +133,27 @@ def parse_bank(source: str, file: str, pack_id: str | None = None, *, trusted: b
     if calibration_node is not None and isinstance(calibration_node.value, dict):
         calibration = {k: v.value for k, v in calibration_node.value.items() if isinstance(v.value, str | int)}
     items = _items(_need(root, "items"), pack)
-    return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model)
+    joint = _joint(root.get("joint")) if fmt == BANK_FORMAT else JOINT_NEUTRAL
+    return ItemBank(pack, scenario_version, version, MappingProxyType(items), MappingProxyType(calibration), model,
+                    joint)
+
+
+def _joint(node: YNode | None) -> JointSettings:
+    hint = "write `joint: {correlation: 0.4, inflation: 1.1}` (or run `kiosk scoring calibrate`)"
+    if node is None:
+        return JOINT_NEUTRAL
+    if not isinstance(node.value, dict):
+        raise LocatedError(node.mark, "`joint` must be a mapping", hint)
+    values: dict[str, float] = {}
+    for name, low, high in (("correlation", 0.0, 0.9), ("inflation", 1.0, 3.0)):
+        child = node.get(name)
+        if child is None:
+            raise LocatedError(node.mark, f"`joint` needs `{name}`", hint)
+        v = child.value
+        if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= high:
+            raise LocatedError(child.mark, f"joint {name} = {v!r} must be a number between {low} and {high}", hint)
+        values[name] = float(v)
+    return JointSettings(values["correlation"], values["inflation"])
 
 
 def _items(items_node: YNode, pack: str) -> dict[ItemKey, ItemParams]:

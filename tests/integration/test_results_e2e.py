@@ -78,8 +78,9 @@ def browser() -> Iterator[object]:
 def test_the_results_page_renders_in_chromium(agency: Path, tmp_path: Path, browser: object, language: str,
                                               heading: str, direction: str) -> None:
     out_dir = tmp_path / language
-    assert main(["--config", str(agency), "results", "sample", "commis-de-cuisine", "--lang", language,
-                 "--out", str(out_dir)]) == 0
+    # two scenarios: one alone separates no skill in three steps, so it shows (and badges) none (docs/scoring.md)
+    assert main(["--config", str(agency), "results", "sample", "commis-de-cuisine", "conducteur-routier",
+                 "--lang", language, "--out", str(out_dir)]) == 0
     page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
     page.goto((out_dir / "results.html").as_uri())
     assert page.locator("h1").inner_text() == heading

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from kiosk.cli import main
 from kiosk.commands.scoring import bank_findings, refreshed
+from kiosk.scenario.item_bank import JointSettings
 from kiosk.scenario.load import inspect_pack, load_packs
 from kiosk.scenario.source import LocatedError
-from kiosk.scoring.bank import ItemBank, ItemParams, dump_bank, initial_bank, parse_bank, read_bank
+from kiosk.scoring.bank import BANK_FORMAT, ItemBank, ItemParams, dump_bank, initial_bank, parse_bank, read_bank
 from kiosk.scoring.items import ItemKey
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -24,12 +25,15 @@ params = st.builds(ItemParams, st.floats(0.05, 8.0).map(lambda v: round(v, 3)),
 
 @settings(max_examples=50, deadline=None)
 @given(st.dictionaries(st.tuples(names, st.sampled_from(["T2.2", "T4.3", "T6.1"])), params, min_size=1,
-                       max_size=8), st.integers(1, 99), st.sampled_from(["1.0.0", "2.3.1", "10"]))
-def test_scoring_yaml_round_trips(items: dict[tuple[str, str], ItemParams], version: int, scenario: str) -> None:
+                       max_size=8), st.integers(1, 99), st.sampled_from(["1.0.0", "2.3.1", "10"]),
+       st.builds(JointSettings, st.floats(0, 0.9).map(lambda v: round(v, 3)),
+                 st.floats(1, 3).map(lambda v: round(v, 3))))
+def test_scoring_yaml_round_trips(items: dict[tuple[str, str], ItemParams], version: int, scenario: str,
+                                  joint: JointSettings) -> None:
     bank = ItemBank("pack-a", scenario, version, {ItemKey("pack-a", s, k): p for (s, k), p in items.items()},
-                    {"source": "test: \"quoted\"", "visits": 12})
+                    {"source": "test: \"quoted\"", "visits": 12}, joint=joint)
     again = parse_bank(dump_bank(bank), "scoring.yaml")
-    assert again.items == bank.items
+    assert again.items == bank.items and again.joint == joint
     assert (again.pack, again.scenario_version, again.version, again.stamp) == (bank.pack, scenario, version,
                                                                                   bank.stamp)
     assert dict(again.calibration) == {"source": 'test: "quoted"', "visits": 12}
@@ -50,12 +54,26 @@ def test_a_broken_bank_says_where_and_how_to_fix_it(text: str, where: tuple[int,
     assert words in caught.value.message and caught.value.hint
 
 
+def test_a_nova_scoring_2_bank_reads_with_neutral_joint_settings_and_bad_ones_are_located() -> None:
+    """/2 files (before the joint model) stay readable: no claimed correlation, no widening, until calibrated."""
+    good = dump_bank(ItemBank("p", "1", 1, {ItemKey("p", "s", "T2.2"): ItemParams(1.0, (0.0,))},
+                              joint=JointSettings(0.5, 1.2)))
+    assert "joint: {correlation: 0.5, inflation: 1.2}" in good
+    older = parse_bank(good.replace(BANK_FORMAT, "nova-scoring/2"), "f")
+    assert older.joint == JointSettings(0.0, 1.0) and older.items == parse_bank(good, "f").items
+    for wrong, words in (("inflation: 1.2", "inflation = 0.5 must be"), ("correlation: 0.5", "correlation = 0.95")):
+        bad = good.replace(wrong, wrong.split(":")[0] + (": 0.5" if "inflation" in wrong else ": 0.95"))
+        with pytest.raises(LocatedError, match=words) as caught:
+            parse_bank(bad, "scoring.yaml")
+        assert caught.value.mark.line == 8 and "kiosk scoring calibrate" in caught.value.hint
+
+
 def test_wrong_format_or_model_is_refused() -> None:
     good = dump_bank(ItemBank("p", "1", 1, {ItemKey("p", "s", "T2.2"): ItemParams(1.0, (0.0,))}))
     with pytest.raises(LocatedError, match="unknown format"):
-        parse_bank(good.replace("nova-scoring/2", "nova-scoring/9"), "f")
+        parse_bank(good.replace(BANK_FORMAT, "nova-scoring/9"), "f")
     with pytest.raises(LocatedError, match="run `kiosk scoring init"):  # a /1 bank (one item per observable)
-        parse_bank(good.replace("nova-scoring/2", "nova-scoring/1"), "f")
+        parse_bank(good.replace(BANK_FORMAT, "nova-scoring/1"), "f")
     with pytest.raises(LocatedError, match="unknown model"):
         parse_bank(good.replace("model: gpcm", "model: rasch"), "f")
 

@@ -115,4 +115,5 @@ def test_lint_shows_each_steps_credit_table(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert ("credits commis-de-cuisine/hygiene @T6.1 (repere-risque-hygiene): credit 0..3; sums [0, 1, 2, 3] from "
             "picks poubelle +1, viande +1, torchon +1; each of evier -1 per observable") in out
-    assert "credits commis-de-cuisine/panne @T2.3 (solution-panne + signale-probleme): credit 0..1; prevenir 1" in out
+    assert ("credits commis-de-cuisine/panne @T2.3 (solution-panne + signale-probleme): credit 0..1 "
+            "[tied to T4.1: does not separate T2.3]; prevenir 1") in out

@@ -16,7 +16,7 @@ from kiosk.scenario.evidence import Observation, observables_of
 from kiosk.scenario.load import inspect_pack
 from kiosk.scenario.model import Pack
 from kiosk.scoring.bank import read_bank
-from kiosk.scoring.estimate import Played, Policy, score_visit
+from kiosk.scoring.estimate import Played, Policy, Profile, score_visit
 from kiosk.scoring.explain import evidence_sentence, headline, trace
 from kiosk.scoring.gpcm import GRID, PRIOR_SD
 
@@ -59,11 +59,13 @@ def test_estimates_are_bounded_and_intervals_hold_the_estimate(credits: dict[tup
     profile = score_visit([_played(KITCHEN, credits)])
     assert profile.estimates
     for e in profile.estimates:
-        assert GRID[0] < e.low <= e.theta <= e.high < GRID[-1]
+        # the joint model's marginals are normal (Laplace): finite, ordered, and never wider than the prior
+        assert math.isfinite(e.low) and math.isfinite(e.high) and e.low <= e.theta <= e.high
+        assert GRID[0] < e.theta < GRID[-1]
         assert 0 < e.sd < PRIOR_SD  # never more uncertain than the prior itself
         low, high = e.percentile_range
         assert 0 <= low <= e.percentile <= high <= 100
-        assert e.stamps == ("gpcm:commis-de-cuisine@1.0.0#p1",)
+        assert e.stamps == ("joint-gpcm:commis-de-cuisine@1.0.0#p1",)  # the procedure, pack, version, parameters
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,11 +83,15 @@ def test_more_credit_never_lowers_an_estimate(credits: dict[tuple[str, str], int
         assert old is not None and new is not None
         # the step's item credit for the skill rises, or stays when no answer gives the new sum
         moved = {line.key: line.credit for line in new.evidence} != {line.key: line.credit for line in old.evidence}
-        assert new.theta > old.theta if moved else new.theta == old.theta
-        assert new.high >= old.high - 1e-9 and new.low >= old.low - 1e-9
-    for e in before.estimates:  # skills the observable does not bear on do not move at all
-        if e.skill not in skills:
-            assert after.get(e.skill) == e
+        if moved:
+            assert new.theta > old.theta
+    # The joint model couples the skills of a step (and through the steps, the visit's skills): a skill whose
+    # item did not move may shift with the others; but when no item's credit moved, nothing moves at all.
+    items_before = {line.key: line.credit for e in before.estimates for line in e.evidence}
+    if items_before == {line.key: line.credit for e in after.estimates for line in e.evidence}:
+        def numbers(profile: Profile) -> list[tuple[str, float, float]]:
+            return [(e.skill, e.theta, e.sd) for e in profile.estimates]
+        assert numbers(after) == numbers(before)
 
 
 @settings(max_examples=40, deadline=None)
@@ -106,7 +112,7 @@ def test_scenarios_of_one_visit_pool_their_evidence(kitchen: dict[tuple[str, str
     assert both == score_visit([_played(ELECTRICIAN, electrician), _played(KITCHEN, kitchen)])
     for e in alone.estimates:
         pooled = both.get(e.skill)
-        assert pooled is not None and pooled.steps >= e.steps and pooled.sd <= e.sd + 1e-12
+        assert pooled is not None and pooled.steps >= e.steps
         if pooled.steps > e.steps:
             assert len(pooled.stamps) == 2
 
@@ -135,7 +141,7 @@ def test_policy_decides_what_is_enough() -> None:
     credits = {(s, o): m for s, o, m in _possible(KITCHEN)}
     strict = score_visit([_played(KITCHEN, credits)], Policy(min_steps=50)).estimates
     assert strict and not any(e.enough for e in strict)
-    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, max_width=100)).estimates
+    loose = score_visit([_played(KITCHEN, credits)], Policy(min_steps=1, min_separating=0, max_width=100)).estimates
     assert all(e.enough for e in loose)
 
 
@@ -152,7 +158,8 @@ def test_a_real_play_through_gives_a_profile_with_explanations_in_the_visitors_l
     state, _ = play.play_through(scenario, lambda step, _: [o.id for o in step.options()[:2]])
     assert play.current(scenario, state).kind == "end"
     profile = score_visit([Played(KITCHEN.id, scenario, BANKS[KITCHEN.id], state.observations)],
-                          Policy(max_width=80))  # one scenario alone rarely narrows a typical visitor to 60
+                          # one scenario alone rarely narrows a typical visitor to 60, nor separates a skill 3 times
+                          Policy(max_width=80, min_separating=2))
     skills = read_skills()
     assert {e.skill for e in profile.estimates} <= {"T2.2", "T2.3", "T4.1", "T4.3", "T6.1"}
     shown = next(e for e in profile.estimates if e.enough)

@@ -4,12 +4,15 @@ from one step; "not enough to say yet" exactly when the range is not shown, neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.i18n import words_for
 from kiosk.scenario.esco import read_skills
-from kiosk.scoring.estimate import Band, Bands, Policy, SkillEstimate, band, score_visit
+from kiosk.scenario.model import Pack
+from kiosk.scoring.estimate import Band, Bands, Played, Policy, SkillEstimate, band, score_visit
 from kiosk.scoring.explain import BAND_WORDS, GENERAL_TIP, TIPS, skill_words
 from tests.unit.test_scoring_estimate import ELECTRICIAN, KITCHEN, _played, visits
 
@@ -36,22 +39,28 @@ def test_bands_follow_the_thresholds_on_the_posterior(kitchen: dict[tuple[str, s
             assert estimate.theta >= 0 and (estimate.low <= 0 or _steps_above(estimate) < 2)
 
 
-def test_full_credit_everywhere_is_a_clear_strength_and_none_is_to_develop() -> None:
-    full = {(step.id, o): KITCHEN.scenario.observables[o].max_credit for step in KITCHEN.scenario.steps
+def _full(pack: Pack) -> dict[tuple[str, str], int]:
+    return {(step.id, o): pack.scenario.observables[o].max_credit for step in pack.scenario.steps
             for o in {c.observable for c in step.evidence()}}
-    none = dict.fromkeys(full, 0)
-    strong = score_visit([_played(KITCHEN, full)])
-    weak = score_visit([_played(KITCHEN, none)])
+
+
+def _both(credit: Callable[[int], int]) -> list[Played]:
+    """Two scenarios (one alone separates no skill in three steps: docs/scoring.md, show rule)."""
+    return [_played(pack, {k: credit(v) for k, v in _full(pack).items()}) for pack in (KITCHEN, ELECTRICIAN)]
+
+
+def test_full_credit_everywhere_is_a_clear_strength_and_none_is_to_develop() -> None:
+    strong = score_visit(_both(lambda best: best))
+    weak = score_visit(_both(lambda _: 0))
     assert {band(e) for e in strong.estimates} <= {Band.STRENGTH, Band.UNKNOWN}
     assert Band.STRENGTH in {band(e) for e in strong.estimates}
     assert {band(e) for e in weak.estimates} <= {Band.DEVELOP, Band.UNKNOWN}
+    assert Band.DEVELOP in {band(e) for e in weak.estimates}
 
 
 def test_one_step_alone_never_makes_a_clear_strength() -> None:
     """Even an interval above typical needs answers above expectation in two different steps."""
-    full = {(step.id, o): KITCHEN.scenario.observables[o].max_credit for step in KITCHEN.scenario.steps
-            for o in {c.observable for c in step.evidence()}}
-    estimate = next(e for e in score_visit([_played(KITCHEN, full)]).estimates if band(e) == Band.STRENGTH)
+    estimate = next(e for e in score_visit(_both(lambda best: best)).estimates if band(e) == Band.STRENGTH)
     assert band(estimate, Bands(strength_steps=_steps_above(estimate) + 1)) == Band.SHOWN
 
 
