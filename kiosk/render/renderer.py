@@ -246,14 +246,17 @@ class GLRenderer:
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():
-            box = atlas.take_dirty_box()
-            if box is not None:
-                left, top, right, bottom = box
-                texture = self._textures[material]
+            cleared, uploads = atlas.take_uploads()
+            texture = self._textures[material]
+            if cleared:  # a reset atlas starts blank: no old picture shows through the padding
+                target = self.ctx.framebuffer(color_attachments=[texture])
+                target.clear()
+                target.release()
+            for upload in uploads:
                 # Atlas rows are stored top-down and sampled with v from the top, so row r of
-                # the array is row r of the texture: upload the changed box as is.
-                texture.write(np.ascontiguousarray(atlas.pixels[top:bottom, left:right]).tobytes(),
-                              viewport=(left, top, right - left, bottom - top))
+                # a picture is row region.y + r of the texture: written as it is.
+                region = upload.region
+                texture.write(upload.pixels, viewport=(region.x, region.y, region.w, region.h))
 
     def present(self) -> None:
         if self._present is not None:

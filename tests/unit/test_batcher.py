@@ -34,13 +34,14 @@ def test_packed_regions_never_overlap_and_stay_inside(sizes: list[tuple[int, int
             assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
 
 
-def test_atlas_reports_dirty_band_once() -> None:
+def test_atlas_hands_each_picture_over_once_and_keeps_no_copy() -> None:
     atlas = Atlas(64, 64, 1, "t")
-    region = atlas.add(np.full((5, 7, 1), 200, np.uint8))
-    assert region is not None
-    assert atlas.take_dirty() == (0, 5)
-    assert atlas.take_dirty() is None
-    assert atlas.pixels[0:5, 0:7].min() == 200
+    region = atlas.add(np.full((5, 7), 200, np.uint8))  # a glyph's 2-D bitmap
+    assert region is not None and atlas.waiting_bytes() == 35
+    cleared, uploads = atlas.take_uploads()
+    assert not cleared and [u.region for u in uploads] == [region]
+    assert uploads[0].pixels.shape == (5, 7, 1) and uploads[0].pixels.min() == 200
+    assert atlas.take_uploads() == (False, []) and atlas.waiting_bytes() == 0
     assert atlas.add(np.zeros((100, 4, 1), np.uint8)) is None
 
 
