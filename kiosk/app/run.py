@@ -259,7 +259,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             attach_media(stack, loop, screen, settings, renderer, streams, host)
         attach_capture(stack, loop, options, output, display.size, summary)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
-        loop.tick()  # the attract screen is drawn: tell systemd we are up
+        loop.tick()
+        display.ctx.finish()  # the attract screen is rasterised, not only queued: tell systemd we are up
         operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True

@@ -261,6 +261,10 @@ class GLRenderer:
     def present(self) -> None:
         if self._present is not None:
             self._present(self.fbo)
+        else:  # headless nothing swaps buffers: wait for the frame as a swap would, or llvmpipe keeps
+            # binning frame after frame in memory, undrawn, until its scene is full (+40-70 MB on an
+            # idle attract screen); moderngl has no glFlush
+            self.ctx.finish()
 
     def finish(self) -> None:
         """Wait for the GPU: for benchmarks and before reading pixels."""
