@@ -67,8 +67,10 @@ class Atlas:
     memory too), so a CPU-side image of it doubled the memory of every picture shown (64 MB for a
     4096² image atlas; docs/performance.md)."""
 
-    def __init__(self, width: int, height: int, channels: int, name: str) -> None:
+    def __init__(self, width: int, height: int, channels: int, name: str, max_height: int | None = None) -> None:
+        """`max_height`: the atlas starts `height` rows high and may grow to it (`grow`)."""
         self.width, self.height, self.channels, self.name = width, height, channels, name
+        self.max_height = max(height, max_height or height)
         self.packer = ShelfPacker(width, height)
         self.generation = 0  # bumped on reset: cached UVs from older generations are stale
         self._uploads: list[Upload] = []
@@ -101,6 +103,19 @@ class Atlas:
     def waiting_bytes(self) -> int:
         """Pixels held until the next upload (all the atlas keeps on the CPU side)."""
         return sum(upload.pixels.nbytes for upload in self._uploads)
+
+    def fits(self, image: npt.NDArray[np.uint8]) -> bool:
+        """Whether `image` fits in this atlas at its largest, alone."""
+        return image.shape[0] < self.max_height and image.shape[1] < self.width
+
+    def grow(self) -> bool:
+        """Twice as high (at most `max_height`) and empty, like `reset`; False when it cannot grow."""
+        if self.height >= self.max_height:
+            return False
+        self.height = min(self.max_height, 2 * self.height)
+        self.packer = ShelfPacker(self.width, self.height)
+        self.reset()
+        return True
 
     def reset(self) -> None:
         self.packer.reset()

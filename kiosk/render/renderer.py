@@ -27,6 +27,7 @@ from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
 IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
+IMAGE_ATLAS_START = 1024  # rows at first: a texture's memory is the process's on llvmpipe (64 MB at 4096²)
 _ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
 
 
@@ -112,13 +113,13 @@ class GLRenderer:
         self._present = present
         self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
-        image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
+        image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START, 4, "image", max_height=IMAGE_ATLAS_SIZE)
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
         self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
-            "image": ctx.texture((IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE), 4),
+            "image": ctx.texture((IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START), 4),
         }
         self._atlases = {"text": glyph_atlas, "image": image_atlas}
         quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
@@ -248,7 +249,10 @@ class GLRenderer:
         for material, atlas in self._atlases.items():
             cleared, uploads = atlas.take_uploads()
             texture = self._textures[material]
-            if cleared:  # a reset atlas starts blank: no old picture shows through the padding
+            if texture.size != (atlas.width, atlas.height):  # the atlas grew: a new, blank texture
+                texture.release()
+                texture = self._textures[material] = self.ctx.texture((atlas.width, atlas.height), atlas.channels)
+            elif cleared:  # a reset atlas starts blank: no old picture shows through the padding
                 target = self.ctx.framebuffer(color_attachments=[texture])
                 target.clear()
                 target.release()

@@ -137,3 +137,15 @@ def test_viewport_letterboxes_and_maps_touches_back() -> None:
     assert (vp.w, vp.h, vp.x) == (1000, 562, 0)
     x, y = vp.to_design(500, 500, 1000)
     assert x == pytest.approx(960) and y == pytest.approx(540, abs=2)
+
+
+def test_an_atlas_grows_to_its_largest_then_starts_afresh() -> None:
+    atlas = Atlas(64, 16, 4, "image", max_height=64)
+    assert atlas.add(np.zeros((20, 8, 4), np.uint8)) is None  # too high for 16 rows
+    assert atlas.fits(np.zeros((20, 8, 4), np.uint8)) and not atlas.fits(np.zeros((64, 8, 4), np.uint8))
+    generation = atlas.generation
+    assert atlas.grow() and atlas.height == 32 and atlas.generation == generation + 1
+    assert atlas.take_uploads() == (True, [])  # the texture is made anew, blank
+    region = atlas.add(np.zeros((20, 8, 4), np.uint8))
+    assert region is not None and atlas.uv(region)[3] == 20 / 32
+    assert atlas.grow() and atlas.height == 64 and not atlas.grow()  # at its largest: only reset remains

@@ -137,3 +137,16 @@ def test_preparing_fills_the_disk_cache_and_keeps_no_pixels(tmp_path: Path, work
         assert not library.waiting() and library.atlas.take_uploads() == (False, [])  # nothing decoded, nothing added
     finally:
         library.vectors.close()
+
+
+def test_the_image_library_grows_a_small_atlas_for_a_tall_picture(tmp_path: Path) -> None:
+    cv2.imwrite(str(tmp_path / "card.png"), np.full((20, 30, 3), 200, np.uint8))
+    cv2.imwrite(str(tmp_path / "scene.png"), np.full((100, 60, 3), 90, np.uint8))
+    library = ImageLibrary([tmp_path], Atlas(128, 32, 4, "image", max_height=256))
+    card = library.uv("card.png")
+    assert card is not None and library.atlas.height == 32  # small pictures: the atlas stays small
+    scene = library.uv("scene.png")
+    assert scene is not None and library.atlas.height == 128  # grown twice, to the first height it fits in
+    assert round((scene[3] - scene[1]) * 128) == 100
+    again = library.uv("card.png")  # drawn again from the grown atlas, at its new place
+    assert again is not None and round((again[3] - again[1]) * 128) == 20
