@@ -247,21 +247,23 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                             outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
         ended = [False]  # a crash leaves the run marked as under way: the next start counts an unclean restart
         stack.callback(lambda: operations.stop(clean=ended[0]))
+        streams = StreamFanout(output)
+        if isinstance(screen, SessionScreen) and settings.devices.headset in ("openxr", "sim"):
+            attach_headset(stack, loop, screen, settings, renderer, devices, streams)
+        attach_capture(stack, loop, options, output, display.size, summary)
+        loop.tick()
+        display.ctx.finish()  # the attract screen is rasterised, not only queued: tell systemd we are up
+        operations.ready()
+        # What the attract screen's first frame does not need starts after it, before the loop takes
+        # any input: no visitor can get ahead of it (docs/performance.md, cold start).
         sync = start_sync(settings, stop)
         if sync is not None:
             stack.callback(sync.join, timeout=5)
         if isinstance(screen, SessionScreen):
             watch_packs(loop, screen, settings.content.scenarios)
             prepare_stage_pictures(renderer, packs)
-            streams = StreamFanout(output)
-            if settings.devices.headset in ("openxr", "sim"):
-                attach_headset(stack, loop, screen, settings, renderer, devices, streams)
             attach_media(stack, loop, screen, settings, renderer, streams, host)
-        attach_capture(stack, loop, options, output, display.size, summary)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
-        loop.tick()
-        display.ctx.finish()  # the attract screen is rasterised, not only queued: tell systemd we are up
-        operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
         summary.frames_drawn = loop.stats.frames_drawn
