@@ -159,11 +159,10 @@ def kiosk_argv(config: Path) -> list[str]:
 def compile_bytecode() -> None:
     """The kiosk's own modules compiled as scripts/setup.sh leaves them (the service cannot write
     bytecode into its read-only checkout): a start measured without would time the compiler."""
-    import hardware
-    import kiosk
-
-    for package in (kiosk, hardware):
-        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+    root = Path(__file__).resolve().parents[2]  # the checkout: kiosk/ and hardware/
+    for package in ("kiosk", "hardware"):
+        if (root / package).is_dir():  # an installed (not editable) kiosk was compiled by pip
+            compileall.compile_dir(root / package, quiet=1)
 
 
 def imported_modules(module: str) -> int:

@@ -106,7 +106,8 @@ class Atlas:
 
     def fits(self, image: npt.NDArray[np.uint8]) -> bool:
         """Whether `image` fits in this atlas at its largest, alone."""
-        return image.shape[0] < self.max_height and image.shape[1] < self.width
+        height, width = int(image.shape[0]), int(image.shape[1])
+        return height < self.max_height and width < self.width
 
     def grow(self) -> bool:
         """Twice as high (at most `max_height`) and empty, like `reset`; False when it cannot grow."""
