@@ -1,7 +1,7 @@
 """`kiosk bench start` and `kiosk bench memory`: the kiosk as a process, as systemd sees it.
 
 Start: from `Popen` to READY=1 on a NOTIFY_SOCKET the bench owns. `kiosk run` sends READY=1
-right after its first frame is drawn (kiosk/app/run.py), so that instant is also the first
+once its first frame is rasterised (kiosk/app/run.py), so that instant is also the first
 frame. The anchor, in the same run: a bare process that imports moderngl and pygame, opens an
 EGL context, clears and reads back one frame, then says READY=1 the same way.
 
@@ -188,7 +188,7 @@ def run_start_bench(settings: Settings, runs: int = 3) -> dict[str, Any]:
     bare_s, kiosk_s = [b.ready_s for b in bare], [k.ready_s for k in kiosk]
     figures: dict[str, Any] = {"bare_ready_s": bare_s, "kiosk_ready_s": kiosk_s, "ratio": ratios,
                "modules_imported_by_kiosk_app_run": modules, "kiosk_rss_mb": [k.rss_at_ready_mb for k in kiosk]}
-    print(f"kiosk bench start — {runs} alternated runs, process start → READY=1 (sent right after the first frame)")
+    print(f"kiosk bench start — {runs} alternated runs, process start → READY=1 (sent once the first frame is drawn)")
     print(f"bare moderngl + pygame process: {_spread(bare_s)} s")
     print(f"kiosk run --headless 1920×1080: {_spread(kiosk_s)} s")
     print(f"kiosk ÷ bare: {_spread(ratios)} (target ≤ 3×, and ≤ 1.0 s); `import kiosk.app.run` loads {modules} "
