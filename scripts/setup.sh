@@ -30,6 +30,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# The kiosk's own modules as bytecode now: the service's checkout is read-only (ProtectSystem=strict)
+# and tests run with PYTHONDONTWRITEBYTECODE, so Python would otherwise compile ~170 modules at every
+# start (0.5-0.8 s of the cold start here; docs/performance.md). Re-run after each update.
+.venv/bin/python -m compileall -q kiosk hardware >/dev/null
 # extwee (npm): an independent Twine 2 HTML / Twee 3 implementation the Twine tests check against.
 EXTWEE_VERSION=2.3.18
 if ! grep -qs "\"version\": \"$EXTWEE_VERSION\"" .cache/extwee/node_modules/extwee/package.json; then

@@ -6,18 +6,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from hardware.board.driver import BoardDriver
 from hardware.board.guard import QUEUE_FULL
 from hardware.errors import HardwareError
-from hardware.profiles.load import load_profiles
-from hardware.touch.driver import TouchDriver
-from kiosk.app.headset import HeadsetLink
 from kiosk.app.hub import DeviceHub
 from kiosk.app.input_map import ButtonMap, ToDesign, TouchMap
 from kiosk.config import Settings
 from kiosk.events import InputEvent
+
+if TYPE_CHECKING:  # the drivers (pyserial, the protocol) and the headset (numpy, OpenXR) are imported when
+    # the config names them: a kiosk with a touch screen only starts without them (docs/performance.md)
+    from hardware.board.driver import BoardDriver
+    from hardware.touch.driver import TouchDriver
+    from kiosk.app.headset import HeadsetLink
 
 log = logging.getLogger("kiosk")
 
@@ -76,6 +78,9 @@ class Devices:
 
 
 def start_board(url: str, profile_id: str, hub: DeviceHub) -> BoardDriver | None:
+    from hardware.board.driver import BoardDriver
+    from hardware.profiles.load import load_profiles
+
     profile = load_profiles().get(profile_id)
     if profile is None:
         log.error("board profile %r not found in hardware/profiles: its buttons do nothing", profile_id)
@@ -89,6 +94,8 @@ def start_board(url: str, profile_id: str, hub: DeviceHub) -> BoardDriver | None
 
 
 def start_touch(url: str, protocol: str, to_design: ToDesign, hub: DeviceHub) -> TouchDriver | None:
+    from hardware.touch.driver import TouchDriver
+
     try:
         return TouchDriver(url, protocol, sink=feed(TouchMap(to_design), hub.sink("touch"))).start()
     except HardwareError as exc:

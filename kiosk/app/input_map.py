@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hardware.board.events import BoardEvent, ButtonEvent
-from hardware.touch.driver import TouchEvent
 from kiosk.events import BoardIntent, InputEvent, PointerDown, PointerMoved, PointerUp
+
+if TYPE_CHECKING:  # the touch driver (pyserial) is imported only when a touch controller is configured
+    from hardware.touch.driver import TouchEvent
 
 ToDesign = Callable[[float, float], tuple[float, float]]
 """A point on the panel (0..1 from the left, 0..1 from the top) → the view model's design space."""

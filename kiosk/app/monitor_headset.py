@@ -51,6 +51,8 @@ class SideBySideDisplay:
     def present(self) -> None:
         if self._present is not None:
             self._present(self.stereo.output)
+        else:  # headless: waited for, as GLRenderer.present says why
+            self.stereo.ctx.finish()
 
     def read_pixels(self) -> Pixels:
         return self.stereo.read_output()

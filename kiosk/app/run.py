@@ -11,14 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import moderngl
 
 from kiosk.app.devices import Devices, start_devices
-from kiosk.app.headset import start_headset
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
-from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.signal_wake import SignalWake
 from kiosk.app.sound import attach_sound
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
@@ -46,6 +45,9 @@ from kiosk.store.db import open_store
 from kiosk.view.layout import Frame as ScreenFrame
 from kiosk.view.layout import design_size
 from kiosk.visit.host import RecordingHost
+
+if TYPE_CHECKING:  # imported when the config names a headset (numpy, OpenXR, the lens pass)
+    from kiosk.app.monitor_headset import SideBySideDisplay
 
 log = logging.getLogger("kiosk")
 
@@ -157,6 +159,8 @@ def prepare_stage_pictures(renderer: GLRenderer, packs: list[Pack]) -> None:
 def attach_headset(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
                    renderer: GLRenderer, devices: Devices, streams: StreamFanout) -> None:
     """`[devices] headset = openxr | sim`: polled with the frames, its events through the hub."""
+    from kiosk.app.headset import start_headset
+
     started = start_headset(settings.devices.headset, lambda event, now: devices.hub.put(event, "headset"),
                             screen.view, loop.deliver, renderer, settings, loop.clock.now)
     if isinstance(started, str):
@@ -223,8 +227,11 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now(), display.size)
         devices = start_devices(settings, hub, panel_to_design(display.size, renderer.viewport.to_design))
         stack.callback(devices.stop)
-        monitor = side_by_side_display(display.ctx, display.size, settings, renderer.frames, display.present) \
-            if settings.devices.headset == "monitor" else None
+        monitor = None
+        if settings.devices.headset == "monitor":
+            from kiosk.app.monitor_headset import side_by_side_display
+
+            monitor = side_by_side_display(display.ctx, display.size, settings, renderer.frames, display.present)
         if monitor is not None:
             stack.callback(monitor.release)
         output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
@@ -240,20 +247,23 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                             outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
         ended = [False]  # a crash leaves the run marked as under way: the next start counts an unclean restart
         stack.callback(lambda: operations.stop(clean=ended[0]))
+        streams = StreamFanout(output)
+        if isinstance(screen, SessionScreen) and settings.devices.headset in ("openxr", "sim"):
+            attach_headset(stack, loop, screen, settings, renderer, devices, streams)
+        attach_capture(stack, loop, options, output, display.size, summary)
+        loop.tick()
+        display.ctx.finish()  # the attract screen is rasterised, not only queued: tell systemd we are up
+        operations.ready()
+        # What the attract screen's first frame does not need starts after it, before the loop takes
+        # any input: no visitor can get ahead of it (docs/performance.md, cold start).
         sync = start_sync(settings, stop)
         if sync is not None:
             stack.callback(sync.join, timeout=5)
         if isinstance(screen, SessionScreen):
             watch_packs(loop, screen, settings.content.scenarios)
             prepare_stage_pictures(renderer, packs)
-            streams = StreamFanout(output)
-            if settings.devices.headset in ("openxr", "sim"):
-                attach_headset(stack, loop, screen, settings, renderer, devices, streams)
             attach_media(stack, loop, screen, settings, renderer, streams, host)
-        attach_capture(stack, loop, options, output, display.size, summary)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
-        loop.tick()  # the attract screen is drawn: tell systemd we are up
-        operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
         summary.frames_drawn = loop.stats.frames_drawn

@@ -34,8 +34,6 @@ from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
 from kiosk.scenario.model import Pack
 from kiosk.store.db import open_store
-from kiosk.sync.client import LrsClient
-from kiosk.sync.worker import run_forever
 from kiosk.visit.host import HostSettings, RecordingHost
 from kiosk.visit.journal import JournalWriter
 from kiosk.visit.narration import EspeakNarrator
@@ -125,6 +123,9 @@ def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | 
     lrs = settings.lrs
     if not lrs.endpoint:
         return None
+    from kiosk.sync.client import LrsClient  # urllib, http, ssl: only for a kiosk that has an LRS
+    from kiosk.sync.worker import run_forever
+
     client = LrsClient(lrs.endpoint, lrs.username, lrs.password, lrs.token)
 
     def deliver() -> None:

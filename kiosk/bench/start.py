@@ -1,7 +1,7 @@
 """`kiosk bench start` and `kiosk bench memory`: the kiosk as a process, as systemd sees it.
 
 Start: from `Popen` to READY=1 on a NOTIFY_SOCKET the bench owns. `kiosk run` sends READY=1
-right after its first frame is drawn (kiosk/app/run.py), so that instant is also the first
+once its first frame is rasterised (kiosk/app/run.py), so that instant is also the first
 frame. The anchor, in the same run: a bare process that imports moderngl and pygame, opens an
 EGL context, clears and reads back one frame, then says READY=1 the same way.
 
@@ -13,12 +13,14 @@ signing are what could leak).
 
 from __future__ import annotations
 
+import compileall
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,27 +101,37 @@ class Started:
     rss_idle_mb: float | None
 
 
-def start_process(argv: list[str], folder: Path, idle_seconds: float = 0.0,
-                  meanwhile: Callable[[], object] | None = None) -> Started:
-    """Start `argv`, time READY=1, read its RSS then and after `idle_seconds` (during which
-    `meanwhile` runs here, if given: the idle wait is not wasted)."""
+@contextmanager
+def running(argv: list[str], folder: Path, idle_seconds: float = 0.0) -> Iterator[Callable[[], Started]]:
+    """`argv` started and timed to READY=1, left running while the caller does other work; its RSS
+    read at READY=1 and, by a timer thread, `idle_seconds` after it (on time whatever runs here).
+    The function yielded waits for that reading and returns the figures; leaving stops the process."""
     with notify_socket(folder) as sock:
         environment = {**os.environ, "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
-                       "BENCH_LINGER": "30", "NOTIFY_SOCKET": str(folder / "notify")}
+                       "BENCH_LINGER": str(idle_seconds + 30), "NOTIFY_SOCKET": str(folder / "notify")}
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             ready = wait_ready(sock, process, 60.0) - started
             at_ready = rss_mb(process.pid)
-            idle = None
+            idle: list[float | None] = [None]
+
+            def read_idle() -> None:
+                idle[0] = rss_mb(process.pid) if process.poll() is None else None
+
+            timer = threading.Timer(idle_seconds, read_idle)
             if idle_seconds > 0:
-                idle_until = time.perf_counter() + idle_seconds
-                if meanwhile is not None:
-                    meanwhile()
-                time.sleep(max(0.0, idle_until - time.perf_counter()))
-                if process.poll() is not None:
-                    raise KioskError(f"the process exited ({process.returncode}) while idle")
-                idle = rss_mb(process.pid)
+                timer.start()
+
+            def figures() -> Started:
+                if idle_seconds > 0:
+                    timer.join()
+                    if idle[0] is None:
+                        raise KioskError(f"the process exited ({process.returncode}) while idle")
+                return Started(ready, at_ready, idle[0])
+
+            yield figures
+            timer.cancel()
         finally:
             process.terminate()
             try:
@@ -128,11 +140,29 @@ def start_process(argv: list[str], folder: Path, idle_seconds: float = 0.0,
                 process.kill()
                 process.wait()
     (folder / "notify").unlink(missing_ok=True)
-    return Started(ready, at_ready, idle)
+
+
+def start_process(argv: list[str], folder: Path, idle_seconds: float = 0.0,
+                  meanwhile: Callable[[], object] | None = None) -> Started:
+    """Start `argv`, time READY=1, read its RSS then and after `idle_seconds` (during which
+    `meanwhile` runs here, if given: the idle wait is not wasted)."""
+    with running(argv, folder, idle_seconds) as figures:
+        if meanwhile is not None:
+            meanwhile()
+        return figures()
 
 
 def kiosk_argv(config: Path) -> list[str]:
     return [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--headless", "--size", "1920x1080"]
+
+
+def compile_bytecode() -> None:
+    """The kiosk's own modules compiled as scripts/setup.sh leaves them (the service cannot write
+    bytecode into its read-only checkout): a start measured without would time the compiler."""
+    root = Path(__file__).resolve().parents[2]  # the checkout: kiosk/ and hardware/
+    for package in ("kiosk", "hardware"):
+        if (root / package).is_dir():  # an installed (not editable) kiosk was compiled by pip
+            compileall.compile_dir(root / package, quiet=1)
 
 
 def imported_modules(module: str) -> int:
@@ -146,6 +176,7 @@ def run_start_bench(settings: Settings, runs: int = 3) -> dict[str, Any]:
     """Runs alternate bare and kiosk starts so both see the same machine load."""
     bare: list[Started] = []
     kiosk: list[Started] = []
+    compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="nova-bench-") as name:
         folder = Path(name)
         config = _kiosk_config(folder, settings)
@@ -157,7 +188,7 @@ def run_start_bench(settings: Settings, runs: int = 3) -> dict[str, Any]:
     bare_s, kiosk_s = [b.ready_s for b in bare], [k.ready_s for k in kiosk]
     figures: dict[str, Any] = {"bare_ready_s": bare_s, "kiosk_ready_s": kiosk_s, "ratio": ratios,
                "modules_imported_by_kiosk_app_run": modules, "kiosk_rss_mb": [k.rss_at_ready_mb for k in kiosk]}
-    print(f"kiosk bench start — {runs} alternated runs, process start → READY=1 (sent right after the first frame)")
+    print(f"kiosk bench start — {runs} alternated runs, process start → READY=1 (sent once the first frame is drawn)")
     print(f"bare moderngl + pygame process: {_spread(bare_s)} s")
     print(f"kiosk run --headless 1920×1080: {_spread(kiosk_s)} s")
     print(f"kiosk ÷ bare: {_spread(ratios)} (target ≤ 3×, and ≤ 1.0 s); `import kiosk.app.run` loads {modules} "
@@ -214,30 +245,38 @@ def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
     return samples
 
 
-def run_memory_bench(settings: Settings, idle_seconds: float = 120.0, visits: int = 1000,
-                     warm_up: int = 100) -> dict[str, Any]:
-    """The kiosk process idles while this one walks the visits (both would wait otherwise)."""
-    samples: list[tuple[int, float]] = []
-    walked = [0.0]
-
-    def walk() -> None:
-        started = time.perf_counter()
-        samples.extend(visit_rss_growth(settings, visits, warm_up))
-        walked[0] = time.perf_counter() - started
-
+@contextmanager
+def idle_kiosk(settings: Settings, idle_seconds: float) -> Iterator[Callable[[], tuple[Started, Started]]]:
+    """The memory bench's processes: a bare moderngl + pygame one (its RSS), then `kiosk run` started and
+    left on its attract screen while the caller does other work; the function yielded waits for the
+    kiosk's idle reading and returns (bare, kiosk)."""
+    compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="nova-bench-") as name:
         folder = Path(name)
         bare = start_process([sys.executable, "-c", BARE], folder, idle_seconds=min(idle_seconds, 2.0))
-        kiosk = start_process(kiosk_argv(_kiosk_config(folder, settings)), folder, idle_seconds=idle_seconds,
-                              meanwhile=walk)
+        with running(kiosk_argv(_kiosk_config(folder, settings)), folder, idle_seconds) as kiosk:
+            yield lambda: (bare, kiosk())
+
+
+def run_memory_bench(settings: Settings, idle_seconds: float = 120.0, visits: int = 1000, warm_up: int = 100,
+                     idle: Callable[[], tuple[Started, Started]] | None = None) -> dict[str, Any]:
+    """The visits are walked here while the kiosk process idles (both would wait otherwise); `idle`:
+    a kiosk already idling since `idle_kiosk` (`bench all` runs its other benches meanwhile)."""
+    if idle is None:
+        with idle_kiosk(settings, idle_seconds) as own:
+            return run_memory_bench(settings, idle_seconds, visits, warm_up, own)
+    started = time.perf_counter()
+    samples = visit_rss_growth(settings, visits, warm_up)
+    walked = time.perf_counter() - started
+    bare, kiosk = idle()
     idle_mb = kiosk.rss_idle_mb or kiosk.rss_at_ready_mb
     print(f"kiosk bench memory — RSS of `kiosk run --headless` 1920×1080: {kiosk.rss_at_ready_mb:.0f} MB at READY=1, "
           f"{idle_mb:.0f} MB after {idle_seconds:g} s idle (target ≤ 200 MB); bare moderngl + pygame "
           f"process: {bare.rss_at_ready_mb:.0f} MB")
     growth = samples[-1][1] - samples[0][1]
-    print(f"{visits} scripted visits after {warm_up} to warm up ({walked[0]:.0f} s, in the bench's process): RSS "
+    print(f"{visits} scripted visits after {warm_up} to warm up ({walked:.0f} s, in the bench's process): RSS "
           f"{samples[0][1]:.1f} → {samples[-1][1]:.1f} MB, growth {growth:+.1f} MB (target ≤ 2 MB); "
           f"by visit: {', '.join(f'{n}: {r:.1f}' for n, r in samples)}")
     return {"rss_at_ready_mb": kiosk.rss_at_ready_mb, "rss_idle_mb": idle_mb, "idle_seconds": idle_seconds,
             "bare_rss_mb": bare.rss_at_ready_mb, "visits": visits, "warm_up": warm_up,
-            "visit_rss_mb": samples, "visit_rss_growth_mb": growth, "visits_seconds": walked[0]}
+            "visit_rss_mb": samples, "visit_rss_growth_mb": growth, "visits_seconds": walked}

@@ -1,7 +1,6 @@
-"""Texture atlases kept on the CPU side: packing and pixels here, upload by the renderer.
-
-Keeping the pixels in numpy makes the batcher testable without GL and lets the renderer
-upload only the dirty band once per frame.
+"""Texture atlases: packing here, and the pictures added since the last upload; the renderer
+writes them into the texture once per frame. Keeping this side free of GL makes the batcher
+testable without a context.
 """
 
 from __future__ import annotations
@@ -53,30 +52,37 @@ class ShelfPacker:
         self._next_y = 0
 
 
-class Atlas:
-    """A CPU-side atlas image with a dirty row band to upload."""
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """Pixels (h×w×channels, C-contiguous) waiting to be written at `region` of the texture."""
 
-    def __init__(self, width: int, height: int, channels: int, name: str) -> None:
+    region: Region
+    pixels: npt.NDArray[np.uint8]
+
+
+class Atlas:
+    """The packing of an atlas texture, and the pictures added since the renderer last uploaded.
+
+    No copy of the whole atlas is kept: the texture holds the pixels (on llvmpipe, in this process's
+    memory too), so a CPU-side image of it doubled the memory of every picture shown (64 MB for a
+    4096² image atlas; docs/performance.md)."""
+
+    def __init__(self, width: int, height: int, channels: int, name: str, max_height: int | None = None) -> None:
+        """`max_height`: the atlas starts `height` rows high and may grow to it (`grow`)."""
         self.width, self.height, self.channels, self.name = width, height, channels, name
-        self.pixels: npt.NDArray[np.uint8] = np.zeros((height, width, channels), np.uint8)
+        self.max_height = max(height, max_height or height)
         self.packer = ShelfPacker(width, height)
         self.generation = 0  # bumped on reset: cached UVs from older generations are stale
-        self._dirty: tuple[int, int] | None = None
-        self._dirty_x: tuple[int, int] | None = None  # the columns changed within the band
+        self._uploads: list[Upload] = []
+        self._cleared = False
 
     def add(self, image: npt.NDArray[np.uint8]) -> Region | None:
-        """Copy `image` (h×w×channels) in; None when the atlas is full."""
+        """Keep `image` (h×w×channels) for the next upload; None when the atlas is full."""
         h, w = image.shape[:2]
         region = self.packer.pack(w, h)
         if region is None:
             return None
-        self.pixels[region.y:region.y + h, region.x:region.x + w] = image.reshape(h, w, self.channels)
-        top, bottom = region.y, region.y + h
-        self._dirty = (top, bottom) if self._dirty is None else (min(self._dirty[0], top),
-                                                                max(self._dirty[1], bottom))
-        left, right = region.x, region.x + w
-        self._dirty_x = (left, right) if self._dirty_x is None else (min(self._dirty_x[0], left),
-                                                                     max(self._dirty_x[1], right))
+        self._uploads.append(Upload(region, np.ascontiguousarray(image.reshape(h, w, self.channels))))
         return region
 
     def add_or_fail(self, image: npt.NDArray[np.uint8], what: str) -> Region:
@@ -87,27 +93,36 @@ class Atlas:
                              hint="use smaller images (cards are drawn at most 640 px wide)")
         return region
 
-    def take_dirty(self) -> tuple[int, int] | None:
-        """The row band [top, bottom) changed since the last call, if any."""
-        box = self.take_dirty_box()
-        return None if box is None else (box[1], box[3])
+    def take_uploads(self) -> tuple[bool, list[Upload]]:
+        """(whether the texture must be cleared first, the pictures to write), once: a picture added
+        beside others uploads its own pixels, not a band of the atlas's width."""
+        cleared, uploads = self._cleared, self._uploads
+        self._cleared, self._uploads = False, []
+        return cleared, uploads
 
-    def take_dirty_box(self) -> tuple[int, int, int, int] | None:
-        """(left, top, right, bottom) changed since the last call, if any: a picture added beside others
-        uploads its own columns, not the atlas's whole width (4096 columns of a 1080-row scene is 17 MB)."""
-        dirty, columns = self._dirty, self._dirty_x
-        self._dirty = self._dirty_x = None
-        if dirty is None:
-            return None
-        left, right = columns if columns is not None else (0, self.width)
-        return left, dirty[0], right, dirty[1]
+    def waiting_bytes(self) -> int:
+        """Pixels held until the next upload (all the atlas keeps on the CPU side)."""
+        return sum(upload.pixels.nbytes for upload in self._uploads)
+
+    def fits(self, image: npt.NDArray[np.uint8]) -> bool:
+        """Whether `image` fits in this atlas at its largest, alone."""
+        height, width = int(image.shape[0]), int(image.shape[1])
+        return height < self.max_height and width < self.width
+
+    def grow(self) -> bool:
+        """Twice as high (at most `max_height`) and empty, like `reset`; False when it cannot grow."""
+        if self.height >= self.max_height:
+            return False
+        self.height = min(self.max_height, 2 * self.height)
+        self.packer = ShelfPacker(self.width, self.height)
+        self.reset()
+        return True
 
     def reset(self) -> None:
-        self.pixels[:] = 0
         self.packer.reset()
         self.generation += 1
-        self._dirty = (0, self.height)
-        self._dirty_x = (0, self.width)
+        self._uploads.clear()
+        self._cleared = True
 
     def uv(self, region: Region) -> tuple[float, float, float, float]:
         """(u0, v0, u1, v1) in texture coordinates, rows counted from the top."""

@@ -225,7 +225,7 @@ class ImageLibrary:
                     if key in self._uvs:
                         return self._uvs[key]
             height, width = pixels.shape[:2]
-            if needs_own_texture(width, height, self.atlas.width, self.atlas.height):
+            if needs_own_texture(width, height, self.atlas.width, self.atlas.max_height):
                 self._own_texture(key, pixels, exact=pixels_size is not None)
                 self._pending.add(name)
                 return None
@@ -290,13 +290,20 @@ class ImageLibrary:
         return _scaled(pixels, target), key
 
     def _add(self, pixels: npt.NDArray[np.uint8], name: str) -> Region:
-        """Into the atlas; when it is full, start it afresh (every image is added again on demand,
-        from the raster cache for SVG) rather than show a placeholder."""
+        """Into the atlas; when it is full, it grows (it starts small: an attract screen's cards need
+        a sliver of it) or, at its largest, starts afresh (every image is added again on demand, from
+        the raster cache for SVG) rather than show a placeholder."""
         region = self.atlas.add(pixels)
-        if region is None and pixels.shape[0] <= self.atlas.height and pixels.shape[1] <= self.atlas.width:
-            self.atlas.reset()
+        while region is None and self.atlas.fits(pixels):
+            if self.atlas.grow():
+                log.info("image atlas grown to %d×%d for %s", self.atlas.width, self.atlas.height, name)
+            else:
+                self.atlas.reset()
+                log.info("image atlas full: started afresh for %s", name)
             self._uvs.clear()
             self._smaller.clear()
             self._generation = self.atlas.generation
-            log.info("image atlas full: started afresh for %s", name)
+            region = self.atlas.add(pixels)
+            if region is None and self.atlas.height >= self.atlas.max_height:
+                break
         return region or self.atlas.add_or_fail(pixels, f"image {name!r}")

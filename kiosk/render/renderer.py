@@ -29,6 +29,7 @@ from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
 IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
+IMAGE_ATLAS_START = 1024  # rows at first: a texture's memory is the process's on llvmpipe (64 MB at 4096²)
 _ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
 
 
@@ -114,13 +115,13 @@ class GLRenderer:
         self._present = present
         self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
-        image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE, 4, "image")
+        image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START, 4, "image", max_height=IMAGE_ATLAS_SIZE)
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
         self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
-            "image": ctx.texture((IMAGE_ATLAS_SIZE, IMAGE_ATLAS_SIZE), 4),
+            "image": ctx.texture((IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START), 4),
         }
         self._atlases = {"text": glyph_atlas, "image": image_atlas}
         quad = ctx.buffer(np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32))
@@ -293,14 +294,20 @@ class GLRenderer:
     def _upload_atlases(self) -> None:
         self._upload_own_pictures()
         for material, atlas in self._atlases.items():
-            box = atlas.take_dirty_box()
-            if box is not None:
-                left, top, right, bottom = box
-                texture = self._textures[material]
+            cleared, uploads = atlas.take_uploads()
+            texture = self._textures[material]
+            if texture.size != (atlas.width, atlas.height):  # the atlas grew: a new, blank texture
+                texture.release()
+                texture = self._textures[material] = self.ctx.texture((atlas.width, atlas.height), atlas.channels)
+            elif cleared:  # a reset atlas starts blank: no old picture shows through the padding
+                target = self.ctx.framebuffer(color_attachments=[texture])
+                target.clear()
+                target.release()
+            for upload in uploads:
                 # Atlas rows are stored top-down and sampled with v from the top, so row r of
-                # the array is row r of the texture: upload the changed box as is.
-                texture.write(np.ascontiguousarray(atlas.pixels[top:bottom, left:right]).tobytes(),
-                              viewport=(left, top, right - left, bottom - top))
+                # a picture is row region.y + r of the texture: written as it is.
+                region = upload.region
+                texture.write(upload.pixels, viewport=(region.x, region.y, region.w, region.h))
 
     def _upload_own_pictures(self) -> None:
         """Large pictures' own textures: one strip each per frame (images.STRIP_BYTES), so a new
@@ -324,6 +331,10 @@ class GLRenderer:
     def present(self) -> None:
         if self._present is not None:
             self._present(self.fbo)
+        else:  # headless nothing swaps buffers: wait for the frame as a swap would, or llvmpipe keeps
+            # binning frame after frame in memory, undrawn, until its scene is full (+40-70 MB on an
+            # idle attract screen); moderngl has no glFlush
+            self.ctx.finish()
 
     def finish(self) -> None:
         """Wait for the GPU: for benchmarks and before reading pixels."""

@@ -4,13 +4,14 @@ board press through the real frame loop into the session screen, visits walked t
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.bench.input import loop_latency
-from kiosk.bench.start import BARE, start_process, visit_rss_growth
+from kiosk.bench.start import BARE, running, start_process, visit_rss_growth
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 
@@ -28,6 +29,32 @@ def test_a_process_start_is_timed_to_its_ready_on_the_benchs_socket(tmp_path: Pa
     assert 0 < started.ready_s < 60 and started.rss_at_ready_mb > 20  # moderngl + pygame loaded: tens of MB
     with pytest.raises(KioskError, match=r"exited \(3\) before READY=1"):
         start_process([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
+
+
+GROWS = """
+import os, socket, time
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    s.connect(os.environ["NOTIFY_SOCKET"]); s.sendall(b"READY=1")
+time.sleep(0.2)
+held = bytearray(96 * 1024 * 1024)  # touched: resident
+time.sleep(float(os.environ.get("EXIT_AFTER", "30")))
+"""
+
+
+def test_the_idle_reading_is_taken_on_time_while_the_caller_works(tmp_path: Path) -> None:
+    with running([sys.executable, "-c", GROWS], tmp_path, idle_seconds=1.5) as figures:
+        busy_until = time.perf_counter() + 0.5
+        while time.perf_counter() < busy_until:  # the caller's own work (another bench)
+            pass
+        started = figures()
+    assert started.rss_idle_mb is not None and started.rss_idle_mb > started.rss_at_ready_mb + 80
+
+
+def test_a_process_that_exits_while_idle_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXIT_AFTER", "0")
+    with pytest.raises(KioskError, match="while idle"), \
+            running([sys.executable, "-c", GROWS], tmp_path, idle_seconds=2.0) as figures:
+        figures()
 
 
 @pytest.mark.parametrize("window", [False, True], ids=["headless", "window"])

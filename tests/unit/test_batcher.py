@@ -34,13 +34,14 @@ def test_packed_regions_never_overlap_and_stay_inside(sizes: list[tuple[int, int
             assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
 
 
-def test_atlas_reports_dirty_band_once() -> None:
+def test_atlas_hands_each_picture_over_once_and_keeps_no_copy() -> None:
     atlas = Atlas(64, 64, 1, "t")
-    region = atlas.add(np.full((5, 7, 1), 200, np.uint8))
-    assert region is not None
-    assert atlas.take_dirty() == (0, 5)
-    assert atlas.take_dirty() is None
-    assert atlas.pixels[0:5, 0:7].min() == 200
+    region = atlas.add(np.full((5, 7), 200, np.uint8))  # a glyph's 2-D bitmap
+    assert region is not None and atlas.waiting_bytes() == 35
+    cleared, uploads = atlas.take_uploads()
+    assert not cleared and [u.region for u in uploads] == [region]
+    assert uploads[0].pixels.shape == (5, 7, 1) and uploads[0].pixels.min() == 200
+    assert atlas.take_uploads() == (False, []) and atlas.waiting_bytes() == 0
     assert atlas.add(np.zeros((100, 4, 1), np.uint8)) is None
 
 
@@ -169,7 +170,19 @@ def test_pictures_are_kept_at_the_size_they_are_shown(builder: FrameBuilder) -> 
     atlas = images.atlas
     assert round((small[2] - small[0]) * atlas.width) == 264  # 260 rounded up to the 8-pixel step
     assert round((small[3] - small[1]) * atlas.height) == 120
-    used = atlas.generation, atlas.take_dirty()
+    generation, _ = atlas.generation, atlas.take_uploads()
     assert images.uv(name, (259, 117)) == small  # same step: the same copy, nothing added
-    assert (atlas.generation, atlas.take_dirty()) == (used[0], None)
+    assert (atlas.generation, atlas.take_uploads()) == (generation, (False, []))
     assert images.uv(name, (540, 300)) == full  # barely smaller than the picture: the picture itself
+
+
+def test_an_atlas_grows_to_its_largest_then_starts_afresh() -> None:
+    atlas = Atlas(64, 16, 4, "image", max_height=64)
+    assert atlas.add(np.zeros((20, 8, 4), np.uint8)) is None  # too high for 16 rows
+    assert atlas.fits(np.zeros((20, 8, 4), np.uint8)) and not atlas.fits(np.zeros((64, 8, 4), np.uint8))
+    generation = atlas.generation
+    assert atlas.grow() and atlas.height == 32 and atlas.generation == generation + 1
+    assert atlas.take_uploads() == (True, [])  # the texture is made anew, blank
+    region = atlas.add(np.zeros((20, 8, 4), np.uint8))
+    assert region is not None and atlas.uv(region)[3] == 20 / 32
+    assert atlas.grow() and atlas.height == 64 and not atlas.grow()  # at its largest: only reset remains

@@ -114,14 +114,16 @@ def test_raster_sizes_round_up_so_near_sizes_share_a_picture() -> None:
     assert raster_size(0.2, 3) == (8, 8)
 
 
-def test_the_atlas_uploads_only_the_columns_a_new_picture_took() -> None:
+def test_the_atlas_uploads_only_the_pixels_a_new_picture_took() -> None:
     atlas = Atlas(64, 64, 4, "image")
     atlas.add(np.zeros((10, 20, 4), np.uint8))
-    assert atlas.take_dirty_box() == (0, 0, 20, 10)
+    assert [(u.region.x, u.region.y, u.region.w, u.region.h) for u in atlas.take_uploads()[1]] == [(0, 0, 20, 10)]
     atlas.add(np.zeros((8, 12, 4), np.uint8))  # beside the first, on the same shelf
-    assert atlas.take_dirty_box() == (21, 0, 33, 8) and atlas.take_dirty_box() is None
-    atlas.reset()
-    assert atlas.take_dirty_box() == (0, 0, 64, 64)
+    assert [(u.region.x, u.region.y, u.region.w, u.region.h) for u in atlas.take_uploads()[1]] == [(21, 0, 12, 8)]
+    assert atlas.take_uploads() == (False, [])
+    atlas.add(np.zeros((8, 12, 4), np.uint8))
+    atlas.reset()  # what was waiting is dropped, and the texture is cleared before anything new
+    assert atlas.take_uploads() == (True, [])
 
 
 def test_preparing_fills_the_disk_cache_and_keeps_no_pixels(tmp_path: Path, worker: Executor) -> None:
@@ -133,6 +135,19 @@ def test_preparing_fills_the_disk_cache_and_keeps_no_pixels(tmp_path: Path, work
         library.prepare("missing.svg", (320, 180))  # logged, nothing else
         library.vectors.wait(60)
         assert [p.name.split("-")[1] for p in (tmp_path / "raster").glob("*.png")] == ["160x96.png"]
-        assert not library.waiting() and library.atlas.take_dirty_box() is None  # nothing decoded, nothing added
+        assert not library.waiting() and library.atlas.take_uploads() == (False, [])  # nothing decoded, nothing added
     finally:
         library.vectors.close()
+
+
+def test_the_image_library_grows_a_small_atlas_for_a_tall_picture(tmp_path: Path) -> None:
+    cv2.imwrite(str(tmp_path / "card.png"), np.full((20, 30, 3), 200, np.uint8))
+    cv2.imwrite(str(tmp_path / "scene.png"), np.full((100, 60, 3), 90, np.uint8))
+    library = ImageLibrary([tmp_path], Atlas(128, 32, 4, "image", max_height=256))
+    card = library.uv("card.png")
+    assert card is not None and library.atlas.height == 32  # small pictures: the atlas stays small
+    scene = library.uv("scene.png")
+    assert scene is not None and library.atlas.height == 128  # grown twice, to the first height it fits in
+    assert round((scene[3] - scene[1]) * 128) == 100
+    again = library.uv("card.png")  # drawn again from the grown atlas, at its new place
+    assert again is not None and round((again[3] - again[1]) * 128) == 20
