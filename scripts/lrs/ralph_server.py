@@ -50,6 +50,10 @@ class RalphServer:
         (folder / "data").mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs",  # `ralph auth` needs it too
                     "RALPH_AUTH_FILE": str(folder / "auth.json"),
+                    # Ralph's fs backend logs every write to a history file, by default one per user
+                    # (~/.config/ralph/history.json) that it reads and rewrites whole on each write: LRSs
+                    # running at once (test workers, other checkouts) corrupted it and then answered 500.
+                    "RALPH_HISTORY_FILE": str(folder / "history.json"),
                     # The API stores through the *LRS* fs backend (its own settings, file fs_lrs.jsonl);
                     # both are pointed at our folder, and the server runs there, so nothing lands elsewhere.
                     "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),

@@ -66,7 +66,7 @@ def wait_metric(base: str, line: str, timeout: float = 30.0) -> str:
     """The kiosk's /metrics text once it holds `line`, or the last text when `timeout` runs out."""
     deadline = time.monotonic() + timeout
     metrics = ""
-    while line not in metrics.splitlines() and time.monotonic() < deadline:
+    while line not in metrics and time.monotonic() < deadline:
         time.sleep(0.3)
         with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
             metrics = response.read().decode()
