@@ -79,11 +79,24 @@ def ralph_venv() -> Path:
     return make()
 
 
+@pytest.fixture(scope="session")
+def ralph_auth(ralph_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ralph's users file, made once: `ralph auth` hashes the password with bcrypt and pays Ralph's
+    imports (3 s of CPU a call here), and every LRS of the tests has the same user."""
+    from scripts.lrs.ralph_server import RalphServer
+
+    folder = tmp_path_factory.mktemp("ralph-auth")
+    RalphServer(ralph_venv, folder)  # writes folder/auth.json
+    return folder / "auth.json"
+
+
 @pytest.fixture
-def ralph(ralph_venv: Path, tmp_path: Path) -> Iterator[object]:
+def ralph(ralph_venv: Path, ralph_auth: Path, tmp_path: Path) -> Iterator[object]:
     """A real Ralph LRS on 127.0.0.1 (filesystem backend in tmp_path), stopped after the test."""
     from scripts.lrs.ralph_server import RalphServer
 
+    (tmp_path / "ralph").mkdir()
+    shutil.copyfile(ralph_auth, tmp_path / "ralph" / "auth.json")
     server = RalphServer(ralph_venv, tmp_path / "ralph").start()
     yield server
     server.stop()

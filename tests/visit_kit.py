@@ -5,7 +5,9 @@ the same on every run (golden images)."""
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.matching.offers import load_offers
 from kiosk.runtime.actions import Intent, Proceed, Scroll, Toggle
 from kiosk.runtime.pilot import Pilot
+from kiosk.runtime.replay import Journal, journal_header, screen_settings
 from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
 from kiosk.scenario.esco import read_skills
 from kiosk.scenario.load import load_packs
@@ -92,3 +95,23 @@ def read_debrief(pilot: Pilot) -> None:
     """After a scenario: its key moments, then on to the results."""
     assert pilot.page() == "debrief", pilot.page()
     pilot.tap(Intent("next"))
+
+
+def journal_lines(kit: Kit) -> list[str]:
+    """The kit's visits as a journal file's lines: the header (settings, pack versions), then each entry."""
+    header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "test")
+    return [json.dumps({**header, "visit": 1}), *(json.dumps(e) for e in kit.journal)]
+
+
+def replay_screens(kit: Kit, journal: Journal, folder: Path) -> Callable[[float, int], SessionScreen]:
+    """What `replay` calls for each visit: a fresh kiosk with the journal's settings and the kit's packs,
+    its store a new SQLite file in `folder`, its session numbered and timed as the recorded one."""
+    runs = itertools.count()
+
+    def make(start: float, first_visit: int) -> SessionScreen:
+        again = make_kit(folder, folder / f"replay-{next(runs)}.db", screen_settings(journal.header),
+                         packs=list(kit.screen.packs.values()))  # the kit's packs: no folder of packs read
+        again.screen.session = type(again.screen.session)(visit=first_visit, last_input=start)
+        return again.screen
+
+    return make

@@ -5,6 +5,7 @@ puts this folder first on sys.path, where it would hide the ralph package.)"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import subprocess
@@ -20,14 +21,18 @@ USER, PASSWORD = "kiosk", "kiosk-secret"
 
 
 def ralph_venv() -> Path:
-    """Ralph's venv, made once per checkout (about 20 s)."""
+    """Ralph's venv, made once per checkout (about 20 s; scripts/setup.sh makes it beside the other
+    installs). Under a lock: parallel test workers (pytest -n) would otherwise build it at once."""
     venv = CACHE / f"ralph-{RALPH_VERSION}"
     python = venv / "bin" / "python"
-    if not (venv / ".ready").exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"ralph-malph[cli,lrs]=={RALPH_VERSION}",
-                        "requests"], check=True)  # the lrs extra lacks requests in 5.1.0
-        (venv / ".ready").write_text(RALPH_VERSION)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / f"ralph-{RALPH_VERSION}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / ".ready").exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", f"ralph-malph[cli,lrs]=={RALPH_VERSION}",
+                            "requests"], check=True)  # the lrs extra lacks requests in 5.1.0
+            (venv / ".ready").write_text(RALPH_VERSION)
     return venv
 
 
@@ -45,6 +50,10 @@ class RalphServer:
         (folder / "data").mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs",  # `ralph auth` needs it too
                     "RALPH_AUTH_FILE": str(folder / "auth.json"),
+                    # Ralph's fs backend logs every write to a history file, by default one per user
+                    # (~/.config/ralph/history.json) that it reads and rewrites whole on each write: LRSs
+                    # running at once (test workers, other checkouts) corrupted it and then answered 500.
+                    "RALPH_HISTORY_FILE": str(folder / "history.json"),
                     # The API stores through the *LRS* fs backend (its own settings, file fs_lrs.jsonl);
                     # both are pointed at our folder, and the server runs there, so nothing lands elsewhere.
                     "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from scripts.lrs.ralph_server import free_port
+from tests.http_kit import authorized
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,10 +32,6 @@ def start_kiosk(tmp_path: Path, scenarios: Path, name: str = "k", *, extra: str 
     return process, f"http://127.0.0.1:{port}"
 
 
-def authorized(url: str, token: str = "") -> urllib.request.Request:
-    return urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-
-
 def wait_healthz(base: str, timeout: float = 30.0, token: str = "") -> tuple[int, dict[str, object]]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -46,3 +43,31 @@ def wait_healthz(base: str, timeout: float = 30.0, token: str = "") -> tuple[int
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{base} never answered")
+
+
+def wait_device(base: str, device: str, state: str, timeout: float = 15.0,
+                token: str = "") -> tuple[int, dict[str, object]]:
+    """The kiosk's health once it reports `device` in `state` (devices connect after the first frame),
+    or its last health when `timeout` runs out: the caller's assert says what was seen."""
+    deadline = time.monotonic() + timeout
+    code, health = wait_healthz(base, token=token)
+    while _devices(health).get(device) != state and time.monotonic() < deadline:
+        time.sleep(0.2)
+        code, health = wait_healthz(base, token=token)
+    return code, health
+
+
+def _devices(health: dict[str, object]) -> dict[str, object]:
+    devices = health.get("devices")
+    return devices if isinstance(devices, dict) else {}
+
+
+def wait_metric(base: str, line: str, timeout: float = 30.0) -> str:
+    """The kiosk's /metrics text once it holds `line`, or the last text when `timeout` runs out."""
+    deadline = time.monotonic() + timeout
+    metrics = ""
+    while line not in metrics and time.monotonic() < deadline:
+        time.sleep(0.3)
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+    return metrics

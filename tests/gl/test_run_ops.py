@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.gl.kiosk_process import authorized, start_kiosk, wait_healthz
+from tests.gl.kiosk_process import authorized, start_kiosk, wait_device, wait_healthz, wait_metric
 
 pytestmark = pytest.mark.gl
 REPO = Path(__file__).resolve().parents[2]
@@ -78,11 +77,7 @@ def test_systemd_hears_ready_then_watchdog_pings_and_sees_the_board(published_sc
     finally:
         listener.close()
     assert messages[0] == "READY=1"  # sent once the attract screen is drawn, before any ping
-    code, health = wait_healthz(base)
-    deadline = time.monotonic() + 10
-    while health.get("devices", {}).get("board") != "connected" and time.monotonic() < deadline:
-        time.sleep(0.3)
-        code, health = wait_healthz(base)
+    code, health = wait_device(base, "board", "connected", timeout=10)
     assert code == 200 and health["devices"] == {"board": "connected"}
 
 
@@ -99,19 +94,9 @@ def test_board_buttons_drive_a_visit_that_the_counters_the_store_and_the_journal
                  f'[session]\nidle_after = 5.0\nwarn_for = 3.0\nreplays = "{tmp_path / "replays"}"\n')
         process, base = start_kiosk(tmp_path, published_scenarios, extra=extra)
         stopper.append(process)
-        _, health = wait_healthz(base)
-        deadline = time.monotonic() + 15
-        while health.get("devices", {}).get("board") != "connected" and time.monotonic() < deadline:
-            time.sleep(0.2)
-            _, health = wait_healthz(base)
-        assert health["devices"] == {"board": "connected"}
+        assert wait_device(base, "board", "connected")[1]["devices"] == {"board": "connected"}
         board.press(3)  # "select" in the nova-board-v1 profile
-        deadline = time.monotonic() + 30
-        metrics = ""
-        while 'kiosk_sessions_total{outcome="abandoned"} 1.0' not in metrics and time.monotonic() < deadline:
-            time.sleep(0.5)
-            with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
-                metrics = response.read().decode()
+        metrics = wait_metric(base, 'kiosk_sessions_total{outcome="abandoned"} 1.0')
         assert 'kiosk_sessions_total{outcome="started"} 1.0' in metrics
         assert 'kiosk_sessions_total{outcome="abandoned"} 1.0' in metrics, metrics[-600:]
     finally:
@@ -136,11 +121,7 @@ def test_the_headset_shows_on_the_health_endpoint(kind: str, state: str, status:
                                                  tmp_path: Path, stopper: list[subprocess.Popen[bytes]]) -> None:
     process, base = start_kiosk(tmp_path, published_scenarios, extra=f'[devices]\nheadset = "{kind}"\n')
     stopper.append(process)
-    deadline = time.monotonic() + 20
-    _, health = wait_healthz(base)
-    while health.get("devices", {}).get("headset") != state and time.monotonic() < deadline:
-        time.sleep(0.3)
-        _, health = wait_healthz(base)
+    _, health = wait_device(base, "headset", state, timeout=20)
     assert health["devices"] == {"headset": state} and health["status"] == status, health
 
 
@@ -157,19 +138,9 @@ def test_kiosk_run_starts_the_serial_touch_controller_and_a_touch_starts_a_visit
                  f'[session]\nreplays = "{tmp_path / "replays"}"\n')
         process, base = start_kiosk(tmp_path, published_scenarios, extra=extra)
         stopper.append(process)
-        _, health = wait_healthz(base)
-        deadline = time.monotonic() + 15
-        while health.get("devices", {}).get("touch") != "connected" and time.monotonic() < deadline:
-            time.sleep(0.2)
-            _, health = wait_healthz(base)
-        assert health["devices"] == {"touch": "connected"}
+        assert wait_device(base, "touch", "connected")[1]["devices"] == {"touch": "connected"}
         link.write(bytes([0x87, 0x40, 0x00, 0x40, 0x00]) + bytes([0x86, 0x40, 0x00, 0x40, 0x00]))  # (0.5, 0.5)
-        deadline = time.monotonic() + 20
-        metrics = ""
-        while 'kiosk_sessions_total{outcome="started"} 1.0' not in metrics and time.monotonic() < deadline:
-            time.sleep(0.3)
-            with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
-                metrics = response.read().decode()
+        metrics = wait_metric(base, 'kiosk_sessions_total{outcome="started"} 1.0', timeout=20)
         assert 'kiosk_sessions_total{outcome="started"} 1.0' in metrics
     finally:
         link.unplug()

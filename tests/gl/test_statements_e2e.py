@@ -17,7 +17,6 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ import pytest
 from kiosk.runtime.actions import Intent
 from kiosk.sync.client import LrsClient
 from scripts.lrs.ralph_server import PASSWORD, USER, RalphServer
-from tests.gl.kiosk_process import start_kiosk, wait_healthz
+from tests.gl.kiosk_process import start_kiosk, wait_device, wait_metric
 from tests.visit_kit import make_kit
 from tests.xapi.check import empty_objects, independent_problems, video_profile_problems
 
@@ -78,23 +77,13 @@ def test_a_visit_with_clips_sends_only_valid_statements_to_the_lrs(
                  f'[session]\nidle_after = 10.0\nwarn_for = 3.0\n' + lrs)
         process, base = start_kiosk(tmp_path, published_scenarios, extra=extra)
         stopper.append(process)
-        _, health = wait_healthz(base)
-        deadline = time.monotonic() + 15
-        while health.get("devices", {}).get("board") != "connected" and time.monotonic() < deadline:
-            time.sleep(0.2)
-            _, health = wait_healthz(base)
-        assert health["devices"] == {"board": "connected"}
+        assert wait_device(base, "board", "connected")[1]["devices"] == {"board": "connected"}
         _press(board, to_trade)
         time.sleep(7.0)  # the trade page's 6 s clip plays through and starts over
         _press(board, ["select"])  # the scenario: its first step is the clip, from its start
         time.sleep(7.0)  # played to its end
         _press(board, through)  # then the visitor walks away: the idle reset ends the visit
-        deadline = time.monotonic() + 30
-        metrics = ""
-        while 'kiosk_sessions_total{outcome="abandoned"} 1.0' not in metrics and time.monotonic() < deadline:
-            time.sleep(0.5)
-            with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
-                metrics = response.read().decode()
+        metrics = wait_metric(base, 'kiosk_sessions_total{outcome="abandoned"} 1.0')
         assert 'kiosk_sessions_total{outcome="abandoned"} 1.0' in metrics, metrics[-600:]
     finally:
         board.stop()

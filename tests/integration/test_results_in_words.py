@@ -13,7 +13,7 @@ from kiosk.runtime.actions import Choose, Confirm, Intent, Proceed, Toggle
 from kiosk.runtime.pilot import Pilot
 from kiosk.runtime.session_screen import SessionScreen
 from kiosk.scenario.model import HotspotStep, OrderingStep
-from kiosk.view.nodes import Button, Column, Group, Node, Text
+from tests.language_check import texts
 from tests.visit_kit import Kit, make_kit, start_scenario
 
 PACKS = ("electricien-batiment", "commis-de-cuisine", "agent-logistique")
@@ -28,16 +28,6 @@ NEVER = {
     "ar": ["ضعيف", "ضعيفة", "سيئ", "سيّئ", "رسوب", "راسب", "فشل", "فاشل", "خاطئ", "خطأ منك"],
     "uk": ["слабк", "погано", "поганий", "провал", "невдач", "неправильн", "помилков"],
 }
-
-
-def _texts(node: Node) -> list[str]:
-    if isinstance(node, Text):
-        return [node.text]
-    if isinstance(node, Button):
-        return [node.label]
-    if isinstance(node, Group | Column):
-        return [t for child in node.children for t in _texts(child)]
-    return []
 
 
 def _credit(option_evidence: tuple[object, ...]) -> int:
@@ -79,7 +69,7 @@ def _bad_visit(published_scenarios: Path, tmp_path: Path, language: str) -> tupl
             p.tap(Intent("next"))
         answer_badly(p, kit.screen)
         assert p.page() == "debrief"
-        debriefs.append(_texts(p.view().root))
+        debriefs.append(texts(p.view().root))
         p.tap(Intent("next"))
         assert p.page() == "results"
     return kit, debriefs
@@ -96,9 +86,9 @@ def test_a_visit_answered_badly_hears_another_way_and_a_tip_never_weak(published
                                                                        language: str) -> None:
     kit, debriefs = _bad_visit(published_scenarios, tmp_path, language)
     words = kit.screen.words
-    for texts in debriefs:
-        assert texts.count(words.gettext("Here is another way to do it")) >= 2  # the worst moments come first
-        _never_said(texts, language)
+    for shown in debriefs:
+        assert shown.count(words.gettext("Here is another way to do it")) >= 2  # the worst moments come first
+        _never_said(shown, language)
     skills = kit.screen.outcome().skills
     develop = [s for s in skills if s.band == "develop"]
     assert develop, [(s.name, s.band) for s in skills]  # three scenarios answered badly: enough to say
@@ -109,7 +99,7 @@ def test_a_visit_answered_badly_hears_another_way_and_a_tip_never_weak(published
         assert all(not re.search(r"[+–−]\s*$", sentence) for sentence in line.evidence)  # no +/– notation
     said = [sentence for line in skills for sentence in line.evidence]
     assert len(said) == len(set(said))  # no sentence under two skills
-    shown = _texts(kit.pilot.view().root)
+    shown = texts(kit.pilot.view().root)
     assert any(s.tip in text for s in skills[:4] for text in shown)
     assert any(skills[0].range_ends[1] == text for text in shown)
     _never_said(shown + said + [s.tip for s in skills] + [s.band_words for s in skills], language)

@@ -21,6 +21,7 @@ from kiosk.ops.metrics import render_metrics
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.runtime.out_of_order import OutOfOrderScreen
+from tests.http_kit import get
 
 REPO = Path(__file__).resolve().parents[2]
 SERVING = KioskStatus(at=100.0, state="serving", version="0.1.0", frames_drawn=42, dropped_frames=2,
@@ -113,27 +114,18 @@ def test_the_endpoint_answers_openmetrics_when_asked() -> None:
         server.stop()
 
 
-def _get(url: str, token: str = "") -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
 def test_the_endpoint_serves_health_metrics_and_screenshots() -> None:
     board = StatusBoard(SERVING)
     server = OpsServer("127.0.0.1", 0, board.snapshot, lambda: 101.0, screenshot=lambda: b"\x89PNG fake").start()
     try:
         base = f"http://127.0.0.1:{server.port}"
-        code, body = _get(f"{base}/healthz")
+        code, body = get(f"{base}/healthz")
         assert code == 200 and json.loads(body)["status"] == "ok" and json.loads(body)["frames"] == 42
-        assert _get(f"{base}/metrics")[1].startswith(b"# HELP")
-        assert _get(f"{base}/screenshot")[0] == 403  # a visitor's screen needs ops.token (test_ops_bounds)
-        assert _get(f"{base}/secrets")[0] == 404
+        assert get(f"{base}/metrics")[1].startswith(b"# HELP")
+        assert get(f"{base}/screenshot")[0] == 403  # a visitor's screen needs ops.token (test_ops_bounds)
+        assert get(f"{base}/secrets")[0] == 404
         board.publish(KioskStatus(at=101.0, state="out_of_order", reason="no packs"))
-        code, body = _get(f"{base}/healthz")
+        code, body = get(f"{base}/healthz")
         assert code == 503 and json.loads(body)["reason"] == "no packs"
     finally:
         server.stop()
@@ -145,8 +137,8 @@ def test_a_token_guards_the_endpoint_and_says_nothing_more() -> None:
         base = f"http://127.0.0.1:{server.port}"
         for token in ("", "wrong"):
             for path in ("/healthz", "/metrics", "/screenshot"):
-                assert _get(f"{base}{path}", token) == (401, b'{"error": "unauthorized"}')
-        assert _get(f"{base}/healthz", "s3cret-token")[0] == 200
+                assert get(f"{base}{path}", token) == (401, b'{"error": "unauthorized"}')
+        assert get(f"{base}/healthz", "s3cret-token")[0] == 200
     finally:
         server.stop()
     with pytest.raises(ConfigError, match=r"reachable from the network but ops\.token is empty"):

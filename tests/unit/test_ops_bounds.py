@@ -10,8 +10,6 @@ import logging
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -21,17 +19,9 @@ from kiosk.ops.http import ListenError, parse_listen
 from kiosk.ops.logs import JsonFormatter
 from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus
+from tests.http_kit import get
 
 STATUS = KioskStatus(at=100.0, state="serving", version="0.1.0")
-
-
-def _get(url: str, token: str = "") -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
 
 
 def _rss_kib() -> int:
@@ -74,8 +64,8 @@ def test_800_idle_connections_hold_a_bounded_number_of_threads_for_a_bounded_tim
                 with contextlib.suppress(OSError):
                     busy += client.recv(64).startswith(b"HTTP/1.0 503")
             time.sleep(1.6)  # past the deadline: the held slots are shut and free again
-            code, _ = _get(f"http://127.0.0.1:{server.port}/healthz", "t0ken")
-            metrics = _get(f"http://127.0.0.1:{server.port}/metrics", "t0ken")[1].decode().splitlines()
+            code, _ = get(f"http://127.0.0.1:{server.port}/healthz", "t0ken")
+            metrics = get(f"http://127.0.0.1:{server.port}/metrics", "t0ken")[1].decode().splitlines()
         assert peak_threads - before_threads <= 16 + 1, f"{peak_threads - before_threads} threads for 800 clients"
         assert grown_kib < 20 * 1024, f"RSS grew {grown_kib} KiB"
         # Most of the last clients read their 503 (a loaded machine may time a few reads out); the server
@@ -118,16 +108,16 @@ def test_screenshots_are_off_without_a_token_and_need_it_even_on_loopback() -> N
 
     open_server = OpsServer("127.0.0.1", 0, lambda: STATUS, lambda: 100.0, screenshot=screenshot).start()
     try:
-        assert _get(f"http://127.0.0.1:{open_server.port}/screenshot") == (
+        assert get(f"http://127.0.0.1:{open_server.port}/screenshot") == (
             403, b'{"error": "screenshots need ops.token"}')
-        assert _get(f"http://127.0.0.1:{open_server.port}/healthz")[0] == 200  # health stays open on loopback
+        assert get(f"http://127.0.0.1:{open_server.port}/healthz")[0] == 200  # health stays open on loopback
         assert not shown, "no frame was even read"
     finally:
         open_server.stop()
     guarded = OpsServer("127.0.0.1", 0, lambda: STATUS, lambda: 100.0, screenshot=screenshot, token="t0ken").start()
     try:
-        assert _get(f"http://127.0.0.1:{guarded.port}/screenshot")[0] == 401
-        assert _get(f"http://127.0.0.1:{guarded.port}/screenshot", "t0ken") == (200, b"\x89PNG visitor")
+        assert get(f"http://127.0.0.1:{guarded.port}/screenshot")[0] == 401
+        assert get(f"http://127.0.0.1:{guarded.port}/screenshot", "t0ken") == (200, b"\x89PNG visitor")
     finally:
         guarded.stop()
 
@@ -155,6 +145,6 @@ def test_the_deadline_to_send_a_request_does_not_cut_a_slow_answer() -> None:
     server = OpsServer("127.0.0.1", 0, lambda: STATUS, lambda: 100.0, screenshot=slow_screenshot, token="t0ken",
                        request_seconds=0.3).start()
     try:
-        assert _get(f"http://127.0.0.1:{server.port}/screenshot", "t0ken") == (200, b"\x89PNG late")
+        assert get(f"http://127.0.0.1:{server.port}/screenshot", "t0ken") == (200, b"\x89PNG late")
     finally:
         server.stop()

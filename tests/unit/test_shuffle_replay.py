@@ -3,17 +3,15 @@ keeps them as written, and a recorded visit replays to the same shuffles."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 from kiosk.runtime import play
 from kiosk.runtime.actions import Intent
-from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_settings
-from kiosk.runtime.session_screen import SessionScreen
+from kiosk.runtime.replay import parse_journal, replay
 from kiosk.scenario.load import load_pack
 from kiosk.scenario.model import ChoiceStep
-from tests.visit_kit import make_kit, start_scenario
+from tests.visit_kit import journal_lines, make_kit, replay_screens, start_scenario
 
 
 def test_choices_are_shuffled_per_seed_unless_the_step_says_fixed(published_scenarios: Path) -> None:
@@ -53,15 +51,8 @@ def test_shuffled_choices_replay_identically(published_scenarios: Path, tmp_path
     both = sorted(choices & shown[1].keys() & shown[2].keys())
     assert both and any(shown[1][s] != shown[2][s] for s in both)  # another visit, another order
 
-    header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "test")
-    journal = parse_journal([json.dumps({**header, "visit": 1}), *(json.dumps(e) for e in kit.journal)])
-    runs = iter(range(10))
-
-    def make(start: float, first_visit: int) -> SessionScreen:
-        again = make_kit(published_scenarios, tmp_path / f"replay-{next(runs)}.db", screen_settings(journal.header),
-                         packs=list(kit.screen.packs.values()))
-        again.screen.session = type(again.screen.session)(visit=first_visit, last_input=start)
-        return again.screen
+    journal = parse_journal(journal_lines(kit))
+    make = replay_screens(kit, journal, tmp_path)
 
     result = replay(journal, make)
     assert result.divergence is None

@@ -12,13 +12,14 @@ from kiosk.events import BoardIntent
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import Action, Choose, Confirm, Intent, Proceed, Stay, Toggle, TogglePref
 from kiosk.runtime.pilot import Wanted, matches
-from kiosk.runtime.replay import journal_header, parse_journal, replay, screen_settings
+from kiosk.runtime.replay import parse_journal, replay
 from kiosk.runtime.session import Timing
-from kiosk.runtime.session_screen import ScreenSettings, SessionScreen
+from kiosk.runtime.session_screen import ScreenSettings
 from kiosk.view.check import contrast_ratio
-from kiosk.view.nodes import Button, Column, Group, Node, Text
+from kiosk.view.nodes import Group, Node, Text
 from kiosk.view.tokens import tokens_for
-from tests.visit_kit import Kit, make_kit, start_scenario, visit_to_results
+from tests.language_check import texts
+from tests.visit_kit import Kit, journal_lines, make_kit, replay_screens, start_scenario, visit_to_results
 
 PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "debrief", "results", "offers", "handoff",
          "thanks"]
@@ -27,17 +28,6 @@ PAGES = ["attract", "language", "consent", "catalogue", "trade", "play", "debrie
 @pytest.fixture
 def kit(published_scenarios: Path, tmp_path: Path) -> Kit:
     return make_kit(published_scenarios, tmp_path / "kiosk.db")
-
-
-def _texts(node: Node) -> list[str]:
-    """Every word on screen: texts, column texts and button labels."""
-    if isinstance(node, Text):
-        return [node.text]
-    if isinstance(node, Button):
-        return [node.label]
-    if isinstance(node, Group | Column):
-        return [t for child in node.children for t in _texts(child)]
-    return []
 
 
 def test_a_complete_visit_goes_through_every_screen_and_is_recorded_completed(kit: Kit) -> None:
@@ -74,7 +64,7 @@ def test_idle_mid_scenario_warns_then_resets_and_records_incomplete_without_a_sc
     assert p.page() == "play"
     p.wait(60.5)
     assert kit.screen.session.warning and [t.action for t in p.targets()] == [Stay()]
-    assert "Vous êtes toujours là ?" in _texts(p.view().root)
+    assert "Vous êtes toujours là ?" in texts(p.view().root)
     p.wait(15)
     assert p.page() == "attract" and kit.screen.play is None and kit.screen.session.played == ()
     status, ended = kit.db.execute("SELECT status, ended_at FROM sessions").fetchone()
@@ -106,7 +96,7 @@ def test_language_switch_mid_scenario_keeps_the_step_and_mirrors_the_layout(kit:
     assert kit.screen.session.language == "ar" and kit.screen.play and kit.screen.play.step_id == step
     stop_ar = next(t for t in p.targets() if t.action == Intent("stop")).rect
     assert stop_fr.x + stop_fr.w / 2 < 960 < stop_ar.x + stop_ar.w / 2  # right-to-left: the row starts at the right
-    assert "توقف" in _texts(p.view().root) and p.view() != french
+    assert "توقف" in texts(p.view().root) and p.view() != french
     p.answer_step()  # mirrored targets still work
     assert kit.screen.play is not None and len(kit.screen.play.path) >= 2
 
@@ -219,7 +209,7 @@ def test_narration_reads_each_new_screen_in_its_language(kit: Kit) -> None:
     assert kit.said and kit.said[-1][1] == "uk" and "Перш ніж продовжити" in kit.said[-1][0]
 
 
-def test_a_recorded_visit_replays_to_identical_states(kit: Kit, published_scenarios: Path, tmp_path: Path) -> None:
+def test_a_recorded_visit_replays_to_identical_states(kit: Kit, tmp_path: Path) -> None:
     p = kit.pilot
     visit_to_results(p, "en", "commis-de-cuisine")
     p.tap(Intent("language", "ar"))
@@ -229,17 +219,9 @@ def test_a_recorded_visit_replays_to_identical_states(kit: Kit, published_scenar
     p.answer_step()
     p.wait(80)  # walks away mid-scenario: warning, reset
     assert p.page() == "attract"
-    header = journal_header(kit.screen.settings, {k: v.version for k, v in kit.screen.packs.items()}, "fr", "test")
-    lines = [json.dumps({**header, "visit": 1}), *(json.dumps(e) for e in kit.journal)]
+    lines = journal_lines(kit)
     journal = parse_journal(lines)
-
-    runs = iter(range(100))
-
-    def make(start: float, first_visit: int) -> SessionScreen:
-        again = make_kit(published_scenarios, tmp_path / f"replay-{next(runs)}.db", screen_settings(journal.header),
-                         packs=list(kit.screen.packs.values()))
-        again.screen.session = type(again.screen.session)(visit=first_visit, last_input=start)
-        return again.screen
+    make = replay_screens(kit, journal, tmp_path)
 
     result = replay(journal, make)
     assert result.divergence is None
