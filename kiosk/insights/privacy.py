@@ -48,17 +48,23 @@ def margin_lines(rows: int, cols: int, row_totals: bool) -> list[list[Entry]]:
     return lines
 
 
-def suppress_table(counts: Sequence[Sequence[int]], k: int = K, *, row_totals: bool = True) -> Suppressed:
+def suppress_table(counts: Sequence[Sequence[int]], k: int = K, *, row_totals: bool = True,
+                   known_totals: frozenset[str] = frozenset()) -> Suppressed:
     """Primary and complementary suppression of a table of counts and its totals (column totals always,
-    row totals when `row_totals`: the rows' counts add up to something a reader may know)."""
+    row totals when `row_totals`: the rows' counts add up to something a reader may know).
+    `known_totals` ("rows", "columns"): totals of k or more a reader can learn elsewhere (an agency's
+    visits from a run with --agency, a week's from --since): they are never counted on to hide a count."""
     if not counts or not counts[0]:
         return Suppressed(tuple(tuple(row) for row in counts), frozenset())
     row_totals = row_totals and len(counts[0]) > 1  # a one-column table's rows are its cells
     table = with_margins(counts, row_totals)
     lines = margin_lines(len(table), len(table[0]), row_totals)
     hidden = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if 0 < n < k}
-    _complement(table, lines, hidden)
-    _audit(table, lines, hidden)
+    n_rows, n_cols = len(counts), len(counts[0])
+    known = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if n >= k and (
+        ("columns" in known_totals and r == n_rows) or ("rows" in known_totals and row_totals and c == n_cols))}
+    _complement(table, lines, hidden, known)
+    _audit(table, lines, hidden, known)
     return Suppressed(tuple(tuple(None if (r, c) in hidden else n for c, n in enumerate(row))
                             for r, row in enumerate(counts)), _hidden_margins(len(counts), len(counts[0]),
                                                                               row_totals, hidden))
@@ -71,7 +77,8 @@ def _needs_more(table: Sequence[Sequence[int]], line: Sequence[Entry], hidden: s
     return len(held) == 1 or (len(held) > 1 and line[-1] not in hidden and sum(cells) == len(cells))
 
 
-def _complement(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry]) -> None:
+def _complement(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry],
+                known: set[Entry]) -> None:
     """Hide the smallest shown entry of each line that needs more, until none does; an entry whose
     crossing line could not hide a second one comes last."""
     def lone_after(entry: Entry, line: list[Entry]) -> bool:
@@ -82,21 +89,26 @@ def _complement(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hi
     while changed:
         changed = False
         for line in lines:
-            candidates = [(r, c) for r, c in line if (r, c) not in hidden and table[r][c]]
+            candidates = [(r, c) for r, c in line if (r, c) not in hidden | known and table[r][c]]
             if candidates and _needs_more(table, line, hidden):
                 hidden.add(min(candidates, key=lambda e: (lone_after(e, line), table[e[0]][e[1]], e)))
                 changed = True
 
 
-def _audit(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry]) -> None:
+def _audit(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden: set[Entry],
+           known: set[Entry]) -> None:
     """Hide more while a hidden entry is pinned (rare: small counts pinning each other around a cycle)."""
     while found := pinned(table, hidden, lines):
         shown_next = [(r, c) for line in lines if found[0] in line for r, c in line
-                      if (r, c) not in hidden and table[r][c]]
+                      if (r, c) not in hidden | known and table[r][c]]
         if shown_next:
             hidden.add(min(shown_next, key=lambda e: (table[e[0]][e[1]], e)))
-        else:  # every line through it is hidden already: hide the rest (all hidden, nothing is pinned)
-            hidden |= {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if n}
+            continue
+        # every line through it is hidden but for its known totals: hide every other count too
+        rest = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if n and (r, c) not in known}
+        if rest <= hidden:
+            return  # what stays pinned is a count of k or more, alone beside its known total
+        hidden |= rest
 
 
 def _hidden_margins(n_rows: int, n_cols: int, row_totals: bool, hidden: set[Entry]) -> frozenset[tuple[str, int]]:

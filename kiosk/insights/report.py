@@ -64,11 +64,11 @@ def iso_week(timestamp: str) -> str:
 
 def _counted(name: str, title: str, key_columns: tuple[str, ...], count_columns: tuple[str, ...],
              rows: Iterable[tuple[tuple[Cell, ...], tuple[int, ...]]], note: str = "", k: int = K, *,
-             row_totals: bool = False) -> Table:
+             row_totals: bool = False, known_totals: frozenset[str] = frozenset()) -> Table:
     """A table of visitor counts suppressed under k, so that no hidden count can be worked out from its
     column's total (or its row's, when the row's counts add up to something: `row_totals`)."""
     listed = list(rows)
-    shown = suppress_table([counts for _, counts in listed], k, row_totals=row_totals).cells
+    shown = suppress_table([counts for _, counts in listed], k, row_totals=row_totals, known_totals=known_totals).cells
     body = tuple((*keys, *shown[r]) for r, (keys, _) in enumerate(listed))
     return Table(name, title, key_columns + count_columns, body, note)
 
@@ -78,7 +78,8 @@ def _crossed(name: str, title: str, columns: tuple[str, str, str], counts: Count
     """Counts of two keys (agency x week) listed one pair a line, suppressed as the full cross table: a
     reader who knows one agency's total or one week's total cannot work a hidden count out of it."""
     rows, cols = sorted({a for a, _ in counts}), sorted({b for _, b in counts})
-    shown = suppress_table([[counts[(a, b)] for b in cols] for a in rows], k).cells
+    shown = suppress_table([[counts[(a, b)] for b in cols] for a in rows], k,
+                           known_totals=frozenset({"rows", "columns"})).cells
     body = tuple((a, b, shown[i][j]) for i, a in enumerate(rows) for j, b in enumerate(cols) if counts[(a, b)])
     return Table(name, title, columns, body, note)
 
@@ -240,7 +241,7 @@ def _skills(visits: Sequence[VisitFacts], skill_names: Mapping[str, str], k: int
     return _counted("skills", "Skills shown across visitors (percentile bands of the estimate)", ("skill",),
                     (*(f"{low}-{high}" for low, high in BANDS), "not enough evidence"), rows,
                     "Counts of visitors whose estimate falls in each band; never individual results.", k,
-                    row_totals=True)
+                    row_totals=True, known_totals=frozenset({"rows"}))  # a skill's visitors: from the steps' tables
 
 
 def _trades(visits: Sequence[VisitFacts], scenarios: Mapping[str, ScenarioInfo],

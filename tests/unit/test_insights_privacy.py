@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -103,3 +103,22 @@ def test_no_hidden_count_can_be_worked_out(counts: list[list[int]]) -> None:
             cell = shown.cells[r][c]
             assert cell is None if 0 < n < K else cell in (None, n)  # under k: always hidden; else shown as is
     assert recoverable(counts, shown) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(counts_tables)
+@example([[1, 0, 0, 10], [20, 0, 1, 10]])  # hiding the known totals instead gave the 1s away
+def test_totals_a_reader_knows_hide_no_small_count(counts: list[list[int]]) -> None:
+    """With every total of k or more known (agency x week: --agency and --since runs give them), no count
+    under k can be worked out unless the known totals and the zeros alone give it away (then hiding every
+    count would not help either: [[0, 1], [0, 10]] with both totals known tells the 1)."""
+    shown = suppress_table(counts, known_totals=frozenset({"rows", "columns"}))
+    n_cols = len(counts[0])
+    small = {("row", r) for r, row in enumerate(counts) if 0 < sum(row) < K} | \
+        {("column", c) for c in range(n_cols) if 0 < sum(row[c] for row in counts) < K}
+    if n_cols > 1 and 0 < sum(map(sum, counts)) < K:
+        small.add(("all", 0))
+    pinned_cells = recoverable(counts, Suppressed(shown.cells, frozenset(small)))
+    all_hidden = tuple(tuple(None if n else 0 for n in row) for row in counts)
+    inherent = set(recoverable(counts, Suppressed(all_hidden, frozenset(small))))
+    assert all(counts[r][c] >= K or (r, c) in inherent for r, c in pinned_cells), (counts, shown.cells)
