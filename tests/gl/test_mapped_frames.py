@@ -75,7 +75,9 @@ def test_the_decoder_writes_the_clip_into_the_ring(frames: MappedFrames, publish
         ok, bgr = reference.read()
         assert ok
         assert frames.texture_for(frame) is not None  # decoded where the GPU reads it
-        assert np.array_equal(frame[..., :3], bgr)
+        # An independent decoder (OpenCV's FFmpeg capture, its own YUV→BGR conversion) within rounding
+        difference = np.abs(frame[..., :3].astype(int) - bgr)
+        assert difference.max() <= 4 and difference.mean() < 1.0
         assert pts >= 0
     reference.release()
     source.stop()
@@ -131,11 +133,12 @@ def test_the_deck_plays_a_clip_from_the_ring_and_releases_it(renderer: GLRendere
     deck.show({name: False}, 0.0)
     shown = 0
     for tick in range(1, 40):
-        if deck.present(tick / 30):
+        deadline = time.monotonic() + 2.0  # a manual timeline: wait for the decoder thread, not the wall clock
+        while not (new := deck.present(tick / 30)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if new:
             shown += 1
             renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), name),))))
-        if not shown:
-            time.sleep(0.02)  # the decoder's first frames
     assert shown >= 10 and name in renderer.mapped
     assert renderer.read_pixels()[..., :3].std() > 5
     deck.stop()
