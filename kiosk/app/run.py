@@ -18,6 +18,7 @@ from kiosk.app.devices import Devices, start_devices
 from kiosk.app.headset import start_headset
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
+from kiosk.app.interpreter import settle_interpreter
 from kiosk.app.monitor_headset import SideBySideDisplay, side_by_side_display
 from kiosk.app.signal_wake import SignalWake
 from kiosk.app.sound import attach_sound
@@ -253,6 +254,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         attach_capture(stack, loop, options, output, display.size, summary)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
         loop.tick()  # the attract screen is drawn: tell systemd we are up
+        settle_interpreter()  # shorter GIL hand-overs for device threads; start-up's objects out of the GC's walks
         operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
