@@ -230,19 +230,33 @@ class GLRenderer:
             if texture is not None:
                 texture.use(UPLOADED_STREAM_UNIT)
                 _set_uniform(program, "u_mapped", 0)
+                size = texture.size
             elif name in self.mapped and self.frames is not None:
                 buffer_texture, size = self.mapped[name]
                 self.frames.gl.bind_buffer_texture(STREAM_UNIT, buffer_texture)
                 _set_uniform(program, "u_mapped", 1)
-                _set_uniform(program, "u_frame_size", size)
                 read_rings = True
             else:
                 continue
             rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
+            _set_uniform(program, "u_frame_size", size)
+            _set_uniform(program, "u_exact", int(batch.material == "video" and self._pixel_for_pixel(rows, size)))
+            opaque = batch.material == "video" and bool((rows[:, 11] >= 1.0).all() and (rows[:, 12] <= 0.0).all())
+            if opaque:  # nothing shows through: skip the blend's read of the target (llvmpipe: a tenth of a draw)
+                self.ctx.disable(moderngl.BLEND)
             vao = self._pools[batch.material].slot(used[batch.material], rows)
             used[batch.material] += 1
             vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
+            if opaque:
+                self.ctx.enable(moderngl.BLEND)
         return read_rings
+
+    def _pixel_for_pixel(self, rows: npt.NDArray[np.float32], size: tuple[int, int]) -> bool:
+        """Every video rect of `rows` covers exactly the frame's pixels on the target (within a
+        quarter pixel), so reading texels unfiltered shows the same picture."""
+        scale = self.viewport.scale
+        return bool((np.abs(rows[:, 2] * scale - size[0]) < 0.25).all()
+                    and (np.abs(rows[:, 3] * scale - size[1]) < 0.25).all())
 
     def _upload_atlases(self) -> None:
         for material, atlas in self._atlases.items():

@@ -163,3 +163,25 @@ def test_kiosk_run_says_which_way_frames_go(gl_context: object, caplog: pytest.L
     assert memory is not None
     assert "decoded into GPU-visible memory" in caplog.text
     memory.release()
+
+
+@pytest.mark.parametrize("mapped", [True, False], ids=["ring", "uploaded"])
+def test_a_frame_landing_pixel_for_pixel_is_shown_exactly_and_a_scaled_one_filtered(
+        renderer: GLRenderer, frames: MappedFrames, mapped: bool) -> None:
+    """480×270 target: a 480×270 frame full screen reads its texels unfiltered (every pixel as decoded,
+    opaque, nothing of the cleared background blended in); a 240×135 one is interpolated."""
+    exact = frames.ring(480, 270, 1)[0] if mapped else np.empty((270, 480, 4), np.uint8)
+    exact[:] = _noise(exact.shape, 11)
+    renderer.update_stream("clip", exact)
+    renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),)), background=(1.0, 0.0, 1.0, 1.0)))
+    shown = renderer.read_pixels()
+    assert np.array_equal(shown[..., :3], exact[..., 2::-1])  # BGRA frame, RGBA pixels
+    assert (shown[..., 3] == 255).all()
+    half = frames.ring(240, 135, 1)[0] if mapped else np.empty((135, 240, 4), np.uint8)
+    half[:] = _noise(half.shape, 12)
+    renderer.update_stream("clip", half)
+    renderer.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),))))
+    scaled = renderer.read_pixels()[..., :3].astype(int)
+    nearest = np.repeat(np.repeat(half[..., 2::-1], 2, axis=0), 2, axis=1).astype(int)
+    assert scaled.std() < nearest.std() - 10  # neighbours blended: smoother than the blocky copy
+    assert np.abs(scaled.mean() - nearest.mean()) < 3  # but the same picture
