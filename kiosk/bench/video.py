@@ -139,7 +139,7 @@ def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, 
     if first is not None:  # shaders on first use, a stall that is not the playback's
         renderer.update_stream("bench", first[1])
         renderer.draw(scene)
-        renderer.ctx.finish()
+        renderer.finish()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0, started = usage.ru_utime + usage.ru_stime, time.monotonic()
     player.start(started)
@@ -150,7 +150,7 @@ def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, 
         if player.present(now) and player.current is not None:
             renderer.update_stream("bench", player.current)
             renderer.draw(scene)
-            renderer.ctx.finish()
+            renderer.finish()
         next_tick += tick
         time.sleep(max(0.0, next_tick - time.monotonic()))
     usage = resource.getrusage(resource.RUSAGE_SELF)
