@@ -9,6 +9,8 @@ that measures its loop).
 * `gc.freeze()` after start-up moves what start-up built (packs, screens, fonts, caches) out of
   the collector's sight: a full collection no longer walks it, so the rare long pauses of the
   oldest generation shrink to the objects made since. Collected first, so no garbage is frozen.
+  Frozen objects dropped later (a pack swap's old packs) are still freed by reference counting;
+  only reference cycles among them would stay until the process ends.
 """
 
 from __future__ import annotations
