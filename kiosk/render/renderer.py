@@ -142,7 +142,8 @@ class GLRenderer:
         self.frames = frames
         self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
-        self._fences: GLCalls | bool | None = None  # GL calls for a GIL-free finish (False: not on this driver)
+        self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
+        self._fences_looked_up = False
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
@@ -281,19 +282,18 @@ class GLRenderer:
         which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
         draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
         threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
-        if self._fences is None:
+        if not self._fences_looked_up:
+            self._fences_looked_up = True
             try:
                 self._fences = self.frames.gl if self.frames is not None else GLCalls()
             except GraphicsUnavailableError:
-                self._fences = False
-        if self._fences is False:
+                self._fences = None  # the driver lacks them: ctx.finish() it is
+        gl = self._fences
+        fence = gl.fence() if gl is not None else 0
+        if gl is None or not fence or not gl.wait(fence, 10.0):
             self.ctx.finish()
-            return
-        fence = self._fences.fence()
-        if not fence or not self._fences.wait(fence, 10.0):
-            self.ctx.finish()
-        if fence:
-            self._fences.delete_fence(fence)
+        if gl is not None and fence:
+            gl.delete_fence(fence)
 
     # -- reading back -------------------------------------------------------------------
     def read_pixels(self) -> npt.NDArray[np.uint8]:

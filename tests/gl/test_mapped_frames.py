@@ -185,3 +185,22 @@ def test_a_frame_landing_pixel_for_pixel_is_shown_exactly_and_a_scaled_one_filte
     nearest = np.repeat(np.repeat(half[..., 2::-1], 2, axis=0), 2, axis=1).astype(int)
     assert scaled.std() < nearest.std() - 10  # neighbours blended: smoother than the blocky copy
     assert np.abs(scaled.mean() - nearest.mean()) < 3  # but the same picture
+
+
+def test_finish_waits_on_a_fence_or_on_the_driver_without_one(
+        gl_context: object, published_scenarios: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for lacking in (False, True):
+        if lacking:  # a driver without fence calls: moderngl's own finish
+            def refuse() -> None:
+                raise GraphicsUnavailableError("no glFenceSync")
+            monkeypatch.setattr("kiosk.render.renderer.GLCalls", refuse)
+        drawn = GLRenderer(gl_context, (64, 36), [ASSETS / "images"], FontFiles.bundled(ASSETS))  # type: ignore[arg-type]
+        try:
+            frame = _noise((36, 64, 4), 5)
+            drawn.update_stream("clip", frame)
+            drawn.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),))))
+            drawn.finish()
+            assert (drawn._fences is None) == lacking
+            assert np.array_equal(drawn.read_pixels()[..., :3], frame[..., 2::-1])
+        finally:
+            drawn.release()
