@@ -3,12 +3,13 @@ timestamps, into a bounded queue.
 
 The decoder was chosen by measurement (`kiosk bench video`, docs/media.md): on this project's
 2-core VM PyAV with FFmpeg's frame threading (`thread_type="AUTO"`) decodes the 1080p H.264 bench
-clip at about 1.5× OpenCV's `VideoCapture` (which threads less), and its swscale conversion to
-BGRA costs about as much as handing out the raw YUV frames. BGRA, not YUV planes, because the
-picture is drawn by llvmpipe on the same two cores: sampling three planes and converting in the
-fragment shader cost more (25–28 ms of CPU per 1280×720 draw) than one BGRA texture (18–23 ms)
-saved in upload (1.6 ms); on a GPU both are free. BGRA because 4-channel texture uploads are 8–17×
-faster than 3-channel ones on llvmpipe (the texture swizzle puts the channels back).
+clip at about 1.5× OpenCV's `VideoCapture`, and its swscale conversion to BGRA costs about as
+much as handing out the raw YUV frames. BGRA, not YUV planes, because the picture is drawn by
+llvmpipe on the same two cores: sampling three planes and converting in the fragment shader cost
+26–28 ms of CPU per 1280×720 draw against 20–22 ms for one BGRA texture, far more than the ~1.5 ms
+of upload the smaller planes save (on a GPU the planes would likely win; unmeasured). Four
+channels because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
+texture swizzle puts the channels back).
 
 Frames land in a small ring of buffers allocated once (small because buffers that stay in the
 processor's caches decode faster: 20 × 8 MB ran at 0.77 of one buffer on the H100 machine's 16
