@@ -153,7 +153,7 @@ class VideoSource:
                     if self._stop.is_set():
                         return
                     slot = self._ring[index % len(self._ring)]
-                    bgra = decoded.to_ndarray(format="bgra")  # swscale, outside the GIL
+                    bgra = decoded.to_ndarray(format="bgra")  # swscale
                     if bgra.shape != slot.shape:  # a stream that changes size midway: a new buffer
                         slot = self._ring[index % len(self._ring)] = np.empty(bgra.shape, np.uint8)
                     np.copyto(slot, bgra)  # into memory the renderer may read without an upload
