@@ -254,7 +254,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         attach_capture(stack, loop, options, output, display.size, summary)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
         loop.tick()  # the attract screen is drawn: tell systemd we are up
-        settle_interpreter()  # shorter GIL hand-overs for device threads; start-up's objects out of the GC's walks
+        settle_interpreter()  # start-up's objects out of the collector's walks
         operations.ready()
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kiosk.app.interpreter import SWITCH_INTERVAL_S, settle_interpreter
+from kiosk.app.interpreter import settle_interpreter
 
 
 @pytest.fixture
@@ -21,10 +21,11 @@ def restored() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("restored")
-def test_start_up_objects_leave_the_collectors_walks_and_threads_hand_over_sooner() -> None:
+def test_start_up_objects_leave_the_collectors_walks() -> None:
     built_at_start = [{"pack": i} for i in range(1000)]
+    switch_interval = sys.getswitchinterval()
     settle_interpreter()
-    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) and SWITCH_INTERVAL_S < 0.005
+    assert sys.getswitchinterval() == switch_interval  # tried and left out (see the module)
     assert gc.get_freeze_count() >= len(built_at_start)
     assert not any(obj is built_at_start for obj in gc.get_objects(2))  # no longer walked by a full collection
 
