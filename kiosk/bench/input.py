@@ -17,7 +17,6 @@ import queue
 import random
 import select
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -227,7 +226,6 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
 
         loop = FrameLoop(screen, renderer, clock, source, FramePacer(60, 30), FixedStep())
         rng = random.Random(24)
-        switch_interval = sys.getswitchinterval()
         latencies: list[float] = []
         idle: list[float] = []
         lost = [0]
@@ -262,7 +260,6 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
                 raise KioskError("no board press reached the session screen")
             return LoopInput(latencies, lost[0], idle[0])
         finally:
-            sys.setswitchinterval(switch_interval)
             gc.unfreeze()
             quit_loop()
             driver.stop()
