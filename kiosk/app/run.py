@@ -18,6 +18,7 @@ import moderngl
 from kiosk.app.devices import Devices, start_devices
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
+from kiosk.app.interpreter import settle_interpreter
 from kiosk.app.signal_wake import SignalWake
 from kiosk.app.sound import attach_sound
 from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
@@ -264,6 +265,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             prepare_stage_pictures(renderer, packs)
             attach_media(stack, loop, screen, settings, renderer, streams, host)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
+        settle_interpreter()  # start-up's objects out of the collector's walks (board press -> screen tail)
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
         summary.frames_drawn = loop.stats.frames_drawn

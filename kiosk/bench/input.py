@@ -11,6 +11,7 @@ baseline, in the same process: the bare pseudo-terminal (a writer's `os.write` t
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import random
@@ -32,6 +33,7 @@ from hardware.sim.board import BoardSimulator
 from kiosk.app.devices import feed
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import ButtonMap
+from kiosk.app.interpreter import settle_interpreter
 from kiosk.app.visit import SessionCounts, build_host, build_session
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
@@ -192,11 +194,13 @@ def _window_input(hub: DeviceHub, renderer: GLRenderer, clock: MonotonicClock) -
     return with_window(make_pygame_input(make_event_translator(renderer.viewport, (320, 180), clock.now)), hub)
 
 
-def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: bool = False) -> LoopInput:
+def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: bool = False,
+                 settle: bool = True) -> LoopInput:
     """Board frames on a real pty through the driver and the device hub, `kiosk run`'s loop input
     and frame loop, into the real session screen (drawn offscreen at 320×180). Presses come 5–25 ms
     apart at random, so they land anywhere in the loop's waits. Headless `kiosk run` waits on the hub
-    (`window=False`); with a window it waits in SDL, woken by the hub (`window=True`)."""
+    (`window=False`); with a window it waits in SDL, woken by the hub (`window=True`). `settle`: the
+    interpreter set as `kiosk run` sets it after start-up (`app.interpreter`), undone afterwards."""
     packs, _ = load_packs(settings.content.scenarios)
     if not packs:
         raise KioskError(f"no valid pack under {settings.content.scenarios}", hint="run from the repository root")
@@ -248,12 +252,15 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
                 raise KioskError(f"the simulated board did not connect: {driver.reason}")
             presser = threading.Thread(target=visitor, name="bench-visitor", daemon=True)
             presser.start()
+            if settle:
+                settle_interpreter()
             loop.run(until=clock.now() + idle_seconds + samples * 0.5 + 30)
             presser.join(timeout=5)
             if not latencies:
                 raise KioskError("no board press reached the session screen")
             return LoopInput(latencies, lost[0], idle[0])
         finally:
+            gc.unfreeze()
             quit_loop()
             driver.stop()
             simulator.stop()

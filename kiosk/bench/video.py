@@ -1,9 +1,11 @@
 """`kiosk bench video`: the clip pipeline's figures on this machine.
 
 For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/):
-* raw decode, the anchors (same process, alternated with the kiosk's path): OpenCV's
-  `cv2.VideoCapture.read` (BGR) and PyAV decoding to BGRA ndarrays, each as fast as it goes;
-* the kiosk's path: the decoder thread (FFmpeg → BGRA) writing into the memory `kiosk run` gives it
+* raw decode, the anchors (same process, alternated with the kiosk's path), each as fast as it
+  goes: OpenCV's `cv2.VideoCapture.read` (BGR), PyAV decoding to BGRA ndarrays, and PyAV's raw
+  yuv420p frames with no conversion at all (the cheapest format any path could show); the ratio's
+  denominator is the fastest of the three in each run, so a slow anchor cannot flatter the ratio;
+* the kiosk's path: the decoder thread (PyAV → BGRA) writing into the memory `kiosk run` gives it
   (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer handing every frame
   to the renderer AND drawing it full screen into the 1280×720 target, waiting for GL each frame —
   frames per second, and the median ratio to the better raw decoder; the same with heap frames
@@ -88,6 +90,20 @@ def pyav_decode_fps(path: Path) -> float:
         return frames / (time.perf_counter() - started)
 
 
+def pyav_raw_fps(path: Path) -> float:
+    """PyAV decoding to its native yuv420p frames, left unconverted: raw decoding and nothing else."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        frames, started = 0, time.perf_counter()
+        for _ in container.decode(stream):
+            frames += 1
+        return frames / (time.perf_counter() - started)
+
+
+ANCHORS = ("OpenCV → BGR", "PyAV → BGRA", "PyAV yuv420p")
+
+
 FULL_SCREEN = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
 
 
@@ -108,10 +124,17 @@ def kiosk_path_fps(path: Path, renderer: GLRenderer, memory: FrameMemory) -> flo
 
 @dataclass
 class RealTime:
+    due: int  # frames whose time came during the presentation
     presented: int
-    dropped: int
+    dropped: int  # decoded, then superseded before a vsync could show them
+    behind: int  # due but not even decoded when the presentation ended
     late: int
     cpu: float  # CPU seconds per second of video (share of one core)
+
+    @property
+    def missed(self) -> int:
+        """What the visitor did not see: due frames never on screen, dropped or never decoded in time."""
+        return self.due - self.presented
 
 
 def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, seconds: float,
@@ -123,25 +146,33 @@ def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, 
     if first is not None:  # shaders on first use, a stall that is not the playback's
         renderer.update_stream("bench", first[1])
         renderer.draw(scene)
-        renderer.ctx.finish()
+        renderer.finish()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0, started = usage.ru_utime + usage.ru_stime, time.monotonic()
     player.start(started)
     tick = 1.0 / hz
-    next_tick = started
+    next_tick = last = started
     while (now := time.monotonic()) < started + min(seconds, player.info.duration):
         memory.settle()  # what the media deck does before taking frames
+        last = now
         if player.present(now) and player.current is not None:
             renderer.update_stream("bench", player.current)
             renderer.draw(scene)
-            renderer.ctx.finish()
+            renderer.finish()
         next_tick += tick
         time.sleep(max(0.0, next_tick - time.monotonic()))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (usage.ru_utime + usage.ru_stime - cpu0) / (time.monotonic() - started)
+    ended = time.monotonic()
+    cpu = (usage.ru_utime + usage.ru_stime - cpu0) / (ended - started)
+    # Frames still queued or never decoded are counted too: a slow presenter that always finds
+    # frames waiting never sees the decoder fall behind, so `late` alone would hide them.
+    # Due by the last presentation, with the frame choice's 2 ms tolerance (kiosk.media.timing.choose).
+    due = min(player.info.frames, int((player.position(last) + 0.002) * player.info.fps) + 1)
+    stats = player.stats
     player.stop()
     renderer.drop_stream("bench")
-    return RealTime(player.stats.presented, player.stats.dropped, player.stats.late, cpu)
+    return RealTime(due, stats.presented, stats.dropped, max(0, due - stats.presented - stats.dropped), stats.late,
+                    cpu)
 
 
 def playlist_gap(first: Path, second: Path, hz: float = 60.0) -> float:
@@ -251,24 +282,30 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
           f"{runs} alternated runs, min / median / max")
     for label, size in SIZES.items():
         clip = make_clip(cache, "pattern", size, clip_seconds)
-        cvs, avs, kiosks, uploads = [], [], [], []
+        cvs, avs, raws, kiosks, uploads = [], [], [], [], []
         for _ in range(runs):  # alternated: this machine is noisy
             cvs.append(raw_decode_fps(clip))
             avs.append(pyav_decode_fps(clip))
+            raws.append(pyav_raw_fps(clip))
             kiosks.append(kiosk_path_fps(clip, renderer, memory))
             if compare_upload:
                 uploads.append(kiosk_path_fps(clip, renderer, HEAP))
-        best = [max(c, a) for c, a in zip(cvs, avs, strict=True)]
+        anchors = list(zip(cvs, avs, raws, strict=True))
+        best = [max(run) for run in anchors]
+        fastest = [ANCHORS[run.index(max(run))] for run in anchors]
         ratio = [k / b for k, b in zip(kiosks, best, strict=True)]
         upload_ratio = [u / b for u, b in zip(uploads, best, strict=False)]
-        print(f"{label}: raw decode OpenCV {_spread(cvs)} fps, PyAV → BGRA {_spread(avs)} fps")
+        print(f"{label}: raw decode OpenCV → BGR {_spread(cvs)} fps, PyAV → BGRA {_spread(avs)} fps, "
+              f"PyAV yuv420p {_spread(raws)} fps; the fastest, each run's denominator: "
+              + ", ".join(f"{name} ×{fastest.count(name)}" for name in ANCHORS if name in fastest))
         print(f"{label}: decode + draw every frame {_spread(kiosks)} fps, ÷ best raw decode {_spread(ratio)} "
               "(target ≥ 0.9)" + (f" | heap + upload + draw {_spread(uploads)} fps, ÷ best {_spread(upload_ratio)}"
                                   if uploads else ""))
         shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
         print(f"{label}: a frame handed over and drawn into 1280×720: {shown[0]:.1f} ms ({shown[1]:.1f} ms CPU) | "
               f"heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU)")
-        figures[label] = {"opencv_fps": cvs, "pyav_bgra_fps": avs, "decode_draw_fps": kiosks,
+        figures[label] = {"opencv_fps": cvs, "pyav_bgra_fps": avs, "pyav_yuv420p_fps": raws, "anchor": fastest,
+                          "decode_draw_fps": kiosks,
                           "decode_draw_ratio": ratio, "upload_draw_fps": uploads, "upload_draw_ratio": upload_ratio,
                           "show_ms": shown[0], "show_cpu_ms": shown[1]}
     realtime: dict[str, Any] = {}
@@ -276,9 +313,10 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
                              ("720p30", SIZES["720p"], 30)):
         clip = make_clip(cache, "pattern", size, max(seconds, 1.0), fps)
         real = present_in_real_time(clip, renderer, memory, seconds)
-        realtime[label] = asdict(real)
-        print(f"{label}: {seconds:g} s presented at 60 Hz, every shown frame drawn: {real.presented} frames shown, "
-              f"{real.dropped} dropped, {real.late} late; {real.cpu:.2f} CPU s per second of video")
+        realtime[label] = {**asdict(real), "missed": real.missed}
+        print(f"{label}: {seconds:g} s presented at 60 Hz, every shown frame drawn: {real.due} frames due, "
+              f"{real.presented} shown, {real.missed} missed ({real.dropped} dropped, {real.behind} not decoded in "
+              f"time), {real.late} late; {real.cpu:.2f} CPU s per second of video")
     figures["realtime"] = realtime
     short = make_clip(cache, "pattern", SIZES["720p"], 3.0)
     figures["playlist_gap_ms"] = playlist_gap(short, short)

@@ -60,14 +60,24 @@ def suppress_table(counts: Sequence[Sequence[int]], k: int = K, *, row_totals: b
     table = with_margins(counts, row_totals)
     lines = margin_lines(len(table), len(table[0]), row_totals)
     hidden = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if 0 < n < k}
-    n_rows, n_cols = len(counts), len(counts[0])
-    known = {(r, c) for r, row in enumerate(table) for c, n in enumerate(row) if n >= k and (
-        ("columns" in known_totals and r == n_rows) or ("rows" in known_totals and row_totals and c == n_cols))}
+    known = _known(table, len(counts), len(counts[0]) if row_totals else None, known_totals, k)
     _complement(table, lines, hidden, known)
     _audit(table, lines, hidden, known)
     return Suppressed(tuple(tuple(None if (r, c) in hidden else n for c, n in enumerate(row))
                             for r, row in enumerate(counts)), _hidden_margins(len(counts), len(counts[0]),
                                                                               row_totals, hidden))
+
+
+def _known(table: Sequence[Sequence[int]], n_rows: int, total_column: int | None, known_totals: frozenset[str],
+           k: int) -> set[Entry]:
+    """The totals of k or more a reader learns elsewhere: the total row's entries ("columns") and the
+    total column's ("rows", when the table has one: `total_column`)."""
+    known: set[Entry] = set()
+    if "columns" in known_totals:
+        known |= {(n_rows, c) for c, n in enumerate(table[n_rows]) if n >= k}
+    if "rows" in known_totals and total_column is not None:
+        known |= {(r, total_column) for r, row in enumerate(table) if row[total_column] >= k}
+    return known
 
 
 def _needs_more(table: Sequence[Sequence[int]], line: Sequence[Entry], hidden: set[Entry]) -> bool:

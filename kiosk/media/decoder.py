@@ -1,16 +1,21 @@
-"""Decoding a clip in a background thread: OpenCV (FFmpeg backend) → BGRA frames with their
-presentation timestamps, into a bounded queue.
+"""Decoding a clip in a background thread: PyAV (FFmpeg) → BGRA frames with their presentation
+timestamps, into a bounded queue.
 
-BGRA because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
-texture swizzle puts the channels back). FFmpeg itself converts to BGRA (`CAP_PROP_FORMAT` =
-CV_8UC4, OpenCV ≥ 5): the YUV→BGRA pass replaces YUV→BGR and costs the same, where a second
-BGR→BGRA pass in Python cost a quarter of the decoding speed on two busy cores. An OpenCV
-that ignores the property gets `cvtColor` instead (logged once). Frames land in a small ring
-of buffers allocated once (small because buffers that stay in the processor's caches decode
-faster: 20 × 8 MB ran at 0.77 of one buffer on the H100 machine's 16 cores): a buffer comes
-round again only after `capacity + SPARE` frames, more than can be queued, held by the
-presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be held
-beyond that only to be dropped unseen) or being uploaded. The queue bounds memory and paces
+The decoder was chosen by measurement (`kiosk bench video`, docs/media.md): on this project's
+2-core VM PyAV with FFmpeg's frame threading (`thread_type="AUTO"`) decodes the 1080p H.264 bench
+clip at about 1.5× OpenCV's `VideoCapture`, and its swscale conversion to BGRA costs about as
+much as handing out the raw YUV frames. BGRA, not YUV planes, because the picture is drawn by
+llvmpipe on the same two cores: sampling three planes and converting in the fragment shader cost
+26–28 ms of CPU per 1280×720 draw against 20–22 ms for one BGRA texture, far more than the ~1.5 ms
+of upload the smaller planes save (on a GPU the planes would likely win; unmeasured). Four
+channels because 4-channel texture uploads are 8–17× faster than 3-channel ones on llvmpipe (the
+texture swizzle puts the channels back).
+
+Frames land in a small ring of buffers allocated once (small because buffers that stay in the
+processor's caches decode faster: 20 × 8 MB ran at 0.77 of one buffer on the H100 machine's 16
+cores): a buffer comes round again only after `capacity + SPARE` frames, more than can be queued,
+held by the presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be
+held beyond that only to be dropped unseen) or being uploaded. The queue bounds memory and paces
 the decoder: it waits while the presenter is `capacity` frames ahead.
 """
 
@@ -46,17 +51,20 @@ class ClipInfo:
 
 
 def probe(path: Path) -> ClipInfo:
-    import cv2  # deferred: ~0.5 s and ~18 MB at start for a kiosk that may show no clip yet
+    import av  # deferred: a kiosk that may show no clip yet does not load FFmpeg at start
 
-    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
-        if not capture.isOpened():
-            raise AssetError(f"cannot open video {path}", hint="check the file exists and is H.264 in MP4; run the "
-                                                               "setup script to generate the sample media")
-        return ClipInfo(path, int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-                        float(capture.get(cv2.CAP_PROP_FPS)) or 25.0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
-    finally:
-        capture.release()
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise AssetError(f"video {path} has no picture", hint="export the clip as H.264 in MP4")
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or stream.guessed_rate or 25.0)
+            frames = stream.frames or round(float((stream.duration or 0) * (stream.time_base or 0)) * fps)
+            return ClipInfo(path, stream.codec_context.width, stream.codec_context.height, fps, frames)
+    except (av.FFmpegError, OSError) as exc:
+        raise AssetError(f"cannot open video {path}: {exc}",
+                         hint="check the file exists and is H.264 in MP4; run the setup script to generate the "
+                              "sample media") from exc
 
 
 class FrameMemory(Protocol):
@@ -133,37 +141,30 @@ class VideoSource:
         return False
 
     def _run(self) -> None:
-        import cv2
+        import av
 
-        capture = cv2.VideoCapture(str(self.info.path), cv2.CAP_FFMPEG)
-        native = bool(capture.set(cv2.CAP_PROP_FORMAT, cv2.CV_8UC4))
         fps = self.info.fps
+        index = 0
         try:
-            index = 0
-            while not self._stop.is_set():
-                slot = self._ring[index % len(self._ring)]
-                ok, frame = capture.read(slot) if native else capture.read()
-                if not ok:
-                    break
-                if frame.ndim == 3 and frame.shape[2] == 4:
-                    bgra = frame  # decoded straight into the ring (or a new array if the size changed)
-                else:
-                    if native:
-                        log.info("video %s: OpenCV gave BGR frames, converting them in Python", self.info.path)
-                        native = False
-                    if frame.shape[:2] != slot.shape[:2]:  # a stream that changes size midway: a new buffer
-                        slot = self._ring[index % len(self._ring)] = np.empty((*frame.shape[:2], 4), np.uint8)
-                    cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA, dst=slot)
-                    bgra = slot
-                # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
-                # the container's millisecond clock rounds to whole milliseconds.
-                if not self._put((index / fps, np.asarray(bgra, np.uint8))):
-                    return
-                index += 1
-                self.decoded = index
-        except cv2.error as exc:  # a damaged file ends the clip early, it does not stop the kiosk
+            with av.open(str(self.info.path)) as container:
+                stream = container.streams.video[0]
+                stream.thread_type = "AUTO"  # FFmpeg's frame + slice threads: the decoder's speed here
+                for decoded in container.decode(stream):
+                    if self._stop.is_set():
+                        return
+                    slot = self._ring[index % len(self._ring)]
+                    bgra = decoded.to_ndarray(format="bgra")  # swscale
+                    if bgra.shape != slot.shape:  # a stream that changes size midway: a new buffer
+                        slot = self._ring[index % len(self._ring)] = np.empty(bgra.shape, np.uint8)
+                    np.copyto(slot, bgra)  # into memory the renderer may read without an upload
+                    # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
+                    # a container's clock may round them to whole milliseconds.
+                    if not self._put((index / fps, slot)):
+                        return
+                    index += 1
+                    self.decoded = index
+        except (av.FFmpegError, OSError) as exc:  # a damaged file ends the clip early, it does not stop the kiosk
             self.error = str(exc)
-            log.error("video %s: decoding stopped: %s", self.info.path, exc)
+            log.error("video %s: decoding stopped after %d frames: %s", self.info.path, index, exc)
         finally:
-            capture.release()
             self._put(END)

@@ -16,10 +16,12 @@ import moderngl
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.errors import GraphicsUnavailableError
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
 from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key, candidates
 from kiosk.render.batcher import Batch, FrameBuilder, Material
+from kiosk.render.gl_calls import GLCalls
 from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.text import ROW, FontFiles, TextEngine
@@ -145,6 +147,8 @@ class GLRenderer:
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
         self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
         self.backdrop = Backdrop(ctx, size)
+        self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
+        self._fences_looked_up = False
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
@@ -277,19 +281,33 @@ class GLRenderer:
             if texture is not None:
                 texture.use(UPLOADED_STREAM_UNIT)
                 _set_uniform(program, "u_mapped", 0)
+                size = texture.size
             elif name in self.mapped and self.frames is not None:
                 buffer_texture, size = self.mapped[name]
                 self.frames.gl.bind_buffer_texture(STREAM_UNIT, buffer_texture)
                 _set_uniform(program, "u_mapped", 1)
-                _set_uniform(program, "u_frame_size", size)
                 read_rings = True
             else:
                 continue
             rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
+            _set_uniform(program, "u_frame_size", size)
+            _set_uniform(program, "u_exact", int(batch.material == "video" and self._pixel_for_pixel(rows, size)))
+            opaque = batch.material == "video" and bool((rows[:, 11] >= 1.0).all() and (rows[:, 12] <= 0.0).all())
+            if opaque:  # nothing shows through: skip the blend's read of the target (llvmpipe: a tenth of a draw)
+                self.ctx.disable(moderngl.BLEND)
             vao = self._pools[batch.material].slot(used[batch.material], rows)
             used[batch.material] += 1
             vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
+            if opaque:
+                self.ctx.enable(moderngl.BLEND)
         return read_rings
+
+    def _pixel_for_pixel(self, rows: npt.NDArray[np.float32], size: tuple[int, int]) -> bool:
+        """Every video rect of `rows` covers exactly the frame's pixels on the target (within a
+        quarter pixel), so reading texels unfiltered shows the same picture."""
+        scale = self.viewport.scale
+        return bool((np.abs(rows[:, 2] * scale - size[0]) < 0.25).all()
+                    and (np.abs(rows[:, 3] * scale - size[1]) < 0.25).all())
 
     def _upload_atlases(self) -> None:
         self._upload_own_pictures()
@@ -334,11 +352,25 @@ class GLRenderer:
         else:  # headless nothing swaps buffers: wait for the frame as a swap would, or llvmpipe keeps
             # binning frame after frame in memory, undrawn, until its scene is full (+40-70 MB on an
             # idle attract screen); moderngl has no glFlush
-            self.ctx.finish()
+            self.finish()
 
     def finish(self) -> None:
-        """Wait for the GPU: for benchmarks and before reading pixels."""
-        self.ctx.finish()
+        """Wait for the GPU: for benchmarks and before reading pixels. On a fence, through ctypes,
+        which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
+        draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
+        threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
+        if not self._fences_looked_up:
+            self._fences_looked_up = True
+            try:
+                self._fences = self.frames.gl if self.frames is not None else GLCalls()
+            except GraphicsUnavailableError:
+                self._fences = None  # the driver lacks them: ctx.finish() it is
+        gl = self._fences
+        fence = gl.fence() if gl is not None else 0
+        if gl is None or not fence or not gl.wait(fence, 10.0):
+            self.ctx.finish()
+        if gl is not None and fence:
+            gl.delete_fence(fence)
 
     # -- reading back -------------------------------------------------------------------
     def read_pixels(self) -> npt.NDArray[np.uint8]:

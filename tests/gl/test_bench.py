@@ -3,6 +3,7 @@ board press through the real frame loop into the session screen, visits walked t
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from dataclasses import replace
@@ -62,8 +63,11 @@ def test_board_presses_reach_the_session_screen_through_the_frame_loop(published
                                                                        window: bool) -> None:
     """Headless the loop waits on the device hub; with a window, in SDL's real event queue, which
     the hub wakes: in both, every press reaches the screen (none waits for a timeout)."""
+    switch_interval = sys.getswitchinterval()
     measured = loop_latency(_settings(published_scenarios), samples=20, idle_seconds=0.2, window=window)
     assert measured.lost == 0 and len(measured.latencies) == 20
+    # measured with the interpreter as `kiosk run` sets it, then left as it was for the next bench
+    assert sys.getswitchinterval() == switch_interval and gc.get_freeze_count() == 0
     assert all(0 < latency < 1.0 for latency in measured.latencies)
     assert 0 <= measured.idle_cpu < 2  # a share of the machine's cores
 

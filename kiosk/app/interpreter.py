@@ -1,0 +1,24 @@
+"""The interpreter settings of a kiosk process once it has started (`kiosk run`, and the input bench
+that measures its loop).
+
+`gc.freeze()` after start-up moves what start-up built (packs, screens, fonts, caches) out of the
+collector's sight: a full collection no longer walks it, so the rare long pauses of the oldest
+generation shrink to the objects made since. Collected first, so no garbage is frozen. Frozen
+objects dropped later (a pack swap's old packs) are still freed by reference counting; only
+reference cycles among them would stay until the process ends.
+
+Tried and left out: a 0.5 ms GIL switch interval (CPython's default is 5 ms), meant to let a
+device thread woken during a frame take the GIL sooner. In 7 paired runs of the input bench it
+gave the higher board → screen p99 in 5 (docs/performance.md): on a busy machine a thread handed
+the GIL more often may then wait for a CPU while holding it.
+"""
+
+from __future__ import annotations
+
+import gc
+
+
+def settle_interpreter() -> None:
+    """Call once start-up is done (first frame drawn): later objects are collected as usual."""
+    gc.collect()
+    gc.freeze()
