@@ -152,15 +152,17 @@ def worst_answers(pack: Pack) -> tuple[object, ...]:
 def test_a_visit_answered_badly_gets_trainings_for_what_to_develop(tmp_path: Path, language: str) -> None:
     packs, errors = load_packs(REPO / "scenarios")
     assert not errors
-    pack = next(p for p in packs if p.id == "commis-de-cuisine")
     wall = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     numbers = itertools.count(1)
     host = RecordingHost(open_store(tmp_path / "kiosk.db", now=lambda: wall), SKILLS, lambda: wall,
                          trainings=TRAININGS, new_id=lambda: str(uuid.UUID(int=next(numbers), version=4)))
     host.visit_started(1, language, 0.0)
-    host.scenario_started(1, pack, 0.0)
-    host.step_done(1, pack, list(worst_answers(pack)), 1.0)  # type: ignore[arg-type]
-    host.scenario_done(1, pack, 2.0)
+    # two scenarios: one alone tells no skill apart in three steps (docs/scoring.md, the show rule)
+    for played, pack_id in enumerate(("commis-de-cuisine", "electricien-batiment")):
+        pack = next(p for p in packs if p.id == pack_id)
+        host.scenario_started(1, pack, 10.0 * played)
+        host.step_done(1, pack, list(worst_answers(pack)), 10.0 * played + 1)  # type: ignore[arg-type]
+        host.scenario_done(1, pack, 10.0 * played + 2)
     develop = to_develop(host.profile(1))
     assert develop, "answering badly on purpose leaves skills to develop"
     outcome = host.outcome(1, words_for(language), Consent(), easy=False)
