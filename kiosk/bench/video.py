@@ -80,23 +80,22 @@ def raw_decode_fps(path: Path) -> float:
 
 def pyav_decode_fps(path: Path) -> float:
     """PyAV decoding to BGRA arrays (what the renderer takes), FFmpeg's frame threading on."""
+    return _pyav_fps(path, bgra=True)
+
+
+def pyav_raw_fps(path: Path) -> float:
+    """PyAV decoding to its native yuv420p frames, left unconverted: raw decoding and nothing else."""
+    return _pyav_fps(path, bgra=False)
+
+
+def _pyav_fps(path: Path, *, bgra: bool) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         frames, started = 0, time.perf_counter()
         for frame in container.decode(stream):
-            frame.to_ndarray(format="bgra")
-            frames += 1
-        return frames / (time.perf_counter() - started)
-
-
-def pyav_raw_fps(path: Path) -> float:
-    """PyAV decoding to its native yuv420p frames, left unconverted: raw decoding and nothing else."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        frames, started = 0, time.perf_counter()
-        for _ in container.decode(stream):
+            if bgra:
+                frame.to_ndarray(format="bgra")
             frames += 1
         return frames / (time.perf_counter() - started)
 

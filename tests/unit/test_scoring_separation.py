@@ -4,28 +4,14 @@ steps that tie it to another."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kiosk.commands.scoring import credit_tables
 from kiosk.scenario.evidence import Observation, observables_of
-from kiosk.scenario.load import inspect_pack
-from kiosk.scenario.model import Pack
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Policy, score_visit
 from kiosk.scoring.items import ItemKey
 from kiosk.scoring.joint import step_loadings
 from kiosk.scoring.separation import TIED, separates, separating_items
-
-REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def _pack(name: str) -> Pack:
-    pack = inspect_pack(REPO_SCENARIOS / name, check_manifest=False).draft
-    assert pack is not None
-    return pack
-
-
-KITCHEN = _pack("commis-de-cuisine")
+from tests.unit.test_scoring_estimate import KITCHEN, REPO_SCENARIOS, _pack
 
 
 def test_a_step_whose_answers_always_credit_two_skills_together_separates_neither() -> None:
