@@ -216,7 +216,7 @@ class FrameBuilder:
 
     def _image(self, node: Image, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r = node.rect
-        uv = self.images.uv(node.source, (r.w, r.h))  # asked even when invisible: that starts an SVG early
+        uv = self.images.uv(node.source, (r.w, r.h), node.detail)  # asked even when invisible: starts an SVG early
         if node.tint[3] * opacity <= 0.0:
             return  # about to fade in: nothing to fill yet
         if uv is None:

@@ -196,17 +196,13 @@ class ImageLibrary:
         """Own pictures still being uploaded (the renderer sends each its next strip)."""
         return [picture for picture in self.own.values() if not picture.ready]
 
-    def uv(self, name: str, size: tuple[float, float] | None = None) -> Placed | None:
+    def uv(self, name: str, size: tuple[float, float] | None = None, detail: float = 1.0) -> Placed | None:
         """Where the image is sampled, or None if it cannot be shown (logged once) or is not ready yet
-        (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it)."""
+        (`pending`). `size`: how large it is drawn, in design pixels (SVG is rasterised for it, at
+        `detail` pixels per screen pixel; under 1 it is a backdrop: a texture of its own, filtered up,
+        that never grows the shared atlas)."""
         self._follow_atlas()
-        vector = name.lower().endswith(".svg")
-        drawn = size if size is not None else (512.0, 512.0)
-        pixels_size = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if vector else None
-        shown = raster_size(drawn[0] * self.scale, drawn[1] * self.scale) if size is not None and not vector else None
-        key = f"{name}@{pixels_size}" if vector else name
-        if shown is not None:  # drawn from the copy made for this shown size, once that is known
-            key = self._smaller.get(f"{name}@{shown}", f"{name}@{shown} (not decoded yet)")
+        pixels_size, shown, key = self._sizes(name, size, detail)
         own = self.own.get(key)
         if own is not None:
             return self._show_own(key, name, own)
@@ -225,8 +221,8 @@ class ImageLibrary:
                     if key in self._uvs:
                         return self._uvs[key]
             height, width = pixels.shape[:2]
-            if needs_own_texture(width, height, self.atlas.width, self.atlas.max_height):
-                self._own_texture(key, pixels, exact=pixels_size is not None)
+            if detail < 1.0 or needs_own_texture(width, height, self.atlas.width, self.atlas.max_height):
+                self._own_texture(key, pixels, exact=pixels_size is not None and detail == 1.0)
                 self._pending.add(name)
                 return None
             result: Placed | None = Placed(*self.atlas.uv(self._add(pixels, name)))
@@ -235,6 +231,20 @@ class ImageLibrary:
             result = None
         self._uvs[key] = result
         return result
+
+    def _sizes(self, name: str, size: tuple[float, float] | None, detail: float
+               ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
+        """(the pixel size an SVG is rasterised at, the size a raster picture is shown at, the key its
+        placement is kept under)."""
+        vector = name.lower().endswith(".svg")
+        drawn = (size[0] * detail, size[1] * detail) if size is not None else (512.0, 512.0)
+        pixels = raster_size(drawn[0] * self.scale, drawn[1] * self.scale)
+        if vector:
+            return pixels, None, f"{name}@{pixels}"
+        if size is None:
+            return None, None, name
+        # drawn from the copy made for this shown size, once that is known
+        return None, pixels, self._smaller.get(f"{name}@{pixels}", f"{name}@{pixels} (not decoded yet)")
 
     def _follow_atlas(self) -> None:
         """Forget where pictures were placed once the atlas has started afresh."""

@@ -61,6 +61,7 @@ class Image:
     tint: Color = WHITE
     radius: float = 0.0
     layer: int = 0
+    detail: float = 1.0  # pixels kept per screen pixel: under 1, a backdrop in its own texture, filtered up
 
 
 Align = Literal["left", "center", "right"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.runtime.attract import AttractScreen, scene_shade
+from kiosk.runtime.attract import SCENE_DETAIL, AttractScreen, scene_shade
 from kiosk.view.check import check, contrast_ratio
 from kiosk.view.layout import Frame
 from kiosk.view.nodes import Group, Image, Scene
@@ -73,3 +73,11 @@ def test_only_a_picture_behind_the_page_may_leave_the_screen() -> None:
     assert not check(Scene(Group((Image(wide, "scene.svg", layer=-2),))))
     for node in (Image(wide, "card.png"), Panel(wide, (0.1, 0.1, 0.1, 1.0), layer=-2)):
         assert [p.rule for p in check(Scene(Group((node,))))] == ["off screen"]
+
+
+def test_the_scenes_are_drawn_at_half_detail(sample_cards: list) -> None:  # type: ignore[type-arg]
+    """Dimmed behind the poster, a scene needs a quarter of the pixels (tests/unit/test_own_textures.py)."""
+    scene = AttractScreen(sample_cards, start=0.0, scenes=SCENES).view(16.75)
+    assert isinstance(scene.root, Group)
+    details = {node.detail for node in scene.root.children if isinstance(node, Image) and node.layer < 0}
+    assert details == {SCENE_DETAIL} and SCENE_DETAIL < 1.0

@@ -72,3 +72,16 @@ def test_a_strip_is_at_most_the_upload_budget(width: int) -> None:
     while not picture.ready:
         sizes.append(picture.next_strip()[1].nbytes)
     assert max(sizes) <= images.STRIP_BYTES and sum(sizes) == width * (width * 9 // 16) * 4
+
+
+def test_a_backdrop_at_half_detail_takes_a_small_own_texture_filtered_up(tmp_path: Path) -> None:
+    """The attract screen's scenes: a quarter of the pixels, in a texture of their own (never growing the
+    shared atlas), sampled with filtering since a texel covers four screen pixels."""
+    _png(tmp_path, "scene.png", (400, 200), (10, 20, 30))
+    atlas = Atlas(512, 128, 4, "image", max_height=512)
+    library = ImageLibrary([tmp_path], atlas)
+    assert library.uv("scene.png", (400, 200), 0.5) is None  # into its own texture, uploading
+    (picture,) = library.uploads()
+    assert (picture.width, picture.height) == (200, 104)  # half each way (rounded up to the size step)
+    assert not picture.exact and atlas.height == 128 and atlas.packer._next_y == 0  # the atlas untouched
+
