@@ -4,28 +4,17 @@ the validation uses gives each visit exactly what score_visit shows that visitor
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 
 from kiosk.scenario.evidence import Observation, observables_of
 from kiosk.scenario.item_bank import JointSettings
-from kiosk.scenario.load import inspect_pack
-from kiosk.scenario.model import Pack
 from kiosk.scoring.bank import read_bank
 from kiosk.scoring.estimate import Played, Policy, responses_of, score_visit
 from kiosk.scoring.joint import step_loadings
 from kiosk.scoring.joint_scores import combined_settings, score_joint, split_halves
 from kiosk.scoring.posterior import MISSING
-
-REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def _pack(name: str) -> Pack:
-    pack = inspect_pack(REPO_SCENARIOS / name, check_manifest=False).draft
-    assert pack is not None
-    return pack
-
+from tests.unit.test_scoring_estimate import _pack
 
 PACKS = [_pack("commis-de-cuisine"), _pack("electricien-batiment")]
 
