@@ -99,7 +99,7 @@ def _complement(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hi
     while changed:
         changed = False
         for line in lines:
-            candidates = [(r, c) for r, c in line if (r, c) not in hidden | known and table[r][c]]
+            candidates = [(r, c) for r, c in line if (r, c) not in hidden and (r, c) not in known and table[r][c]]
             if candidates and _needs_more(table, line, hidden):
                 hidden.add(min(candidates, key=lambda e: (lone_after(e, line), table[e[0]][e[1]], e)))
                 changed = True
@@ -110,7 +110,7 @@ def _audit(table: Sequence[Sequence[int]], lines: Sequence[list[Entry]], hidden:
     """Hide more while a hidden entry is pinned (rare: small counts pinning each other around a cycle)."""
     while found := pinned(table, hidden, lines):
         shown_next = [(r, c) for line in lines if found[0] in line for r, c in line
-                      if (r, c) not in hidden | known and table[r][c]]
+                      if (r, c) not in hidden and (r, c) not in known and table[r][c]]
         if shown_next:
             hidden.add(min(shown_next, key=lambda e: (table[e[0]][e[1]], e)))
             continue
