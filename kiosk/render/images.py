@@ -310,9 +310,7 @@ class ImageLibrary:
             else:
                 self.atlas.reset()
                 log.info("image atlas full: started afresh for %s", name)
-            self._uvs.clear()
-            self._smaller.clear()
-            self._generation = self.atlas.generation
+            self._follow_atlas()
             region = self.atlas.add(pixels)
             if region is None and self.atlas.height >= self.atlas.max_height:
                 break
