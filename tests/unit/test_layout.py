@@ -8,6 +8,7 @@ import dataclasses
 import gc
 import itertools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -209,30 +210,33 @@ def _rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def _grown_over(lay: Callable[[], object], times: int) -> float:
+def _grown_over(lay: Callable[[], object], times: int) -> tuple[float, int]:
+    """RSS (MB) and Python heap blocks gained over `times` layouts. The blocks count is exact and does not
+    depend on what the allocator happens to have free; RSS catches native (Rust) memory the blocks miss."""
     for _ in range(50):  # warm-up: caches, the allocator's arenas, the pool of empty cells
         lay()
     gc.collect()
-    before = _rss_mb()
+    rss, blocks = _rss_mb(), sys.getallocatedblocks()
     for _ in range(times):
         lay()
     gc.collect()
-    return _rss_mb() - before
+    return _rss_mb() - rss, sys.getallocatedblocks() - blocks
 
 
 def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
-    """stretchable 1.1.8 leaks ~0.7 KB per measure callback (~3 MB a visit); the engine calls none. The same
-    probe run on the measured engine sees the leak, so it can tell."""
+    """stretchable 1.1.8 leaks the two dicts it hands each measure callback (~0.7 KB a call, ~3 MB a visit);
+    the engine calls none. The same probe run on the measured engine sees the leak, so it can tell."""
     page = Box((Label("Commis de cuisine", 48, WHITE, "bold"),
                 Label("Préparer les légumes, dresser les assiettes, tenir le poste propre " * 3, 28, WHITE),
                 row(*(Press(f"Secteur {i}", ("sector", i), BLACK, WHITE, 26) for i in range(12)), wrap=True, gap=8),
                 row(Press("Retour", Intent("back"), BLACK, WHITE, 32), Box(style=Style(grow=1)),
                     Press("Continuer", Intent("next"), BLACK, WHITE, 32))),
                Style(width=1920, height=1080, pad=40, gap=24))
-    grown = _grown_over(lambda: lay_out(page, 1920, 1080), 600)
-    leaked = _grown_over(lambda: lay_out_measured(page, 1920, 1080), 60)  # ~80 KB a layout of this page
-    assert leaked > 2.0, f"the probe no longer sees the measure callback's leak (+{leaked:.1f} MB): is it fixed?"
-    assert grown < 0.5, f"600 layouts grew the process by {grown:.1f} MB"
+    grown_mb, grown_blocks = _grown_over(lambda: lay_out(page, 1920, 1080), 600)
+    _, leaked_blocks = _grown_over(lambda: lay_out_measured(page, 1920, 1080), 60)  # ~1,100 blocks a layout
+    assert leaked_blocks > 10_000, f"the probe no longer sees the measure callback's leak (+{leaked_blocks} blocks)"
+    assert grown_blocks < 100, f"600 layouts kept {grown_blocks} more Python blocks alive"
+    assert grown_mb < 0.5, f"600 layouts grew the process by {grown_mb:.1f} MB"
 
 
 # -- the check ---------------------------------------------------------------------------------
