@@ -323,16 +323,19 @@ def handoff_page(outcome: Outcome, words: Words, frame: Frame | None = None) -> 
     _ = words.gettext
     t = frame.tokens
     said: list[Item] = [_title(frame, _("Take your results with you")),
-                        text(frame, _("Scan this code with your phone's camera. Your results are signed by the "
-                                      "kiosk: an employer can check them."), "body")]
+                        text(frame, _("Scan this code with your phone's camera."), "body")]
     if outcome.qr_note:
         said.append(text(frame, outcome.qr_note, "caption", muted=True))
-    parts: list[Item] = [Box(tuple(said), Style(grow=1, basis=0, shrink=1, gap=t.space.m, min_width=0))]
+    # Portrait: the words take their height and the code sits right under them (not half a screen lower).
+    said_style = Style(shrink=0, gap=t.space.m) if frame.portrait else \
+        Style(grow=1, basis=0, shrink=1, gap=t.space.m, min_width=0)
+    parts: list[Item] = [Box(tuple(said), said_style)]
     qr = outcome.qr.matrix() if outcome.qr is not None else None  # encoded off the frame thread; waits if not done
     if qr:
         def code(box: Rect) -> tuple[list[Node], list[Hit]]:
             size = min(box.w, box.h, 700.0)
-            return qr_nodes(qr, box.x + (box.w - size) / 2, box.y + (box.h - size) / 2, size), []
+            top = box.y if frame.portrait else box.y + (box.h - size) / 2
+            return qr_nodes(qr, box.x + (box.w - size) / 2, top, size), []
 
         parts.append(Fill(code, Style(grow=1, basis=0, shrink=1, min_height=300, min_width=300)))
     body: list[Item] = [Box(tuple(parts), Style(row=not frame.portrait, gap=t.space.l, grow=1, shrink=1))]

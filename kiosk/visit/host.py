@@ -365,9 +365,17 @@ class RecordingHost:
                                registration)
             jwts = [i.qr_jwt for i in sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))]
         handoff = choose(consent, self.online(), self.settings.portal, registration[:8], jwts)
-        note = words.gettext("This code holds your signed results.") if handoff.kind == "credential" else \
-            words.gettext("This code is a link to your results.")
-        return QrCode(_qr_encoder().submit(qr_matrix, handoff.payload)), note
+        return QrCode(_qr_encoder().submit(qr_matrix, handoff.payload)), _handoff_note(handoff.kind, bool(jwts), words)
+
+
+def _handoff_note(kind: str, signed: bool, words: Words) -> str:
+    """Says "signed" only when there is a signed credential: a visit that showed no skill yet gets a plain link."""
+    if kind == "credential":
+        return words.gettext("This code holds your signed results: an employer can check them.")
+    if signed:
+        return words.gettext("This code is a link to your results. They are signed by the kiosk: an employer can "
+                             "check them.")
+    return words.gettext("This code is a link to your results.")
 
 
 @cache

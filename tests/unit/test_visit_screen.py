@@ -282,3 +282,18 @@ def test_the_qr_code_is_encoded_off_the_frame_thread(kit: Kit, monkeypatch: pyte
     assert code.ready() and len(matrix) >= 21 and all(len(row) == len(matrix) for row in matrix)
     assert encoded_on and threading.current_thread().name not in encoded_on
     assert all(name.startswith("qr-encoder") for name in encoded_on)
+
+
+def test_the_hand_off_says_signed_only_when_a_signed_credential_exists(kit: Kit) -> None:
+    """A one-scenario visit shows no skill yet (the scoring's show rule), so no credential is signed: the code
+    is a plain link, and nothing on the page may promise an employer a signed result."""
+    p = kit.pilot
+    visit_to_results(p)
+    outcome = kit.screen.outcome()
+    assert not any(line.enough for line in outcome.skills)
+    p.tap(Intent("next"))
+    p.tap(Intent("next"))
+    assert p.page() == "handoff"
+    shown = " ".join(texts(p.view().root))
+    assert outcome.qr_note and outcome.qr_note in shown
+    assert "sign" not in shown.lower(), shown
