@@ -98,7 +98,10 @@ def _card_root(card: AttractCard, rome_code: str, frame: Frame, width: float, he
         return Box((shown, Box(words, Style(grow=1.4, basis=0, shrink=1, gap=t.space.xs, min_width=0))),
                    Style(row=True, width=width, height=height, gap=t.space.l, pad=t.space.m),
                    fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
-    return Box((shown, *words), Style(width=width, height=height, gap=t.space.xs, pad=t.space.m),
+    # A tall card (portrait): the picture keeps its 16:9 and the words follow it, centred in the card,
+    # instead of a band of empty card between the picture and its words.
+    shown = Fill(picture, Style(height=(width - 2 * t.space.m) * 9 / 16, shrink=1, min_height=0, min_width=0))
+    return Box((shown, *words), Style(width=width, height=height, gap=t.space.xs, pad=t.space.m, justify="center"),
                fill=t.palette.surface, radius=t.radius.card, border=t.outline, border_color=t.palette.outline)
 
 
