@@ -19,7 +19,7 @@ import numpy.typing as npt
 from kiosk.errors import GraphicsUnavailableError
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
-from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key, candidates
+from kiosk.render.backdrop import Backdrop, Fade, Key, backdrop_batches, backdrop_key, candidates, stage_fade
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.gl_calls import GLCalls
 from kiosk.render.images import RASTER_CACHE, ImageLibrary
@@ -207,11 +207,21 @@ class GLRenderer:
         draw per (layer, material), and per texture for pictures with their own."""
         ctx = self.ctx
         stage = backdrop_batches(batches)
-        kept = candidates(stage)
-        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part, _over in kept]
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        fade = stage_fade(stage) if scene.background[3] >= 1.0 else None  # the fade needs an opaque end stage
+        generation = self.images.atlas.generation
+        fade_keys = (backdrop_key(fade.start, scene.background, generation),
+                     backdrop_key(fade.end, scene.background, generation)) if fade is not None else None
+        if self.backdrop.fading(fade_keys):
+            assert fade is not None and fade_keys is not None
+            self.backdrop.choose([])
+            self._fade(fade, fade_keys, scene, used)
+            self._draw_batches(batches[len(stage):], used)
+            return
+        kept = candidates(stage)
+        keys = [backdrop_key(part, scene.background, generation) for part, _over in kept]
         chosen = self.backdrop.choose(keys)
         if chosen is not None:
             key, (still, over) = keys[chosen], kept[chosen]
@@ -227,6 +237,22 @@ class GLRenderer:
         else:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)
+
+    def _fade(self, fade: Fade, keys: tuple[Key | None, Key | None], scene: Scene, used: dict[Material, int]) -> None:
+        """A dissolve over still people: the kept start stage copied, the kept end stage laid over it at
+        the dissolve's opacity (render/backdrop.py); either stage drawn first if it is not kept yet."""
+        start, end = keys
+        assert start is not None and end is not None
+        if self.backdrop.needs_drawing(start):
+            self._clear(self.backdrop.target(start), scene)
+            self._draw_batches(fade.start, used)
+        if self.backdrop.end_needs_drawing(end):
+            self._clear(self.backdrop.end_target(end), scene)
+            self._draw_batches(fade.end, used)
+        self.backdrop.copy_to(self.fbo)
+        self.backdrop.fade_over(self.fbo, fade.alpha)
+        vp = self.viewport
+        self.ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
 
     def _clear(self, target: moderngl.Framebuffer, scene: Scene) -> None:
         target.use()
