@@ -154,6 +154,7 @@ class ImageLibrary:
         self._pending: set[str] = set()
         self.own: OrderedDict[str, OwnPicture] = OrderedDict()  # by key, least recently shown first
         self.released: list[int] = []  # own textures evicted: the renderer frees them
+        self.coming: set[tuple[int, int]] = set()  # sizes of own pictures being decoded (render/spares.py)
         self._smaller: dict[str, str] = {}  # "name@shown size" → the atlas key it is drawn from
 
     @property
@@ -212,6 +213,7 @@ class ImageLibrary:
             if pixels_size is not None:
                 found = self._vector_pixels(name, key, pixels_size)
                 if found is None:
+                    self._note_coming(name, pixels_size, detail)
                     return None
                 pixels = found
             else:
@@ -231,6 +233,14 @@ class ImageLibrary:
             result = None
         self._uvs[key] = result
         return result
+
+    def _note_coming(self, name: str, pixels_size: tuple[int, int], detail: float) -> None:
+        """A picture drawn and being decoded that will need its own texture: its size goes to `coming`,
+        so the renderer makes the texture before the pixels are in."""
+        arriving = self.vectors.arriving(self.find(name), pixels_size) if name in self._pending else None
+        if arriving is not None and (detail < 1.0 or needs_own_texture(*arriving, self.atlas.width,
+                                                                       self.atlas.max_height)):
+            self.coming.add(arriving)
 
     def _sizes(self, name: str, size: tuple[float, float] | None, detail: float
                ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
@@ -280,6 +290,7 @@ class ImageLibrary:
             _key, evicted = self.own.popitem(last=False)
             self.released.append(evicted.id)
         height, width = pixels.shape[:2]
+        self.coming.discard((width, height))
         self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
 
     def _at_shown_size(self, pixels: npt.NDArray[np.uint8], name: str,

@@ -22,8 +22,9 @@ from kiosk.render.atlas import Atlas
 from kiosk.render.backdrop import Backdrop, Fade, Key, backdrop_batches, backdrop_key, candidates, stage_fade
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.gl_calls import GLCalls
-from kiosk.render.images import RASTER_CACHE, ImageLibrary
+from kiosk.render.images import RASTER_CACHE, ImageLibrary, OwnPicture
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
+from kiosk.render.spares import SpareTextures
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
 from kiosk.view.layout import design_size
@@ -146,6 +147,7 @@ class GLRenderer:
         self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
         self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
+        self.spares = SpareTextures(ctx)  # own textures made ahead or kept for the next picture
         self.backdrop = Backdrop(ctx, size)
         self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
         self._fences_looked_up = False
@@ -188,7 +190,7 @@ class GLRenderer:
         the soak test checks it stays flat however many frames are drawn."""
         return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
                 + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0)
-                + len(self.own_textures) + self.backdrop.gl_objects())
+                + len(self.own_textures) + len(self.spares) + self.backdrop.gl_objects())
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -355,22 +357,37 @@ class GLRenderer:
 
     def _upload_own_pictures(self) -> None:
         """Large pictures' own textures: one strip each per frame (images.STRIP_BYTES), so a new
-        full-screen scene never stalls a frame; evicted ones are freed."""
+        full-screen scene never stalls a frame; their textures made on a frame of their own before
+        the pixels arrive, and an evicted one's kept for the next (render/spares.py)."""
         for released in self.images.released:
             texture = self.own_textures.pop(released, None)
             if texture is not None:
-                texture.release()
+                self.spares.keep(texture)
         self.images.released.clear()
-        for picture in self.images.uploads():
+        uploads = self.images.uploads()
+        made = False
+        for picture in uploads:
             texture = self.own_textures.get(picture.id)
             if texture is None:
-                texture = self.own_textures[picture.id] = self.ctx.texture((picture.width, picture.height), 4)
-                texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
-                if picture.exact:  # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe
-                    # a full-screen 1:1 picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
-                    texture.filter = (moderngl.NEAREST, moderngl.NEAREST)
+                size = (picture.width, picture.height)
+                texture = self.spares.take(size)
+                if texture is None:  # made now (llvmpipe clears its memory): one a frame, filled from the next
+                    if not made:
+                        made = True
+                        self._own_texture(picture, self.ctx.texture(size, 4))
+                    continue
+                self._own_texture(picture, texture)
             top, rows = picture.next_strip()
             texture.write(np.ascontiguousarray(rows).tobytes(), viewport=(0, top, picture.width, len(rows)))
+        if not uploads:
+            self.spares.make_ahead(self.images.coming)
+
+    def _own_texture(self, picture: OwnPicture, texture: moderngl.Texture) -> None:
+        self.own_textures[picture.id] = texture
+        texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
+        # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe a full-screen 1:1
+        # picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
+        texture.filter = (moderngl.NEAREST,) * 2 if picture.exact else (moderngl.LINEAR,) * 2
 
     def present(self) -> None:
         if self._present is not None:
@@ -417,6 +434,7 @@ class GLRenderer:
             texture.release()
         self.streams.clear()
         self.own_textures.clear()
+        self.spares.release()
         self.backdrop.release()
         for name in list(self.mapped):
             self._unmap(name)
