@@ -251,7 +251,7 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     emit(f"scene change to a new SVG background, paced at 60 Hz: steady staged frame {change['steady_ms']:.2f} ms; "
          f"{change['waiting_frames']} frames drawn while it was rasterised in the worker, decoded and uploaded in "
          f"strips (longest {change['waiting_max_ms']:.2f} ms, {change['waiting_over_60hz']} over 16.7 ms, "
-         f"{change['hitches']} hitch(es) > {HITCH}× steady; most CPU in one of them "
+         f"{change['hitches']} hitch(es) > {HITCH}× steady; most frame-thread CPU in one of them "
          f"{change['waiting_max_cpu_ms']:.2f} ms; {change['textures_made_ahead']} texture(s) made ahead), "
          f"then the dissolve (the stages before and after it kept, the one laid over the other): "
          f"median {change['dissolve_median_ms'] or 0:.2f} ms, "
