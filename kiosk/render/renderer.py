@@ -378,7 +378,7 @@ class GLRenderer:
                     continue
                 self._own_texture(picture, texture)
             top, rows = picture.next_strip()
-            texture.write(np.ascontiguousarray(rows).tobytes(), viewport=(0, top, picture.width, len(rows)))
+            texture.write(np.ascontiguousarray(rows), viewport=(0, top, picture.width, len(rows)))  # no copy
         if not uploads:
             self.spares.make_ahead(self.images.coming)
 
