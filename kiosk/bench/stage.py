@@ -151,12 +151,13 @@ def scene_change_frames(renderer: GLRenderer, bench: StagedBench, after: int = 9
     picture = bench.nodes(StageMoment(fresh, 10.0, FULL))[0]
     assert isinstance(picture, Image)
     times: list[float] = []
+    cpu: list[float] = []  # the frame thread's CPU time per frame (what the machine's load does not inflate)
     ready_at: int | None = None  # the first frame of the dissolve
     deadline = time.monotonic() + timeout
     frame = -1
     while (ready_at is None or frame + 1 < ready_at + after) and time.monotonic() < deadline:
         frame += 1
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         if ready_at is None and frame >= change_at \
                 and renderer.images.uv(picture.source, (picture.rect.w, picture.rect.h)) is not None:
             ready_at = frame  # asked for at the change; whole in its texture now
@@ -169,8 +170,11 @@ def scene_change_frames(renderer: GLRenderer, bench: StagedBench, after: int = 9
         renderer.finish()
         took = time.perf_counter() - t0
         times.append(took)
+        cpu.append(time.thread_time() - c0)
         time.sleep(max(0.0, 1 / 60 - took))
-    return _scene_change_summary(times, change_at, ready_at)
+    return {**_scene_change_summary(times, change_at, ready_at),
+            "waiting_max_cpu_ms": max(cpu[change_at:ready_at or len(cpu)], default=0.0) * 1000,
+            "textures_made_ahead": renderer.spares.made}
 
 
 def _scene_change_summary(times: list[float], change_at: int, arrival: int | None) -> dict[str, Any]:
@@ -198,7 +202,8 @@ def _scene_change_summary(times: list[float], change_at: int, arrival: int | Non
 
 def staged_scenes(bench: StagedBench) -> list[BenchScene]:
     """The still stage (kept and copied, render/backdrop.py); people moving over a still scene (the
-    scene kept); a scene dissolving (the old one kept, the new one drawn over it every frame)."""
+    scene kept); a scene dissolving under still people (the stage before and after it kept, the one
+    laid over the other)."""
     return [BenchScene("staged dialogue (2 characters, SVG)", 9, bench.dialogue),
             BenchScene("staged dialogue, people walking in", 9, bench.entrance),
             BenchScene("staged dialogue, scene dissolving", 9, bench.dissolve)]

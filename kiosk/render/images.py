@@ -107,11 +107,33 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     except (pygame.error, OSError, ValueError) as exc:
         raise AssetError(f"cannot decode image {path} ({exc})", hint="use a PNG, JPEG, WebP or SVG file") from None
     width, height = surface.get_size()
-    data = np.frombuffer(pygame.image.tobytes(surface, "RGBA"), np.uint8).reshape(height, width, 4).copy()
+    data = _rgba_view(surface)
+    if data is None:  # another layout (a JPEG's 24 bits, a palette): pygame converts it, holding the GIL
+        data = np.frombuffer(pygame.image.tobytes(surface, "RGBA"), np.uint8).reshape(height, width, 4)
+    pixels = np.empty((height, width, 4), np.uint8)
     if surface.get_flags() & pygame.SRCALPHA or surface.get_colorkey() is not None:
         alpha = data[:, :, 3:4].astype(np.uint16)
-        data[:, :, :3] = (data[:, :, :3].astype(np.uint16) * alpha // 255).astype(np.uint8)
-    return np.ascontiguousarray(data)
+        pixels[:, :, :3] = data[:, :, :3].astype(np.uint16) * alpha // 255
+        pixels[:, :, 3] = data[:, :, 3]
+    else:
+        pixels[...] = data
+    return pixels
+
+
+def _rgba_view(surface: object) -> npt.NDArray[np.uint8] | None:
+    """The surface's own pixels as H×W×4 RGBA, without a copy, when they are laid out so (what resvg's
+    PNGs decode to). Decoding runs in a thread beside the frame loop: `pygame.image.tobytes` holds the
+    GIL while it converts (a 1920×1080 picture stalled the frame thread 11–55 ms here), numpy's casts
+    and arithmetic on these arrays let it go."""
+    import pygame
+
+    assert isinstance(surface, pygame.Surface)
+    width, height = surface.get_size()
+    if (surface.get_bytesize() != 4 or surface.get_masks() != (0xFF, 0xFF00, 0xFF0000, 0xFF000000)
+            or surface.get_pitch() != width * 4 or surface.get_colorkey() is not None):
+        return None
+    view: npt.NDArray[np.uint8] = np.asarray(surface.get_view("0"), np.uint8)  # the buffer protocol: no copy
+    return view.reshape(height, width, 4)
 
 
 DOWNSCALE_FROM = 1.25  # a picture this much larger than shown (on either side) is kept at the shown size
@@ -154,6 +176,7 @@ class ImageLibrary:
         self._pending: set[str] = set()
         self.own: OrderedDict[str, OwnPicture] = OrderedDict()  # by key, least recently shown first
         self.released: list[int] = []  # own textures evicted: the renderer frees them
+        self.coming: set[tuple[int, int]] = set()  # sizes of own pictures being decoded (render/spares.py)
         self._smaller: dict[str, str] = {}  # "name@shown size" → the atlas key it is drawn from
 
     @property
@@ -212,6 +235,7 @@ class ImageLibrary:
             if pixels_size is not None:
                 found = self._vector_pixels(name, key, pixels_size)
                 if found is None:
+                    self._note_coming(name, pixels_size, detail)
                     return None
                 pixels = found
             else:
@@ -231,6 +255,14 @@ class ImageLibrary:
             result = None
         self._uvs[key] = result
         return result
+
+    def _note_coming(self, name: str, pixels_size: tuple[int, int], detail: float) -> None:
+        """A picture drawn and being decoded that will need its own texture: its size goes to `coming`,
+        so the renderer makes the texture before the pixels are in."""
+        arriving = self.vectors.arriving(self.find(name), pixels_size) if name in self._pending else None
+        if arriving is not None and (detail < 1.0 or needs_own_texture(*arriving, self.atlas.width,
+                                                                       self.atlas.max_height)):
+            self.coming.add(arriving)
 
     def _sizes(self, name: str, size: tuple[float, float] | None, detail: float
                ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
@@ -280,6 +312,7 @@ class ImageLibrary:
             _key, evicted = self.own.popitem(last=False)
             self.released.append(evicted.id)
         height, width = pixels.shape[:2]
+        self.coming.discard((width, height))
         self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
 
     def _at_shown_size(self, pixels: npt.NDArray[np.uint8], name: str,

@@ -19,11 +19,12 @@ import numpy.typing as npt
 from kiosk.errors import GraphicsUnavailableError
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
-from kiosk.render.backdrop import Backdrop, backdrop_batches, backdrop_key, candidates
+from kiosk.render.backdrop import Backdrop, Fade, Key, backdrop_batches, backdrop_key, candidates, stage_fade
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.gl_calls import GLCalls
-from kiosk.render.images import RASTER_CACHE, ImageLibrary
+from kiosk.render.images import RASTER_CACHE, ImageLibrary, OwnPicture
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
+from kiosk.render.spares import SpareTextures
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
 from kiosk.view.layout import design_size
@@ -146,6 +147,7 @@ class GLRenderer:
         self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
         self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
+        self.spares = SpareTextures(ctx)  # own textures made ahead or kept for the next picture
         self.backdrop = Backdrop(ctx, size)
         self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
         self._fences_looked_up = False
@@ -188,7 +190,7 @@ class GLRenderer:
         the soak test checks it stays flat however many frames are drawn."""
         return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
                 + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0)
-                + len(self.own_textures) + self.backdrop.gl_objects())
+                + len(self.own_textures) + len(self.spares) + self.backdrop.gl_objects())
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -207,11 +209,21 @@ class GLRenderer:
         draw per (layer, material), and per texture for pictures with their own."""
         ctx = self.ctx
         stage = backdrop_batches(batches)
-        kept = candidates(stage)
-        keys = [backdrop_key(part, scene.background, self.images.atlas.generation) for part, _over in kept]
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        fade = stage_fade(stage) if scene.background[3] >= 1.0 else None  # the fade needs an opaque end stage
+        generation = self.images.atlas.generation
+        fade_keys = (backdrop_key(fade.start, scene.background, generation),
+                     backdrop_key(fade.end, scene.background, generation)) if fade is not None else None
+        if self.backdrop.fading(fade_keys):
+            assert fade is not None and fade_keys is not None
+            self.backdrop.choose([])
+            self._fade(fade, fade_keys, scene, used)
+            self._draw_batches(batches[len(stage):], used)
+            return
+        kept = candidates(stage)
+        keys = [backdrop_key(part, scene.background, generation) for part, _over in kept]
         chosen = self.backdrop.choose(keys)
         if chosen is not None:
             key, (still, over) = keys[chosen], kept[chosen]
@@ -227,6 +239,22 @@ class GLRenderer:
         else:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)
+
+    def _fade(self, fade: Fade, keys: tuple[Key | None, Key | None], scene: Scene, used: dict[Material, int]) -> None:
+        """A dissolve over still people: the kept start stage copied, the kept end stage laid over it at
+        the dissolve's opacity (render/backdrop.py); either stage drawn first if it is not kept yet."""
+        start, end = keys
+        assert start is not None and end is not None
+        if self.backdrop.needs_drawing(start):
+            self._clear(self.backdrop.target(start), scene)
+            self._draw_batches(fade.start, used)
+        if self.backdrop.end_needs_drawing(end):
+            self._clear(self.backdrop.end_target(end), scene)
+            self._draw_batches(fade.end, used)
+        self.backdrop.copy_to(self.fbo)
+        self.backdrop.fade_over(self.fbo, fade.alpha)
+        vp = self.viewport
+        self.ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
 
     def _clear(self, target: moderngl.Framebuffer, scene: Scene) -> None:
         target.use()
@@ -329,22 +357,37 @@ class GLRenderer:
 
     def _upload_own_pictures(self) -> None:
         """Large pictures' own textures: one strip each per frame (images.STRIP_BYTES), so a new
-        full-screen scene never stalls a frame; evicted ones are freed."""
+        full-screen scene never stalls a frame; their textures made on a frame of their own before
+        the pixels arrive, and an evicted one's kept for the next (render/spares.py)."""
         for released in self.images.released:
             texture = self.own_textures.pop(released, None)
             if texture is not None:
-                texture.release()
+                self.spares.keep(texture)
         self.images.released.clear()
-        for picture in self.images.uploads():
+        uploads = self.images.uploads()
+        made = False
+        for picture in uploads:
             texture = self.own_textures.get(picture.id)
             if texture is None:
-                texture = self.own_textures[picture.id] = self.ctx.texture((picture.width, picture.height), 4)
-                texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
-                if picture.exact:  # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe
-                    # a full-screen 1:1 picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
-                    texture.filter = (moderngl.NEAREST, moderngl.NEAREST)
+                size = (picture.width, picture.height)
+                texture = self.spares.take(size)
+                if texture is None:  # made now (llvmpipe clears its memory): one a frame, filled from the next
+                    if not made:
+                        made = True
+                        self._own_texture(picture, self.ctx.texture(size, 4))
+                    continue
+                self._own_texture(picture, texture)
             top, rows = picture.next_strip()
-            texture.write(np.ascontiguousarray(rows).tobytes(), viewport=(0, top, picture.width, len(rows)))
+            texture.write(np.ascontiguousarray(rows), viewport=(0, top, picture.width, len(rows)))  # no copy
+        if not uploads:
+            self.spares.make_ahead(self.images.coming)
+
+    def _own_texture(self, picture: OwnPicture, texture: moderngl.Texture) -> None:
+        self.own_textures[picture.id] = texture
+        texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
+        # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe a full-screen 1:1
+        # picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
+        texture.filter = (moderngl.NEAREST,) * 2 if picture.exact else (moderngl.LINEAR,) * 2
 
     def present(self) -> None:
         if self._present is not None:
@@ -391,6 +434,7 @@ class GLRenderer:
             texture.release()
         self.streams.clear()
         self.own_textures.clear()
+        self.spares.release()
         self.backdrop.release()
         for name in list(self.mapped):
             self._unmap(name)

@@ -170,3 +170,26 @@ void main() {
     f_color = vec4(texel.rgb * v_color.a, v_color.a);
 }
 """
+
+# The kept stage of a dissolve's end (render/backdrop.py), laid over the kept stage of its start at
+# the dissolve's opacity: one texel read per pixel, pixel for pixel (the texture is the target's size).
+FADE_VERTEX = """
+#version 330
+in vec2 in_corner;
+out vec2 v_uv;
+void main() {
+    v_uv = in_corner;
+    gl_Position = vec4(in_corner * 2.0 - 1.0, 0.0, 1.0);
+}
+"""
+
+FADE_FRAGMENT = """
+#version 330
+in vec2 v_uv;
+uniform sampler2D u_kept;
+uniform float u_alpha;
+out vec4 f_color;
+void main() {
+    f_color = texture(u_kept, v_uv) * u_alpha;
+}
+"""

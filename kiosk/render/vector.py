@@ -58,6 +58,15 @@ def lower_priority() -> None:
         os.nice(10)
 
 
+def png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's pixel size from its header (IHDR, bytes 16-24), without decoding it; None: not a PNG."""
+    with path.open("rb") as file:
+        head = file.read(24)
+    if len(head) < 24 or not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def decode_png(path: Path) -> Pixels:
     from kiosk.render.images import load_rgba_premultiplied
 
@@ -75,6 +84,7 @@ class VectorPictures:
         self._jobs: dict[tuple[Path, tuple[int, int]], Future[Pixels]] = {}
         self._failed: set[tuple[Path, tuple[int, int]]] = set()
         self._prepared: list[Future[Path]] = []
+        self._arriving: dict[tuple[Path, tuple[int, int]], tuple[int, int]] = {}  # drawn, being decoded: its size
 
     def _pool(self) -> Executor:
         if self._rasteriser is None:  # spawn: the kiosk holds GL and threads a fork must not copy
@@ -93,6 +103,7 @@ class VectorPictures:
         if not job.done():
             return None
         del self._jobs[key]
+        self._arriving.pop(key, None)
         try:
             return job.result()
         except Exception as exc:  # a broken SVG: logged once, the picture stays out
@@ -111,22 +122,36 @@ class VectorPictures:
     def failed(self, source: Path, size: tuple[int, int]) -> bool:
         return (source, size) in self._failed
 
+    def arriving(self, source: Path, size: tuple[int, int]) -> tuple[int, int] | None:
+        """The pixel size of a picture asked for at `size` once it is drawn and being decoded (resvg
+        keeps the SVG's aspect, so it may be smaller than asked): the renderer makes its texture then."""
+        return self._arriving.get((source, size))
+
     def _start(self, source: Path, size: tuple[int, int]) -> Future[Pixels]:
         svg = source.read_bytes()
         target = self.cache / cache_name(svg, size)
+        key = (source, size)
         if target.is_file():
+            self._note_size(key, target)
             return self._decoder.submit(decode_png, target)
         drawn = self._pool().submit(rasterise_to, svg, size, target)
         result: Future[Pixels] = Future()
 
         def decode(done: Future[Path]) -> None:
             try:
+                self._note_size(key, done.result())
                 result.set_result(decode_png(done.result()))
             except Exception as exc:
                 result.set_exception(exc)
 
         drawn.add_done_callback(lambda done: self._decoder.submit(decode, done))
         return result
+
+    def _note_size(self, key: tuple[Path, tuple[int, int]], png: Path) -> None:
+        with contextlib.suppress(OSError):
+            found = png_size(png)
+            if found is not None:
+                self._arriving[key] = found
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until every started picture is ready (screenshots, tests, benches)."""

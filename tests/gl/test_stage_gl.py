@@ -55,7 +55,13 @@ def test_a_staged_step_mid_dissolve_with_an_expression_change_matches_golden(
     renderer = GLRenderer(gl_context, SIZE, [root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
                           raster_cache=tmp_path / "raster")
     try:
+        renderer.backdrop.enabled = False  # the scenes and people drawn layer over layer
         pixels = _draw(renderer, Scene(Group(tuple(nodes))))
+        renderer.backdrop.enabled = True
+        fades = renderer.backdrop.fades
+        renderer.draw(Scene(Group(tuple(nodes))))  # the same frame again: drawn as the fade of two kept stages
+        assert renderer.backdrop.fades == fades + 1
+        faded = renderer.read_pixels()
         sky = {}
         for scene in ("cuisine", "salle"):  # each scene alone, as resvg draws it
             alone = Stage(scene, ())
@@ -70,6 +76,7 @@ def test_a_staged_step_mid_dissolve_with_an_expression_change_matches_golden(
         write_png(GOLDEN, pixels)
         pytest.skip(f"golden image {GOLDEN.name} rewritten; look at it, then check it in")
     assert GOLDEN.exists(), f"no golden image {GOLDEN}: run the tests once with KIOSK_UPDATE_GOLDEN=1"
+    assert np.abs(faded.astype(int) - pixels.astype(int)).max() <= 2
     mean, share = image_difference(pixels, read_png(GOLDEN))
     if mean > 1.5 or share > 0.01:
         write_png(GOLDEN.with_suffix(".actual.png"), pixels)
@@ -162,7 +169,8 @@ def test_two_4k_scenes_dissolve_without_filling_the_image_atlas(gl_context: obje
         assert len(renderer.own_textures) == 2
     finally:
         renderer.release()
-    assert frames == 1 + -(-2160 // (2 * 2**20 // (3840 * 4)))  # 2 MiB strips: 16 frames
+    # each texture made on a frame of its own (render/spares.py), 2 MiB strips (16 frames), then shown
+    assert frames == 2 + -(-2160 // (2 * 2**20 // (3840 * 4))) + 1
     assert np.allclose(pixels[1080, 1920, :3], (120, 40, 120), atol=2)
     for corner in (pixels[5, 5, :3], pixels[-5, -5, :3]):  # no edge sampled from the far side
         assert np.allclose(corner, (120, 40, 120), atol=2)
@@ -189,28 +197,35 @@ def test_while_people_walk_in_the_scene_under_them_is_kept(gl_context: object, t
         bench.close()
 
 
-def test_during_a_dissolve_the_old_scene_is_kept_under_the_new_one(gl_context: object, tmp_path: Path) -> None:
-    from kiosk.bench.stage import FULL, StagedBench, scene_svg, warm
+def test_a_dissolve_is_drawn_as_the_fade_between_two_kept_stages_and_looks_like_the_two_layers(
+        gl_context: object, tmp_path: Path) -> None:
+    """While a scene dissolves under still people, the stage as it was and as it will be are each drawn
+    once; every frame is the one laid over the other at the dissolve's opacity, and shows what drawing
+    the new scene over the old one and the people over both shows (within 2 of 255 levels)."""
+    from kiosk.bench.stage import StagedBench, warm
 
     bench = StagedBench()
-    bench.add_scene("other", scene_svg("#ffcc80", "#5d4037"))
-    after = Stage("other", bench.stage.characters, Transition("dissolve", 0.6))
-
-    def dissolving(frame: int) -> Scene:
-        return Scene(Group(tuple(bench.nodes(StageMoment(after, 0.1 + frame / 60, FULL, bench.stage)))))
-
     renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
                           raster_cache=tmp_path / "raster")
     try:
-        warm(renderer, dissolving)
-        drawn = renderer.backdrop.renders
-        for frame in (1, 2, 3):
-            renderer.draw(dissolving(frame))
-        copied = renderer.read_pixels()
-        assert renderer.backdrop.renders == drawn + 1  # the old scene, once; the new one drawn over its copy
-        renderer.backdrop.enabled = False
-        renderer.draw(dissolving(3))
-        assert np.array_equal(renderer.read_pixels(), copied)
+        warm(renderer, bench.dissolve)
+        renderer.draw(bench.dissolve(1))  # the same dissolve twice in a row: from now on, the fade
+        drawn, fades = renderer.backdrop.renders, renderer.backdrop.fades
+        faded = []
+        for frame in (2, 9, 16, 27):  # opacity 0.04 to 0.96 (eased)
+            renderer.draw(bench.dissolve(frame))
+            faded.append(renderer.read_pixels().astype(int))
+        assert renderer.backdrop.fades == fades + 4 and renderer.backdrop.renders <= drawn + 1
+        assert renderer.backdrop.end is not None
+        renderer.backdrop.enabled = False  # the same frames as two blended layers, from scratch
+        for frame, pixels in zip((2, 9, 16, 27), faded, strict=True):
+            renderer.draw(bench.dissolve(frame))
+            layered = renderer.read_pixels().astype(int)
+            assert np.abs(pixels - layered).max() <= 2, frame
+        assert np.abs(faded[-1] - faded[0]).max() > 15  # the scenes did cross over
+        renderer.backdrop.enabled = True
+        renderer.draw(bench.dialogue(0))  # the dissolve is over: its end stage's texture is let go
+        assert renderer.backdrop.end is None
     finally:
         renderer.release()
         bench.close()

@@ -64,3 +64,22 @@ def test_pictures_shrunk_to_their_shown_size_match_opencv_area_averaging(size: t
     assert shrunk.shape == expected.shape == (size[1], size[0], 4)
     assert np.abs(shrunk.astype(int) - expected).max() <= 1
     assert shrunk[:, :, 3].min() == 255
+
+
+def test_an_svgs_drawn_png_is_read_in_place_without_pygames_conversion(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """resvg's RGBA PNGs (every stage picture) are read from the surface's own memory: the conversion
+    by `pygame.image.tobytes` holds the GIL, and decoding runs beside the frame loop."""
+    import pygame
+
+    from kiosk.render.vector import rasterise_to
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32"><rect width="40" height="32" '
+           b'fill="#2a9d8f"/><circle cx="48" cy="16" r="12" fill="#e63946" fill-opacity="0.5"/></svg>')
+    png = rasterise_to(svg, (64, 32), tmp_path / "drawn.png")
+
+    def refused(*_args: object) -> bytes:
+        raise AssertionError("converted by pygame.image.tobytes")
+
+    monkeypatch.setattr(pygame.image, "tobytes", refused)
+    assert np.array_equal(load_rgba_premultiplied(png), _opencv(png))
