@@ -112,13 +112,18 @@ void main() {
 # (`mapped_frames`), filtered here like the 2D one: bilinear, wrapping across, clamped down.
 # `u_exact`: the frame lands pixel for pixel on the target (a 1080p clip full screen at 1080p),
 # so each pixel reads its one texel unfiltered — on llvmpipe about half the cost of a bilinear read.
+# `u_bottom_up`: a 2D texture holding a screen-ready frame (`screen_copy`), rows bottom first.
 _STREAM_TEXEL = """
 uniform sampler2D u_atlas;
 uniform samplerBuffer u_frame;
 uniform int u_mapped;
 uniform int u_exact;
+uniform int u_bottom_up;
 uniform ivec2 u_frame_size;
 vec4 stream_texel(vec2 uv) {
+    if (u_bottom_up == 1) {
+        uv.y = 1.0 - uv.y;
+    }
     if (u_exact == 1) {
         ivec2 p = clamp(ivec2(uv * vec2(u_frame_size)), ivec2(0), u_frame_size - 1);
         return u_mapped == 0 ? texelFetch(u_atlas, p, 0) : texelFetch(u_frame, p.y * u_frame_size.x + p.x).bgra;
