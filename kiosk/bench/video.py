@@ -142,8 +142,11 @@ class RealTime:
 
 
 def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, seconds: float,
-                         hz: float = 60.0) -> RealTime:
-    player = ClipPlayer(path, memory=memory)
+                         hz: float = 60.0, screen: bool = True) -> RealTime:
+    """`screen`: ask for screen-ready frames as the media deck does — from the first frame when the
+    renderer already placed the stream (the deck's case for a clip shown again), else from the next
+    frame decoded after the first draw; False: the clip's own frames, drawn by the shaders."""
+    player = ClipPlayer(path, memory=memory, screen=renderer.wanted_size("bench") if screen else None)
     player.wait_buffered(12)
     scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
     first = player.source.frames.queue[0]  # draw once before the clock runs: drivers finish compiling
@@ -158,7 +161,7 @@ def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, 
     next_tick = last = started
     while (now := time.monotonic()) < started + min(seconds, player.info.duration):
         memory.settle()  # what the media deck does before taking frames
-        player.source.want(renderer.wanted_size("bench"))
+        player.source.want(renderer.wanted_size("bench") if screen else None)
         last = now
         if player.present(now) and player.current is not None:
             renderer.update_stream("bench", player.current)

@@ -22,8 +22,9 @@ Screen-ready frames (`VideoSource.want`): where the renderer can copy a clip's f
 the screen (opaque, square corners, an axis-aligned rectangle of whole pixels), it asks for frames
 of exactly that rectangle's size. swscale then scales while it converts, on this thread, and the
 frame is stored bottom row first — the order GL keeps a framebuffer's rows in — into a heap ring
-of that size, and handed out as a top-first view (negative row stride). The renderer sees the
-stride and copies the rows with a blit (`GLRenderer.update_stream`): on llvmpipe a texture
+of that size, in the screen's channel order (RGBA: what the renderer's framebuffer stores), and
+handed out as a top-first view (negative row stride). The renderer sees the stride and copies the
+rows with a blit (`GLRenderer.update_stream`): on llvmpipe a texture
 upload and a blit of a 1280×720 frame cost ~2–4 ms of CPU, drawing it through a fragment
 shader 15–28 ms (docs/media.md, "Frames copied into the screen").
 """
@@ -107,8 +108,8 @@ SPARE = PENDING_MAX + 3
 
 
 class VideoSource:
-    """`frames` holds (pts seconds, BGRA frame) tuples, then END. Start with `start()`; `stop()` ends the
-    thread promptly even when the queue is full."""
+    """`frames` holds (pts seconds, frame) tuples, then END: BGRA frames, or screen-ready RGBA ones
+    (`want`). Start with `start()`; `stop()` ends the thread promptly even when the queue is full."""
 
     def __init__(self, path: Path, capacity: int = 4, memory: FrameMemory = HEAP,
                  screen: tuple[int, int] | None = None) -> None:
@@ -202,11 +203,11 @@ class VideoSource:
         return slot
 
     def _screen_frame(self, decoded: av.VideoFrame, index: int, screen: tuple[int, int]) -> Frame:
-        """Scaled by swscale as it converts, stored bottom row first, handed out top-first (a view)."""
+        """Scaled by swscale as it converts to RGBA, stored bottom row first, handed out top-first (a view)."""
         width, height = screen
         if not self._screen_ring or self._screen_ring[0].shape != (height, width, 4):
             self._screen_ring = HEAP.ring(width, height, self.slots)  # frames out there keep the old ring
         slot = self._screen_ring[index % len(self._screen_ring)]
-        bgra = decoded.to_ndarray(format="bgra", width=width, height=height, interpolation="BILINEAR")
-        np.copyto(slot, bgra[::-1])
+        rgba = decoded.to_ndarray(format="rgba", width=width, height=height, interpolation="BILINEAR")
+        np.copyto(slot, rgba[::-1])
         return slot[::-1]

@@ -26,7 +26,7 @@ SYNC_FLUSH_COMMANDS = 0x0001
 TIMEOUT_EXPIRED = 0x911B
 WAIT_FAILED = 0x911D
 TEXTURE_2D = 0x0DE1
-BGRA = 0x80E1
+RGBA = 0x1908
 UNSIGNED_BYTE = 0x1401
 UNPACK_ALIGNMENT = 0x0CF5
 UNPACK_ROW_LENGTH = 0x0CF2
@@ -140,13 +140,13 @@ class GLCalls:
     def delete_fence(self, fence: int) -> None:
         self._fn["glDeleteSync"](c_void_p(fence))
 
-    def upload_bgra(self, texture: int, size: tuple[int, int], address: int) -> None:
-        """Write `size` pixels of BGRA bytes at `address` (rows packed, bottom first) into a 2D
-        texture with four 8-bit channels: the driver puts the channels in the texture's order."""
+    def upload_rgba(self, texture: int, size: tuple[int, int], address: int) -> None:
+        """Write `size` pixels of RGBA bytes at `address` (rows packed, bottom first) into a 2D
+        texture with four 8-bit channels: a plain copy where the texture stores RGBA."""
         self._fn["glBindTexture"](TEXTURE_2D, texture)
         self._fn["glPixelStorei"](UNPACK_ALIGNMENT, 4)
         self._fn["glPixelStorei"](UNPACK_ROW_LENGTH, 0)
-        self._fn["glTexSubImage2D"](TEXTURE_2D, 0, 0, 0, size[0], size[1], BGRA, UNSIGNED_BYTE, c_void_p(address))
+        self._fn["glTexSubImage2D"](TEXTURE_2D, 0, 0, 0, size[0], size[1], RGBA, UNSIGNED_BYTE, c_void_p(address))
         self._fn["glBindTexture"](TEXTURE_2D, 0)
 
     def blit(self, source: int, target: int, size: tuple[int, int], at: tuple[int, int]) -> None:

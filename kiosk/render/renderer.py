@@ -155,8 +155,8 @@ class GLRenderer:
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
         mapped ring is bound as it is; any other frame is uploaded to a texture made per stream and
-        size, then rewritten in place each frame. A screen-ready frame (rows stored bottom first,
-        `screen_copy`) is uploaded to be copied into the screen."""
+        size, then rewritten in place each frame. A screen-ready frame (RGBA, rows stored bottom
+        first: `screen_copy`) is uploaded to be copied into the screen."""
         height, width = frame.shape[:2]
         self.copies.gl = self._gl_calls()
         if self.copies.update(name, frame):
