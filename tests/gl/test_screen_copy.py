@@ -120,3 +120,18 @@ def test_streams_dropped_release_their_copies(renderer: GLRenderer) -> None:
     renderer.update_stream("clip", _noise(*TARGET))  # the clip's own frames again
     renderer.drop_stream("clip")
     assert renderer.gl_objects() == before
+
+
+def test_the_video_bench_presents_a_real_clip_with_copied_frames(renderer: GLRenderer, copies: list[bool],
+                                                                  published_scenarios: Path) -> None:
+    """`kiosk bench video`'s real-time presentation, one second of a sample clip: the frames shown
+    are copied into the screen (all but those decoded before the first draw placed the stream)."""
+    from kiosk.bench.video import present_in_real_time
+    from kiosk.media.decoder import HEAP
+
+    clip = published_scenarios / "commis-de-cuisine" / "media" / "arrivee.mp4"
+    real = present_in_real_time(clip, renderer, HEAP, 1.0)
+    assert renderer.wanted_size("bench") == TARGET
+    assert real.due >= 20 and real.presented >= 10
+    assert copies.count(True) >= real.presented - 8  # the frames decoded before the first draw go through the shaders
+    assert renderer.copies.texture("bench") is None  # dropped with the stream
