@@ -24,9 +24,10 @@ of exactly that rectangle's size. swscale then scales while it converts, on this
 frame is stored bottom row first — the order GL keeps a framebuffer's rows in — into a heap ring
 of that size, in the screen's channel order (RGBA: what the renderer's framebuffer stores), and
 handed out as a top-first view (negative row stride). The renderer sees the stride and copies the
-rows with a blit (`GLRenderer.update_stream`): on llvmpipe a texture
-upload and a blit of a 1280×720 frame cost ~2–4 ms of CPU, drawing it through a fragment
-shader 15–28 ms (docs/media.md, "Frames copied into the screen").
+rows with a blit (`GLRenderer.update_stream`): on llvmpipe a texture upload and a blit of a
+1280×720 frame cost ~2–4 ms of CPU, drawing it through a fragment shader 8–29 ms (docs/media.md,
+"Frames copied into the screen"). Frames decoded before the renderer first placed the clip keep
+the clip's own form (up to `capacity + PENDING_MAX`: about 0.2 s at the clip's start).
 """
 
 from __future__ import annotations
