@@ -143,7 +143,7 @@ def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionSc
                  renderer: GLRenderer, streams: StreamFanout, host: RecordingHost) -> None:
     """The clips and pictures the session's scenes name, to every output (clips → Video Profile)."""
     deck = MediaDeck(settings.content.scenarios, streams.update_stream, streams.drop_stream, sound=open_sound(),
-                     memory=renderer.frames or HEAP, report=host.clip_event)
+                     memory=renderer.frames or HEAP, report=host.clip_event, screen=renderer.wanted_size)
     stack.callback(deck.stop)
     loop.media = deck
     narrator = host.narrator

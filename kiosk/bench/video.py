@@ -5,12 +5,14 @@ For 1080p and 720p H.264 clips (made once with ffmpeg under .cache/bench-media/)
   goes: OpenCV's `cv2.VideoCapture.read` (BGR), PyAV decoding to BGRA ndarrays, and PyAV's raw
   yuv420p frames with no conversion at all (the cheapest format any path could show); the ratio's
   denominator is the fastest of the three in each run, so a slow anchor cannot flatter the ratio;
-* the kiosk's path: the decoder thread (PyAV → BGRA) writing into the memory `kiosk run` gives it
-  (GPU-visible rings where the driver allows: `render.mapped_frames`), a consumer handing every frame
-  to the renderer AND drawing it full screen into the 1280×720 target, waiting for GL each frame —
-  frames per second, and the median ratio to the better raw decoder; the same with heap frames
-  uploaded to a texture, for comparison;
-* handing one frame to the renderer and drawing it, both ways: milliseconds of wall and CPU time;
+* the kiosk's path: the decoder thread (PyAV → BGRA) asked, as the media deck asks it, for the
+  screen-ready frames the renderer copies into the screen (scaled by swscale to the 1280×720 target,
+  rows bottom first: `render.screen_copy`), a consumer handing every frame to the renderer AND
+  drawing it full screen into the 1280×720 target, waiting for GL each frame — frames per second,
+  and the median ratio to the best raw decoder; for comparison, alternated, the clip's own frames
+  (into GPU-visible rings where the driver allows: `render.mapped_frames`) drawn by the shaders;
+* handing one frame to the renderer and drawing it, three ways (bound from a ring, uploaded,
+  screen-ready and copied): milliseconds of wall and CPU time;
 * real-time presentation at the screen's 60 Hz for `seconds` of 1080p30, 1080p60 and 720p30 clips (every
   shown frame drawn into a 1280×720 target): frames dropped and late, CPU seconds per second of video;
 * a two-clip playlist in real time: the gap between the last frame of the first clip and the first
@@ -106,11 +108,14 @@ ANCHORS = ("OpenCV → BGR", "PyAV → BGRA", "PyAV yuv420p")
 FULL_SCREEN = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
 
 
-def kiosk_path_fps(path: Path, renderer: GLRenderer, memory: FrameMemory) -> float:
-    """Decode → hand over → draw every frame full screen, waiting for GL each frame."""
-    source = VideoSource(path, memory=memory).start()
+def kiosk_path_fps(path: Path, renderer: GLRenderer, memory: FrameMemory, screen: bool = True) -> float:
+    """Decode → hand over → draw every frame full screen, waiting for GL each frame. `screen`: ask
+    the decoder for the screen-ready frames the renderer copies, as the media deck does (False: the
+    clip's own frames, drawn through the shaders)."""
+    source = VideoSource(path, memory=memory, screen=renderer.wanted_size("bench") if screen else None).start()
     frames, started = 0, time.perf_counter()
     while (item := source.frames.get()) is not None:
+        source.want(renderer.wanted_size("bench") if screen else None)  # what the media deck does
         renderer.update_stream("bench", item[1])
         renderer.draw(FULL_SCREEN)
         renderer.finish()
@@ -137,8 +142,11 @@ class RealTime:
 
 
 def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, seconds: float,
-                         hz: float = 60.0) -> RealTime:
-    player = ClipPlayer(path, memory=memory)
+                         hz: float = 60.0, screen: bool = True) -> RealTime:
+    """`screen`: ask for screen-ready frames as the media deck does — from the first frame when the
+    renderer already placed the stream (the deck's case for a clip shown again), else from the next
+    frame decoded after the first draw; False: the clip's own frames, drawn by the shaders."""
+    player = ClipPlayer(path, memory=memory, screen=renderer.wanted_size("bench") if screen else None)
     player.wait_buffered(12)
     scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
     first = player.source.frames.queue[0]  # draw once before the clock runs: drivers finish compiling
@@ -153,6 +161,7 @@ def present_in_real_time(path: Path, renderer: GLRenderer, memory: FrameMemory, 
     next_tick = last = started
     while (now := time.monotonic()) < started + min(seconds, player.info.duration):
         memory.settle()  # what the media deck does before taking frames
+        player.source.want(renderer.wanted_size("bench") if screen else None)
         last = now
         if player.present(now) and player.current is not None:
             renderer.update_stream("bench", player.current)
@@ -236,18 +245,20 @@ def av_offset(clip: Path, hz: float = 60.0) -> tuple[float, float]:
 
 
 def show_cost(renderer: GLRenderer, memory: FrameMemory, size: tuple[int, int],
-              frames: int = 60) -> tuple[float, float]:
+              frames: int = 60, screen_ready: bool = False) -> tuple[float, float]:
     """Milliseconds of wall and process CPU time to hand a frame to the renderer and draw it full
-    screen, waiting for GL each time (a frame from `memory`: bound if mapped, else uploaded)."""
+    screen, waiting for GL each time (a frame from `memory`: bound if mapped, else uploaded;
+    `screen_ready`: rows stored bottom first, uploaded and copied if the size fits the target)."""
     ring = memory.ring(size[0], size[1], 1)
     ring[0][:] = np.random.default_rng(0).integers(0, 256, ring[0].shape, dtype=np.uint8)
+    frame = ring[0][::-1] if screen_ready else ring[0]
     scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), "bench"),)))
-    renderer.update_stream("bench", ring[0])
+    renderer.update_stream("bench", frame)
     renderer.draw(scene)  # shaders compiled, texture made
     renderer.finish()
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(frames):
-        renderer.update_stream("bench", ring[0])
+        renderer.update_stream("bench", frame)
         renderer.draw(scene)
         renderer.finish()
     result = (time.perf_counter() - wall) / frames * 1000, (time.process_time() - cpu) / frames * 1000
@@ -271,8 +282,9 @@ def _spread(values: list[float]) -> str:
 
 def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, runs: int = 5,
                     clip_seconds: float = 10.0, compare_upload: bool = True) -> dict[str, Any]:
-    """`clip_seconds`: length of the throughput clips; `compare_upload`: also time heap frames
-    uploaded to a texture (the path drivers without mapped buffers take)."""
+    """`clip_seconds`: length of the throughput clips; `compare_upload`: also time the clip's own
+    frames drawn through the shaders (the path before screen-ready frames, and where they cannot be
+    copied), alternated with the kiosk's path."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     renderer = GLRenderer(create_offscreen_context(), (1280, 720), [assets / "images"], FontFiles.bundled(assets))
     memory, memory_name = frame_memory(renderer)
@@ -288,7 +300,7 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
             raws.append(pyav_raw_fps(clip))
             kiosks.append(kiosk_path_fps(clip, renderer, memory))
             if compare_upload:
-                uploads.append(kiosk_path_fps(clip, renderer, HEAP))
+                uploads.append(kiosk_path_fps(clip, renderer, memory, screen=False))
         anchors = list(zip(cvs, avs, raws, strict=True))
         best = [max(run) for run in anchors]
         fastest = [ANCHORS[run.index(max(run))] for run in anchors]
@@ -298,15 +310,18 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
               f"PyAV yuv420p {_spread(raws)} fps; the fastest, each run's denominator: "
               + ", ".join(f"{name} ×{fastest.count(name)}" for name in ANCHORS if name in fastest))
         print(f"{label}: decode + draw every frame {_spread(kiosks)} fps, ÷ best raw decode {_spread(ratio)} "
-              "(target ≥ 0.9)" + (f" | heap + upload + draw {_spread(uploads)} fps, ÷ best {_spread(upload_ratio)}"
-                                  if uploads else ""))
+              "(target ≥ 0.9)" + (f" | the clip's own frames drawn by the shaders {_spread(uploads)} fps, "
+                                  f"÷ best {_spread(upload_ratio)}" if uploads else ""))
         shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
-        print(f"{label}: a frame handed over and drawn into 1280×720: {shown[0]:.1f} ms ({shown[1]:.1f} ms CPU) | "
-              f"heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU)")
+        copied = show_cost(renderer, HEAP, (1280, 720), screen_ready=True)
+        print(f"{label}: a frame handed over and drawn into 1280×720: from a ring {shown[0]:.1f} ms ({shown[1]:.1f} ms "
+              f"CPU) | heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU) | screen-ready 1280×720, "
+              f"uploaded and copied: {copied[0]:.1f} ms ({copied[1]:.1f} ms CPU)")
         figures[label] = {"opencv_fps": cvs, "pyav_bgra_fps": avs, "pyav_yuv420p_fps": raws, "anchor": fastest,
-                          "decode_draw_fps": kiosks,
-                          "decode_draw_ratio": ratio, "upload_draw_fps": uploads, "upload_draw_ratio": upload_ratio,
-                          "show_ms": shown[0], "show_cpu_ms": shown[1]}
+                          "decode_draw_fps": kiosks, "decode_draw_ratio": ratio,
+                          "shader_draw_fps": uploads, "shader_draw_ratio": upload_ratio,
+                          "show_ms": shown[0], "show_cpu_ms": shown[1], "upload_show_ms": uploaded[0],
+                          "upload_show_cpu_ms": uploaded[1], "copy_show_ms": copied[0], "copy_show_cpu_ms": copied[1]}
     realtime: dict[str, Any] = {}
     for label, size, fps in (("1080p30", SIZES["1080p"], 30), ("1080p60", SIZES["1080p"], 60),
                              ("720p30", SIZES["720p"], 30)):

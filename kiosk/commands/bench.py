@@ -32,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sync.add_argument("--single", type=arguments.count, default=500,
                       help="statements sent one per request for the comparison (default 500)")
     arguments.lrs_arguments(sync, "an LRS xAPI endpoint (default: start a local Ralph)")
-    video = what.add_parser("video", help="H.264 decode vs the kiosk's path (decode into GPU-visible memory, or "
-                                          "decode + upload), real-time presentation (drops, CPU), playlist gap, "
+    video = what.add_parser("video", help="H.264 decode vs the kiosk's path (decode + draw every frame: frames "
+                                          "scaled for the screen and copied in, against the clip's own frames drawn "
+                                          "by the shaders), real-time presentation (drops, CPU), playlist gap, "
                                           "A/V offset")
     video.add_argument("--seconds", type=float, default=60.0, help="real-time presentation length (default 60)")
     video.add_argument("--runs", type=arguments.count, default=5,

@@ -38,8 +38,12 @@ class Playback:
 class MediaDeck:
     def __init__(self, root: Path, upload: Callable[[str, Frame], None], drop: Callable[[str], None], *,
                  sound: SoundOutput | None = None, memory: FrameMemory = HEAP,
-                 report: Callable[[Playback], None] = lambda fact: None) -> None:
-        """`memory`: where the decoders write frames (the renderer's GPU-visible rings, or the heap)."""
+                 report: Callable[[Playback], None] = lambda fact: None,
+                 screen: Callable[[str], tuple[int, int] | None] = lambda name: None) -> None:
+        """`memory`: where the decoders write frames (the renderer's GPU-visible rings, or the heap);
+        `screen`: the size of screen-ready frames the renderer can copy for a stream, or None
+        (`GLRenderer.wanted_size`): decoders are asked for them, scaled on their own thread."""
+        self.screen = screen
         self.root = root
         self.memory = memory
         self.upload = upload
@@ -92,7 +96,8 @@ class MediaDeck:
     def _open(self, name: str, loop: bool, now: float) -> None:
         path = self.root / name.split("#", 1)[0]  # "#…" names another stream of the same file
         if path.suffix.lower() in VIDEO_SUFFIXES:
-            playlist = Playlist([path], lambda p: ClipPlayer(p, sound=self.sound, memory=self.memory), loop=loop)
+            playlist = Playlist([path], lambda p: ClipPlayer(p, sound=self.sound, memory=self.memory,
+                                                             screen=self.screen(name)), loop=loop)
             playlist.start(now)
             self.playing[name] = playlist
             self.cuts[name] = 0
@@ -111,6 +116,7 @@ class MediaDeck:
         changed = False
         self.memory.settle()  # decoders may rewrite slots of frames taken from now on: drawn ones must be done
         for name, playlist in self.playing.items():
+            playlist.want(self.screen(name))
             if playlist.present(now) and playlist.frame is not None:
                 self.upload(name, playlist.frame)
                 changed = True

@@ -17,6 +17,17 @@ cores): a buffer comes round again only after `capacity + SPARE` frames, more th
 held by the presenter (at most PENDING_MAX ahead plus the one on screen; frames already due may be
 held beyond that only to be dropped unseen) or being uploaded. The queue bounds memory and paces
 the decoder: it waits while the presenter is `capacity` frames ahead.
+
+Screen-ready frames (`VideoSource.want`): where the renderer can copy a clip's frame straight into
+the screen (opaque, square corners, an axis-aligned rectangle of whole pixels), it asks for frames
+of exactly that rectangle's size. swscale then scales while it converts, on this thread, and the
+frame is stored bottom row first — the order GL keeps a framebuffer's rows in — into a heap ring
+of that size, in the screen's channel order (RGBA: what the renderer's framebuffer stores), and
+handed out as a top-first view (negative row stride). The renderer sees the stride and copies the
+rows with a blit (`GLRenderer.update_stream`): on llvmpipe a texture upload and a blit of a
+1280×720 frame cost ~2–4 ms of CPU, drawing it through a fragment shader 8–29 ms (docs/media.md,
+"Frames copied into the screen"). Frames decoded before the renderer first placed the clip keep
+the clip's own form (up to `capacity + PENDING_MAX`: about 0.2 s at the clip's start).
 """
 
 from __future__ import annotations
@@ -26,12 +37,16 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import AssetError
+
+if TYPE_CHECKING:
+    import av
+    from av.video.reformatter import VideoReformatter
 
 log = logging.getLogger(__name__)
 Frame = npt.NDArray[np.uint8]
@@ -95,19 +110,30 @@ SPARE = PENDING_MAX + 3
 
 
 class VideoSource:
-    """`frames` holds (pts seconds, BGRA frame) tuples, then END. Start with `start()`; `stop()` ends the
-    thread promptly even when the queue is full."""
+    """`frames` holds (pts seconds, frame) tuples, then END: BGRA frames, or screen-ready RGBA ones
+    (`want`). Start with `start()`; `stop()` ends the thread promptly even when the queue is full."""
 
-    def __init__(self, path: Path, capacity: int = 4, memory: FrameMemory = HEAP) -> None:
+    def __init__(self, path: Path, capacity: int = 4, memory: FrameMemory = HEAP,
+                 screen: tuple[int, int] | None = None) -> None:
+        """`screen`: make screen-ready frames of this size from the first one (see `want`); the clip's
+        own ring is then made only if they stop being wanted, on the heap."""
         self.info = probe(path)
         self.frames: queue.Queue[tuple[float, Frame] | None] = queue.Queue(maxsize=capacity)
         self.decoded = 0
         self.error: str | None = None
         self.memory = memory
-        self._ring = memory.ring(self.info.width, self.info.height, capacity + SPARE)
+        self.slots = capacity + SPARE
+        self.screen = screen
+        self._ring = [] if screen else memory.ring(self.info.width, self.info.height, self.slots)
         self._given = list(self._ring)  # what goes back to `memory` (the ring may swap a slot)
+        self._screen_ring: list[Frame] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
+
+    def want(self, screen: tuple[int, int] | None) -> None:
+        """Frames decoded from now on: screen-ready at `screen` (width, height) pixels, or the clip's
+        own frames (None). Frames already queued keep the form they were made in."""
+        self.screen = screen
 
     def start(self) -> VideoSource:
         self._thread.start()
@@ -142,7 +168,11 @@ class VideoSource:
 
     def _run(self) -> None:
         import av
+        from av.video.reformatter import VideoReformatter
 
+        # One per form, kept for the clip: each keeps its swscale context (`VideoFrame.to_ndarray`
+        # makes a new one per frame: 1.5–2 ms more per 1080p frame scaled to 720p, measured here).
+        own_form, screen_form = VideoReformatter(), VideoReformatter()
         fps = self.info.fps
         index = 0
         try:
@@ -152,14 +182,12 @@ class VideoSource:
                 for decoded in container.decode(stream):
                     if self._stop.is_set():
                         return
-                    slot = self._ring[index % len(self._ring)]
-                    bgra = decoded.to_ndarray(format="bgra")  # swscale
-                    if bgra.shape != slot.shape:  # a stream that changes size midway: a new buffer
-                        slot = self._ring[index % len(self._ring)] = np.empty(bgra.shape, np.uint8)
-                    np.copyto(slot, bgra)  # into memory the renderer may read without an upload
+                    screen = self.screen  # read once: the presenter may change it meanwhile
+                    frame = self._own_frame(own_form, decoded, index) if screen is None else \
+                        self._screen_frame(screen_form, decoded, index, screen)
                     # Timestamps from the frame number: constant frame rate clips (what the kiosk ships);
                     # a container's clock may round them to whole milliseconds.
-                    if not self._put((index / fps, slot)):
+                    if not self._put((index / fps, frame)):
                         return
                     index += 1
                     self.decoded = index
@@ -168,3 +196,25 @@ class VideoSource:
             log.error("video %s: decoding stopped after %d frames: %s", self.info.path, index, exc)
         finally:
             self._put(END)
+
+    def _own_frame(self, form: VideoReformatter, decoded: av.VideoFrame, index: int) -> Frame:
+        """The clip's frame at its own size, top row first, in the next slot of the memory's ring."""
+        bgra = form.reformat(decoded, format="bgra").to_ndarray()  # swscale
+        if not self._ring:  # screen-ready frames were wanted until now: this thread may only use the heap
+            self._ring = HEAP.ring(self.info.width, self.info.height, self.slots)
+        slot = self._ring[index % len(self._ring)]
+        if bgra.shape != slot.shape:  # a stream that changes size midway: a new buffer
+            slot = self._ring[index % len(self._ring)] = np.empty(bgra.shape, np.uint8)
+        np.copyto(slot, bgra)  # into memory the renderer may read without an upload
+        return slot
+
+    def _screen_frame(self, form: VideoReformatter, decoded: av.VideoFrame, index: int,
+                      screen: tuple[int, int]) -> Frame:
+        """Scaled by swscale as it converts to RGBA, stored bottom row first, handed out top-first (a view)."""
+        width, height = screen
+        if not self._screen_ring or self._screen_ring[0].shape != (height, width, 4):
+            self._screen_ring = HEAP.ring(width, height, self.slots)  # frames out there keep the old ring
+        slot = self._screen_ring[index % len(self._screen_ring)]
+        rgba = form.reformat(decoded, width, height, "rgba", interpolation="BILINEAR").to_ndarray()
+        np.copyto(slot, rgba[::-1])
+        return slot[::-1]

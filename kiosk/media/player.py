@@ -35,9 +35,10 @@ class PlayStats:
 
 class ClipPlayer:
     def __init__(self, path: Path, *, sound: SoundOutput | None = None, capacity: int = 4,
-                 record: bool = False, memory: FrameMemory = HEAP) -> None:
+                 record: bool = False, memory: FrameMemory = HEAP, screen: tuple[int, int] | None = None) -> None:
+        """`screen`: decode screen-ready frames of this size from the first (`VideoSource.want`)."""
         self.path = path
-        self.source = VideoSource(path, capacity, memory)
+        self.source = VideoSource(path, capacity, memory, screen)
         self.info: ClipInfo = self.source.info
         self.sound = sound
         self.pcm: Pcm | None = decode_audio(path) if sound is not None else None

@@ -71,6 +71,12 @@ class Playlist:
             if player is not None:
                 player.resume(now)
 
+    def want(self, screen: tuple[int, int] | None) -> None:
+        """Screen-ready frames of this size from the clips playing (`VideoSource.want`)."""
+        for player in (self.current, self.upcoming):
+            if player is not None:
+                player.source.want(screen)
+
     def next_due(self, now: float) -> float | None:
         times = [t for p in (self.current, self.upcoming) if p is not None and (t := p.next_due(now)) is not None]
         return min(times) if times else None

@@ -1,5 +1,6 @@
 """The few OpenGL calls moderngl does not offer, on the context current in this thread: buffer
-storage mapped persistently, buffer textures and fences (see `mapped_frames`).
+storage mapped persistently, buffer textures and fences (see `mapped_frames`), BGRA uploads and
+framebuffer blits to a rectangle (see `screen_copy`).
 
 Entry points come from the window system that made the context current (EGL for headless and
 Wayland/cage, GLX under X11), the way moderngl itself found its own.
@@ -24,6 +25,16 @@ SYNC_GPU_COMMANDS_COMPLETE = 0x9117
 SYNC_FLUSH_COMMANDS = 0x0001
 TIMEOUT_EXPIRED = 0x911B
 WAIT_FAILED = 0x911D
+TEXTURE_2D = 0x0DE1
+RGBA = 0x1908
+UNSIGNED_BYTE = 0x1401
+UNPACK_ALIGNMENT = 0x0CF5
+UNPACK_ROW_LENGTH = 0x0CF2
+READ_FRAMEBUFFER = 0x8CA8
+DRAW_FRAMEBUFFER = 0x8CA9
+FRAMEBUFFER = 0x8D40
+COLOR_BUFFER_BIT = 0x4000
+NEAREST = 0x2600
 NEEDED_EXTENSIONS = ("GL_ARB_buffer_storage", "GL_ARB_texture_buffer_range")
 
 _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
@@ -42,6 +53,10 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "glClientWaitSync": (c_uint, (c_void_p, c_uint, c_uint64)),
     "glDeleteSync": (None, (c_void_p,)),
     "glGetError": (c_uint, ()),
+    "glTexSubImage2D": (None, (c_uint, c_int, c_int, c_int, c_int, c_int, c_uint, c_uint, c_void_p)),
+    "glPixelStorei": (None, (c_uint, c_int)),
+    "glBindFramebuffer": (None, (c_uint, c_uint)),
+    "glBlitFramebuffer": (None, (c_int, c_int, c_int, c_int, c_int, c_int, c_int, c_int, c_uint, c_uint)),
 }
 
 
@@ -124,6 +139,26 @@ class GLCalls:
 
     def delete_fence(self, fence: int) -> None:
         self._fn["glDeleteSync"](c_void_p(fence))
+
+    def upload_rgba(self, texture: int, size: tuple[int, int], address: int) -> None:
+        """Write `size` pixels of RGBA bytes at `address` (rows packed, bottom first) into a 2D
+        texture with four 8-bit channels: a plain copy where the texture stores RGBA."""
+        self._fn["glBindTexture"](TEXTURE_2D, texture)
+        self._fn["glPixelStorei"](UNPACK_ALIGNMENT, 4)
+        self._fn["glPixelStorei"](UNPACK_ROW_LENGTH, 0)
+        self._fn["glTexSubImage2D"](TEXTURE_2D, 0, 0, 0, size[0], size[1], RGBA, UNSIGNED_BYTE, c_void_p(address))
+        self._fn["glBindTexture"](TEXTURE_2D, 0)
+
+    def blit(self, source: int, target: int, size: tuple[int, int], at: tuple[int, int]) -> None:
+        """Copy `source` framebuffer's `size` pixels from its origin to `target` at `at` (GL's
+        bottom-left origin), unscaled and unflipped — what drivers turn into a plain copy — and
+        leave `target` bound for drawing and reading."""
+        width, height = size
+        self._fn["glBindFramebuffer"](READ_FRAMEBUFFER, source)
+        self._fn["glBindFramebuffer"](DRAW_FRAMEBUFFER, target)
+        self._fn["glBlitFramebuffer"](0, 0, width, height, at[0], at[1], at[0] + width, at[1] + height,
+                                      COLOR_BUFFER_BIT, NEAREST)
+        self._fn["glBindFramebuffer"](FRAMEBUFFER, target)
 
     def _gen(self, function: str) -> int:
         out = c_uint(0)

@@ -24,6 +24,7 @@ from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.gl_calls import GLCalls
 from kiosk.render.images import RASTER_CACHE, ImageLibrary, OwnPicture
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
+from kiosk.render.screen_copy import ScreenCopies, place
 from kiosk.render.spares import SpareTextures
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
@@ -151,12 +152,20 @@ class GLRenderer:
         self.backdrop = Backdrop(ctx, size)
         self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
         self._fences_looked_up = False
+        self.copies = ScreenCopies(ctx, None)  # screen-ready video frames, blitted (render/screen_copy.py)
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
         mapped ring is bound as it is; any other frame is uploaded to a texture made per stream and
-        size, then rewritten in place each frame."""
+        size, then rewritten in place each frame. A screen-ready frame (RGBA, rows stored bottom
+        first: `screen_copy`) is uploaded to be copied into the screen."""
         height, width = frame.shape[:2]
+        self.copies.gl = self._gl_calls()
+        if self.copies.update(name, frame):
+            self._unmap(name)
+            if name in self.streams:
+                self.streams.pop(name).release()
+            return
         mapped = self.frames.pin((id(self), name), frame) if self.frames is not None else None
         if mapped is not None:
             self.mapped[name] = (mapped, (width, height))
@@ -176,6 +185,7 @@ class GLRenderer:
         texture.write(frame if frame.flags.c_contiguous else np.ascontiguousarray(frame))
 
     def drop_stream(self, name: str) -> None:
+        self.copies.drop(name)
         texture = self.streams.pop(name, None)
         if texture is not None:
             texture.release()
@@ -190,7 +200,7 @@ class GLRenderer:
         the soak test checks it stays flat however many frames are drawn."""
         return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
                 + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0)
-                + len(self.own_textures) + len(self.spares) + self.backdrop.gl_objects())
+                + len(self.own_textures) + len(self.spares) + self.backdrop.gl_objects() + self.copies.gl_objects())
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
@@ -305,7 +315,14 @@ class GLRenderer:
         read_rings = False
         for index in np.unique(batch.rows[:, 15]).astype(int):
             name = names[index]
+            rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
+            if batch.material == "video" and self._copied(name, rows):
+                continue
             texture = self.streams.get(name)
+            copied = self.copies.texture(name)  # screen-ready, but not where it can be copied
+            _set_uniform(program, "u_bottom_up", int(copied is not None))
+            if copied is not None:
+                texture = copied
             if texture is not None:
                 texture.use(UPLOADED_STREAM_UNIT)
                 _set_uniform(program, "u_mapped", 0)
@@ -317,7 +334,6 @@ class GLRenderer:
                 read_rings = True
             else:
                 continue
-            rows = np.ascontiguousarray(batch.rows[batch.rows[:, 15] == index])
             _set_uniform(program, "u_frame_size", size)
             _set_uniform(program, "u_exact", int(batch.material == "video" and self._pixel_for_pixel(rows, size)))
             opaque = batch.material == "video" and bool((rows[:, 11] >= 1.0).all() and (rows[:, 12] <= 0.0).all())
@@ -329,6 +345,20 @@ class GLRenderer:
             if opaque:
                 self.ctx.enable(moderngl.BLEND)
         return read_rings
+
+    def _copied(self, name: str, rows: npt.NDArray[np.float32]) -> bool:
+        """Copy the stream's screen-ready frame into the target if it fits its place there (True);
+        either way remember which size would fit, for the decoder (`wanted_size`)."""
+        target = self.ctx.fbo
+        vp = self.viewport
+        spot = place(rows, vp.scale, (vp.x, self.size[1] - vp.y - vp.h), self.size) if target is self.fbo else None
+        self.copies.note(name, spot)
+        return spot is not None and self.copies.copy(name, spot, self.fbo)
+
+    def wanted_size(self, name: str) -> tuple[int, int] | None:
+        """The size of screen-ready frames the stream's place took when last drawn (None: it cannot
+        be copied there): what the media deck asks its decoder for."""
+        return self.copies.wanted.get(name)
 
     def _pixel_for_pixel(self, rows: npt.NDArray[np.float32], size: tuple[int, int]) -> bool:
         """Every video rect of `rows` covers exactly the frame's pixels on the target (within a
@@ -397,18 +427,22 @@ class GLRenderer:
             # idle attract screen); moderngl has no glFlush
             self.finish()
 
-    def finish(self) -> None:
-        """Wait for the GPU: for benchmarks and before reading pixels. On a fence, through ctypes,
-        which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
-        draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
-        threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
+    def _gl_calls(self) -> GLCalls | None:
+        """The GL calls moderngl lacks, looked up once (None: the driver lacks them)."""
         if not self._fences_looked_up:
             self._fences_looked_up = True
             try:
                 self._fences = self.frames.gl if self.frames is not None else GLCalls()
             except GraphicsUnavailableError:
-                self._fences = None  # the driver lacks them: ctx.finish() it is
-        gl = self._fences
+                self._fences = None
+        return self._fences
+
+    def finish(self) -> None:
+        """Wait for the GPU: for benchmarks and before reading pixels. On a fence, through ctypes,
+        which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
+        draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
+        threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
+        gl = self._gl_calls()  # without them: ctx.finish() it is
         fence = gl.fence() if gl is not None else 0
         if gl is None or not fence or not gl.wait(fence, 10.0):
             self.ctx.finish()
@@ -435,6 +469,7 @@ class GLRenderer:
         self.streams.clear()
         self.own_textures.clear()
         self.spares.release()
+        self.copies.release()
         self.backdrop.release()
         for name in list(self.mapped):
             self._unmap(name)

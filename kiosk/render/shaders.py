@@ -112,19 +112,22 @@ void main() {
 # (`mapped_frames`), filtered here like the 2D one: bilinear, wrapping across, clamped down.
 # `u_exact`: the frame lands pixel for pixel on the target (a 1080p clip full screen at 1080p),
 # so each pixel reads its one texel unfiltered — on llvmpipe about half the cost of a bilinear read.
+# `u_bottom_up`: a 2D texture holding a screen-ready frame (`screen_copy`), rows bottom first.
 _STREAM_TEXEL = """
 uniform sampler2D u_atlas;
 uniform samplerBuffer u_frame;
 uniform int u_mapped;
 uniform int u_exact;
+uniform int u_bottom_up;
 uniform ivec2 u_frame_size;
 vec4 stream_texel(vec2 uv) {
     if (u_exact == 1) {
         ivec2 p = clamp(ivec2(uv * vec2(u_frame_size)), ivec2(0), u_frame_size - 1);
+        p.y = u_bottom_up == 1 ? u_frame_size.y - 1 - p.y : p.y;  // the same texel as a top-first frame's
         return u_mapped == 0 ? texelFetch(u_atlas, p, 0) : texelFetch(u_frame, p.y * u_frame_size.x + p.x).bgra;
     }
     if (u_mapped == 0) {
-        return textureGrad(u_atlas, uv, vec2(0.0), vec2(0.0));
+        return textureGrad(u_atlas, u_bottom_up == 1 ? vec2(uv.x, 1.0 - uv.y) : uv, vec2(0.0), vec2(0.0));
     }
     // Selects, not integer modulo: llvmpipe runs integer division one lane at a time.
     int w = u_frame_size.x;

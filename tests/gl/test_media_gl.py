@@ -74,10 +74,15 @@ def test_the_360_view_points_where_the_pose_looks(renderer: GLRenderer, tmp_path
     assert "sphere.png" not in renderer.streams  # off screen: the texture is released
 
 
-def test_a_clip_reaches_the_screen_through_the_deck_frame_by_frame(renderer: GLRenderer,
-                                                                   published_scenarios: Path) -> None:
+@pytest.mark.parametrize("screen_ready", [False, True], ids=["own-frames", "screen-ready"])
+def test_a_clip_reaches_the_screen_through_the_deck_frame_by_frame(renderer: GLRenderer, published_scenarios: Path,
+                                                                   screen_ready: bool) -> None:
+    """`screen_ready`: the deck asks the decoder for the frames the renderer copies into the screen
+    (as `kiosk run` wires it), once the renderer has placed the clip."""
     stream = "commis-de-cuisine/media/arrivee.mp4"
-    deck = MediaDeck(published_scenarios, renderer.update_stream, renderer.drop_stream)
+    renderer.copies.wanted.pop(stream, None)  # a clip never placed before
+    deck = MediaDeck(published_scenarios, renderer.update_stream, renderer.drop_stream,
+                     screen=renderer.wanted_size if screen_ready else lambda name: None)
     scene = Scene(Group((Video(Rect(0, 0, 1920, 1080), stream),)))
     deck.show({stream: False}, 10.0)
     player = deck.playing[stream].current
@@ -99,9 +104,14 @@ def test_a_clip_reaches_the_screen_through_the_deck_frame_by_frame(renderer: GLR
         assert ok
         expected = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), (480, 270), interpolation=cv2.INTER_AREA)
         assert np.abs(shown[:, :, :3].astype(int) - expected.astype(int)).mean() < 6, index  # the same picture
+        if screen_ready and index:  # placed at the first draw: later frames are made for the place
+            assert renderer.copies.texture(stream) is not None and stream not in renderer.streams
+            assert player.source.screen == (480, 270)
+    if not screen_ready:
+        assert renderer.copies.texture(stream) is None and player.source.screen is None
     assert not deck.present(11.01)  # nothing new due: no redraw needed
     deck.stop()
-    assert stream not in renderer.streams
+    assert stream not in renderer.streams and renderer.copies.texture(stream) is None
 
 
 def test_a_stereo_frame_for_a_simulated_headset(gl_context: object, tmp_path: Path) -> None:
