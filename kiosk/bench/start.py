@@ -14,6 +14,7 @@ signing are what could leak).
 from __future__ import annotations
 
 import compileall
+import logging
 import os
 import socket
 import statistics
@@ -245,6 +246,19 @@ def _walk_visit(pilot: Pilot, language: str, trade: str, limit: int = 200) -> No
     raise KioskError(f"the scripted visit did not end: {pilot.screen.state_label()}")
 
 
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """The logger `name` says only warnings and errors meanwhile: two INFO lines a visit, 2,200 in all,
+    would bury the benches' figures."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
                      progress: Callable[[int, float], None] | None = None) -> list[tuple[int, float]]:
     """RSS (MB) after warm-up and every tenth of `visits` scripted visits through the session screens."""
@@ -256,7 +270,7 @@ def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
     packs, _ = load_packs(settings.content.scenarios)
     if not packs:
         raise KioskError(f"no valid pack under {settings.content.scenarios}", hint="run from the repository root")
-    with tempfile.TemporaryDirectory(prefix="nova-bench-", dir=scratch_folder()) as name:
+    with tempfile.TemporaryDirectory(prefix="nova-bench-", dir=scratch_folder()) as name, _quiet("kiosk"):
         folder = Path(name)
         settings = replace(settings, store=replace(settings.store, path=folder / "kiosk.db"),
                            session=replace(settings.session, replays=folder / "replays"))

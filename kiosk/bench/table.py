@@ -97,7 +97,7 @@ ROWS: tuple[Row, ...] = (
     Row("catalogue frame ÷ bare quad", "≤ 1.3",
         lambda f: _scene(f, "catalogue", "ratio_to_quad"), lambda v: v <= 1.3),
     Row("cold start to READY ÷ bare process", "≤ 3×",
-        _ratio_over(("start", "ratio")), lambda v: v <= 3.0),
+        _ratio_over(("start", "ratio")), lambda v: v <= 3.0, 2, "×"),
     Row("cold start to READY", "≤ 1.0 s",
         _ratio_over(("start", "kiosk_ready_s")), lambda v: v <= 1.0, 2, " s"),
     Row("RSS after idling on the attract screen", "≤ 200 MB",
@@ -118,12 +118,13 @@ def _spread(values: Sequence[float], digits: int, unit: str) -> str:
 
 def _verdict(met: int, measured: int, runs: int) -> str:
     missing = "" if measured == runs else f"; not measured in {runs - measured} of {runs}"
+    counted = f"{measured} of {measured} run{'s' if measured > 1 else ''}"
     if measured == 0:
         return "not measured"
     if met == measured:
-        return f"met ({met} of {measured} runs{missing})"
+        return f"met ({counted}{missing})"
     if met == 0:
-        return f"missed ({measured} of {measured} runs{missing})"
+        return f"missed ({counted}{missing})"
     return f"met in {met} of {measured} runs{missing}"
 
 
