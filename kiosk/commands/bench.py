@@ -73,9 +73,11 @@ def _machine_arguments(what: Actions[argparse.ArgumentParser]) -> None:
     memory.add_argument("--warm-up", type=arguments.count, default=100,
                         help="visits walked before the growth is counted (default 100)")
     every = what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
-                            description="Runs render, video, input, start and memory with settings that fit in "
-                                        "5 minutes on the project's 2-core VM; the memory bench's kiosk idles "
-                                        "alongside the other benches.")
+                            description="Runs render, video, input, start and memory with the sample counts of "
+                                        "docs/performance.md (aimed at 5 minutes on the project's 2-core VM; the "
+                                        "1,000 visits alone need ~150 ms of CPU each); the memory bench's kiosk "
+                                        "idles alongside the timing benches, its visits come last. Prints each "
+                                        "bench's time and the total.")
     every.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
     every.add_argument("--seconds", type=arguments.positive, default=10.0,
                        help="real-time video presentation length (default 10)")
