@@ -75,7 +75,7 @@ def _machine_arguments(what: Actions[argparse.ArgumentParser]) -> None:
     every = what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
                             description="Runs render, video, input, start and memory with the sample counts of "
                                         "docs/performance.md (aimed at 5 minutes on the project's 2-core VM; the "
-                                        "1,000 visits alone need ~150 ms of CPU each); the memory bench's kiosk "
+                                        "1,000 visits alone need ~155 ms of CPU each); the memory bench's kiosk "
                                         "idles alongside the timing benches, its visits come last. Prints each "
                                         "bench's time and the total.")
     every.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
