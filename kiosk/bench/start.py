@@ -14,6 +14,7 @@ signing are what could leak).
 from __future__ import annotations
 
 import compileall
+import logging
 import os
 import socket
 import statistics
@@ -32,7 +33,8 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.languages import codes
-from kiosk.runtime.actions import Intent, Proceed
+from kiosk.runtime.actions import Choose, Confirm, Intent, Proceed, Toggle
+from kiosk.runtime.pilot import Pilot, Wanted
 
 BARE = """
 import os, socket, moderngl, pygame
@@ -200,19 +202,75 @@ def _spread(values: list[float]) -> str:
     return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
 
 
+VISITOR_PAUSE = 0.5  # seconds between two actions of a scripted visitor (the Pilot's default step)
+
+
+def scratch_folder() -> str | None:
+    """Where the visits' store goes: memory (tmpfs) when the machine has it. WAL with synchronous=FULL
+    waits for the disk at every commit (~9 ms each here, 18 a visit); durability is not what the
+    memory bench measures, and the store's RSS is the same on either."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def _act(pilot: Pilot, wanted: Wanted) -> None:
+    """The visitor pauses, looks at the screen and taps `wanted`: one view built for the action (the
+    Pilot's own `tap` looks before the pause too, building a view the kiosk would not draw)."""
+    pilot.wait(VISITOR_PAUSE)
+    pilot.tap(wanted)
+
+
+def _walk_visit(pilot: Pilot, language: str, trade: str, limit: int = 200) -> None:
+    """One visit: wake the attract screen, pick a language and a trade, play the scenario taking the
+    first answer offered (Pilot.answer_step's order), then go on until the attract screen is back."""
+    pilot.wait(VISITOR_PAUSE)
+    pilot.tap_at(960, 540)
+    _act(pilot, Intent("language", language))
+    _act(pilot, Proceed())
+    _act(pilot, Intent("trade", trade))
+    _act(pilot, Intent("next"))
+    for _ in range(limit):
+        if pilot.page() != "play":
+            break
+        pilot.wait(VISITOR_PAUSE)
+        wanted = next((w for w in (Proceed(), Choose, Toggle, Confirm()) if pilot.has(w)), None)
+        if wanted is None:
+            raise KioskError(f"the scripted visitor is stuck on {pilot.screen.state_label()}")
+        pilot.tap(wanted)
+        if wanted is Toggle:
+            _act(pilot, Confirm())
+    for _ in range(limit):
+        if pilot.page() == "attract":
+            return
+        _act(pilot, Intent("next"))
+    raise KioskError(f"the scripted visit did not end: {pilot.screen.state_label()}")
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """The logger `name` says only warnings and errors meanwhile: two INFO lines a visit, 2,200 in all,
+    would bury the benches' figures."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
                      progress: Callable[[int, float], None] | None = None) -> list[tuple[int, float]]:
     """RSS (MB) after warm-up and every tenth of `visits` scripted visits through the session screens."""
     from kiosk.app.visit import SessionCounts, build_host, build_session
     from kiosk.clock import ManualClock
-    from kiosk.runtime.pilot import Pilot
     from kiosk.scenario.load import load_packs
     from kiosk.store.db import open_store
 
     packs, _ = load_packs(settings.content.scenarios)
     if not packs:
         raise KioskError(f"no valid pack under {settings.content.scenarios}", hint="run from the repository root")
-    with tempfile.TemporaryDirectory(prefix="nova-bench-") as name:
+    with tempfile.TemporaryDirectory(prefix="nova-bench-", dir=scratch_folder()) as name, _quiet("kiosk"):
         folder = Path(name)
         settings = replace(settings, store=replace(settings.store, path=folder / "kiosk.db"),
                            session=replace(settings.session, replays=folder / "replays"))
@@ -223,19 +281,12 @@ def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
         clock = ManualClock(100.0)
         screen = build_session(settings, packs, host, clock.now(), lambda media: None)
         screen.journal = None  # journals go to files bounded by keep_replays; not this figure
-        pilot = Pilot(screen, clock)
+        pilot = Pilot(screen, clock, step=0.0)  # the pauses are _act's
         samples: list[tuple[int, float]] = []
         every = max(1, visits // 10)
         for index in range(warm_up + visits):
             wall[0] += timedelta(minutes=10)
-            pilot.tap_at(960, 540)
-            pilot.tap(Intent("language", codes()[index % len(codes())]))
-            pilot.tap(Proceed())
-            pilot.tap(Intent("trade", packs[index % len(packs)].id))
-            pilot.tap(Intent("next"))
-            pilot.answer_scenario()
-            while pilot.page() != "attract":
-                pilot.tap(Intent("next"))
+            _walk_visit(pilot, codes()[index % len(codes())], packs[index % len(packs)].id)
             done = index + 1 - warm_up
             if done >= 0 and done % every == 0:
                 samples.append((done, rss_mb(os.getpid())))
@@ -253,7 +304,7 @@ def idle_kiosk(settings: Settings, idle_seconds: float) -> Iterator[Callable[[],
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="nova-bench-") as name:
         folder = Path(name)
-        bare = start_process([sys.executable, "-c", BARE], folder, idle_seconds=min(idle_seconds, 2.0))
+        bare = start_process([sys.executable, "-c", BARE], folder)  # its RSS at READY=1 is the anchor
         with running(kiosk_argv(_kiosk_config(folder, settings)), folder, idle_seconds) as kiosk:
             yield lambda: (bare, kiosk())
 

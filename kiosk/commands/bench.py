@@ -74,15 +74,24 @@ def _machine_arguments(what: Actions[argparse.ArgumentParser]) -> None:
     memory.add_argument("--warm-up", type=arguments.count, default=100,
                         help="visits walked before the growth is counted (default 100)")
     every = what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
-                            description="Runs render, video, input, start and memory with settings that fit in "
-                                        "5 minutes on the project's 2-core VM; the memory bench's kiosk idles "
-                                        "alongside the other benches.")
+                            description="Runs render, video, input, start and memory with the sample counts of "
+                                        "docs/performance.md (aimed at 5 minutes on the project's 2-core VM; the "
+                                        "1,000 visits alone need ~155 ms of CPU each); the memory bench's kiosk "
+                                        "idles alongside the timing benches, its visits come last. Prints each "
+                                        "bench's time and the total.")
     every.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
     every.add_argument("--seconds", type=arguments.positive, default=10.0,
                        help="real-time video presentation length (default 10)")
     every.add_argument("--idle-seconds", type=arguments.positive, default=120.0,
                        help="memory: idle time before the second RSS reading (default 120)")
     every.add_argument("--visits", type=arguments.count, default=1000, help="memory: scripted visits (default 1000)")
+    table = what.add_parser("table", help="issue 24's table (Markdown) from the files of several `bench all --json` "
+                                          "runs: min / median / max per figure, its target, met or missed",
+                            description="Reads the JSON files `kiosk bench all --json FILE` wrote (one per run) and "
+                                        "prints each figure's min / median / max over the runs (a run's own median "
+                                        "where a bench made alternated passes), its target, and in how many runs "
+                                        "the target was met.")
+    table.add_argument("runs", nargs="+", type=Path, metavar="FILE", help="a `bench all --json` file")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -162,6 +171,12 @@ def _memory(args: argparse.Namespace) -> None:
     run_memory_bench(arguments.settings(args), args.idle_seconds, args.visits, args.warm_up)
 
 
+def _table(args: argparse.Namespace) -> None:
+    from kiosk.bench.table import read_runs, table
+
+    print(table(read_runs(args.runs)), end="")
+
+
 def _all(args: argparse.Namespace) -> None:
     import json
 
@@ -172,9 +187,18 @@ def _all(args: argparse.Namespace) -> None:
         print(f"figures: {args.json}")
 
 
+# `bench all`'s sample counts, chosen to fit its 5 minutes (docs/performance.md says why each suffices).
+ALL_RENDER_FRAMES = 20  # alternated scene / bare-quad frames per scene: the ratio is a median of 20 pairs
+ALL_VIDEO_RUNS, ALL_VIDEO_CLIP_SECONDS = 3, 2.0  # alternated throughput passes on 60-frame clips
+ALL_INPUT = (1000, 300, 10.0)  # pty and driver events, presses through the loop, idle CPU seconds
+ALL_STARTS = 3  # alternated bare / kiosk starts
+ALL_WARM_UP = 100  # visits before the RSS growth is counted
+
+
 def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
     """The memory bench's kiosk is started first and idles on its attract screen (one process, a few
-    per cent of a core) while the other benches run, instead of 2 minutes of waiting at the end."""
+    per cent of a core) while the timing benches run, instead of 2 minutes of waiting at the end; the
+    visits (CPU-bound, in this process) come last, so that no timing bench runs beside them."""
     import time
 
     from kiosk.bench.input import run_input_bench
@@ -190,17 +214,19 @@ def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
         began = time.perf_counter()
         figures[name] = bench()
         took[name] = time.perf_counter() - began
-        print()
+        print(f"({name}: {took[name]:.0f} s; {time.perf_counter() - started:.0f} s since the start)\n")
 
     with idle_kiosk(settings, args.idle_seconds) as idle:
+        took["idle kiosk started"] = time.perf_counter() - started
         print(f"(the memory bench's kiosk idles alongside the benches below for {args.idle_seconds:g} s)\n")
-        timed("render", lambda: _render(args, 30, 8.0))
+        timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0))  # idle CPU: the input bench's row
         timed("video", lambda: run_video_bench(settings.content.assets, settings.content.scenarios, BENCH_MEDIA,
-                                               args.seconds, 3, clip_seconds=3.0, compare_upload=False))
-        timed("input", lambda: run_input_bench(settings, 1000, 300, 10.0))
-        timed("start", lambda: run_start_bench(settings, 3))
-        timed("memory", lambda: run_memory_bench(settings, args.idle_seconds, args.visits, min(100, args.visits),
-                                                 idle))
+                                               args.seconds, ALL_VIDEO_RUNS, clip_seconds=ALL_VIDEO_CLIP_SECONDS,
+                                               compare_upload=False))
+        timed("input", lambda: run_input_bench(settings, *ALL_INPUT))
+        timed("start", lambda: run_start_bench(settings, ALL_STARTS))
+        timed("memory", lambda: run_memory_bench(settings, args.idle_seconds, args.visits,
+                                                 min(ALL_WARM_UP, args.visits), idle))
     figures["seconds"] = time.perf_counter() - started
     figures["seconds_by_bench"] = took
     print(f"kiosk bench all: {figures['seconds']:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in took.items())})")
@@ -210,5 +236,5 @@ def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
 BENCHES: dict[str, Callable[[argparse.Namespace], object]] = {
     "render": lambda args: _render(args, args.frames, args.idle_seconds),
     "sync": _sync, "video": _video, "scoring": _scoring, "insights": _insights, "input": _input,
-    "start": _start, "memory": _memory, "all": _all,
+    "start": _start, "memory": _memory, "all": _all, "table": _table,
 }

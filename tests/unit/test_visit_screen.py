@@ -15,6 +15,7 @@ from kiosk.runtime.pilot import Wanted, matches
 from kiosk.runtime.replay import parse_journal, replay
 from kiosk.runtime.session import Timing
 from kiosk.runtime.session_screen import ScreenSettings
+from kiosk.scoring.estimate import Played, Profile
 from kiosk.view.check import contrast_ratio
 from kiosk.view.nodes import Group, Node, Text
 from kiosk.view.tokens import tokens_for
@@ -297,3 +298,27 @@ def test_the_hand_off_says_signed_only_when_a_signed_credential_exists(kit: Kit)
     shown = " ".join(texts(p.view().root))
     assert outcome.qr_note and outcome.qr_note in shown
     assert "sign" not in shown.lower(), shown
+
+
+def test_a_visit_is_scored_once_however_many_screens_show_its_profile(kit: Kit,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scenario's end, the results, the offers page and the visit's end all need the profile:
+    one scoring of the scenarios finished, until another one finishes."""
+    import kiosk.visit.host as host_module
+
+    scorings: list[list[str]] = []
+    real = host_module.score_visit
+
+    def counted(played: list[Played]) -> Profile:
+        scorings.append([p.pack for p in played])
+        return real(played)
+
+    monkeypatch.setattr(host_module, "score_visit", counted)
+    p = kit.pilot
+    visit_to_results(p)
+    profile = kit.host.profile(kit.screen.session.visit)
+    while p.page() != "attract":
+        p.tap(Intent("next"))
+    assert scorings == [["electricien-batiment"]]
+    stored = dict(kit.db.execute("SELECT skill, theta FROM estimates").fetchall())
+    assert profile.estimates and stored == {e.skill: e.theta for e in profile.estimates}  # the visit's end kept it
