@@ -66,6 +66,7 @@ def test_board_presses_reach_the_session_screen_through_the_frame_loop(published
     switch_interval = sys.getswitchinterval()
     measured = loop_latency(_settings(published_scenarios), samples=20, idle_seconds=0.2, window=window)
     assert measured.lost == 0 and len(measured.latencies) == 20
+    assert len(measured.anchor) == 20 and all(0 < trip < 1.0 for trip in measured.anchor)  # the bare pty beside
     # measured with the interpreter as `kiosk run` sets it, then left as it was for the next bench
     assert sys.getswitchinterval() == switch_interval and gc.get_freeze_count() == 0
     assert all(0 < latency < 1.0 for latency in measured.latencies)
