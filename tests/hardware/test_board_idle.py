@@ -94,3 +94,28 @@ def test_a_debounce_window_closes_on_time_with_the_board_quiet(tmp_path: Path) -
     finally:
         driver.stop()
         simulator.stop()
+
+
+def test_an_idle_serial_touch_controller_sleeps_in_its_read_and_stops_at_once(tmp_path: Path) -> None:
+    from hardware.sim.pty_link import PtyLink
+    from hardware.touch.driver import TouchDriver
+
+    link = PtyLink(tmp_path / "nova-touch")
+    link.plug()
+    opened: list[_CountedReads] = []
+    driver = TouchDriver(f"serial://{link.name}?baud=9600", "egalax", opener=_counting(opened)).start()
+    try:
+        deadline = time.monotonic() + 3.0
+        while driver.state != DeviceState.CONNECTED and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert driver.state == DeviceState.CONNECTED
+        before = opened[-1].reads
+        time.sleep(1.0)
+        assert opened[-1].reads - before <= 8  # 20 a second in 50 ms slices before
+        link.write(bytes([0x87, 0x40, 0x00, 0x20, 0x00]))  # a touch still ends the read at once
+        assert driver.events.get(timeout=2.0).touch.down
+    finally:
+        started = time.monotonic()
+        driver.stop()
+        link.unplug()
+    assert time.monotonic() - started < 1.0
