@@ -19,6 +19,7 @@ import os
 import queue
 import random
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 import tty
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -204,11 +206,12 @@ def run_input_bench(settings: Settings, samples: int = 2000, loop_samples: int =
     print(f"p99 over the bare pty's measured beside the presses: {near:.2f} ms headless, {near_window:.2f} ms with "
           f"a window (target ≤ 2 ms: {'met' if max(near, near_window) <= 2.0 else 'missed'})")
     print(f"idle attract screen with the board connected: {headless.idle_cpu * 100:.1f} % of one core over "
-          f"{idle_seconds:g} s headless, {window.idle_cpu * 100:.1f} % with a window (target ≤ 3 %; includes the "
-          "in-process board simulator)")
+          f"{idle_seconds:g} s headless, {window.idle_cpu * 100:.1f} % with a window ({window.shown_on}) "
+          "(target ≤ 3 %; includes the in-process board simulator)")
     return {"paths": rows, "handler_p99_over_pty_ms": over, "window_handler_p99_over_pty_ms": over_window,
-            "handler_p99_over_interleaved_pty_ms": near, "window_handler_p99_over_interleaved_pty_ms": near_window,
-            "lost": lost_all, "idle_cpu_with_board": headless.idle_cpu, "idle_cpu_with_board_window": window.idle_cpu}
+            "handler_p99_over_pty_beside_ms": near, "window_handler_p99_over_pty_beside_ms": near_window,
+            "lost": lost_all, "idle_cpu_with_board": headless.idle_cpu, "idle_cpu_with_board_window": window.idle_cpu,
+            "window_shown_on": window.shown_on}
 
 
 class _TimedScreen:
@@ -242,38 +245,82 @@ class LoopInput:
     anchor: list[float]  # the bare pty's round trips in another process while the presses came: same load
     lost: int
     idle_cpu: float  # share of one core, attract screen with the board connected and no press
+    shown_on: str = "headless"  # where the window run's window was: SDL's video driver, and whose display
 
 
-def _window_input(hub: DeviceHub, renderer: GLRenderer, clock: MonotonicClock) -> InputSource:
+@contextlib.contextmanager
+def _borrowed_env(name: str, value: str | None) -> Iterator[None]:
+    """`name` set to `value` (None: left as it is) for SDL's start only: the benches after this one,
+    and their processes, do not inherit it."""
+    previous = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+@contextlib.contextmanager
+def virtual_display() -> Iterator[str | None]:
+    """An X server of the bench's own (Xvfb, `-displayfd`: a free display number) for the window run
+    when this machine shows none: SDL then sleeps on a real display connection, as on a kiosk's
+    screen. None with a display already there, or without Xvfb (SDL's dummy driver, which polls)."""
+    xvfb = shutil.which("Xvfb")
+    if display_available() or xvfb is None:
+        yield None
+        return
+    read, write = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "640x360x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        number = b""
+        while not number.endswith(b"\n") and select.select([read], [], [], 10.0)[0]:
+            chunk = os.read(read, 16)
+            if not chunk:
+                break
+            number += chunk
+        yield f":{int(number)}" if number.strip().isdigit() else None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        os.close(read)
+
+
+def _window_input(hub: DeviceHub, renderer: GLRenderer, clock: MonotonicClock, display: str | None) -> InputSource:
     """`kiosk run`'s window input: SDL's event wait, which the hub's arrivals end by posting an event.
-    With a display, a small window is opened (SDL sleeps on the display connection only while a window
-    shows); without one, SDL's dummy video driver keeps a real SDL event queue, and SDL waits in 1 ms
-    steps (docs/performance.md)."""
+    On a display (this machine's, or `display` of `virtual_display`), a small window is opened (SDL
+    sleeps on the display connection only while a window shows); without one, SDL's dummy video driver
+    keeps a real SDL event queue, and SDL waits in 1 ms steps (docs/performance.md)."""
     import pygame
 
     from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker, sdl_wait_event
 
-    borrowed = not display_available() and "SDL_VIDEODRIVER" not in os.environ
-    if borrowed:  # for SDL's start only: the benches after this one (and their processes) do not inherit it
-        os.environ["SDL_VIDEODRIVER"] = "dummy"
-    try:
+    if display is not None:  # the bench's own X server, whatever driver the environment names
+        driver: str | None = "x11"
+    else:
+        driver = None if display_available() or "SDL_VIDEODRIVER" in os.environ else "dummy"
+    with _borrowed_env("DISPLAY", display), _borrowed_env("SDL_VIDEODRIVER", driver):
         pygame.display.init()
-    finally:
-        if borrowed:
-            del os.environ["SDL_VIDEODRIVER"]
-    if pygame.display.get_driver() != "dummy":  # a plain window: SDL must not draw it with GL of its own
-        previous = os.environ.get("SDL_FRAMEBUFFER_ACCELERATION")  # (its GLX context would fight the EGL one)
-        os.environ["SDL_FRAMEBUFFER_ACCELERATION"] = "0"
-        try:
+    if pygame.display.get_driver() != "dummy":  # a plain window, which SDL must not draw with a GL context of
+        with _borrowed_env("SDL_FRAMEBUFFER_ACCELERATION", "0"):  # its own (GLX would fight the EGL one)
             pygame.display.set_mode((320, 180))
-        finally:
-            if previous is None:
-                del os.environ["SDL_FRAMEBUFFER_ACCELERATION"]
-            else:
-                os.environ["SDL_FRAMEBUFFER_ACCELERATION"] = previous
     hub.wake_with(make_waker())
     return with_window(make_pygame_input(make_event_translator(renderer.viewport, (320, 180), clock.now),
                                          sdl_wait_event()), hub)
+
+
+def _shown_on(window: bool, display: str | None) -> str:
+    if not window:
+        return "headless"
+    import pygame
+
+    driver = pygame.display.get_driver()
+    return f"{driver} on the bench's Xvfb" if display is not None else driver
 
 
 def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: bool = False,
@@ -287,7 +334,7 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
     if not packs:
         raise KioskError(f"no valid pack under {settings.content.scenarios}", hint="run from the repository root")
     profile = load_profiles()[settings.devices.board_profile]
-    with tempfile.TemporaryDirectory(prefix="nova-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="nova-bench-") as folder, contextlib.ExitStack() as stack:
         settings = replace(settings, store=replace(settings.store, path=Path(folder) / "kiosk.db"),
                            session=replace(settings.session, replays=Path(folder) / "replays"))
         db = open_store(settings.store.path)
@@ -298,7 +345,8 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
                               [settings.content.assets / "images", settings.content.scenarios],
                               FontFiles.bundled(settings.content.assets))
         hub = DeviceHub()
-        source = _window_input(hub, renderer, clock) if window else hub.wait
+        display = stack.enter_context(virtual_display()) if window else None
+        source = _window_input(hub, renderer, clock, display) if window else hub.wait
         simulator = BoardSimulator(Path(folder) / "board", clock=time.perf_counter).start()
         driver = BoardDriver(f"serial://{simulator.path}", clock=time.perf_counter, presses=PressPolicy.off(),
                              sink=feed(ButtonMap(profile.button_intents), hub.sink("board"))).start()
@@ -343,7 +391,7 @@ def loop_latency(settings: Settings, samples: int, idle_seconds: float, window: 
             presser.join(timeout=5)
             if not latencies:
                 raise KioskError("no board press reached the session screen")
-            return LoopInput(latencies, anchor, lost[0], idle[0])
+            return LoopInput(latencies, anchor, lost[0], idle[0], _shown_on(window, display))
         finally:
             gc.unfreeze()
             quit_loop()
