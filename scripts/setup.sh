@@ -9,7 +9,8 @@ APT_PACKAGES=(python3 python3-venv python3-dev libegl1 libgl1 libegl-mesa0 libgl
               chromium fonts-noto-core systemd espeak-ng nodejs
               gettext  # msgfmt checks the PO files
               prometheus prometheus-alertmanager  # promtool, amtool and a real scraper for the fleet tests
-              python3-seccomp)  # libseccomp for the unit's filter test
+              python3-seccomp  # libseccomp for the unit's filter test
+              xvfb)  # bench input's window run on a real X server where the machine has no display
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

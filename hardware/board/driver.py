@@ -51,6 +51,11 @@ log = logging.getLogger(__name__)
 
 EVENT_QUEUE = 256  # events waiting for the screen: far more than a hand makes between two frames
 DROP_LOG_EVERY = 10.0  # seconds between two log lines about dropped presses
+# How long a read waits when nothing is due but the board's own frames: a press or a heartbeat (every
+# 0.5 s) ends it at once, and silence is noticed within this of `LinkHealth.silent_after`. The short
+# `read_timeout` is kept while a debounce window or the handshake needs the clock: an idle kiosk's
+# driver thread wakes a few times a second instead of 50.
+IDLE_READ_TIMEOUT = 0.25
 
 
 def open_port(endpoint: Endpoint, timeout: float) -> Port:
@@ -82,6 +87,7 @@ class BoardDriver:
     def __init__(self, url: str, *, clock: Callable[[], float] = time.monotonic, debounce_ms: int = 0,
                  handshake_timeout: float = 0.5, health: LinkHealth | None = None, backoff: Backoff | None = None,
                  opener: Callable[[Endpoint, float], Port] = open_port, read_timeout: float = 0.02,
+                 idle_read_timeout: float = IDLE_READ_TIMEOUT,
                  presses: PressPolicy | None = None, queue_size: int = EVENT_QUEUE,
                  sink: Callable[[BoardEvent], None] | None = None) -> None:
         self.url = url
@@ -98,6 +104,7 @@ class BoardDriver:
         self.simulator: BoardSimulator | None = None
         self._opener = opener
         self._read_timeout = read_timeout
+        self._idle_read_timeout = max(read_timeout, idle_read_timeout)
         self._handshake_timeout = handshake_timeout
         self._health = health or LinkHealth()
         self._backoff = backoff or Backoff()
@@ -132,6 +139,10 @@ class BoardDriver:
 
     def stop(self) -> None:
         self._stop.set()
+        cancel = getattr(self._port, "cancel_read", None)  # a read waiting out its timeout ends now
+        if callable(cancel):
+            with contextlib.suppress(serial.SerialException, OSError, ValueError):
+                cancel()
         if self._thread is not None:
             self._thread.join(timeout=2)
         self._close()
@@ -238,6 +249,10 @@ class BoardDriver:
         port = self._port
         assert port is not None
         while not self._stop.is_set():
+            idle = self._health.greeted and not self._debouncer.watching
+            wait = self._idle_read_timeout if idle else self._read_timeout
+            if port.timeout != wait:  # pyserial reconfigures the port on each change: only when it changes
+                port.timeout = wait
             data = port.read(max(1, port.in_waiting))
             now = self.clock()
             if data:

@@ -65,6 +65,11 @@ class Debouncer:
         self._raw: dict[int, bool] = {}
         self._window: dict[int, int] = {}  # button -> board_ms its quiet window opened
 
+    @property
+    def watching(self) -> bool:
+        """A quiet window is open: `flush` must be called soon, whether or not the board speaks."""
+        return bool(self._window)
+
     def feed(self, button: int, pressed: bool, board_ms: int) -> list[tuple[int, bool, int]]:
         out = self.flush(board_ms)
         self._raw[button] = pressed

@@ -3,6 +3,7 @@ queues touches, reconnecting with backoff when the cable comes out (like the boa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -10,7 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hardware.board.driver import open_port
+import serial
+
+from hardware.board.driver import IDLE_READ_TIMEOUT, open_port
 from hardware.board.events import DeviceState
 from hardware.board.reconnect import Port, keep_connected
 from hardware.board.timing import Backoff
@@ -47,6 +50,7 @@ class TouchDriver:
         self._backoff = backoff or Backoff()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._port: Port | None = None
 
     def start(self) -> TouchDriver:
         self._thread = threading.Thread(target=self._run, name=f"touch {self.url}", daemon=True)
@@ -55,6 +59,10 @@ class TouchDriver:
 
     def stop(self) -> None:
         self._stop.set()
+        cancel = getattr(self._port, "cancel_read", None)  # a read waiting out its timeout ends now
+        if callable(cancel):
+            with contextlib.suppress(serial.SerialException, OSError, ValueError):
+                cancel()
         if self._thread is not None:
             self._thread.join(timeout=2)
 
@@ -75,14 +83,20 @@ class TouchDriver:
             parser = PARSERS[self.protocol]()  # a fresh parser: a half report from before means nothing
             self.state, self.reason = DeviceState.CONNECTED, f"{self.protocol} controller on {self.endpoint.target}"
             self._backoff.reset()
-            while not self._stop.is_set():
-                data = port.read(max(1, port.in_waiting))
-                now = self._clock()
-                for touch in parser.feed(data):
-                    self._emit(TouchEvent(touch, now))
+            self._port = port
+            try:
+                while not self._stop.is_set():
+                    data = port.read(max(1, port.in_waiting))
+                    now = self._clock()
+                    for touch in parser.feed(data):
+                        self._emit(TouchEvent(touch, now))
+            finally:
+                self._port = None
 
         def absent(reason: str) -> None:
             self.state, self.reason = DeviceState.ABSENT, reason
 
-        keep_connected(self.endpoint.target, lambda: self._opener(self.endpoint, 0.05), session, absent, self._stop,
-                       self._backoff)
+        # Nothing is due between reports (a report or an unplugged cable ends the read at once): the read
+        # waits long, and `stop` cancels it. An idle touch screen wakes this thread 4 times a second, not 20.
+        keep_connected(self.endpoint.target, lambda: self._opener(self.endpoint, IDLE_READ_TIMEOUT), session, absent,
+                       self._stop, self._backoff)

@@ -120,11 +120,12 @@ def loop_input(display: Display, renderer: GLRenderer, hub: DeviceHub, clock: Mo
     signal wake (SDL's wait would otherwise keep a Python signal handler from running)."""
     if display.headless:
         return hub.wait
-    from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker
+    from kiosk.render.window_input import make_event_translator, make_pygame_input, make_waker, sdl_wait_event
 
     hub.wake_with(make_waker())
     stack.callback(SignalWake(hub).close)
-    return with_window(make_pygame_input(make_event_translator(renderer.viewport, display.size, clock.now)), hub)
+    return with_window(make_pygame_input(make_event_translator(renderer.viewport, display.size, clock.now),
+                                         sdl_wait_event()), hub)
 
 
 def serving_screen(settings: Settings, packs: list[Pack], refused: int, host: RecordingHost,

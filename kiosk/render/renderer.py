@@ -153,6 +153,7 @@ class GLRenderer:
         self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
         self._fences_looked_up = False
         self.copies = ScreenCopies(ctx, None)  # screen-ready video frames, blitted (render/screen_copy.py)
+        self._in_flight = 0  # the fence of the headless frame presented last, not yet waited for
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
@@ -204,6 +205,7 @@ class GLRenderer:
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
+        self._wait_in_flight()
         batches = self.prepare(scene)
         self.submit(batches, scene)
         self.last_batches = batches
@@ -422,10 +424,25 @@ class GLRenderer:
     def present(self) -> None:
         if self._present is not None:
             self._present(self.fbo)
-        else:  # headless nothing swaps buffers: wait for the frame as a swap would, or llvmpipe keeps
-            # binning frame after frame in memory, undrawn, until its scene is full (+40-70 MB on an
-            # idle attract screen); moderngl has no glFlush
-            self.finish()
+            return
+        # Headless nothing swaps buffers. The frame is flushed here (so llvmpipe rasterises it now,
+        # instead of binning frame after frame in memory, undrawn: +40-70 MB on an idle attract screen)
+        # and waited for when the next one is drawn: meanwhile the frame thread is free to take input.
+        gl = self._gl_calls()
+        fence = gl.fence() if gl is not None else 0
+        if gl is None or not fence:
+            self.ctx.finish()
+            return
+        gl.wait(fence, 0.0)  # flushes (SYNC_FLUSH_COMMANDS) without waiting
+        self._in_flight = fence
+
+    def _wait_in_flight(self) -> None:
+        """At most one headless frame is queued: wait (without the GIL) for the one presented last."""
+        fence, self._in_flight = self._in_flight, 0
+        if fence and self._fences is not None:
+            if not self._fences.wait(fence, 10.0):
+                self.ctx.finish()
+            self._fences.delete_fence(fence)
 
     def _gl_calls(self) -> GLCalls | None:
         """The GL calls moderngl lacks, looked up once (None: the driver lacks them)."""
@@ -434,7 +451,7 @@ class GLRenderer:
             try:
                 self._fences = self.frames.gl if self.frames is not None else GLCalls()
             except GraphicsUnavailableError:
-                self._fences = None
+                self._fences = None  # the driver lacks them: ctx.finish() it is
         return self._fences
 
     def finish(self) -> None:
@@ -442,6 +459,7 @@ class GLRenderer:
         which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
         draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
         threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
+        self._wait_in_flight()
         gl = self._gl_calls()  # without them: ctx.finish() it is
         fence = gl.fence() if gl is not None else 0
         if gl is None or not fence or not gl.wait(fence, 10.0):
@@ -461,6 +479,7 @@ class GLRenderer:
         return self.builder.pending_images > 0
 
     def release(self) -> None:
+        self._wait_in_flight()
         self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()

@@ -145,7 +145,9 @@ class AttractScreen:
         """Nothing advances by steps here: the carousel is a function of the time."""
 
     def animating(self, now: float) -> bool:
-        return 0.0 < self._phase(now)[1] < 1.0 or 0.0 < self._scene_phase(now)[1] < 1.0
+        # From the very moment a slide or a dissolve starts (progress 0): a loop woken exactly at
+        # `next_change` must draw it, not sleep until the change after
+        return self._phase(now)[1] < 1.0 or self._scene_phase(now)[1] < 1.0
 
     def next_change(self, now: float) -> float | None:
         changes = []

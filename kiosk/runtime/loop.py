@@ -1,6 +1,11 @@
 """The frame loop: fixed-step updates on an injected clock, drawing only when the view
 changed, and pacing that sleeps instead of spinning.
 
+Input is never left waiting behind a frame: what arrived while the view was built is handled
+before that frame is drawn (and the view built again, so the frame shows it); what arrived while
+it was drawn is handled before the renderer waits for the frame, and the next wait does not sleep
+until it is drawn. A device event therefore waits for at most one step of a frame, not a whole one.
+
 The loop owns no device: the clock, the input source, the sleeper and the renderer are
 passed in. Tests run it on a ManualClock whose sleeper advances time, so no test waits.
 """
@@ -124,6 +129,7 @@ class FrameLoop:
         self._deadline: float | None = None
         self.media: Media | None = None
         self._streams_of: Scene | None = None
+        self._undrawn_input = False  # handled after a frame was drawn: the next wait must not sleep
 
     def every(self, seconds: float, callback: Callable[[float], None]) -> None:
         """Call `callback(now)` every `seconds` of clock time, after frames are drawn
@@ -148,7 +154,8 @@ class FrameLoop:
         """One iteration: wait for input or the next due time, update, maybe draw.
         Returns True if a frame was drawn."""
         now = self.clock.now()
-        wake = self._next_wake(now)
+        wake = now if self._undrawn_input else self._next_wake(now)
+        self._undrawn_input = False
         self._handle(self.wait_input(None if wake is None else max(0.0, wake - now)))
         now = self.clock.now()
         for _ in range(self.step.advance(now)):
@@ -166,6 +173,12 @@ class FrameLoop:
         """Hand the screen what input is waiting, without waiting: for a device polled on the frame
         thread (the headset), whose events must reach the screen before it draws for them."""
         self._handle(self.wait_input(0.0))
+
+    def _take_waiting(self) -> bool:
+        """Handle what input is waiting, without waiting; True if there was some."""
+        events = self.wait_input(0.0)
+        self._handle(events)
+        return bool(events)
 
     def _handle(self, events: Sequence[InputEvent]) -> None:
         for event in events:
@@ -187,8 +200,15 @@ class FrameLoop:
             fresh = self.media.present(now)
         if not fresh and not self._pictures_coming() and (scene is self._last_scene or scene == self._last_scene):
             return False
+        if self._take_waiting():  # came while the view was built (a screen change can take a while)
+            if self.quit:
+                return False
+            now = self.clock.now()
+            scene = self.screen.view(now)  # once: a flood of input must not keep the frame from being drawn
         started = self.clock.now()
         self.renderer.draw(scene)
+        if self._take_waiting():  # came while the frame was batched and submitted: handled before it is
+            self._undrawn_input = True  # waited for, and drawn in the next tick without sleeping
         self.renderer.present()
         took = self.clock.now() - started
         self.stats.draw_seconds.observe(took)

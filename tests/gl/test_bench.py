@@ -4,6 +4,7 @@ board press through the real frame loop into the session screen, visits walked t
 from __future__ import annotations
 
 import gc
+import shutil
 import sys
 import time
 from dataclasses import replace
@@ -15,6 +16,7 @@ from kiosk.bench.input import loop_latency
 from kiosk.bench.start import BARE, running, start_process, visit_rss_growth
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.render.context import display_available
 
 pytestmark = pytest.mark.gl
 REPO = Path(__file__).resolve().parents[2]
@@ -66,6 +68,9 @@ def test_board_presses_reach_the_session_screen_through_the_frame_loop(published
     switch_interval = sys.getswitchinterval()
     measured = loop_latency(_settings(published_scenarios), samples=20, idle_seconds=0.2, window=window)
     assert measured.lost == 0 and len(measured.latencies) == 20
+    assert len(measured.anchor) == 20 and all(0 < trip < 1.0 for trip in measured.anchor)  # the bare pty beside
+    if window and shutil.which("Xvfb") and not display_available():  # a real window on the bench's own X server
+        assert measured.shown_on == "x11 on the bench's Xvfb"
     # measured with the interpreter as `kiosk run` sets it, then left as it was for the next bench
     assert sys.getswitchinterval() == switch_interval and gc.get_freeze_count() == 0
     assert all(0 < latency < 1.0 for latency in measured.latencies)

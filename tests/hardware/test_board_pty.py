@@ -172,6 +172,7 @@ def test_bench_input_prints_latency_percentiles(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "board frame → driver queue" in out and "board frame → screen handler" in out
     assert "p99 ms" in out and "events lost: 0" in out and "of one core" in out
+    assert "bare pty, beside the presses" in out and "measured beside the presses" in out
 
 
 def test_a_serial_touch_controller_through_a_real_pty(tmp_path: Path) -> None:
