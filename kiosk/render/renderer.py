@@ -119,7 +119,8 @@ class GLRenderer:
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START, 4, "image", max_height=IMAGE_ATLAS_SIZE)
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
-        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
+        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale,
+                                   shrunk=raster_cache.with_name("shrunk"))
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
