@@ -102,3 +102,19 @@ def test_a_damaged_shrunk_copy_is_made_again(tmp_path: Path) -> None:
     library = _library([tmp_path], tmp_path / "shrunk")
     assert library.uv("card.png", (400, 224)) is not None
     assert np.load(copy).shape == (224, 400, 4)  # rewritten
+
+
+def test_an_idle_kiosk_without_a_signing_key_never_loads_cryptography(tmp_path: Path) -> None:
+    """The session side imported and the key looked for (`build_host`): cryptography's libraries (~8 MB
+    of RSS) wait for a key to read, make or check."""
+    probe = ("import sys; from pathlib import Path; import kiosk.app.visit; from kiosk.credentials import keys\n"
+             f"try:\n    keys.active(Path({str(tmp_path)!r}))\nexcept keys.CredentialError as exc:\n    print(exc)\n"
+             "print(sorted(m for m in sys.modules if m.startswith('cryptography')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    said, loaded = out.stdout.splitlines()
+    assert said.startswith(f"no signing key in {tmp_path}") and loaded == "[]"
+    generated = ("import sys; from pathlib import Path; from kiosk.credentials import keys\n"
+                 f"made = keys.generate(Path({str(tmp_path)!r})); read = keys.active(Path({str(tmp_path)!r}))\n"
+                 "print(made.kid == read.kid, 'cryptography' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", generated], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
