@@ -196,6 +196,10 @@ class FrameLoop:
         if took > 1.0 / self.pacer.max_fps:
             self.stats.dropped_frames += 1
         self._last_scene = scene
+        if not fresh and not self.screen.animating(now):
+            still = getattr(self.renderer, "still", None)  # a renderer that keeps memory for animations frees it
+            if callable(still):
+                still()
         return True
 
     def run(self, until: float | None = None) -> None:
