@@ -28,6 +28,21 @@ def settle_interpreter() -> None:
     return_free_memory()
 
 
+class FreeMemoryReturn:
+    """`return_free_memory` when the screen goes still, at most every `every` seconds: an animation's
+    temporaries (a scene decoded on a worker thread, in that thread's own malloc arena) are given
+    back once it ends, instead of staying in the idle kiosk's RSS."""
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.every = every
+        self._last: float | None = None
+
+    def __call__(self, now: float) -> None:
+        if self._last is None or now - self._last >= self.every:
+            self._last = now
+            return_free_memory()
+
+
 def return_free_memory() -> None:
     """Give the pages start-up freed back to the system. glibc keeps freed memory in its heap for
     reuse, and start-up frees a lot at once (parsed packs' YAML trees, decoded pictures, layouts):

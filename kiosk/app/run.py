@@ -24,7 +24,7 @@ from kiosk.app.counts import SessionCounts
 from kiosk.app.devices import Devices, start_devices
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
-from kiosk.app.interpreter import settle_interpreter
+from kiosk.app.interpreter import FreeMemoryReturn, settle_interpreter
 from kiosk.app.signal_wake import SignalWake
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
@@ -298,6 +298,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             attach_media(stack, loop, screen, settings, renderer, streams, host)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
         settle_interpreter()  # start-up's objects out of the collector's walks (board press -> screen tail)
+        loop.when_still = FreeMemoryReturn()  # what an animation freed goes back when it ends (idle RSS)
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
         summary.frames_drawn = loop.stats.frames_drawn

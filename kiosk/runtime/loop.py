@@ -123,6 +123,7 @@ class FrameLoop:
         self._periodic: list[_Periodic] = []
         self._deadline: float | None = None
         self.media: Media | None = None
+        self.when_still: Callable[[float], None] | None = None  # after a frame that leaves the screen still
         self._streams_of: Scene | None = None
 
     def every(self, seconds: float, callback: Callable[[float], None]) -> None:
@@ -200,6 +201,8 @@ class FrameLoop:
             still = getattr(self.renderer, "still", None)  # a renderer that keeps memory for animations frees it
             if callable(still):
                 still()
+            if self.when_still is not None:
+                self.when_still(now)
         return True
 
     def run(self, until: float | None = None) -> None:

@@ -118,3 +118,35 @@ def test_an_idle_kiosk_without_a_signing_key_never_loads_cryptography(tmp_path: 
                  "print(made.kid == read.kid, 'cryptography' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", generated], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_freed_memory_goes_back_when_the_screen_goes_still_at_most_every_two_seconds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.app import interpreter
+
+    trims: list[int] = []
+    monkeypatch.setattr(interpreter, "return_free_memory", lambda: trims.append(1))
+    returns = interpreter.FreeMemoryReturn(every=2.0)
+    for now in (10.0, 10.5, 11.9, 12.0, 30.0):
+        returns(now)
+    assert len(trims) == 3  # at 10, 12 and 30
+
+
+def test_giving_freed_memory_back_lowers_the_heap_after_a_burst() -> None:
+    """glibc keeps freed small blocks in its heap; `return_free_memory` hands whole free pages back."""
+    probe = """
+import ctypes
+from kiosk.app.interpreter import return_free_memory
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
+base = rss()
+burst = [bytearray(1000) for _ in range(60_000)]  # ~60 MB in small blocks: from the heap, not mmap
+keep = burst[-1]
+del burst
+held = rss()
+return_free_memory()
+print(round(held - base), round(rss() - base))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    held, after = (int(v) for v in out.stdout.split())
+    assert held > 40 and after < held / 2, out.stdout

@@ -157,7 +157,10 @@ def test_the_renderer_hears_when_the_screen_holds_still_not_while_it_animates() 
     clock = ManualClock()
     screen, renderer = _Screen(), _StillAwareRenderer()
     loop = FrameLoop(screen, renderer, clock, _sleeper(clock, {}), FramePacer(60, 30), FixedStep())  # type: ignore[arg-type]
+    told: list[float] = []
+    loop.when_still = told.append
     loop.run(until=4.9)
-    assert renderer.still_after == [1]  # the first frame, then nothing moves
+    assert renderer.still_after == [1] and len(told) == 1  # the first frame, then nothing moves
     loop.run(until=8.0)
     assert renderer.still_after == [1, len(renderer.drawn)]  # once more: after the animation's last frame
+    assert len(told) == 2 and 6.0 <= told[1] < 6.1  # with the clock of that last frame
