@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,36 @@ class CommandParser(argparse.ArgumentParser):
         return super().format_usage()
 
 
+class _Parsers(dict[str, "argparse.ArgumentParser | None"]):
+    """Subcommand name → its parser, made when the command is chosen: an `ArgumentParser` costs
+    ~1-4 ms (argparse looks its messages up with gettext, on disk, at each), and `kiosk run`
+    needs one of 25 (docs/performance.md, cold start)."""
+
+    def __init__(self, make: Callable[[str], argparse.ArgumentParser]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __getitem__(self, name: str) -> argparse.ArgumentParser:
+        parser = super().__getitem__(name)
+        if parser is None:
+            parser = self._make(name)
+            self[name] = parser
+        return parser
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]  # argparse's own subcommand action
+    """Declares each subcommand (its name and one-line help) without building its parser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_parser_map = self.choices = _Parsers(
+            lambda name: CommandParser(prog=f"{self._prog_prefix} {name}", command=name))
+
+    def declare(self, name: str, summary: str) -> None:
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), summary))
+        self._name_parser_map[name] = None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Nova Kiosk: job-discovery kiosk engine.")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -55,9 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     parser.add_argument("--log-format", choices=("text", "json"),
                         help="text on stderr, or one JSON object per line on stdout (default: ops.log_format)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", action=_Commands)
+    assert isinstance(commands, _Commands)
     for name, info in commands_dict.items():
-        commands.add_parser(name, help=info.summary, command=name)
+        commands.declare(name, info.summary)
     return parser
 
 

@@ -7,6 +7,5 @@ serves it (host, journals, captions, sound, sync, content updates).
 """
 
 from kiosk.app.run import RunOptions, RunSummary, run_kiosk
-from kiosk.app.visit import load_captions, packs_fingerprint
 
-__all__ = ["RunOptions", "RunSummary", "load_captions", "packs_fingerprint", "run_kiosk"]
+__all__ = ["RunOptions", "RunSummary", "run_kiosk"]

@@ -1,5 +1,10 @@
 """`kiosk run`: the frame loop with everything wired to it. Wiring only: each part is built by its
-own package, started here in order, and stopped in the reverse order by one `ExitStack`."""
+own package, started here in order, and stopped in the reverse order by one `ExitStack`.
+
+The first frame is the attract poster alone (kiosk/runtime/attract.py), drawn before the session's
+pages, the store's visit records, scoring, signing and the media deck are even imported: they are
+built right after READY=1, before the loop takes any input, and the session screen takes over the
+poster as it stands (docs/performance.md, cold start)."""
 
 from __future__ import annotations
 
@@ -15,40 +20,40 @@ from typing import TYPE_CHECKING
 
 import moderngl
 
+from kiosk.app.counts import SessionCounts
 from kiosk.app.devices import Devices, start_devices
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import panel_to_design
-from kiosk.app.interpreter import settle_interpreter
+from kiosk.app.interpreter import FreeMemoryReturn, settle_interpreter
 from kiosk.app.signal_wake import SignalWake
-from kiosk.app.sound import attach_sound
-from kiosk.app.visit import SessionCounts, build_host, build_session, open_sound, start_sync, watch_packs
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.errors import GraphicsUnavailableError
 from kiosk.events import QuitRequested
-from kiosk.media.deck import MediaDeck
-from kiosk.media.decoder import HEAP
-from kiosk.media.fanout import StreamFanout
+from kiosk.i18n import NATIVE_NAMES, Catalogs
 from kiosk.ops.wiring import attach
 from kiosk.render.capture import Recorder, write_png
 from kiosk.render.context import create_offscreen_context, create_window, display_available
 from kiosk.render.mapped_frames import MappedFrames
 from kiosk.render.renderer import GLRenderer
 from kiosk.render.text import FontFiles
+from kiosk.runtime.attract import AttractScreen, attract_frame, poster
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer, InputSource
 from kiosk.runtime.out_of_order import OutOfOrderScreen
-from kiosk.runtime.session_screen import SessionScreen
-from kiosk.runtime.stage_view import picture_sizes
 from kiosk.scenario.load import load_packs
-from kiosk.scenario.model import Pack
 from kiosk.scenario.swap import recover as recover_packs
-from kiosk.store.db import open_store
+from kiosk.store.db import open_connection, wrap
 from kiosk.view.layout import Frame as ScreenFrame
 from kiosk.view.layout import design_size
-from kiosk.visit.host import RecordingHost
 
-if TYPE_CHECKING:  # imported when the config names a headset (numpy, OpenXR, the lens pass)
+if TYPE_CHECKING:  # the session's side is imported after the first frame; a headset's when configured
+    import sqlite3
+
     from kiosk.app.monitor_headset import SideBySideDisplay
+    from kiosk.media.fanout import StreamFanout
+    from kiosk.runtime.session_screen import SessionScreen
+    from kiosk.scenario.model import Pack
+    from kiosk.visit.host import RecordingHost
 
 log = logging.getLogger("kiosk")
 
@@ -128,21 +133,41 @@ def loop_input(display: Display, renderer: GLRenderer, hub: DeviceHub, clock: Mo
                                          sdl_wait_event()), hub)
 
 
-def serving_screen(settings: Settings, packs: list[Pack], refused: int, host: RecordingHost,
-                   now: float, size: tuple[int, int]) -> tuple[SessionScreen | OutOfOrderScreen, str, str]:
-    """The session screen, or the out-of-order screen when no pack is valid: (screen, state, reason);
-    both laid out for the display's shape (`size`, its pixels)."""
+def first_screen(settings: Settings, packs: list[Pack], refused: int, now: float,
+                 size: tuple[int, int]) -> tuple[AttractScreen | OutOfOrderScreen, str, str]:
+    """The attract poster, or the out-of-order screen when no pack is valid: (screen, state, reason);
+    both laid out for the display's shape (`size`, its pixels). The poster is the one the session
+    screen would build (`SessionScreen.attract_frame`, `ScreenMedia.attract`)."""
     if packs:
-        return build_session(settings, packs, host, now, lambda media: None, size), "serving", ""
+        s, language = settings.session, settings.content.language
+        catalogs = Catalogs.load(NATIVE_NAMES)
+        frame = attract_frame(size, large_text=s.large_text, high_contrast=s.high_contrast,
+                              rtl=catalogs.words(language).rtl)
+        return poster(packs, catalogs, language, now, reduced_motion=s.reduced_motion, frame=frame), "serving", ""
     reason = f"no valid scenario pack in {settings.content.scenarios} ({refused} refused): run `kiosk lint` there"
     log.error("kiosk out of order: %s", reason)
     return OutOfOrderScreen(reason, settings.content.language, ScreenFrame(*design_size(*size))), "out_of_order", \
         reason
 
 
+def serve_visits(settings: Settings, packs: list[Pack], store: sqlite3.Connection, counts: SessionCounts,
+                 shown: AttractScreen, size: tuple[int, int]) -> tuple[SessionScreen, RecordingHost]:
+    """The session screen and its host (writing to the `store` checked before the first frame), taking
+    over the poster on screen (`shown`) as it stands."""
+    from kiosk.app.visit import build_host, build_session
+
+    host = build_host(settings, wrap(store), counts)
+    return build_session(settings, packs, host, shown.start, lambda media: None, size, attract=shown), host
+
+
 def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionScreen, settings: Settings,
                  renderer: GLRenderer, streams: StreamFanout, host: RecordingHost) -> None:
     """The clips and pictures the session's scenes name, to every output (clips → Video Profile)."""
+    from kiosk.app.sound import attach_sound
+    from kiosk.app.visit import open_sound
+    from kiosk.media.deck import MediaDeck
+    from kiosk.media.decoder import HEAP
+
     deck = MediaDeck(settings.content.scenarios, streams.update_stream, streams.drop_stream, sound=open_sound(),
                      memory=renderer.frames or HEAP, report=host.clip_event, screen=renderer.wanted_size)
     stack.callback(deck.stop)
@@ -153,6 +178,8 @@ def attach_media(stack: contextlib.ExitStack, loop: FrameLoop, screen: SessionSc
 
 def prepare_stage_pictures(renderer: GLRenderer, packs: list[Pack]) -> None:
     """Rasterise the stage pictures to the disk cache while the attract screen runs."""
+    from kiosk.runtime.stage_view import picture_sizes
+
     for pack in packs:
         for path, drawn in picture_sizes(pack.scenario):
             renderer.images.prepare(f"{pack.id}/{path}", drawn)
@@ -211,7 +238,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         settings = replace(settings, session=replace(settings.session, reduced_motion=True))
     recover_packs(settings.content.scenarios)  # a pack update killed half-way is finished or undone first
     packs, errors = load_packs(settings.content.scenarios)
-    db = open_store(settings.store.path)  # before any window: a bad store path is a clear error, not a black screen
+    store = open_connection(settings.store.path)  # before any window: a bad store path is a clear error
     clock, stop, hub = MonotonicClock(), threading.Event(), DeviceHub()
     on_sigterm(stop, hub)  # a board press or SIGTERM ends the loop's wait at once
     with contextlib.ExitStack() as stack:  # what is started here is stopped in the reverse order
@@ -225,8 +252,7 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
             stack.callback(renderer.frames.release)
         wait_input = loop_input(display, renderer, hub, clock, stack)  # before the devices: a window's waker set
         counts = SessionCounts()
-        host = build_host(settings, db, counts)
-        screen, state, reason = serving_screen(settings, packs, len(errors), host, clock.now(), display.size)
+        first, state, reason = first_screen(settings, packs, len(errors), clock.now(), display.size)
         devices = start_devices(settings, hub, panel_to_design(display.size, renderer.viewport.to_design))
         stack.callback(devices.stop)
         monitor = None
@@ -237,8 +263,8 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
         if monitor is not None:
             stack.callback(monitor.release)
         output: GLRenderer | SideBySideDisplay = monitor or renderer  # what the display (and screenshots) show
-        loop = FrameLoop(screen, output, clock, wait_input, FramePacer(settings.display.max_fps,
-                                                                        settings.display.idle_fps), FixedStep())
+        loop = FrameLoop(first, output, clock, wait_input, FramePacer(settings.display.max_fps,
+                                                                       settings.display.idle_fps), FixedStep())
         summary = RunSummary(display.mode, skipped_packs=len(errors))
         log.info("kiosk starting: %s, %dx%d, %d trades, %d packs skipped", display.mode, *display.size, len(packs),
                  len(errors))
@@ -249,24 +275,31 @@ def run_kiosk(settings: Settings, options: RunOptions) -> RunSummary:
                             outbox_budget_bytes=settings.store.outbox_max_mb * 1024 * 1024)
         ended = [False]  # a crash leaves the run marked as under way: the next start counts an unclean restart
         stack.callback(lambda: operations.stop(clean=ended[0]))
-        streams = StreamFanout(output)
-        if isinstance(screen, SessionScreen) and settings.devices.headset in ("openxr", "sim"):
-            attach_headset(stack, loop, screen, settings, renderer, devices, streams)
         attach_capture(stack, loop, options, output, display.size, summary)
         loop.tick()
         display.ctx.finish()  # the attract screen is rasterised, not only queued: tell systemd we are up
         operations.ready()
         # What the attract screen's first frame does not need starts after it, before the loop takes
         # any input: no visitor can get ahead of it (docs/performance.md, cold start).
+        from kiosk.app.visit import start_sync, watch_packs
+        from kiosk.media.fanout import StreamFanout
+
+        streams = StreamFanout(output)
+        if isinstance(first, AttractScreen):
+            screen, host = serve_visits(settings, packs, store, counts, first, display.size)
+            loop.screen = screen
+            if settings.devices.headset in ("openxr", "sim"):
+                attach_headset(stack, loop, screen, settings, renderer, devices, streams)
         sync = start_sync(settings, stop)
         if sync is not None:
             stack.callback(sync.join, timeout=5)
-        if isinstance(screen, SessionScreen):
+        if isinstance(first, AttractScreen):
             watch_packs(loop, screen, settings.content.scenarios)
             prepare_stage_pictures(renderer, packs)
             attach_media(stack, loop, screen, settings, renderer, streams, host)
         stack.callback(stop.set)  # first thing on the way out: the sync thread hears it
         settle_interpreter()  # start-up's objects out of the collector's walks (board press -> screen tail)
+        loop.when_still = FreeMemoryReturn()  # what an animation freed goes back when it ends (idle RSS)
         loop.run(until=None if options.duration is None else clock.now() + options.duration)
         ended[0] = True
         summary.frames_drawn = loop.stats.frames_drawn

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from kiosk.matching.trainings import load_trainings
 from kiosk.media.audio import MixerOutput
 from kiosk.media.captions import Cue, parse_vtt
 from kiosk.runtime.accessibility import Prefs
+from kiosk.runtime.attract import AttractScreen
 from kiosk.runtime.loop import FrameLoop
 from kiosk.runtime.replay import journal_header
 from kiosk.runtime.session import Timing
@@ -40,20 +41,6 @@ from kiosk.visit.narration import EspeakNarrator
 
 log = logging.getLogger("kiosk")
 
-
-
-@dataclass
-class SessionCounts:
-    """Visits by outcome since the kiosk started (the ops endpoint's kiosk_sessions counter)."""
-
-    counts: dict[str, int] = field(default_factory=lambda: {"started": 0, "completed": 0, "abandoned": 0})
-
-    def __call__(self, kind: str) -> None:
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-        log.info("visit %s", kind, extra={"event": f"visit_{kind}"})
-
-    def snapshot(self) -> dict[str, int]:
-        return dict(self.counts)
 
 
 def screen_settings(settings: Settings) -> ScreenSettings:
@@ -105,8 +92,10 @@ def open_sound() -> MixerOutput | None:
 
 
 def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, start: float,
-                  media: Callable[[str], str | None], size: tuple[int, int] = (1920, 1080)) -> SessionScreen:
-    """`size`: the display's pixels; the screens are laid out for its shape."""
+                  media: Callable[[str], str | None], size: tuple[int, int] = (1920, 1080),
+                  attract: AttractScreen | None = None) -> SessionScreen:
+    """`size`: the display's pixels; the screens are laid out for its shape. `attract`: the poster
+    already on screen, kept (`kiosk run`)."""
     options = replace(screen_settings(settings), size=size)
     display = "monitor-headset" if settings.devices.headset == "monitor" else "flat-screen"
     header = journal_header(options, {p.id: p.version for p in packs}, settings.content.language, __version__,
@@ -115,7 +104,7 @@ def build_session(settings: Settings, packs: list[Pack], host: RecordingHost, st
                             datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
     return SessionScreen(packs, Catalogs.load(NATIVE_NAMES), host, start, media=media, settings=options,
                          journal=journal, default_language=settings.content.language, captions=load_captions,
-                         display=display)
+                         display=display, attract=attract)
 
 
 def start_sync(settings: Settings, stop: threading.Event) -> threading.Thread | None:

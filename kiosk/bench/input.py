@@ -37,11 +37,12 @@ from hardware.board.events import ButtonEvent, DeviceState
 from hardware.board.guard import PressPolicy
 from hardware.profiles.load import load_profiles
 from hardware.sim.board import BoardSimulator
+from kiosk.app.counts import SessionCounts
 from kiosk.app.devices import feed
 from kiosk.app.hub import DeviceHub, with_window
 from kiosk.app.input_map import ButtonMap
 from kiosk.app.interpreter import settle_interpreter
-from kiosk.app.visit import SessionCounts, build_host, build_session
+from kiosk.app.visit import build_host, build_session
 from kiosk.clock import MonotonicClock
 from kiosk.config import Settings
 from kiosk.errors import KioskError

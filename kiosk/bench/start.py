@@ -262,7 +262,8 @@ def _quiet(name: str) -> Iterator[None]:
 def visit_rss_growth(settings: Settings, visits: int, warm_up: int,
                      progress: Callable[[int, float], None] | None = None) -> list[tuple[int, float]]:
     """RSS (MB) after warm-up and every tenth of `visits` scripted visits through the session screens."""
-    from kiosk.app.visit import SessionCounts, build_host, build_session
+    from kiosk.app.counts import SessionCounts
+    from kiosk.app.visit import build_host, build_session
     from kiosk.clock import ManualClock
     from kiosk.scenario.load import load_packs
     from kiosk.store.db import open_store

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-
 from kiosk.credentials.issuer import CRITERIA_PAGE, OB_CONTEXT, Issuer, key_id, profile, site
 from kiosk.credentials.keys import CredentialError, SigningKey, b64url, jwk_public_key, unb64url
 from kiosk.i18n import words_for
@@ -125,6 +123,8 @@ def verify(token: str, trusted_keys: Mapping[str, Mapping[str, Any]], issuers: S
     jwk = trusted_keys.get(str(header.get("kid")))
     if jwk is None:
         raise CredentialError(f"signed with an unknown key {header.get('kid')!r}", "it was not issued by this agency")
+    from cryptography.exceptions import InvalidSignature  # as keys.py: loaded when a credential is checked
+
     try:
         jwk_public_key(dict(jwk)).verify(signature, f"{parts[0]}.{parts[1]}".encode())
     except InvalidSignature:

@@ -15,12 +15,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:  # imported where a key is made, read or checked: an idle kiosk without a key never loads
+    # cryptography (its Rust and OpenSSL libraries: ~8 MB of RSS; docs/performance.md, memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
 class CredentialError(KioskError):
@@ -52,6 +53,8 @@ def unb64url(text: str) -> bytes:
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     jwk = {"crv": "Ed25519", "kty": "OKP", "x": b64url(raw)}
     return {**jwk, "kid": thumbprint(jwk)}  # RFC 7638 thumbprint as the key's local id
@@ -74,6 +77,8 @@ def jwk_public_key(jwk: dict[str, Any]) -> Ed25519PublicKey:
     if len(raw) != 32:
         raise CredentialError(f"key {jwk.get('kid')} is damaged: `x` is not 32 bytes of base64url",
                               "publish the keys again with `kiosk keys publish`")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
@@ -85,6 +90,9 @@ class SigningKey:
 
 def generate(folder: Path) -> SigningKey:
     """A new active key (the previous one, if any, stays verifiable): `kiosk keys generate|rotate`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "public").mkdir(exist_ok=True)
     private = Ed25519PrivateKey.generate()
@@ -102,9 +110,13 @@ def generate(folder: Path) -> SigningKey:
 
 def active(folder: Path) -> SigningKey:
     try:
-        private = serialization.load_pem_private_key((folder / "active.pem").read_bytes(), password=None)
+        pem = (folder / "active.pem").read_bytes()
     except FileNotFoundError:
         raise CredentialError(f"no signing key in {folder}", "create one with `kiosk keys generate`") from None
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise CredentialError(f"{folder / 'active.pem'} is not an Ed25519 key", "`kiosk keys rotate` makes one")
     return SigningKey(private, public_jwk(private.public_key())["kid"])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -20,12 +21,13 @@ import numpy.typing as npt
 from kiosk import __version__
 from kiosk.config import OpsSettings
 from kiosk.ops.board import StatusBoard
-from kiosk.ops.http import ListenError, parse_listen
 from kiosk.ops.restarts import record_clean_stop, record_start
-from kiosk.ops.server import OpsServer
 from kiosk.ops.status import KioskStatus, assess
 from kiosk.ops.systemd import sd_notify
 from kiosk.runtime.loop import FrameLoop
+
+if TYPE_CHECKING:  # imported when the endpoint starts, after the first frame (http.server: ~0.1 s of a start)
+    from kiosk.ops.server import OpsServer
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +38,18 @@ class Operations:
     server: OpsServer | None
     is_ready: bool = False
     runs: Path | None = None  # the restart counter's file (kiosk/ops/restarts.py)
+    listen: str = ""  # `[ops] listen`: the endpoint started by `ready`
+    token: str = ""
+    clock: Callable[[], float] = time.monotonic
 
     def ready(self) -> None:
-        """The first screen is drawn: systemd hears READY=1, and only then the watchdog pings."""
+        """The first screen is drawn: systemd hears READY=1, and only then the watchdog pings. The
+        endpoint starts right after (before the loop takes any input): its import and thread are not
+        on the path to the first frame."""
         sd_notify("READY=1")
         self.is_ready = True
+        if self.listen and self.server is None:
+            self.server = start_endpoint(self.listen, self.token, self.board, self.clock)
 
     def stop(self, *, clean: bool = True) -> None:
         """`clean`: the loop ended as asked (not by an exception): the next start is not an unclean restart."""
@@ -113,7 +122,7 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
     publish(clock())
     loop.every(1.0, publish)
     loop.every(0.1, screenshots)
-    operations = Operations(board, None, runs=runs)
+    operations = Operations(board, None, runs=runs, listen=settings.listen, token=settings.token, clock=clock)
     usec = os.environ.get("WATCHDOG_USEC")
     if usec and usec.isdigit():
         def feed(now: float) -> None:
@@ -123,11 +132,17 @@ def attach(loop: FrameLoop, settings: OpsSettings, *, state: str, reason: str, s
             if operations.is_ready and (assess(board.snapshot(), now).status != "failing" or state == "out_of_order"):
                 sd_notify("WATCHDOG=1")
         loop.every(int(usec) / 2e6, feed)
-    if settings.listen:
-        try:
-            host, port = parse_listen(settings.listen, "ops.listen")
-            operations.server = OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot,
-                                          token=settings.token).start()
-        except ListenError as exc:  # a busy port must not keep the kiosk from serving visitors
-            log.error("ops endpoint %s not started (%s): the kiosk runs without it", settings.listen, exc)
     return operations
+
+
+def start_endpoint(listen: str, token: str, board: StatusBoard, clock: Callable[[], float]) -> OpsServer | None:
+    """The ops endpoint on `listen`, or None (logged) when the address cannot be listened on."""
+    from kiosk.ops.http import ListenError, parse_listen
+    from kiosk.ops.server import OpsServer
+
+    try:
+        host, port = parse_listen(listen, "ops.listen")
+        return OpsServer(host, port, board.snapshot, clock, screenshot=board.request_screenshot, token=token).start()
+    except ListenError as exc:  # a busy port must not keep the kiosk from serving visitors
+        log.error("ops endpoint %s not started (%s): the kiosk runs without it", listen, exc)
+        return None

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from kiosk.errors import AssetError
 from kiosk.render.atlas import Atlas, Region
+from kiosk.render.shrunk import ShrunkCopies
 from kiosk.render.vector import VectorPictures, raster_size
 from kiosk.state import state_dir
 
@@ -111,8 +112,8 @@ def load_rgba_premultiplied(path: Path) -> npt.NDArray[np.uint8]:
     if data is None:  # another layout (a JPEG's 24 bits, a palette): pygame converts it, holding the GIL
         data = np.frombuffer(pygame.image.tobytes(surface, "RGBA"), np.uint8).reshape(height, width, 4)
     pixels = np.empty((height, width, 4), np.uint8)
-    if surface.get_flags() & pygame.SRCALPHA or surface.get_colorkey() is not None:
-        alpha = data[:, :, 3:4].astype(np.uint16)
+    if (surface.get_flags() & pygame.SRCALPHA or surface.get_colorkey() is not None) and data[:, :, 3].min() < 255:
+        alpha = data[:, :, 3:4].astype(np.uint16)  # an opaque picture with an alpha channel is left as it is
         pixels[:, :, :3] = data[:, :, :3].astype(np.uint16) * alpha // 255
         pixels[:, :, 3] = data[:, :, 3]
     else:
@@ -166,8 +167,11 @@ class ImageLibrary:
     """Resolves image names (e.g. "trades/G1602.png") against search folders, in order."""
 
     def __init__(self, roots: list[Path], atlas: Atlas, vectors: VectorPictures | None = None,
-                 scale: float = 1.0) -> None:
+                 scale: float = 1.0, shrunk: Path | None = None) -> None:
+        """`shrunk`: where pictures shrunk to their shown size are kept between starts (None: made
+        at every start)."""
         self.roots = roots
+        self._shrunk = ShrunkCopies(shrunk) if shrunk is not None else None
         self.atlas = atlas
         self.scale = scale  # screen pixels per design pixel: SVG is drawn at the screen's resolution
         self._vectors = vectors
@@ -238,12 +242,12 @@ class ImageLibrary:
                     self._note_coming(name, pixels_size, detail)
                     return None
                 pixels = found
+            elif shown is not None:
+                pixels, key = self._shown_copy(name, shown)
+                if key in self._uvs:
+                    return self._uvs[key]
             else:
                 pixels = load_rgba_premultiplied(self.find(name))
-                if shown is not None:
-                    pixels, key = self._at_shown_size(pixels, name, shown)
-                    if key in self._uvs:
-                        return self._uvs[key]
             height, width = pixels.shape[:2]
             if detail < 1.0 or needs_own_texture(width, height, self.atlas.width, self.atlas.max_height):
                 self._own_texture(key, pixels, exact=pixels_size is not None and detail == 1.0)
@@ -314,6 +318,20 @@ class ImageLibrary:
         height, width = pixels.shape[:2]
         self.coming.discard((width, height))
         self.own[key] = OwnPicture(next(_texture_ids), np.ascontiguousarray(pixels), width, height, exact)
+
+    def _shown_copy(self, name: str, shown: tuple[int, int]) -> tuple[npt.NDArray[np.uint8], str]:
+        """The picture as it is kept for `shown`: shrunk (from the disk copy of an earlier start when
+        there is one) or as decoded."""
+        source = self.find(name)
+        if self._shrunk is not None and (kept := self._shrunk.get(source, shown)) is not None:
+            key = f"{name}@{kept.shape[1]}x{kept.shape[0]}"
+            self._smaller[f"{name}@{shown}"] = key
+            return kept, key
+        decoded = load_rgba_premultiplied(source)
+        pixels, key = self._at_shown_size(decoded, name, shown)
+        if self._shrunk is not None and pixels is not decoded:
+            self._shrunk.put(source, shown, pixels)
+        return pixels, key
 
     def _at_shown_size(self, pixels: npt.NDArray[np.uint8], name: str,
                        shown: tuple[int, int]) -> tuple[npt.NDArray[np.uint8], str]:

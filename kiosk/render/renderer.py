@@ -33,7 +33,8 @@ from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
 
 GLYPH_ATLAS_SIZE = 2048
 IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
-IMAGE_ATLAS_START = 1024  # rows at first: a texture's memory is the process's on llvmpipe (64 MB at 4096²)
+IMAGE_ATLAS_START = 512  # rows at first (8 MB; the attract cards take 2 shelves): a texture's memory is the
+# process's on llvmpipe (64 MB at 4096²), and the atlas doubles when a page needs more
 _ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
 
 
@@ -121,7 +122,8 @@ class GLRenderer:
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START, 4, "image", max_height=IMAGE_ATLAS_SIZE)
         self.text = TextEngine(fonts, glyph_atlas, scale=self.viewport.scale)
-        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale)
+        self.images = ImageLibrary(asset_roots, image_atlas, VectorPictures(raster_cache), scale=self.viewport.scale,
+                                   shrunk=raster_cache.with_name("shrunk"))
         self.builder = FrameBuilder(self.text, self.images)
         self._textures = {
             "text": ctx.texture((GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE), 1),
@@ -472,6 +474,12 @@ class GLRenderer:
         """The current frame as H×W×4 RGBA, top row first."""
         data = self.fbo.read(components=4, alignment=1)
         return np.frombuffer(data, np.uint8).reshape(self.size[1], self.size[0], 4)[::-1].copy()
+
+    def still(self) -> None:
+        """The screen holds still after this frame (the loop sleeps until its next change): the kept
+        stage (render/backdrop.py: a full-screen buffer, 8 MB at 1080p, the process's own memory on
+        llvmpipe) is freed; the next animation keeps it again from its first frame."""
+        self.backdrop.release()
 
     def waiting(self) -> bool:
         """Pictures the last frame showed are still being rasterised off the frame thread: the loop keeps

@@ -12,9 +12,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
+from concurrent.futures.thread import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,9 @@ class VectorPictures:
 
     def _pool(self) -> Executor:
         if self._rasteriser is None:  # spawn: the kiosk holds GL and threads a fork must not copy
+            import multiprocessing  # only when a picture is not in the cache yet
+            from concurrent.futures.process import ProcessPoolExecutor
+
             self._rasteriser = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                                    initializer=lower_priority)
         return self._rasteriser

@@ -11,17 +11,21 @@ filling full-screen frames for as long as it stands idle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.events import InputEvent, KeyPressed, PointerDown
-from kiosk.i18n import N_, NATIVE_NAMES, Words, words_for
+from kiosk.i18n import N_, NATIVE_NAMES, Catalogs, Words, words_for
 from kiosk.runtime.tween import Tween, ease_in_out_cubic
 from kiosk.runtime.widgets import badge, text
 from kiosk.view.check import contrast_ratio
-from kiosk.view.layout import Box, Fill, Frame, Hit, Label, Style, lay_out
+from kiosk.view.layout import Box, Fill, Frame, Hit, Label, Style, design_size, lay_out
 from kiosk.view.nodes import Color, Group, Image, Node, Panel, Rect, Scene
-from kiosk.view.tokens import Palette
+from kiosk.view.tokens import Palette, tokens_for
+
+if TYPE_CHECKING:
+    from kiosk.scenario.model import Pack
 
 CARD_GAP = 40.0
 SCENE_LAYER = -2  # under the poster (kiosk.runtime.stage_view.SCENE_LAYER): the renderer keeps it while still
@@ -277,12 +281,39 @@ class AttractScreen:
         return Group(tuple(dots))
 
 
+def shortage_badge(level: int, words: Words) -> str:
+    _ = words.gettext
+    return _("Very much in demand") if level >= 5 else _("In demand") if level >= 4 else _("Hiring")
+
+
+def attract_frame(size: tuple[int, int], *, large_text: bool, high_contrast: bool, rtl: bool) -> Frame:
+    """The frame the poster is laid out in: the display's shape (`size`, its pixels), the kiosk's default
+    preferences and language direction (no visitor has chosen any yet)."""
+    width, height = design_size(*size)
+    return Frame(width, height, tokens_for(large_text=large_text, high_contrast=high_contrast), rtl)
+
+
+def poster(packs: Iterable[Pack], catalogs: Catalogs, language: str, now: float, *, reduced_motion: bool,
+           frame: Frame | None = None) -> AttractScreen:
+    """The poster between visits, in the kiosk's own language, with the call in every other one: the
+    shortage trades' cards first (then by title), their scenes in the same order (then by pack id).
+    Built from this module alone, so `kiosk run` can draw its first frame before it imports the
+    session's pages (kiosk/app/run.py)."""
+    words = catalogs.words(language)
+    texts = attract_texts(words, [catalogs.words(other) for other in catalogs.languages])
+    shown = sorted(packs, key=lambda p: (-p.trade.shortage_level, p.trade.title.get(language)))
+    cards = [AttractCard(p.trade.title.get(language), p.trade.pitch.get(language),
+                         shortage_badge(p.trade.shortage_level, words), f"{p.id}/{p.trade.card_image}", p.trade.rome)
+             for p in shown]
+    scenes = [f"{p.id}/{p.trade.attract}" for p in sorted(shown, key=lambda p: (-p.trade.shortage_level, p.id))
+              if p.trade.attract]
+    return AttractScreen(cards, now, texts, reduced_motion=reduced_motion, frame=frame, scenes=scenes)
+
+
 def cards_from_trades(trades: Sequence[tuple[str, str, str, str, int]], words: Words | None = None
                       ) -> list[AttractCard]:
     """(title, pitch, image, ROME code, shortage level) rows → cards with a plain badge (the render benchmark;
     French unless told)."""
-    from kiosk.runtime.pages import shortage_badge
-
     badge_words = words or words_for("fr")
     return [AttractCard(title, pitch, shortage_badge(level, badge_words), image, code)
             for title, pitch, image, code, level in trades]

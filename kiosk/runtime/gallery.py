@@ -15,10 +15,9 @@ from kiosk.i18n import Catalogs, Words
 from kiosk.runtime import play
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import LOOK
-from kiosk.runtime.attract import AttractCard, AttractScreen, attract_texts
+from kiosk.runtime.attract import AttractCard, AttractScreen, attract_texts, shortage_badge
 from kiosk.runtime.out_of_order import out_of_order_scene
 from kiosk.runtime.outcome import Outcome
-from kiosk.runtime.pages import shortage_badge
 from kiosk.runtime.play_view import Target
 from kiosk.runtime.session import Page
 from kiosk.runtime.session_screen import ScreenSettings, SessionScreen

@@ -128,6 +128,7 @@ class FrameLoop:
         self._periodic: list[_Periodic] = []
         self._deadline: float | None = None
         self.media: Media | None = None
+        self.when_still: Callable[[float], None] | None = None  # after a frame that leaves the screen still
         self._streams_of: Scene | None = None
         self._undrawn_input = False  # handled after a frame was drawn: the next wait must not sleep
 
@@ -216,6 +217,12 @@ class FrameLoop:
         if took > 1.0 / self.pacer.max_fps:
             self.stats.dropped_frames += 1
         self._last_scene = scene
+        if not fresh and not self.screen.animating(now):
+            still = getattr(self.renderer, "still", None)  # a renderer that keeps memory for animations frees it
+            if callable(still):
+                still()
+            if self.when_still is not None:
+                self.when_still(now)
         return True
 
     def run(self, until: float | None = None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kiosk.i18n import NATIVE_NAMES, Words
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import NEXT, Action, Intent, IntentName, Scroll, ShowSector, Stay, TogglePref
+from kiosk.runtime.attract import shortage_badge
 from kiosk.runtime.outcome import Outcome
 from kiosk.runtime.play_view import Target, targets_of
 from kiosk.runtime.results_parts import qr_nodes, skill_row
@@ -35,11 +36,6 @@ class TradeCard:
     image: str
     rome: str
     video: str | None = None  # stream name of the trade's presentation clip
-
-
-def shortage_badge(level: int, words: Words) -> str:
-    _ = words.gettext
-    return _("Very much in demand") if level >= 5 else _("In demand") if level >= 4 else _("Hiring")
 
 
 def intent(name: IntentName, arg: str = "") -> Intent:

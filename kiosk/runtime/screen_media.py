@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kiosk.i18n import Catalogs
 from kiosk.media.captions import Cue, cue_at
-from kiosk.runtime.attract import AttractCard, AttractScreen, attract_texts
-from kiosk.runtime.pages import TradeCard, shortage_badge
+from kiosk.runtime.attract import AttractScreen, poster
+from kiosk.runtime.pages import TradeCard
 from kiosk.runtime.play import PlayState
 from kiosk.runtime.play_view import MediaImage
 from kiosk.scenario.model import Pack, Step, VideoStep
@@ -36,18 +36,8 @@ class ScreenMedia:
 
     def attract(self, packs: Iterable[Pack], catalogs: Catalogs, language: str, now: float, *,
                 reduced_motion: bool, frame: Frame | None = None) -> AttractScreen:
-        """The poster between visits, in the kiosk's own language, with the call in every other one."""
-        words = catalogs.words(language)
-        texts = attract_texts(words, [catalogs.words(other) for other in catalogs.languages])
-        cards = [AttractCard(c.title, c.pitch, shortage_badge(c.shortage_level, words), c.image, c.rome)
-                 for c in self.cards(packs, language)]
-        scenes = [f"{p.id}/{p.trade.attract}" for p in self._by_shortage(packs) if p.trade.attract]
-        return AttractScreen(cards, now, texts, reduced_motion=reduced_motion, frame=frame, scenes=scenes)
-
-    @staticmethod
-    def _by_shortage(packs: Iterable[Pack]) -> list[Pack]:
-        """The order of the cards: shortage trades first (their scenes come first too)."""
-        return sorted(packs, key=lambda p: (-p.trade.shortage_level, p.id))
+        """The poster between visits (kiosk/runtime/attract.py)."""
+        return poster(packs, catalogs, language, now, reduced_motion=reduced_motion, frame=frame)
 
     def cues(self, pack: Pack, step: Step | None, language: str) -> Sequence[Cue]:
         """The captions of the step's clip in the visitor's language (else French, else the first written)."""

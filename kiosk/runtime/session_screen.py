@@ -25,7 +25,7 @@ from kiosk.media.sphere import Look
 from kiosk.runtime import debrief
 from kiosk.runtime.accessibility import Prefs
 from kiosk.runtime.actions import Intent
-from kiosk.runtime.attract import AttractScreen
+from kiosk.runtime.attract import AttractScreen, attract_frame
 from kiosk.runtime.debrief import DebriefCard
 from kiosk.runtime.debrief_view import cards_shown
 from kiosk.runtime.focus import FocusNavigator
@@ -76,7 +76,9 @@ class SessionScreen(ScreenInput):
     def __init__(self, packs: Sequence[Pack], catalogs: Catalogs, host: VisitHost, start: float, *,
                  media: MediaImage, settings: ScreenSettings | None = None, journal: Journal | None = None,
                  first_visit: int = 0, default_language: str = "fr", captions: CaptionLoader | None = None,
-                 live_media: bool = True, display: str = "flat-screen") -> None:
+                 live_media: bool = True, display: str = "flat-screen", attract: AttractScreen | None = None) -> None:
+        """`attract`: the poster already on screen (`kiosk run` draws it before it builds this screen),
+        kept as it is: the carousel goes on where it was."""
         self.packs = {p.id: p for p in packs}
         self.catalogs = catalogs
         self.host = host
@@ -93,7 +95,7 @@ class SessionScreen(ScreenInput):
         self.player = PlayDriver()
         self.screen_media = ScreenMedia(media, captions, live=live_media)
         self.views = ScreenView()
-        self.attract = self._new_attract(start)
+        self.attract = attract or self._new_attract(start)
         self._pending_packs: list[Pack] | None = None
         self._outcome: tuple[tuple[object, ...], Outcome] | None = None
         self.finished: tuple[str, tuple[Observation, ...]] | None = None  # the scenario just played: its debrief
@@ -161,10 +163,9 @@ class SessionScreen(ScreenInput):
 
     def attract_frame(self) -> Frame:
         """The attract screen speaks the kiosk's language with the kiosk's default preferences."""
-        width, height = design_size(*self.settings.size)
         defaults = self.settings.defaults
-        return Frame(width, height, tokens_for(large_text=defaults.large_text, high_contrast=defaults.high_contrast),
-                     self.catalogs.words(self.default_language).rtl)
+        return attract_frame(self.settings.size, large_text=defaults.large_text, high_contrast=defaults.high_contrast,
+                             rtl=self.catalogs.words(self.default_language).rtl)
 
     def debrief_cards(self) -> tuple[DebriefCard, ...]:
         """The key moments of the scenario just played (its pack and observations in `finished`)."""

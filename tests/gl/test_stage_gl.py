@@ -138,6 +138,11 @@ def test_a_still_stage_is_drawn_once_and_later_frames_start_from_it(gl_context: 
         assert renderer.backdrop.renders == drawn + 1 and renderer.backdrop.copies == copies + 3
         for pixels in kept:
             assert np.array_equal(pixels, from_scratch)
+        renderer.still()  # the loop says the screen holds still: the kept picture's memory is freed...
+        assert renderer.backdrop.gl_objects() == 0
+        renderer.draw(bench.dialogue(64))
+        renderer.draw(bench.dialogue(65))  # ...and made again when frames come
+        assert renderer.backdrop.gl_objects() == 2 and np.array_equal(renderer.read_pixels(), from_scratch)
         renderer.draw(Scene(Group(()), (0.0, 0.0, 0.0, 1.0)))  # no stage: cleared as before
         assert not renderer.read_pixels()[:, :, :3].any()
     finally:

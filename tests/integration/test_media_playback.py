@@ -131,7 +131,7 @@ def test_sound_and_picture_stay_within_45_ms(kitchen: Path) -> None:
 
 
 def test_captions_show_in_the_session_at_their_times(published_scenarios: Path, tmp_path: Path) -> None:
-    from kiosk.app import load_captions
+    from kiosk.app.visit import load_captions
 
     kit = make_kit(published_scenarios, tmp_path / "k.db")
     kit.screen.captions = load_captions

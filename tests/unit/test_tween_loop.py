@@ -140,3 +140,27 @@ def test_periodic_callbacks_fire_on_schedule_without_catching_up() -> None:
     assert calls == pytest.approx([2.0, 4.0])
     with pytest.raises(ValueError, match="positive"):
         loop.every(0, calls.append)
+
+
+class _StillAwareRenderer(_CountingRenderer):
+    """Records when the loop tells it the screen holds still (the GL renderer frees its kept stage)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.still_after: list[int] = []  # frames drawn when told
+
+    def still(self) -> None:
+        self.still_after.append(len(self.drawn))
+
+
+def test_the_renderer_hears_when_the_screen_holds_still_not_while_it_animates() -> None:
+    clock = ManualClock()
+    screen, renderer = _Screen(), _StillAwareRenderer()
+    loop = FrameLoop(screen, renderer, clock, _sleeper(clock, {}), FramePacer(60, 30), FixedStep())  # type: ignore[arg-type]
+    told: list[float] = []
+    loop.when_still = told.append
+    loop.run(until=4.9)
+    assert renderer.still_after == [1] and len(told) == 1  # the first frame, then nothing moves
+    loop.run(until=8.0)
+    assert renderer.still_after == [1, len(renderer.drawn)]  # once more: after the animation's last frame
+    assert len(told) == 2 and 6.0 <= told[1] < 6.1  # with the clock of that last frame

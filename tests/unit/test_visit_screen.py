@@ -251,7 +251,7 @@ def test_new_content_waits_for_the_current_visit_to_end(kit: Kit) -> None:
 def test_the_content_fingerprint_changes_when_a_pack_is_swapped(scenarios_copy: Path) -> None:
     import shutil
 
-    from kiosk.app import packs_fingerprint
+    from kiosk.app.visit import packs_fingerprint
 
     before = packs_fingerprint(scenarios_copy)
     assert len(before) == 5
