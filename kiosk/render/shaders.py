@@ -35,6 +35,18 @@ void main() {
 }
 """
 
+# Shapes: the same, drawn from a mesh whose vertices may lie inside the rect (kiosk/render/slices.py):
+# in_inset moves a vertex in by the edge band's width, within which the distance field matters.
+SHAPE_VERTEX = VERTEX.replace("in vec2 in_corner;", """in vec2 in_corner;
+in vec2 in_inset;
+uniform float u_px;""").replace("""    vec2 p = in_rect.xy + in_corner * in_rect.zw;
+    v_half = in_rect.zw * 0.5;
+    v_local = (in_corner - 0.5) * in_rect.zw;""", """    v_half = in_rect.zw * 0.5;
+    float r = min(in_params.x, min(v_half.x, v_half.y));
+    vec2 band = min(vec2(max(r, in_params.y) + 2.0 * u_px), v_half);  // full coverage inside it, within any border
+    vec2 p = in_rect.xy + in_corner * in_rect.zw + in_inset * band;
+    v_local = p - (in_rect.xy + v_half);""")
+
 _SDF = """
 uniform float u_px;
 float sd_round_box(vec2 p, vec2 b, float r) {
@@ -71,6 +83,13 @@ void main() {
     float a = c.a * outer;
     if (a <= 0.0) discard;
     f_color = vec4(c.rgb * a, a);
+}
+"""
+
+# A large shape's core, inside its edge band (kiosk/render/slices.py): what SHAPE_FRAGMENT gives there.
+CORE_FRAGMENT = _FRAGMENT_HEAD + """
+void main() {
+    f_color = vec4(v_color.rgb * v_color.a, v_color.a);
 }
 """
 
