@@ -99,3 +99,14 @@ def test_labels_read_as_texts_where_screens_are_checked() -> None:
     leaves = [(n, dx, dy) for n, dx, dy in placed(Group((Group((node,), dx=5),)))]
     assert leaves == [(Text(10.0, 20.0, "12", 20.0, layer=2), 5.0, 0.0),
                       (Text(30.0, 40.0, "34", 20.0, layer=2), 5.0, 0.0)]
+
+
+def test_the_layout_check_reads_labels_as_their_texts() -> None:
+    from kiosk.view.check import check
+
+    # Two labels on top of each other, one in a colour too faint on the background, one off the screen.
+    node = Labels(np.array([[100, 100], [104, 104], [1900, 500]], np.float32), ("12345", "67890", "99999"), 30.0,
+                  (0.3, 0.3, 0.3, 1.0))
+    as_labels = check(Scene(Group((node,)), (0.2, 0.2, 0.2, 1.0)))
+    as_texts = check(Scene(Group(node.as_texts()), (0.2, 0.2, 0.2, 1.0)))
+    assert as_labels == as_texts and len(as_labels) >= 3
