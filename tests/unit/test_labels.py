@@ -110,3 +110,18 @@ def test_the_layout_check_reads_labels_as_their_texts() -> None:
     as_labels = check(Scene(Group((node,)), (0.2, 0.2, 0.2, 1.0)))
     as_texts = check(Scene(Group(node.as_texts()), (0.2, 0.2, 0.2, 1.0)))
     assert as_labels == as_texts and len(as_labels) >= 3
+
+
+def test_the_software_renderer_draws_labels_as_their_texts() -> None:
+    import pygame
+
+    from kiosk.render.software import SoftwareRenderer
+
+    node = Labels(np.array([[100, 100], [400, 300]], np.float32), ("12", "Vue 34"), 40.0, (1.0, 1.0, 0.0, 1.0))
+    software = SoftwareRenderer((480, 270), FontFiles.bundled(ASSETS), [ASSETS / "images"])
+    pictures = []
+    for root in (Group((Group((node,), dx=20),)), Group((Group(node.as_texts(), dx=20),))):
+        software.draw(Scene(root))
+        pictures.append(pygame.surfarray.array3d(software.surface))
+    np.testing.assert_array_equal(pictures[0], pictures[1])
+    assert (pictures[0][:, :, 0] > 200).sum() > 20  # yellow ink on black (10-pixel text at this size)
