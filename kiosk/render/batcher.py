@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.render.images import ImageLibrary
+from kiosk.render.labels import lay_out_labels
 from kiosk.render.text import ROW, TextEngine
 from kiosk.view.nodes import (
     Button,
@@ -24,6 +25,7 @@ from kiosk.view.nodes import (
     Column,
     Group,
     Image,
+    Labels,
     Node,
     Panel,
     Panorama,
@@ -111,7 +113,7 @@ class FrameBuilder:
         self._emitters: dict[type, Callable[[Any, float, float, float, dict[Key, _Acc]], None]] = {
             Panel: self._panel, Text: self._text, Image: self._image, Button: self._button,
             ProgressBar: self._progress, Group: self._emit_group, Column: self._column, Video: self._video,
-            Panorama: self._panorama, Shapes: self._shapes,
+            Panorama: self._panorama, Shapes: self._shapes, Labels: self._labels,
         }
         self.streams: list[str] = []  # stream names by index (the index travels in each row's last float)
         self._stream_index: dict[str, int] = {}
@@ -212,6 +214,21 @@ class FrameBuilder:
         rows[:, 14:16] = 0.0
         acc = accs.get((node.layer, "shape")) or self._acc(accs, node.layer, "shape")
         acc.flush()  # keeps painter's order with the rows emitted before
+        acc.parts.append(rows)
+
+    def _labels(self, node: Labels, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
+        # All the labels laid out at once, then moved and coloured with a few array writes.
+        rows, counts = lay_out_labels(self.text, node.texts, node.size, node.weight, node.align)
+        if not len(rows):
+            return
+        anchors = node.anchors.astype(np.float64)  # moved in double, then rounded, as a Text's x + dx
+        if dx or dy:
+            anchors += (dx, dy)
+        rows[:, 0:2] += np.repeat(anchors.astype(np.float32), counts, axis=0)
+        c = node.color
+        rows[:, 8:12] = c if opacity == 1.0 else (c[0], c[1], c[2], c[3] * opacity)
+        acc = accs.get((node.layer, "text")) or self._acc(accs, node.layer, "text")
+        acc.flush()  # keeps painter's order with the texts emitted before
         acc.parts.append(rows)
 
     def _image(self, node: Image, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:

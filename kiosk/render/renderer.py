@@ -25,6 +25,7 @@ from kiosk.render.gl_calls import GLCalls
 from kiosk.render.images import RASTER_CACHE, ImageLibrary, OwnPicture
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
 from kiosk.render.screen_copy import ScreenCopies, place
+from kiosk.render.slices import BANDS, CORES, Mesh, shape_meshes, sliced
 from kiosk.render.spares import SpareTextures
 from kiosk.render.text import ROW, FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
@@ -68,38 +69,51 @@ def _set_uniform(program: moderngl.Program, name: str, value: object) -> None:
 
 
 class _InstancePool:
-    """Per material, one (buffer, vao) per batch slot in a frame; buffers grow, never shrink."""
+    """Per material, one instance buffer per batch slot in a frame, with a vao for each (mesh, program) it
+    is drawn with; buffers grow, never shrink."""
 
-    def __init__(self, ctx: moderngl.Context, program: moderngl.Program, quad: moderngl.Buffer) -> None:
-        self.ctx, self.program, self.quad = ctx, program, quad
-        self.slots: list[tuple[moderngl.Buffer, moderngl.VertexArray, int]] = []
+    def __init__(self, ctx: moderngl.Context, draws: tuple[tuple[Mesh, moderngl.Program], ...]) -> None:
+        self.ctx, self.draws = ctx, draws
+        self.slots: list[tuple[moderngl.Buffer, tuple[moderngl.VertexArray, ...], int]] = []
 
-    def slot(self, index: int, rows: npt.NDArray[np.float32]) -> moderngl.VertexArray:
+    def fill(self, index: int, rows: npt.NDArray[np.float32]) -> None:
         needed = rows.nbytes
         while len(self.slots) <= index:
             self.slots.append(self._make(4096 * 4 * ROW))
-        buffer, vao, capacity = self.slots[index]
+        buffer, _vaos, capacity = self.slots[index]
         if needed > capacity:
-            vao.release()
-            buffer.release()
+            self._release(index)
             self.slots[index] = self._make(max(needed, capacity * 2))
-            buffer, vao, capacity = self.slots[index]
+            buffer = self.slots[index][0]
         buffer.write(rows.tobytes() if not rows.flags.c_contiguous else rows)
-        return vao
 
-    def _make(self, capacity: int) -> tuple[moderngl.Buffer, moderngl.VertexArray, int]:
+    def render(self, index: int, instances: int, draw: int = 0) -> None:
+        mesh = self.draws[draw][0]
+        self.slots[index][1][draw].render(mesh.mode, vertices=mesh.vertices, instances=instances)
+
+    def _make(self, capacity: int) -> tuple[moderngl.Buffer, tuple[moderngl.VertexArray, ...], int]:
         buffer = self.ctx.buffer(reserve=capacity, dynamic=True)
-        # The linker drops attributes a material does not read: skip their bytes.
-        present = [name for name in _ATTRIBUTES if name in self.program]
-        layout = " ".join("4f" if name in present else "16x" for name in _ATTRIBUTES) + "/i"
-        vao = self.ctx.vertex_array(self.program, [(self.quad, "2f", "in_corner"),
-                                                   (buffer, layout, *present)])
-        return buffer, vao, capacity
+        vaos = []
+        for mesh, program in self.draws:
+            # The linker drops attributes a material does not read: skip their bytes.
+            present = [name for name in _ATTRIBUTES if name in program]
+            layout = " ".join("4f" if name in present else "16x" for name in _ATTRIBUTES) + "/i"
+            vaos.append(self.ctx.vertex_array(program, [(mesh.buffer, mesh.layout, *mesh.names),
+                                                        (buffer, layout, *present)]))
+        return buffer, tuple(vaos), capacity
+
+    def _release(self, index: int) -> None:
+        buffer, vaos, _ = self.slots[index]
+        for vao in vaos:
+            vao.release()
+        buffer.release()
+
+    def gl_objects(self) -> int:
+        return len(self.slots) * (1 + len(self.draws))
 
     def release(self) -> None:
-        for buffer, vao, _ in self.slots:
-            vao.release()
-            buffer.release()
+        for index in range(len(self.slots)):
+            self._release(index)
         self.slots.clear()
 
 
@@ -135,8 +149,17 @@ class GLRenderer:
                                         "text": shaders.TEXT_FRAGMENT, "video": shaders.VIDEO_FRAGMENT,
                                         "panorama": shaders.PANORAMA_FRAGMENT}
         self._programs: dict[Material, moderngl.Program] = {
-            m: ctx.program(vertex_shader=shaders.VERTEX, fragment_shader=src) for m, src in sources.items()}
-        self._pools = {m: _InstancePool(ctx, p, quad) for m, p in self._programs.items()}
+            m: ctx.program(vertex_shader=shaders.SHAPE_VERTEX if m == "shape" else shaders.VERTEX, fragment_shader=src)
+            for m, src in sources.items()}
+        corner = Mesh(quad, "2f", ("in_corner",), moderngl.TRIANGLE_STRIP, 4)
+        self._shape_meshes = shape_meshes(ctx)
+        self._core_program = ctx.program(vertex_shader=shaders.SHAPE_VERTEX, fragment_shader=shaders.CORE_FRAGMENT)
+        _set_uniform(self._core_program, "u_view", design)
+        _set_uniform(self._core_program, "u_px", 1.0 / self.viewport.scale)
+        whole, cores, bands = self._shape_meshes
+        self._pools = {m: _InstancePool(ctx, ((whole, p), (cores, self._core_program), (bands, p)) if m == "shape"
+                                        else ((corner, p),))
+                       for m, p in self._programs.items()}
         self._quad = quad
         for program in self._programs.values():
             _set_uniform(program, "u_view", design)
@@ -201,7 +224,8 @@ class GLRenderer:
     def gl_objects(self) -> int:
         """GL objects this renderer holds (framebuffer, textures, programs, buffers, vertex arrays):
         the soak test checks it stays flat however many frames are drawn."""
-        return (2 + len(self._textures) + len(self._programs) + 1 + sum(2 * len(p.slots) for p in self._pools.values())
+        return (2 + len(self._textures) + len(self._programs) + 2 + len(self._shape_meshes)
+                + sum(p.gl_objects() for p in self._pools.values())
                 + len(self.streams) + (self.frames.gl_objects() if self.frames is not None else 0)
                 + len(self.own_textures) + len(self.spares) + self.backdrop.gl_objects() + self.copies.gl_objects())
 
@@ -288,11 +312,26 @@ class GLRenderer:
             for texture, rows in self._by_texture(batch):
                 if texture is not None:
                     texture.use(0)
-                vao = self._pools[batch.material].slot(used[batch.material], rows)
+                pool, index = self._pools[batch.material], used[batch.material]
                 used[batch.material] += 1
-                vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
+                pool.fill(index, rows)
+                if batch.material == "shape" and sliced(rows):
+                    self._draw_sliced(pool, index, rows)
+                else:
+                    pool.render(index, len(rows))
         if read_rings and self.frames is not None:
             self.frames.drawn()
+
+    def _draw_sliced(self, pool: _InstancePool, index: int, rows: npt.NDArray[np.float32]) -> None:
+        """Large shapes that do not overlap (kiosk/render/slices.py): every core, flat-coloured (without
+        blending when all are opaque: nothing shows through), then every edge band with its distance field."""
+        opaque = bool((rows[:, 11] >= 1.0).all())
+        if opaque:
+            self.ctx.disable(moderngl.BLEND)
+        pool.render(index, len(rows), CORES)
+        if opaque:
+            self.ctx.enable(moderngl.BLEND)
+        pool.render(index, len(rows), BANDS)
 
     def _by_texture(self, batch: Batch) -> list[tuple[moderngl.Texture | None, npt.NDArray[np.float32]]]:
         """The batch's rows in runs that sample one texture each, in painter's order: the atlas, or a
@@ -343,9 +382,9 @@ class GLRenderer:
             opaque = batch.material == "video" and bool((rows[:, 11] >= 1.0).all() and (rows[:, 12] <= 0.0).all())
             if opaque:  # nothing shows through: skip the blend's read of the target (llvmpipe: a tenth of a draw)
                 self.ctx.disable(moderngl.BLEND)
-            vao = self._pools[batch.material].slot(used[batch.material], rows)
+            self._pools[batch.material].fill(used[batch.material], rows)
+            self._pools[batch.material].render(used[batch.material], len(rows))
             used[batch.material] += 1
-            vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(rows))
             if opaque:
                 self.ctx.enable(moderngl.BLEND)
         return read_rings
@@ -503,4 +542,7 @@ class GLRenderer:
         for program in self._programs.values():
             program.release()
         self._quad.release()
+        for mesh in self._shape_meshes:
+            mesh.buffer.release()
+        self._core_program.release()
         self.fbo.release()

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 import uharfbuzz as hb
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ class PlainAscii:
         self._alone: dict[str, tuple[int, float, float]] = {}
         self._pairs: dict[str, bool] = {}
         self.placed: dict[str, tuple[Glyph, float, float]] = {}  # each character's glyph, x offset, advance
+        # The pairs learnt, by character codes, for many labels at once (kiosk.render.labels): 1 shapes as the
+        # two alone, 0 does not, -1 not learnt yet.
+        self.pair_codes: npt.NDArray[np.int8] = np.full((128, 128), -1, np.int8)
+        self.columns: object | None = None  # kiosk.render.labels keeps its glyph columns here
 
     def alone(self, char: str) -> tuple[int, float, float]:
         shaped = self._alone.get(char)
@@ -58,6 +64,7 @@ class PlainAscii:
             if known is None:
                 a, b = self.alone(pair[0]), self.alone(pair[1])
                 known = pairs[pair] = a[0] >= 0 and b[0] >= 0 and self._shaper.shape(pair, False, self._px) == [a, b]
+                self.pair_codes[ord(pair[0]), ord(pair[1])] = known
             if not known:
                 return False
         return True

@@ -23,6 +23,7 @@ from kiosk.view.nodes import (
     Column,
     Group,
     Image,
+    Labels,
     Node,
     Panel,
     ProgressBar,
@@ -67,6 +68,9 @@ class SoftwareRenderer:
                 self._image(node, dx, dy)
             elif isinstance(node, Text):
                 self._text(node, dx, dy)
+            elif isinstance(node, Labels):
+                for text in node.as_texts():
+                    self._text(text, dx, dy)
             elif isinstance(node, Column):
                 cursor = node.y
                 for t in node.children:

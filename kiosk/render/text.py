@@ -106,7 +106,7 @@ class TextEngine:
                             for w, faces in self._faces.items()}
         self._plain: Lru[tuple[Weight, int], PlainAscii] = Lru(PLAIN_SIZES_KEPT)
 
-    def _pixel_size(self, size: float) -> int:
+    def pixel_size(self, size: float) -> int:
         return max(4, round(size * self.scale))
 
     def _face_index(self, weight: Weight, char: str) -> int:
@@ -185,24 +185,39 @@ class TextEngine:
         alone (no kerning, no ligature: digits, most words) is those characters' own glyphs side by
         side, so a label never seen before (a live count) costs dictionary lookups, not a shaping.
         None when a pair interacts: the line is then shaped whole."""
-        if not (self._ascii_main[weight] and visual.isascii() and visual.isprintable()) or not visual:
+        if not visual or not visual.isascii() or not visual.isprintable():
             return None
-        table = self._plain.get((weight, px))
-        if table is None:
-            table = PlainAscii(self._shapers[weight][0], px)
-            self._plain.put((weight, px), table)
-        if not table.plain(visual):
+        table = self.plain_table(weight, px)
+        if table is None or not table.plain(visual):
             return None
         placed = table.placed
         try:
             return [placed[c] for c in visual]
         except KeyError:
+            return [self.plain_glyph(table, weight, px, c) for c in visual]
+
+    def plain_table(self, weight: Weight, px: int) -> PlainAscii | None:
+        """What is known of plain ASCII lines at this size (None if the main face lacks some of ASCII)."""
+        if not self._ascii_main[weight]:
+            return None
+        table = self._plain.get((weight, px))
+        if table is None:
+            table = PlainAscii(self._shapers[weight][0], px)
+            self._plain.put((weight, px), table)
+        return table
+
+    def plain_glyph(self, table: PlainAscii, weight: Weight, px: int, char: str) -> tuple[Glyph, float, float]:
+        """A character of `table` that shapes alone: its glyph (rasterised on first use), x offset, advance."""
+        known = table.placed.get(char)
+        if known is None:
             s = self.scale
-            for c in visual:
-                if c not in placed:
-                    glyph_id, x_offset, advance = table.alone(c)
-                    placed[c] = (self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
-            return [placed[c] for c in visual]
+            glyph_id, x_offset, advance = table.alone(char)
+            known = table.placed[char] = (self.glyph(weight, px, 0, glyph_id), x_offset / s, advance / s)
+        return known
+
+    def baseline(self, size: float, weight: Weight) -> float:
+        """From the top of a line box to its baseline, logical units."""
+        return self.ascender(weight, self.pixel_size(size)) + (size * LINE_HEIGHT - size * 1.07) / 2
 
     def _runs(self, visual: str, weight: Weight) -> list[tuple[int, bool, str]]:
         if self._ascii_main[weight] and visual.isascii() and visual.isprintable():
@@ -218,7 +233,7 @@ class TextEngine:
 
     def measure(self, text: str, size: float, weight: Weight = "regular") -> float:
         """Width of one line of text in logical units."""
-        px = self._pixel_size(size)
+        px = self.pixel_size(size)
         return sum(advance for _, _, advance in self.shape_line(_visual(text), weight, px))
 
     def _word_width(self, word: str, weight: Weight, px: int) -> float:
@@ -233,7 +248,7 @@ class TextEngine:
         """Lines in logical order; words are measured once each and a line is the sum of its words."""
         if max_width is None:
             return text.split("\n")
-        px = self._pixel_size(size)
+        px = self.pixel_size(size)
         space = self._word_width(" ", weight, px)
         lines: list[str] = []
         for paragraph in text.split("\n"):
@@ -264,9 +279,9 @@ class TextEngine:
         cached = self._layouts.get(key)
         if cached is not None:
             return cached
-        px = self._pixel_size(size)
+        px = self.pixel_size(size)
         line_height = size * LINE_HEIGHT
-        baseline = self.ascender(weight, px) + (line_height - size * 1.07) / 2
+        baseline = self.baseline(size, weight)
         rtl_paragraph = _is_rtl(text)
         lines = self._wrap(text, size, weight, max_width)
         flat: list[float] = []

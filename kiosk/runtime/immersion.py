@@ -16,6 +16,7 @@ from kiosk.view.nodes import (
     Column,
     Group,
     Image,
+    Labels,
     Node,
     Panel,
     Panorama,
@@ -52,8 +53,9 @@ def immersive_eye(scene: Scene, panorama: Panorama, eye_fov: float, size: tuple[
 
     overlay: list[Node] = []
     for node, dx, dy in placed(scene.root):
-        # (placed yields no groups; array shapes are a flat screen's live gauges, not marks over the view)
-        if isinstance(node, Group | Video | Panorama | Shapes):
+        # (placed yields no groups, and labels as their texts; array shapes are a flat screen's live gauges,
+        # not marks over the view)
+        if isinstance(node, Group | Video | Panorama | Shapes | Labels):
             continue
         moved = _moved(node, dx, dy)
         if _inside(_anchor(moved), area):

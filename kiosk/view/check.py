@@ -25,6 +25,7 @@ from kiosk.view.nodes import (
     Column,
     Group,
     Image,
+    Labels,
     Node,
     Panel,
     ProgressBar,
@@ -107,6 +108,10 @@ def _flatten(group: Group) -> tuple[list[_Shape], list[_Words]]:
             elif isinstance(node, Text):
                 if node.text:
                     add_text(node, node.x + dx, node.y + dy)
+            elif isinstance(node, Labels):
+                for text in node.as_texts():
+                    if text.text:
+                        add_text(text, text.x + dx, text.y + dy)
             elif isinstance(node, Column):
                 cursor = node.y + dy
                 for child in node.children:

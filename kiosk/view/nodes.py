@@ -187,7 +187,34 @@ class Shapes:
         return Rect(left, top, right - left, bottom - top)
 
 
-Node = Panel | Image | Text | Button | ProgressBar | Column | Group | Video | Panorama | Shapes
+@dataclass(frozen=True, slots=True, eq=False)
+class Labels:
+    """Many texts of one style, for the parts of a screen that change every frame (live counters, a
+    grid of figures): their anchors as an n×2 column (each as a `Text`'s x and y) and their strings,
+    batched together (plain ASCII lines laid out with numpy) instead of a `Text` object per label built
+    and walked each frame. Each label shows exactly what `Text(x, y, text, size, color, weight, align,
+    layer=layer)` shows."""
+
+    anchors: npt.NDArray[np.float32]
+    texts: tuple[str, ...]
+    size: float = 32.0
+    color: Color = WHITE
+    weight: Weight = "regular"
+    align: Align = "left"
+    layer: int = 0
+
+    def __post_init__(self) -> None:
+        if self.anchors.ndim != 2 or self.anchors.shape != (len(self.texts), 2):
+            raise ValueError(f"Labels wants one n×2 anchor per text, got {self.anchors.shape} for "
+                             f"{len(self.texts)} texts")
+
+    def as_texts(self) -> tuple[Text, ...]:
+        """The same labels as `Text` nodes (what the layout check, the software renderer and tests read)."""
+        return tuple(Text(x, y, text, self.size, self.color, self.weight, self.align, None, self.layer)
+                     for (x, y), text in zip(self.anchors.tolist(), self.texts, strict=True))
+
+
+Node = Panel | Image | Text | Button | ProgressBar | Column | Group | Video | Panorama | Shapes | Labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +227,14 @@ class Scene:
 
 
 def placed(group: Group, dx: float = 0.0, dy: float = 0.0) -> Iterator[tuple[Node, float, float]]:
-    """Every node that is not a Group, in drawing order, with the offset its groups add to it."""
+    """Every node that is not a Group, in drawing order, with the offset its groups add to it (a
+    `Labels` node as its `Text`s)."""
     for node in group.children:
         if isinstance(node, Group):
             yield from placed(node, dx + node.dx, dy + node.dy)
+        elif isinstance(node, Labels):
+            for text in node.as_texts():
+                yield text, dx, dy
         else:
             yield node, dx, dy
 
