@@ -8,7 +8,6 @@ and a window only costs one framebuffer copy per frame.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -16,105 +15,28 @@ import moderngl
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.errors import GraphicsUnavailableError
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
 from kiosk.render.backdrop import Backdrop, Fade, Key, backdrop_batches, backdrop_key, candidates, stage_fade
 from kiosk.render.batcher import Batch, FrameBuilder, Material
-from kiosk.render.gl_calls import GLCalls
-from kiosk.render.images import RASTER_CACHE, ImageLibrary, OwnPicture
+from kiosk.render.images import RASTER_CACHE, ImageLibrary
+from kiosk.render.instances import InstancePool, set_uniform
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
+from kiosk.render.own_textures import upload_own_pictures
+from kiosk.render.present import Presenter
 from kiosk.render.screen_copy import ScreenCopies, place
 from kiosk.render.slices import BANDS, CORES, Mesh, shape_meshes, sliced
 from kiosk.render.spares import SpareTextures
-from kiosk.render.text import ROW, FontFiles, TextEngine
+from kiosk.render.text import FontFiles, TextEngine
 from kiosk.render.vector import VectorPictures
+from kiosk.render.viewport import Viewport
 from kiosk.view.layout import design_size
-from kiosk.view.nodes import DESIGN_HEIGHT, DESIGN_WIDTH, Scene
+from kiosk.view.nodes import Scene
 
 GLYPH_ATLAS_SIZE = 2048
 IMAGE_ATLAS_SIZE = 4096  # two full-screen scenes at 1080p side by side (a dissolve), and the cast
 IMAGE_ATLAS_START = 512  # rows at first (8 MB; the attract cards take 2 shelves): a texture's memory is the
 # process's on llvmpipe (64 MB at 4096²), and the atlas doubles when a page needs more
-_ATTRIBUTES = ("in_rect", "in_extra", "in_color", "in_params")
-
-
-@dataclass(frozen=True)
-class Viewport:
-    """Where the design space lands on the target: uniform scale, centred (letterbox)."""
-
-    x: int
-    y: int
-    w: int
-    h: int
-    scale: float
-
-    @staticmethod
-    def fit(target: tuple[int, int], design: tuple[float, float] = (DESIGN_WIDTH, DESIGN_HEIGHT)) -> Viewport:
-        scale = min(target[0] / design[0], target[1] / design[1])
-        w, h = round(design[0] * scale), round(design[1] * scale)
-        return Viewport((target[0] - w) // 2, (target[1] - h) // 2, w, h, scale)
-
-    def to_design(self, px: float, py: float, target_height: int) -> tuple[float, float]:
-        """Target pixel (origin top-left) → design-space point."""
-        return (px - self.x) / self.scale, (py - (target_height - self.y - self.h)) / self.scale
-
-
-def _set_uniform(program: moderngl.Program, name: str, value: object) -> None:
-    """Set a uniform if the linker kept it (unused uniforms are optimised away)."""
-    if name in program:
-        uniform = program[name]
-        assert isinstance(uniform, moderngl.Uniform)
-        uniform.value = value
-
-
-class _InstancePool:
-    """Per material, one instance buffer per batch slot in a frame, with a vao for each (mesh, program) it
-    is drawn with; buffers grow, never shrink."""
-
-    def __init__(self, ctx: moderngl.Context, draws: tuple[tuple[Mesh, moderngl.Program], ...]) -> None:
-        self.ctx, self.draws = ctx, draws
-        self.slots: list[tuple[moderngl.Buffer, tuple[moderngl.VertexArray, ...], int]] = []
-
-    def fill(self, index: int, rows: npt.NDArray[np.float32]) -> None:
-        needed = rows.nbytes
-        while len(self.slots) <= index:
-            self.slots.append(self._make(4096 * 4 * ROW))
-        buffer, _vaos, capacity = self.slots[index]
-        if needed > capacity:
-            self._release(index)
-            self.slots[index] = self._make(max(needed, capacity * 2))
-            buffer = self.slots[index][0]
-        buffer.write(rows.tobytes() if not rows.flags.c_contiguous else rows)
-
-    def render(self, index: int, instances: int, draw: int = 0) -> None:
-        mesh = self.draws[draw][0]
-        self.slots[index][1][draw].render(mesh.mode, vertices=mesh.vertices, instances=instances)
-
-    def _make(self, capacity: int) -> tuple[moderngl.Buffer, tuple[moderngl.VertexArray, ...], int]:
-        buffer = self.ctx.buffer(reserve=capacity, dynamic=True)
-        vaos = []
-        for mesh, program in self.draws:
-            # The linker drops attributes a material does not read: skip their bytes.
-            present = [name for name in _ATTRIBUTES if name in program]
-            layout = " ".join("4f" if name in present else "16x" for name in _ATTRIBUTES) + "/i"
-            vaos.append(self.ctx.vertex_array(program, [(mesh.buffer, mesh.layout, *mesh.names),
-                                                        (buffer, layout, *present)]))
-        return buffer, tuple(vaos), capacity
-
-    def _release(self, index: int) -> None:
-        buffer, vaos, _ = self.slots[index]
-        for vao in vaos:
-            vao.release()
-        buffer.release()
-
-    def gl_objects(self) -> int:
-        return len(self.slots) * (1 + len(self.draws))
-
-    def release(self) -> None:
-        for index in range(len(self.slots)):
-            self._release(index)
-        self.slots.clear()
 
 
 class GLRenderer:
@@ -131,7 +53,6 @@ class GLRenderer:
         design = design or design_size(*size)
         self.design = design
         self.viewport = Viewport.fit(size, design)
-        self._present = present
         self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
         glyph_atlas = Atlas(GLYPH_ATLAS_SIZE, GLYPH_ATLAS_SIZE, 1, "glyph")
         image_atlas = Atlas(IMAGE_ATLAS_SIZE, IMAGE_ATLAS_START, 4, "image", max_height=IMAGE_ATLAS_SIZE)
@@ -154,20 +75,20 @@ class GLRenderer:
         corner = Mesh(quad, "2f", ("in_corner",), moderngl.TRIANGLE_STRIP, 4)
         self._shape_meshes = shape_meshes(ctx)
         self._core_program = ctx.program(vertex_shader=shaders.SHAPE_VERTEX, fragment_shader=shaders.CORE_FRAGMENT)
-        _set_uniform(self._core_program, "u_view", design)
-        _set_uniform(self._core_program, "u_px", 1.0 / self.viewport.scale)
+        set_uniform(self._core_program, "u_view", design)
+        set_uniform(self._core_program, "u_px", 1.0 / self.viewport.scale)
         whole, cores, bands = self._shape_meshes
-        self._pools = {m: _InstancePool(ctx, ((whole, p), (cores, self._core_program), (bands, p)) if m == "shape"
+        self._pools = {m: InstancePool(ctx, ((whole, p), (cores, self._core_program), (bands, p)) if m == "shape"
                                         else ((corner, p),))
                        for m, p in self._programs.items()}
         self._quad = quad
         for program in self._programs.values():
-            _set_uniform(program, "u_view", design)
-            _set_uniform(program, "u_px", 1.0 / self.viewport.scale)
-            _set_uniform(program, "u_atlas", 0)
+            set_uniform(program, "u_view", design)
+            set_uniform(program, "u_px", 1.0 / self.viewport.scale)
+            set_uniform(program, "u_atlas", 0)
         for material in ("video", "panorama"):  # their u_frame (a samplerBuffer, which moderngl cannot
             # set) keeps unit 0, so their 2D texture moves to another unit: one unit, one sampler type
-            _set_uniform(self._programs[material], "u_atlas", UPLOADED_STREAM_UNIT)
+            set_uniform(self._programs[material], "u_atlas", UPLOADED_STREAM_UNIT)
         self.last_batches: list[Batch] = []
         self.frames = frames
         self.streams: dict[str, moderngl.Texture] = {}  # uploaded media frames by stream name (Video, Panorama)
@@ -175,10 +96,8 @@ class GLRenderer:
         self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
         self.spares = SpareTextures(ctx)  # own textures made ahead or kept for the next picture
         self.backdrop = Backdrop(ctx, size)
-        self._fences: GLCalls | None = None  # GL calls for a GIL-free finish (None: the driver lacks them)
-        self._fences_looked_up = False
         self.copies = ScreenCopies(ctx, None)  # screen-ready video frames, blitted (render/screen_copy.py)
-        self._in_flight = 0  # the fence of the headless frame presented last, not yet waited for
+        self.presenter = Presenter(ctx, present, frames)  # swaps, or flushes and fences a headless frame
 
     def update_stream(self, name: str, frame: npt.NDArray[np.uint8]) -> None:
         """The stream's current frame: BGRA rows, top first (what the decoder makes). A slot of a
@@ -186,7 +105,7 @@ class GLRenderer:
         size, then rewritten in place each frame. A screen-ready frame (RGBA, rows stored bottom
         first: `screen_copy`) is uploaded to be copied into the screen."""
         height, width = frame.shape[:2]
-        self.copies.gl = self._gl_calls()
+        self.copies.gl = self.presenter.gl_calls()
         if self.copies.update(name, frame):
             self._unmap(name)
             if name in self.streams:
@@ -231,7 +150,7 @@ class GLRenderer:
 
     # -- drawing ------------------------------------------------------------------------
     def draw(self, scene: Scene) -> None:
-        self._wait_in_flight()
+        self.presenter.wait_in_flight()
         batches = self.prepare(scene)
         self.submit(batches, scene)
         self.last_batches = batches
@@ -322,7 +241,7 @@ class GLRenderer:
         if read_rings and self.frames is not None:
             self.frames.drawn()
 
-    def _draw_sliced(self, pool: _InstancePool, index: int, rows: npt.NDArray[np.float32]) -> None:
+    def _draw_sliced(self, pool: InstancePool, index: int, rows: npt.NDArray[np.float32]) -> None:
         """Large shapes that do not overlap (kiosk/render/slices.py): every core, flat-coloured (without
         blending when all are opaque: nothing shows through), then every edge band with its distance field."""
         opaque = bool((rows[:, 11] >= 1.0).all())
@@ -363,22 +282,22 @@ class GLRenderer:
                 continue
             texture = self.streams.get(name)
             copied = self.copies.texture(name)  # screen-ready, but not where it can be copied
-            _set_uniform(program, "u_bottom_up", int(copied is not None))
+            set_uniform(program, "u_bottom_up", int(copied is not None))
             if copied is not None:
                 texture = copied
             if texture is not None:
                 texture.use(UPLOADED_STREAM_UNIT)
-                _set_uniform(program, "u_mapped", 0)
+                set_uniform(program, "u_mapped", 0)
                 size = texture.size
             elif name in self.mapped and self.frames is not None:
                 buffer_texture, size = self.mapped[name]
                 self.frames.gl.bind_buffer_texture(STREAM_UNIT, buffer_texture)
-                _set_uniform(program, "u_mapped", 1)
+                set_uniform(program, "u_mapped", 1)
                 read_rings = True
             else:
                 continue
-            _set_uniform(program, "u_frame_size", size)
-            _set_uniform(program, "u_exact", int(batch.material == "video" and self._pixel_for_pixel(rows, size)))
+            set_uniform(program, "u_frame_size", size)
+            set_uniform(program, "u_exact", int(batch.material == "video" and self._pixel_for_pixel(rows, size)))
             opaque = batch.material == "video" and bool((rows[:, 11] >= 1.0).all() and (rows[:, 12] <= 0.0).all())
             if opaque:  # nothing shows through: skip the blend's read of the target (llvmpipe: a tenth of a draw)
                 self.ctx.disable(moderngl.BLEND)
@@ -411,7 +330,7 @@ class GLRenderer:
                     and (np.abs(rows[:, 3] * scale - size[1]) < 0.25).all())
 
     def _upload_atlases(self) -> None:
-        self._upload_own_pictures()
+        upload_own_pictures(self.ctx, self.images, self.own_textures, self.spares)
         for material, atlas in self._atlases.items():
             cleared, uploads = atlas.take_uploads()
             texture = self._textures[material]
@@ -428,85 +347,12 @@ class GLRenderer:
                 region = upload.region
                 texture.write(upload.pixels, viewport=(region.x, region.y, region.w, region.h))
 
-    def _upload_own_pictures(self) -> None:
-        """Large pictures' own textures: one strip each per frame (images.STRIP_BYTES), so a new
-        full-screen scene never stalls a frame; their textures made on a frame of their own before
-        the pixels arrive, and an evicted one's kept for the next (render/spares.py)."""
-        for released in self.images.released:
-            texture = self.own_textures.pop(released, None)
-            if texture is not None:
-                self.spares.keep(texture)
-        self.images.released.clear()
-        uploads = self.images.uploads()
-        made = False
-        for picture in uploads:
-            texture = self.own_textures.get(picture.id)
-            if texture is None:
-                size = (picture.width, picture.height)
-                texture = self.spares.take(size)
-                if texture is None:  # made now (llvmpipe clears its memory): one a frame, filled from the next
-                    if not made:
-                        made = True
-                        self._own_texture(picture, self.ctx.texture(size, 4))
-                    continue
-                self._own_texture(picture, texture)
-            top, rows = picture.next_strip()
-            texture.write(np.ascontiguousarray(rows), viewport=(0, top, picture.width, len(rows)))  # no copy
-        if not uploads:
-            self.spares.make_ahead(self.images.coming)
-
-    def _own_texture(self, picture: OwnPicture, texture: moderngl.Texture) -> None:
-        self.own_textures[picture.id] = texture
-        texture.repeat_x = texture.repeat_y = False  # sampled 0..1: no bleeding from the far edge
-        # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe a full-screen 1:1
-        # picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
-        texture.filter = (moderngl.NEAREST,) * 2 if picture.exact else (moderngl.LINEAR,) * 2
-
     def present(self) -> None:
-        if self._present is not None:
-            self._present(self.fbo)
-            return
-        # Headless nothing swaps buffers. The frame is flushed here (so llvmpipe rasterises it now,
-        # instead of binning frame after frame in memory, undrawn: +40-70 MB on an idle attract screen)
-        # and waited for when the next one is drawn: meanwhile the frame thread is free to take input.
-        gl = self._gl_calls()
-        fence = gl.fence() if gl is not None else 0
-        if gl is None or not fence:
-            self.ctx.finish()
-            return
-        gl.wait(fence, 0.0)  # flushes (SYNC_FLUSH_COMMANDS) without waiting
-        self._in_flight = fence
-
-    def _wait_in_flight(self) -> None:
-        """At most one headless frame is queued: wait (without the GIL) for the one presented last."""
-        fence, self._in_flight = self._in_flight, 0
-        if fence and self._fences is not None:
-            if not self._fences.wait(fence, 10.0):
-                self.ctx.finish()
-            self._fences.delete_fence(fence)
-
-    def _gl_calls(self) -> GLCalls | None:
-        """The GL calls moderngl lacks, looked up once (None: the driver lacks them)."""
-        if not self._fences_looked_up:
-            self._fences_looked_up = True
-            try:
-                self._fences = self.frames.gl if self.frames is not None else GLCalls()
-            except GraphicsUnavailableError:
-                self._fences = None  # the driver lacks them: ctx.finish() it is
-        return self._fences
+        self.presenter.present(self.fbo)
 
     def finish(self) -> None:
-        """Wait for the GPU: for benchmarks and before reading pixels. On a fence, through ctypes,
-        which lets go of the GIL while it waits: moderngl's `ctx.finish()` holds it for the whole
-        draw (on llvmpipe, tens of milliseconds of rasterising), stalling the decoder and device
-        threads' Python for as long (measured: a thread spinning beside it ran 15–20× fewer loops)."""
-        self._wait_in_flight()
-        gl = self._gl_calls()  # without them: ctx.finish() it is
-        fence = gl.fence() if gl is not None else 0
-        if gl is None or not fence or not gl.wait(fence, 10.0):
-            self.ctx.finish()
-        if gl is not None and fence:
-            gl.delete_fence(fence)
+        """Wait for the GPU: for benchmarks and before reading pixels (render/present.py)."""
+        self.presenter.finish()
 
     # -- reading back -------------------------------------------------------------------
     def read_pixels(self) -> npt.NDArray[np.uint8]:
@@ -526,7 +372,7 @@ class GLRenderer:
         return self.builder.pending_images > 0
 
     def release(self) -> None:
-        self._wait_in_flight()
+        self.presenter.wait_in_flight()
         self.images.vectors.close()
         for pool in self._pools.values():
             pool.release()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.events import InputEvent, KeyPressed, PointerDown, PointerMoved, PointerUp, QuitRequested
-from kiosk.render.renderer import Viewport
+from kiosk.render.viewport import Viewport
 
 TOUCH_MOUSEID = getattr(pygame, "TOUCH_MOUSEID", -1)
 

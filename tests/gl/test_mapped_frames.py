@@ -193,14 +193,14 @@ def test_finish_waits_on_a_fence_or_on_the_driver_without_one(
         if lacking:  # a driver without fence calls: moderngl's own finish
             def refuse() -> None:
                 raise GraphicsUnavailableError("no glFenceSync")
-            monkeypatch.setattr("kiosk.render.renderer.GLCalls", refuse)
+            monkeypatch.setattr("kiosk.render.present.GLCalls", refuse)
         drawn = GLRenderer(gl_context, (64, 36), [ASSETS / "images"], FontFiles.bundled(ASSETS))  # type: ignore[arg-type]
         try:
             frame = _noise((36, 64, 4), 5)
             drawn.update_stream("clip", frame)
             drawn.draw(Scene(Group((Video(Rect(0, 0, 1920, 1080), "clip"),))))
             drawn.finish()
-            assert (drawn._fences is None) == lacking
+            assert (drawn.presenter.gl is None) == lacking
             assert np.array_equal(drawn.read_pixels()[..., :3], frame[..., 2::-1])
         finally:
             drawn.release()

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from kiosk.render.atlas import Atlas, ShelfPacker
 from kiosk.render.batcher import FrameBuilder
 from kiosk.render.images import ImageLibrary
-from kiosk.render.renderer import Viewport
 from kiosk.render.text import FontFiles, TextEngine
+from kiosk.render.viewport import Viewport
 from kiosk.view.nodes import Button, Column, Group, Image, Panel, ProgressBar, Rect, Scene, Shapes, Text
 from tests.conftest import ASSETS, SCENARIOS
 

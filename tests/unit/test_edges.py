@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.events import KeyPressed, PointerDown, PointerUp, QuitRequested
 from kiosk.ops.systemd import sd_notify
-from kiosk.render.renderer import Viewport
+from kiosk.render.viewport import Viewport
 
 
 def test_sd_notify_sends_the_state_to_the_notify_socket(tmp_path: Path) -> None:
