@@ -56,6 +56,12 @@ class SoftwareRenderer:
     def present(self) -> None:
         """Nothing to present: the surface is the frame."""
 
+    def _column(self, node: Column, dx: float, dy: float) -> None:
+        cursor = node.y
+        for t in node.children:
+            self._text(t, dx + node.x, dy + cursor)
+            cursor += t.y + t.size * 1.25 + node.gap
+
     def _children(self, nodes: tuple[Node, ...], dx: float, dy: float) -> None:
         for node in sorted(nodes, key=lambda n: getattr(n, "layer", 0)):
             if isinstance(node, Group):
@@ -72,10 +78,7 @@ class SoftwareRenderer:
                 for text in node.as_texts():
                     self._text(text, dx, dy)
             elif isinstance(node, Column):
-                cursor = node.y
-                for t in node.children:
-                    self._text(t, dx + node.x, dy + cursor)
-                    cursor += t.y + t.size * 1.25 + node.gap
+                self._column(node, dx, dy)
             elif isinstance(node, Button):
                 self._rect(node.rect, dx, dy, node.fill, min(node.rect.h / 2, 28))
                 r = node.rect

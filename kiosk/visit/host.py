@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cache
 
 import sqlite_utils
 
@@ -35,7 +33,7 @@ from kiosk.matching.offers import Offer
 from kiosk.matching.suggest import Suggestion, suggest
 from kiosk.matching.trainings import Training
 from kiosk.media.deck import Playback
-from kiosk.runtime.outcome import OfferLine, Outcome, QrCode, QrMatrix, SkillLine, TrainingLine
+from kiosk.runtime.outcome import OfferLine, Outcome, QrCode, SkillLine, TrainingLine
 from kiosk.runtime.usage import Usage
 from kiosk.scenario.esco import Skill
 from kiosk.scenario.evidence import Observation
@@ -45,6 +43,7 @@ from kiosk.scoring.explain import skill_name, skill_words
 from kiosk.store import records, xapi
 from kiosk.store.clip_statements import ClipWatch
 from kiosk.store.scenario_statements import progress_share, step_groups
+from kiosk.visit.handoff_words import handoff_note, qr_encoder, qr_matrix
 
 Counter = Callable[[str], None]  # "started" | "completed" | "abandoned"
 
@@ -374,28 +373,4 @@ class RecordingHost:
                                registration)
             jwts = [i.qr_jwt for i in sorted(issued, key=lambda i: (-i.award.range_low, i.award.code))]
         handoff = choose(consent, self.online(), self.settings.portal, registration[:8], jwts)
-        return QrCode(_qr_encoder().submit(qr_matrix, handoff.payload)), _handoff_note(handoff.kind, bool(jwts), words)
-
-
-def _handoff_note(kind: str, signed: bool, words: Words) -> str:
-    """Says "signed" only when there is a signed credential: a visit that showed no skill yet gets a plain link."""
-    if kind == "credential":
-        return words.gettext("This code holds your signed results: an employer can check them.")
-    if signed:
-        return words.gettext("This code is a link to your results. They are signed by the kiosk: an employer can "
-                             "check them.")
-    return words.gettext("This code is a link to your results.")
-
-
-@cache
-def _qr_encoder() -> ThreadPoolExecutor:
-    """One worker thread for QR codes: encoding is pure Python (segno), ~0.1–1 s here, and must not
-    hold up the frame thread while the results page is on screen."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qr-encoder")
-
-
-def qr_matrix(payload: str) -> QrMatrix:
-    import segno  # deferred to the first results screen (start-up time)
-
-    code = segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)
-    return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)
+        return QrCode(qr_encoder().submit(qr_matrix, handoff.payload)), handoff_note(handoff.kind, bool(jwts), words)
