@@ -192,7 +192,8 @@ def test_a_trickling_server_meets_the_install_deadline(trickling_https: str, sce
     started = time.monotonic()
     with pytest.raises(PackInstallError, match="longer than its deadline of 2 s"):
         install(trickling_https, scenarios_copy, deadline_s=2.0)
-    assert time.monotonic() - started < 5
+    # Without the deadline the 100,000 bytes take 5.5 hours; 15 s leaves a loaded machine time for the TLS set-up
+    assert time.monotonic() - started < 15
     assert _versions(scenarios_copy)[PACK] == "1.0.0"
     assert _left_in_staging(scenarios_copy) == []
 
