@@ -35,7 +35,7 @@ from tests.visit_kit import make_kit
 pytestmark = [pytest.mark.gl, pytest.mark.slow, pytest.mark.timeout(3600)]  # 1,000 visits outlast the 300 s default
 REPO = Path(__file__).resolve().parents[2]
 VISITS = max(500, int(os.environ.get("NOVA_SOAK_VISITS", "1000")))  # at least 3 days of visits
-RSS_KB_A_VISIT = 58  # RSS growth allowed after warm-up: 40 MB from visit 200 to 900 of 1,000; measured +0.4 MB
+RSS_KB_A_VISIT = 58  # RSS growth allowed after warm-up: 40 MB from visit 200 to 900 of 1,000, 14.5 MB to 450 of 500
 
 
 class _Accepting(BaseHTTPRequestHandler):
@@ -125,7 +125,9 @@ def test_thousands_of_visits_keep_memory_files_gl_and_disk_bounded(gl_context: o
     statuses = dict(db.execute("SELECT status, COUNT(*) FROM sessions GROUP BY status").fetchall())
     assert set(statuses) <= {"completed", "abandoned"} and statuses.get("abandoned", 0) > 0, statuses
     assert not kit.host.visits  # nothing of a visit stays in memory
-    warm = samples[2]  # after the first fifth: caches, atlases and pools have their working size
+    # From visit 200 (the third sample of 1,000; the fifth of CI's 500): caches, atlases and pools have their
+    # working size and the store holds a day of retention (~150 visits) plus a batch, so it stops growing
+    warm = next(sample for sample in samples if sample[0] >= 200)
     last = samples[-1]
     assert last[2] <= warm[2] + 2, report  # open files
     assert last[3] <= warm[3] + 6, report  # GL objects: pools grow to the largest frame, then stop
