@@ -3,7 +3,8 @@
 visit in three walking away mid-scenario into the idle reset) driven by the Pilot and drawn by
 the GL renderer on a manual clock; the real host recording into a SQLite file, scoring,
 matching, signing; sync and retention — while RSS, open files, GL objects and the database
-stay bounded. CI runs 1,000 visits (marked slow); NOVA_SOAK_VISITS=10000 for the full soak.
+stay bounded. 1,000 visits by default (marked slow); CI (.ci/run) runs a 500-visit slice, still three
+and a half days of visits past a one-day retention; NOVA_SOAK_VISITS=10000 for the full soak.
 
 The LRS here is a minimal HTTP endpoint that accepts everything: this test bounds the kiosk,
 not an LRS (Ralph's own behaviour is tested in tests/integration/test_sync_*.py).
@@ -12,7 +13,10 @@ not an LRS (Ralph's own behaviour is tested in tests/integration/test_sync_*.py)
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +35,7 @@ from tests.visit_kit import make_kit
 pytestmark = [pytest.mark.gl, pytest.mark.slow, pytest.mark.timeout(3600)]  # 1,000 visits outlast the 300 s default
 REPO = Path(__file__).resolve().parents[2]
 VISITS = max(500, int(os.environ.get("NOVA_SOAK_VISITS", "1000")))  # at least 3 days of visits
+RSS_KB_A_VISIT = 58  # RSS growth allowed after warm-up: 40 MB from visit 200 to 900 of 1,000, 14.5 MB to 450 of 500
 
 
 class _Accepting(BaseHTTPRequestHandler):
@@ -53,15 +58,30 @@ def _fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+@pytest.fixture
+def store_folder(tmp_path: Path) -> Iterator[Path]:
+    """Where the soak's SQLite file lives: in RAM (tmpfs) when the machine has one. Each of the ~14
+    commits a visit waits for a disk flush otherwise (4 ms each here, ~30 s over 500 visits); the soak
+    bounds memory, files and the database's size, and a flush to disk changes none of them."""
+    if not Path("/dev/shm").is_dir():
+        yield tmp_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="nova-soak-", dir="/dev/shm"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_thousands_of_visits_keep_memory_files_gl_and_disk_bounded(gl_context: object, published_scenarios: Path,
-                                                                   tmp_path: Path) -> None:
+                                                                   store_folder: Path) -> None:
     packs, _ = load_packs(published_scenarios)
     renderer = GLRenderer(gl_context, (480, 270), [REPO / "assets" / "images", published_scenarios],  # type: ignore[arg-type]
                           FontFiles.bundled(REPO / "assets"))
     lrs = ThreadingHTTPServer(("127.0.0.1", 0), _Accepting)
     threading.Thread(target=lrs.serve_forever, daemon=True).start()
     client = LrsClient(f"http://127.0.0.1:{lrs.server_port}/xAPI/")
-    db_path = tmp_path / "kiosk.db"
+    db_path = store_folder / "kiosk.db"
     kit = make_kit(published_scenarios, db_path, packs=packs)
     db, pilot, screen = kit.db, kit.pilot, kit.screen
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -105,7 +125,9 @@ def test_thousands_of_visits_keep_memory_files_gl_and_disk_bounded(gl_context: o
     statuses = dict(db.execute("SELECT status, COUNT(*) FROM sessions GROUP BY status").fetchall())
     assert set(statuses) <= {"completed", "abandoned"} and statuses.get("abandoned", 0) > 0, statuses
     assert not kit.host.visits  # nothing of a visit stays in memory
-    warm = samples[2]  # after the first fifth: caches, atlases and pools have their working size
+    # From visit 200 (the third sample of 1,000; the fifth of CI's 500): caches, atlases and pools have their
+    # working size and the store holds a day of retention (~150 visits) plus a batch, so it stops growing
+    warm = next(sample for sample in samples if sample[0] >= 200)
     last = samples[-1]
     assert last[2] <= warm[2] + 2, report  # open files
     assert last[3] <= warm[3] + 6, report  # GL objects: pools grow to the largest frame, then stop
@@ -116,5 +138,6 @@ def test_thousands_of_visits_keep_memory_files_gl_and_disk_bounded(gl_context: o
     assert max(later) <= 1.15 * min(later), report
     assert records.backlog(db).pending < 50 * 15  # what the last pass had not sent yet
     # RSS: no leak worth the name (the layout engine's ~3 MB a visit, from stretchable's measure callback,
-    # is gone since text is measured without it; tests/unit/test_layout.py guards that on its own)
-    assert last[1] - warm[1] < 40 * 1024, report
+    # is gone since text is measured without it; tests/unit/test_layout.py guards that on its own). The bound
+    # scales with the visits measured, so a shorter slice is held to the same rate.
+    assert last[1] - warm[1] < RSS_KB_A_VISIT * (last[0] - warm[0]), report

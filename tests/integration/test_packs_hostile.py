@@ -102,27 +102,37 @@ def test_rollback_goes_through_the_same_journalled_swap(scenarios_copy: Path, tm
 
 
 _KILLER = """
+import os
 import sys
 from pathlib import Path
 from kiosk.commands.packs import install
+print("imported", flush=True)
+quiet = open(os.devnull, "w")
 while True:
     for archive in sys.argv[2:]:
-        install(archive, Path(sys.argv[1]))
+        install(archive, Path(sys.argv[1]), out=quiet)
 """
 
 
-def _kill_installs_at_random(scenarios: Path, tmp_path: Path, kills: int) -> None:
+def _kill_installs_at_random(scenarios: Path, tmp_path: Path, kills: int) -> int:
+    """Kills `kills` installs at different instants; returns how many left work for the recovery (cut short)."""
+    cut_short = 0
     archives = [str(_zip(_new_version(scenarios, tmp_path / v, v), tmp_path / f"{v}.zip")) for v in ("1.0.1", "1.0.2")]
     for kill in range(kills):
         child = subprocess.Popen([sys.executable, "-c", _KILLER, str(scenarios), *archives],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(2.0 + (kill * 0.37) % 2.5)  # past the imports; somewhere in an unpack, a check or a swap
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert child.stdout is not None and child.stdout.readline() == b"imported\n"
+        # Waited for the imports instead of sleeping past them (2 s or more on a loaded machine): the kill
+        # lands 0.1-1.3 s into the installs (one takes ~0.5 s of CPU), somewhere in an unpack, a check or a swap.
+        time.sleep(0.1 + (kill * 0.37) % 1.2)
         child.send_signal(signal.SIGKILL)
         child.wait()
-        recover(scenarios)  # what the kiosk does at its start
+        child.stdout.close()
+        cut_short += bool(recover(scenarios))  # what the kiosk does at its start
         versions = _versions(scenarios)
         assert len(versions) == 5 and versions[PACK] in ("1.0.0", "1.0.1", "1.0.2"), versions
         assert _left_in_staging(scenarios) == []
+    return cut_short
 
 
 def test_installs_killed_at_random_never_lose_a_pack(scenarios_copy: Path, tmp_path: Path) -> None:
@@ -131,7 +141,9 @@ def test_installs_killed_at_random_never_lose_a_pack(scenarios_copy: Path, tmp_p
 
 @pytest.mark.slow
 def test_installs_killed_at_random_never_lose_a_pack_soak(scenarios_copy: Path, tmp_path: Path) -> None:
-    _kill_installs_at_random(scenarios_copy, tmp_path, kills=25)
+    cut_short = _kill_installs_at_random(scenarios_copy, tmp_path, kills=25)
+    print(f"{cut_short} of 25 kills cut an install short")
+    assert cut_short > 0, "no kill landed inside an install: the instants miss what they test"
 
 
 @pytest.fixture
@@ -180,7 +192,8 @@ def test_a_trickling_server_meets_the_install_deadline(trickling_https: str, sce
     started = time.monotonic()
     with pytest.raises(PackInstallError, match="longer than its deadline of 2 s"):
         install(trickling_https, scenarios_copy, deadline_s=2.0)
-    assert time.monotonic() - started < 5
+    # Without the deadline the 100,000 bytes take 5.5 hours; 15 s leaves a loaded machine time for the TLS set-up
+    assert time.monotonic() - started < 15
     assert _versions(scenarios_copy)[PACK] == "1.0.0"
     assert _left_in_staging(scenarios_copy) == []
 

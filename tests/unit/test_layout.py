@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -223,9 +225,8 @@ def _grown_over(lay: Callable[[], object], times: int) -> tuple[float, int]:
     return _rss_mb() - rss, sys.getallocatedblocks() - blocks
 
 
-def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
-    """stretchable 1.1.8 leaks the two dicts it hands each measure callback (~0.7 KB a call, ~3 MB a visit);
-    the engine calls none. The same probe run on the measured engine sees the leak, so it can tell."""
+def _memory_probe() -> dict[str, float]:
+    """What the test below measures, run in a process of its own (`python -c`)."""
     page = Box((Label("Commis de cuisine", 48, WHITE, "bold"),
                 Label("Préparer les légumes, dresser les assiettes, tenir le poste propre " * 3, 28, WHITE),
                 row(*(Press(f"Secteur {i}", ("sector", i), BLACK, WHITE, 26) for i in range(12)), wrap=True, gap=8),
@@ -234,9 +235,22 @@ def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
                Style(width=1920, height=1080, pad=40, gap=24))
     grown_mb, grown_blocks = _grown_over(lambda: lay_out(page, 1920, 1080), 600)
     _, leaked_blocks = _grown_over(lambda: lay_out_measured(page, 1920, 1080), 60)  # ~1,100 blocks a layout
-    assert leaked_blocks > 10_000, f"the probe no longer sees the measure callback's leak (+{leaked_blocks} blocks)"
-    assert grown_blocks < 100, f"600 layouts kept {grown_blocks} more Python blocks alive"
-    assert grown_mb < 0.5, f"600 layouts grew the process by {grown_mb:.1f} MB"
+    return {"grown_mb": grown_mb, "grown_blocks": grown_blocks, "leaked_blocks": leaked_blocks}
+
+
+def test_laying_out_texts_again_and_again_does_not_grow_memory() -> None:
+    """stretchable 1.1.8 leaks the two dicts it hands each measure callback (~0.7 KB a call, ~3 MB a visit);
+    the engine calls none. The same probe run on the measured engine sees the leak, so it can tell. The probe
+    runs in a fresh process: the blocks and RSS it counts are the whole process's, and in the test run's
+    own process other tests' threads (servers, decoders) could allocate meanwhile."""
+    done = subprocess.run([sys.executable, "-c", "import json; from tests.unit.test_layout import _memory_probe; "
+                           "print(json.dumps(_memory_probe()))"], cwd=REPO, capture_output=True, text=True,
+                          check=False, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["leaked_blocks"] > 10_000, f"the probe no longer sees the measure callback's leak: {found}"
+    assert found["grown_blocks"] < 100, f"600 layouts kept more Python blocks alive: {found}"
+    assert found["grown_mb"] < 0.5, f"600 layouts grew the process: {found}"
 
 
 # -- the check ---------------------------------------------------------------------------------
