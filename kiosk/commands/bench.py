@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[str, Any]:
+def _render(args: argparse.Namespace, frames: int, idle_seconds: float, comparisons: bool = True) -> dict[str, Any]:
     from kiosk.bench.render import run_render_bench
     from kiosk.runtime.attract import cards_from_trades
     from kiosk.scenario.catalog import discover_trades
@@ -112,7 +112,8 @@ def _render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[
         raise KioskError(f"no trades found under {settings.content.scenarios}",
                          hint="run from the repository root, or set content.scenarios in the config")
     return run_render_bench(settings.content.assets, settings.content.scenarios, cards,
-                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path)
+                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path,
+                            comparisons=comparisons)
 
 
 def _lrs(args: argparse.Namespace) -> Callable[[], AbstractContextManager[LrsClient]]:
@@ -219,10 +220,11 @@ def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
     with idle_kiosk(settings, args.idle_seconds) as idle:
         took["idle kiosk started"] = time.perf_counter() - started
         print(f"(the memory bench's kiosk idles alongside the benches below for {args.idle_seconds:g} s)\n")
-        timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0))  # idle CPU: the input bench's row
+        # idle CPU: the input bench's row; no pygame software or resvg comparisons (no row of the table)
+        timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0, comparisons=False))
         timed("video", lambda: run_video_bench(settings.content.assets, settings.content.scenarios, BENCH_MEDIA,
                                                args.seconds, ALL_VIDEO_RUNS, clip_seconds=ALL_VIDEO_CLIP_SECONDS,
-                                               compare_upload=False))
+                                               compare_upload=False, playlist_and_sync=False))
         timed("input", lambda: run_input_bench(settings, *ALL_INPUT))
         timed("start", lambda: run_start_bench(settings, ALL_STARTS))
         timed("memory", lambda: run_memory_bench(settings, args.idle_seconds, args.visits,
