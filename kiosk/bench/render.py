@@ -103,7 +103,7 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer | None, bench
             submit.append(t2 - t1)
             finish.append(t3 - t2)
             total.append(t3 - t0)
-            soft.append(t4 - t3)
+            soft.append(t4 - t3 if software is not None else 0.0)
     frame_ms = _median_ms(total)
     return SceneResult(bench.name, bench.widgets, sum(len(b.rows) for b in batches), len(batches),
                        _median_ms(build), _median_ms(build_cpu), _median_ms(submit), _median_ms(finish), frame_ms,

@@ -76,9 +76,12 @@ def _machine_arguments(what: Actions[argparse.ArgumentParser]) -> None:
     every = what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
                             description="Runs render, video, input, start and memory with the sample counts of "
                                         "docs/performance.md (aimed at 5 minutes on the project's 2-core VM; the "
-                                        "1,000 visits alone need ~155 ms of CPU each); the memory bench's kiosk "
-                                        "idles alongside the timing benches, its visits come last. Prints each "
-                                        "bench's time and the total.")
+                                        "1,100 visits alone need ~110 ms of CPU each), without the comparisons "
+                                        "that are no row of issue 24's table (render's pygame software renderer "
+                                        "and resvg times, video's one-frame costs, playlist gap and A/V offset: "
+                                        "the benches alone give them); the memory bench's kiosk idles alongside "
+                                        "the timing benches, its visits come last. Prints each bench's time and "
+                                        "the total.")
     every.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
     every.add_argument("--seconds", type=arguments.positive, default=10.0,
                        help="real-time video presentation length (default 10)")
@@ -224,7 +227,7 @@ def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
         timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0, comparisons=False))
         timed("video", lambda: run_video_bench(settings.content.assets, settings.content.scenarios, BENCH_MEDIA,
                                                args.seconds, ALL_VIDEO_RUNS, clip_seconds=ALL_VIDEO_CLIP_SECONDS,
-                                               compare_upload=False, playlist_and_sync=False))
+                                               compare_upload=False, extras=False))
         timed("input", lambda: run_input_bench(settings, *ALL_INPUT))
         timed("start", lambda: run_start_bench(settings, ALL_STARTS))
         timed("memory", lambda: run_memory_bench(settings, args.idle_seconds, args.visits,
