@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -162,28 +163,30 @@ def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer
                 _PLACED.move_to_end(key)
                 COST.kept += 1
             laid = Laid()
-            _emit(root, iter(boxes), 0.0, 0.0, laid, width, rtl, layer)
+            corners = iter(boxes)
+            _emit(root, zip(corners, corners, corners, corners, strict=True), 0.0, 0.0, laid, width, rtl, layer)
             return laid
         finally:
             COST.seconds += time.perf_counter() - started
             COST.layouts += 1
 
 
-def _placed(root: Item, width: float, height: float) -> tuple[BoxXYWH, ...]:
-    """Every item's box, in the order `_emit` visits them (an item, then its children), from Taffy."""
+def _placed(root: Item, width: float, height: float) -> array[float]:
+    """Every item's box (x, y, w, h, flat: 32 bytes a box kept), in the order `_emit` visits them (an
+    item, then its children), from Taffy."""
     tree = TextTree()
     try:
         built = _build(tree, root)
         COST.passes += tree.compute(built.node, width, height)
-        boxes: list[BoxXYWH] = []
+        boxes: array[float] = array("d")
 
         def read(node: _Built) -> None:
-            boxes.append(tree.box(node.node))
+            boxes.extend(tree.box(node.node))
             for child in node.children:
                 read(child)
 
         read(built)
-        return tuple(boxes)
+        return boxes
     finally:
         tree.drop()
 
@@ -195,10 +198,11 @@ def forget_layouts() -> None:
 
 
 _TAFFY = threading.RLock()  # one layout at a time takes boxes from `_FREE` (a `Fill` may lay out inside one)
-# Screens laid out, by shape and size: their boxes (a few KB each). A kiosk's packs × languages × pages
-# and their states make a few hundred; more only evicts the least recently used.
+# Screens laid out, by shape and size: their boxes. A kiosk's packs × languages × pages and their
+# states make a few hundred; more only evicts the least recently used. ~8 KB each here (the key's
+# texts most of it): ~4 MB when full.
 PLACED_KEPT = 512
-_PLACED: OrderedDict[tuple[object, ...], tuple[BoxXYWH, ...]] = OrderedDict()
+_PLACED: OrderedDict[tuple[object, ...], array[float]] = OrderedDict()
 
 
 def _emit(item: Item, boxes: Iterator[BoxXYWH], px: float, py: float, laid: Laid, width: float, rtl: bool,
