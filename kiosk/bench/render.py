@@ -76,10 +76,11 @@ class BareQuad:
             obj.release()
 
 
-def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: BenchScene, frames: int,
+def measure_scene(renderer: GLRenderer, software: SoftwareRenderer | None, bench: BenchScene, frames: int,
                   quad: BareQuad) -> SceneResult:
     """Frames of the scene interleaved with bare-quad frames, so both see the same machine load.
-    `build_ms` counts building the scene (the screen's `view`) and batching it."""
+    `build_ms` counts building the scene (the screen's `view`) and batching it. `software`: also draw
+    each frame with pygame's software renderer for comparison (None: skipped, `software_ms` is 0)."""
     build, build_cpu, submit, finish, total, soft, baseline = [], [], [], [], [], [], []
     batches = []
     for frame in range(frames + 3):
@@ -91,7 +92,8 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
         t2 = time.perf_counter()
         renderer.finish()
         t3 = time.perf_counter()
-        software.draw(scene)
+        if software is not None:
+            software.draw(scene)
         t4 = time.perf_counter()
         quad_seconds = quad.frame_seconds()
         if frame >= 3:
@@ -101,11 +103,18 @@ def measure_scene(renderer: GLRenderer, software: SoftwareRenderer, bench: Bench
             submit.append(t2 - t1)
             finish.append(t3 - t2)
             total.append(t3 - t0)
-            soft.append(t4 - t3)
+            soft.append(t4 - t3 if software is not None else 0.0)
     frame_ms = _median_ms(total)
     return SceneResult(bench.name, bench.widgets, sum(len(b.rows) for b in batches), len(batches),
                        _median_ms(build), _median_ms(build_cpu), _median_ms(submit), _median_ms(finish), frame_ms,
                        frame_ms / _median_ms(baseline), _median_ms(soft))
+
+
+def _software(r: SceneResult) -> str:
+    """The pygame software columns, or dashes where the comparison was skipped."""
+    if r.software_ms == 0:
+        return f"{'—':>9} {'—':>7}"
+    return f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×"
 
 
 def idle_attract_cpu(renderer: GLRenderer, cards: list[AttractCard], seconds: float) -> tuple[float, int]:
@@ -151,7 +160,7 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
     from kiosk.runtime.gallery import shots
     from kiosk.runtime.outcome import Outcome
     from kiosk.scenario.load import load_packs
-    from kiosk.view.layout import COST
+    from kiosk.view.layout import COST, forget_layouts
     from kiosk.visit.sample import sample_outcomes
 
     packs, _errors = load_packs(scenarios)
@@ -170,6 +179,7 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
         for _round in range(repeats + 1):
             changes = shots(packs, catalogs, "fr", "normal", size, outcomes, every_step=False)
             while True:
+                forget_layouts()  # laid out afresh: a screen seen before would reuse its boxes
                 layouts, passes, spent = COST.layouts, COST.passes, COST.seconds
                 t0, c0 = time.perf_counter(), time.thread_time()
                 shot = next(changes, None)
@@ -189,12 +199,14 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
 
 def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
                      frames: int, idle_seconds: float, emit: Callable[[str], None] = print,
-                     offers: Path | None = None) -> dict[str, Any]:
+                     offers: Path | None = None, comparisons: bool = True) -> dict[str, Any]:
+    """`comparisons`: also draw every frame with pygame's software renderer and time resvg's
+    rasterisation (no row of issue 24's table; `kiosk bench all` skips them: about half the bench's time)."""
     ctx = create_offscreen_context()
     fonts = FontFiles.bundled(assets)
     roots = [assets / "images", scenarios]
     renderer = GLRenderer(ctx, size, roots, fonts)
-    software = SoftwareRenderer(size, fonts, roots)
+    software = SoftwareRenderer(size, fonts, roots) if comparisons else None
     quad = BareQuad(ctx, renderer.fbo, size)
     quad_ms = _median_ms([quad.frame_seconds() for _ in range(frames)])
     emit(f"GL: {ctx.info['GL_RENDERER']} · {ctx.info['GL_VERSION']} · target {size[0]}×{size[1]} · "
@@ -213,7 +225,7 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
         emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m {r.build_cpu_ms:7.3f}m "
              f"{r.submit_ms:8.3f}m "
              f"{r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m {r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× "
-             f"{r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+             f"{_software(r)}")
     staged = StagedBench()
     renderer.images.roots.append(staged.root)
     try:
@@ -226,7 +238,7 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
             results.append(r)
             emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
                  f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m "
-                 f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {r.software_ms:8.2f}m {r.software_ms / r.frame_ms:6.2f}×")
+                 f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {_software(r)}")
             emit(f"{'  (stage drawn every frame)':38} {'':7} {'':6} {'':5} {before.build_ms:8.3f}m "
                  f"{before.build_cpu_ms:7.3f}m {before.submit_ms:8.3f}m {before.build_ms + before.submit_ms:8.3f}m "
                  f"{before.finish_ms:8.2f}m {before.frame_ms:7.2f}m {before.ratio_to_quad:6.2f}×")
@@ -258,9 +270,10 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
          f"longest {change['dissolve_max_ms']:.2f} ms; "
          f"then {change['settled_median_ms'] or 0:.2f} ms. Worst frame {change['worst_ms']:.2f} ms, "
          f"{change['over_60hz']} of {change['frames']} frames over 16.7 ms")
-    raster = rasterisation_ms()
-    emit("resvg rasterisation of the bench's kitchen scene (measured in this process; the kiosk runs it in a "
-         "worker process): " + ", ".join(f"{k} {v:.0f} ms" for k, v in raster.items()))
+    raster = rasterisation_ms() if comparisons else {}
+    if raster:
+        emit("resvg rasterisation of the bench's kitchen scene (measured in this process; the kiosk runs it in a "
+             "worker process): " + ", ".join(f"{k} {v:.0f} ms" for k, v in raster.items()))
     figures: dict[str, Any] = {"quad_ms": quad_ms, "frames": frames, "size": list(size),
                                "scenes": [asdict(r) for r in results], "scene_change": change,
                                "rasterise_ms": raster}

@@ -281,10 +281,13 @@ def _spread(values: list[float]) -> str:
 
 
 def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, runs: int = 5,
-                    clip_seconds: float = 10.0, compare_upload: bool = True) -> dict[str, Any]:
+                    clip_seconds: float = 10.0, compare_upload: bool = True, extras: bool = True
+                    ) -> dict[str, Any]:
     """`clip_seconds`: length of the throughput clips; `compare_upload`: also time the clip's own
     frames drawn through the shaders (the path before screen-ready frames, and where they cannot be
-    copied), alternated with the kiosk's path."""
+    copied), alternated with the kiosk's path; `extras`: also time handing one frame over three ways,
+    the playlist gap and the A/V offset (no row of issue 24's table, ~30 s here: `kiosk bench all`
+    skips them)."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     renderer = GLRenderer(create_offscreen_context(), (1280, 720), [assets / "images"], FontFiles.bundled(assets))
     memory, memory_name = frame_memory(renderer)
@@ -312,16 +315,11 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
         print(f"{label}: decode + draw every frame {_spread(kiosks)} fps, ÷ best raw decode {_spread(ratio)} "
               "(target ≥ 0.9)" + (f" | the clip's own frames drawn by the shaders {_spread(uploads)} fps, "
                                   f"÷ best {_spread(upload_ratio)}" if uploads else ""))
-        shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
-        copied = show_cost(renderer, HEAP, (1280, 720), screen_ready=True)
-        print(f"{label}: a frame handed over and drawn into 1280×720: from a ring {shown[0]:.1f} ms ({shown[1]:.1f} ms "
-              f"CPU) | heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU) | screen-ready 1280×720, "
-              f"uploaded and copied: {copied[0]:.1f} ms ({copied[1]:.1f} ms CPU)")
         figures[label] = {"opencv_fps": cvs, "pyav_bgra_fps": avs, "pyav_yuv420p_fps": raws, "anchor": fastest,
                           "decode_draw_fps": kiosks, "decode_draw_ratio": ratio,
-                          "shader_draw_fps": uploads, "shader_draw_ratio": upload_ratio,
-                          "show_ms": shown[0], "show_cpu_ms": shown[1], "upload_show_ms": uploaded[0],
-                          "upload_show_cpu_ms": uploaded[1], "copy_show_ms": copied[0], "copy_show_cpu_ms": copied[1]}
+                          "shader_draw_fps": uploads, "shader_draw_ratio": upload_ratio}
+        if extras:
+            figures[label].update(_show_costs(renderer, memory, label, size))
     realtime: dict[str, Any] = {}
     for label, size, fps in (("1080p30", SIZES["1080p"], 30), ("1080p60", SIZES["1080p"], 60),
                              ("720p30", SIZES["720p"], 30)):
@@ -332,6 +330,25 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
               f"{real.presented} shown, {real.missed} missed ({real.dropped} dropped, {real.behind} not decoded in "
               f"time), {real.late} late; {real.cpu:.2f} CPU s per second of video")
     figures["realtime"] = realtime
+    if extras:
+        _playlist_and_sync(cache, scenarios, figures)
+    renderer.release()
+    if isinstance(memory, MappedFrames):
+        memory.release()
+    return figures
+
+
+def _show_costs(renderer: GLRenderer, memory: FrameMemory, label: str, size: tuple[int, int]) -> dict[str, float]:
+    shown, uploaded = show_cost(renderer, memory, size), show_cost(renderer, HEAP, size)
+    copied = show_cost(renderer, HEAP, (1280, 720), screen_ready=True)
+    print(f"{label}: a frame handed over and drawn into 1280×720: from a ring {shown[0]:.1f} ms ({shown[1]:.1f} ms "
+          f"CPU) | heap + upload: {uploaded[0]:.1f} ms ({uploaded[1]:.1f} ms CPU) | screen-ready 1280×720, "
+          f"uploaded and copied: {copied[0]:.1f} ms ({copied[1]:.1f} ms CPU)")
+    return {"show_ms": shown[0], "show_cpu_ms": shown[1], "upload_show_ms": uploaded[0],
+            "upload_show_cpu_ms": uploaded[1], "copy_show_ms": copied[0], "copy_show_cpu_ms": copied[1]}
+
+
+def _playlist_and_sync(cache: Path, scenarios: Path, figures: dict[str, Any]) -> None:
     short = make_clip(cache, "pattern", SIZES["720p"], 3.0)
     figures["playlist_gap_ms"] = playlist_gap(short, short)
     print(f"playlist of two 720p clips: gap {figures['playlist_gap_ms']:.1f} ms beyond one frame period")
@@ -341,7 +358,3 @@ def run_video_bench(assets: Path, scenarios: Path, cache: Path, seconds: float, 
         figures["av_offset_ms"] = {"mean": mean, "worst": worst}
         print(f"A/V offset on {sample.parent.parent.name}'s clip: mean {mean:+.1f} ms, worst {worst:.1f} ms "
               "(target ±45 ms)")
-    renderer.release()
-    if isinstance(memory, MappedFrames):
-        memory.release()
-    return figures

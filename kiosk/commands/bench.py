@@ -76,9 +76,12 @@ def _machine_arguments(what: Actions[argparse.ArgumentParser]) -> None:
     every = what.add_parser("all", help="every bench above but sync, in one run; --json writes every figure",
                             description="Runs render, video, input, start and memory with the sample counts of "
                                         "docs/performance.md (aimed at 5 minutes on the project's 2-core VM; the "
-                                        "1,000 visits alone need ~155 ms of CPU each); the memory bench's kiosk "
-                                        "idles alongside the timing benches, its visits come last. Prints each "
-                                        "bench's time and the total.")
+                                        "1,100 visits alone need ~110 ms of CPU each), without the comparisons "
+                                        "that are no row of issue 24's table (render's pygame software renderer "
+                                        "and resvg times, video's one-frame costs, playlist gap and A/V offset: "
+                                        "the benches alone give them); the memory bench's kiosk idles alongside "
+                                        "the timing benches, its visits come last. Prints each bench's time and "
+                                        "the total.")
     every.add_argument("--json", type=Path, metavar="FILE", help="write every figure to FILE (JSON)")
     every.add_argument("--seconds", type=arguments.positive, default=10.0,
                        help="real-time video presentation length (default 10)")
@@ -99,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[str, Any]:
+def _render(args: argparse.Namespace, frames: int, idle_seconds: float, comparisons: bool = True) -> dict[str, Any]:
     from kiosk.bench.render import run_render_bench
     from kiosk.runtime.attract import cards_from_trades
     from kiosk.scenario.catalog import discover_trades
@@ -112,7 +115,8 @@ def _render(args: argparse.Namespace, frames: int, idle_seconds: float) -> dict[
         raise KioskError(f"no trades found under {settings.content.scenarios}",
                          hint="run from the repository root, or set content.scenarios in the config")
     return run_render_bench(settings.content.assets, settings.content.scenarios, cards,
-                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path)
+                            getattr(args, "size", (1920, 1080)), frames, idle_seconds, offers=settings.offers.path,
+                            comparisons=comparisons)
 
 
 def _lrs(args: argparse.Namespace) -> Callable[[], AbstractContextManager[LrsClient]]:
@@ -219,10 +223,11 @@ def _all_figures(args: argparse.Namespace) -> dict[str, Any]:
     with idle_kiosk(settings, args.idle_seconds) as idle:
         took["idle kiosk started"] = time.perf_counter() - started
         print(f"(the memory bench's kiosk idles alongside the benches below for {args.idle_seconds:g} s)\n")
-        timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0))  # idle CPU: the input bench's row
+        # idle CPU: the input bench's row; no pygame software or resvg comparisons (no row of the table)
+        timed("render", lambda: _render(args, ALL_RENDER_FRAMES, 0.0, comparisons=False))
         timed("video", lambda: run_video_bench(settings.content.assets, settings.content.scenarios, BENCH_MEDIA,
                                                args.seconds, ALL_VIDEO_RUNS, clip_seconds=ALL_VIDEO_CLIP_SECONDS,
-                                               compare_upload=False))
+                                               compare_upload=False, extras=False))
         timed("input", lambda: run_input_bench(settings, *ALL_INPUT))
         timed("start", lambda: run_start_bench(settings, ALL_STARTS))
         timed("memory", lambda: run_memory_bench(settings, args.idle_seconds, args.visits,

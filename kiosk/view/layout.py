@@ -12,14 +12,18 @@ inside its rectangle is not mirrored (pictures are not flipped).
 Cost: a `stretchable.Style` takes ~1 ms to build, so styles are interned by value (`taffy_tree.taffy_style`); making
 a node still converts its style dict (~0.1 ms on a loaded machine), so box nodes are kept between
 layouts by style (`taffy_tree._FREE`). Texts are sized without a measure callback, in passes (`TextTree`).
-Screens are laid out once per screen state (the runtime caches the scene), not per frame.
+Screens are laid out once per screen state (the runtime caches the scene), not per frame, and the
+boxes of a screen already laid out are kept (`_PLACED`, bounded): every visitor walks the same pages,
+so a page seen before skips Taffy (~8 ms a page here) and only its nodes are made again.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -124,34 +128,86 @@ class LayoutCost:
     seconds: float = 0.0
     layouts: int = 0
     passes: int = 0  # Taffy layouts run: a text's height follows its width (`TextTree.compute`)
+    kept: int = 0  # layouts whose boxes were found in `_PLACED` (no Taffy pass)
 
 
 COST = LayoutCost()
+BoxXYWH = tuple[float, float, float, float]  # relative to the parent, as Taffy gives it
+
+
+def _shape(item: Item) -> tuple[object, ...]:
+    """What decides where `item` and its descendants are placed: styles, texts and their sizes (not
+    colours, actions or what a `Fill` draws, which are applied to the boxes afterwards)."""
+    if isinstance(item, Box):
+        return (item.style, *map(_shape, item.children))
+    if isinstance(item, Label):
+        return (item.style, item.text, item.size, item.weight)
+    if isinstance(item, Press):
+        return (item.style, item.label, item.size, None)
+    return (item.style,)
 
 
 def lay_out(root: Item, width: float, height: float, *, rtl: bool = False, layer: int = 0) -> Laid:
     """Place `root` in a width × height screen; nodes are drawn `layer` layers up."""
     started = time.perf_counter()
     with _TAFFY:
-        tree = TextTree()
         try:
-            built = _build(tree, root)
-            COST.passes += tree.compute(built.node, width, height)
+            key = (_shape(root), width, height)
+            boxes = _PLACED.get(key)
+            if boxes is None:
+                boxes = _placed(root, width, height)
+                _PLACED[key] = boxes
+                if len(_PLACED) > PLACED_KEPT:
+                    _PLACED.popitem(last=False)  # the least recently laid out
+            else:
+                _PLACED.move_to_end(key)
+                COST.kept += 1
             laid = Laid()
-            _emit(root, tree, built, 0.0, 0.0, laid, width, rtl, layer)
+            corners = iter(boxes)
+            _emit(root, zip(corners, corners, corners, corners, strict=True), 0.0, 0.0, laid, width, rtl, layer)
             return laid
         finally:
-            tree.drop()
             COST.seconds += time.perf_counter() - started
             COST.layouts += 1
 
 
+def _placed(root: Item, width: float, height: float) -> array[float]:
+    """Every item's box (x, y, w, h, flat: 32 bytes a box kept), in the order `_emit` visits them (an
+    item, then its children), from Taffy."""
+    tree = TextTree()
+    try:
+        built = _build(tree, root)
+        COST.passes += tree.compute(built.node, width, height)
+        boxes: array[float] = array("d")
+
+        def read(node: _Built) -> None:
+            boxes.extend(tree.box(node.node))
+            for child in node.children:
+                read(child)
+
+        read(built)
+        return boxes
+    finally:
+        tree.drop()
+
+
+def forget_layouts() -> None:
+    """Lay every screen out afresh from now on (`kiosk bench render` measures layouts, not this cache)."""
+    with _TAFFY:
+        _PLACED.clear()
+
+
 _TAFFY = threading.RLock()  # one layout at a time takes boxes from `_FREE` (a `Fill` may lay out inside one)
+# Screens laid out, by shape and size: their boxes. A kiosk's packs × languages × pages and their
+# states make a few hundred; more only evicts the least recently used. ~8 KB each here (the key's
+# texts most of it): ~4 MB when full.
+PLACED_KEPT = 512
+_PLACED: OrderedDict[tuple[object, ...], array[float]] = OrderedDict()
 
 
-def _emit(item: Item, tree: TextTree, built: _Built, px: float, py: float, laid: Laid, width: float, rtl: bool,
+def _emit(item: Item, boxes: Iterator[BoxXYWH], px: float, py: float, laid: Laid, width: float, rtl: bool,
           layer: int) -> None:
-    x, y, w, h = tree.box(built.node)
+    x, y, w, h = next(boxes)
     x, y = px + x, py + y
     rect = Rect(width - x - w if rtl else x, y, w, h)
     if isinstance(item, Box):
@@ -159,8 +215,8 @@ def _emit(item: Item, tree: TextTree, built: _Built, px: float, py: float, laid:
             laid.nodes.append(Panel(rect, item.fill, item.radius, item.border, item.border_color, item.layer + layer))
         if item.action is not None:
             laid.hits.append((rect, item.action))
-        for child, child_built in zip(item.children, built.children, strict=True):
-            _emit(child, tree, child_built, x, y, laid, width, rtl, layer)
+        for child in item.children:
+            _emit(child, boxes, x, y, laid, width, rtl, layer)
     elif isinstance(item, Label):
         align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[
             item.align]

@@ -114,6 +114,36 @@ def test_styles_are_interned_and_a_busy_screen_lays_out_within_a_frame() -> None
     assert len(laid.hits) == 60
 
 
+def test_a_page_laid_out_again_reuses_its_boxes_and_takes_its_new_colours_and_actions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every visitor walks the same pages: a page whose shape (styles, texts, sizes) was laid out before
+    skips Taffy and places the same boxes, with this build's colours and actions; a changed text is laid
+    out afresh; the kept layouts are bounded (least recently used dropped)."""
+    monkeypatch.setattr(layout, "PLACED_KEPT", 2)
+    layout.forget_layouts()
+
+    def page(text: str, color: Any, action: object) -> Box:
+        return Box((Label(text, 32, color), Press("Suivant", action, BLACK, color, 28)),
+                   Style(width=800, height=600, pad=20, gap=10, align="start"))
+
+    first = lay_out(page("Bonjour à toutes et à tous", WHITE, "next"), 800, 600)
+    kept = layout.COST.kept
+    again = lay_out(page("Bonjour à toutes et à tous", BLACK, "back"), 800, 600, rtl=True)
+    assert layout.COST.kept == kept + 1
+    fresh = lay_out_measured(page("Bonjour à toutes et à tous", BLACK, "back"), 800, 600, rtl=True)
+    assert again.nodes == fresh.nodes and again.hits == fresh.hits  # the oracle, colours and action included
+    assert [n.rect for n in first.nodes if isinstance(n, Button)] != [n.rect for n in again.nodes
+                                                                      if isinstance(n, Button)]  # mirrored
+    longer = "Bonjour à toutes et à tous, " * 6
+    wrapped = lay_out(page(longer, WHITE, "next"), 800, 600)
+    assert layout.COST.kept == kept + 1  # a new text: laid out, its button pushed down by the wrapped lines
+    assert [r.y for r, _ in wrapped.hits] > [r.y for r, _ in first.hits]
+    lay_out(page("Au revoir", WHITE, "next"), 800, 600)
+    assert len(layout._PLACED) == 2
+    lay_out(page("Bonjour à toutes et à tous", WHITE, "next"), 800, 600)
+    assert layout.COST.kept == kept + 1  # the least recently used was dropped: laid out afresh
+
+
 def test_design_space_follows_the_screen_shape() -> None:
     assert design_size(1920, 1080) == design_size(1280, 720) == (1920, 1080)
     assert design_size(1920, 1200) == (1920, 1200)
