@@ -197,6 +197,36 @@ def measure_screen_changes(renderer: GLRenderer, scenarios: Path, offers: Path, 
             for name, rows in samples.items()]
 
 
+def _staged_rows(renderer: GLRenderer, software: SoftwareRenderer | None, staged: StagedBench, frames: int,
+                 quad: BareQuad, emit: Callable[[str], None]) -> list[SceneResult]:
+    """The staged scenes, each also with the stage drawn every frame, and the dissolve's same-run anchor."""
+    results: list[SceneResult] = []
+    for bench in staged_scenes(staged):
+        warm(renderer, bench.scene_at)
+        r = measure_scene(renderer, software, bench, frames, quad)
+        renderer.backdrop.enabled = False  # the same frames with the stage drawn every frame, as before
+        before = measure_scene(renderer, software, bench, frames, quad)
+        renderer.backdrop.enabled = True
+        results.append(r)
+        emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
+             f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m "
+             f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {_software(r)}")
+        emit(f"{'  (stage drawn every frame)':38} {'':7} {'':6} {'':5} {before.build_ms:8.3f}m "
+             f"{before.build_cpu_ms:7.3f}m {before.submit_ms:8.3f}m {before.build_ms + before.submit_ms:8.3f}m "
+             f"{before.finish_ms:8.2f}m {before.frame_ms:7.2f}m {before.ratio_to_quad:6.2f}×")
+        results.append(replace(before, name=f"{r.name}, stage drawn every frame"))
+        if "dissolving" in r.name:  # the anchor: the old scene kept, the new one and the people over it
+            renderer.backdrop.fade_enabled = False
+            old_way = measure_scene(renderer, software, bench, frames, quad)
+            renderer.backdrop.fade_enabled = True
+            emit(f"{'  (old scene kept, new one over it)':38} {'':7} {'':6} {'':5} {old_way.build_ms:8.3f}m "
+                 f"{old_way.build_cpu_ms:7.3f}m {old_way.submit_ms:8.3f}m "
+                 f"{old_way.build_ms + old_way.submit_ms:8.3f}m {old_way.finish_ms:8.2f}m "
+                 f"{old_way.frame_ms:7.2f}m {old_way.ratio_to_quad:6.2f}×")
+            results.append(replace(old_way, name=f"{r.name}, old scene kept"))
+    return results
+
+
 def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], size: tuple[int, int],
                      frames: int, idle_seconds: float, emit: Callable[[str], None] = print,
                      offers: Path | None = None, comparisons: bool = True) -> dict[str, Any]:
@@ -229,29 +259,7 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     staged = StagedBench()
     renderer.images.roots.append(staged.root)
     try:
-        for bench in staged_scenes(staged):
-            warm(renderer, bench.scene_at)
-            r = measure_scene(renderer, software, bench, frames, quad)
-            renderer.backdrop.enabled = False  # the same frames with the stage drawn every frame, as before
-            before = measure_scene(renderer, software, bench, frames, quad)
-            renderer.backdrop.enabled = True
-            results.append(r)
-            emit(f"{r.name:38} {r.widgets:7d} {r.instances:6d} {r.draws:5d} {r.build_ms:8.3f}m "
-                 f"{r.build_cpu_ms:7.3f}m {r.submit_ms:8.3f}m {r.build_ms + r.submit_ms:8.3f}m {r.finish_ms:8.2f}m "
-                 f"{r.frame_ms:7.2f}m {r.ratio_to_quad:6.2f}× {_software(r)}")
-            emit(f"{'  (stage drawn every frame)':38} {'':7} {'':6} {'':5} {before.build_ms:8.3f}m "
-                 f"{before.build_cpu_ms:7.3f}m {before.submit_ms:8.3f}m {before.build_ms + before.submit_ms:8.3f}m "
-                 f"{before.finish_ms:8.2f}m {before.frame_ms:7.2f}m {before.ratio_to_quad:6.2f}×")
-            results.append(replace(before, name=f"{r.name}, stage drawn every frame"))
-            if "dissolving" in r.name:  # the anchor: the old scene kept, the new one and the people over it
-                renderer.backdrop.fade_enabled = False
-                old_way = measure_scene(renderer, software, bench, frames, quad)
-                renderer.backdrop.fade_enabled = True
-                emit(f"{'  (old scene kept, new one over it)':38} {'':7} {'':6} {'':5} {old_way.build_ms:8.3f}m "
-                     f"{old_way.build_cpu_ms:7.3f}m {old_way.submit_ms:8.3f}m "
-                     f"{old_way.build_ms + old_way.submit_ms:8.3f}m {old_way.finish_ms:8.2f}m "
-                     f"{old_way.frame_ms:7.2f}m {old_way.ratio_to_quad:6.2f}×")
-                results.append(replace(old_way, name=f"{r.name}, old scene kept"))
+        results.extend(_staged_rows(renderer, software, staged, frames, quad, emit))
         change = scene_change_frames(renderer, staged)
     finally:
         staged.close()
