@@ -363,8 +363,10 @@ class GLRenderer:
     def still(self) -> None:
         """The screen holds still after this frame (the loop sleeps until its next change): the kept
         stage (render/backdrop.py: a full-screen buffer, 8 MB at 1080p, the process's own memory on
-        llvmpipe) is freed; the next animation keeps it again from its first frame."""
+        llvmpipe) is freed; the next animation keeps it again from its first frame. So are the spare
+        textures (render/spares.py): a scene on its way gets its texture made ahead on a frame of its own."""
         self.backdrop.release()
+        self.spares.release()
 
     def waiting(self) -> bool:
         """Pictures the last frame showed are still being rasterised off the frame thread: the loop keeps

@@ -81,3 +81,16 @@ def test_an_evicted_pictures_texture_is_taken_by_the_next_one_of_its_size(gl_con
         assert renderer.read_pixels()[90, 160, 0] == 40 * MAX_OWN_TEXTURES  # and shows it whole
     finally:
         renderer.release()
+
+
+def test_a_still_screen_lets_its_spare_textures_go(gl_context: object, tmp_path: Path) -> None:
+    """An idle kiosk keeps no spare texture (each is a screen's worth of the process's memory on llvmpipe):
+    the loop's `still()` frees them; a scene on its way gets its texture made ahead again."""
+    renderer = _renderer(gl_context, tmp_path, tmp_path)
+    try:
+        renderer.spares.keep(gl_context.texture((400, 200), 4))  # type: ignore[attr-defined]
+        assert len(renderer.spares) == 1
+        renderer.still()
+        assert len(renderer.spares) == 0
+    finally:
+        renderer.release()
