@@ -200,15 +200,7 @@ void main() {
 
 # The kept stage of a dissolve's end (render/backdrop.py), laid over the kept stage of its start at
 # the dissolve's opacity: one texel read per pixel, pixel for pixel (the texture is the target's size).
-FADE_VERTEX = """
-#version 330
-in vec2 in_corner;
-out vec2 v_uv;
-void main() {
-    v_uv = in_corner;
-    gl_Position = vec4(in_corner * 2.0 - 1.0, 0.0, 1.0);
-}
-"""
+FADE_VERTEX = BARE_QUAD_VERTEX  # a full-screen quad, texel for pixel
 
 FADE_FRAGMENT = """
 #version 330
