@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import io
 import json
 import random
@@ -188,7 +189,8 @@ def jwt_case(work: Path, rng: random.Random) -> Case:
         vc = payload.get("vc")
         subject = vc.get("credentialSubject") if isinstance(vc, dict) else None
         target = rng.choice([d for d in (header, payload, vc, subject) if isinstance(d, dict)])
-        target[rng.choice([*target.keys(), "extra"])] = rng.choice(values)
+        # a copy: the same `{}` set into itself on a later round would make a cycle json cannot write
+        target[rng.choice([*target.keys(), "extra"])] = copy.deepcopy(rng.choice(values))
     if rng.random() < 0.2:
         header, payload = rng.choice([[1, 2], "EdDSA", 3]), rng.choice([payload, "x"])
     signing_input = f"{_b64(json.dumps(header))}.{_b64(json.dumps(payload))}"

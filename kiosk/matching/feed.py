@@ -45,6 +45,11 @@ class FeedKind:
     fields: tuple[str, ...]  # the CSV header must name them all (optional ones may be empty)
 
 
+# Everything str.splitlines() breaks a line at, written as an escape: a report stays one line a row.
+_LINE_BREAKS = str.maketrans({c: c.encode("unicode_escape").decode("ascii")
+                              for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     source: str
@@ -54,7 +59,7 @@ class RowError:
     hint: str
 
     def __str__(self) -> str:  # one line, whatever the feed put in the value quoted in `problem`
-        problem = self.problem.replace("\r", "\\r").replace("\n", "\\n")
+        problem = self.problem.translate(_LINE_BREAKS)
         problem = problem if len(problem) <= 300 else problem[:300] + "…"
         return f"{self.source}:{self.line}: {self.field}: {problem} (hint: {self.hint})"
 
@@ -275,6 +280,9 @@ def _json_rows(first: str, lines: Iterator[str], source: str, kind: FeedKind) ->
     except RecursionError:
         raise FeedError(RowError(source, 1, "json", "nested too deeply",
                                  f"a feed is a list of flat {kind.noun}s")) from None
+    except ValueError:  # a number of more than 4,300 digits (CPython's limit on int parsing)
+        raise FeedError(RowError(source, 1, "json", "a number has more than 4300 digits",
+                                 "write ids and codes as text, in quotes")) from None
     items = data.get(kind.noun + "s", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise FeedError(RowError(source, 1, "json", f"expected a list of {kind.noun}s", 'write [ {...}, ... ]'))

@@ -81,6 +81,7 @@ def test_a_bad_byte_far_down_a_utf8_feed_is_refused_with_the_line_and_the_option
     ("a 5,000-character CSV field", (HEADER + "\n" + ROW.format(n="x").replace("Commis", "C" * 5000)).encode(),
      ":2: title: longer than 4000 characters"),
     ("100k-deep JSON", b"[" * 100_000 + b"]" * 100_000, ":1: json: nested too deeply"),
+    ("a 5,500-digit JSON number", b'[{"id": ' + b"7" * 5500 + b"}]", ":1: json: a number has more than 4300 digits"),
     ("a 50 MB JSON field", json.dumps([{"id": "x", "title": "C" * 50_000_000}]).encode(),
      ":1: title: longer than 4000 characters"),
     ("JSON objects as fields", json.dumps([{"rome": {"a": 1}}]).encode(), ":1: rome: expected a text, got a JSON dict"),
@@ -158,3 +159,13 @@ def test_a_bad_value_spanning_lines_is_reported_on_one_line(kiosk: tuple[Path, P
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{feed}:6: contract: `CDI\\nstage\\r\\n,x` is not a known contract")
     assert len(lines) == 2 and lines[1].startswith("offers: 2 imported")
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_row_error_is_one_line_whatever_line_break_the_value_holds(brk: str) -> None:
+    """The import report is one located line per row (`feed:line: field: …`): a value quoted in the problem
+    may hold any character str.splitlines() breaks at (the fuzzer found \\x1c and U+2028 in offers)."""
+    from kiosk.matching.feed import RowError
+
+    said = str(RowError("feed.csv", 7, "rome", f"`COMMIS{brk}DE CUISINE` is not a ROME 4.0 code", "G1602"))
+    assert said.splitlines() == [said] and said.startswith("feed.csv:7: rome: `COMMIS")
