@@ -11,9 +11,9 @@ from stretchable import taffylib
 from stretchable.context import taffy as taffy_context
 from stretchable.style.geometry.length import Scale
 
-from kiosk.view.layout import PRESS_PAD_X, PRESS_PAD_Y, Box, Item, Label, Laid, Press, Style
+from kiosk.view.layout import PRESS_PAD_X, PRESS_PAD_Y, Box, Item, Label, Laid, Press, Style, emit_item
 from kiosk.view.measure import LINE_HEIGHT, measure
-from kiosk.view.nodes import Button, Panel, Rect, Text, Weight
+from kiosk.view.nodes import Rect, Weight
 from kiosk.view.taffy_tree import taffy_style as _style
 
 _POINTS, _MIN_CONTENT = int(Scale.POINTS), int(Scale.MIN_CONTENT)
@@ -79,31 +79,10 @@ def lay_out_measured(root: Item, width: float, height: float, *, rtl: bool = Fal
     def emit(item: Item, built: Built, px: float, py: float, laid: Laid) -> None:
         x, y, w, h = box(built[0])
         x, y = px + x, py + y
-        rect = Rect(width - x - w if rtl else x, y, w, h)
+        emit_item(item, Rect(width - x - w if rtl else x, y, w, h), laid, rtl, layer)
         if isinstance(item, Box):
-            if item.fill[3] > 0 or item.border > 0:
-                laid.nodes.append(Panel(rect, item.fill, item.radius, item.border, item.border_color,
-                                        item.layer + layer))
-            if item.action is not None:
-                laid.hits.append((rect, item.action))
             for child, child_built in zip(item.children, built[1], strict=True):
                 emit(child, child_built, x, y, laid)
-        elif isinstance(item, Label):
-            align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[
-                item.align]
-            anchor = {"left": rect.x, "center": rect.x + rect.w / 2, "right": rect.x + rect.w}[align]
-            laid.nodes.append(Text(anchor, rect.y, item.text, item.size, item.color, item.weight,
-                                   align, max_width=rect.w + 0.5, layer=item.layer + layer))  # type: ignore[arg-type]
-        elif isinstance(item, Press):
-            laid.nodes.append(Button(rect, item.label, item.fill, item.label_color, item.size,
-                                     layer=item.layer + layer))
-            laid.hits.append((rect, item.action))
-        else:
-            nodes, hits = item.draw(rect)
-            laid.nodes.extend(nodes)
-            laid.hits.extend(hits)
-            if item.name:
-                laid.rects[item.name] = rect
 
     try:
         built = build(root)

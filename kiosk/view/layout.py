@@ -209,14 +209,19 @@ def _emit(item: Item, boxes: Iterator[BoxXYWH], px: float, py: float, laid: Laid
           layer: int) -> None:
     x, y, w, h = next(boxes)
     x, y = px + x, py + y
-    rect = Rect(width - x - w if rtl else x, y, w, h)
+    emit_item(item, Rect(width - x - w if rtl else x, y, w, h), laid, rtl, layer)
+    if isinstance(item, Box):
+        for child in item.children:
+            _emit(child, boxes, x, y, laid, width, rtl, layer)
+
+
+def emit_item(item: Item, rect: Rect, laid: Laid, rtl: bool, layer: int) -> None:
+    """What one placed item draws and where it can be pressed (a box's children are emitted by the caller)."""
     if isinstance(item, Box):
         if item.fill[3] > 0 or item.border > 0:
             laid.nodes.append(Panel(rect, item.fill, item.radius, item.border, item.border_color, item.layer + layer))
         if item.action is not None:
             laid.hits.append((rect, item.action))
-        for child in item.children:
-            _emit(child, boxes, x, y, laid, width, rtl, layer)
     elif isinstance(item, Label):
         align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[
             item.align]
