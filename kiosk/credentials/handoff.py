@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.consent import Consent
 from kiosk.credentials.keys import CredentialError
@@ -47,9 +48,18 @@ def choose(consent: Consent, online: bool, portal: str, token: str, jwts: list[s
     return Handoff(link, "link", "the credential is too large for a QR code: the link works once online")
 
 
-def qr_png(payload: str, path: Path, scale: int = 6) -> Path:
-    import segno  # deferred: only the results screen draws one
+def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's modules, row by row (True: dark), as the results screen draws them."""
+    return tuple(tuple(bool(cell) for cell in row) for row in _qr_code(payload).matrix)
 
-    code = segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)
-    code.save(str(path), scale=scale, border=4)
+
+def qr_png(payload: str, path: Path, scale: int = 6) -> Path:
+    _qr_code(payload).save(str(path), scale=scale, border=4)
     return path
+
+
+def _qr_code(payload: str) -> Any:
+    import segno  # deferred: only the results screen draws one (start-up time)
+
+    # medium error correction while the payload leaves the modules coarse; low for a whole credential
+    return segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)

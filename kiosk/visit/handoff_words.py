@@ -1,4 +1,4 @@
-"""What the hand-off page says about its code, and the code itself, encoded off the frame thread."""
+"""What the hand-off page says about its code, and the worker thread that encodes the code off the frame thread."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 from kiosk.i18n import Words
-from kiosk.runtime.outcome import QrMatrix
 
 
 def handoff_note(kind: str, signed: bool, words: Words) -> str:
@@ -24,10 +23,3 @@ def qr_encoder() -> ThreadPoolExecutor:
     """One worker thread for QR codes: encoding is pure Python (segno), ~0.1–1 s here, and must not
     hold up the frame thread while the results page is on screen."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qr-encoder")
-
-
-def qr_matrix(payload: str) -> QrMatrix:
-    import segno  # deferred to the first results screen (start-up time)
-
-    code = segno.make(payload, error="m" if len(payload) < 1000 else "l", micro=False)
-    return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 import sqlite_utils
 
 from kiosk.consent import Consent
-from kiosk.credentials.handoff import choose
+from kiosk.credentials.handoff import choose, qr_matrix
 from kiosk.credentials.issue import awards, issue_all
 from kiosk.credentials.issuer import Issuer
 from kiosk.credentials.keys import SigningKey
@@ -43,7 +43,7 @@ from kiosk.scoring.explain import skill_name, skill_words
 from kiosk.store import records, xapi
 from kiosk.store.clip_statements import ClipWatch
 from kiosk.store.scenario_statements import progress_share, step_groups
-from kiosk.visit.handoff_words import handoff_note, qr_encoder, qr_matrix
+from kiosk.visit.handoff_words import handoff_note, qr_encoder
 
 Counter = Callable[[str], None]  # "started" | "completed" | "abandoned"
 
