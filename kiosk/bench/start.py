@@ -101,6 +101,10 @@ class Started:
     ready_s: float
     rss_at_ready_mb: float
     rss_idle_mb: float | None
+    rss_idle_samples_mb: tuple[float, ...] = ()  # every IDLE_SAMPLE_SECONDS until the idle reading
+
+
+IDLE_SAMPLE_SECONDS = 5.0
 
 
 @contextmanager
@@ -117,11 +121,18 @@ def running(argv: list[str], folder: Path, idle_seconds: float = 0.0) -> Iterato
             ready = wait_ready(sock, process, 60.0) - started
             at_ready = rss_mb(process.pid)
             idle: list[float | None] = [None]
+            seen: list[float] = []
+            stop = threading.Event()
 
-            def read_idle() -> None:
-                idle[0] = rss_mb(process.pid) if process.poll() is None else None
+            def read_idle() -> None:  # samples on the way: one reading may fall on a slide or a dissolve
+                for _ in range(int(idle_seconds // IDLE_SAMPLE_SECONDS)):
+                    if stop.wait(IDLE_SAMPLE_SECONDS) or process.poll() is not None:
+                        return
+                    seen.append(rss_mb(process.pid))
+                if not stop.wait(idle_seconds % IDLE_SAMPLE_SECONDS) and process.poll() is None:
+                    idle[0] = rss_mb(process.pid)
 
-            timer = threading.Timer(idle_seconds, read_idle)
+            timer = threading.Thread(target=read_idle, name="idle-rss", daemon=True)
             if idle_seconds > 0:
                 timer.start()
 
@@ -130,10 +141,10 @@ def running(argv: list[str], folder: Path, idle_seconds: float = 0.0) -> Iterato
                     timer.join()
                     if idle[0] is None:
                         raise KioskError(f"the process exited ({process.returncode}) while idle")
-                return Started(ready, at_ready, idle[0])
+                return Started(ready, at_ready, idle[0], tuple(seen))
 
             yield figures
-            timer.cancel()
+            stop.set()
         finally:
             process.terminate()
             try:
@@ -325,10 +336,15 @@ def run_memory_bench(settings: Settings, idle_seconds: float = 120.0, visits: in
     print(f"kiosk bench memory — RSS of `kiosk run --headless` 1920×1080: {kiosk.rss_at_ready_mb:.0f} MB at READY=1, "
           f"{idle_mb:.0f} MB after {idle_seconds:g} s idle (target ≤ 200 MB); bare moderngl + pygame "
           f"process: {bare.rss_at_ready_mb:.0f} MB")
+    if kiosk.rss_idle_samples_mb:
+        seen = sorted(kiosk.rss_idle_samples_mb)
+        print(f"RSS every {IDLE_SAMPLE_SECONDS:g} s while idle: {seen[0]:.0f} / {seen[len(seen) // 2]:.0f} / "
+              f"{seen[-1]:.0f} MB (min / median / max of {len(seen)})")
     growth = samples[-1][1] - samples[0][1]
     print(f"{visits} scripted visits after {warm_up} to warm up ({walked:.0f} s, in the bench's process): RSS "
           f"{samples[0][1]:.1f} → {samples[-1][1]:.1f} MB, growth {growth:+.1f} MB (target ≤ 2 MB); "
           f"by visit: {', '.join(f'{n}: {r:.1f}' for n, r in samples)}")
     return {"rss_at_ready_mb": kiosk.rss_at_ready_mb, "rss_idle_mb": idle_mb, "idle_seconds": idle_seconds,
+            "rss_idle_samples_mb": list(kiosk.rss_idle_samples_mb),
             "bare_rss_mb": bare.rss_at_ready_mb, "visits": visits, "warm_up": warm_up,
             "visit_rss_mb": samples, "visit_rss_growth_mb": growth, "visits_seconds": walked}

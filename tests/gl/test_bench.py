@@ -53,6 +53,18 @@ def test_the_idle_reading_is_taken_on_time_while_the_caller_works(tmp_path: Path
     assert started.rss_idle_mb is not None and started.rss_idle_mb > started.rss_at_ready_mb + 80
 
 
+def test_the_idle_rss_is_sampled_on_the_way_to_the_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One reading may fall on an attract slide or dissolve (full-screen buffers held for a second): the
+    samples on the way show the range."""
+    import kiosk.bench.start as start_bench
+
+    monkeypatch.setattr(start_bench, "IDLE_SAMPLE_SECONDS", 0.5)
+    with running([sys.executable, "-c", GROWS], tmp_path, idle_seconds=1.75) as figures:
+        started = figures()
+    assert len(started.rss_idle_samples_mb) == 3 and started.rss_idle_mb is not None
+    assert all(sample > started.rss_at_ready_mb + 80 for sample in started.rss_idle_samples_mb)
+
+
 def test_a_process_that_exits_while_idle_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXIT_AFTER", "0")
     with pytest.raises(KioskError, match="while idle"), \
