@@ -4,38 +4,51 @@ stands still.
 On a software rasteriser a frame costs what it fills: the scene and two characters are three large
 textured layers (2.3× a bare full-screen quad on llvmpipe), drawn again every frame although nothing
 on the stage moves while the visitor reads. So once the stage's rows are the same two frames in a
-row, they are drawn once into a screen-size framebuffer, and each later frame starts from a copy of
-it (a framebuffer blit, ≈ 1.7 ms at 1920×1080 on llvmpipe against ≈ 38 ms for the quad) instead of a
-clear; the texts and buttons are drawn over it as before. While the people move (an entrance, a
-cross-fade of faces) the scene under them is still: it alone is kept, and the people are drawn over
-its copy. During a dissolve the old scene stays put at full opacity under the new one fading in:
-it alone is kept. Only a slide (both scenes moving) is drawn whole every frame.
+row (or at once, when nothing is kept: the screen held still and let it go), they are drawn once into
+a screen-size framebuffer, and each later frame starts from a copy of it (a framebuffer blit,
+≈ 1.7 ms at 1920×1080 on llvmpipe against ≈ 11–38 ms for the quad) instead of a clear; the texts and
+buttons are drawn over it as before. While the people move (an entrance, a cross-fade of faces) the
+scene under them is still: it alone is kept, and the people are drawn over its copy. During a
+dissolve the old scene stays put at full opacity under the new one fading in: it alone is kept.
+Only a slide (both scenes moving) is drawn whole every frame.
 
 A dissolve with the people standing still is drawn from two kept stages instead (`Fade`): the stage
 as it was (the old scene and the people) and as it will be (the new scene whole under the same
-people). What a pixel shows is linear in the new scene's opacity a (people over [new at a over old]
-= (1 − a)·start + a·end), so each frame is a copy of the first and the second laid over it at a:
-one full-screen read per pixel, where drawing the new scene over the kept old one and the people
-again over it read more than that (1.6–1.9× a bare full-screen quad on llvmpipe; one pass that reads
-and mixes both scenes, without the copy, measured 1.7× for the mix alone). The second stage is drawn
-once, on the first frame that repeats the last one's dissolve; its texture is let go when the
-dissolve ends.
+people; without the old scene under it when the new one has no translucent pixel). What a pixel
+shows is linear in the new scene's opacity a (people over [new at a over old] = (1 − a)·start +
+a·end), so each frame is a copy of the first and the second laid over it at a: one full-screen read
+per pixel, where drawing the new scene over the kept old one and the people again over it read more
+than that (1.6–1.9× a bare full-screen quad on llvmpipe; one pass that reads and mixes both scenes,
+without the copy, measured 1.7× for the mix alone). Its texture goes back to the spare textures
+when the dissolve ends.
+
+A fade starts on the dissolve's first frame when the stage as it was is the still stage the last
+frame kept, otherwise on the first frame that repeats the last one's dissolve. Drawn afresh, the
+end stage fills like two bare quads; so while the dissolve is in its first frames (BAND_ALPHA) it is
+drawn a quarter a frame (a scissored band) while the start shows alone. When the page over the stage
+(texts, buttons) is the same as the last frame's, it is drawn once into each kept stage too
+(`whole`): a pixel is still linear in a, since laying a fixed page over a linear mix gives the mix of
+the page laid over each. Each frame is then the copy and the laid-over stage alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import moderngl
 import numpy as np
 
 from kiosk.render import shaders
 from kiosk.render.batcher import Batch
+from kiosk.render.spares import SpareTextures
 from kiosk.view.nodes import Color
 
 CACHEABLE = frozenset({"shape", "image"})  # a clip's frames change under the same rows: never kept
+PAGE_CACHEABLE = CACHEABLE | {"text"}  # glyphs stay where they are placed until the atlas starts over
 
-Key = tuple[Color, int, tuple[tuple[int, str, bytes], ...]]
+Key = tuple[Color, tuple[int, ...], tuple[tuple[int, str, bytes], ...]]
 
 
 def backdrop_batches(batches: list[Batch]) -> list[Batch]:
@@ -70,9 +83,11 @@ class Fade:
     alpha: float
 
 
-def stage_fade(stage: list[Batch]) -> Fade | None:
+def stage_fade(stage: list[Batch], opaque: Callable[[int], bool] = lambda _texture: False) -> Fade | None:
     """The stage's dissolve, if it has one: its lowest picture opaque, the next one on the same rectangle
-    partly transparent over it (kiosk.runtime.stage_view, the attract screen's scenes). None: no dissolve."""
+    partly transparent over it (kiosk.runtime.stage_view, the attract screen's scenes). None: no dissolve.
+    `opaque`: whether a picture's own texture (its id) has no translucent pixel; then the end stage is
+    the new picture alone, without the old one under it (a full-screen layer less to draw)."""
     if not stage or stage[0].material != "image" or len(stage[0].rows) < 2:
         return None
     first = stage[0]
@@ -82,22 +97,61 @@ def stage_fade(stage: list[Batch]) -> Fade | None:
         return None
     whole = first.rows.copy()
     whole[1, 11] = 1.0
+    if new[12] == 0.0 and opaque(int(new[15])):  # square corners, no translucent pixel: hides the old one
+        whole = whole[1:]
     start = Batch(first.layer, first.material, np.delete(first.rows, 1, axis=0))
     return Fade([start, *stage[1:]], [Batch(first.layer, first.material, whole), *stage[1:]], alpha)
 
 
-def backdrop_key(batches: list[Batch], background: Color, atlas_generation: int) -> Key | None:
-    """What the kept picture depends on; None when it cannot be kept (nothing there, or a clip)."""
-    if not batches or any(batch.material not in CACHEABLE for batch in batches):
+def backdrop_key(batches: list[Batch], background: Color, generations: tuple[int, ...],
+                 cacheable: frozenset[str] = CACHEABLE) -> Key | None:
+    """What the kept picture depends on; None when it cannot be kept (nothing there, or a clip).
+    `generations`: those of the atlases the batches read (an atlas starts over when full)."""
+    if not batches or any(batch.material not in cacheable for batch in batches):
         return None
-    return background, atlas_generation, tuple((b.layer, b.material, b.rows.tobytes()) for b in batches)
+    return background, generations, tuple((b.layer, b.material, b.rows.tobytes()) for b in batches)
+
+
+FadeMode = Literal["stage", "whole"]
+END_BANDS = 4  # a stage drawn afresh fills like ~2 bare quads on llvmpipe: a quarter a frame fits in one
+BAND_ALPHA = 0.02  # the start shows alone while the end is drawn only while the dissolve is this far along
+# (5 of 255 levels): its first frames; a dissolve met later (its picture came late) draws its end at once
+Band = tuple[int, int, int, int]  # a scissor rectangle (x, y, w, h) in the kept buffer
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Something to draw into a kept stage: its batches, after clearing it, or within one band of it."""
+
+    target: moderngl.Framebuffer
+    clear: bool
+    batches: list[Batch]
+    band: Band | None = None
+
+
+@dataclass(frozen=True)
+class FadePlan:
+    """How to draw a dissolve's frame: what to draw into the kept stages first; whether the page is kept
+    in them (else it is drawn over); whether the end stage is whole (else the start shows alone while
+    the end is drawn a band a frame)."""
+
+    drawing: list[Drawing]
+    page_kept: bool
+    faded: bool
+
+
+def band(first: int, last: int, size: tuple[int, int]) -> Band:
+    """Bands first..last (excluded) of END_BANDS horizontal bands of a buffer of `size`."""
+    top, bottom = size[1] * first // END_BANDS, size[1] * last // END_BANDS
+    return 0, top, size[0], bottom - top
 
 
 class Backdrop:
     """Decides, frame by frame, whether the stage is still, and holds its picture when it is."""
 
-    def __init__(self, ctx: moderngl.Context, size: tuple[int, int]) -> None:
+    def __init__(self, ctx: moderngl.Context, size: tuple[int, int], spares: SpareTextures | None = None) -> None:
         self.ctx, self.size = ctx, size
+        self.spares = spares  # the end stage's texture is taken from and given back to them
         self.fbo: moderngl.Framebuffer | None = None
         self._previous: set[Key] = set()  # the last frame's candidates
         self._kept: Key | None = None  # what `fbo` shows
@@ -107,18 +161,26 @@ class Backdrop:
         self.end: moderngl.Framebuffer | None = None  # a dissolve's end stage, drawn into `_end_texture`
         self._end_texture: moderngl.Texture | None = None
         self._end_kept: Key | None = None
+        self._end_bands = 0  # bands of `_end_kept` drawn so far (END_BANDS: whole)
         self._previous_fade: tuple[Key, Key] | None = None
+        self._previous_page: Key | None = None
         self._fade_draw: tuple[moderngl.Program, moderngl.Buffer, moderngl.VertexArray] | None = None
         self.fades = 0  # frames drawn as the fade between two kept stages
+        self.page_kept = 0  # of those, frames whose page was kept in both stages (not drawn over the fade)
         self.fade_enabled = True  # off: a dissolve keeps its old scene alone (the bench's anchor)
 
     def choose(self, keys: list[Key | None]) -> int | None:
         """The first of this frame's candidates that the last frame had too (it stands still): start
-        from its kept picture. None: draw everything."""
+        from its kept picture. With nothing kept (the screen held still and let it go), the whole stage
+        is kept from its first frame: drawing it into the kept picture and copying it costs one copy more
+        than drawing it, and the next frame, usually the same, draws no stage. None: draw everything."""
         previous, self._previous = self._previous, {key for key in keys if key is not None}
         if not self.enabled:
             return None
-        return next((index for index, key in enumerate(keys) if key is not None and key in previous), None)
+        found = next((index for index, key in enumerate(keys) if key is not None and key in previous), None)
+        if found is None and self._kept is None and keys and keys[0] is not None:
+            return 0
+        return found
 
     def needs_drawing(self, key: Key) -> bool:
         return key != self._kept
@@ -136,27 +198,76 @@ class Backdrop:
         self.ctx.copy_framebuffer(frame, self.fbo)
         self.copies += 1
 
-    def fading(self, keys: tuple[Key | None, Key | None] | None) -> bool:
-        """This frame's dissolve (its start and end stages' keys; None: no dissolve) is the last frame's
-        too: draw it as the fade between the two kept stages. The end's texture goes when a dissolve ends."""
-        start, end = keys if keys is not None else (None, None)
-        pair = (start, end) if start is not None and end is not None else None
+    def fading(self, keys: tuple[Key | None, Key | None] | None, page: Key | None = None) -> FadeMode | None:
+        """How to draw this frame's dissolve (its start and end stages' keys; None: no dissolve; `page`:
+        the key of what lies over the stage, every frame). "stage": the fade of the two kept stages, the
+        page drawn over it; "whole": the page, the same as last frame's, is kept in both stages too;
+        None: draw the frame as usual. The end's texture goes when a dissolve ends."""
+        pair = _pair(keys)
         previous, self._previous_fade = self._previous_fade, pair
+        page_before, self._previous_page = self._previous_page, page
         if keys is None and self.end is not None:
             self._release_end()
-        return self.enabled and self.fade_enabled and pair is not None and pair == previous
+        if not (self.enabled and self.fade_enabled) or pair is None:
+            return None
+        starts_still = pair[0] == self._kept and pair[0] in self._previous  # the last frame's still stage
+        if pair != previous and not starts_still:
+            return None
+        if page is None or page != page_before:
+            return "stage"
+        self.page_kept += 1
+        return "whole"
 
-    def end_needs_drawing(self, key: Key) -> bool:
-        return key != self._end_kept
+    def fade_plan(self, fade: Fade, page: list[Batch], page_key: Key | None, background: Color,
+                  generations: tuple[int, int]) -> FadePlan | None:
+        """This frame's dissolve as the fade of the kept stages (None: draw the frame as usual).
+        `generations`: the image and glyph atlases'. A kept stage that shows the stage without the page
+        gets the page drawn over it; a start that shows something else is drawn afresh; so is the end,
+        a band a frame (BAND_ALPHA) unless this frame drew the start afresh already."""
+        images = generations[:1]
+        keys = backdrop_key(fade.start, background, images), backdrop_key(fade.end, background, images)
+        mode = self.fading(keys, page_key)
+        if mode is None:
+            return None
+        assert keys[0] is not None and keys[1] is not None
+        over = page if mode == "whole" else []
+        start, end = keys if mode == "stage" else (
+            backdrop_key([*stage, *page], background, generations, PAGE_CACHEABLE) for stage in (fade.start, fade.end))
+        assert start is not None and end is not None
+        drawing: list[Drawing] = []
+        redrawn = False
+        if self._kept != start:
+            redrawn = self._kept != keys[0]
+            drawing.append(Drawing(self.target(start), redrawn, [*fade.start, *over] if redrawn else over))
+        drawing += self._end_drawing(fade, (end, keys[1]), over, at_once=redrawn or fade.alpha > BAND_ALPHA)
+        return FadePlan(drawing, mode == "whole", self._end_bands == END_BANDS)
 
-    def end_target(self, key: Key) -> moderngl.Framebuffer:
-        """The framebuffer to draw the dissolve's end stage into, now showing `key`."""
+    def _end_drawing(self, fade: Fade, keys: tuple[Key, Key], over: list[Batch], at_once: bool) -> list[Drawing]:
+        """What to draw into the kept end stage to show `keys[0]` (`keys[1]`: the end stage without the
+        page): the page alone over a whole end stage, else the next band of it (`at_once`: all of it)."""
+        end, stage_key = keys
+        drawing: list[Drawing] = []
+        if self._end_kept != end:
+            whole_stage = self._end_kept == stage_key and self._end_bands == END_BANDS
+            target = self.end_target(end, whole_stage)
+            if whole_stage:
+                drawing.append(Drawing(target, False, over))
+        if self._end_bands < END_BANDS:
+            assert self.end is not None
+            first, self._end_bands = self._end_bands, END_BANDS if at_once else self._end_bands + 1
+            drawing.append(Drawing(self.end, first == 0, [*fade.end, *over], band(first, self._end_bands, self.size)))
+        return drawing
+
+    def end_target(self, key: Key, whole: bool = False) -> moderngl.Framebuffer:
+        """The framebuffer to draw the dissolve's end stage into, now showing `key` (`whole`: already
+        drawn whole; else from its first band)."""
         if self.end is None:
-            texture = self.ctx.texture(self.size, 4)
+            spare = self.spares.take(self.size) if self.spares is not None else None
+            texture = spare or self.ctx.texture(self.size, 4)
             texture.filter = (moderngl.NEAREST, moderngl.NEAREST)  # read pixel for pixel
             texture.repeat_x = texture.repeat_y = False
             self.end, self._end_texture = self.ctx.framebuffer(color_attachments=[texture]), texture
-        self._end_kept = key
+        self._end_kept, self._end_bands = key, END_BANDS if whole else 0
         self.renders += 1
         return self.end
 
@@ -182,8 +293,11 @@ class Backdrop:
     def _release_end(self) -> None:
         if self.end is not None and self._end_texture is not None:
             self.end.release()
-            self._end_texture.release()
-        self.end, self._end_texture, self._end_kept = None, None, None
+            if self.spares is not None:  # kept for the next dissolve, unless the screen is still (renderer.still)
+                self.spares.keep(self._end_texture)
+            else:
+                self._end_texture.release()
+        self.end, self._end_texture, self._end_kept, self._end_bands = None, None, None, 0
 
     def gl_objects(self) -> int:
         return (0 if self.fbo is None else 2) + (0 if self.end is None else 2) + (0 if self._fade_draw is None else 3)
@@ -197,8 +311,14 @@ class Backdrop:
         self._kept = None
         self._previous = set()
         self._release_end()
-        self._previous_fade = None
+        self._previous_fade = self._previous_page = None
         if self._fade_draw is not None:
             for obj in reversed(self._fade_draw):
                 obj.release()
             self._fade_draw = None
+
+
+def _pair(keys: tuple[Key | None, Key | None] | None) -> tuple[Key, Key] | None:
+    if keys is None or keys[0] is None or keys[1] is None:
+        return None
+    return keys[0], keys[1]

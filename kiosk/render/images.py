@@ -75,6 +75,7 @@ class OwnPicture:
     height: int
     exact: bool = False  # drawn at its own pixel size (an SVG rasterised for it): sampled without filtering
     uploaded: int = 0  # rows
+    opaque: bool = True  # no translucent pixel among the rows uploaded so far (all of them once ready)
     strip_rows: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +91,7 @@ class OwnPicture:
         top = self.uploaded
         self.uploaded = min(self.height, top + self.strip_rows)
         rows = self.pixels[top:self.uploaded]
+        self.opaque = self.opaque and bool((rows[..., 3] == 255).all())
         if self.ready:
             self.pixels = None
         return top, rows
@@ -222,6 +224,10 @@ class ImageLibrary:
     def uploads(self) -> list[OwnPicture]:
         """Own pictures still being uploaded (the renderer sends each its next strip)."""
         return [picture for picture in self.own.values() if not picture.ready]
+
+    def opaque(self, texture_id: int) -> bool:
+        """The own picture of that texture is whole and has no translucent pixel (False: not known)."""
+        return any(p.id == texture_id and p.ready and p.opaque for p in self.own.values())
 
     def uv(self, name: str, size: tuple[float, float] | None = None, detail: float = 1.0) -> Placed | None:
         """Where the image is sampled, or None if it cannot be shown (logged once) or is not ready yet

@@ -1,10 +1,14 @@
-"""Large pictures in textures of their own (images.OwnPicture), filled a strip per frame."""
+"""Pictures into textures: large ones in textures of their own (images.OwnPicture), filled a strip per
+frame; small ones and glyphs into their atlases' textures."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import moderngl
 import numpy as np
 
+from kiosk.render.atlas import Atlas
 from kiosk.render.images import ImageLibrary, OwnPicture
 from kiosk.render.spares import SpareTextures
 
@@ -43,3 +47,24 @@ def _own_texture(own_textures: dict[int, moderngl.Texture], picture: OwnPicture,
     # one texel a pixel: bilinear filtering adds nothing but costs (on llvmpipe a full-screen 1:1
     # picture fills in ~98 ms bilinear, ~68 ms nearest; the bare quad ~66 ms)
     texture.filter = (moderngl.NEAREST,) * 2 if picture.exact else (moderngl.LINEAR,) * 2
+
+
+def upload_atlases(ctx: moderngl.Context, atlases: Mapping[str, Atlas],
+                   textures: dict[str, moderngl.Texture]) -> None:
+    """The atlases' new pictures (glyphs, small pictures) written into their textures; a grown atlas gets
+    a new, blank texture, a reset one is cleared first (no old picture shows through the padding)."""
+    for material, atlas in atlases.items():
+        cleared, uploads = atlas.take_uploads()
+        texture = textures[material]
+        if texture.size != (atlas.width, atlas.height):
+            texture.release()
+            texture = textures[material] = ctx.texture((atlas.width, atlas.height), atlas.channels)
+        elif cleared:
+            target = ctx.framebuffer(color_attachments=[texture])
+            target.clear()
+            target.release()
+        for upload in uploads:
+            # Atlas rows are stored top-down and sampled with v from the top, so row r of
+            # a picture is row region.y + r of the texture: written as it is.
+            region = upload.region
+            texture.write(upload.pixels, viewport=(region.x, region.y, region.w, region.h))

@@ -17,12 +17,21 @@ import numpy.typing as npt
 
 from kiosk.render import shaders
 from kiosk.render.atlas import Atlas
-from kiosk.render.backdrop import Backdrop, Fade, Key, backdrop_batches, backdrop_key, candidates, stage_fade
+from kiosk.render.backdrop import (
+    PAGE_CACHEABLE,
+    Backdrop,
+    Fade,
+    Key,
+    backdrop_batches,
+    backdrop_key,
+    candidates,
+    stage_fade,
+)
 from kiosk.render.batcher import Batch, FrameBuilder, Material
 from kiosk.render.images import RASTER_CACHE, ImageLibrary
 from kiosk.render.instances import InstancePool, set_uniform
 from kiosk.render.mapped_frames import STREAM_UNIT, UPLOADED_STREAM_UNIT, MappedFrames
-from kiosk.render.own_textures import upload_own_pictures
+from kiosk.render.own_textures import upload_atlases, upload_own_pictures
 from kiosk.render.present import Presenter
 from kiosk.render.screen_copy import ScreenCopies, place
 from kiosk.render.slices import BANDS, CORES, Mesh, shape_meshes, sliced
@@ -95,7 +104,7 @@ class GLRenderer:
         self.mapped: dict[str, tuple[int, tuple[int, int]]] = {}  # streams shown from mapped rings: texture, size
         self.own_textures: dict[int, moderngl.Texture] = {}  # large pictures' own textures (images.OwnPicture)
         self.spares = SpareTextures(ctx)  # own textures made ahead or kept for the next picture
-        self.backdrop = Backdrop(ctx, size)
+        self.backdrop = Backdrop(ctx, size, self.spares)
         self.copies = ScreenCopies(ctx, None)  # screen-ready video frames, blitted (render/screen_copy.py)
         self.presenter = Presenter(ctx, present, frames)  # swaps, or flushes and fences a headless frame
 
@@ -169,18 +178,16 @@ class GLRenderer:
         used: dict[Material, int] = {"shape": 0, "video": 0, "panorama": 0, "image": 0, "text": 0}
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        fade = stage_fade(stage) if scene.background[3] >= 1.0 else None  # the fade needs an opaque end stage
-        generation = self.images.atlas.generation
-        fade_keys = (backdrop_key(fade.start, scene.background, generation),
-                     backdrop_key(fade.end, scene.background, generation)) if fade is not None else None
-        if self.backdrop.fading(fade_keys):
-            assert fade is not None and fade_keys is not None
-            self.backdrop.choose([])
-            self._fade(fade, fade_keys, scene, used)
-            self._draw_batches(batches[len(stage):], used)
+        fade = stage_fade(stage, self.images.opaque) if scene.background[3] >= 1.0 else None  # opaque end stage
+        page = batches[len(stage):]
+        generations = self.images.atlas.generation, self.text.atlas.generation
+        page_key = backdrop_key(page, scene.background, generations, PAGE_CACHEABLE) if stage else None
+        if fade is None:
+            self.backdrop.fading(None, page_key)
+        elif self._fade(fade, (page, page_key), generations, scene, used):
             return
         kept = candidates(stage)
-        keys = [backdrop_key(part, scene.background, generation) for part, _over in kept]
+        keys = [backdrop_key(part, scene.background, (self.images.atlas.generation,)) for part, _over in kept]
         chosen = self.backdrop.choose(keys)
         if chosen is not None:
             key, (still, over) = keys[chosen], kept[chosen]
@@ -197,21 +204,32 @@ class GLRenderer:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)
 
-    def _fade(self, fade: Fade, keys: tuple[Key | None, Key | None], scene: Scene, used: dict[Material, int]) -> None:
-        """A dissolve over still people: the kept start stage copied, the kept end stage laid over it at
-        the dissolve's opacity (render/backdrop.py); either stage drawn first if it is not kept yet."""
-        start, end = keys
-        assert start is not None and end is not None
-        if self.backdrop.needs_drawing(start):
-            self._clear(self.backdrop.target(start), scene)
-            self._draw_batches(fade.start, used)
-        if self.backdrop.end_needs_drawing(end):
-            self._clear(self.backdrop.end_target(end), scene)
-            self._draw_batches(fade.end, used)
-        self.backdrop.copy_to(self.fbo)
-        self.backdrop.fade_over(self.fbo, fade.alpha)
+    def _fade(self, fade: Fade, page: tuple[list[Batch], Key | None], generations: tuple[int, int], scene: Scene,
+              used: dict[Material, int]) -> bool:
+        """A dissolve over still people, drawn as the fade of two kept stages (render/backdrop.py), the
+        page over it unless it is kept in both stages too. False: not drawn (draw as usual)."""
+        plan = self.backdrop.fade_plan(fade, *page, scene.background, generations)
+        if plan is None:
+            return False
+        self.backdrop.choose([])
         vp = self.viewport
+        for drawing in plan.drawing:
+            if drawing.clear:
+                self._clear(drawing.target, scene)
+            else:
+                drawing.target.use()
+                self.ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+            self.ctx.scissor = drawing.band
+            self._draw_batches(drawing.batches, used)
+            self.ctx.scissor = None
+        self.backdrop.copy_to(self.fbo)
+        if plan.faded:
+            self.backdrop.fade_over(self.fbo, fade.alpha)
+        self.fbo.use()
         self.ctx.viewport = (vp.x, vp.y, vp.w, vp.h)
+        if not plan.page_kept:
+            self._draw_batches(page[0], used)
+        return True
 
     def _clear(self, target: moderngl.Framebuffer, scene: Scene) -> None:
         target.use()
@@ -331,21 +349,7 @@ class GLRenderer:
 
     def _upload_atlases(self) -> None:
         upload_own_pictures(self.ctx, self.images, self.own_textures, self.spares)
-        for material, atlas in self._atlases.items():
-            cleared, uploads = atlas.take_uploads()
-            texture = self._textures[material]
-            if texture.size != (atlas.width, atlas.height):  # the atlas grew: a new, blank texture
-                texture.release()
-                texture = self._textures[material] = self.ctx.texture((atlas.width, atlas.height), atlas.channels)
-            elif cleared:  # a reset atlas starts blank: no old picture shows through the padding
-                target = self.ctx.framebuffer(color_attachments=[texture])
-                target.clear()
-                target.release()
-            for upload in uploads:
-                # Atlas rows are stored top-down and sampled with v from the top, so row r of
-                # a picture is row region.y + r of the texture: written as it is.
-                region = upload.region
-                texture.write(upload.pixels, viewport=(region.x, region.y, region.w, region.h))
+        upload_atlases(self.ctx, self._atlases, self._textures)
 
     def present(self) -> None:
         self.presenter.present(self.fbo)

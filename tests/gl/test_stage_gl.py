@@ -94,13 +94,17 @@ def test_a_new_svg_scene_streams_in_while_frames_go_on(gl_context: object, tmp_p
     try:
         warm(renderer, bench.dialogue)
         found = scene_change_frames(renderer, bench, after=50, change_at=10)
+        renders = renderer.backdrop.renders
+        after_still = scene_change_frames(renderer, bench, after=50, change_at=10, held_still=True)
     finally:
         renderer.release()
         bench.close()
-    assert found["waiting_frames"] >= 1 and found["arrival_ms"] is not None  # not drawn on the frame thread
-    assert found["dissolve_median_ms"] is not None and found["settled_median_ms"] is not None
-    assert found["frames"] == found["waiting_frames"] + 50  # the old scene until the new one is whole, then 50
-    assert found["worst_ms"] >= found["dissolve_max_ms"] > 0
+    for run in (found, after_still):
+        assert run["waiting_frames"] >= 1 and run["arrival_ms"] is not None  # not drawn on the frame thread
+        assert run["dissolve_median_ms"] is not None and run["settled_median_ms"] is not None
+        assert run["frames"] == run["waiting_frames"] + 50  # the old scene until the new one is whole, then 50
+        assert run["worst_ms"] >= run["dissolve_max_ms"] > 0
+    assert renders >= 1
 
 
 def test_the_preview_shows_the_cast_and_a_reaction_as_the_visitor_sees_them(
@@ -189,11 +193,12 @@ def test_while_people_walk_in_the_scene_under_them_is_kept(gl_context: object, t
                           raster_cache=tmp_path / "raster")
     try:
         warm(renderer, bench.entrance)
-        drawn = renderer.backdrop.renders
+        drawn, copies = renderer.backdrop.renders, renderer.backdrop.copies
         for frame in (1, 2, 3):  # they move every frame: the scene alone stands still
             renderer.draw(bench.entrance(frame))
         copied = renderer.read_pixels()
-        assert renderer.backdrop.renders == drawn + 1  # the scene, drawn once (the people are not kept)
+        assert renderer.backdrop.renders <= drawn + 1  # the scene, drawn once at most (the people are not kept)
+        assert renderer.backdrop.copies == copies + 3  # every frame starts from it
         renderer.backdrop.enabled = False
         renderer.draw(bench.entrance(3))
         assert np.array_equal(renderer.read_pixels(), copied)  # the same frame, drawn from scratch
@@ -220,7 +225,8 @@ def test_a_dissolve_is_drawn_as_the_fade_between_two_kept_stages_and_looks_like_
         for frame in (2, 9, 16, 27):  # opacity 0.04 to 0.96 (eased)
             renderer.draw(bench.dissolve(frame))
             faded.append(renderer.read_pixels().astype(int))
-        assert renderer.backdrop.fades == fades + 4 and renderer.backdrop.renders <= drawn + 1
+        assert renderer.backdrop.fades == fades + 4 and renderer.backdrop.renders <= drawn + 2
+        assert renderer.backdrop.page_kept >= 3  # the lines over the stage are kept in both stages too
         assert renderer.backdrop.end is not None
         renderer.backdrop.enabled = False  # the same frames as two blended layers, from scratch
         for frame, pixels in zip((2, 9, 16, 27), faded, strict=True):
@@ -231,6 +237,107 @@ def test_a_dissolve_is_drawn_as_the_fade_between_two_kept_stages_and_looks_like_
         renderer.backdrop.enabled = True
         renderer.draw(bench.dialogue(0))  # the dissolve is over: its end stage's texture is let go
         assert renderer.backdrop.end is None
+    finally:
+        renderer.release()
+        bench.close()
+
+
+def _layered(renderer: GLRenderer, scene: Scene) -> np.ndarray:
+    renderer.backdrop.enabled = False
+    try:
+        renderer.draw(scene)
+        return renderer.read_pixels().astype(int)
+    finally:
+        renderer.backdrop.enabled = True
+
+
+def test_a_dissolve_from_the_still_stage_draws_only_its_end_a_band_a_frame(gl_context: object,
+                                                                           tmp_path: Path) -> None:
+    """When the stage as it was is the still stage the last frame kept, and the page over it (the lines)
+    is the same, the page goes into the kept start, and the end stage (with the page) is drawn a band a
+    frame while the start shows; then every frame is the fade, drawing neither page nor stage."""
+    from kiosk.bench.stage import StagedBench, warm
+    from kiosk.render.backdrop import END_BANDS
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dissolve)
+        still = bench.before_dissolve()
+        for _ in range(2):
+            renderer.draw(still)  # the second time it is kept and copied
+        held = renderer.read_pixels().astype(int)
+        renders, fades, kept = renderer.backdrop.renders, renderer.backdrop.fades, renderer.backdrop.page_kept
+        for frame in range(1, END_BANDS):
+            renderer.draw(bench.dissolve(frame))  # the page into the kept start, the end begun: the start shows
+            assert np.abs(renderer.read_pixels().astype(int) - held).max() <= 2, frame
+        assert (renderer.backdrop.renders, renderer.backdrop.fades) == (renders + 2, fades)
+        for frame in (END_BANDS, 9, 20):
+            renderer.draw(bench.dissolve(frame))
+            pixels = renderer.read_pixels().astype(int)
+            assert np.abs(pixels - _layered(renderer, bench.dissolve(frame))).max() <= 2, frame
+        assert renderer.backdrop.renders == renders + 2 and renderer.backdrop.fades == fades + 3
+        assert renderer.backdrop.page_kept == kept + END_BANDS + 2
+        assert np.abs(held - _layered(renderer, bench.dissolve(1))).max() <= 2  # what its first frames showed
+    finally:
+        renderer.release()
+        bench.close()
+
+
+def test_a_page_that_changes_every_frame_is_drawn_over_the_fade(gl_context: object, tmp_path: Path) -> None:
+    """A page that moves during the dissolve (here a panel sliding) is not kept: the two stages are, and
+    the page is drawn over their fade every frame, looking like the layers drawn one over another."""
+    from kiosk.bench.stage import StagedBench, warm
+    from kiosk.view.nodes import Panel
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+
+    def sliding(frame: int) -> Scene:
+        scene = bench.dissolve(frame)
+        panel = Panel(Rect(100 + 20 * frame, 700, 300, 120), (0.9, 0.9, 0.2, 0.8), radius=12)
+        return Scene(Group((scene.root, panel)), scene.background)
+
+    try:
+        warm(renderer, sliding)
+        for frame in (1, 2):
+            renderer.draw(sliding(frame))
+        fades, kept = renderer.backdrop.fades, renderer.backdrop.page_kept
+        for frame in (3, 9, 20):
+            renderer.draw(sliding(frame))
+            pixels = renderer.read_pixels().astype(int)
+            assert np.abs(pixels - _layered(renderer, sliding(frame))).max() <= 2, frame
+        assert renderer.backdrop.fades == fades + 3 and renderer.backdrop.page_kept == kept
+    finally:
+        renderer.release()
+        bench.close()
+
+
+def test_after_the_screen_held_still_the_stage_is_kept_from_its_first_frame(gl_context: object,
+                                                                          tmp_path: Path) -> None:
+    """The loop lets the kept stage go when the screen holds still (renderer.still); the next frame keeps
+    it again at once (one copy more than drawing it), so the frame after draws no stage."""
+    from kiosk.bench.stage import StagedBench, warm
+
+    bench = StagedBench()
+    renderer = GLRenderer(gl_context, (320, 180), [bench.root], FontFiles.bundled(ASSETS),  # type: ignore[arg-type]
+                          raster_cache=tmp_path / "raster")
+    try:
+        warm(renderer, bench.dialogue)
+        renderer.draw(bench.dialogue(0))
+        renderer.still()
+        assert renderer.backdrop.fbo is None
+        renders, copies = renderer.backdrop.renders, renderer.backdrop.copies
+        renderer.draw(bench.dialogue(0))
+        first = renderer.read_pixels()
+        assert (renderer.backdrop.renders, renderer.backdrop.copies) == (renders + 1, copies + 1)
+        renderer.draw(bench.dialogue(0))
+        assert (renderer.backdrop.renders, renderer.backdrop.copies) == (renders + 1, copies + 2)
+        renderer.backdrop.enabled = False
+        renderer.draw(bench.dialogue(0))
+        assert np.array_equal(renderer.read_pixels(), first)  # the same frame, drawn from scratch
     finally:
         renderer.release()
         bench.close()

@@ -7,6 +7,7 @@ import numpy as np
 
 from kiosk.render.backdrop import stage_fade
 from kiosk.render.batcher import Batch
+from kiosk.render.images import OwnPicture
 from kiosk.render.text import ROW
 
 
@@ -44,3 +45,30 @@ def test_only_a_dissolve_is_a_fade() -> None:
     assert stage_fade(_stage(_picture(1.0), _picture(0.3, (40, 0, 1920, 1080)))) is None  # a slide
     shapes = [Batch(-2, "shape", np.array([_picture(1.0)], np.float32)), *_stage(_picture(1.0), _picture(0.3))]
     assert stage_fade(shapes) is None  # something under the scenes
+
+
+def test_an_opaque_new_scene_hides_the_old_one_in_the_end_stage() -> None:
+    stage = _stage(_picture(1.0, texture=1.0), _picture(0.3, texture=2.0))
+    fade = stage_fade(stage, opaque=lambda texture: texture == 2)
+    assert fade is not None and fade.end[0].rows[:, 15].tolist() == [2.0] and fade.end[0].rows[0, 11] == 1.0
+    assert fade.start[0].rows[:, 15].tolist() == [1.0]
+    only_old = stage_fade(stage, opaque=lambda texture: texture == 1)  # the old one's opacity says nothing
+    assert only_old is not None and len(only_old.end[0].rows) == 2
+    rounded = _picture(0.3, texture=2.0)
+    rounded[12] = 24.0  # rounded corners show what is under them
+    corners = stage_fade(_stage(_picture(1.0, texture=1.0), rounded), opaque=lambda texture: True)
+    assert corners is not None and len(corners.end[0].rows) == 2
+
+
+def test_an_own_picture_knows_whether_it_has_a_translucent_pixel() -> None:
+    pixels = np.full((600, 900, 4), 255, np.uint8)
+    holed = pixels.copy()
+    holed[590, 3, 3] = 128  # in the last strip
+    pictures = [OwnPicture(1, pixels, 900, 600), OwnPicture(2, holed, 900, 600)]
+    for picture in pictures:
+        strips = 0
+        while not picture.ready:
+            picture.next_strip()
+            strips += 1
+        assert strips > 1  # decided strip by strip as they are uploaded
+    assert [p.opaque for p in pictures] == [True, False]
