@@ -92,7 +92,7 @@ class StagedBench:
         stands still (what the visitor sees while reading); the speaker changes every 60 frames."""
         moment = StageMoment(self.stage, 10.0, FULL, speaker="chef" if frame % 120 < 60 else "lina",
                              faces={"lina": Face("happy", "worried", 10.0)}, veil=0.5)
-        return self._with_lines(moment)
+        return self.with_lines(moment)
 
     def entrance(self, frame: int) -> Scene:
         """The same dialogue while the two characters walk in and Lina's face cross-fades: the stage
@@ -100,15 +100,19 @@ class StagedBench:
         since = (frame % 24) / 60  # within MOVE_SECONDS: both still on their way
         moment = StageMoment(self.stage, since, FULL, speaker="chef",
                              faces={"lina": Face("happy", "worried", since)}, veil=0.5)
-        return self._with_lines(moment)
+        return self.with_lines(moment)
+
+    def before_dissolve(self) -> Scene:
+        """The still stage `dissolve` starts from: the same people and lines in the first scene."""
+        return self.with_lines(StageMoment(self.stage, 10.0, FULL, speaker="chef", veil=0.5))
 
     def dissolve(self, frame: int) -> Scene:
         """The same dialogue while the scene dissolves into another one (0.6 s; two full-screen pictures)."""
         hall = Stage("hall", self.stage.characters, Transition("dissolve", 0.6))
         moment = StageMoment(hall, 0.05 + (frame % 30) / 60, FULL, self.stage, speaker="chef", veil=0.5)
-        return self._with_lines(moment)
+        return self.with_lines(moment)
 
-    def _with_lines(self, moment: StageMoment) -> Scene:
+    def with_lines(self, moment: StageMoment) -> Scene:
         lines = (TextNode(0, 0, "Chef", 30, theme.ACCENT, "bold"),
                  TextNode(0, 0, "Bonjour ! Aujourd'hui tu es au garde-manger avec Lina.", 38, theme.TEXT,
                           max_width=1584),
@@ -139,15 +143,17 @@ def rasterisation_ms(sizes: tuple[tuple[int, int], ...] = ((1920, 1080), (3840, 
 
 
 def scene_change_frames(renderer: GLRenderer, bench: StagedBench, after: int = 90,
-                        change_at: int = 30, timeout: float = 60.0) -> dict[str, Any]:
-    """Frames paced at 60 Hz around a change to a scene never rasterised before: the old scene stays
-    (still, so kept and copied) while the new one is rasterised in the worker, decoded and uploaded a
-    strip per frame into its own texture; then it dissolves in over 0.6 s, and `after` frames are
-    drawn from its start (`timeout`: seconds to wait for it). The frame times, the longest, and how
-    many were hitches or over 16.7 ms."""
+                        change_at: int = 30, timeout: float = 60.0, held_still: bool = False) -> dict[str, Any]:
+    """Frames paced at 60 Hz around a change to a scene never rasterised before, under the same people
+    and lines: the old scene stays (still, so kept and copied) while the new one is rasterised in the
+    worker, decoded and uploaded a strip per frame into its own texture; then it dissolves in over
+    0.6 s, and `after` frames are drawn from its start (`timeout`: seconds to wait for it). The frame
+    times, the longest, and how many were hitches or over 16.7 ms. `held_still`: the screen held still
+    just before the change (a visitor reading), so the loop let the kept stage go (renderer.still())."""
     nonce = uuid.uuid4().hex  # a new content hash: the raster cache cannot have it
-    bench.add_scene("fresh", scene_svg("#ffcc80", "#5d4037", nonce))
-    fresh = Stage("fresh", bench.stage.characters, Transition("dissolve", 0.6))
+    name = f"fresh-{nonce[:12]}"  # a new file too: the picture library keeps what it has seen by name
+    bench.add_scene(name, scene_svg("#ffcc80", "#5d4037", nonce))
+    fresh = Stage(name, bench.stage.characters, Transition("dissolve", 0.6))
     picture = bench.nodes(StageMoment(fresh, 10.0, FULL))[0]
     assert isinstance(picture, Image)
     times: list[float] = []
@@ -162,12 +168,14 @@ def scene_change_frames(renderer: GLRenderer, bench: StagedBench, after: int = 9
                 and renderer.images.uv(picture.source, (picture.rect.w, picture.rect.h)) is not None:
             ready_at = frame  # asked for at the change; whole in its texture now
         if ready_at is None:
-            scene = bench.dialogue(0)  # the old scene until the new one is ready
-        else:
-            moment = StageMoment(fresh, (frame - ready_at) / 60, FULL, bench.stage, veil=0.5)
-            scene = Scene(Group(tuple(bench.nodes(moment))), theme.BACKGROUND)
+            scene = bench.before_dissolve()  # the old scene until the new one is ready
+        else:  # the same people and lines while the place changes under them
+            scene = bench.with_lines(StageMoment(fresh, (frame - ready_at) / 60, FULL, bench.stage,
+                                                 speaker="chef", veil=0.5))
         renderer.draw(scene)
         renderer.finish()
+        if held_still and frame == change_at - 1:
+            renderer.still()  # what the loop does after a frame when nothing moves
         took = time.perf_counter() - t0
         times.append(took)
         cpu.append(time.thread_time() - c0)
