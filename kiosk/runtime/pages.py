@@ -266,10 +266,13 @@ def trade_page(card: TradeCard, words: Words, captions: bool, frame: Frame | Non
 def results_sections(outcome: Outcome, words: Words, frame: Frame) -> list[Item]:
     """The results' body, section by section (a screen may add its own after these)."""
     _ = words.gettext
-    sections: list[Item] = [text(frame, _("The bar shows where you stand among visitors. The wider it is, the less "
-                                          "sure we are."), "caption", muted=True)]
     if not outcome.skills:
-        sections.append(text(frame, _("Not enough answers to say anything yet: try a scenario to the end."), "body"))
+        return [text(frame, _("Not enough answers to say anything yet: try a scenario to the end."), "body")]
+    placed = any(line.enough for line in outcome.skills)  # a range is drawn: say how to read it
+    sections: list[Item] = [text(frame, _("The bar shows where you stand among visitors. The wider it is, the less "
+                                          "sure we are.") if placed else
+                                 _("Not enough moments yet to place a skill among visitors. Try another trade to "
+                                   "learn more."), "caption", muted=True)]
     shown = 2 if frame.tokens.text_scale > 1 else 4  # what one screen holds in words; the phone page has them all
     rows = [skill_row(line, words, frame) for line in outcome.skills[:shown]]
     if rows:
