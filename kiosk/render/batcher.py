@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from kiosk.render.images import ImageLibrary
 from kiosk.render.labels import lay_out_labels
-from kiosk.render.text import ROW, TextEngine
+from kiosk.render.text import ROW, TextEngine, TextLayout
 from kiosk.view.nodes import (
     Button,
     Color,
@@ -266,10 +266,18 @@ class FrameBuilder:
         acc.flat.extend((r.x + dx, r.y + dy, r.w, r.h, node.yaw, node.pitch, node.fov, 0.0, 1.0, 1.0, 1.0, opacity,
                          0.0, 0.0, 0.0, float(self.stream_index(node.stream))))
 
+    def _layout(self, node: Text) -> TextLayout:
+        """The text on the layout engine's lines; wrapped afresh if one of them does not fit at this pixel
+        size (a tiny screen rounds sizes up by more than the measure allows for)."""
+        layout = self.text.layout(node.drawn, node.size, node.weight, node.max_width, node.align)
+        if node.lines and layout.lines > len(node.lines):
+            layout = self.text.layout(node.text, node.size, node.weight, node.max_width, node.align)
+        return layout
+
     def _text(self, node: Text, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         if not node.text:
             return
-        layout = self.text.layout(node.text, node.size, node.weight, node.max_width, node.align)
+        layout = self._layout(node)
         if len(layout.rows):
             c = node.color
             color = c if opacity == 1.0 else (c[0], c[1], c[2], c[3] * opacity)
@@ -291,7 +299,7 @@ class FrameBuilder:
         cursor = c.y
         for t in c.children:
             self._text(t, dx + c.x, dy + cursor, opacity, accs)
-            cursor += t.y + self.text.layout(t.text, t.size, t.weight, t.max_width, t.align).height + c.gap
+            cursor += t.y + self._layout(t).height + c.gap
 
     def _progress(self, p: ProgressBar, dx: float, dy: float, opacity: float, accs: dict[Key, _Acc]) -> None:
         r, t, f = p.rect, p.track, p.fill

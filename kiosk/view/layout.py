@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kiosk.view.measure import measure
 from kiosk.view.nodes import TRANSPARENT, Button, Color, Node, Panel, Rect, Text, Weight
 from kiosk.view.taffy_tree import Justify, Place, Style, TextExtent, TextTree
 from kiosk.view.tokens import NORMAL, Tokens
@@ -226,8 +227,9 @@ def emit_item(item: Item, rect: Rect, laid: Laid, rtl: bool, layer: int) -> None
         align = {"start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right"}[
             item.align]
         anchor = {"left": rect.x, "center": rect.x + rect.w / 2, "right": rect.x + rect.w}[align]
+        lines = measure(item.text, item.size, item.weight, rect.w + 0.5).lines  # the lines its box was sized for
         laid.nodes.append(Text(anchor, rect.y, item.text, item.size, item.color, item.weight, align,  # type: ignore[arg-type]
-                               max_width=rect.w + 0.5, layer=item.layer + layer))
+                               max_width=rect.w + 0.5, layer=item.layer + layer, lines=lines if len(lines) > 1 else ()))
     elif isinstance(item, Press):
         laid.nodes.append(Button(rect, item.label, item.fill, item.label_color, item.size, layer=item.layer + layer))
         laid.hits.append((rect, item.action))

@@ -4,8 +4,9 @@ The layout engine sizes boxes with it and the layout check verifies them with it
 lines exactly as the renderer's text engine does (words split on spaces, a line is the sum of
 its words and spaces, line box 1.25 × size), so a box sized here holds what is drawn there.
 Widths are in design units at the design size (the renderer's pixel rounding moves a line by
-up to a few percent at small sizes on a scaled-down screen: `SLACK` covers it). Pure apart
-from reading the font files once.
+up to a few percent at small sizes on a scaled-down screen: `SLACK` covers it). The layout hands
+these lines to the renderer (`Text.lines`), which draws exactly them, so a box holds no empty line
+where the renderer alone would have fitted a word more. Pure apart from reading the font files once.
 """
 
 from __future__ import annotations

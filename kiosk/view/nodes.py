@@ -79,6 +79,13 @@ class Text:
     align: Align = "left"
     max_width: float | None = None  # wrap lines longer than this
     layer: int = 0
+    lines: tuple[str, ...] = ()  # where the layout engine broke it (the room it holds); empty: wrapped when drawn
+
+    @property
+    def drawn(self) -> str:
+        """What the renderer lays out: the layout engine's lines when it broke them, so a box holds as many
+        lines as it was sized for (its measure allows for pixel rounding; drawing can fit a word more)."""
+        return "\n".join(self.lines) if self.lines else self.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,3 +186,19 @@ def test_an_atlas_grows_to_its_largest_then_starts_afresh() -> None:
     region = atlas.add(np.zeros((20, 8, 4), np.uint8))
     assert region is not None and atlas.uv(region)[3] == 20 / 32
     assert atlas.grow() and atlas.height == 64 and not atlas.grow()  # at its largest: only reset remains
+
+
+def test_a_text_is_drawn_on_the_layouts_lines_unless_one_does_not_fit(builder: FrameBuilder) -> None:
+    """A Text carrying the layout engine's lines is drawn on exactly those; if one of them does not fit its
+    width at this pixel size, the text is wrapped afresh (as it was without lines)."""
+    text = "Un poisson trop chaud peut rendre les clients malades"
+    width = builder.text.layout(text, 32.0, "regular").width
+    lines = ("Un poisson trop chaud", "peut rendre les clients malades")
+    on_lines = Text(0, 0, text, 32.0, max_width=width + 1, lines=lines)
+    assert builder._layout(on_lines).lines == 2  # the renderer alone would fit it on one
+    assert builder._layout(Text(0, 0, text, 32.0, max_width=width + 1)).lines == 1
+    wide = ("Un poisson trop chaud peut rendre les clients", "malades")  # its first line is wider than 0.7
+    too_wide = Text(0, 0, text, 32.0, max_width=width * 0.7, lines=wide)
+    afresh = builder.text.layout(text, 32.0, "regular", width * 0.7)
+    assert builder._layout(too_wide).lines == afresh.lines == 2 and builder._layout(too_wide).rows.tobytes() == \
+        afresh.rows.tobytes()

@@ -369,3 +369,23 @@ def test_a_box_sized_by_the_measurer_holds_what_the_renderer_draws(scale: float)
         assert drawn.width <= measured.width + 0.5, (text, size, weight, scale)
         boxed = measure(text, size, weight, measured.width * 0.6)  # and wrapped in a narrower box
         assert engine.layout(text, size, weight, measured.width * 0.6).lines <= len(boxed.lines), (text, size)
+
+
+def test_a_label_is_drawn_on_the_lines_its_box_was_sized_for() -> None:
+    """The measure allows for pixel rounding (SLACK), so the renderer alone can fit a word more on a line
+    than the box was sized for, leaving an empty line under the text. The label carries the layout's
+    lines, and the renderer draws exactly those: as many lines as the box holds, none wider than it."""
+    from kiosk.render.atlas import Atlas
+    from kiosk.render.text import FontFiles, TextEngine
+
+    engine = TextEngine(FontFiles.bundled(REPO / "assets"), Atlas(2048, 2048, 1, "glyph"), scale=1.0)
+    text, size = "Électricien·ne du bâtiment", 38.0
+    one_line = engine.layout(text, size, "regular").width  # what the renderer needs for it on one line
+    assert len(measure(text, size, "regular", one_line + 1).lines) == 2  # the measure's slack breaks it there
+    laid = lay_out(Box((Label(text, size, WHITE),), Style(width=one_line + 1)), 1920, 1080)
+    label = next(node for node in laid.nodes if isinstance(node, Text))
+    assert label.text == text and label.lines == measure(text, size, "regular", one_line + 1.5).lines
+    drawn = engine.layout(label.drawn, size, "regular", label.max_width)  # type: ignore[arg-type]
+    assert drawn.lines == 2 and drawn.height == measure(text, size, "regular", one_line + 1).height
+    assert drawn.width <= label.max_width  # type: ignore[operator]
+    assert engine.layout(label.text, size, "regular", label.max_width).lines == 1  # what it drew before
