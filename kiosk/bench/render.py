@@ -307,8 +307,8 @@ def run_render_bench(assets: Path, scenarios: Path, cards: list[AttractCard], si
     return figures
 
 
-def _scene_change_line(words: str, change: dict[str, Any]) -> str:
-    c = change
+def _scene_change_line(words: str, c: dict[str, Any]) -> str:
+    """One scene change's figures (stage.scene_change_frames) as a sentence; `words`: what kind of change."""
     return (f"scene change to a new SVG background{words}, paced at 60 Hz: steady staged frame "
             f"{c['steady_ms']:.2f} ms; {c['waiting_frames']} frames drawn while it was rasterised in the worker, "
             f"decoded and uploaded in strips (longest {c['waiting_max_ms']:.2f} ms, {c['waiting_over_60hz']} over "

@@ -219,21 +219,21 @@ class Backdrop:
         return "whole"
 
     def fade_plan(self, fade: Fade, page: list[Batch], page_key: Key | None, background: Color,
-                  generations: tuple[int, int]) -> FadePlan | None:
-        """This frame's dissolve as the fade of the kept stages (None: draw the frame as usual).
-        `generations`: the image and glyph atlases'. A kept stage that shows the stage without the page
-        gets the page drawn over it; a start that shows something else is drawn afresh; so is the end,
-        a band a frame (BAND_ALPHA) unless this frame drew the start afresh already."""
-        images = generations[:1]
-        keys = backdrop_key(fade.start, background, images), backdrop_key(fade.end, background, images)
-        mode = self.fading(keys, page_key)
+                  image_generation: int) -> FadePlan | None:
+        """This frame's dissolve as the fade of the kept stages (None: draw the frame as usual). A kept
+        stage that shows the stage without the page gets the page drawn over it; a start that shows
+        something else is drawn afresh; so is the end, a band a frame (BAND_ALPHA) unless this frame drew
+        the start afresh already."""
+        start_stage = backdrop_key(fade.start, background, (image_generation,))
+        end_stage = backdrop_key(fade.end, background, (image_generation,))
+        mode = self.fading((start_stage, end_stage), page_key)
         if mode is None:
             return None
-        assert keys[0] is not None and keys[1] is not None
+        assert start_stage is not None and end_stage is not None
+        keys = start_stage, end_stage
         over = page if mode == "whole" else []
-        start, end = keys if mode == "stage" else (
-            backdrop_key([*stage, *page], background, generations, PAGE_CACHEABLE) for stage in (fade.start, fade.end))
-        assert start is not None and end is not None
+        start, end = keys if page_key is None or mode == "stage" else (_joined(start_stage, page_key),
+                                                                        _joined(end_stage, page_key))
         drawing: list[Drawing] = []
         redrawn = False
         if self._kept != start:
@@ -322,3 +322,9 @@ def _pair(keys: tuple[Key | None, Key | None] | None) -> tuple[Key, Key] | None:
     if keys is None or keys[0] is None or keys[1] is None:
         return None
     return keys[0], keys[1]
+
+
+def _joined(stage: Key, page: Key) -> Key:
+    """The key of a stage with the page over it, made of the two keys (the page's carries the glyph
+    atlas's generation too): backdrop_key of both their batches, without reading their rows again."""
+    return stage[0], page[1], stage[2] + page[2]

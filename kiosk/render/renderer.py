@@ -184,7 +184,7 @@ class GLRenderer:
         page_key = backdrop_key(page, scene.background, generations, PAGE_CACHEABLE) if stage else None
         if fade is None:
             self.backdrop.fading(None, page_key)
-        elif self._fade(fade, (page, page_key), generations, scene, used):
+        elif self._fade(fade, (page, page_key), scene, used):
             return
         kept = candidates(stage)
         keys = [backdrop_key(part, scene.background, (self.images.atlas.generation,)) for part, _over in kept]
@@ -204,11 +204,10 @@ class GLRenderer:
             self._clear(self.fbo, scene)
         self._draw_batches(batches, used)
 
-    def _fade(self, fade: Fade, page: tuple[list[Batch], Key | None], generations: tuple[int, int], scene: Scene,
-              used: dict[Material, int]) -> bool:
+    def _fade(self, fade: Fade, page: tuple[list[Batch], Key | None], scene: Scene, used: dict[Material, int]) -> bool:
         """A dissolve over still people, drawn as the fade of two kept stages (render/backdrop.py), the
         page over it unless it is kept in both stages too. False: not drawn (draw as usual)."""
-        plan = self.backdrop.fade_plan(fade, *page, scene.background, generations)
+        plan = self.backdrop.fade_plan(fade, *page, scene.background, self.images.atlas.generation)
         if plan is None:
             return False
         self.backdrop.choose([])
