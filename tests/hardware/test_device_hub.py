@@ -18,6 +18,7 @@ from kiosk.clock import ManualClock
 from kiosk.events import BoardIntent, HeadsetLook, HeadsetWorn, InputEvent, PointerDown, PointerMoved, PointerUp
 from kiosk.runtime.loop import FrameLoop, FramePacer
 from kiosk.view.nodes import Group, Scene
+from tests.frame_kit import RecordingRenderer
 
 
 def _connected(driver: object, timeout: float = 3.0) -> bool:
@@ -97,17 +98,9 @@ class _Recording:
         return None
 
 
-class _NoDisplay:
-    def draw(self, scene: Scene) -> None:
-        pass
-
-    def present(self) -> None:
-        pass
-
-
 def test_the_headset_goes_through_the_hub_and_its_look_is_handled_before_the_eyes_see_the_view() -> None:
     hub, clock, screen = DeviceHub(), ManualClock(), _Recording()
-    loop = FrameLoop(screen, _NoDisplay(), clock, hub.wait, FramePacer())
+    loop = FrameLoop(screen, RecordingRenderer(), clock, hub.wait, FramePacer())
     headset = SimulatedHeadset([Keyframe(0.0, yaw=0.0), Keyframe(1.0, yaw=90.0),
                                 Keyframe(2.0, yaw=90.0, worn=False)])
     link = HeadsetLink(headset, lambda event, now: hub.put(event, "headset"), screen.view, deliver=loop.deliver)

@@ -13,6 +13,7 @@ from kiosk.events import BoardIntent, InputEvent
 from kiosk.runtime.attract import AttractScreen
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.view.nodes import Group, Panel, Rect, Scene
+from tests.frame_kit import RecordingRenderer
 
 
 class _Device:
@@ -125,17 +126,11 @@ def test_a_still_attract_screen_is_not_drawn_again(sample_cards: list) -> None: 
     clock = ManualClock()
     screen = AttractScreen(sample_cards, start=0.0, period=8.0, slide=0.7,
                            scenes=("a/attract.svg", "b/attract.svg"), scene_period=16.0, fade=1.5)
-    drawn: list[Scene] = []
-
-    class Counting:
-        def draw(self, scene: Scene) -> None:
-            drawn.append(scene)
-
-        def present(self) -> None:
-            pass
+    counting = RecordingRenderer()
+    drawn = counting.drawn
 
     device = _Device(clock)
-    loop = FrameLoop(screen, Counting(), clock, device, FramePacer(60, 30), FixedStep())
+    loop = FrameLoop(screen, counting, clock, device, FramePacer(60, 30), FixedStep())
     loop.run(until=7.9)
     assert len(drawn) == 1 and sum(device.slept) > 7.5  # one frame, then asleep until the slide
     loop.run(until=8.8)

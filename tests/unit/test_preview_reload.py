@@ -12,7 +12,7 @@ from kiosk.runtime import play
 from kiosk.runtime.loop import FrameLoop, FramePacer
 from kiosk.runtime.preview import PreviewScreen
 from kiosk.scenario.load import inspect_pack
-from kiosk.view.nodes import Scene
+from tests.frame_kit import RecordingRenderer
 
 
 def test_live_reload_under_the_frame_loop(scenarios_copy: Path, tmp_path: Path) -> None:
@@ -23,14 +23,8 @@ def test_live_reload_under_the_frame_loop(scenarios_copy: Path, tmp_path: Path) 
     clock = ManualClock()
     screen = PreviewScreen(playable(inspect_pack(pack_dir, check_manifest=False)), 0.0, lambda media: None)
     screen.state = play.jump(screen.pack.scenario, screen.state, "hauteur", 0.0)
-    drawn: list[Scene] = []
-
-    class Recorder:
-        def draw(self, scene: Scene) -> None:
-            drawn.append(scene)
-
-        def present(self) -> None:
-            pass
+    recorder = RecordingRenderer()
+    drawn = recorder.drawn
 
     edits = {1.2: ("Le plan de travail est à 90 cm", "Le plan de travail est à 85 cm"),
              2.2: ("start: chantier", "start: chantie")}
@@ -44,7 +38,7 @@ def test_live_reload_under_the_frame_loop(scenarios_copy: Path, tmp_path: Path) 
                 del edits[at]
         return []
 
-    loop = FrameLoop(screen, Recorder(), clock, wait, FramePacer(60, 10), ambient=False)
+    loop = FrameLoop(screen, recorder, clock, wait, FramePacer(60, 10), ambient=False)
     summary = PreviewSummary("test")
     loop.every(0.5, reloader(screen, PackWatcher(pack_dir), {}, tmp_path, summary))
     loop.run(until=2.0)

@@ -11,6 +11,7 @@ from kiosk.events import InputEvent, PointerDown, QuitRequested
 from kiosk.runtime.loop import FixedStep, FrameLoop, FramePacer
 from kiosk.runtime.tween import Tween, ease_in_out_cubic, ease_out_back, ease_out_cubic, linear
 from kiosk.view.nodes import Group, Panel, Rect, Scene
+from tests.frame_kit import RecordingRenderer
 
 
 @pytest.mark.parametrize("easing", [linear, ease_in_out_cubic, ease_out_cubic, ease_out_back])
@@ -75,17 +76,6 @@ class _Screen:
         return self._scenes[key]
 
 
-class _CountingRenderer:
-    def __init__(self) -> None:
-        self.drawn: list[Scene] = []
-
-    def draw(self, scene: Scene) -> None:
-        self.drawn.append(scene)
-
-    def present(self) -> None:
-        pass
-
-
 def _sleeper(clock: ManualClock, script: dict[float, InputEvent]) -> object:
     """An input source that 'sleeps' by advancing the manual clock; delivers scripted events."""
     waits: list[float | None] = []
@@ -106,7 +96,7 @@ def _sleeper(clock: ManualClock, script: dict[float, InputEvent]) -> object:
 
 def test_loop_draws_only_when_the_view_changes_and_sleeps_in_between() -> None:
     clock = ManualClock()
-    screen, renderer = _Screen(), _CountingRenderer()
+    screen, renderer = _Screen(), RecordingRenderer()
     wait = _sleeper(clock, {})
     loop = FrameLoop(screen, renderer, clock, wait, FramePacer(60, 30), FixedStep())  # type: ignore[arg-type]
     loop.run(until=4.9)
@@ -122,7 +112,7 @@ def test_loop_delivers_input_and_stops_on_quit() -> None:
     clock = ManualClock()
     screen = _Screen()
     wait = _sleeper(clock, {1.0: PointerDown(10, 20, 1.0), 2.0: QuitRequested(2.0)})
-    loop = FrameLoop(screen, _CountingRenderer(), clock, wait, FramePacer(), FixedStep())  # type: ignore[arg-type]
+    loop = FrameLoop(screen, RecordingRenderer(), clock, wait, FramePacer(), FixedStep())  # type: ignore[arg-type]
     loop.run(until=100.0)
     assert loop.quit
     assert clock.now() == pytest.approx(2.0)
@@ -133,7 +123,7 @@ def test_loop_delivers_input_and_stops_on_quit() -> None:
 def test_periodic_callbacks_fire_on_schedule_without_catching_up() -> None:
     clock = ManualClock()
     calls: list[float] = []
-    loop = FrameLoop(_Screen(), _CountingRenderer(), clock, _sleeper(clock, {}), FramePacer(),  # type: ignore[arg-type]
+    loop = FrameLoop(_Screen(), RecordingRenderer(), clock, _sleeper(clock, {}), FramePacer(),  # type: ignore[arg-type]
                      FixedStep())
     loop.every(2.0, calls.append)
     loop.run(until=4.5)
@@ -142,7 +132,7 @@ def test_periodic_callbacks_fire_on_schedule_without_catching_up() -> None:
         loop.every(0, calls.append)
 
 
-class _StillAwareRenderer(_CountingRenderer):
+class _StillAwareRenderer(RecordingRenderer):
     """Records when the loop tells it the screen holds still (the GL renderer frees its kept stage)."""
 
     def __init__(self) -> None:
